@@ -1,16 +1,19 @@
-// Taskscope entry point (bring-up): a minimal window until the real main window lands.
-#include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+// Taskscope entry point: the window by default, the scenario runner with --headless.
+#include "app/guimain.h"
+#include "app/headlessmain.h"
+
+#include <QByteArray>
+
+#include <cstring>
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Taskscope"));
-    QMainWindow window;
-    window.setWindowTitle(QStringLiteral("Taskscope"));
-    window.setCentralWidget(new QLabel(QStringLiteral("Taskscope is starting up."), &window));
-    window.resize(1280, 800);
-    window.show();
-    return app.exec();
+    // The UNIX event dispatcher costs half the glib one per event (DESIGN §9); keep glib if asked.
+    if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0)
+            return runHeadless(argc, argv);
+    }
+    return runGui(argc, argv);
 }

@@ -1,0 +1,4 @@
+#pragma once
+
+/// Runs Taskscope with its window. Returns the process exit code.
+int runGui(int argc, char *argv[]);
