@@ -207,10 +207,10 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
         if (ph == 'M') {
             const QString metaName = nameValue.toString();
             const QJsonObject args = argsValue.toObject();
-            LaneInfo &info = described[qMakePair(pid, tid)];
             if (metaName == QLatin1StringView("thread_name") && args.value(QLatin1StringView("name")).isString()) {
-                info.name = TraceNames::intern(args.value(QLatin1StringView("name")).toString());
+                described[qMakePair(pid, tid)].name = TraceNames::intern(args.value(QLatin1StringView("name")).toString());
             } else if (metaName == QLatin1StringView("taskscope_lane")) {
+                LaneInfo &info = described[qMakePair(pid, tid)];
                 const QString kind = args.value(QLatin1StringView("kind")).toString();
                 info.kind = kind == QLatin1StringView("coroutine") ? LaneKind::Coroutine
                             : kind == QLatin1StringView("stream")  ? LaneKind::Stream
@@ -345,9 +345,28 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
                 result.error = QStringLiteral("event %1: async event without 'id'").arg(e.order);
                 return result;
             }
+            if (e.cat == QLatin1StringView("alert")) {
+                // A 'b' opens the band; the matching 'e' (same id) sets its end.
+                m_store.setAlert(e.lane, std::uint32_t(e.id), e.name, e.ns, e.ph == 'b' ? StoredSpan::OpenEnd : e.ns);
+                break;
+            }
+            if (e.cat == QLatin1StringView("coroutine.span")) {
+                // Our coroutine lane spans: keep them on the coroutine lane itself.
+                const LaneId coroutineLane = asyncLane(pid, QStringLiteral("coroutine"), e.id, LaneKind::Coroutine,
+                                                       e.name, &error);
+                if (coroutineLane == NoLane) {
+                    result.error = error;
+                    return result;
+                }
+                if (e.ph == 'b')
+                    m_store.beginSpan(coroutineLane, e.ns, e.name);
+                else if (e.ph == 'e')
+                    m_store.endSpan(coroutineLane, e.ns, e.name);
+                break;
+            }
             const bool coroutine = e.cat == QLatin1StringView("coroutine");
-            const LaneId lane = asyncLane(pid, coroutine ? QStringLiteral("coroutine") : e.cat, e.id,
-                                          coroutine ? LaneKind::Coroutine : LaneKind::Stream, e.name, &error);
+            const LaneId lane = asyncLane(pid, e.cat, e.id, coroutine ? LaneKind::Coroutine : LaneKind::Stream,
+                                          e.name, &error);
             if (lane == NoLane) {
                 result.error = error;
                 return result;
@@ -376,21 +395,6 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
                         m_store.setCoroutineState(lane, NoLane, e.ns, CoroutineState::Finished, 0);
                     depth = std::max(0, depth - 1);
                 }
-                break;
-            }
-            if (e.cat == QLatin1StringView("coroutine.span")) {
-                // Our coroutine lane spans: keep them on the coroutine lane itself.
-                const LaneId coroutineLane = asyncLane(pid, QStringLiteral("coroutine"), e.id, LaneKind::Coroutine,
-                                                       e.name, &error);
-                if (e.ph == 'b')
-                    m_store.beginSpan(coroutineLane, e.ns, e.name);
-                else
-                    m_store.endSpan(coroutineLane, e.ns, e.name);
-                break;
-            }
-            if (e.cat == QLatin1StringView("alert")) {
-                // A 'b' opens the band; the matching 'e' (same id) sets its end.
-                m_store.setAlert(e.lane, std::uint32_t(e.id), e.name, e.ns, e.ph == 'b' ? StoredSpan::OpenEnd : e.ns);
                 break;
             }
             if (e.ph == 'b')

@@ -535,7 +535,10 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
                 }
                 foldEnd = std::max(foldEnd, lastEnd);
                 j = k;
-                if (j >= n || column[j].startNs >= t1 || column[j].startNs >= foldEnd + minNs)
+                // A fold covers at most one minPx cell, so dense stretches keep their shape as
+                // one item per cell with its count instead of one block for the whole range.
+                if (j >= n || column[j].startNs >= t1 || column[j].startNs >= foldEnd + minNs
+                    || column[j].startNs >= foldStart + minNs)
                     break;
                 const StoredSpan &next = column[j];
                 if (endOf(next, m_lastNs) - next.startNs >= minNs)

@@ -1,0 +1,196 @@
+// Trace core benchmarks (issue 2 targets): record cost, drain throughput, level-of-detail query,
+// bytes per stored span, export throughput. Run with scripts/bench trace.
+#include "model/chrometracereader.h"
+#include "model/chrometracewriter.h"
+#include "model/laneregistry.h"
+#include "model/tracenames.h"
+#include "model/tracerecorder.h"
+#include "model/tracestore.h"
+
+#include <QBuffer>
+#include <QCoreApplication>
+
+#include <benchmark/benchmark.h>
+
+
+namespace {
+
+// Recording is measured on the producer side; every 256 Ki spans the timer pauses while the
+// thread drains into its own capped store, so buffers never run out and nothing is dropped.
+void drainUntimed(benchmark::State &state, TraceStore &store)
+{
+    state.PauseTiming();
+    while (TraceRecorder::drain(store) > 0) {
+    }
+    state.ResumeTiming();
+}
+
+void RecordSpan(benchmark::State &state)
+{
+    TraceStore store;
+    store.setCapacity(1'000'000);
+    const LaneId lane = TraceRecorder::threadLane();
+    static const NameId name = TraceNames::intern(u"bench span");
+    const quint64 droppedBefore = TraceRecorder::droppedEvents();
+    std::uint32_t n = 0;
+    for (auto _ : state) {
+        TraceRecorder::begin(lane, name);
+        TraceRecorder::end(lane, name);
+        if (++n == (1u << 18)) [[unlikely]] {
+            n = 0;
+            drainUntimed(state, store);
+        }
+    }
+    state.SetItemsProcessed(state.iterations());
+    state.counters["dropped"] = double(TraceRecorder::droppedEvents() - droppedBefore);
+}
+BENCHMARK(RecordSpan)->Threads(1)->Threads(2);
+
+void RecordScope(benchmark::State &state)
+{
+    TraceStore store;
+    store.setCapacity(1'000'000);
+    static const NameId name = TraceNames::intern(u"bench scope");
+    std::uint32_t n = 0;
+    for (auto _ : state) {
+        {
+            TraceScope scope(name);
+            benchmark::DoNotOptimize(&scope);
+        }
+        if (++n == (1u << 18)) [[unlikely]] {
+            n = 0;
+            drainUntimed(state, store);
+        }
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(RecordScope);
+
+void Drain(benchmark::State &state)
+{
+    const NameId name = TraceNames::intern(u"drained");
+    constexpr int Spans = 500'000; // 1 M events per batch
+    TraceStore store;
+    store.setCapacity(4'000'000);
+    const LaneId lane = TraceRecorder::threadLane();
+    for (auto _ : state) {
+        state.PauseTiming();
+        for (int i = 0; i < Spans; ++i) {
+            TraceRecorder::begin(lane, name);
+            TraceRecorder::end(lane, name);
+        }
+        state.ResumeTiming();
+        std::size_t moved = 0;
+        while (moved < std::size_t(Spans) * 2)
+            moved += TraceRecorder::drain(store);
+        benchmark::DoNotOptimize(moved);
+    }
+    state.SetItemsProcessed(state.iterations() * Spans * 2);
+    state.counters["events/s"] = benchmark::Counter(double(state.iterations()) * Spans * 2, benchmark::Counter::kIsRate);
+}
+BENCHMARK(Drain)->Unit(benchmark::kMillisecond)->Iterations(10);
+
+// 10 M spans on one lane: 1 µs spans every 1.5 µs, 15 s of trace.
+TraceStore &bigStore()
+{
+    static TraceStore *store = [] {
+        auto *s = new TraceStore;
+        s->setCapacity(20'000'000);
+        LaneInfo info;
+        info.id = 1;
+        info.kind = LaneKind::Thread;
+        info.name = TraceNames::intern(u"big");
+        s->setLane(info);
+        const NameId names[3] = {TraceNames::intern(u"a"), TraceNames::intern(u"b"), TraceNames::intern(u"c")};
+        qint64 t = 0;
+        for (int i = 0; i < 10'000'000; ++i) {
+            s->addSpan(1, t, t + 1000, names[i % 3]);
+            t += 1500;
+        }
+        return s;
+    }();
+    return *store;
+}
+
+void LodQuery(benchmark::State &state)
+{
+    TraceStore &store = bigStore();
+    const qint64 span = std::min<qint64>(state.range(0) * 1000, store.lastNs());
+    const qint64 t0 = (store.lastNs() - span) / 2;
+    const double nsPerPx = double(span) / 1600.0;
+    std::vector<SpanItem> items;
+    items.reserve(8192);
+    for (auto _ : state) {
+        items.clear();
+        store.querySpans(1, t0, t0 + span, nsPerPx, items);
+        benchmark::DoNotOptimize(items.data());
+    }
+    state.counters["items"] = double(items.size());
+    state.counters["bytes/span"] = double(store.memoryBytes()) / double(store.spanCount());
+}
+// A 1,600 px window over 10 M spans; the argument is the window in microseconds (whole trace = 15 s).
+BENCHMARK(LodQuery)->Arg(15'000'000)->Arg(1'500'000)->Arg(15'000)->Arg(150)->Unit(benchmark::kMicrosecond);
+
+TraceStore &exportStore()
+{
+    static TraceStore *store = [] {
+        auto *s = new TraceStore;
+        const NameId names[3] = {TraceNames::intern(u"connect"), TraceNames::intern(u"send chunk"),
+                                 TraceNames::intern(u"await result")};
+        for (LaneId lane = 1; lane <= 16; ++lane) {
+            LaneInfo info;
+            info.id = lane;
+            info.kind = LaneKind::Stream;
+            info.name = TraceNames::intern(QStringLiteral("stream %1").arg(lane));
+            s->setLane(info);
+            qint64 t = 0;
+            for (int i = 0; i < 62'500; ++i) { // 1 M spans in all
+                s->addSpan(lane, t, t + 20'000 + i % 7, names[i % 3], SpanKind::Span, 0, std::uint32_t(i));
+                t += 25'013;
+            }
+        }
+        return s;
+    }();
+    return *store;
+}
+
+void Export(benchmark::State &state)
+{
+    TraceStore &store = exportStore();
+    QByteArray bytes;
+    bytes.reserve(256 << 20);
+    qint64 total = 0;
+    for (auto _ : state) {
+        bytes.clear();
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
+        ChromeTraceWriter::write(store, &buffer);
+        total += bytes.size();
+    }
+    state.SetBytesProcessed(total);
+    state.counters["MB"] = double(bytes.size()) / 1e6;
+}
+BENCHMARK(Export)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void Import(benchmark::State &state)
+{
+    const QByteArray json = ChromeTraceWriter::toJson(exportStore());
+    for (auto _ : state) {
+        TraceStore store;
+        const auto result = ChromeTraceReader::read(json, store);
+        benchmark::DoNotOptimize(result.events);
+    }
+    state.SetBytesProcessed(state.iterations() * json.size());
+}
+BENCHMARK(Import)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
