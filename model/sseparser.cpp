@@ -7,9 +7,17 @@ namespace {
 
 constexpr char Bom[3] = {'\xEF', '\xBB', '\xBF'};
 
-// Returns the offset of the first c at or after from, or size when there is none.
+// Returns the offset of the first c at or after from, or size when there is none. Short lines are
+// common in worst-case streams, so the first bytes are checked inline before paying for a memchr call.
 inline qsizetype findByte(const char *base, qsizetype from, qsizetype size, char c)
 {
+    const qsizetype inlineEnd = qMin(size, from + 8);
+    for (; from < inlineEnd; ++from) {
+        if (base[from] == c)
+            return from;
+    }
+    if (from == size)
+        return size;
     const void *hit = std::memchr(base + from, c, size_t(size - from));
     return hit ? qsizetype(static_cast<const char *>(hit) - base) : size;
 }
