@@ -41,7 +41,7 @@ SseParser::SseParser(qsizetype maxEventBytes)
 {
 }
 
-qsizetype SseParser::feed(QByteArrayView chunk, QList<SseEvent> &events)
+qsizetype SseParser::feed(QByteArrayView chunk, QList<SseParser::Event> &events)
 {
     if (chunk.isEmpty())
         return 0;
@@ -75,7 +75,7 @@ qsizetype SseParser::feed(QByteArrayView chunk, QList<SseEvent> &events)
     return events.size() - before;
 }
 
-void SseParser::parseBytes(const char *begin, const char *end, QList<SseEvent> &events)
+void SseParser::parseBytes(const char *begin, const char *end, QList<SseParser::Event> &events)
 {
     const qsizetype size = end - begin;
     qsizetype pos = 0;
@@ -143,7 +143,7 @@ void SseParser::parseBytes(const char *begin, const char *end, QList<SseEvent> &
     }
 }
 
-void SseParser::processLine(const char *begin, const char *end, QList<SseEvent> &events)
+void SseParser::processLine(const char *begin, const char *end, QList<SseParser::Event> &events)
 {
     if (begin == end) {
         dispatch(events);
@@ -212,7 +212,7 @@ void SseParser::processField(QByteArrayView field, QByteArrayView value)
     }
 }
 
-void SseParser::dispatch(QList<SseEvent> &events)
+void SseParser::dispatch(QList<SseParser::Event> &events)
 {
     if (m_lastEventId != m_idBuffer)
         m_lastEventId = validUtf8(m_idBuffer);
@@ -221,7 +221,7 @@ void SseParser::dispatch(QList<SseEvent> &events)
         clearEventBuffers();
         return;
     }
-    SseEvent event;
+    Event event;
     event.type = m_eventType.isEmpty() ? QByteArrayLiteral("message") : validUtf8(std::move(m_eventType));
     event.data = validUtf8(std::move(m_data));
     event.id = m_lastEventId;
@@ -279,10 +279,10 @@ void SseParser::reset()
     m_bytesFed = 0;
 }
 
-QList<SseEvent> SseParser::parseAll(QByteArrayView stream, qsizetype maxEventBytes)
+QList<SseParser::Event> SseParser::parseAll(QByteArrayView stream, qsizetype maxEventBytes)
 {
     SseParser parser(maxEventBytes);
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     parser.feed(stream, events);
     parser.finish();
     return events;

@@ -5,16 +5,6 @@
 #include <QList>
 #include <QString>
 
-// One dispatched server-sent event. Everything stays UTF-8 bytes: callers that only JSON-parse the
-// data (chat completions) never pay for a QString.
-struct SseEvent
-{
-    QByteArray type;     // the `event:` field, "message" when absent or empty
-    QByteArray data;     // `data:` lines joined with '\n', valid UTF-8 (invalid bytes become U+FFFD)
-    QByteArray id;       // the last event id at dispatch time (persists across events)
-    qint64 retryMs = -1; // the reconnection time set by the last valid `retry:` field, -1 if none yet
-};
-
 // Incremental parser for text/event-stream following WHATWG HTML §9.2.5-9.2.6 (event stream
 // interpretation). Feed it arbitrary byte chunks as they arrive from the network; complete events are
 // appended to the caller's list, so the caller can reuse one list and no callback can re-enter the
@@ -30,13 +20,23 @@ struct SseEvent
 class SseParser
 {
 public:
+    // One dispatched event. Everything stays UTF-8 bytes: callers that only JSON-parse the data (chat
+    // completions) never pay for a QString.
+    struct Event
+    {
+        QByteArray type;     // the `event:` field, "message" when absent or empty
+        QByteArray data;     // `data:` lines joined with '\n', valid UTF-8 (invalid bytes become U+FFFD)
+        QByteArray id;       // the last event id at dispatch time (persists across events)
+        qint64 retryMs = -1; // the reconnection time set by the last valid `retry:` field, -1 if none yet
+    };
+
     static constexpr qsizetype DefaultMaxEventBytes = 16 * 1024 * 1024;
 
     explicit SseParser(qsizetype maxEventBytes = DefaultMaxEventBytes);
 
     // Parses as much of chunk as forms complete lines and appends every dispatched event to events.
     // Returns the number of events appended.
-    qsizetype feed(QByteArrayView chunk, QList<SseEvent> &events);
+    qsizetype feed(QByteArrayView chunk, QList<Event> &events);
 
     // End of stream: an event not yet terminated by an empty line (and any unterminated line) is
     // discarded, as the spec requires. Returns true when something was discarded. The parser is then
@@ -57,13 +57,13 @@ public:
     QString lastError() const { return m_lastError; }
 
     // Convenience for tests and one-shot bodies: parses a complete stream, then finish().
-    static QList<SseEvent> parseAll(QByteArrayView stream, qsizetype maxEventBytes = DefaultMaxEventBytes);
+    static QList<Event> parseAll(QByteArrayView stream, qsizetype maxEventBytes = DefaultMaxEventBytes);
 
 private:
-    void parseBytes(const char *begin, const char *end, QList<SseEvent> &events);
-    void processLine(const char *begin, const char *end, QList<SseEvent> &events);
+    void parseBytes(const char *begin, const char *end, QList<Event> &events);
+    void processLine(const char *begin, const char *end, QList<Event> &events);
     void processField(QByteArrayView field, QByteArrayView value);
-    void dispatch(QList<SseEvent> &events);
+    void dispatch(QList<Event> &events);
     void markOversized(qsizetype bytes, const char *what);
     void clearEventBuffers();
 

@@ -41,7 +41,7 @@ QByteArray repeatedTo(const QByteArray &unit, qsizetype size)
 void feedInChunks(benchmark::State &state, const QByteArray &stream, qsizetype chunkSize)
 {
     SseParser parser;
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     events.reserve(1024);
     qint64 dispatched = 0;
     for (auto _ : state) {

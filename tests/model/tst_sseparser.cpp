@@ -28,8 +28,8 @@ private slots:
     void randomChunkingMatchesWholeParse();
 
 private:
-    static QString describe(const SseEvent &event);
-    static QStringList describeAll(const QList<SseEvent> &events);
+    static QString describe(const SseParser::Event &event);
+    static QStringList describeAll(const QList<SseParser::Event> &events);
 };
 
 namespace {
@@ -69,12 +69,12 @@ struct RunResult
 RunResult runChunks(const QList<QByteArrayView> &chunks)
 {
     SseParser parser;
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     for (const QByteArrayView chunk : chunks)
         parser.feed(chunk, events);
     parser.finish();
     RunResult result;
-    for (const SseEvent &event : std::as_const(events))
+    for (const SseParser::Event &event : std::as_const(events))
         result.events << QStringLiteral("[%1] \"%2\" id=\"%3\"").arg(escaped(event.type), escaped(event.data),
                                                                     escaped(event.id));
     result.retryMs = parser.retryMs();
@@ -93,15 +93,15 @@ QByteArray bytes(const char (&literal)[N])
 
 } // namespace
 
-QString tst_SseParser::describe(const SseEvent &event)
+QString tst_SseParser::describe(const SseParser::Event &event)
 {
     return ev(event.data, event.type, event.id);
 }
 
-QStringList tst_SseParser::describeAll(const QList<SseEvent> &events)
+QStringList tst_SseParser::describeAll(const QList<SseParser::Event> &events)
 {
     QStringList out;
-    for (const SseEvent &event : events)
+    for (const SseParser::Event &event : events)
         out << describe(event);
     return out;
 }
@@ -339,7 +339,7 @@ void tst_SseParser::oversizedEventIsDroppedCountedAndParsingContinues()
 
     for (const QList<QByteArrayView> &chunks : std::as_const(chunkings)) {
         SseParser parser(limit);
-        QList<SseEvent> events;
+        QList<SseParser::Event> events;
         for (const QByteArrayView chunk : chunks)
             parser.feed(chunk, events);
         QCOMPARE(describeAll(events), expected);
@@ -352,7 +352,7 @@ void tst_SseParser::oversizedEventIsDroppedCountedAndParsingContinues()
 void tst_SseParser::unterminatedOversizedLineKeepsMemoryBounded()
 {
     SseParser parser(1024);
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     const QByteArray block(4096, 'y');
     parser.feed("data: ", events);
     for (int i = 0; i < 256; ++i) // 1 MiB of one line, far over the 1 KiB limit
@@ -367,7 +367,7 @@ void tst_SseParser::unterminatedOversizedLineKeepsMemoryBounded()
 void tst_SseParser::oversizedCommentLineIsNotAnEventDrop()
 {
     SseParser parser(64);
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     parser.feed(QByteArray(":" + QByteArray(500, 'c')), events);
     parser.feed("\ndata: still here\n\n", events);
     QCOMPARE(describeAll(events), Expected{ev("still here")});
@@ -383,7 +383,7 @@ void tst_SseParser::largeMessageUnderTheCapIsDelivered()
         payload[i] = char('a' + (i % 26));
     const QByteArray stream = "id: big\ndata: " + payload + "\n\ndata: next\n\n";
     SseParser parser;
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     for (qsizetype pos = 0; pos < stream.size(); pos += 1400)
         parser.feed(QByteArrayView(stream).sliced(pos, qMin<qsizetype>(1400, stream.size() - pos)), events);
     QCOMPARE(events.size(), 2);
@@ -396,7 +396,7 @@ void tst_SseParser::largeMessageUnderTheCapIsDelivered()
 void tst_SseParser::finishDiscardsPendingEventAndStartsANewStream()
 {
     SseParser parser;
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     parser.feed(QByteArray(bom() + "id: 1\ndata: first\n\nid: 2\ndata: partial"), events);
     QCOMPARE(describeAll(events), Expected{ev("first", "message", "1")});
     QCOMPARE(parser.finish(), true);
@@ -422,7 +422,7 @@ void tst_SseParser::finishDiscardsPendingEventAndStartsANewStream()
 
 void tst_SseParser::invalidUtf8BecomesReplacementCharacters()
 {
-    const QList<SseEvent> events =
+    const QList<SseParser::Event> events =
         SseParser::parseAll(QByteArray("event: t\xFF\ndata: a\xC3\ndata: \x80z\nid: \xFE\n\n"));
     QCOMPARE(events.size(), 1);
     QVERIFY(events[0].data.isValidUtf8());
@@ -434,7 +434,7 @@ void tst_SseParser::invalidUtf8BecomesReplacementCharacters()
 void tst_SseParser::retryValueThatOverflowsSaturates()
 {
     SseParser parser;
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     parser.feed("retry: 99999999999999999999999999\ndata: x\n\n", events);
     QCOMPARE(parser.retryMs(), std::numeric_limits<qint64>::max());
     QCOMPARE(events.size(), 1);
@@ -444,7 +444,7 @@ void tst_SseParser::retryValueThatOverflowsSaturates()
 void tst_SseParser::countersTrackBytesAndEvents()
 {
     SseParser parser;
-    QList<SseEvent> events;
+    QList<SseParser::Event> events;
     const QByteArray stream = "data: 1\n\ndata: 2\n\n: c\n\ndata: 3\n\n";
     QCOMPARE(parser.feed(stream.first(10), events), 1);
     QCOMPARE(parser.feed(stream.sliced(10), events), 2);
