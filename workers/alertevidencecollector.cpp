@@ -73,6 +73,14 @@ struct AlertEvidenceCollector::AlertState
     QHash<QString, ActivityCapture> culpritCaptures;
     qint64 lastWorkersNs = 0;
     qint64 lastJournalNs = 0;
+    // UI-thread state reads by kind (state letter and syscall): the most frequent one describes it.
+    struct StateTally
+    {
+        int count = 0;
+        ThreadStateSample sample;
+    };
+    QHash<QString, StateTally> states;
+    ThreadStateSample lastState;
     AlertTier journaledTier = AlertTier::None;
     bool notified = false;
     bool notifiedCritical = false;
@@ -343,15 +351,18 @@ void AlertEvidenceCollector::collectWorkers(AlertState &state)
     // Whose lock is the UI thread waiting for?
     if (r.uiThread.futexAddress) {
         const pid_t owner = ThreadStateReader::probableFutexOwner(r.uiThread.futexAddress, m_uiTid);
-        r.uiThread.futexOwnerTid = owner;
-        r.uiThread.futexOwnerName = owner ? names.value(owner, QStringLiteral("thread %1").arg(owner)) : QString();
+        // Keep an owner found earlier: by the end the lock may have changed hands.
         if (owner) {
-            const QString held = QStringLiteral(" held by ") + r.uiThread.futexOwnerName + QStringLiteral(" (tid %1)").arg(owner);
-            if (!r.uiThread.summary.contains(held))
+            r.uiThread.futexOwnerTid = owner;
+            r.uiThread.futexOwnerName = names.value(owner, QStringLiteral("thread %1").arg(owner));
+        }
+        if (const qint64 kept = r.uiThread.futexOwnerTid) {
+            const QString held = QStringLiteral(" held by ") + r.uiThread.futexOwnerName + QStringLiteral(" (tid %1)").arg(kept);
+            if (!r.uiThread.summary.contains(u" held by "))
                 r.uiThread.summary += held;
             // Put the owner first: it is the thread to look at.
             for (qsizetype i = 0; i < r.workers.size(); ++i) {
-                if (r.workers[i].tid == owner) {
+                if (r.workers[i].tid == kept) {
                     r.workers.move(i, 0);
                     break;
                 }
@@ -455,23 +466,45 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         state.culpritCaptures.insert(key, capture);
     }
     mergeSamples(state, message, !stopping && m_config.sampleStacks);
-    if (message.lastState.valid) {
-        const ThreadStateSample *previous = state.firstState.valid && state.firstState.atNs < message.lastState.atNs
-            ? &state.firstState
-            : nullptr;
+    for (const ThreadStateSample &sample : message.states) {
+        if (!sample.valid)
+            continue;
+        const QString key = QString(QLatin1Char(sample.state)) + u'/' + QString::number(sample.syscall);
+        AlertState::StateTally &tally = state.states[key];
+        ++tally.count;
+        tally.sample = sample;
+        state.lastState = sample;
+    }
+    if (!state.states.isEmpty()) {
+        const AlertState::StateTally *dominant = nullptr;
+        for (const AlertState::StateTally &tally : std::as_const(state.states)) {
+            if (!dominant || tally.count > dominant->count)
+                dominant = &tally;
+        }
+        // Busy vs starved comes from the schedstat deltas over the whole episode so far.
+        ThreadStateSample described = dominant->sample;
+        const ThreadStateSample *previous = nullptr;
+        if (state.firstState.valid && state.lastState.atNs > state.firstState.atNs) {
+            described.runNs = state.lastState.runNs;
+            described.waitNs = state.lastState.waitNs;
+            described.atNs = state.lastState.atNs;
+            previous = &state.firstState;
+        }
         const qint64 ownerTid = r.uiThread.futexOwnerTid;
         const QString ownerName = r.uiThread.futexOwnerName;
-        r.uiThread = ThreadStateReader::describe(m_uiTid, message.lastState, previous);
-        if (r.uiThread.futexAddress && ownerTid) {
+        const quint64 ownerFutex = r.uiThread.futexAddress;
+        r.uiThread = ThreadStateReader::describe(m_uiTid, described, previous);
+        if (r.uiThread.futexAddress && r.uiThread.futexAddress == ownerFutex && ownerTid) {
             r.uiThread.futexOwnerTid = ownerTid;
             r.uiThread.futexOwnerName = ownerName;
+            r.uiThread.summary += QStringLiteral(" held by ") + ownerName + QStringLiteral(" (tid %1)").arg(ownerTid);
         }
     }
     resolveCulprit(state);
     const qint64 now = TraceClock::nowNs();
     const bool starting = message.kind == AlertEvidenceMessage::Kind::Start;
     const bool ending = message.kind == AlertEvidenceMessage::Kind::End;
-    if (!stopping && (starting || ending || now - state.lastWorkersNs >= 1'000'000'000)) {
+    if (!stopping && (starting || (!ending && now - state.lastWorkersNs >= 1'000'000'000))) {
         collectWorkers(state);
         state.lastWorkersNs = now;
     }

@@ -59,7 +59,7 @@ struct AlertEvidenceMessage
     int sampleFailures = 0;             ///< new failures since the previous message
     std::vector<ActivityCapture> activities;
     ThreadStateSample firstState;       ///< first read in the episode
-    ThreadStateSample lastState;        ///< latest read
+    std::vector<ThreadStateSample> states; ///< reads of the UI thread since the previous message
     QStringList notes;
 };
 

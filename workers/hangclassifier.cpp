@@ -56,30 +56,42 @@ qint64 HangClassifier::excludedSince(qint64 onsetNs, qint64 nowNs) const
 
 HangClassifier::Candidate HangClassifier::hangCandidate(const HangObservation &o) const
 {
-    Candidate candidate;
+    // A backlog already being reported goes on while its heartbeat waits, even if one of the
+    // queued events is long: one saturation, one alert.
+    if (m_episode.active && m_episode.verdict == AlertVerdict::BacklogSaturation && o.normalPendingSinceNs != 0
+        && o.normalPendingSinceNs == m_episode.anchorNs) {
+        return Candidate {true, AlertVerdict::BacklogSaturation, m_episode.anchorNs, m_episode.onsetNs, -1};
+    }
     // A dispatch that began after the loop last ran a posted event: nothing has flowed since.
+    Candidate dispatch;
     if (o.probeActive) {
         for (int level = 0; level < o.levels && level < DispatchProbe::MaxLevels; ++level) {
             if (o.levelStartNs[std::size_t(level)] > o.lastAnswerNs) {
                 const qint64 start = o.levelStartNs[std::size_t(level)];
-                return Candidate {true, AlertVerdict::LongDispatch, start, start, level};
+                dispatch = Candidate {true, AlertVerdict::LongDispatch, start, start, level};
+                break;
             }
         }
     }
+    if (dispatch.valid && o.nowNs - dispatch.onsetNs >= m_tiers.suspicionNs)
+        return dispatch;
+    // A heartbeat waits while other dispatches keep completing: a backlog of short events. (A
+    // high-priority heartbeat cannot jump a backlog that sendPostedEvents() is already working
+    // through, so the probe's completed dispatches are the evidence; without the probe, the
+    // high-priority heartbeat getting through is.)
+    const bool priorityFlows = o.priorityPendingSinceNs == 0 || o.nowNs - o.priorityPendingSinceNs < m_tiers.suspicionNs;
+    const bool flowing = o.probeActive ? o.completedSinceNormalPost >= BacklogEvidence : priorityFlows;
+    if (o.normalPendingSinceNs > 0 && flowing)
+        return Candidate {true, AlertVerdict::BacklogSaturation, o.normalPendingSinceNs, o.normalPendingSinceNs, -1};
+    if (dispatch.valid)
+        return dispatch;
     // The high-priority heartbeat cannot get in, and no dispatch explains it.
     if (o.priorityPendingSinceNs > 0) {
         const qint64 onset = o.probeActive ? qMax(o.priorityPendingSinceNs, o.lastProgressNs) : o.priorityPendingSinceNs;
-        candidate = Candidate {true,
-                               o.probeActive ? AlertVerdict::BlockedOutsideDispatch : AlertVerdict::LongDispatch,
-                               o.priorityPendingSinceNs, qMin(onset, o.nowNs), -1};
+        return Candidate {true, o.probeActive ? AlertVerdict::BlockedOutsideDispatch : AlertVerdict::LongDispatch,
+                          o.priorityPendingSinceNs, qMin(onset, o.nowNs), -1};
     }
-    // High-priority heartbeats get through but normal ones wait: a backlog of short events.
-    const bool priorityFlows = o.priorityPendingSinceNs == 0 || o.nowNs - o.priorityPendingSinceNs < m_tiers.suspicionNs;
-    if (o.normalPendingSinceNs > 0 && priorityFlows
-        && (!candidate.valid || o.normalPendingSinceNs < candidate.onsetNs)) {
-        candidate = Candidate {true, AlertVerdict::BacklogSaturation, o.normalPendingSinceNs, o.normalPendingSinceNs, -1};
-    }
-    return candidate;
+    return {};
 }
 
 HangClassifier::Step HangClassifier::update(const HangObservation &o)

@@ -29,6 +29,7 @@ struct HangObservation
     qint64 normalPendingSinceNs = 0; ///< post time of the unanswered normal heartbeat, 0 if none
     qint64 priorityPendingSinceNs = 0;
     qint64 lastAnswerNs = 0;         ///< latest heartbeat (either kind) dispatched
+    quint64 completedSinceNormalPost = 0; ///< dispatches completed since the pending normal heartbeat was posted
     bool paused = false;
     qint64 budgetNs = 0;             ///< active WatchdogBudget length, 0 if none
 };
@@ -107,6 +108,8 @@ private:
         int level = -1;
     };
     Candidate hangCandidate(const HangObservation &o) const;
+    /// Completed dispatches since a heartbeat was posted that show a backlog rather than one handler.
+    static constexpr quint64 BacklogEvidence = 4;
     qint64 excludedSince(qint64 onsetNs, qint64 nowNs) const;
 
     WatchdogTiers m_tiers;

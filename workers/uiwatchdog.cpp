@@ -350,6 +350,7 @@ void UiWatchdog::watch()
     bool debugger = false;
     quint64 localPolls = 0, localHeartbeats = 0, localSamples = 0, localFailures = 0, localLate = 0, localDiscarded = 0;
     QStringList gapNotes;
+    std::uint64_t completedAtNormalPost = 0;
 
     auto fillDispatch = [&](AlertEvidenceMessage &message, int level, qint64 nowNs) {
         if (level < 0 || level >= probe.depth || level >= DispatchProbe::MaxLevels) {
@@ -427,6 +428,8 @@ void UiWatchdog::watch()
             if (now - heartbeat.postedNs.load(std::memory_order_relaxed) < heartbeatNs && posted != 0)
                 continue;
             heartbeat.postedNs.store(now, std::memory_order_relaxed);
+            if (kind == 0)
+                completedAtNormalPost = DispatchProbe::completedCount();
             heartbeat.postedSeq.store(posted + 1, std::memory_order_relaxed);
             QCoreApplication::postEvent(m_heartbeatTarget.get(), new HeartbeatEvent(kind, posted + 1),
                                         kind == 0 ? Qt::NormalEventPriority : Qt::HighEventPriority);
@@ -452,6 +455,8 @@ void UiWatchdog::watch()
             (kind == 0 ? o.normalPendingSinceNs : o.priorityPendingSinceNs) = since;
             o.lastAnswerNs = qMax(o.lastAnswerNs, TraceClock::toNs(heartbeat.answeredTicks.load(std::memory_order_relaxed)));
         }
+        if (o.normalPendingSinceNs)
+            o.completedSinceNormalPost = probe.completed - completedAtNormalPost;
         o.paused = m_pauseCount.load(std::memory_order_relaxed) > 0;
         o.budgetNs = m_budgetNs.load(std::memory_order_acquire);
 
@@ -460,7 +465,6 @@ void UiWatchdog::watch()
         // Hang track.
         if (step.endChange == HangClassifier::Change::AlertEnded && hang.active) {
             hang.pending.end = AlertEnd::Recovered;
-            hang.pending.lastState = ThreadStateReader::read(m_uiTid);
             send(hang, AlertEvidenceMessage::Kind::End, step.ended);
             hang = Watched {};
             gapNotes.clear();
@@ -482,6 +486,11 @@ void UiWatchdog::watch()
         if (hang.active) {
             if (debugger)
                 hang.suppressed = true;
+            // Its kernel state, read before sampling: a sample wakes the thread for a moment.
+            if (now - hang.lastStateReadNs >= 20'000'000 || step.change == HangClassifier::Change::AlertStarted) {
+                hang.pending.states.push_back(ThreadStateReader::read(m_uiTid));
+                hang.lastStateReadNs = now;
+            }
             // Stack samples while it lasts: from the suspicion tier, slower past the cap.
             const qint64 interval = hang.samplesTaken >= m_config.maxSamplesPerAlert ? sampleNs * 10 : sampleNs;
             if (m_samplingActive && !hang.suppressed && now >= hang.nextSampleNs) {
@@ -497,16 +506,10 @@ void UiWatchdog::watch()
                 hang.pending.activities.push_back(captureActivity(m_uiActivity));
                 hang.nextSampleNs = now + interval;
             }
-            if (now - hang.lastStateReadNs >= 50'000'000 || step.change == HangClassifier::Change::AlertStarted) {
-                hang.pending.lastState = ThreadStateReader::read(m_uiTid);
-                hang.lastStateReadNs = now;
-            }
             if (step.change == HangClassifier::Change::AlertStarted) {
                 hang.alerted = true;
                 fillDispatch(hang.pending, episode.level, now);
                 heartbeatLatencies(hang.pending, o);
-                if (!hang.pending.lastState.valid)
-                    hang.pending.lastState = ThreadStateReader::read(m_uiTid);
                 send(hang, AlertEvidenceMessage::Kind::Start, episode);
                 hang.lastUpdateNs = now;
             } else if (hang.alerted
