@@ -47,8 +47,9 @@ public:
         bool m_active;
     };
 
-    /// Marks the calling thread as the one to observe (install() does this).
-    static void setObservedThread();
+    /// Marks the calling thread as the one to observe, or stops observing it (install() marks it;
+    /// uninstall() clears it).
+    static void setObservedThread(bool observed = true);
 
     struct Level
     {
@@ -63,7 +64,7 @@ public:
     struct Snapshot
     {
         int depth = 0;                  ///< active dispatches (notify nesting)
-        std::uint64_t lastProgressTicks = 0; ///< latest dispatch entry or exit at any depth
+        std::uint64_t lastProgressTicks = 0; ///< latest dispatch entry at any depth (exits are not timed)
         std::uint64_t completed = 0;    ///< dispatches finished since install
         std::uint64_t sequence = 0;     ///< changes on every entry and exit
         Level levels[MaxLevels];        ///< [0] = outermost; valid up to min(depth, MaxLevels)

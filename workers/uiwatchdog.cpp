@@ -177,6 +177,8 @@ void UiWatchdog::stop()
     }
     if (m_probeActive && m_config.installDispatchProbe)
         DispatchProbe::uninstall();
+    else if (m_probeActive)
+        DispatchProbe::setObservedThread(false);
     if (m_samplingActive)
         StackSampler::uninstall();
     m_probeActive = false;
@@ -351,6 +353,8 @@ void UiWatchdog::watch()
     quint64 localPolls = 0, localHeartbeats = 0, localSamples = 0, localFailures = 0, localLate = 0, localDiscarded = 0;
     QStringList gapNotes;
     std::uint64_t completedAtNormalPost = 0;
+    std::uint64_t lastCompleted = 0;
+    qint64 lastExitSeenNs = 0;
 
     auto fillDispatch = [&](AlertEvidenceMessage &message, int level, qint64 nowNs) {
         if (level < 0 || level >= probe.depth || level >= DispatchProbe::MaxLevels) {
@@ -445,7 +449,13 @@ void UiWatchdog::watch()
             o.levels = qMin(probe.depth, DispatchProbe::MaxLevels);
             for (int level = 0; level < o.levels; ++level)
                 o.levelStartNs[std::size_t(level)] = TraceClock::toNs(probe.levels[level].startTicks);
-            o.lastProgressNs = TraceClock::toNs(probe.lastProgressTicks);
+            // Exits are not timestamped by the probe: a change of the completed count since the
+            // last poll means the UI thread finished a dispatch since then.
+            if (probe.completed != lastCompleted) {
+                lastCompleted = probe.completed;
+                lastExitSeenNs = now;
+            }
+            o.lastProgressNs = qMax(TraceClock::toNs(probe.lastProgressTicks), lastExitSeenNs);
         }
         for (int kind = 0; kind < 2; ++kind) {
             const Heartbeat &heartbeat = m_heartbeat[kind];
