@@ -10,6 +10,7 @@
 #include <execinfo.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <thread>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -18,12 +19,14 @@ namespace {
 struct SamplerState
 {
     std::atomic<bool> installed {false};
-    std::atomic<bool> armed {false};
+    std::atomic<std::uint64_t> armed {0};    // the request being waited for, 0 none
+    std::atomic<std::uint64_t> answered {0}; // the request the slot holds
+    std::uint64_t nextRequest = 0;
     std::atomic<quint64> lateAnswers {0};
     pthread_t target {};
     pid_t tid = 0;
     int signal = 0;
-    sem_t answered;
+    sem_t posted;
     // Written by the handler for an armed request only, read after its sem_post.
     void *scratch[RawStack::MaxFrames + 8] = {};
     void *frames[RawStack::MaxFrames] = {};
@@ -51,7 +54,8 @@ void sampleHandler(int, siginfo_t *, void *context)
     if (!t_isTarget)
         return;
     const int savedErrno = errno;
-    if (!g_sampler.armed.exchange(false, std::memory_order_acq_rel)) {
+    const std::uint64_t request = g_sampler.armed.exchange(0, std::memory_order_acq_rel);
+    if (!request) {
         // A duplicate or late signal: its request was already answered or abandoned.
         g_sampler.lateAnswers.fetch_add(1, std::memory_order_relaxed);
         errno = savedErrno;
@@ -78,7 +82,8 @@ void sampleHandler(int, siginfo_t *, void *context)
         g_sampler.frames[depth++] = g_sampler.scratch[i];
     g_sampler.depth = depth;
     g_sampler.ticks = TraceClock::ticks();
-    sem_post(&g_sampler.answered);
+    g_sampler.answered.store(request, std::memory_order_release);
+    sem_post(&g_sampler.posted);
     errno = savedErrno;
 }
 
@@ -93,7 +98,7 @@ bool StackSampler::install()
     backtrace(warm, 4);
     static bool handlerInstalled = false;
     if (!handlerInstalled) {
-        sem_init(&g_sampler.answered, 0, 0);
+        sem_init(&g_sampler.posted, 0, 0);
         int chosen = 0;
         for (int sig = SIGRTMIN + 6; sig < SIGRTMAX; ++sig) {
             struct sigaction current;
@@ -129,7 +134,7 @@ void StackSampler::uninstall()
     // The handler stays installed (as a no-op): a queued real-time signal arriving after the
     // default action came back would terminate the process.
     g_sampler.installed.store(false);
-    g_sampler.armed.store(false);
+    g_sampler.armed.store(0);
 }
 
 bool StackSampler::isInstalled()
@@ -156,35 +161,42 @@ bool StackSampler::sample(RawStack *out, qint64 timeoutNs)
 {
     if (!g_sampler.installed.load(std::memory_order_acquire))
         return false;
-    while (sem_trywait(&g_sampler.answered) == 0) {
-        // A stale post of an abandoned request.
+    while (sem_trywait(&g_sampler.posted) == 0) {
+        // Posts of earlier requests.
     }
+    const std::uint64_t request = ++g_sampler.nextRequest;
     const std::uint64_t startNs = TraceClock::steadyNs();
-    g_sampler.armed.store(true, std::memory_order_release);
+    const std::uint64_t startTicks = TraceClock::ticks();
+    g_sampler.armed.store(request, std::memory_order_release);
     if (pthread_kill(g_sampler.target, g_sampler.signal) != 0) {
-        g_sampler.armed.store(false);
+        g_sampler.armed.store(0);
         return false;
     }
-    auto waitUntil = [](std::uint64_t deadlineNs) {
-        timespec deadline {time_t(deadlineNs / 1'000'000'000ull), long(deadlineNs % 1'000'000'000ull)};
-        for (;;) {
-            if (sem_clockwait(&g_sampler.answered, CLOCK_MONOTONIC, &deadline) == 0)
-                return true;
-            if (errno != EINTR)
-                return false;
+    auto done = [request] { return g_sampler.answered.load(std::memory_order_acquire) == request; };
+    // No spinning: on a busy machine a spinning sampler takes the core the target needs (measured).
+    bool answered = false;
+    {
+        const std::uint64_t deadlineNs = startNs + std::uint64_t(timeoutNs);
+        const timespec deadline {time_t(deadlineNs / 1'000'000'000ull), long(deadlineNs % 1'000'000'000ull)};
+        while (!(answered = done())) {
+            if (sem_clockwait(&g_sampler.posted, CLOCK_MONOTONIC, &deadline) != 0 && errno != EINTR)
+                break;
         }
-    };
-    bool answered = waitUntil(startNs + std::uint64_t(timeoutNs));
+    }
     if (!answered) {
-        if (g_sampler.armed.exchange(false))
-            return false; // no handler took it; a later delivery will see it disarmed
-        // The handler took the request just now: it is about to post.
-        answered = waitUntil(TraceClock::steadyNs() + 5'000'000);
+        std::uint64_t expected = request;
+        if (g_sampler.armed.compare_exchange_strong(expected, 0))
+            return false; // no handler took it; a later delivery will find it disarmed
+        // The handler took it just now: it is about to publish.
+        const std::uint64_t graceNs = TraceClock::steadyNs() + 5'000'000;
+        while (!(answered = done()) && TraceClock::steadyNs() < graceNs)
+            std::this_thread::yield();
         if (!answered)
             return false;
     }
     out->roundTripNs = qint64(TraceClock::steadyNs() - startNs);
     out->ticks = g_sampler.ticks;
+    out->captureDelayNs = TraceClock::durationNs(g_sampler.ticks - startTicks);
     out->depth = g_sampler.depth;
     std::memcpy(out->frames, g_sampler.frames, sizeof(void *) * std::size_t(out->depth));
     return true;

@@ -142,19 +142,23 @@ void BM_StackSampleRoundTrip(benchmark::State &state)
     while (!installed.load())
         std::this_thread::yield();
     std::vector<double> roundTripUs;
+    std::vector<double> captureDelayUs;
     int failures = 0;
     for (auto _ : state) {
         RawStack raw;
-        if (StackSampler::sample(&raw))
+        if (StackSampler::sample(&raw)) {
             roundTripUs.push_back(double(raw.roundTripNs) / 1e3);
-        else
+            captureDelayUs.push_back(double(raw.captureDelayNs) / 1e3);
+        } else {
             ++failures;
+        }
         std::this_thread::sleep_for(2ms); // like the watcher's 10 ms cadence, compressed
     }
     stop.store(true);
     target.join();
     StackSampler::uninstall();
     report(state, "roundTrip_us", roundTripUs);
+    report(state, "captureDelay_us", captureDelayUs);
     state.counters["failures"] = failures;
 }
 BENCHMARK(BM_StackSampleRoundTrip)->Arg(0)->Arg(1)->ArgName("targetSleeping")->Iterations(2000)->UseRealTime();
