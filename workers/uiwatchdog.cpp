@@ -14,6 +14,9 @@
 #include <QThread>
 #include <QUuid>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -342,7 +345,7 @@ void UiWatchdog::watch()
         qint64 lastStateReadNs = 0;
         qint64 lastUpdateNs = 0;
         int samplesTaken = 0;
-        qint64 sampleFailures = 0;
+        NameId budgetReason = 0;
         ThreadStateSample firstState;
     };
     Watched hang;
@@ -355,6 +358,24 @@ void UiWatchdog::watch()
     std::uint64_t completedAtNormalPost = 0;
     std::uint64_t lastCompleted = 0;
     qint64 lastExitSeenNs = 0;
+    QString starvedNote;
+    // The watcher's own run-queue wait (schedstat field 2), read through a kept descriptor.
+    char schedstatPath[64];
+    std::snprintf(schedstatPath, sizeof schedstatPath, "/proc/self/task/%d/schedstat", int(gettid()));
+    const int schedstatFd = ::open(schedstatPath, O_RDONLY | O_CLOEXEC);
+    auto ownRunQueueNs = [schedstatFd]() -> qint64 {
+        char buffer[96];
+        if (schedstatFd < 0)
+            return -1;
+        const ssize_t n = ::pread(schedstatFd, buffer, sizeof buffer - 1, 0);
+        if (n <= 0)
+            return -1;
+        buffer[n] = '\0';
+        char *end = nullptr;
+        std::strtoull(buffer, &end, 10);
+        return qint64(std::strtoull(end, nullptr, 10));
+    };
+    qint64 lastRunQueueNs = ownRunQueueNs();
 
     auto fillDispatch = [&](AlertEvidenceMessage &message, int level, qint64 nowNs) {
         if (level < 0 || level >= probe.depth || level >= DispatchProbe::MaxLevels) {
@@ -390,12 +411,16 @@ void UiWatchdog::watch()
         message.elapsedNs = episode.elapsedNs;
         message.excludedNs = episode.excludedNs;
         message.budgetNs = episode.budgetNs;
-        message.budgetReason = episode.budgetNs > 0 ? m_budgetReason.load(std::memory_order_relaxed) : 0;
+        message.budgetReason = episode.budgetNs > 0 ? watched.budgetReason : 0;
         message.firstState = watched.firstState;
         if (!gapNotes.isEmpty() && episode.excludedNs > 0)
             message.notes += gapNotes;
         if (watched.suppressed)
             message.notes.append(QStringLiteral("a debugger was attached (TracerPid): annotated, not alerted"));
+        if (!starvedNote.isEmpty()) {
+            message.notes.append(starvedNote);
+            starvedNote.clear();
+        }
         m_collector->post(std::move(message));
     };
 
@@ -408,14 +433,24 @@ void UiWatchdog::watch()
         }
         const qint64 now = TraceClock::nowNs();
         ++localPolls;
-        // Woke far too late: the process or the machine was stopped. That time is nobody's hang.
+        // Woke far too late. If the watcher sat on a run queue meanwhile, the machine is overloaded
+        // (the UI thread likely starved too: that counts). If it did not, the process or the
+        // machine was stopped (SIGSTOP, suspend): that time is nobody's hang.
         const qint64 overslept = now - lastPollNs - pollNs;
+        const qint64 runQueueNs = ownRunQueueNs();
         if (overslept > toleranceNs) {
-            classifier.noteWatcherGap(now, overslept);
-            ++localLate;
-            gapNotes = {QStringLiteral("the watcher was stopped for %1 (system suspend or SIGSTOP); that time is not counted")
-                            .arg(AlertRecord::formatDuration(overslept))};
+            const qint64 waited = runQueueNs - lastRunQueueNs;
+            if (runQueueNs >= 0 && lastRunQueueNs >= 0 && waited >= overslept / 2) {
+                starvedNote = QStringLiteral("the watchdog itself waited %1 for a CPU: the machine is overloaded")
+                                  .arg(AlertRecord::formatDuration(waited));
+            } else {
+                classifier.noteWatcherGap(now, overslept);
+                ++localLate;
+                gapNotes = {QStringLiteral("the watcher was stopped for %1 (system suspend or SIGSTOP); that time is not counted")
+                                .arg(AlertRecord::formatDuration(overslept))};
+            }
         }
+        lastRunQueueNs = runQueueNs;
         lastPollNs = now;
 
         if (now - lastDebuggerCheckNs >= debuggerCheckNs) {
@@ -496,6 +531,8 @@ void UiWatchdog::watch()
         if (hang.active) {
             if (debugger)
                 hang.suppressed = true;
+            if (o.budgetNs > 0)
+                hang.budgetReason = m_budgetReason.load(std::memory_order_relaxed);
             // Its kernel state, read before sampling: a sample wakes the thread for a moment.
             if (now - hang.lastStateReadNs >= 20'000'000 || step.change == HangClassifier::Change::AlertStarted) {
                 hang.pending.states.push_back(ThreadStateReader::read(m_uiTid));
@@ -578,6 +615,8 @@ void UiWatchdog::watch()
         modal.pending.end = AlertEnd::WatchdogStopped;
         send(modal, AlertEvidenceMessage::Kind::End, episode);
     }
+    if (schedstatFd >= 0)
+        ::close(schedstatFd);
     std::lock_guard lock(m_statsMutex);
     m_stats.polls += localPolls;
     m_stats.heartbeatsPosted += localHeartbeats;

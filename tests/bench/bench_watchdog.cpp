@@ -16,6 +16,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -57,12 +58,12 @@ UiWatchdogConfig benchConfig(const QTemporaryDir &dir)
     return config;
 }
 
+// Runs the event loop (blocking in poll when idle, like the app) for a while.
 void processFor(std::chrono::milliseconds duration)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < duration.count())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    QEventLoop loop;
+    QTimer::singleShot(duration, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 __attribute__((noinline)) void benchBlockSleep(std::chrono::milliseconds duration)
