@@ -102,6 +102,8 @@ QJsonObject AlertStackFrame::toJson() const
         object.insert(u"file", capped(file));
         object.insert(u"line", line);
     }
+    if (!inlined.isEmpty())
+        object.insert(u"inlined", capped(inlined));
     if (count > 0)
         object.insert(u"count", count);
     return object;
@@ -115,6 +117,7 @@ AlertStackFrame AlertStackFrame::fromJson(const QJsonObject &object)
     frame.module = object.value(u"module").toString();
     frame.file = object.value(u"file").toString();
     frame.line = object.value(u"line").toInt();
+    frame.inlined = object.value(u"inlined").toString();
     frame.count = object.value(u"count").toInt();
     return frame;
 }

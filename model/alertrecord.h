@@ -31,8 +31,9 @@ struct AlertStackFrame
     quint64 address = 0;
     QString function; ///< demangled; "??" when unknown
     QString module;   ///< shared object or executable file name
-    QString file;
+    QString file;             ///< where in `function` (for inlined code: the call site in `function`)
     int line = 0;
+    QString inlined;          ///< code inlined at that site, innermost: "sleep_for (this_thread_sleep.h:80)"
     int count = 0; ///< topFrames: samples that contain this function
 
     QString toString() const; ///< "function (file:line)" or "function [module]"

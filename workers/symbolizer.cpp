@@ -3,6 +3,8 @@
 #include "model/traceclock.h"
 
 #include <cxxabi.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
 #include <cstdlib>
@@ -36,6 +38,50 @@ QString demangle(const char *name)
 
 // Cache cap: a long session sees a bounded set of code addresses, but keep it bounded anyway.
 constexpr qsizetype MaxCachedAddresses = 100'000;
+
+// When the address is in code inlined into the symbol's function, the line table names the inlined
+// code (often a library header). Report the call site inside the function instead, and keep the
+// innermost inlined function as a note.
+void resolveInlining(Dwfl_Module *module, std::uint64_t address, AlertStackFrame *frame)
+{
+    Dwarf_Addr bias = 0;
+    Dwarf_Die *cu = dwfl_module_addrdie(module, Dwarf_Addr(address), &bias);
+    if (!cu)
+        return;
+    Dwarf_Die *scopes = nullptr;
+    const int count = dwarf_getscopes(cu, Dwarf_Addr(address) - bias, &scopes);
+    if (count <= 0) {
+        std::free(scopes);
+        return;
+    }
+    int outermostInline = -1;
+    for (int i = 0; i < count; ++i) {
+        const int tag = dwarf_tag(&scopes[i]);
+        if (tag == DW_TAG_inlined_subroutine)
+            outermostInline = i;
+        else if (tag == DW_TAG_subprogram)
+            break;
+    }
+    if (outermostInline >= 0) {
+        Dwarf_Attribute attribute;
+        Dwarf_Word callFile = 0;
+        Dwarf_Word callLine = 0;
+        Dwarf_Files *files = nullptr;
+        std::size_t fileCount = 0;
+        if (dwarf_formudata(dwarf_attr(&scopes[outermostInline], DW_AT_call_file, &attribute), &callFile) == 0
+            && dwarf_formudata(dwarf_attr(&scopes[outermostInline], DW_AT_call_line, &attribute), &callLine) == 0
+            && dwarf_getsrcfiles(cu, &files, &fileCount) == 0 && callFile < fileCount) {
+            if (const char *file = dwarf_filesrc(files, callFile, nullptr, nullptr)) {
+                const char *inner = dwarf_tag(&scopes[0]) == DW_TAG_inlined_subroutine ? dwarf_diename(&scopes[0]) : nullptr;
+                frame->inlined = (inner ? QString::fromUtf8(inner) : QStringLiteral("inlined code"))
+                    + QStringLiteral(" (") + frame->file.section(u'/', -1) + u':' + QString::number(frame->line) + u')';
+                frame->file = QString::fromUtf8(file);
+                frame->line = int(callLine);
+            }
+        }
+    }
+    std::free(scopes);
+}
 
 } // namespace
 
@@ -104,6 +150,7 @@ AlertStackFrame Symbolizer::symbolize(std::uint64_t address, bool returnAddress)
                 frame.line = lineNumber;
             }
         }
+        resolveInlining(module, lookup, &frame);
     }
     if (m_cache.size() >= MaxCachedAddresses)
         m_cache.clear();

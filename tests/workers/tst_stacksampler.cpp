@@ -20,6 +20,12 @@ __attribute__((noinline)) void samplerTestInnermostSpin(std::atomic<bool> &stop)
     asm volatile("" ::: "memory");
 }
 
+__attribute__((noinline)) void samplerTestInlinedSleep()
+{
+    std::this_thread::sleep_for(1us);
+    asm volatile("" ::: "memory");
+}
+
 __attribute__((noinline)) void samplerTestOuterCaller(std::atomic<bool> &stop)
 {
     samplerTestInnermostSpin(stop);
@@ -116,6 +122,15 @@ void TestStackSampler::symbolizerNamesFunctionFileAndLine()
     QVERIFY(frame.module.endsWith(u"tst_stacksampler"));
     QCOMPARE(symbolizer.cacheSize(), 1);
     QCOMPARE(symbolizer.symbolize(address, false).function, frame.function); // cached
+    // Code inlined into a function is reported at its call site in that function.
+    const auto inlinedAddress = std::uint64_t(reinterpret_cast<std::uintptr_t>(&samplerTestInlinedSleep));
+    bool sawCallSite = false;
+    for (std::uint64_t offset = 0; offset < 64 && !sawCallSite; ++offset) {
+        const AlertStackFrame f = symbolizer.symbolize(inlinedAddress + offset, false);
+        sawCallSite = f.function.startsWith(u"samplerTestInlinedSleep") && f.file.endsWith(u"tst_stacksampler.cpp")
+            && !f.inlined.isEmpty();
+    }
+    QVERIFY(sawCallSite);
     // A libc function comes back demangled-or-plain with its module.
     const AlertStackFrame libc = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&::getpid)), false);
     QVERIFY2(libc.module.contains(u"libc"), qPrintable(libc.module));
