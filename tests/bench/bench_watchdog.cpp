@@ -233,6 +233,29 @@ BENCHMARK(BM_QueuedCallFlood)
     ->Args({0, 1000, 2000})->Args({2, 1000, 2000})->Args({3, 1000, 2000})
     ->MinTime(1.0);
 
+// stop() latency: both threads joined. Arg 0 stops while the symbolizer is still pre-warming right
+// after start(); arg 1 once the watchdog is warm and idle.
+void BM_StopLatency(benchmark::State &state)
+{
+    const bool warm = state.range(0) == 1;
+    QTemporaryDir dir;
+    std::vector<double> stopMs;
+    std::vector<double> prewarmMs;
+    for (auto _ : state) {
+        UiWatchdog watchdog(benchConfig(dir));
+        watchdog.start();
+        if (warm)
+            processFor(600ms);
+        const qint64 start = TraceClock::nowNs();
+        watchdog.stop();
+        stopMs.push_back(double(TraceClock::nowNs() - start) / 1e6);
+        prewarmMs.push_back(double(watchdog.stats().symbolizerPrewarmNs) / 1e6);
+    }
+    report(state, "stop_ms", stopMs);
+    report(state, "symbolizerPrewarm_ms", prewarmMs);
+}
+BENCHMARK(BM_StopLatency)->Arg(0)->Arg(1)->ArgName("warm")->Iterations(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 QCoro::Task<> stream(LaneId lane, std::atomic<bool> *stop, std::atomic<int> *finished)
 {
     const NameId chunk = TraceNames::intern(u"send chunk");
