@@ -44,6 +44,16 @@ QString laneName(LaneId lane)
     return name.isEmpty() ? QStringLiteral("lane %1").arg(lane) : name;
 }
 
+QString laneNameOfThread(qint64 tid)
+{
+    const QList<LaneInfo> lanes = LaneRegistry::snapshot();
+    for (const LaneInfo &lane : lanes) {
+        if (lane.kind == LaneKind::Thread && qint64(lane.osThreadId) == tid)
+            return TraceNames::name(lane.name);
+    }
+    return QStringLiteral("thread %1").arg(tid);
+}
+
 // Samples kept per alert for choosing a representative stack.
 constexpr int MaxKeptStacks = 256;
 constexpr int TopFrameCount = 12;
@@ -322,7 +332,6 @@ void AlertEvidenceCollector::collectWorkers(AlertState &state)
     AlertRecord &r = state.record;
     r.workers.clear();
     const QList<LaneInfo> lanes = LaneRegistry::snapshot();
-    QHash<qint64, QString> names;
     for (const LaneInfo &lane : lanes) {
         if (lane.kind != LaneKind::Thread || lane.endedNs >= 0 || lane.id == UiThreadLane || lane.osThreadId == 0)
             continue;
@@ -330,7 +339,6 @@ void AlertEvidenceCollector::collectWorkers(AlertState &state)
         if (std::find(m_ownTids.begin(), m_ownTids.end(), tid) != m_ownTids.end() || tid == gettid()
             || tid == m_excludedTid.load())
             continue;
-        names.insert(tid, TraceNames::name(lane.name));
         if (r.workers.size() >= m_config.maxWorkersInEvidence)
             continue;
         AlertWorkerActivity worker;
@@ -347,27 +355,6 @@ void AlertEvidenceCollector::collectWorkers(AlertState &state)
                 worker.spans.append(TraceNames::name(name));
         }
         r.workers.append(worker);
-    }
-    // Whose lock is the UI thread waiting for?
-    if (r.uiThread.futexAddress) {
-        const pid_t owner = ThreadStateReader::probableFutexOwner(r.uiThread.futexAddress, m_uiTid);
-        // Keep an owner found earlier: by the end the lock may have changed hands.
-        if (owner) {
-            r.uiThread.futexOwnerTid = owner;
-            r.uiThread.futexOwnerName = names.value(owner, QStringLiteral("thread %1").arg(owner));
-        }
-        if (const qint64 kept = r.uiThread.futexOwnerTid) {
-            const QString held = QStringLiteral(" held by ") + r.uiThread.futexOwnerName + QStringLiteral(" (tid %1)").arg(kept);
-            if (!r.uiThread.summary.contains(u" held by "))
-                r.uiThread.summary += held;
-            // Put the owner first: it is the thread to look at.
-            for (qsizetype i = 0; i < r.workers.size(); ++i) {
-                if (r.workers[i].tid == kept) {
-                    r.workers.move(i, 0);
-                    break;
-                }
-            }
-        }
     }
 }
 
@@ -458,6 +445,14 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         if (!r.notes.contains(note))
             r.notes.append(note);
     }
+    // Worker threads first (cheap, and they move on quickly), then the slower symbolization.
+    const qint64 now = TraceClock::nowNs();
+    const bool starting = message.kind == AlertEvidenceMessage::Kind::Start;
+    const bool ending = message.kind == AlertEvidenceMessage::Kind::End;
+    if (!stopping && (starting || (!ending && now - state.lastWorkersNs >= 1'000'000'000))) {
+        collectWorkers(state);
+        state.lastWorkersNs = now;
+    }
     for (const ActivityCapture &capture : message.activities) {
         QString key = QString::number(capture.coroutine);
         for (int i = 0; i < capture.depth && i < ActivityCapture::MaxScopes; ++i)
@@ -494,20 +489,34 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         const QString ownerName = r.uiThread.futexOwnerName;
         const quint64 ownerFutex = r.uiThread.futexAddress;
         r.uiThread = ThreadStateReader::describe(m_uiTid, described, previous);
-        if (r.uiThread.futexAddress && r.uiThread.futexAddress == ownerFutex && ownerTid) {
+        // The owner as read next to the futex wait; keep one found earlier for the same lock.
+        if (!r.uiThread.futexOwnerTid && r.uiThread.futexAddress && r.uiThread.futexAddress == ownerFutex) {
             r.uiThread.futexOwnerTid = ownerTid;
             r.uiThread.futexOwnerName = ownerName;
-            r.uiThread.summary += QStringLiteral(" held by ") + ownerName + QStringLiteral(" (tid %1)").arg(ownerTid);
+        }
+        if (r.uiThread.futexOwnerTid) {
+            if (r.uiThread.futexOwnerName.isEmpty())
+                r.uiThread.futexOwnerName = laneNameOfThread(r.uiThread.futexOwnerTid);
+            r.uiThread.summary += QStringLiteral(" held by ") + r.uiThread.futexOwnerName
+                + QStringLiteral(" (tid %1)").arg(r.uiThread.futexOwnerTid);
+        }
+        // Runnable but mostly waiting for a core: the machine is overloaded, not (only) the code.
+        if (r.uiThread.summary.startsWith(u"CPU-starved")) {
+            const QString note = QStringLiteral("the UI thread was starved of CPU by other load");
+            if (!r.notes.contains(note))
+                r.notes.append(note);
+        }
+    }
+    // The thread holding the lock the UI thread waits for comes first: it is the one to look at.
+    if (const qint64 owner = r.uiThread.futexOwnerTid) {
+        for (qsizetype i = 0; i < r.workers.size(); ++i) {
+            if (r.workers[i].tid == owner) {
+                r.workers.move(i, 0);
+                break;
+            }
         }
     }
     resolveCulprit(state);
-    const qint64 now = TraceClock::nowNs();
-    const bool starting = message.kind == AlertEvidenceMessage::Kind::Start;
-    const bool ending = message.kind == AlertEvidenceMessage::Kind::End;
-    if (!stopping && (starting || (!ending && now - state.lastWorkersNs >= 1'000'000'000))) {
-        collectWorkers(state);
-        state.lastWorkersNs = now;
-    }
 
     const bool isHang = r.verdict != AlertVerdict::NestedModalLoop;
     if (!message.suppressed) {

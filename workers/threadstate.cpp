@@ -109,6 +109,10 @@ ThreadStateSample ThreadStateReader::read(pid_t tid)
         }
     }
 
+    // Whose lock is it? Read now: by the time anyone looks, it may have changed hands.
+    if (sample.syscall == SYS_futex)
+        sample.futexOwner = probableFutexOwner(sample.args[0], tid);
+
     std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", int(tid));
     if (readSmallFile(path, buffer, sizeof buffer) > 0) {
         char *end = nullptr;
@@ -166,6 +170,7 @@ AlertThreadState ThreadStateReader::describe(pid_t tid, const ThreadStateSample 
     const long nr = current.syscall;
     if (nr == SYS_futex) {
         state.futexAddress = current.args[0];
+        state.futexOwnerTid = current.futexOwner;
         state.summary = QStringLiteral("waiting on futex ") + hex(state.futexAddress) + QStringLiteral(" (a lock or condition)");
     } else if (isPollSyscall(nr)) {
         state.summary = QStringLiteral("waiting in ") + syscallName(nr) + QStringLiteral(" (event loop idle or a blocking wait)");

@@ -17,6 +17,7 @@ struct ThreadStateSample
     char wchan[48] = {};
     long syscall = -1;        ///< -1 running in user space or unreadable
     std::uint64_t args[6] = {};
+    pid_t futexOwner = 0;     ///< for a futex wait: the probable owner, read at the same moment
     std::uint64_t runNs = 0;  ///< schedstat: time on a CPU
     std::uint64_t waitNs = 0; ///< schedstat: time runnable on a run queue
     qint64 atNs = 0;          ///< TraceClock ns of the read

@@ -304,7 +304,7 @@ void TestUiWatchdog::mutexHeldByWorkerShowsTheFutexAndOwner()
             locked = true;
         }
         readyWake.notify_all();
-        std::this_thread::sleep_for(300ms);
+        std::this_thread::sleep_for(400ms);
     });
     {
         std::unique_lock r(ready);
@@ -425,7 +425,6 @@ void TestUiWatchdog::sixtyFourStreamsRaiseNoAlert()
     config.desktopNotifications = false;
     UiWatchdog watchdog(config);
     QVERIFY(watchdog.start());
-    QSignalSpy started(&watchdog, &UiWatchdog::alertStarted);
     std::atomic<bool> stop {false};
     std::atomic<int> finished {0};
     std::vector<QCoro::Task<>> streams;
@@ -443,7 +442,10 @@ void TestUiWatchdog::sixtyFourStreamsRaiseNoAlert()
     stop.store(true);
     QTRY_COMPARE_WITH_TIMEOUT(finished.load(), 64, 5000);
     watchdog.stop();
-    QCOMPARE(started.count(), 0);
+    // On an overloaded machine the UI thread can be starved of CPU for real; such an alert says so.
+    // Anything else is a false alert.
+    for (const AlertRecord &alert : watchdog.alerts())
+        QVERIFY2(alert.notes.join(u' ').contains(u"starved of CPU"), qPrintable(describe(alert)));
     QVERIFY(watchdog.stats().heartbeatsPosted > 50);
 }
 
@@ -545,8 +547,10 @@ void TestUiWatchdog::budgetExcusesKnownLongWork()
         done = true;
     });
     QTRY_VERIFY(done);
-    QTest::qWait(300);
-    QCOMPARE(!ended.isEmpty(), alerted);
+    if (alerted)
+        QTRY_VERIFY_WITH_TIMEOUT(!ended.isEmpty(), 10'000);
+    else
+        QVERIFY(!ended.wait(500));
     if (alerted) {
         const AlertRecord alert = ended.first().at(0).value<AlertRecord>();
         QCOMPARE(alert.budget, QStringLiteral("loading file"));
