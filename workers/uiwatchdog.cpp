@@ -74,6 +74,8 @@ bool defaultDebuggerProbe()
 /// Lives on the UI thread and answers heartbeats: the time a posted event actually ran.
 class HeartbeatTarget final : public QObject
 {
+    Q_DISABLE_COPY_MOVE(HeartbeatTarget)
+
 public:
     explicit HeartbeatTarget(UiWatchdog *watchdog)
         : m_watchdog(watchdog)
