@@ -134,6 +134,7 @@ void tst_AudioResampler::passbandToneKeepsAmplitudeAndFrequency_data()
     QTest::newRow("1 kHz from 44.1 kHz") << 44100 << 1000.0;
     QTest::newRow("3 kHz from 48 kHz") << 48000 << 3000.0;
     QTest::newRow("5 kHz from 22.05 kHz") << 22050 << 5000.0;
+    QTest::newRow("6.8 kHz from 48 kHz (top of the passband)") << 48000 << 6800.0;
     QTest::newRow("1 kHz from 8 kHz (upsampling)") << 8000 << 1000.0;
     QTest::newRow("3 kHz from 11025 Hz (upsampling)") << 11025 << 3000.0;
     QTest::newRow("2 kHz from 44101 Hz (too many phases: interpolated kernel)") << 44101 << 2000.0;
@@ -155,7 +156,7 @@ void tst_AudioResampler::toneAboveTheOutputNyquistIsRemoved_data()
     QTest::addColumn<int>("inRate");
     QTest::addColumn<double>("frequency");
     QTest::newRow("12 kHz from 44.1 kHz (would alias to 4 kHz)") << 44100 << 12000.0;
-    QTest::newRow("9 kHz from 48 kHz (would alias to 7 kHz)") << 48000 << 9000.0;
+    QTest::newRow("8.6 kHz from 48 kHz (would alias to 7.4 kHz)") << 48000 << 8600.0;
     QTest::newRow("20 kHz from 48 kHz") << 48000 << 20000.0;
     QTest::newRow("11 kHz from 44101 Hz (interpolated kernel)") << 44101 << 11000.0;
 }
@@ -166,7 +167,7 @@ void tst_AudioResampler::toneAboveTheOutputNyquistIsRemoved()
     QFETCH(double, frequency);
     const QList<float> output = resampleAll(sine(frequency, inRate, inRate), inRate, 16000);
     const double attenuation = decibels(rms(output) / (0.5 / M_SQRT2));
-    QVERIFY2(attenuation < -70, qPrintable(QString::number(attenuation)));
+    QVERIFY2(attenuation < -85, qPrintable(QString::number(attenuation)));
 }
 
 void tst_AudioResampler::constantSignalKeepsUnityGain()
