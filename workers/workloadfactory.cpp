@@ -1,0 +1,23 @@
+#include "workers/workloadfactory.h"
+
+#include "workers/workload.h"
+
+Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent, QString *error)
+{
+    QString local;
+    QString &err = error ? *error : local;
+    err.clear();
+    Q_UNUSED(env);
+    Q_UNUSED(parent);
+    switch (spec.kind) {
+    case WorkloadKind::LiveTranscription:
+    case WorkloadKind::TextToSpeech:
+    case WorkloadKind::Prerecorded:
+    case WorkloadKind::ChatStream:
+    case WorkloadKind::RequestBurst:
+    case WorkloadKind::Command:
+        break;
+    }
+    err = QStringLiteral("the %1 workload is not available in this build").arg(WorkloadSpec::toString(spec.kind));
+    return nullptr;
+}
