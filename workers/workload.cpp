@@ -90,10 +90,10 @@ void StreamReporter::progress(double fraction)
     m_link->post([=](Workload *w) { w->onProgress(index, fraction); });
 }
 
-void StreamReporter::statistics(const QJsonObject &stats)
+void StreamReporter::statistics(const StreamStatistics &stats, const QJsonObject &extra)
 {
     const int index = m_index;
-    m_link->post([=](Workload *w) { w->onStatistics(index, stats); });
+    m_link->post([=](Workload *w) { w->onStatistics(index, stats, extra); });
 }
 
 void StreamReporter::fail(const QString &reason)
@@ -193,7 +193,9 @@ QJsonObject Workload::streamStatistics(int stream) const
     if (stream < 0 || stream >= streamCount())
         return {};
     const Stream &s = m_streams[std::size_t(stream)];
-    QJsonObject o = s.statistics;
+    QJsonObject o = s.figures.toJson();
+    for (auto it = s.extra.begin(); it != s.extra.end(); ++it)
+        o.insert(it.key(), it.value());
     o.insert(QStringLiteral("stream"), stream);
     o.insert(QStringLiteral("model"), WorkloadSpec::toString(m_spec.model));
     o.insert(QStringLiteral("state"), s.running ? QStringLiteral("running")
@@ -201,6 +203,19 @@ QJsonObject Workload::streamStatistics(int stream) const
     if (!s.error.isEmpty())
         o.insert(QStringLiteral("error"), s.error);
     return o;
+}
+
+StreamStatistics Workload::streamFigures(int stream) const
+{
+    return stream >= 0 && stream < streamCount() ? m_streams[std::size_t(stream)].figures : StreamStatistics();
+}
+
+StreamStatistics Workload::aggregateFigures() const
+{
+    StreamStatistics all;
+    for (const Stream &s : m_streams)
+        all.merge(s.figures);
+    return all;
 }
 
 QJsonObject Workload::statistics() const
@@ -218,6 +233,7 @@ QJsonObject Workload::statistics() const
         array.append(streams.back());
     }
     o.insert(QStringLiteral("streams"), array);
+    o.insert(QStringLiteral("aggregate"), aggregateFigures().toJson());
     aggregate(o, streams);
     return o;
 }
@@ -369,11 +385,12 @@ void Workload::onProgress(int stream, double fraction)
     emit progressChanged(progress());
 }
 
-void Workload::onStatistics(int stream, const QJsonObject &stats)
+void Workload::onStatistics(int stream, const StreamStatistics &stats, const QJsonObject &extra)
 {
     if (stream < 0 || stream >= streamCount())
         return;
-    m_streams[std::size_t(stream)].statistics = stats;
+    m_streams[std::size_t(stream)].figures = stats;
+    m_streams[std::size_t(stream)].extra = extra;
     emit statisticsChanged(stream);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/streamstatistics.h"
 #include "model/tracetypes.h"
 #include "model/workloadspec.h"
 #include "workers/canceltoken.h"
@@ -40,8 +41,9 @@ public:
     void audioProgress(double sentS, double totalS);
     /// 0..1, or -1 when the stream cannot tell (indeterminate).
     void progress(double fraction);
-    /// The stream's latest statistics (see Workload::streamStatistics for the common keys).
-    void statistics(const QJsonObject &stats);
+    /// The stream's latest statistics; `extra` adds workload-specific keys (e.g. "transcript").
+    /// Cheap to call (histograms are shared, copy-on-write); publish every few hundred ms and at the end.
+    void statistics(const StreamStatistics &stats, const QJsonObject &extra = {});
     /// Marks the stream failed with a clear reason (the first reason is kept). The coroutine
     /// should then return; the stream is shown failed on the timeline and the workload goes on.
     void fail(const QString &reason);
@@ -133,13 +135,15 @@ public:
     LaneId streamLane(int stream) const;
     QString streamError(int stream) const;
 
-    /// A stream's latest statistics. Common keys (absent when they do not apply): "stream", "model",
-    /// "state", "error", "durationS", "bytesSent", "bytesReceived", "reconnects", "errors",
-    /// "sendLatenessMs" / "transcriptLatencyMs" / "requestLatencyMs" / "interTokenGapMs" as
-    /// {"count","p50","p95","p99","max"}, "timeToFirstAudioMs", "timeToFirstTokenMs".
+    /// A stream's latest statistics: StreamStatistics::toJson() (see model/streamstatistics.h for
+    /// the keys) plus "stream", "model", "state", "error" and the stream's extra keys.
     QJsonObject streamStatistics(int stream) const;
-    /// {"workload", "model", "state", "error", "streams": [...]} plus whatever aggregate() adds.
+    /// The stream's figures as data (for merging elsewhere).
+    StreamStatistics streamFigures(int stream) const;
+    /// {"workload", "model", "state", "error", "streams": [...], "aggregate": {...}} where aggregate
+    /// is every stream's StreamStatistics merged (exact percentiles over all streams).
     QJsonObject statistics() const;
+    StreamStatistics aggregateFigures() const;
 
     static QString toString(State state);
 
@@ -162,7 +166,7 @@ protected:
     virtual StreamFunction makeStream() = 0;
     /// Short name for lanes, e.g. "live" gives "live #3 · coroutine". Default: the workload kind.
     virtual QString laneLabel() const;
-    /// Adds workload-wide figures to statistics() (e.g. merged latency percentiles).
+    /// Adds workload-specific figures to statistics().
     virtual void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const;
 
 private:
@@ -176,7 +180,8 @@ private:
         bool running = false;
         double progress = 0;
         QString error;
-        QJsonObject statistics;
+        StreamStatistics figures;
+        QJsonObject extra;
     };
 
     static QCoro::Task<void> runStream(StreamFunction fn, StreamHandle handle, std::shared_ptr<StreamLink> link,
@@ -185,7 +190,7 @@ private:
     void launch();
     void onTranscript(int stream, const QString &text, bool isFinal, double startS, double endS);
     void onProgress(int stream, double fraction);
-    void onStatistics(int stream, const QJsonObject &stats);
+    void onStatistics(int stream, const StreamStatistics &stats, const QJsonObject &extra);
     void onStreamFailed(int stream, const QString &reason);
     void onStreamFinished(int stream, bool cancelled);
     void setState(State state);
