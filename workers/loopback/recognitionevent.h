@@ -20,7 +20,8 @@ struct RecognitionEvent
         Final,          // start, duration, transcript, words, speechFinal, fromFinalize, model
         UtteranceEnd,   // lastWordEnd
         FinalizeDone,   // a Finalize request has been fully answered
-        Finished        // all audio is processed after finish(): the stream can close
+        Finished,       // all audio is processed after finish(): the stream can close
+        Failed          // recognition cannot run (transcript holds why)
     };
 
     Kind kind = Kind::Interim;

@@ -51,6 +51,7 @@ ServiceStats::Totals ServiceStats::totals() const
     t.recognitionRejected = recognitionRejected.load();
     t.decodersCreated = decodersCreated.load();
     t.speechMsSynthesized = speechMsSynthesized.load();
+    t.slowClientsCutOff = slowClientsCutOff.load();
     QMutexLocker locker(&m_lock);
     t.finishedStreamsForgotten = m_forgotten;
     return t;
@@ -139,6 +140,7 @@ QJsonObject ServiceStats::toJson(const QString &tagFilter, const QString &idFilt
                            {QStringLiteral("recognition_rejected"), double(t.recognitionRejected)},
                            {QStringLiteral("decoders_created"), double(t.decodersCreated)},
                            {QStringLiteral("speech_ms_synthesized"), double(t.speechMsSynthesized)},
+                           {QStringLiteral("slow_clients_cut_off"), double(t.slowClientsCutOff)},
                            {QStringLiteral("finished_streams_forgotten"), double(t.finishedStreamsForgotten)}};
     QJsonArray list;
     if (!idFilter.isEmpty()) {

@@ -58,6 +58,7 @@ public:
         qint64 recognitionRejected = 0; // streams refused at maxRecognitionStreams
         qint64 decodersCreated = 0;
         qint64 speechMsSynthesized = 0;
+        qint64 slowClientsCutOff = 0;   // connections aborted because their unsent output passed the cap
         qint64 finishedStreamsForgotten = 0; // beyond the retention of finished streams
     };
 
@@ -78,6 +79,7 @@ public:
     std::atomic<qint64> recognitionRejected{0};
     std::atomic<qint64> decodersCreated{0};
     std::atomic<qint64> speechMsSynthesized{0};
+    std::atomic<qint64> slowClientsCutOff{0};
 
     explicit ServiceStats(int finishedRetention = 4096);
 
