@@ -264,6 +264,19 @@ void ChatCompletionStream::emitEvent(const QByteArray &event)
         return;
     }
     ++m_events;
+    const int errorEvent = m_connection->faults().errorEventMessage;
+    if (errorEvent > 0 && m_events == errorEvent) {
+        // A mid-stream error the way OpenAI sends one, then the end of the stream.
+        m_connection->context()->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
+        m_connection->writeEvent("data: {\"error\":{\"message\":\"injected fault: error event " + QByteArray::number(errorEvent)
+                                 + "\",\"type\":\"server_error\",\"param\":null,\"code\":\"injected_fault\"}}\n\n");
+        if (!m_connection->isGone()) {
+            m_connection->flushEvents();
+            m_connection->endStream();
+        }
+        stop();
+        return;
+    }
     const int malformed = m_connection->faults().malformedJsonMessage;
     if (malformed > 0 && m_events == malformed && event.startsWith("data: {")) {
         m_connection->context()->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);

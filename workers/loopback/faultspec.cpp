@@ -98,6 +98,10 @@ std::optional<FaultSpec> FaultSpec::parse(const QString &text, QString *error)
             } else {
                 spec.malformedJsonMessage = int(n);
             }
+        } else if (name == u"error-event") {
+            if (!needValue() || !parseCount(value, 1, &n) || n > 1'000'000'000)
+                return bad(QStringLiteral("expected an event index >= 1"));
+            spec.errorEventMessage = int(n);
         } else if (name == u"status") {
             if (!needValue() || !parseCount(value, 400, &n) || n > 599)
                 return bad(QStringLiteral("expected an HTTP status 400-599"));
@@ -122,7 +126,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString &text, QString *error)
         } else {
             return bad(QStringLiteral("unknown fault (known: latency, message-delay, drop-after-ms, "
                                       "drop-after-rx-bytes, drop-after-tx-bytes, drop-after-messages, close, "
-                                      "malformed-json, status, retry-after, slow-read, p, only)"));
+                                      "malformed-json, error-event, status, retry-after, slow-read, p, only)"));
         }
     }
     return spec;
@@ -152,6 +156,8 @@ QString FaultSpec::toString() const
     }
     if (malformedJsonMessage != 0)
         items << QStringLiteral("malformed-json=%1").arg(malformedJsonMessage);
+    if (errorEventMessage != 0)
+        items << QStringLiteral("error-event=%1").arg(errorEventMessage);
     if (httpStatus != 0)
         items << QStringLiteral("status=%1").arg(httpStatus);
     if (retryAfterSeconds != defaults.retryAfterSeconds)

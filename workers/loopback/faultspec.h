@@ -24,6 +24,8 @@
 //                           right after the handshake. CODE is 1000-4999 except 1004-1006 and 1015.
 //   malformed-json[=N]      the Nth JSON text message or SSE event (default 1, counting from 1) is sent
 //                           truncated, so it does not parse
+//   error-event=N           SSE only: the Nth event is replaced by an OpenAI-style mid-stream error event
+//                           `data: {"error":{"message":"injected fault: error event N",...}}` and the stream ends
 //   status=CODE             answer with HTTP CODE (400-599, e.g. 401, 429, 500) and an OpenAI-style error JSON
 //                           body instead of serving the request; a WebSocket upgrade is refused with CODE
 //   retry-after=SECONDS     the Retry-After header sent with status=429 or 503 (default 1)
@@ -47,6 +49,7 @@ struct FaultSpec
     int closeCode = 0;             // 0: abort at the drop point instead of a close frame
     QString closeReason;
     int malformedJsonMessage = 0;  // 0: none, else the 1-based message index
+    int errorEventMessage = 0;     // 0: none, else the 1-based SSE event replaced by an error event
     int httpStatus = 0;            // 0: serve normally
     int retryAfterSeconds = 1;
     qint64 slowReadBytesPerSecond = 0;

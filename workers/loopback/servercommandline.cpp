@@ -43,7 +43,7 @@ QString ServerCommandLine::helpText()
         "Prints 'listening on http://HOST:PORT' on stdout when ready; SIGINT/SIGTERM stop it cleanly.\n"
         "Fault syntax (also per request: header X-Taskscope-Faults or query faults=):\n"
         "  latency=MS, message-delay=MS, drop-after-ms=MS, drop-after-rx-bytes=N, drop-after-tx-bytes=N,\n"
-        "  drop-after-messages=N, close=CODE[:REASON], malformed-json[=N], status=CODE, retry-after=S,\n"
+        "  drop-after-messages=N, close=CODE[:REASON], malformed-json[=N], error-event=N, status=CODE, retry-after=S,\n"
         "  slow-read=BYTES_PER_S, p=FRACTION, only=PATH\n");
 }
 
