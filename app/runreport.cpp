@@ -64,7 +64,9 @@ QString formatTable(const QList<QStringList> &rows)
         QString line;
         for (qsizetype i = 0; i < row.size(); ++i)
             line += row[i].leftJustified(widths[i] + 2);
-        out += line.trimmed() + QLatin1Char('\n');
+        while (line.endsWith(QLatin1Char(' ')))
+            line.chop(1);
+        out += line + QLatin1Char('\n');
     }
     return out;
 }
@@ -193,7 +195,8 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
         {"  lateness max ms", [](const QJsonObject &s) { return number(s.value(QStringLiteral("latenessMaxMs")), 2); }},
         {"  latency p50/p99 ms", [](const QJsonObject &s) { return triple(s, "latencyP50Ms", "latencyP99Ms", nullptr, 2); }},
         {"  TTFT p50 ms", [](const QJsonObject &s) { return firstFigure(s); }},
-        {"  inter-token gap p50/p99 ms", [](const QJsonObject &s) { return triple(s, "interTokenGapP50Ms", "interTokenGapP99Ms", nullptr, 2); }},
+        {"  inter-token gap p50/p99/max ms",
+         [](const QJsonObject &s) { return triple(s, "interTokenGapP50Ms", "interTokenGapP99Ms", "interTokenGapMaxMs", 2); }},
         {"  tokens/s", [](const QJsonObject &s) { return number(s.value(QStringLiteral("tokensPerSecond")), 1); }},
         {"  requests/s", [](const QJsonObject &s) { return number(s.value(QStringLiteral("requestsPerSecond")), 1); }},
         {"  errors", [](const QJsonObject &s) { return QString::number(s.value(QStringLiteral("errors")).toInteger()); }},

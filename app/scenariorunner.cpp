@@ -287,6 +287,7 @@ QJsonObject ScenarioRunner::summarize(const QJsonObject &statistics, double wall
     const QJsonObject gaps = aggregate.value(QStringLiteral("interTokenGapMs")).toObject();
     o.insert(QStringLiteral("interTokenGapP50Ms"), figure(gaps, "p50"));
     o.insert(QStringLiteral("interTokenGapP99Ms"), figure(gaps, "p99"));
+    o.insert(QStringLiteral("interTokenGapMaxMs"), figure(gaps, "max"));
     const qint64 tokens = aggregate.value(QStringLiteral("tokens")).toInteger();
     o.insert(QStringLiteral("tokens"), tokens);
     o.insert(QStringLiteral("tokensPerSecond"),
