@@ -4,6 +4,7 @@
 #include "model/tracerecorder.h"
 #include "workers/executioncontext.h"
 #include "workers/httpcall.h"
+#include "workers/keepalivehttpcall.h"
 #include "workers/tracespan.h"
 
 #include <QJsonDocument>
@@ -93,7 +94,11 @@ QCoro::Task<void> runRequester(ExecutionContext &ctx, std::shared_ptr<BurstState
         const int index = state->next.fetch_add(1, std::memory_order_relaxed);
         if (index >= state->total)
             break;
-        std::unique_ptr<HttpCall> call = ctx.createHttpCall();
+        std::unique_ptr<HttpCall> call;
+        if (!ctx.blocksThread() && KeepAliveHttpCall::supports(state->request.url))
+            call = std::make_unique<KeepAliveHttpCall>(&ctx);
+        else
+            call = ctx.createHttpCall();
         const qint64 startNs = ExecutionContext::nowNs();
         state->noteStart(startNs);
         TraceSpan span(ctx.coroutineLane(), n.request, std::uint64_t(index));
