@@ -101,15 +101,13 @@ public:
     template<typename Int>
     void readInt(const char *key, qint64 lo, qint64 hi, Int *out)
     {
-        double d = double(*out);
         const QJsonValue v = m_object.value(QLatin1StringView(key));
         if (v.isUndefined() || !ok())
             return;
-        if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
+        const double d = v.toDouble();
+        if (!v.isDouble() || d != std::floor(d) || d < double(lo) || d > double(hi))
             return fail(QLatin1StringView(key), QStringLiteral("must be an integer between %1 and %2").arg(lo).arg(hi));
-        readNumber(key, double(lo), double(hi), &d);
-        if (ok())
-            *out = Int(d);
+        *out = Int(d);
     }
 
     bool readObject(const char *key, QJsonObject *out)
