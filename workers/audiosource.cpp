@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QAudioDevice>
 #include <QMediaDevices>
 #include <QMutex>
 #include <QtEndian>

@@ -1,5 +1,6 @@
 #include "workers/workloadfactory.h"
 
+#include "workers/livetranscriptionworkload.h"
 #include "workers/workload.h"
 
 Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent, QString *error)
@@ -7,10 +8,9 @@ Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &en
     QString local;
     QString &err = error ? *error : local;
     err.clear();
-    Q_UNUSED(env);
-    Q_UNUSED(parent);
     switch (spec.kind) {
     case WorkloadKind::LiveTranscription:
+        return new LiveTranscriptionWorkload(spec, env, parent);
     case WorkloadKind::TextToSpeech:
     case WorkloadKind::Prerecorded:
     case WorkloadKind::ChatStream:
