@@ -78,7 +78,7 @@ void AsyncHttpCall::abort()
 
 QByteArray AsyncHttpCall::readBody()
 {
-    if (!m_reply)
+    if (!m_reply || !m_reply->isOpen())
         return {};
     QByteArray bytes = m_reply->readAll();
     m_bodyBytes += bytes.size();

@@ -1,6 +1,8 @@
 #include "workers/workloadfactory.h"
 
 #include "workers/livetranscriptionworkload.h"
+#include "workers/prerecordedworkload.h"
+#include "workers/texttospeechworkload.h"
 #include "workers/workload.h"
 
 Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent, QString *error)
@@ -12,7 +14,9 @@ Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &en
     case WorkloadKind::LiveTranscription:
         return new LiveTranscriptionWorkload(spec, env, parent);
     case WorkloadKind::TextToSpeech:
+        return new TextToSpeechWorkload(spec, env, parent);
     case WorkloadKind::Prerecorded:
+        return new PrerecordedWorkload(spec, env, parent);
     case WorkloadKind::ChatStream:
     case WorkloadKind::RequestBurst:
     case WorkloadKind::Command:
