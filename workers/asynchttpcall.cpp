@@ -78,7 +78,7 @@ void AsyncHttpCall::abort()
 
 QByteArray AsyncHttpCall::readBody()
 {
-    if (!m_reply || !m_reply->isOpen()) // an aborted reply is closed: reading it only warns
+    if (!m_reply || !m_reply->isOpen())
         return {};
     QByteArray bytes = m_reply->readAll();
     m_bodyBytes += bytes.size();

@@ -252,7 +252,8 @@ bool BlockingWebSocket::processFrames()
 WaitOutcome BlockingWebSocket::blockUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled)
 {
     for (;;) {
-        if (processFrames() || hasMessages())
+        // Only what is new counts: messages the caller left in the queue do not end the wait.
+        if (processFrames())
             return WaitOutcome::Event;
         if (state() == State::Closed || state() == State::Idle) {
             // Nothing will ever arrive: behave like a plain sleep, so a paced loop keeps its pace.

@@ -160,10 +160,16 @@ void HttpResponseParser::feed(QByteArrayView bytes)
             break;
         }
         case State::ChunkDataEnd: {
-            QByteArray line;
-            if (!takeLine(&line, 2))
+            // Exactly CRLF (or a bare LF) must follow the chunk data.
+            if (m_buffer.isEmpty())
                 return;
-            if (!line.isEmpty()) {
+            if (m_buffer.startsWith('\n')) {
+                m_buffer.remove(0, 1);
+            } else if (m_buffer.startsWith("\r\n")) {
+                m_buffer.remove(0, 2);
+            } else if (m_buffer.size() == 1 && m_buffer[0] == '\r') {
+                return;
+            } else {
                 fail(QStringLiteral("chunk data not followed by CRLF"));
                 return;
             }

@@ -15,6 +15,7 @@ QCoro::Task<bool> WebSocketTransport::open(QNetworkRequest request, qint64 timeo
 {
     static const NameId what = TraceNames::intern("ws connect");
     m_state = State::Connecting;
+    m_opened = false;
     m_error.clear();
     m_handshakeStatus = 0;
     const qint64 deadline = ExecutionContext::nowNs() + timeoutNs;
@@ -34,7 +35,9 @@ QCoro::Task<bool> WebSocketTransport::open(QNetworkRequest request, qint64 timeo
             co_return false;
         }
     }
-    co_return m_state == State::Open;
+    // True once the handshake completed, even if the peer closed right after (the caller then sees
+    // Closed with the peer's code, e.g. 1011, which is not a connect failure).
+    co_return m_opened;
 }
 
 bool WebSocketTransport::sendText(const QString &text)
@@ -98,6 +101,7 @@ void WebSocketTransport::enqueue(MessageKind kind, QByteArray data)
 void WebSocketTransport::setOpen()
 {
     m_state = State::Open;
+    m_opened = true;
     notify();
 }
 

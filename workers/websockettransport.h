@@ -52,8 +52,9 @@ public:
     ~WebSocketTransport() override;
     Q_DISABLE_COPY_MOVE(WebSocketTransport)
 
-    /// Opens the connection (URL and headers, e.g. Authorization, from `request`). True when open;
-    /// false on refusal, error, timeout or cancellation (errorString(), handshakeStatus()).
+    /// Opens the connection (URL and headers, e.g. Authorization, from `request`). True when the
+    /// handshake completed (the peer may have closed since: check state()); false on refusal,
+    /// error, timeout or cancellation (errorString(), handshakeStatus()).
     QCoro::Task<bool> open(QNetworkRequest request, qint64 timeoutNs);
     /// Sends one message and flushes it. False when not open.
     bool sendText(const QString &text);
@@ -99,6 +100,7 @@ protected:
 
 private:
     State m_state = State::Idle;
+    bool m_opened = false;
     std::deque<Message> m_incoming;
     int m_closeCode = 0;
     QString m_closeReason;

@@ -2,7 +2,10 @@
 
 #include "workers/chatstreamworkload.h"
 #include "workers/commandworkload.h"
+#include "workers/livetranscriptionworkload.h"
+#include "workers/prerecordedworkload.h"
 #include "workers/requestburstworkload.h"
+#include "workers/texttospeechworkload.h"
 #include "workers/workload.h"
 
 Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent, QString *error)
@@ -12,9 +15,11 @@ Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &en
     err.clear();
     switch (spec.kind) {
     case WorkloadKind::LiveTranscription:
+        return new LiveTranscriptionWorkload(spec, env, parent);
     case WorkloadKind::TextToSpeech:
+        return new TextToSpeechWorkload(spec, env, parent);
     case WorkloadKind::Prerecorded:
-        break;
+        return new PrerecordedWorkload(spec, env, parent);
     case WorkloadKind::ChatStream:
         return new ChatStreamWorkload(spec, env, parent);
     case WorkloadKind::RequestBurst:
