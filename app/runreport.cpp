@@ -159,8 +159,10 @@ QString RunReport::summaryTable(const QJsonObject &run)
     if (service.contains(QStringLiteral("cpuMs")))
         out += QStringLiteral("external service process: CPU %1 ms\n").arg(number(service.value(QStringLiteral("cpuMs")), 0));
     const QJsonObject trace = run.value(QStringLiteral("trace")).toObject();
-    out += QStringLiteral("run: %1 after %2 s; trace events dropped: %3 by the recorder, %4 by the store\n")
-               .arg(run.value(QStringLiteral("end")).toString(), number(run.value(QStringLiteral("wallS")), 2))
+    out += QStringLiteral("run: %1 after %2 s (load average %3 at start); trace: %4 ms draining, events dropped: %5 by the "
+                          "recorder, %6 by the store\n")
+               .arg(run.value(QStringLiteral("end")).toString(), number(run.value(QStringLiteral("wallS")), 2),
+                    number(run.value(QStringLiteral("loadAverageAtStart")), 2), number(trace.value(QStringLiteral("drainMs")), 0))
                .arg(trace.value(QStringLiteral("recorderDroppedEvents")).toInteger())
                .arg(trace.value(QStringLiteral("storeDroppedItems")).toInteger());
     const QJsonArray alerts = run.value(QStringLiteral("alerts")).toArray();
@@ -227,6 +229,13 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
             row << cell(run.value(QStringLiteral("process")).toObject());
         rows << row;
     }
+    QStringList drainRow {QStringLiteral("  trace drain ms")};
+    QStringList loadRow {QStringLiteral("  load average at start")};
+    for (const QJsonObject &run : runs) {
+        drainRow << number(run.value(QStringLiteral("trace")).toObject().value(QStringLiteral("drainMs")), 0);
+        loadRow << number(run.value(QStringLiteral("loadAverageAtStart")), 2);
+    }
+    rows << drainRow << loadRow;
     QStringList endRow {QStringLiteral("run end")};
     for (const QJsonObject &run : runs)
         endRow << QStringLiteral("%1 (%2 s)").arg(run.value(QStringLiteral("end")).toString(), number(run.value(QStringLiteral("wallS")), 1));

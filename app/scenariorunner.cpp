@@ -7,6 +7,7 @@
 #include "workers/workloadfactory.h"
 
 #include <QAbstractItemModel>
+#include <QFile>
 #include <QJsonValue>
 
 #include <algorithm>
@@ -31,6 +32,13 @@ QJsonValue figure(const QJsonObject &histogram, const char *key)
     if (histogram.value(QStringLiteral("count")).toInteger() <= 0)
         return QJsonValue::Null;
     return histogram.value(QLatin1StringView(key));
+}
+
+// The 1-minute load average: other processes competing for the cores skew lateness figures.
+double loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').value(0).toDouble() : -1;
 }
 
 } // namespace
@@ -134,6 +142,7 @@ void ScenarioRunner::start()
     m_recorderDroppedAtStart = TraceRecorder::droppedEvents();
     m_storeDroppedAtStart = m_store ? m_store->droppedItems() : 0;
     m_alertRowsAtStart = m_alertModel ? m_alertModel->rowCount() : 0;
+    m_loadAtStart = loadAverage();
     m_startNs = nowNs();
     m_tickTimer.start();
     if (m_scenario.durationS > 0)
@@ -224,8 +233,11 @@ ScenarioRunner::Progress ScenarioRunner::progress() const
 
 void ScenarioRunner::tick()
 {
-    if (m_store)
+    if (m_store) {
+        const qint64 t0 = nowNs();
         TraceRecorder::drain(*m_store);
+        m_drainNs += nowNs() - t0;
+    }
     const qint64 rss = ProcessUsage::residentBytes();
     m_maxRss = std::max(m_maxRss, rss);
     const int live = progress().liveStreams;
@@ -398,6 +410,8 @@ void ScenarioRunner::finalize()
     result.insert(QStringLiteral("model"), m_modelOverride ? WorkloadSpec::toString(*m_modelOverride) : QStringLiteral("as specified"));
     result.insert(QStringLiteral("end"), toString(m_end));
     result.insert(QStringLiteral("wallS"), wallS);
+    result.insert(QStringLiteral("loadAverageAtStart"), m_loadAtStart);
+    result.insert(QStringLiteral("loadAverageAtEnd"), loadAverage());
     result.insert(QStringLiteral("process"), process);
     if (m_serviceCpu) {
         const qint64 serviceCpu = m_serviceCpu();
@@ -406,6 +420,7 @@ void ScenarioRunner::finalize()
     }
     QJsonObject trace;
     trace.insert(QStringLiteral("recorderDroppedEvents"), qint64(TraceRecorder::droppedEvents() - m_recorderDroppedAtStart));
+    trace.insert(QStringLiteral("drainMs"), double(m_drainNs) / 1e6);
     if (m_store) {
         trace.insert(QStringLiteral("storeDroppedItems"), qint64(m_store->droppedItems() - m_storeDroppedAtStart));
         trace.insert(QStringLiteral("storeItems"), qint64(m_store->itemCount()));

@@ -124,6 +124,8 @@ private:
     QStringList m_runErrors;
 
     qint64 m_startNs = 0;
+    qint64 m_drainNs = 0;
+    double m_loadAtStart = -1;
     ProcessUsage m_usageAtStart;
     qint64 m_serviceCpuAtStart = -1;
     qint64 m_baselineRss = 0;
