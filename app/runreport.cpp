@@ -125,7 +125,7 @@ QString RunReport::summaryTable(const QJsonObject &run)
     rows << QStringList {QStringLiteral("workload"), QStringLiteral("model"), QStringLiteral("streams"),
                          QStringLiteral("ok"), QStringLiteral("failed"), QStringLiteral("lateness p50/p95/p99 ms"),
                          QStringLiteral("latency p50/p99 ms"), QStringLiteral("TTFT p50 ms"), QStringLiteral("tok/s"),
-                         QStringLiteral("req/s"), QStringLiteral("errors")};
+                         QStringLiteral("req/s"), QStringLiteral("errors/reconnects/retries/malformed")};
     const QJsonArray workloads = run.value(QStringLiteral("workloads")).toArray();
     for (const QJsonValue &v : workloads) {
         const QJsonObject w = v.toObject();
@@ -143,7 +143,11 @@ QString RunReport::summaryTable(const QJsonObject &run)
                              firstFigure(s),
                              number(s.value(QStringLiteral("tokensPerSecond")), 1),
                              number(s.value(QStringLiteral("requestsPerSecond")), 1),
-                             QString::number(s.value(QStringLiteral("errors")).toInteger())};
+                             QStringLiteral("%1/%2/%3/%4")
+                                 .arg(s.value(QStringLiteral("errors")).toInteger())
+                                 .arg(s.value(QStringLiteral("reconnects")).toInteger())
+                                 .arg(s.value(QStringLiteral("retries")).toInteger())
+                                 .arg(s.value(QStringLiteral("malformedMessages")).toInteger())};
     }
     QString out = formatTable(rows);
     const QJsonObject p = run.value(QStringLiteral("process")).toObject();
@@ -201,7 +205,13 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
          [](const QJsonObject &s) { return triple(s, "interTokenGapP50Ms", "interTokenGapP99Ms", "interTokenGapMaxMs", 2); }},
         {"  tokens/s", [](const QJsonObject &s) { return number(s.value(QStringLiteral("tokensPerSecond")), 1); }},
         {"  requests/s", [](const QJsonObject &s) { return number(s.value(QStringLiteral("requestsPerSecond")), 1); }},
-        {"  errors", [](const QJsonObject &s) { return QString::number(s.value(QStringLiteral("errors")).toInteger()); }},
+        {"  errors/reconnects/retries/malformed", [](const QJsonObject &s) {
+             return QStringLiteral("%1/%2/%3/%4")
+                 .arg(s.value(QStringLiteral("errors")).toInteger())
+                 .arg(s.value(QStringLiteral("reconnects")).toInteger())
+                 .arg(s.value(QStringLiteral("retries")).toInteger())
+                 .arg(s.value(QStringLiteral("malformedMessages")).toInteger());
+         }},
     };
     for (int i = 0; i < workloadCount; ++i) {
         const QJsonObject first = runs.first().value(QStringLiteral("workloads")).toArray().at(i).toObject();

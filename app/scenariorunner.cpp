@@ -314,6 +314,8 @@ QJsonObject ScenarioRunner::summarize(const QJsonObject &statistics, double wall
     o.insert(QStringLiteral("requestsPerSecond"), rate);
     o.insert(QStringLiteral("errors"), aggregate.value(QStringLiteral("errors")).toInteger());
     o.insert(QStringLiteral("reconnects"), aggregate.value(QStringLiteral("reconnects")).toInteger());
+    o.insert(QStringLiteral("retries"), aggregate.value(QStringLiteral("retries")).toInteger());
+    o.insert(QStringLiteral("malformedMessages"), aggregate.value(QStringLiteral("malformedMessages")).toInteger());
     o.insert(QStringLiteral("streamSeconds"), streamSeconds);
     return o;
 }
