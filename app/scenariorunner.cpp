@@ -16,6 +16,9 @@
 namespace {
 
 constexpr int TickMs = 100;
+// Drains often, so each drain is short: on the coroutine model it shares the UI thread with the
+// streams, and one long drain would show up as send lateness (the window drains at frame rate too).
+constexpr int DrainMs = 20;
 constexpr int StopGraceMs = 10000;
 
 double medianOf(QList<double> values)
@@ -51,6 +54,8 @@ ScenarioRunner::ScenarioRunner(Scenario scenario, WorkloadEnvironment environmen
 {
     m_tickTimer.setInterval(TickMs);
     connect(&m_tickTimer, &QTimer::timeout, this, &ScenarioRunner::tick);
+    m_drainTimer.setInterval(DrainMs);
+    connect(&m_drainTimer, &QTimer::timeout, this, &ScenarioRunner::drain);
     m_durationTimer.setSingleShot(true);
     connect(&m_durationTimer, &QTimer::timeout, this, [this] { stopAll(End::Duration); });
     m_timeoutTimer.setSingleShot(true);
@@ -137,6 +142,7 @@ void ScenarioRunner::start()
     ProcessUsage::resetPeak();
     m_usageAtStart = ProcessUsage::now();
     m_baselineRss = m_usageAtStart.rssBytes;
+    m_baselineTraceBytes = traceBytes();
     m_maxRss = m_baselineRss;
     m_serviceCpuAtStart = m_serviceCpu ? m_serviceCpu() : -1;
     m_recorderDroppedAtStart = TraceRecorder::droppedEvents();
@@ -145,6 +151,7 @@ void ScenarioRunner::start()
     m_loadAtStart = loadAverage();
     m_startNs = nowNs();
     m_tickTimer.start();
+    m_drainTimer.start();
     if (m_scenario.durationS > 0)
         m_durationTimer.start(int(std::min(m_scenario.durationS * 1000, 2e9)));
     if (m_scenario.timeoutS > 0)
@@ -231,21 +238,33 @@ ScenarioRunner::Progress ScenarioRunner::progress() const
     return p;
 }
 
-void ScenarioRunner::tick()
+qint64 ScenarioRunner::traceBytes() const
+{
+    return qint64(TraceRecorder::bufferBytes()) + (m_store ? qint64(m_store->memoryBytes()) : 0);
+}
+
+void ScenarioRunner::drain()
 {
     if (m_store) {
         const qint64 t0 = nowNs();
         TraceRecorder::drain(*m_store);
         m_drainNs += nowNs() - t0;
     }
+}
+
+void ScenarioRunner::tick()
+{
+    drain();
     const qint64 rss = ProcessUsage::residentBytes();
     m_maxRss = std::max(m_maxRss, rss);
+    // The trace grows with time, not with streams: leave it out of the per-stream estimate.
+    const qint64 streamsRss = rss - traceBytes();
     const int live = progress().liveStreams;
     if (live > m_maxLiveStreams) {
         m_maxLiveStreams = live;
-        m_rssAtMaxLive = rss;
+        m_rssAtMaxLive = streamsRss;
     } else if (live == m_maxLiveStreams && live > 0) {
-        m_rssAtMaxLive = std::max(m_rssAtMaxLive, rss);
+        m_rssAtMaxLive = std::max(m_rssAtMaxLive, streamsRss);
     }
 }
 
@@ -346,6 +365,7 @@ void ScenarioRunner::finalize()
         return;
     m_finished = true;
     m_tickTimer.stop();
+    m_drainTimer.stop();
     m_durationTimer.stop();
     m_timeoutTimer.stop();
     m_graceTimer.stop();
@@ -404,7 +424,8 @@ void ScenarioRunner::finalize()
     process.insert(QStringLiteral("peakRssBytes"), std::max(usage.peakRssBytes, m_maxRss));
     process.insert(QStringLiteral("maxLiveStreams"), m_maxLiveStreams);
     process.insert(QStringLiteral("memoryPerStreamBytes"),
-                   m_maxLiveStreams > 0 ? QJsonValue(double(std::max<qint64>(0, m_rssAtMaxLive - m_baselineRss)) / m_maxLiveStreams)
+                   m_maxLiveStreams > 0 ? QJsonValue(double(std::max<qint64>(0, m_rssAtMaxLive - (m_baselineRss - m_baselineTraceBytes)))
+                                                     / m_maxLiveStreams)
                                         : QJsonValue::Null);
     process.insert(QStringLiteral("includesInProcessService"), !m_serviceCpu && m_scenario.needsLoopback());
 

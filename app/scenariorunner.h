@@ -98,6 +98,9 @@ private:
     void onWorkloadFinished(int index);
     void stopAll(End reason);
     void tick();
+    void drain();
+    /// Memory held by the trace (recorder buffers and the store).
+    qint64 traceBytes() const;
     void finalize();
     QJsonArray collectAlerts() const;
     static qint64 nowNs();
@@ -114,6 +117,7 @@ private:
 
     std::vector<Slot> m_slots;
     QTimer m_tickTimer;
+    QTimer m_drainTimer;
     QTimer m_durationTimer;
     QTimer m_timeoutTimer;
     QTimer m_graceTimer;
@@ -129,6 +133,7 @@ private:
     ProcessUsage m_usageAtStart;
     qint64 m_serviceCpuAtStart = -1;
     qint64 m_baselineRss = 0;
+    qint64 m_baselineTraceBytes = 0;
     qint64 m_maxRss = 0;
     int m_maxLiveStreams = 0;
     qint64 m_rssAtMaxLive = 0;

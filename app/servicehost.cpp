@@ -11,6 +11,8 @@
 #include <QProcess>
 #include <QStandardPaths>
 
+#include <unistd.h>
+
 ServiceHost::ServiceHost() = default;
 
 ServiceHost::~ServiceHost()
@@ -99,6 +101,9 @@ bool ServiceHost::startExternal(const Scenario::Service &settings)
     m_process->setProcessEnvironment(QProcessEnvironment::systemEnvironment());
     m_process->setProgram(m_program);
     m_process->setArguments(args);
+    // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops the workloads
+    // before it stops the service, instead of both at once (streams would fail on the closed sockets).
+    m_process->setChildProcessModifier([] { ::setpgid(0, 0); });
     m_process->start(QIODevice::ReadOnly);
     if (!m_process->waitForStarted(5000)) {
         m_error = QStringLiteral("service.external: %1 did not start: %2").arg(m_program, m_process->errorString());

@@ -6,6 +6,7 @@
 #include "model/tracerecorder.h"
 #include "workers/executioncontext.h"
 #include "workers/httpcall.h"
+#include "workers/keepalivehttpcall.h"
 #include "workers/tracespan.h"
 
 #include <QDateTime>
@@ -116,7 +117,13 @@ QCoro::Task<void> runChatStream(StreamHandle s)
     std::unique_ptr<HttpCall> call;
     qint64 requestStartNs = 0;
     for (int attempt = 0;; ++attempt) {
-        call = ctx.createHttpCall();
+        // Plain http (the built-in service, local servers): our keep-alive client, which has no
+        // per-host connection cap; QNetworkAccessManager runs at most 6 streams per host at once on
+        // a thread, so hundreds of coroutine streams would queue behind six. https: QNAM (TLS).
+        if (!ctx.blocksThread() && KeepAliveHttpCall::supports(request.url))
+            call = std::make_unique<KeepAliveHttpCall>(&ctx);
+        else
+            call = ctx.createHttpCall();
         requestStartNs = ExecutionContext::nowNs();
         ++progress.stats.requests;
         progress.stats.bytesSent += request.body.size();
@@ -151,6 +158,7 @@ QCoro::Task<void> runChatStream(StreamHandle s)
         if (status == 429 && attempt < ChatStreamWorkload::MaxRetries) {
             const double delayS = ChatStreamWorkload::retryDelayS(call->header("Retry-After"), attempt);
             ++progress.stats.retries;
+            requestSpan.end(std::uint64_t(status));
             TraceRecorder::instant(lane, n.retry, std::uint64_t(attempt + 1));
             call.reset();
             progress.publish(report, startedNs);

@@ -24,6 +24,10 @@
 /// the generation rate), "usageCompletionTokens" (-1 without a usage chunk), "finishReason",
 /// "content" (the text, first ContentCapBytes) and "contentBytes".
 ///
+/// Transport: plain `http://` endpoints use KeepAliveHttpCall (no per-host connection cap, so
+/// hundreds of coroutine streams on one thread really run at once); `https://` uses the context's
+/// HttpCall (QNetworkAccessManager: TLS, proxies; at most 6 concurrent streams per host and thread).
+///
 /// The built-in service gets `x_tokens_per_second` from spec.tokensPerSecond and the spec's faults
 /// as X-Taskscope-Faults; a real endpoint gets `Authorization: Bearer $OPENAI_API_KEY` and the
 /// model named by $OPENAI_MODEL (default gpt-4o-mini). The execution model only changes where the

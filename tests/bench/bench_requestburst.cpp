@@ -18,7 +18,10 @@ namespace {
 LoopbackService *service()
 {
     static std::unique_ptr<LoopbackService> s = [] {
-        auto svc = std::make_unique<LoopbackService>();
+        LoopbackConfig config;
+        config.chatTokensPerSecond = 0; // tokens as fast as the client reads them
+        config.chatFirstTokenDelayMs = 0;
+        auto svc = std::make_unique<LoopbackService>(config);
         svc->start();
         return svc;
     }();
@@ -65,7 +68,6 @@ void BM_ChatTokens(benchmark::State &state)
     spec.kind = WorkloadKind::ChatStream;
     spec.model = ExecutionModel::Coroutine;
     spec.maxTokens = 20000;
-    spec.tokensPerSecond = 10'000'000; // as fast as the server makes them
     WorkloadEnvironment env;
     env.loopbackBaseUrl = service()->httpUrl();
     double tokens = 0;
