@@ -104,8 +104,6 @@ QCoro::Task<void> LiveTranscriptionStream::run()
         m_pauseFromChunk = totalChunks / 2;
         m_pauseNs = qint64(spec.pauseS * 1e9 / speed);
     }
-    // Start on a whole millisecond: streams with equal chunk sizes then share pacer wake-ups.
-    m_t0 = (ExecutionContext::nowNs() / 1'000'000 + 1) * 1'000'000;
     m_lastPublishNs = m_startNs;
 
     int failures = 0;
@@ -182,6 +180,12 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
     if (m_reconnecting) {
         TraceRecorder::end(m_lane, n.reconnect);
         m_reconnecting = false;
+    }
+    if (m_t0 == 0) {
+        // The audio clock starts when the first connection is open (like a client that opens the
+        // socket, then the microphone), on a whole millisecond so streams with equal chunk sizes
+        // share pacer wake-ups.
+        m_t0 = (ExecutionContext::nowNs() / 1'000'000 + 1) * 1'000'000;
     }
 
     // Replay what no final result covers yet (bounded), and put this connection's clock there.
@@ -304,7 +308,8 @@ bool LiveTranscriptionStream::sendChunk(WebSocketTransport &ws)
     const qint64 total = m_pcm->size();
     const qint64 index = m_sendPos / m_chunkBytes;
     const qint64 end = std::min((index + 1) * m_chunkBytes, total);
-    const QByteArray chunk = m_pcm->mid(m_sendPos, end - m_sendPos);
+    // No copy: the audio is shared and immutable, and the transport copies into its frame anyway.
+    const QByteArray chunk = QByteArray::fromRawData(m_pcm->constData() + m_sendPos, end - m_sendPos);
     const qint64 scheduled = scheduleNs(index);
     TraceRecorder::begin(m_lane, n.sendChunk, quint64(index));
     const qint64 sendNs = ExecutionContext::nowNs();
