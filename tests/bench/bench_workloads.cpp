@@ -8,7 +8,7 @@
 // taskscope-server running as a separate process, so only the client's CPU is measured:
 //
 //   bench_workloads --scale --model coroutine --streams 512 --seconds 10 [--chunk-ms 20]
-//                   [--server http://127.0.0.1:PORT] [--server-binary PATH] [--json]
+//                   [--server http://127.0.0.1:PORT] [--server-binary PATH] [--trace retain|clear|off] [--json]
 //
 // It reports the client's CPU (getrusage user+sys over the run) per stream-second, the send
 // lateness percentiles over every chunk of every stream (against each stream's real-time
@@ -228,14 +228,21 @@ int runScale(const QStringList &args)
     QTimer::singleShot(int(seconds * 500) + 1000, [&] { middle = usageNow(); });
     // Drain the recorder like the window does at frame rate (its cost is the app's too); the store
     // is emptied each time so the figure is the streams' footprint, not the trace's retention.
+    // --trace retain (default): like the app, a store keeping the last 2 s (its memory then counts
+    // in the RSS figure); clear: emptied after each drain (RSS = the streams alone); off: nothing
+    // drained (CPU of recording only; buffers grow, RSS meaningless).
+    const QString traceMode = argument(args, QStringLiteral("--trace"), QStringLiteral("retain"));
     TraceStore store;
+    store.setRetentionNs(2'000'000'000);
     QTimer drain;
     drain.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&drain, &QTimer::timeout, [&store] {
+    QObject::connect(&drain, &QTimer::timeout, [&store, traceMode] {
         TraceRecorder::drain(store);
-        store.clear();
+        if (traceMode == QLatin1String("clear"))
+            store.clear();
     });
-    drain.start(16);
+    if (traceMode != QLatin1String("off"))
+        drain.start(16);
     QObject::connect(&workload, &Workload::finished, QCoreApplication::instance(), &QCoreApplication::quit);
     workload.start();
     QCoreApplication::exec();
@@ -248,6 +255,7 @@ int runScale(const QStringList &args)
     report.insert(QStringLiteral("model"), WorkloadSpec::toString(model));
     report.insert(QStringLiteral("streams"), streams);
     report.insert(QStringLiteral("chunkMs"), chunkMs);
+    report.insert(QStringLiteral("trace"), traceMode);
     report.insert(QStringLiteral("secondsPerStream"), seconds);
     report.insert(QStringLiteral("wallS"), wallS);
     report.insert(QStringLiteral("state"), Workload::toString(workload.state()));
