@@ -6,6 +6,7 @@
 #include "workers/audiosource.h"
 #include "workers/deepgramrequest.h"
 #include "workers/executioncontext.h"
+#include "workers/microphonecapture.h"
 #include "workers/tracespan.h"
 #include "workers/websockettransport.h"
 
@@ -65,6 +66,21 @@ LiveTranscriptionStream::LiveTranscriptionStream(StreamHandle handle, Options op
 
 LiveTranscriptionStream::~LiveTranscriptionStream() = default;
 
+const QByteArray &LiveTranscriptionStream::audio() const
+{
+    static const QByteArray none;
+    if (m_microphone)
+        return m_microphone->audio();
+    return m_pcm ? *m_pcm : none;
+}
+
+qint64 LiveTranscriptionStream::totalBytes() const
+{
+    if (m_microphone)
+        return m_microphone->isFinished() ? m_microphone->audio().size() : m_microphone->targetBytes();
+    return m_pcm ? m_pcm->size() : 0;
+}
+
 qint64 LiveTranscriptionStream::scheduleNs(qint64 chunkIndex) const
 {
     qint64 t = m_t0 + chunkIndex * m_chunkNs;
@@ -82,30 +98,37 @@ QCoro::Task<void> LiveTranscriptionStream::run()
 {
     m_startNs = ExecutionContext::nowNs();
     const WorkloadSpec spec = m_s.spec;
-    auto decode = [spec] { return AudioSource::load(spec); };
-    const AudioSource::Loaded loaded = co_await m_ctx.blockingPart(names().decode, std::move(decode));
-    if (m_ctx.isCancelled())
-        co_return;
-    if (!loaded.ok) {
-        fail(loaded.error);
-        co_return;
-    }
     if (m_s.env.baseUrlFor(spec).isEmpty()) {
         fail(QStringLiteral("no endpoint: the built-in service is not running and no base URL was given"));
         co_return;
     }
-    m_pcm = loaded.pcm;
+    if (spec.source == AudioSourceKind::Microphone) {
+        // A live source: recorded on this thread while the stream runs (spec.durationS, default 30 s).
+        m_microphone = std::make_unique<MicrophoneCapture>(spec.durationS > 0 ? spec.durationS : 30.0);
+        if (!m_microphone->start()) {
+            fail(m_microphone->errorString());
+            co_return;
+        }
+    } else {
+        auto decode = [spec] { return AudioSource::load(spec); };
+        const AudioSource::Loaded loaded = co_await m_ctx.blockingPart(names().decode, std::move(decode));
+        if (m_ctx.isCancelled())
+            co_return;
+        if (!loaded.ok) {
+            fail(loaded.error);
+            co_return;
+        }
+        m_pcm = loaded.pcm;
+    }
     const int chunkMs = std::clamp(spec.chunkMs, 10, 1000);
     const double speed = std::clamp(spec.speed, 0.1, 100.0);
     m_chunkBytes = qint64(chunkMs) * BytesPerSecond / 1000;
     m_chunkNs = qint64(std::llround(chunkMs * 1e6 / speed));
-    const qint64 totalChunks = (qint64(m_pcm->size()) + m_chunkBytes - 1) / m_chunkBytes;
+    const qint64 totalChunks = (totalBytes() + m_chunkBytes - 1) / m_chunkBytes;
     if (spec.pauseS > 0) {
         m_pauseFromChunk = totalChunks / 2;
         m_pauseNs = qint64(spec.pauseS * 1e9 / speed);
     }
-    // Start on a whole millisecond: streams with equal chunk sizes then share pacer wake-ups.
-    m_t0 = (ExecutionContext::nowNs() / 1'000'000 + 1) * 1'000'000;
     m_lastPublishNs = m_startNs;
 
     int failures = 0;
@@ -149,7 +172,6 @@ QCoro::Task<void> LiveTranscriptionStream::run()
 QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::streamOnce(bool firstConnection)
 {
     const Names &n = names();
-    const qint64 total = m_pcm->size();
     std::unique_ptr<WebSocketTransport> ws = m_ctx.createWebSocket();
     QUrlQuery query = DeepgramRequest::listenQuery();
     query.addQueryItem(QStringLiteral("tag"), m_tag);
@@ -182,6 +204,12 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
     if (m_reconnecting) {
         TraceRecorder::end(m_lane, n.reconnect);
         m_reconnecting = false;
+    }
+    if (m_t0 == 0) {
+        // The audio clock starts when the first connection is open (like a client that opens the
+        // socket, then the microphone), on a whole millisecond so streams with equal chunk sizes
+        // share pacer wake-ups.
+        m_t0 = (ExecutionContext::nowNs() / 1'000'000 + 1) * 1'000'000;
     }
 
     // Replay what no final result covers yet (bounded), and put this connection's clock there.
@@ -219,6 +247,7 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
             co_return ConnectionEnd::Cancelled;
         }
         const qint64 now = ExecutionContext::nowNs();
+        const qint64 total = totalBytes();
         qint64 wakeAt = 0;
         if (m_sendPos < total) {
             qint64 due = scheduleNs(m_sendPos / m_chunkBytes);
@@ -229,11 +258,15 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
                 else
                     due = paced;
             }
-            if (due <= now) {
+            const qint64 chunkEnd = std::min((m_sendPos / m_chunkBytes + 1) * m_chunkBytes, total);
+            if (due <= now && availableBytes() < chunkEnd) {
+                wakeAt = now + 5'000'000; // a live source is behind its clock: look again shortly
+            } else if (due <= now) {
                 sendChunk(*ws);
                 continue;
+            } else {
+                wakeAt = due;
             }
-            wakeAt = due;
         } else if (!closeStreamSent) {
             sendControl(*ws, DeepgramMessage::finalizeMessage(), n.finalize);
             sendControl(*ws, DeepgramMessage::closeStreamMessage(), n.closeStream);
@@ -301,10 +334,11 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
 bool LiveTranscriptionStream::sendChunk(WebSocketTransport &ws)
 {
     const Names &n = names();
-    const qint64 total = m_pcm->size();
     const qint64 index = m_sendPos / m_chunkBytes;
-    const qint64 end = std::min((index + 1) * m_chunkBytes, total);
-    const QByteArray chunk = m_pcm->mid(m_sendPos, end - m_sendPos);
+    const qint64 end = std::min({(index + 1) * m_chunkBytes, totalBytes(), availableBytes()});
+    // No copy: the audio is not modified while this chunk lives (the transport copies it into its
+    // frame before returning).
+    const QByteArray chunk = QByteArray::fromRawData(audio().constData() + m_sendPos, end - m_sendPos);
     const qint64 scheduled = scheduleNs(index);
     TraceRecorder::begin(m_lane, n.sendChunk, quint64(index));
     const qint64 sendNs = ExecutionContext::nowNs();
@@ -453,8 +487,8 @@ void LiveTranscriptionStream::publish(bool force)
     extra.insert(QStringLiteral("transcript"), m_finalText);
     extra.insert(QStringLiteral("tag"), m_tag);
     m_s.report->statistics(m_stats, extra);
-    if (m_pcm && !m_pcm->isEmpty()) {
-        m_s.report->progress(double(m_sendPos) / double(m_pcm->size()));
-        m_s.report->audioProgress(double(m_sendPos) / BytesPerSecond, double(m_pcm->size()) / BytesPerSecond);
+    if (totalBytes() > 0) {
+        m_s.report->progress(double(m_sendPos) / double(totalBytes()));
+        m_s.report->audioProgress(double(m_sendPos) / BytesPerSecond, double(totalBytes()) / BytesPerSecond);
     }
 }

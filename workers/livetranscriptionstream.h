@@ -12,6 +12,7 @@
 
 class DeepgramMessage;
 class ExecutionContext;
+class MicrophoneCapture;
 class WebSocketTransport;
 
 /// One live-transcription stream (Deepgram listen v1 over WebSocket), written once for every
@@ -93,7 +94,13 @@ private:
     StreamStatistics m_stats;
     QString m_tag;
 
+    /// The audio: shared decoded audio, or what the microphone has captured so far.
+    const QByteArray &audio() const;
+    qint64 totalBytes() const;
+    qint64 availableBytes() const { return audio().size(); }
+
     std::shared_ptr<const QByteArray> m_pcm;
+    std::unique_ptr<MicrophoneCapture> m_microphone;
     qint64 m_chunkBytes = 640;
     qint64 m_chunkNs = 20'000'000;  ///< schedule spacing (chunkMs / speed)
     qint64 m_t0 = 0;

@@ -39,8 +39,8 @@ Pacer::~Pacer()
 {
     // Waits still here belong to coroutines that can no longer be resumed on this thread; detach
     // them so nothing points into a dead pacer.
-    for (PendingWait *wait : m_heap)
-        wait->m_heapIndex = -1;
+    for (const Entry &entry : m_heap)
+        entry.wait->m_heapIndex = -1;
     m_heap.clear();
     if (m_timerFd >= 0)
         ::close(m_timerFd);
@@ -50,10 +50,10 @@ void Pacer::add(PendingWait *wait)
 {
     Q_ASSERT(wait->m_heapIndex < 0);
     wait->m_sequence = m_sequence++;
-    m_heap.push_back(wait);
+    m_heap.push_back({wait->m_deadlineNs, wait->m_sequence, wait});
     wait->m_heapIndex = int(m_heap.size()) - 1;
     siftUp(wait->m_heapIndex);
-    if (!m_firing && m_heap.front() == wait)
+    if (!m_firing && m_heap.front().wait == wait)
         arm();
 }
 
@@ -63,12 +63,12 @@ void Pacer::remove(PendingWait *wait)
     if (index < 0)
         return;
     wait->m_heapIndex = -1;
-    PendingWait *last = m_heap.back();
+    const Entry last = m_heap.back();
     m_heap.pop_back();
-    if (last != wait) {
+    if (last.wait != wait) {
         place(index, last);
         siftUp(index);
-        siftDown(last->m_heapIndex);
+        siftDown(last.wait->m_heapIndex);
     }
     // Leaving the timer armed for a removed earliest wait costs one spurious wake-up at most;
     // re-arming on every removal would cost a syscall each time.
@@ -76,41 +76,41 @@ void Pacer::remove(PendingWait *wait)
 
 void Pacer::siftUp(int index)
 {
-    PendingWait *wait = m_heap[std::size_t(index)];
+    const Entry entry = m_heap[std::size_t(index)];
     while (index > 0) {
         const int parent = (index - 1) / 2;
-        PendingWait *up = m_heap[std::size_t(parent)];
-        if (!less(wait, up))
+        const Entry &up = m_heap[std::size_t(parent)];
+        if (!less(entry, up))
             break;
         place(index, up);
         index = parent;
     }
-    place(index, wait);
+    place(index, entry);
 }
 
 void Pacer::siftDown(int index)
 {
     const int n = int(m_heap.size());
-    PendingWait *wait = m_heap[std::size_t(index)];
+    const Entry entry = m_heap[std::size_t(index)];
     for (;;) {
         int child = 2 * index + 1;
         if (child >= n)
             break;
         if (child + 1 < n && less(m_heap[std::size_t(child + 1)], m_heap[std::size_t(child)]))
             ++child;
-        if (!less(m_heap[std::size_t(child)], wait))
+        if (!less(m_heap[std::size_t(child)], entry))
             break;
         place(index, m_heap[std::size_t(child)]);
         index = child;
     }
-    place(index, wait);
+    place(index, entry);
 }
 
 void Pacer::arm()
 {
     if (m_heap.empty())
         return;
-    const qint64 deadline = m_heap.front()->m_deadlineNs;
+    const qint64 deadline = m_heap.front().deadlineNs;
     if (deadline >= m_armedNs)
         return; // an earlier (or equal) expiry is already pending; fire() re-arms for the rest
     m_armedNs = deadline;
@@ -136,8 +136,8 @@ void Pacer::fire()
     const double ticksPerNs = TraceClock::ticksPerNs();
     int sinceClockRead = 0;
     while (!m_heap.empty()) {
-        PendingWait *wait = m_heap.front();
-        if (wait->m_deadlineNs > now) {
+        PendingWait *wait = m_heap.front().wait;
+        if (m_heap.front().deadlineNs > now) {
             // Resuming a long batch takes time: look at the clock again before giving up.
             if (sinceClockRead == 0)
                 break;

@@ -45,20 +45,26 @@ public:
 private:
     void fire();
     void arm();
-    bool less(const PendingWait *a, const PendingWait *b) const
+    // Keys live in the heap array so sifting compares without touching the waits (cache misses).
+    struct Entry
     {
-        return a->m_deadlineNs < b->m_deadlineNs
-            || (a->m_deadlineNs == b->m_deadlineNs && a->m_sequence < b->m_sequence);
+        qint64 deadlineNs;
+        std::uint64_t sequence;
+        PendingWait *wait;
+    };
+    static bool less(const Entry &a, const Entry &b)
+    {
+        return a.deadlineNs < b.deadlineNs || (a.deadlineNs == b.deadlineNs && a.sequence < b.sequence);
     }
     void siftUp(int index);
     void siftDown(int index);
-    void place(int index, PendingWait *wait)
+    void place(int index, const Entry &entry)
     {
-        m_heap[std::size_t(index)] = wait;
-        wait->m_heapIndex = index;
+        m_heap[std::size_t(index)] = entry;
+        entry.wait->m_heapIndex = index;
     }
 
-    std::vector<PendingWait *> m_heap;
+    std::vector<Entry> m_heap;
     std::uint64_t m_sequence = 0;
     int m_timerFd = -1;
     QSocketNotifier *m_notifier = nullptr;

@@ -3,6 +3,9 @@
 // (server-side byte count == client-side), the server faults, KeepAlive through a pause, stop in
 // every phase, bad sources. Streams run faster than real time (spec.speed) to stay quick.
 #include "model/laneregistry.h"
+#include "model/tracenames.h"
+#include "model/tracerecorder.h"
+#include "model/tracestore.h"
 #include "workers/audiosource.h"
 #include "workers/executioncontext.h"
 #include "workers/livetranscriptionworkload.h"
@@ -82,6 +85,7 @@ private slots:
     void exactTextArrives();
     void droppedConnectionRecoversWithNothingLost_data() { addModels(); }
     void droppedConnectionRecoversWithNothingLost();
+    void timelineShowsTheStream();
     void serverFaults_data();
     void serverFaults();
     void persistentDropGivesUpWithReason();
@@ -182,6 +186,71 @@ void TestLiveTranscription::droppedConnectionRecoversWithNothingLost()
     const QString tag = stats.value(QStringLiteral("tag")).toString();
     QCOMPARE(m_service->stats().streams(tag).size(), 1 + stats.value(QStringLiteral("reconnects")).toInt());
     QCOMPARE(serverBytesFor(tag), qint64(stats.value(QStringLiteral("bytesSent")).toDouble()));
+}
+
+void TestLiveTranscription::timelineShowsTheStream()
+{
+    TraceStore discard;
+    TraceRecorder::drain(discard); // what earlier tests recorded
+    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"));
+    spec.faults = QStringLiteral("drop-after-rx-bytes=80000");
+    LiveTranscriptionWorkload workload(spec, environment(), nullptr, fastOptions());
+    workload.start();
+    QVERIFY(waitFinished(workload));
+    QCOMPARE(workload.errorString(), QString());
+    TraceStore store;
+    TraceRecorder::drain(store);
+    store.syncLanes();
+    const LaneId stream = workload.streamLane(0);
+    QVERIFY(store.hasLane(stream));
+    QCOMPARE(store.lane(stream).kind, LaneKind::Stream);
+
+    // Spans on the stream lane: two connects, a reconnect, chunks, parses, the final wait.
+    QHash<QString, int> spans;
+    store.forEachSpan(stream, 0, std::numeric_limits<qint64>::max(), [&](int, const StoredSpan &span) {
+        ++spans[TraceNames::name(span.name)];
+    });
+    QVERIFY2(spans.value(QStringLiteral("connect")) >= 2, qPrintable(QStringList(spans.keys()).join(QLatin1Char(','))));
+    QVERIFY(spans.value(QStringLiteral("reconnect")) >= 1);
+    QVERIFY(spans.value(QStringLiteral("backoff")) >= 1);
+    QVERIFY(spans.value(QStringLiteral("send chunk")) > 30);
+    QVERIFY(spans.value(QStringLiteral("parse")) > 0);
+    QCOMPARE(spans.value(QStringLiteral("await final results")), 1);
+    QCOMPARE(spans.value(QStringLiteral("stream")), 1);
+    QHash<QString, int> instants;
+    store.forEachInstant(stream, [&](const StoredInstant &instant) { ++instants[TraceNames::name(instant.name)]; });
+    QVERIFY(instants.value(QStringLiteral("final")) >= 2);
+    QVERIFY(instants.value(QStringLiteral("interim")) >= 1);
+    QVERIFY(instants.value(QStringLiteral("connection lost (1006)")) >= 1);
+    QVERIFY(store.counterNames(stream).contains(TraceNames::intern("bytes in flight")));
+
+    // Flows from chunks to results, all on this stream's lane.
+    int flows = 0;
+    store.forEachFlow([&](const StoredFlow &flow) {
+        if (flow.fromLane == stream && flow.toLane == stream && flow.toNs >= flow.fromNs)
+            ++flows;
+    });
+    QVERIFY(flows > 10);
+
+    // The stream's coroutine lane: suspended on the pacer-or-message wait, ready, running.
+    LaneId coroutine = NoLane;
+    for (const LaneInfo &lane : store.lanes()) {
+        if (lane.kind == LaneKind::Coroutine && lane.parent == stream)
+            coroutine = lane.id;
+    }
+    QVERIFY(coroutine != NoLane);
+    QCOMPARE(TraceNames::name(store.lane(coroutine).group), QStringLiteral("live-transcription"));
+    QHash<SpanKind, int> segments;
+    bool namedWait = false;
+    store.forEachSpan(coroutine, 0, std::numeric_limits<qint64>::max(), [&](int, const StoredSpan &span) {
+        ++segments[span.kind];
+        namedWait |= span.kind == SpanKind::CoroutineSuspended
+            && TraceNames::name(span.name) == QStringLiteral("pacer 100 ms | ws message");
+    });
+    QVERIFY(segments.value(SpanKind::CoroutineSuspended) > 30);
+    QVERIFY(segments.value(SpanKind::CoroutineReady) > 30);
+    QVERIFY(segments.value(SpanKind::CoroutineRunning) > 30);
+    QVERIFY(namedWait);
 }
 
 void TestLiveTranscription::serverFaults_data()
