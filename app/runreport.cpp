@@ -169,6 +169,12 @@ QString RunReport::summaryTable(const QJsonObject &run)
                     number(run.value(QStringLiteral("loadAverageAtStart")), 2), number(trace.value(QStringLiteral("drainMs")), 0))
                .arg(trace.value(QStringLiteral("recorderDroppedEvents")).toInteger())
                .arg(trace.value(QStringLiteral("storeDroppedItems")).toInteger());
+    const double load = run.value(QStringLiteral("loadAverageAtStart")).toDouble(-1);
+    if (load > QThread::idealThreadCount())
+        out += QStringLiteral("note: load average %1 on %2 cores at the start: other processes competed for the CPU, so "
+                              "lateness and rates are not representative\n")
+                   .arg(load, 0, 'f', 2)
+                   .arg(QThread::idealThreadCount());
     const QJsonArray alerts = run.value(QStringLiteral("alerts")).toArray();
     if (!alerts.isEmpty())
         out += QStringLiteral("watchdog alerts: %1\n").arg(alerts.size());
