@@ -1,9 +1,23 @@
 #include "app/headlessmain.h"
 
-#include <cstdio>
+#include "app/headlesssession.h"
 
-int runHeadless(int, char *[])
+#include <QCoreApplication>
+
+#include <csignal>
+#include <memory>
+
+int runHeadless(int argc, char *argv[])
 {
-    std::fprintf(stderr, "taskscope: the headless runner is not built yet\n");
-    return 2;
+    std::signal(SIGPIPE, SIG_IGN);
+    std::unique_ptr<QCoreApplication> app;
+    if (!QCoreApplication::instance())
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("taskscope"));
+    HeadlessSession session;
+    // Watchdog hook (the lead connects it): create the UI watchdog here and pass its alerts, e.g.
+    //   session.setAlertSource(&alertListModel, AlertListModel::JsonRole);
+    // or session.addAlertProducer([&] { return alertsAsJson(); }); every run's report then carries
+    // the alerts raised while it ran ("alerts" in each run).
+    return session.run(QCoreApplication::arguments());
 }

@@ -102,6 +102,13 @@ public:
     /// A coroutine changed state: Running on the calling thread, Suspended awaiting `what`, Ready
     /// (its awaited event happened), Finished. Running segments also appear on the thread's lane.
     static void coroutineState(LaneId coroutineLane, CoroutineState state, NameId what = 0) noexcept;
+    /// A Ready (or Suspended) state that began at a known earlier time, e.g. a timer deadline that
+    /// passed before the thread's loop got to it. Not for Running: that one must be "now".
+    static void coroutineStateAt(LaneId coroutineLane, CoroutineState state, NameId what,
+                                 std::uint64_t ticks) noexcept
+    {
+        write(ticks, 0, coroutineLane, what, EventKind::CoroutineState, std::uint8_t(state));
+    }
     /// A watchdog alert band on `lane`: call with endTicks 0 when it starts, again with the end.
     static void alert(LaneId lane, NameId name, std::uint32_t alertId, std::uint64_t startTicks,
                       std::uint64_t endTicks) noexcept;

@@ -146,6 +146,10 @@ QJsonObject WorkloadSpec::toJson() const
             o.insert(QStringLiteral("durationS"), durationS);
         if (source == AudioSourceKind::Tone)
             o.insert(QStringLiteral("toneHz"), toneHz);
+        if (speed != 1)
+            o.insert(QStringLiteral("speed"), speed);
+        if (pauseS > 0)
+            o.insert(QStringLiteral("pauseS"), pauseS);
         break;
     case WorkloadKind::TextToSpeech:
         o.insert(QStringLiteral("text"), text);
@@ -198,6 +202,8 @@ WorkloadSpec WorkloadSpec::fromJson(const QJsonObject &o, QString *error)
     readInt(o, "chunkMs", 10, 1000, &spec.chunkMs, err);
     readDouble(o, "durationS", 0, 86'400, &spec.durationS, err);
     readDouble(o, "toneHz", 20, 8'000, &spec.toneHz, err);
+    readDouble(o, "speed", 0.1, 100, &spec.speed, err);
+    readDouble(o, "pauseS", 0, 3'600, &spec.pauseS, err);
     readString(o, "text", &spec.text, err);
     readInt(o, "maxTokens", 1, 1'000'000, &spec.maxTokens, err);
     readInt(o, "tokensPerSecond", 0, 10'000'000, &spec.tokensPerSecond, err);

@@ -52,6 +52,8 @@ struct WorkloadSpec
     int chunkMs = 20;           ///< 20..250
     double durationS = 0;       ///< 0: the source's own length; else loop / generate this long
     double toneHz = 440;
+    double speed = 1;           ///< live: pace at this multiple of real time (tests stream faster); 1 = real time
+    double pauseS = 0;          ///< live: halfway through, stop sending audio this long (a muted mic; KeepAlive flows)
 
     // Text (speech synthesis, chat)
     QString text;

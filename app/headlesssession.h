@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+class QAbstractItemModel;
+class QTextStream;
+class ScenarioRunner;
+
+/// One `taskscope --headless ...` invocation, on an existing QCoreApplication (runHeadless makes
+/// it; tests call run() directly): parses the command line, loads the scenario, starts the
+/// built-in service (in-process or external), runs the scenario once or once per --compare model
+/// with ScenarioRunner, shows progress on stderr, prints the summary (and comparison) table on
+/// stdout, writes the JSON report and the Chrome trace, and returns the exit code:
+/// 0 all workloads succeeded, 1 a workload failed / timeout / the service did not start,
+/// 2 usage or scenario error, 130 interrupted (what was measured is still written).
+///
+/// Ctrl-C (SIGINT) or SIGTERM stops the current run cleanly; a second one exits at once.
+///
+/// Watchdog hook: setAlertSource() (e.g. the watchdog's AlertListModel with its JsonRole) and
+/// addAlertProducer() are passed to every run; the alerts raised during a run go into its report.
+class HeadlessSession final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HeadlessSession(QObject *parent = nullptr);
+    ~HeadlessSession() override;
+    Q_DISABLE_COPY_MOVE(HeadlessSession)
+
+    void setAlertSource(QAbstractItemModel *model, int jsonRole);
+    void addAlertProducer(std::function<QList<QJsonObject>()> producer);
+    /// Where the progress line, tables and errors go (default: stderr and stdout).
+    void setOutput(QTextStream *out, QTextStream *err);
+    /// Handle SIGINT/SIGTERM while running (default true; tests turn it off).
+    void setHandleSignals(bool handle) { m_handleSignals = handle; }
+
+    /// arguments[0] is the program name.
+    int run(const QStringList &arguments);
+    /// Stops the current run as if Ctrl-C was pressed.
+    void interrupt();
+
+    /// The last report built by run() (also written with --report).
+    QJsonObject report() const { return m_report; }
+
+private:
+    void showProgress(bool final);
+    void installSignalHandlers();
+    void removeSignalHandlers();
+
+    QPointer<QAbstractItemModel> m_alertModel;
+    int m_alertJsonRole = 0;
+    QList<std::function<QList<QJsonObject>()>> m_alertProducers;
+    QTextStream *m_out = nullptr;
+    QTextStream *m_err = nullptr;
+    bool m_handleSignals = true;
+    bool m_interrupted = false;
+    bool m_quiet = false;
+    bool m_errIsTerminal = false;
+    qint64 m_lastProgressPrintMs = 0;
+    QPointer<ScenarioRunner> m_current;
+    QString m_runLabel;
+    QJsonObject m_report;
+    class SignalPipe;
+    SignalPipe *m_signals = nullptr;
+};

@@ -1,0 +1,3 @@
+#include "workers/loopback/loopbacklog.h"
+
+Q_LOGGING_CATEGORY(lcLoopback, "taskscope.loopback", QtInfoMsg)

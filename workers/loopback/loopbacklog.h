@@ -1,0 +1,5 @@
+#pragma once
+// Logging category of the loopback service: one line per connection when LoopbackConfig::logConnections.
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcLoopback)

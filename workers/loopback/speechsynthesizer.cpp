@@ -1,0 +1,163 @@
+#include "workers/loopback/speechsynthesizer.h"
+
+#include "workers/loopback/g711.h"
+#include "workers/loopback/linearresampler.h"
+
+#include <QMutexLocker>
+#include <QThread>
+#include <espeak-ng/speak_lib.h>
+
+namespace {
+
+struct ActiveJob
+{
+    SpeechSynthesizer::Job *job;
+    LinearResampler resampler;
+    std::vector<int16_t> converted;
+};
+
+int synthCallback(short *wav, int count, espeak_EVENT *events)
+{
+    auto *active = events ? static_cast<ActiveJob *>(events->user_data) : nullptr;
+    if (!active)
+        return 0;
+    if (active->job->cancelled->load())
+        return 1; // stops this synthesis
+    if (!wav || count <= 0)
+        return 0;
+    active->converted.clear();
+    active->resampler.process(reinterpret_cast<const int16_t *>(wav), std::size_t(count), active->converted);
+    QByteArray bytes;
+    switch (active->job->encoding) {
+    case AudioFormat::Encoding::Linear16:
+        bytes.resize(qsizetype(active->converted.size() * 2));
+        for (std::size_t i = 0; i < active->converted.size(); ++i) {
+            const auto v = quint16(active->converted[i]);
+            bytes[qsizetype(2 * i)] = char(v & 0xFF);
+            bytes[qsizetype(2 * i + 1)] = char(v >> 8);
+        }
+        break;
+    case AudioFormat::Encoding::Mulaw:
+        bytes.resize(qsizetype(active->converted.size()));
+        for (std::size_t i = 0; i < active->converted.size(); ++i)
+            bytes[qsizetype(i)] = char(G711::linearToMulaw(active->converted[i]));
+        break;
+    case AudioFormat::Encoding::Alaw:
+        bytes.resize(qsizetype(active->converted.size()));
+        for (std::size_t i = 0; i < active->converted.size(); ++i)
+            bytes[qsizetype(i)] = char(G711::linearToAlaw(active->converted[i]));
+        break;
+    case AudioFormat::Encoding::Float32:
+        break;
+    }
+    if (!bytes.isEmpty() && active->job->onAudio)
+        active->job->onAudio(bytes);
+    return active->job->cancelled->load() ? 1 : 0;
+}
+
+QMutex sharedLock;
+std::weak_ptr<SpeechSynthesizer> sharedInstance;
+
+} // namespace
+
+std::shared_ptr<SpeechSynthesizer> SpeechSynthesizer::shared()
+{
+    QMutexLocker locker(&sharedLock);
+    std::shared_ptr<SpeechSynthesizer> instance = sharedInstance.lock();
+    if (!instance) {
+        instance = std::shared_ptr<SpeechSynthesizer>(new SpeechSynthesizer);
+        sharedInstance = instance;
+    }
+    return instance;
+}
+
+SpeechSynthesizer::SpeechSynthesizer()
+{
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(QStringLiteral("loopback-synthesis"));
+    m_thread->start();
+    QMutexLocker locker(&m_lock);
+    while (!m_initialized)
+        m_ready.wait(&m_lock);
+}
+
+SpeechSynthesizer::~SpeechSynthesizer()
+{
+    {
+        QMutexLocker locker(&m_lock);
+        m_stopping = true;
+        for (Job &job : m_jobs)
+            job.cancelled->store(true);
+        m_wake.wakeAll();
+    }
+    m_thread->wait();
+    delete m_thread;
+}
+
+void SpeechSynthesizer::submit(Job job)
+{
+    QMutexLocker locker(&m_lock);
+    if (m_stopping || !isAvailable()) {
+        locker.unlock();
+        if (job.onDone)
+            job.onDone(false, m_error.isEmpty() ? QStringLiteral("synthesizer stopped") : m_error);
+        return;
+    }
+    m_jobs.push_back(std::move(job));
+    m_wake.wakeOne();
+}
+
+void SpeechSynthesizer::run()
+{
+    // espeak-ng is initialized, used and terminated on this thread only.
+    const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 50, nullptr, espeakINITIALIZE_DONT_EXIT);
+    {
+        QMutexLocker locker(&m_lock);
+        if (rate <= 0) {
+            m_error = QStringLiteral("espeak-ng failed to initialize (is espeak-ng-data installed?)");
+        } else if (espeak_SetVoiceByName("en-us") != EE_OK) {
+            m_error = QStringLiteral("espeak-ng has no en-us voice");
+        } else {
+            espeak_SetSynthCallback(synthCallback);
+            espeak_SetParameter(espeakRATE, 160, 0);
+            m_nativeRate = rate;
+        }
+        m_initialized = true;
+        m_ready.wakeAll();
+    }
+    while (true) {
+        Job job;
+        {
+            QMutexLocker locker(&m_lock);
+            while (m_jobs.empty() && !m_stopping)
+                m_wake.wait(&m_lock);
+            if (m_stopping && m_jobs.empty())
+                break;
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        synthesize(job);
+    }
+    if (rate > 0)
+        espeak_Terminate();
+}
+
+void SpeechSynthesizer::synthesize(Job &job)
+{
+    if (job.cancelled->load()) {
+        if (job.onDone)
+            job.onDone(false, QStringLiteral("cancelled"));
+        return;
+    }
+    const QByteArray text = job.text.left(maxTextLength).toUtf8();
+    ActiveJob active{&job, LinearResampler(m_nativeRate, job.sampleRate), {}};
+    const espeak_ERROR result = espeak_Synth(text.constData(), size_t(text.size() + 1), 0, POS_CHARACTER, 0,
+                                             espeakCHARS_UTF8 | espeakENDPAUSE, nullptr, &active);
+    const bool cancelled = job.cancelled->load();
+    if (job.onDone) {
+        if (result != EE_OK)
+            job.onDone(false, QStringLiteral("espeak-ng synthesis failed (%1)").arg(int(result)));
+        else
+            job.onDone(!cancelled, cancelled ? QStringLiteral("cancelled") : QString());
+    }
+}
