@@ -113,7 +113,9 @@ private slots:
         QCOMPARE(client.finalTranscripts(), sampleText(QStringLiteral("set-timer")));
         QVERIFY(client.waitClosed());
 
-        // The same count is served by GET /v1/stats?tag= and by the in-process API.
+        // The same count is served by GET /v1/stats?tag= and by the in-process API (once the server has
+        // finished its side of the close handshake).
+        QVERIFY(QTest::qWaitFor([this] { return !m_service->stats().streams(QStringLiteral("byte-count")).first()->open.load(); }, 5000));
         QNetworkAccessManager nam;
         const HttpResult stats = httpRequest(nam, "GET", m_service->httpUrl(QStringLiteral("/v1/stats?tag=byte-count")));
         QCOMPARE(stats.status, 200);
