@@ -5,7 +5,9 @@
 
 #include <QFileInfo>
 #include <QMutexLocker>
+#include <mutex>
 #include <pocketsphinx.h>
+#include <sphinxbase/err.h>
 #include <type_traits>
 
 static_assert(std::is_same_v<mfcc_t, float>, "this sphinxbase build uses fixed-point features");
@@ -47,11 +49,24 @@ void DecoderPool::Lease::release()
     m_decoder = nullptr;
 }
 
+namespace {
+
+void discardLogMessage(void *, err_lvl_t, const char *, ...)
+{
+}
+
+} // namespace
+
 DecoderPool::DecoderPool(const Settings &settings, std::shared_ptr<const SpeechGrammar> grammar, ServiceStats *stats)
     : m_settings(settings)
     , m_grammar(std::move(grammar))
     , m_stats(stats)
 {
+    // Silence sphinxbase once for the process. Not "-logfn /dev/null" per decoder: every ps_init with
+    // -logfn opens a new global log FILE and closes the previous one while other threads may be
+    // logging to it (a use-after-free seen as "free(): invalid pointer" with many streams).
+    static std::once_flag silenced;
+    std::call_once(silenced, [] { err_set_callback(discardLogMessage, nullptr); });
 }
 
 DecoderPool::~DecoderPool()
@@ -101,7 +116,7 @@ ps_decoder_s *DecoderPool::create(Kind kind)
         }
         const QByteArray dict = m_grammar->dictionaryPath().toLocal8Bit();
         config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.constData(), "-dict", dict.constData(),
-                             "-vad_postspeech", postSpeech.constData(), "-logfn", "/dev/null", nullptr);
+                             "-vad_postspeech", postSpeech.constData(), nullptr);
     } else {
         if (!languageModelAvailable()) {
             QMutexLocker locker(&m_lock);
@@ -111,8 +126,7 @@ ps_decoder_s *DecoderPool::create(Kind kind)
         const QByteArray dict = (m_settings.modelDirectory + QStringLiteral("/cmudict-en-us.dict")).toLocal8Bit();
         const QByteArray lm = (m_settings.modelDirectory + QStringLiteral("/en-us.lm.bin")).toLocal8Bit();
         config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.constData(), "-dict", dict.constData(),
-                             "-lm", lm.constData(), "-vad_postspeech", postSpeech.constData(), "-logfn",
-                             "/dev/null", nullptr);
+                             "-lm", lm.constData(), "-vad_postspeech", postSpeech.constData(), nullptr);
     }
     if (!config) {
         QMutexLocker locker(&m_lock);

@@ -64,10 +64,11 @@ quint16 LoopbackService::start()
         stop();
         return 0;
     }
-    // Warm a few grammar decoders on the pool so the first streams do not pay for ps_init.
+    // Warm grammar decoders on the pool so the first streams do not pay for ps_init.
     DecoderPool *decoders = m_context->decoders();
-    if (decoders->grammarAvailable() && !m_config.loadSink)
-        m_context->recognitionPool()->start(QRunnable::create([decoders] { decoders->prewarm(DecoderPool::Kind::Grammar, 2); }));
+    const int prewarm = m_config.prewarmDecoders;
+    if (prewarm > 0 && decoders->grammarAvailable() && !m_config.loadSink)
+        m_context->recognitionPool()->start(QRunnable::create([decoders, prewarm] { decoders->prewarm(DecoderPool::Kind::Grammar, prewarm); }));
     return m_port;
 }
 
