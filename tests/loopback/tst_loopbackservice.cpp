@@ -80,8 +80,12 @@ private slots:
             auto *client = new RecordingClient;
             QVERIFY(client->open(service->webSocketUrl(
                 i % 2 ? QStringLiteral("/v1/speak") : QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
-            if (i % 2)
-                client->socket.sendTextMessage(QStringLiteral("{\"type\":\"Speak\",\"text\":\"A long text to be cut short by the shutdown.\"}"));
+            if (i % 2) {
+                // Synthesis in progress when the service stops: stop() waits for it to be cancelled.
+                client->socket.sendTextMessage(QStringLiteral("{\"type\":\"Speak\",\"text\":\"%1\"}")
+                                                   .arg(QStringLiteral("A long text to be cut short by the shutdown. ").repeated(40)));
+                client->sendJson("Flush");
+            }
             else
                 client->sendAudio(samplePcm(QStringLiteral("email-dictation")), 640);
             clients << client;

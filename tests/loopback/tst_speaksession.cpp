@@ -123,6 +123,25 @@ private slots:
         QVERIFY(plausibleSeconds(client.audio.size() / 32000.0, 3));
     }
 
+    void longBuffersAreSpokenInPiecesWithOneFlushed()
+    {
+        RecordingClient client;
+        QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?sample_rate=8000"))));
+        // 9 Speak messages of ~500 characters: 4,500 characters, more than one synthesis job holds.
+        const QString sentence = QStringLiteral("The quick brown fox jumps over the lazy dog. ").repeated(11);
+        for (int i = 0; i < 9; ++i)
+            client.socket.sendTextMessage(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                                    {QStringLiteral("text"), sentence}})
+                                              .toJson(QJsonDocument::Compact));
+        client.sendJson("Flush");
+        QVERIFY(client.waitForType(QStringLiteral("Flushed"), 1, 30000));
+        QTest::qWait(100);
+        QCOMPARE(client.ofType(QStringLiteral("Flushed")).size(), 1);
+        QCOMPARE(client.ofType(QStringLiteral("Flushed")).first().value(QStringLiteral("sequence_id")).toInt(), 0);
+        const int words = 9 * 11 * 9;
+        QVERIFY2(plausibleSeconds(client.audio.size() / 16000.0, words), qPrintable(QString::number(client.audio.size() / 16000.0)));
+    }
+
     void badMessagesGetWarnings()
     {
         RecordingClient client;

@@ -83,6 +83,8 @@ void LoopbackService::stop()
     }
     for (NetworkLoop *loop : std::as_const(m_loops))
         QMetaObject::invokeMethod(loop, [loop] { loop->closeAll(); }, Qt::BlockingQueuedConnection);
+    // Closing cancelled every synthesis; wait for the synthesis thread to let go of this service.
+    m_context->waitForSynthesisJobs();
     // Nothing may be posted to the loops once they start to go away.
     m_context->stopPosting();
     m_context->recognitionPool()->waitForDone();

@@ -134,3 +134,23 @@ void ServiceContext::stopPosting()
     QMutexLocker locker(&m_postLock);
     m_posting = false;
 }
+
+void ServiceContext::beginSynthesisJob()
+{
+    QMutexLocker locker(&m_synthesisLock);
+    ++m_synthesisJobs;
+}
+
+void ServiceContext::endSynthesisJob()
+{
+    QMutexLocker locker(&m_synthesisLock);
+    if (--m_synthesisJobs == 0)
+        m_synthesisDone.wakeAll();
+}
+
+void ServiceContext::waitForSynthesisJobs()
+{
+    QMutexLocker locker(&m_synthesisLock);
+    while (m_synthesisJobs > 0)
+        m_synthesisDone.wait(&m_synthesisLock);
+}
