@@ -154,23 +154,28 @@ private slots:
         // A sentence that is not a sample, spoken by libespeak-ng in process at 16 kHz.
         const std::shared_ptr<SpeechSynthesizer> synthesizer = SpeechSynthesizer::shared();
         QVERIFY2(synthesizer->isAvailable(), qPrintable(synthesizer->error()));
-        QMutex lock;
-        QByteArray pcm(16000 / 5 * 2, '\0');
-        bool done = false;
+        struct Result
+        {
+            QMutex lock;
+            QByteArray pcm = QByteArray(16000 / 5 * 2, '\0');
+            bool done = false;
+        };
+        auto result = std::make_shared<Result>(); // shared: the synthesis thread may outlive a failed wait
         SpeechSynthesizer::Job job;
         job.text = QStringLiteral("the quick brown fox jumps over the lazy dog near the river");
         job.sampleRate = 16000;
-        job.onAudio = [&](QByteArray chunk) {
-            QMutexLocker locker(&lock);
-            pcm += chunk;
+        job.onAudio = [result](QByteArray chunk) {
+            QMutexLocker locker(&result->lock);
+            result->pcm += chunk;
         };
-        job.onDone = [&](bool, const QString &) {
-            QMutexLocker locker(&lock);
-            pcm += QByteArray(16000 * 2, '\0');
-            done = true;
+        job.onDone = [result](bool, const QString &) {
+            QMutexLocker locker(&result->lock);
+            result->pcm += QByteArray(16000 * 2, '\0');
+            result->done = true;
         };
         synthesizer->submit(std::move(job));
-        QVERIFY(QTest::qWaitFor([&] { QMutexLocker locker(&lock); return done; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { QMutexLocker locker(&result->lock); return result->done; }, 10000));
+        const QByteArray pcm = result->pcm;
         std::vector<int16_t> samples(std::size_t(pcm.size() / 2));
         std::memcpy(samples.data(), pcm.constData(), samples.size() * 2);
         QVERIFY(!samples.empty());
