@@ -27,6 +27,7 @@
 #include <benchmark/benchmark.h>
 #include <memory>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -45,6 +46,27 @@ double cpuSeconds()
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of this process's threads whose name starts with `prefix` (the service names its
+// network threads "loopback-net-N"), from /proc: the server's share of the in-process run.
+double threadCpuSeconds(const QByteArray &prefix)
+{
+    double total = 0;
+    const QStringList tasks = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &tid : tasks) {
+        QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(tid));
+        if (!comm.open(QIODevice::ReadOnly) || !comm.readAll().startsWith(prefix))
+            continue;
+        QFile stat(QStringLiteral("/proc/self/task/%1/stat").arg(tid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 12)
+            total += (fields.at(11).toDouble() + fields.at(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
+    }
+    return total;
 }
 
 double percentile(std::vector<double> values, double p)
@@ -187,6 +209,7 @@ void BM_LoadSinkStreams(benchmark::State &state)
         }
         const qint64 receivedBefore = service.stats().totals().audioBytesReceived;
         const double cpu0 = cpuSeconds();
+        const double serverCpu0 = threadCpuSeconds("loopback-net");
         double worstBacklogMs = 0;
         QTimer timer;
         timer.setTimerType(Qt::PreciseTimer);
@@ -205,6 +228,7 @@ void BM_LoadSinkStreams(benchmark::State &state)
         timer.stop();
         sampler.stop();
         const double cpu = cpuSeconds() - cpu0;
+        const double serverCpu = threadCpuSeconds("loopback-net") - serverCpu0;
         // Drain: how long until the server has everything that was sent?
         const qint64 drainStart = nowMs();
         while (service.stats().totals().audioBytesReceived - receivedBefore < pacer.totalBytes && nowMs() - drainStart < 10000) {
@@ -220,6 +244,7 @@ void BM_LoadSinkStreams(benchmark::State &state)
         state.counters["bytes_missing"] = double(finalLag);
         state.counters["send_late_p99_ms"] = percentile(pacer.latenessMs, 0.99);
         state.counters["cpu_ms_per_stream_s"] = cpu * 1000.0 / (double(opened) * benchSeconds());
+        state.counters["server_cpu_ms_per_stream_s"] = serverCpu * 1000.0 / (double(opened) * benchSeconds());
         for (auto &s : streams)
             s->socket.abort();
     }
