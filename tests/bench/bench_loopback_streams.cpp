@@ -372,7 +372,7 @@ void BM_RecognitionStreams(benchmark::State &state)
             s->socket.abort();
     }
 }
-BENCHMARK(BM_RecognitionStreams)->Arg(16)->Arg(64)->Arg(128)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecognitionStreams)->Arg(16)->Arg(32)->Arg(48)->Arg(64)->Arg(128)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 } // namespace
 
