@@ -49,24 +49,17 @@ void DecoderPool::Lease::release()
     m_decoder = nullptr;
 }
 
-namespace {
-
-void discardLogMessage(void *, err_lvl_t, const char *, ...)
-{
-}
-
-} // namespace
-
 DecoderPool::DecoderPool(const Settings &settings, std::shared_ptr<const SpeechGrammar> grammar, ServiceStats *stats)
     : m_settings(settings)
     , m_grammar(std::move(grammar))
     , m_stats(stats)
 {
-    // Silence sphinxbase once for the process. Not "-logfn /dev/null" per decoder: every ps_init with
+    // Silence sphinxbase once for the process (its log and ps_init's configuration dump). Not
+    // "-logfn /dev/null" per decoder: every ps_init with
     // -logfn opens a new global log FILE and closes the previous one while other threads may be
     // logging to it (a use-after-free seen as "free(): invalid pointer" with many streams).
     static std::once_flag silenced;
-    std::call_once(silenced, [] { err_set_callback(discardLogMessage, nullptr); });
+    std::call_once(silenced, [] { err_set_logfp(nullptr); });
 }
 
 DecoderPool::~DecoderPool()
