@@ -4,6 +4,7 @@
 // and small synchronous HTTP helpers over a real QNetworkAccessManager or a raw QTcpSocket.
 #include "workers/loopback/loopbackservice.h"
 #include "workers/loopback/wavheader.h"
+#include "workers/loopback/websocketframeparser.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -20,6 +21,7 @@
 #include <QTimer>
 #include <QWebSocket>
 #include <memory>
+#include <optional>
 
 namespace LoopbackTest {
 
@@ -75,6 +77,8 @@ public:
     int closeCode = -1;
     QString closeReason;
     QString errorText;
+    // Set when the connection ended without a close frame (QWebSocket then still reports closeCode 1000).
+    std::optional<QAbstractSocket::SocketError> socketError;
 
     RecordingClient()
     {
@@ -92,7 +96,8 @@ public:
             audio += data;
             ++binaryMessages;
         });
-        connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
+        connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError e) {
+            socketError = e;
             errorText = socket.errorString();
         });
     }
@@ -237,5 +242,78 @@ inline QByteArray rawExchange(quint16 port, const QByteArray &bytes, int timeout
         *closedByServer = closed;
     return received;
 }
+
+// A WebSocket client over a raw TCP socket, for frames a well-behaved client never sends.
+class RawWebSocket
+{
+public:
+    QTcpSocket socket;
+    QByteArray handshakeReply;
+    QByteArray input;
+
+    bool open(quint16 port, const QByteArray &pathAndQuery, const QByteArray &extraHeaders = QByteArray(),
+              int timeoutMs = 5000)
+    {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(timeoutMs))
+            return false;
+        socket.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < timeoutMs && !input.contains("\r\n\r\n")) {
+            if (socket.waitForReadyRead(50))
+                input += socket.readAll();
+            if (socket.state() != QAbstractSocket::ConnectedState)
+                break;
+        }
+        const qsizetype end = input.indexOf("\r\n\r\n");
+        if (end < 0)
+            return false;
+        handshakeReply = input.left(end + 4);
+        input.remove(0, end + 4);
+        return handshakeReply.startsWith("HTTP/1.1 101");
+    }
+
+    void send(quint8 opcode, const QByteArray &payload, bool fin = true, bool masked = true)
+    {
+        socket.write(masked ? WebSocketFrameParser::encodeMasked(opcode, payload, 0x12345678u, fin)
+                            : WebSocketFrameParser::encode(opcode, payload, fin));
+        socket.flush();
+    }
+
+    // Reads server frames until `until` says stop, the server closes, or the timeout.
+    QList<WebSocketFrameParser::Frame> readFrames(const std::function<bool(const QList<WebSocketFrameParser::Frame> &)> &until,
+                                                  int timeoutMs = 5000)
+    {
+        QList<WebSocketFrameParser::Frame> frames;
+        WebSocketFrameParser parser(64 * 1024 * 1024, false);
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < timeoutMs) {
+            qsizetype offset = 0;
+            WebSocketFrameParser::Frame frame;
+            while (parser.next(input, offset, frame) == WebSocketFrameParser::Result::Frame)
+                frames << frame;
+            input.remove(0, offset);
+            if (until(frames) || socket.state() != QAbstractSocket::ConnectedState)
+                break;
+            if (socket.waitForReadyRead(50))
+                input += socket.readAll();
+        }
+        return frames;
+    }
+
+    static int closeCodeOf(const QList<WebSocketFrameParser::Frame> &frames)
+    {
+        for (const auto &f : frames) {
+            if (f.opcode == WebSocketFrameParser::Close && f.payload.size() >= 2)
+                return (quint8(f.payload[0]) << 8) | quint8(f.payload[1]);
+        }
+        return -1;
+    }
+
+    static bool hasClose(const QList<WebSocketFrameParser::Frame> &frames) { return closeCodeOf(frames) >= 0; }
+};
 
 } // namespace LoopbackTest

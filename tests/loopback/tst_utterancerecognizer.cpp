@@ -3,13 +3,13 @@
 #include "workers/loopback/decoderpool.h"
 #include "workers/loopback/servicestats.h"
 #include "workers/loopback/speechgrammar.h"
+#include "workers/loopback/speechsynthesizer.h"
 #include "workers/loopback/utterancerecognizer.h"
 #include "workers/loopback/wavheader.h"
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
-#include <QTemporaryDir>
+#include <QMutex>
 #include <QTest>
 
 namespace {
@@ -151,20 +151,33 @@ private slots:
 
     void otherSpeechFallsBackToTheLanguageModel()
     {
-        QTemporaryDir dir;
-        const QString raw = dir.filePath(QStringLiteral("raw.wav"));
-        const QString wav = dir.filePath(QStringLiteral("other.wav"));
-        QCOMPARE(QProcess::execute(QStringLiteral("espeak-ng"),
-                                   {QStringLiteral("-v"), QStringLiteral("en-us"), QStringLiteral("-w"), raw,
-                                    QStringLiteral("the quick brown fox jumps over the lazy dog near the river")}),
-                 0);
-        QCOMPARE(QProcess::execute(QStringLiteral("sox"), {QStringLiteral("-D"), raw, QStringLiteral("-r"),
-                                                            QStringLiteral("16000"), QStringLiteral("-c"),
-                                                            QStringLiteral("1"), QStringLiteral("-b"),
-                                                            QStringLiteral("16"), wav, QStringLiteral("pad"),
-                                                            QStringLiteral("0.2"), QStringLiteral("0.6")}),
-                 0);
-        const std::vector<int16_t> samples = readSamples(wav);
+        // A sentence that is not a sample, spoken by libespeak-ng in process at 16 kHz.
+        const std::shared_ptr<SpeechSynthesizer> synthesizer = SpeechSynthesizer::shared();
+        QVERIFY2(synthesizer->isAvailable(), qPrintable(synthesizer->error()));
+        struct Result
+        {
+            QMutex lock;
+            QByteArray pcm = QByteArray(16000 / 5 * 2, '\0');
+            bool done = false;
+        };
+        auto result = std::make_shared<Result>(); // shared: the synthesis thread may outlive a failed wait
+        SpeechSynthesizer::Job job;
+        job.text = QStringLiteral("the quick brown fox jumps over the lazy dog near the river");
+        job.sampleRate = 16000;
+        job.onAudio = [result](QByteArray chunk) {
+            QMutexLocker locker(&result->lock);
+            result->pcm += chunk;
+        };
+        job.onDone = [result](bool, const QString &) {
+            QMutexLocker locker(&result->lock);
+            result->pcm += QByteArray(16000 * 2, '\0');
+            result->done = true;
+        };
+        synthesizer->submit(std::move(job));
+        QVERIFY(QTest::qWaitFor([&] { QMutexLocker locker(&result->lock); return result->done; }, 10000));
+        const QByteArray pcm = result->pcm;
+        std::vector<int16_t> samples(std::size_t(pcm.size() / 2));
+        std::memcpy(samples.data(), pcm.constData(), samples.size() * 2);
         QVERIFY(!samples.empty());
         const qint64 fallbacksBefore = m_stats.languageModelFallbacks.load();
         const Decoded d = decode(m_pool.get(), &m_stats, samples, 1600);

@@ -5,7 +5,9 @@
 
 #include <QFileInfo>
 #include <QMutexLocker>
+#include <mutex>
 #include <pocketsphinx.h>
+#include <sphinxbase/err.h>
 #include <type_traits>
 
 static_assert(std::is_same_v<mfcc_t, float>, "this sphinxbase build uses fixed-point features");
@@ -52,6 +54,12 @@ DecoderPool::DecoderPool(const Settings &settings, std::shared_ptr<const SpeechG
     , m_grammar(std::move(grammar))
     , m_stats(stats)
 {
+    // Silence sphinxbase once for the process (its log and ps_init's configuration dump). Not
+    // "-logfn /dev/null" per decoder: every ps_init with
+    // -logfn opens a new global log FILE and closes the previous one while other threads may be
+    // logging to it (a use-after-free seen as "free(): invalid pointer" with many streams).
+    static std::once_flag silenced;
+    std::call_once(silenced, [] { err_set_logfp(nullptr); });
 }
 
 DecoderPool::~DecoderPool()
@@ -101,7 +109,7 @@ ps_decoder_s *DecoderPool::create(Kind kind)
         }
         const QByteArray dict = m_grammar->dictionaryPath().toLocal8Bit();
         config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.constData(), "-dict", dict.constData(),
-                             "-vad_postspeech", postSpeech.constData(), "-logfn", "/dev/null", nullptr);
+                             "-vad_postspeech", postSpeech.constData(), nullptr);
     } else {
         if (!languageModelAvailable()) {
             QMutexLocker locker(&m_lock);
@@ -111,8 +119,7 @@ ps_decoder_s *DecoderPool::create(Kind kind)
         const QByteArray dict = (m_settings.modelDirectory + QStringLiteral("/cmudict-en-us.dict")).toLocal8Bit();
         const QByteArray lm = (m_settings.modelDirectory + QStringLiteral("/en-us.lm.bin")).toLocal8Bit();
         config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.constData(), "-dict", dict.constData(),
-                             "-lm", lm.constData(), "-vad_postspeech", postSpeech.constData(), "-logfn",
-                             "/dev/null", nullptr);
+                             "-lm", lm.constData(), "-vad_postspeech", postSpeech.constData(), nullptr);
     }
     if (!config) {
         QMutexLocker locker(&m_lock);

@@ -105,13 +105,15 @@ qint64 HttpConnection::pendingWriteBytes() const
 
 void HttpConnection::onReadyRead()
 {
-    if (m_slowReadTimer.isActive())
-        return;
-    // While a response is in progress, pipelined input waits in the socket (bounded by its read buffer).
-    if (m_busy && m_input.size() > m_context->config().maxHeaderBytes)
-        return;
-    readFromSocket(-1);
-    processInput();
+    QPointer<HttpConnection> self(this);
+    while (self && m_socket && !m_gone && !m_slowReadTimer.isActive() && m_socket->bytesAvailable() > 0) {
+        // While a response is in progress, pipelined input waits in the socket (bounded by its read buffer).
+        if (m_busy && m_input.size() > m_context->config().maxHeaderBytes)
+            return;
+        // Until the head is parsed, read only a head's worth: the request's faults (slow-read) apply to its body.
+        readFromSocket(m_parser.headersComplete() ? -1 : m_context->config().maxHeaderBytes + 1024);
+        processInput();
+    }
 }
 
 void HttpConnection::readFromSocket(qint64 maxBytes)
@@ -225,7 +227,7 @@ void HttpConnection::dispatch()
     if (path == u"/healthz") {
         if (!get)
             return wrongMethod("GET");
-        respond(HttpResponse::json(200, R"({"status":"ok"})"));
+        respond(HttpResponse::json(200, "{\"status\":\"ok\"}"));
     } else if (path == u"/" ) {
         if (!get)
             return wrongMethod("GET");
@@ -460,6 +462,9 @@ void HttpConnection::respond(HttpResponse response)
         m_context->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
         response.body = truncatedForFault(response.body);
     }
+    // A refused upgrade ends the connection: the client was about to switch protocols.
+    if (m_request.isWebSocketUpgrade())
+        m_closeAfterResponse = true;
     const bool keepAlive = !m_closeAfterResponse && m_request.keepAlive();
     if (!keepAlive)
         m_closeAfterResponse = true;

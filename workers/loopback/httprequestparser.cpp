@@ -60,6 +60,15 @@ HttpRequestParser::State HttpRequestParser::feed(QByteArray &buffer)
             ++skip;
         if (skip > 0)
             buffer.remove(0, skip);
+        // A request starts with a method token: anything else (TLS, binary) is refused at once, not
+        // after the header timeout.
+        for (qsizetype i = 0; i < std::min<qsizetype>(buffer.size(), 32); ++i) {
+            const char c = buffer.at(i);
+            if (c == ' ')
+                break;
+            if (!isToken(QByteArrayView(&c, 1)))
+                return fail(400, QStringLiteral("not an HTTP request"));
+        }
         qsizetype end = buffer.indexOf("\r\n\r\n");
         qsizetype terminator = 4;
         const qsizetype bareEnd = buffer.indexOf("\n\n");

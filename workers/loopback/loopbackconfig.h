@@ -17,7 +17,9 @@ struct LoopbackConfig
     // Deepgram listen
     int idleTimeoutMs = 10000;          // close 1011 NET-0001 after this long without audio or a text message
     bool loadSink = false;              // listen without recognition for every stream (energy VAD, byte counts)
-    int recognitionThreads = 0;         // decoding workers; 0: one per core
+    int recognitionThreads = 0;         // decoding workers; 0: two per core (a worker creating a decoder
+                                        // for a new stream, ~50 ms of file reading, must not hold up decoding)
+    int prewarmDecoders = 4;            // grammar decoders created at start, so the first streams do not wait
     int maxRecognitionStreams = 256;    // live streams decoding at once; more are refused with 503
     int endpointingFloorMs = 250;       // shortest silence that ends an utterance (pocketsphinx VAD hangover)
     int maxUtteranceMs = 20000;         // longer speech is finalized (is_final without speech_final)

@@ -64,10 +64,11 @@ quint16 LoopbackService::start()
         stop();
         return 0;
     }
-    // Warm a few grammar decoders on the pool so the first streams do not pay for ps_init.
+    // Warm grammar decoders on the pool so the first streams do not pay for ps_init.
     DecoderPool *decoders = m_context->decoders();
-    if (decoders->grammarAvailable() && !m_config.loadSink)
-        m_context->recognitionPool()->start(QRunnable::create([decoders] { decoders->prewarm(DecoderPool::Kind::Grammar, 2); }));
+    const int prewarm = m_config.prewarmDecoders;
+    if (prewarm > 0 && decoders->grammarAvailable() && !m_config.loadSink)
+        m_context->recognitionPool()->start(QRunnable::create([decoders, prewarm] { decoders->prewarm(DecoderPool::Kind::Grammar, prewarm); }));
     return m_port;
 }
 
@@ -82,6 +83,8 @@ void LoopbackService::stop()
     }
     for (NetworkLoop *loop : std::as_const(m_loops))
         QMetaObject::invokeMethod(loop, [loop] { loop->closeAll(); }, Qt::BlockingQueuedConnection);
+    // Closing cancelled every synthesis; wait for the synthesis thread to let go of this service.
+    m_context->waitForSynthesisJobs();
     // Nothing may be posted to the loops once they start to go away.
     m_context->stopPosting();
     m_context->recognitionPool()->waitForDone();

@@ -121,9 +121,8 @@ void RecognitionQueue::run()
         }
     }
     if (cancelled) {
-        std::vector<RecognitionEvent> ignored;
         if (m_started && !m_failed)
-            m_recognizer.finish(ignored); // gives the decoder back
+            m_recognizer.abandon(); // gives the decoder back
         QMutexLocker locker(&m_lock);
         m_scheduled = false;
         return;

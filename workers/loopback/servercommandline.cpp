@@ -29,8 +29,9 @@ QString ServerCommandLine::helpText()
         "  --load-sink                listen without recognition (energy VAD and byte counts only)\n"
         "  --idle-timeout-ms N        listen: close 1011 NET-0001 after N ms without data (default 10000)\n"
         "  --network-threads N        event-loop threads for sockets (default: one per core)\n"
-        "  --recognition-threads N    pocketsphinx worker threads (default: one per core)\n"
+        "  --recognition-threads N    pocketsphinx worker threads (default: two per core)\n"
         "  --max-recognition-streams N  live streams decoding at once (default 256)\n"
+        "  --prewarm-decoders N       grammar decoders created at start (default 4)\n"
         "  --chat-tokens N            default completion length (default 64)\n"
         "  --chat-rate N              default tokens per second, 0 = as fast as read (default 50)\n"
         "  --chat-first-token-ms N    default delay before the first token (default 100)\n"
@@ -130,6 +131,10 @@ std::optional<ServerCommandLine::Result> ServerCommandLine::parse(const QStringL
             if (!number(1, 100'000, &n))
                 return std::nullopt;
             c.maxRecognitionStreams = int(n);
+        } else if (option == u"--prewarm-decoders") {
+            if (!number(0, 4096, &n))
+                return std::nullopt;
+            c.prewarmDecoders = int(n);
         } else if (option == u"--chat-tokens") {
             if (!number(1, 10'000'000, &n))
                 return std::nullopt;

@@ -17,11 +17,12 @@ ServiceContext::ServiceContext(const LoopbackConfig &config)
     m_grammar = std::make_shared<SpeechGrammar>(config.speechDirectory,
                                                 config.acousticModelDirectory + QStringLiteral("/cmudict-en-us.dict"));
     m_warnings = m_grammar->problems();
-    const int threads = config.recognitionThreads > 0 ? config.recognitionThreads : QThread::idealThreadCount();
+    const int cores = std::max(1, QThread::idealThreadCount());
+    const int threads = config.recognitionThreads > 0 ? config.recognitionThreads : 2 * cores;
     DecoderPool::Settings settings;
     settings.modelDirectory = config.acousticModelDirectory;
     settings.endpointingFloorMs = config.endpointingFloorMs;
-    settings.maxLanguageModelDecoders = threads;
+    settings.maxLanguageModelDecoders = std::min(threads, cores); // 90 MB each
     m_decoders = std::make_unique<DecoderPool>(settings, m_grammar, &m_stats);
     if (!m_decoders->grammarAvailable())
         m_warnings << QStringLiteral("grammar recognition unavailable (acoustic model or sentences missing)");
@@ -132,4 +133,24 @@ void ServiceContext::stopPosting()
 {
     QMutexLocker locker(&m_postLock);
     m_posting = false;
+}
+
+void ServiceContext::beginSynthesisJob()
+{
+    QMutexLocker locker(&m_synthesisLock);
+    ++m_synthesisJobs;
+}
+
+void ServiceContext::endSynthesisJob()
+{
+    QMutexLocker locker(&m_synthesisLock);
+    if (--m_synthesisJobs == 0)
+        m_synthesisDone.wakeAll();
+}
+
+void ServiceContext::waitForSynthesisJobs()
+{
+    QMutexLocker locker(&m_synthesisLock);
+    while (m_synthesisJobs > 0)
+        m_synthesisDone.wait(&m_synthesisLock);
 }

@@ -8,6 +8,7 @@
 
 #include <QMutex>
 #include <QThreadPool>
+#include <QWaitCondition>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -48,6 +49,12 @@ public:
     bool tryAcquireRecognitionSlot();
     void releaseRecognitionSlot();
 
+    // Synthesis jobs of this service on the shared synthesizer: counted so stop() can wait for the
+    // cancelled ones to finish before the context goes away (their callbacks use it).
+    void beginSynthesisJob();
+    void endSynthesisJob();
+    void waitForSynthesisJobs();
+
     // Runs `fn` on `loop`'s thread unless the service is stopping (then it is dropped). Safe from any thread.
     void post(NetworkLoop *loop, std::function<void()> fn);
     // Called by LoopbackService::stop() before the network loops go away.
@@ -66,4 +73,7 @@ private:
     std::atomic<int> m_recognitionStreams{0};
     QMutex m_postLock;
     bool m_posting = true;
+    QMutex m_synthesisLock;
+    QWaitCondition m_synthesisDone;
+    int m_synthesisJobs = 0;
 };

@@ -85,7 +85,11 @@ SpeakRestResponse::SpeakRestResponse(HttpConnection *connection, const SpeakOpti
     QPointer<SpeakRestResponse> guard(this);
     ServiceContext *context = connection->context();
     NetworkLoop *loop = connection->loop();
-    job.onAudio = [context, loop, guard](QByteArray chunk) {
+    const int bytesPerSample = options.encoding == AudioFormat::Encoding::Linear16 ? 2 : 1;
+    const int sampleRate = options.sampleRate;
+    job.onAudio = [context, loop, guard, bytesPerSample, sampleRate](QByteArray chunk) {
+        context->stats().speechMsSynthesized.fetch_add(chunk.size() / bytesPerSample * 1000 / sampleRate,
+                                                        std::memory_order_relaxed);
         context->post(loop, [guard, chunk] {
             if (guard)
                 guard->onAudio(chunk);
@@ -96,7 +100,9 @@ SpeakRestResponse::SpeakRestResponse(HttpConnection *connection, const SpeakOpti
             if (guard)
                 guard->onDone(completed, error);
         });
+        context->endSynthesisJob(); // the last use of the context on the synthesis thread
     };
+    context->beginSynthesisJob();
     synthesizer->submit(std::move(job));
 }
 

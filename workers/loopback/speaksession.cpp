@@ -107,14 +107,33 @@ void SpeakSession::onText(const QByteArray &utf8)
 
 void SpeakSession::flush(bool announce)
 {
-    const int sequenceId = m_nextSequenceId++;
-    const QString text = m_text.left(SpeechSynthesizer::maxTextLength).trimmed();
-    m_text = m_text.mid(SpeechSynthesizer::maxTextLength);
-    if (text.isEmpty()) {
+    // Long buffers go out as several jobs; only the last one answers with Flushed. Only a client's
+    // Flush takes a sequence id (internal flushes on a full buffer or Close do not).
+    const int sequenceId = announce ? m_nextSequenceId++ : -1;
+    QStringList pieces;
+    QString rest = m_text.trimmed();
+    m_text.clear();
+    while (!rest.isEmpty()) {
+        qsizetype cut = std::min(rest.size(), SpeechSynthesizer::maxTextLength);
+        if (cut < rest.size()) {
+            const qsizetype space = rest.lastIndexOf(QLatin1Char(' '), cut - 1);
+            if (space > cut / 2)
+                cut = space;
+        }
+        pieces << rest.left(cut).trimmed();
+        rest = rest.mid(cut).trimmed();
+    }
+    if (pieces.isEmpty()) {
         if (announce)
             m_connection->sendText(DeepgramMessages::flushed(sequenceId));
         return;
     }
+    for (qsizetype i = 0; i < pieces.size(); ++i)
+        submit(pieces.at(i), sequenceId, announce && i == pieces.size() - 1);
+}
+
+void SpeakSession::submit(const QString &text, int sequenceId, bool announce)
+{
     SpeechSynthesizer::Job job;
     job.text = text;
     job.sampleRate = m_options.sampleRate;
@@ -134,18 +153,21 @@ void SpeakSession::flush(bool announce)
                 guard->m_connection->sendBinary(chunk);
         });
     };
-    job.onDone = [context, loop, guard, sequenceId, announce](bool completed, const QString &error) {
-        context->post(loop, [guard, sequenceId, completed, announce, error] {
+    job.onDone = [context, loop, guard, sequenceId, announce, cancelled](bool completed, const QString &error) {
+        context->post(loop, [guard, sequenceId, announce, cancelled, completed, error] {
             if (guard)
-                guard->onJobDone(sequenceId, completed, announce, error);
+                guard->onJobDone(cancelled, sequenceId, completed, announce, error);
         });
+        context->endSynthesisJob(); // the last use of the context on the synthesis thread
     };
+    context->beginSynthesisJob();
     m_synthesizer->submit(std::move(job));
 }
 
-void SpeakSession::onJobDone(int sequenceId, bool completed, bool announce, const QString &error)
+void SpeakSession::onJobDone(const std::shared_ptr<std::atomic<bool>> &job, int sequenceId, bool completed,
+                             bool announce, const QString &error)
 {
-    std::erase_if(m_inFlight, [sequenceId](const Flight &f) { return f.sequenceId == sequenceId; });
+    std::erase_if(m_inFlight, [&job](const Flight &f) { return f.cancelled == job; });
     if (m_closed)
         return;
     if (!completed && !error.isEmpty() && error != u"cancelled")

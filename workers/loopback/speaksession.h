@@ -42,7 +42,9 @@ private:
     };
 
     void flush(bool announce);
-    void onJobDone(int sequenceId, bool completed, bool announce, const QString &error);
+    void submit(const QString &text, int sequenceId, bool announce);
+    void onJobDone(const std::shared_ptr<std::atomic<bool>> &job, int sequenceId, bool completed, bool announce,
+                   const QString &error);
     void cancelAll();
 
     WebSocketConnection *m_connection;

@@ -57,6 +57,8 @@ int synthCallback(short *wav, int count, espeak_EVENT *events)
 
 QMutex sharedLock;
 std::weak_ptr<SpeechSynthesizer> sharedInstance;
+// Held around every espeak call: a finishing synthesizer and its successor may overlap briefly.
+QMutex espeakLock;
 
 } // namespace
 
@@ -109,19 +111,32 @@ void SpeechSynthesizer::submit(Job job)
 
 void SpeechSynthesizer::run()
 {
-    // espeak-ng is initialized, used and terminated on this thread only.
-    const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 50, nullptr, espeakINITIALIZE_DONT_EXIT);
-    {
-        QMutexLocker locker(&m_lock);
+    // espeak-ng is initialized once per process and never terminated: espeak_Terminate followed by a
+    // second espeak_Initialize hangs in 1.51. Its calls are serialized because only one synthesizer
+    // thread exists at a time (shared() hands out one instance).
+    static int rate = 0;
+    static QString initError;
+    static bool initializedOnce = false;
+    QMutexLocker espeakLocker(&espeakLock);
+    if (!initializedOnce) {
+        initializedOnce = true;
+        rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 50, nullptr, espeakINITIALIZE_DONT_EXIT);
         if (rate <= 0) {
-            m_error = QStringLiteral("espeak-ng failed to initialize (is espeak-ng-data installed?)");
+            initError = QStringLiteral("espeak-ng failed to initialize (is espeak-ng-data installed?)");
+            rate = 0;
         } else if (espeak_SetVoiceByName("en-us") != EE_OK) {
-            m_error = QStringLiteral("espeak-ng has no en-us voice");
+            initError = QStringLiteral("espeak-ng has no en-us voice");
+            rate = 0;
         } else {
             espeak_SetSynthCallback(synthCallback);
             espeak_SetParameter(espeakRATE, 160, 0);
-            m_nativeRate = rate;
         }
+    }
+    espeakLocker.unlock();
+    {
+        QMutexLocker locker(&m_lock);
+        m_error = initError;
+        m_nativeRate = rate;
         m_initialized = true;
         m_ready.wakeAll();
     }
@@ -138,8 +153,6 @@ void SpeechSynthesizer::run()
         }
         synthesize(job);
     }
-    if (rate > 0)
-        espeak_Terminate();
 }
 
 void SpeechSynthesizer::synthesize(Job &job)
@@ -151,8 +164,10 @@ void SpeechSynthesizer::synthesize(Job &job)
     }
     const QByteArray text = job.text.left(maxTextLength).toUtf8();
     ActiveJob active{&job, LinearResampler(m_nativeRate, job.sampleRate), {}};
+    QMutexLocker espeakLocker(&espeakLock);
     const espeak_ERROR result = espeak_Synth(text.constData(), size_t(text.size() + 1), 0, POS_CHARACTER, 0,
                                              espeakCHARS_UTF8 | espeakENDPAUSE, nullptr, &active);
+    espeakLocker.unlock();
     const bool cancelled = job.cancelled->load();
     if (job.onDone) {
         if (result != EE_OK)

@@ -308,3 +308,11 @@ void UtteranceRecognizer::finish(std::vector<RecognitionEvent> &events)
     done.kind = RecognitionEvent::Kind::Finished;
     events.push_back(done);
 }
+
+void UtteranceRecognizer::abandon()
+{
+    if (m_decoder && m_uttStarted)
+        ps_end_utt(m_decoder.get());
+    m_uttStarted = false;
+    m_decoder.release();
+}

@@ -56,6 +56,8 @@ public:
     // End of stream: final result for pending speech, UtteranceEnd if due, then Finished. Gives the
     // decoder back.
     void finish(std::vector<RecognitionEvent> &events);
+    // The stream is gone: give the decoder back without producing results (no fallback decoding).
+    void abandon();
     double processedSeconds() const { return double(m_samples) / sampleRate; }
 
 private:

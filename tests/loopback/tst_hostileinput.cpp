@@ -1,0 +1,243 @@
+// Hostile and broken input: garbage HTTP, huge heads and bodies, slow heads, bad handshakes, protocol
+// violations on the WebSocket, clients that vanish or never read. Each gets a clear error (status,
+// close code or Error message) and the server keeps serving.
+#include "loopbacktestsupport.h"
+
+#include "workers/loopback/servicestats.h"
+
+using namespace LoopbackTest;
+using P = WebSocketFrameParser;
+
+class tst_HostileInput : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        LoopbackConfig config;
+        config.headerTimeoutMs = 500;
+        config.maxRequestBodyBytes = 1024 * 1024;
+        config.maxWebSocketMessageBytes = 64 * 1024;
+        config.maxPendingWriteBytes = 1024 * 1024;
+        m_service = startService(config);
+        QVERIFY(m_service->isRunning());
+    }
+
+    void init()
+    {
+        // Every test starts from a server that answers.
+        QCOMPARE(httpRequest(m_nam, "GET", m_service->httpUrl(QStringLiteral("/healthz"))).status, 200);
+    }
+
+    void cleanupTestCase()
+    {
+        QCOMPARE(httpRequest(m_nam, "GET", m_service->httpUrl(QStringLiteral("/healthz"))).status, 200);
+    }
+
+    void badRequestsGetStatusesAndAClose_data()
+    {
+        QTest::addColumn<QByteArray>("wire");
+        QTest::addColumn<QByteArray>("statusLine");
+        QTest::addRow("TLS hello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) << QByteArray("HTTP/1.1 400");
+        QTest::addRow("garbage line") << QByteArray("hello there\r\n\r\n") << QByteArray("HTTP/1.1 400");
+        QTest::addRow("huge header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: " + QByteArray(40000, 'a') + "\r\n\r\n")
+                                     << QByteArray("HTTP/1.1 431");
+        QTest::addRow("huge body") << QByteArray("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n")
+                                   << QByteArray("HTTP/1.1 413");
+        QTest::addRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << QByteArray("HTTP/1.1 505");
+        QTest::addRow("head never finished") << QByteArray("GET /v1/echo HTTP/1.1\r\nHost: x\r\n") << QByteArray("HTTP/1.1 408");
+        QTest::addRow("unknown path") << QByteArray("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                      << QByteArray("HTTP/1.1 404");
+        QTest::addRow("wrong method") << QByteArray("DELETE /v1/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                      << QByteArray("HTTP/1.1 405");
+        QTest::addRow("listen without upgrade") << QByteArray("GET /v1/listen HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                                << QByteArray("HTTP/1.1 426");
+        QTest::addRow("old WebSocket version")
+            << QByteArray("GET /v1/listen HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
+            << QByteArray("HTTP/1.1 426");
+        QTest::addRow("bad WebSocket key")
+            << QByteArray("GET /v1/speak HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            << QByteArray("HTTP/1.1 400");
+        QTest::addRow("bad listen parameter")
+            << QByteArray("GET /v1/listen?sample_rate=abc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            << QByteArray("HTTP/1.1 400");
+    }
+
+    void badRequestsGetStatusesAndAClose()
+    {
+        QFETCH(QByteArray, wire);
+        QFETCH(QByteArray, statusLine);
+        bool closed = false;
+        const QByteArray reply = rawExchange(m_service->port(), wire, 5000, &closed);
+        QVERIFY2(reply.startsWith(statusLine), reply.left(200).constData());
+        QVERIFY(closed);
+        // The body says what was wrong.
+        const QByteArray body = reply.mid(reply.indexOf("\r\n\r\n") + 4);
+        QVERIFY(!QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toObject()
+                     .value(QStringLiteral("message")).toString().isEmpty());
+    }
+
+    void pipelinedRequestsAreAnsweredInOrder()
+    {
+        const QByteArray reply = rawExchange(m_service->port(),
+                                             "GET /v1/echo?n=1&latency_ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                             "POST /v1/echo?n=2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                             "3\r\nabc\r\n0\r\n\r\n"
+                                             "GET /v1/echo?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(reply.count("HTTP/1.1 200"), 3);
+        const qsizetype first = reply.indexOf("\"n\":\"1\"");
+        const qsizetype second = reply.indexOf("\"n\":\"2\"");
+        const qsizetype third = reply.indexOf("\"n\":\"3\"");
+        QVERIFY(first >= 0 && first < second && second < third);
+        QVERIFY(reply.contains("\"body_bytes\":3"));
+    }
+
+    void http10GetsAnAnswerAndAClose()
+    {
+        bool closed = false;
+        const QByteArray reply = rawExchange(m_service->port(), "GET /healthz HTTP/1.0\r\n\r\n", 5000, &closed);
+        QVERIFY(reply.startsWith("HTTP/1.1 200"));
+        QVERIFY(reply.contains("Connection: close"));
+        QVERIFY(closed);
+    }
+
+    void expectContinueIsHonoured()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+        QVERIFY(QTest::qWaitFor([&] { return socket.waitForReadyRead(10) || socket.bytesAvailable() > 0; }, 5000));
+        QCOMPARE(socket.readAll(), QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+        socket.write("abcd");
+        QVERIFY(QTest::qWaitFor([&] { return socket.waitForReadyRead(10) || socket.bytesAvailable() > 0; }, 5000));
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 200"));
+    }
+
+    void zeroLengthBinaryFrameIsTheLegacyCloseStream()
+    {
+        RecordingClient client;
+        QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
+        client.sendAudio(samplePcm(QStringLiteral("set-timer")), 3200);
+        client.socket.sendBinaryMessage(QByteArray());
+        QVERIFY(client.waitClosed());
+        QCOMPARE(client.closeCode, 1000);
+        QVERIFY(!client.socketError);
+        QCOMPARE(client.ofType(QStringLiteral("Metadata")).size(), 1);
+        QCOMPARE(client.finalTranscripts(), sampleText(QStringLiteral("set-timer")));
+    }
+
+    void nonJsonTextFramesGetErrorsAndTheStreamGoesOn()
+    {
+        RecordingClient client;
+        QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
+        client.socket.sendTextMessage(QStringLiteral("hello"));
+        client.socket.sendTextMessage(QStringLiteral("[1,2,3]"));
+        client.socket.sendTextMessage(QStringLiteral("{\"type\":\"Dance\"}"));
+        QVERIFY(client.waitForType(QStringLiteral("Error"), 3));
+        QVERIFY(client.ofType(QStringLiteral("Error")).first().value(QStringLiteral("description")).toString().contains(
+            QStringLiteral("JSON")));
+        client.sendAudio(samplePcm(QStringLiteral("lights-off")), 640);
+        client.sendJson("CloseStream");
+        QVERIFY(client.waitClosed());
+        QCOMPARE(client.finalTranscripts(), sampleText(QStringLiteral("lights-off")));
+    }
+
+    void protocolViolationsGetCloseCodes_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<int>("code");
+        QTest::addRow("unmasked frame") << P::encode(P::Binary, QByteArray(10, 'x')) << 1002;
+        QTest::addRow("invalid UTF-8 text") << P::encodeMasked(P::Text, "\xC0\xAF", 7) << 1007;
+        QTest::addRow("message over the cap") << P::encodeMasked(P::Binary, QByteArray(100 * 1024, 'x'), 7) << 1009;
+        QTest::addRow("continuation without start") << P::encodeMasked(P::Continuation, "x", 7) << 1002;
+        QTest::addRow("reserved close code") << P::encodeMasked(P::Close, QByteArray("\x03\xed", 2), 7) << 1002;
+    }
+
+    void protocolViolationsGetCloseCodes()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(int, code);
+        RawWebSocket ws;
+        QVERIFY(ws.open(m_service->port(), "/v1/listen?encoding=linear16&sample_rate=16000"));
+        ws.socket.write(frame);
+        const auto frames = ws.readFrames([](const auto &f) { return RawWebSocket::hasClose(f); });
+        QCOMPARE(RawWebSocket::closeCodeOf(frames), code);
+    }
+
+    void fragmentsPingsAndTheCloseHandshake()
+    {
+        RawWebSocket ws;
+        QVERIFY(ws.open(m_service->port(), "/v1/listen?encoding=linear16&sample_rate=16000&tag=fragments"));
+        QVERIFY(ws.handshakeReply.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        QVERIFY(ws.handshakeReply.contains("dg-request-id: "));
+        // One 3200-byte audio message in three fragments with a ping between them.
+        const QByteArray audio(3200, '\0');
+        ws.send(P::Binary, audio.left(1000), false);
+        ws.send(P::Ping, "are you there", true);
+        ws.send(P::Continuation, audio.mid(1000, 1000), false);
+        ws.send(P::Continuation, audio.mid(2000), true);
+        auto frames = ws.readFrames([](const auto &f) { return !f.isEmpty(); });
+        QCOMPARE(frames.size(), 1);
+        QCOMPARE(frames.first().opcode, quint8(P::Pong));
+        QCOMPARE(frames.first().payload, QByteArray("are you there"));
+        QVERIFY(QTest::qWaitFor([this] {
+            const auto r = m_service->stats().streams(QStringLiteral("fragments"));
+            return !r.isEmpty() && r.first()->payloadBytesReceived.load() == 3200;
+        }, 5000));
+        QCOMPARE(m_service->stats().streams(QStringLiteral("fragments")).first()->binaryMessagesReceived.load(), 1);
+        // Client-initiated close: the server echoes the code and ends the TCP connection.
+        ws.send(P::Close, P::closePayload(1000, QStringLiteral("bye")));
+        frames = ws.readFrames([](const auto &f) { return RawWebSocket::hasClose(f); });
+        QCOMPARE(RawWebSocket::closeCodeOf(frames), 1000);
+        QVERIFY(QTest::qWaitFor([&] { return ws.socket.state() == QAbstractSocket::UnconnectedState
+                                             || !ws.socket.waitForReadyRead(10); }, 5000));
+    }
+
+    void vanishingClientsDoNotHurt()
+    {
+        const qint64 openBefore = m_service->stats().totals().webSocketsOpen;
+        // Abrupt resets in the middle of every phase.
+        for (int i = 0; i < 20; ++i) {
+            QTcpSocket half;
+            half.connectToHost(QHostAddress::LocalHost, m_service->port());
+            QVERIFY(half.waitForConnected());
+            half.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+            half.flush();
+            half.abort();
+        }
+        for (int i = 0; i < 5; ++i) {
+            auto *client = new RecordingClient;
+            QVERIFY(client->open(m_service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
+            client->sendAudio(samplePcm(QStringLiteral("email-dictation")), 640);
+            client->socket.abort();
+            delete client;
+        }
+        QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().webSocketsOpen == openBefore; }, 5000));
+    }
+
+    void aClientThatNeverReadsIsCutOff()
+    {
+        // Long speech requested, nothing read: the server's unsent bytes pass the 1 MiB cap and it lets go.
+        RawWebSocket ws;
+        QVERIFY(ws.open(m_service->port(), "/v1/speak?encoding=linear16&sample_rate=48000"));
+        ws.socket.setReadBufferSize(4096); // the client stops reading: kernel buffers fill up
+        const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
+        ws.send(P::Text, QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                   {QStringLiteral("text"), text.left(1990)}})
+                             .toJson(QJsonDocument::Compact));
+        ws.send(P::Text, "{\"type\":\"Flush\"}");
+        QVERIFY(QTest::qWaitFor([this] { return m_service->stats().totals().slowClientsCutOff >= 1; }, 20000));
+    }
+
+private:
+    std::unique_ptr<LoopbackService> m_service;
+    QNetworkAccessManager m_nam;
+};
+
+QTEST_GUILESS_MAIN(tst_HostileInput)
+#include "tst_hostileinput.moc"
