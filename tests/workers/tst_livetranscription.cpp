@@ -92,6 +92,7 @@ private slots:
     void keepAliveHoldsTheConnectionThroughAPause();
     void stopEndsPromptly_data();
     void stopEndsPromptly();
+    void blockingStreamStopsFromAnotherThread();
     void badSourcesFailClearly_data();
     void badSourcesFailClearly();
 
@@ -379,6 +380,25 @@ void TestLiveTranscription::stopEndsPromptly()
     QCOMPARE(workload.state(), Workload::State::Stopped);
     QCOMPARE(workload.liveStreams(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(ExecutionContext::liveContexts(), contextsBefore, 5000);
+}
+
+void TestLiveTranscription::blockingStreamStopsFromAnotherThread()
+{
+    // The UI thread is frozen by the blocking stream; a watchdog-like thread stops it.
+    LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"), 1), environment(),
+                                       nullptr, fastOptions());
+    std::unique_ptr<QThread> stopper(QThread::create([&workload] {
+        QThread::msleep(400);
+        workload.cancelFromAnyThread();
+    }));
+    workload.start();
+    stopper->start();
+    QVERIFY(waitFinished(workload));
+    stopper->wait();
+    QCOMPARE(workload.state(), Workload::State::Stopped);
+    const double sentS = workload.streamStatistics(0).value(QStringLiteral("audioSentS")).toDouble();
+    QVERIFY(sentS > 0);
+    QVERIFY(sentS < AudioSource::load(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"))).durationS());
 }
 
 void TestLiveTranscription::badSourcesFailClearly_data()
