@@ -90,6 +90,7 @@ private slots:
     void serverFaults();
     void persistentDropGivesUpWithReason();
     void keepAliveHoldsTheConnectionThroughAPause();
+    void withoutKeepAliveTheIdleCloseIsRecovered();
     void stopEndsPromptly_data();
     void stopEndsPromptly();
     void blockingStreamStopsFromAnotherThread();
@@ -325,9 +326,9 @@ void TestLiveTranscription::persistentDropGivesUpWithReason()
 
 void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
 {
-    // The server closes after 2 s without audio or a text message; the stream pauses for 3 s.
-    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"), 1);
-    spec.pauseS = 3;
+    // The server closes after 2 s without audio or a text message; the stream (at 2x) pauses 2.5 s.
+    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"), 2);
+    spec.pauseS = 5;
     spec.chunkMs = 250;
     LiveTranscriptionStream::Options options = fastOptions();
     options.keepAliveNs = 700'000'000;
@@ -339,6 +340,31 @@ void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
     QVERIFY(stats.value(QStringLiteral("keepAlives")).toInt() >= 3);
     QCOMPARE(stats.value(QStringLiteral("reconnects")).toInt(), 0);
     QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("two-utterances")));
+}
+
+void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
+{
+    // No KeepAlive through a 2.5 s pause: the service closes with 1011 NET-0001 after 2 s idle, as
+    // Deepgram does after 10 s; the stream reconnects, replays what was not final, and completes.
+    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"), 2);
+    spec.pauseS = 5;
+    spec.chunkMs = 250;
+    LiveTranscriptionStream::Options options = fastOptions();
+    options.keepAliveNs = 600'000'000'000;
+    LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
+    workload.start();
+    QVERIFY(waitFinished(workload));
+    QCOMPARE(workload.errorString(), QString());
+    const QJsonObject stats = workload.streamStatistics(0);
+    QCOMPARE(stats.value(QStringLiteral("keepAlives")).toInt(), 0);
+    QVERIFY(stats.value(QStringLiteral("reconnects")).toInt() >= 1);
+    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("two-utterances")));
+    const QString tag = stats.value(QStringLiteral("tag")).toString();
+    bool sawIdleClose = false;
+    for (const auto &record : m_service->stats().streams(tag))
+        sawIdleClose |= record->closeCode == 1011 && record->closeReason.contains(QStringLiteral("net0001"));
+    QVERIFY(sawIdleClose);
+    QCOMPARE(serverBytesFor(tag), qint64(stats.value(QStringLiteral("bytesSent")).toDouble()));
 }
 
 void TestLiveTranscription::stopEndsPromptly_data()
