@@ -84,6 +84,9 @@ ExecutionContext::ExecutionContext(Config config)
     , m_services(ThreadServices::current())
     , m_anchor(new ContextAnchor(this))
 {
+    // The thread's lane first, then its coroutine's: a thread exists before what it runs (and the
+    // store sees lane ids in that order).
+    TraceRecorder::threadLane();
     m_coroutineLane = LaneRegistry::create(LaneKind::Coroutine,
                                            config.coroutineName.isEmpty() ? QStringLiteral("coroutine") : config.coroutineName,
                                            m_group, m_streamLane);

@@ -13,7 +13,9 @@
 Pacer::Pacer(QObject *parent)
     : QObject(parent)
 {
-    m_timerFd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    // TASKSCOPE_PACER_QTIMER=1 forces the millisecond QTimer (to compare the two).
+    if (!qEnvironmentVariableIsSet("TASKSCOPE_PACER_QTIMER"))
+        m_timerFd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (m_timerFd >= 0) {
         m_notifier = new QSocketNotifier(qintptr(m_timerFd), QSocketNotifier::Read, this);
         connect(m_notifier, &QSocketNotifier::activated, this, [this] {

@@ -21,7 +21,8 @@ class QTimer;
 /// The kernel timer is a timerfd (CLOCK_MONOTONIC, absolute, nanosecond resolution) watched by a
 /// QSocketNotifier: a Qt::PreciseTimer only takes whole milliseconds, and rounding every deadline
 /// up to the next millisecond would add up to 1 ms of lateness to every chunk. Where timerfd is
-/// unavailable the pacer falls back to a Qt::PreciseTimer (rounding up, never firing early).
+/// unavailable (or with TASKSCOPE_PACER_QTIMER=1, for comparison) the pacer falls back to a
+/// Qt::PreciseTimer (rounding up, never firing early).
 /// Single-threaded: use ThreadServices::current()->pacer().
 class Pacer final : public QObject
 {

@@ -372,6 +372,15 @@ void Workload::stop()
     }
 }
 
+void Workload::cancelFromAnyThread()
+{
+    // m_streams is only resized by start() on the UI thread, before any stream runs.
+    for (Stream &s : m_streams) {
+        if (s.cancel)
+            s.cancel->cancel();
+    }
+}
+
 void Workload::onTranscript(int stream, const QString &text, bool isFinal, double startS, double endS)
 {
     emit transcript(stream, text, isFinal, startS, endS);
@@ -411,6 +420,7 @@ void Workload::onStreamFinished(int stream, bool cancelled)
     if (!s.running)
         return;
     s.running = false;
+    m_anyCancelled |= cancelled;
     if (s.progress >= 0 && s.error.isEmpty() && !cancelled)
         s.progress = 1;
     --m_liveStreams;
@@ -431,6 +441,6 @@ void Workload::onStreamFinished(int stream, bool cancelled)
     if (!m_error.isEmpty())
         setState(State::Failed);
     else
-        setState(m_stopRequested ? State::Stopped : State::Finished);
+        setState(m_stopRequested || m_anyCancelled ? State::Stopped : State::Finished);
     emit finished();
 }

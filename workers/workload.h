@@ -121,6 +121,9 @@ public:
 
     void start();
     void stop();
+    /// Thread-safe: cancels every stream, e.g. from a watchdog while a Blocking stream holds the UI
+    /// thread (its waits poll the flag at least every 50 ms). The workload then ends Stopped.
+    void cancelFromAnyThread();
 
     State state() const { return m_state; }
     bool isActive() const { return m_state == State::Running || m_state == State::Stopping; }
@@ -205,4 +208,5 @@ private:
     QString m_error;
     int m_liveStreams = 0;
     bool m_stopRequested = false;
+    bool m_anyCancelled = false;
 };

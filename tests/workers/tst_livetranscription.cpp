@@ -90,8 +90,10 @@ private slots:
     void serverFaults();
     void persistentDropGivesUpWithReason();
     void keepAliveHoldsTheConnectionThroughAPause();
+    void withoutKeepAliveTheIdleCloseIsRecovered();
     void stopEndsPromptly_data();
     void stopEndsPromptly();
+    void blockingStreamStopsFromAnotherThread();
     void badSourcesFailClearly_data();
     void badSourcesFailClearly();
 
@@ -324,9 +326,9 @@ void TestLiveTranscription::persistentDropGivesUpWithReason()
 
 void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
 {
-    // The server closes after 2 s without audio or a text message; the stream pauses for 3 s.
-    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"), 1);
-    spec.pauseS = 3;
+    // The server closes after 2 s without audio or a text message; the stream (at 2x) pauses 2.5 s.
+    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"), 2);
+    spec.pauseS = 5;
     spec.chunkMs = 250;
     LiveTranscriptionStream::Options options = fastOptions();
     options.keepAliveNs = 700'000'000;
@@ -335,9 +337,34 @@ void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
     QVERIFY(waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     const QJsonObject stats = workload.streamStatistics(0);
-    QVERIFY(stats.value(QStringLiteral("keepAlives")).toInt() >= 3);
+    QVERIFY(stats.value(QStringLiteral("keepAlives")).toInt() >= 2);
     QCOMPARE(stats.value(QStringLiteral("reconnects")).toInt(), 0);
     QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("two-utterances")));
+}
+
+void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
+{
+    // No KeepAlive through a 2.5 s pause: the service closes with 1011 NET-0001 after 2 s idle, as
+    // Deepgram does after 10 s; the stream reconnects, replays what was not final, and completes.
+    WorkloadSpec spec = liveSpec(ExecutionModel::Coroutine, QStringLiteral("two-utterances"), 2);
+    spec.pauseS = 5;
+    spec.chunkMs = 250;
+    LiveTranscriptionStream::Options options = fastOptions();
+    options.keepAliveNs = 600'000'000'000;
+    LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
+    workload.start();
+    QVERIFY(waitFinished(workload));
+    QCOMPARE(workload.errorString(), QString());
+    const QJsonObject stats = workload.streamStatistics(0);
+    QCOMPARE(stats.value(QStringLiteral("keepAlives")).toInt(), 0);
+    QVERIFY(stats.value(QStringLiteral("reconnects")).toInt() >= 1);
+    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("two-utterances")));
+    const QString tag = stats.value(QStringLiteral("tag")).toString();
+    bool sawIdleClose = false;
+    for (const auto &record : m_service->stats().streams(tag))
+        sawIdleClose |= record->closeCode == 1011 && record->closeReason.contains(QStringLiteral("net0001"));
+    QVERIFY(sawIdleClose);
+    QCOMPARE(serverBytesFor(tag), qint64(stats.value(QStringLiteral("bytesSent")).toDouble()));
 }
 
 void TestLiveTranscription::stopEndsPromptly_data()
@@ -358,27 +385,49 @@ void TestLiveTranscription::stopEndsPromptly()
     const int contextsBefore = ExecutionContext::liveContexts();
     WorkloadSpec spec = liveSpec(model, QStringLiteral("email-dictation"), 1);
     LiveTranscriptionStream::Options options = fastOptions();
-    int waitMs = 300;
+    const int waitMs = 300;
     if (phase == QLatin1String("connect")) {
         spec.faults = QStringLiteral("latency=20000"); // the handshake reply is held for 20 s
     } else if (phase == QLatin1String("reconnect backoff")) {
         spec.faults = QStringLiteral("drop-after-ms=100");
         options.backoffBaseNs = options.backoffCapNs = 60'000'000'000; // a minute of backoff
-        waitMs = 600;
     }
     spec.count = 3;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
     workload.start();
-    QTest::qWait(waitMs);
+    if (phase == QLatin1String("connect")) {
+        QTest::qWait(waitMs); // the handshake reply is held for 20 s: still connecting
+    } else if (phase == QLatin1String("streaming")) {
+        QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).value(QStringLiteral("chunksSent")).toInt() > 0, 10000);
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).value(QStringLiteral("reconnects")).toInt() >= 1, 10000);
+    }
     QVERIFY(workload.isActive());
-    if (phase == QLatin1String("reconnect backoff"))
-        QVERIFY(workload.streamStatistics(0).value(QStringLiteral("reconnects")).toInt() >= 1);
     workload.stop();
     QSignalSpy finished(&workload, &Workload::finished);
     QVERIFY(finished.wait(5000));
     QCOMPARE(workload.state(), Workload::State::Stopped);
     QCOMPARE(workload.liveStreams(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(ExecutionContext::liveContexts(), contextsBefore, 5000);
+}
+
+void TestLiveTranscription::blockingStreamStopsFromAnotherThread()
+{
+    // The UI thread is frozen by the blocking stream; a watchdog-like thread stops it.
+    LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"), 1), environment(),
+                                       nullptr, fastOptions());
+    std::unique_ptr<QThread> stopper(QThread::create([&workload] {
+        QThread::msleep(400);
+        workload.cancelFromAnyThread();
+    }));
+    workload.start();
+    stopper->start();
+    QVERIFY(waitFinished(workload));
+    stopper->wait();
+    QCOMPARE(workload.state(), Workload::State::Stopped);
+    const double sentS = workload.streamStatistics(0).value(QStringLiteral("audioSentS")).toDouble();
+    QVERIFY(sentS > 0);
+    QVERIFY(sentS < AudioSource::load(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"))).durationS());
 }
 
 void TestLiveTranscription::badSourcesFailClearly_data()

@@ -43,6 +43,8 @@ class TestSource final : public EventSource
 
 QCoro::Task<WaitOutcome> waitOn(ExecutionContext *ctx, TestSource *source, qint64 deadline)
 {
+    if (!source)
+        co_return co_await ctx->sleepUntil(deadline);
     co_return co_await ctx->waitEvent(*source, deadline, TraceNames::intern("test source"));
 }
 

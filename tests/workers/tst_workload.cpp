@@ -129,10 +129,11 @@ void TestWorkload::stopEndsEveryStreamPromptly()
     // 200 streams sleeping 1000 x 100 ms: only cancellation can end them within the test.
     TickWorkload workload(tickSpec(model, model == ExecutionModel::Thread ? 20 : 200, 1000, 100), WorkloadEnvironment {});
     QSignalSpy finished(&workload, &Workload::finished);
+    const int contextsBefore = ExecutionContext::liveContexts();
     workload.start();
-    QTest::qWait(50);
+    // Every stream is running (and sleeping) once each has its context.
+    QTRY_VERIFY_WITH_TIMEOUT(ExecutionContext::liveContexts() >= contextsBefore + workload.streamCount(), 10000);
     const int contextsWhileRunning = ExecutionContext::liveContexts();
-    QVERIFY(contextsWhileRunning >= workload.streamCount());
     workload.stop();
     QCOMPARE(workload.state(), Workload::State::Stopping);
     QVERIFY(finished.wait(5000));
