@@ -333,7 +333,8 @@ void TraceStore::setCoroutineState(LaneId coroutineLane, LaneId threadLane, qint
     if (state == CoroutineState::Running && threadLane != NoLane) {
         const NameId laneName = hasLane(coroutineLane) ? lane(coroutineLane).name : what;
         openSpan(threadLane, ns, laneName, SpanKind::ThreadRunsCoroutine, coroutineLane, 0);
-        t.runningOn = threadLane;
+        // openSpan may grow m_tracks: look the coroutine's track up again rather than keep `t`.
+        m_tracks[coroutineLane].runningOn = threadLane;
     }
 }
 

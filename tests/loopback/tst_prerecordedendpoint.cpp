@@ -139,4 +139,4 @@ private:
 };
 
 QTEST_GUILESS_MAIN(tst_Prerecorded)
-#include "tst_prerecorded.moc"
+#include "tst_prerecordedendpoint.moc"

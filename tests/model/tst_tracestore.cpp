@@ -62,6 +62,7 @@ private slots:
     void instantsMergePerPixelColumn();
     void countersGiveMinMaxPerColumn();
     void alertBandsOpenAndClose();
+    void coroutineOnANewThreadLaneClosesItsMirror();
     void spanIsThirtyTwoBytes();
 };
 
@@ -342,6 +343,21 @@ void TestTraceStore::alertBandsOpenAndClose()
     store.setAlert(1, 42, hang, 1000, 5000);
     QCOMPARE(store.alertBands().size(), std::size_t(1));
     QCOMPARE(store.alertBands()[0].endNs, qint64(5000));
+}
+
+void TestTraceStore::coroutineOnANewThreadLaneClosesItsMirror()
+{
+    // The thread lane is far above every lane seen so far, so mirroring the running segment grows
+    // the store's track table while the coroutine's own track is being updated.
+    TraceStore store;
+    store.setLane(makeLane(1, LaneKind::Coroutine));
+    store.setLane(makeLane(5000, LaneKind::Thread));
+    store.setCoroutineState(1, 5000, 100, CoroutineState::Running, 0);
+    store.setCoroutineState(1, NoLane, 200, CoroutineState::Finished, 0);
+    const StoredSpan *mirror = store.spanAt(5000, 0, 150);
+    QVERIFY(mirror);
+    QCOMPARE(mirror->kind, SpanKind::ThreadRunsCoroutine);
+    QCOMPARE(mirror->endNs, qint64(200));
 }
 
 void TestTraceStore::spanIsThirtyTwoBytes()
