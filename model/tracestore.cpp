@@ -265,11 +265,27 @@ void TraceStore::addFlow(const StoredFlow &flow)
         ++m_rejectedEvents;
         return;
     }
-    m_flows.insertSorted(flow, [](const StoredFlow &a, const StoredFlow &b) { return a.toNs < b.toNs; });
+    m_flowBatch.push_back(flow);
     m_maxFlowNs = std::max(m_maxFlowNs, flow.toNs - flow.fromNs);
     ++m_otherCount;
     noteTime(flow.fromNs);
     noteTime(flow.toNs);
+}
+
+void TraceStore::flushFlows() const
+{
+    if (m_flowBatch.empty())
+        return;
+    const auto byEnd = [](const StoredFlow &a, const StoredFlow &b) { return a.toNs < b.toNs; };
+    std::stable_sort(m_flowBatch.begin(), m_flowBatch.end(), byEnd);
+    // Usually the whole batch is newer than what is stored; the few that are not walk back a little.
+    for (const StoredFlow &flow : m_flowBatch) {
+        if (m_flows.empty() || m_flows.back().toNs <= flow.toNs)
+            m_flows.push_back(flow);
+        else
+            m_flows.insertSorted(flow, byEnd);
+    }
+    m_flowBatch.clear();
 }
 
 void TraceStore::flowOut(LaneId lane, qint64 ns, NameId name, std::uint64_t id)
@@ -400,6 +416,7 @@ void TraceStore::ingest(LaneId threadLane, const TraceEvent *events, std::size_t
 
 void TraceStore::afterIngest()
 {
+    flushFlows();
     if (m_retentionNs > 0 && m_lastNs - m_lastRetentionCheckNs >= RetentionCheckIntervalNs) {
         m_lastRetentionCheckNs = m_lastNs;
         if (m_lastNs - m_retentionNs > m_horizonNs)
@@ -452,6 +469,7 @@ void TraceStore::evictBefore(qint64 horizonNs)
             }
         }
     }
+    flushFlows();
     const std::size_t flows = m_flows.lowerBound([](const StoredFlow &f) { return f.toNs; }, horizonNs);
     if (flows) {
         m_flows.pop_front(flows);
@@ -467,6 +485,7 @@ void TraceStore::clear()
 {
     m_tracks.clear();
     m_flows.clear();
+    m_flowBatch.clear();
     m_pendingOut.clear();
     m_pendingIn.clear();
     m_alerts.clear();
@@ -651,6 +670,7 @@ bool TraceStore::counterValueAt(LaneId lane, NameId name, qint64 t, double *valu
 
 void TraceStore::queryFlows(qint64 t0, qint64 t1, std::vector<StoredFlow> &out, std::size_t maxCount) const
 {
+    flushFlows();
     std::size_t i = m_flows.lowerBound([](const StoredFlow &f) { return f.toNs; }, t0);
     const qint64 reach = t1 + m_maxFlowNs;
     for (std::size_t taken = 0; i < m_flows.size() && taken < maxCount; ++i) {

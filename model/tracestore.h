@@ -235,7 +235,12 @@ private:
     quint64 m_laneGeneration = 0;
     quint64 m_registryGeneration = 0;
 
-    ChunkedColumn<StoredFlow, 10> m_flows; // sorted by toNs
+    void flushFlows() const;
+
+    // Flows arrive from every thread's batch in turn, so they are collected unsorted and merged in
+    // time order when queried or after each drain; inserting each one in place was quadratic.
+    mutable ChunkedColumn<StoredFlow, 10> m_flows; // sorted by toNs
+    mutable std::vector<StoredFlow> m_flowBatch;
     QHash<std::uint64_t, PendingFlow> m_pendingOut;
     QHash<std::uint64_t, PendingFlow> m_pendingIn;
     qint64 m_maxFlowNs = 0;
@@ -290,6 +295,7 @@ void TraceStore::forEachCounterSample(LaneId lane, Visit visit) const
 template<typename Visit>
 void TraceStore::forEachFlow(Visit visit) const
 {
+    flushFlows();
     for (std::size_t i = 0; i < m_flows.size(); ++i)
         visit(m_flows[i]);
 }
