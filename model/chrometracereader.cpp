@@ -291,6 +291,10 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
         info.kind = it->kind;
         info.group = it->group;
         m_store.setLane(info);
+        // Our exports describe a coroutine lane under its own id and draw it with async events of
+        // that id: both must land on this one lane.
+        if (it->kind == LaneKind::Coroutine)
+            m_asyncLanes.insert(QStringLiteral("%1/coroutine/%2").arg(it.key().first).arg(it.key().second), lane);
     }
 
     // Spans nest by arrival order in the store: sort by time, longer first at equal start, ends first.

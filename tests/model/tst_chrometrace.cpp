@@ -153,7 +153,12 @@ void TestChromeTrace::exportThenImportKeepsEverything()
 
     const Summary a = summarize(original);
     const Summary b = summarize(imported);
+    QCOMPARE(imported.lanes().size(), original.lanes().size());
     QCOMPARE(b.laneKinds, a.laneKinds);
+    for (const LaneInfo &info : imported.lanes()) {
+        if (info.kind == LaneKind::Coroutine)
+            QCOMPARE(TraceNames::name(info.group), QStringLiteral("live"));
+    }
     QCOMPARE(b.spans, a.spans);
     QCOMPARE(b.segmentKinds, a.segmentKinds);
     QCOMPARE(b.mirrors, a.mirrors);
