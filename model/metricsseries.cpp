@@ -8,7 +8,7 @@ MetricsSeries::MetricsSeries(QObject *parent)
 {
 }
 
-int MetricsSeries::indexOf(QStringView name) const
+int MetricsSeries::indexOf(const QString &name) const
 {
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         if (m_series[i].name == name)
@@ -25,7 +25,7 @@ void MetricsSeries::forEach(const Series &series, Visit visit)
         visit(series.ring[(series.head + i) % n]);
 }
 
-bool MetricsSeries::add(QStringView name, qint64 ns, double value)
+bool MetricsSeries::add(const QString &name, qint64 ns, double value)
 {
     if (!std::isfinite(value)) {
         ++m_dropped;
@@ -37,7 +37,7 @@ bool MetricsSeries::add(QStringView name, qint64 ns, double value)
             ++m_dropped;
             return false;
         }
-        m_series.push_back(Series {name.toString(), {}, 0, 0, std::numeric_limits<qint64>::min()});
+        m_series.push_back(Series {name, {}, 0, 0, std::numeric_limits<qint64>::min()});
         index = int(m_series.size()) - 1;
         Q_EMIT seriesAdded(m_series.back().name);
     }
@@ -74,7 +74,7 @@ QStringList MetricsSeries::names() const
     return list;
 }
 
-QList<MetricsSeries::Sample> MetricsSeries::samples(QStringView name, qint64 fromNs) const
+QList<MetricsSeries::Sample> MetricsSeries::samples(const QString &name, qint64 fromNs) const
 {
     QList<Sample> out;
     const int index = indexOf(name);
@@ -89,7 +89,7 @@ QList<MetricsSeries::Sample> MetricsSeries::samples(QStringView name, qint64 fro
     return out;
 }
 
-MetricsSeries::Summary MetricsSeries::summary(QStringView name) const
+MetricsSeries::Summary MetricsSeries::summary(const QString &name) const
 {
     Summary summary;
     const int index = indexOf(name);
@@ -109,7 +109,7 @@ MetricsSeries::Summary MetricsSeries::summary(QStringView name) const
     return summary;
 }
 
-quint64 MetricsSeries::revision(QStringView name) const
+quint64 MetricsSeries::revision(const QString &name) const
 {
     const int index = indexOf(name);
     return index < 0 ? 0 : m_series[std::size_t(index)].revision;

@@ -56,17 +56,17 @@ public:
 
     /// Appends a sample. Samples older than the series' last one are dropped (and counted).
     /// Returns false when the sample was refused (non-finite value, too many series, out of order).
-    bool add(QStringView name, qint64 ns, double value);
+    bool add(const QString &name, qint64 ns, double value);
     void clear();
 
     QStringList names() const;
-    bool contains(QStringView name) const { return indexOf(name) >= 0; }
+    bool contains(const QString &name) const { return indexOf(name) >= 0; }
     /// Samples of a series with ns >= fromNs, oldest first.
-    QList<Sample> samples(QStringView name, qint64 fromNs = std::numeric_limits<qint64>::min()) const;
-    Summary summary(QStringView name) const;
+    QList<Sample> samples(const QString &name, qint64 fromNs = std::numeric_limits<qint64>::min()) const;
+    Summary summary(const QString &name) const;
     /// Bumped by every accepted sample.
     quint64 revision() const { return m_revision; }
-    quint64 revision(QStringView name) const;
+    quint64 revision(const QString &name) const;
     quint64 droppedSamples() const { return m_dropped; }
 
     void setCapacity(int samplesPerSeries);
@@ -84,7 +84,7 @@ private:
         quint64 revision = 0;
         qint64 lastNs = std::numeric_limits<qint64>::min();
     };
-    int indexOf(QStringView name) const;
+    int indexOf(const QString &name) const;
     template<typename Visit>
     static void forEach(const Series &series, Visit visit);
 

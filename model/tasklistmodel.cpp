@@ -129,7 +129,7 @@ QVariant TaskListModel::headerData(int section, Qt::Orientation orientation, int
     case ElapsedColumn:
         return QStringLiteral("Elapsed");
     case ProgressColumn:
-        return QStringLiteral("Progress");
+        return QStringLiteral("Done");
     case ErrorsColumn:
         return QStringLiteral("Errors");
     default:

@@ -182,6 +182,10 @@ void TimelineView::applyFollow()
         return;
     TimelineViewport v = m_viewport;
     v.followTo(double(liveEdgeNs()));
+    // While the capture is younger than the window, grow from the left edge instead of showing
+    // empty time before the trace began.
+    const double origin = m_store->firstNs() <= m_store->lastNs() ? std::min<double>(double(m_store->firstNs()), 0.0) : 0.0;
+    v.setStart(std::max(v.startNs(), origin - v.rangeNs() * 0.01));
     setViewport(v);
 }
 
@@ -1433,9 +1437,17 @@ QString TimelineView::tooltipAt(const QPoint &pos) const
 
 void TimelineView::resizeEvent(QResizeEvent *)
 {
+    // Following live, the window keeps showing the same span of time; otherwise a wider widget
+    // shows more time at the same scale.
+    const double range = m_viewport.rangeNs();
     syncScrollBar();
     m_viewport.setWidth(contentWidth());
-    applyFollow();
+    if (m_follow) {
+        TimelineViewport v = m_viewport;
+        v.setRange(0, range);
+        m_viewport = v;
+        applyFollow();
+    }
 }
 
 void TimelineView::mousePressEvent(QMouseEvent *event)
