@@ -34,10 +34,12 @@ protected:
         QStyledItemDelegate::initStyleOption(option, index);
         const bool ongoing = index.data(AlertRoles::OngoingRole).toBool();
         const QVariant start = index.data(AlertRoles::StartNsRole);
-        if (index.column() == AlertRoles::DurationColumn && ongoing && start.isValid()) {
-            option->text = TimeFormat::duration(TraceClock::nowNs() - start.toLongLong(), 2) + QStringLiteral(" …");
-            option->palette.setColor(QPalette::Text, QColor(0xd9, 0x3b, 0x3b));
-            option->font.setBold(true);
+        if (index.column() == AlertRoles::DurationColumn) {
+            option->text = AlertInspector::durationText(index, TraceClock::nowNs());
+            if (ongoing) {
+                option->palette.setColor(QPalette::Text, QColor(0xd9, 0x3b, 0x3b));
+                option->font.setBold(true);
+            }
         } else if (index.column() == AlertRoles::TimeColumn && start.isValid() && option->text.isEmpty()) {
             option->text = TimeFormat::timestamp(start.toLongLong(), 1'000'000);
         }
@@ -76,6 +78,18 @@ QTableWidgetItem *countItem(int count, int total)
 }
 
 } // namespace
+
+QString AlertInspector::durationText(const QModelIndex &index, qint64 nowNs)
+{
+    const QVariant start = index.data(AlertRoles::StartNsRole);
+    if (index.data(AlertRoles::OngoingRole).toBool() && start.isValid())
+        return TimeFormat::duration(nowNs - start.toLongLong(), 2) + QStringLiteral(" …");
+    const QString text = index.data(Qt::DisplayRole).toString();
+    const QVariant end = index.data(AlertRoles::EndNsRole);
+    if (text.isEmpty() && start.isValid() && end.isValid() && end.toLongLong() >= start.toLongLong())
+        return TimeFormat::duration(end.toLongLong() - start.toLongLong(), 2);
+    return text;
+}
 
 AlertInspector::AlertInspector(QWidget *parent)
     : QWidget(parent)

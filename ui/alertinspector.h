@@ -37,6 +37,9 @@ public:
     QTreeWidget *stackTree() const { return m_stacks; }
     QTableWidget *frameTable() const { return m_frames; }
     QTableWidget *stateTable() const { return m_states; }
+    /// What the duration cell shows: the model's text, or for an alert still open the time since it
+    /// began, counting up ("1.52 s …").
+    static QString durationText(const QModelIndex &index, qint64 nowNs);
     /// The alert shown in the details (0: none).
     quint32 currentAlert() const { return m_current.id; }
     const AlertDetails &currentDetails() const { return m_current; }
