@@ -9,6 +9,7 @@
 #include "model/traceclock.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
+#include "model/tracestore.h"
 #include "model/transcriptmodel.h"
 #include "ui/alertinspector.h"
 #include "ui/compareview.h"
@@ -159,7 +160,7 @@ int runGui(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Taskscope"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     QApplication::setDesktopFileName(QStringLiteral("taskscope"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/taskscope.svg")));
+    QApplication::setWindowIcon(MainWindow::applicationIcon());
     LaneRegistry::nameCurrentThread(QStringLiteral("UI thread"));
 
     Options options;
@@ -263,9 +264,25 @@ int runGui(int argc, char *argv[])
         if (options.zoomFrom >= 0 && options.zoomTo > options.zoomFrom)
             window.timeline()->zoomToRange(options.zoomFrom, options.zoomTo);
         if (!options.selectAt.isEmpty()) {
+            // lane,depth,ns where lane is a lane id or a lane's name (ids change when a file is read).
             const QStringList p = options.selectAt.split(QLatin1Char(','));
-            window.timeline()->selectSpanAt(LaneId(p.value(0).toUInt()), p.value(1).toInt(), p.value(2).toLongLong());
-            window.timeline()->scrollToLane(LaneId(p.value(0).toUInt()));
+            bool isId = false;
+            LaneId lane = LaneId(p.value(0).toUInt(&isId));
+            if (!isId && window.shownStore()) {
+                for (const LaneInfo &info : window.shownStore()->lanes()) {
+                    if (TraceNames::name(info.name) == p.value(0) && window.shownStore()->depthCount(info.id) > 0)
+                        lane = info.id;
+                }
+            }
+            window.timeline()->relayout();
+            if (window.timeline()->layout().rowOfLane(lane) >= 0) {
+                const TimelineRow &row = window.timeline()->layout().rows()[std::size_t(window.timeline()->layout().rowOfLane(lane))];
+                if (row.type == TimelineRow::Type::Group)
+                    window.timeline()->layout().toggle(row);
+                window.timeline()->relayout();
+            }
+            window.timeline()->selectSpanAt(lane, p.value(1).toInt(), p.value(2).toLongLong());
+            window.timeline()->scrollToLane(lane);
         }
         if (options.highlightAlert > 0)
             window.timeline()->highlightAlert(quint32(options.highlightAlert));

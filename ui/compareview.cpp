@@ -102,10 +102,12 @@ CompareView::CompareView(QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setItemDelegate(new CompareDelegate(m_table));
-    m_table->horizontalHeader()->setSectionResizeMode(RunComparisonModel::FigureColumn, QHeaderView::Stretch);
-    m_table->horizontalHeader()->resizeSection(RunComparisonModel::RunAColumn, 150);
-    m_table->horizontalHeader()->resizeSection(RunComparisonModel::RunBColumn, 150);
-    m_table->horizontalHeader()->resizeSection(RunComparisonModel::ChangeColumn, 90);
+    // The two runs' bars are what the eye compares: give them the width.
+    QHeaderView *header = m_table->horizontalHeader();
+    header->resizeSection(RunComparisonModel::FigureColumn, 300);
+    header->setSectionResizeMode(RunComparisonModel::RunAColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(RunComparisonModel::RunBColumn, QHeaderView::Stretch);
+    header->resizeSection(RunComparisonModel::ChangeColumn, 90);
     m_table->setAccessibleName(QStringLiteral("Run comparison"));
     layout->addWidget(m_table, 1);
 

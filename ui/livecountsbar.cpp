@@ -88,7 +88,22 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
         x += 6;
     };
     const LiveCounts &c = m_counts;
-    item(QStringLiteral("Threads"), m_live ? QStringLiteral("%1").arg(c.threadsAlive) : QString::number(c.threadsTotal));
+    if (!m_live) {
+        // A loaded trace: what it holds, not what is alive now.
+        p.setPen(palette.mutedText());
+        p.drawText(x, baseline, QStringLiteral("Loaded trace:"));
+        x += fm.horizontalAdvance(QStringLiteral("Loaded trace:")) + 10;
+        item(QStringLiteral("Threads"), QString::number(c.threadsTotal));
+        item(QStringLiteral("Coroutines"), TimeFormat::count(quint64(c.coroutinesTotal)), TimelinePalette::running());
+        item(QStringLiteral("Streams"), QString::number(c.streams));
+        separator();
+        item(QStringLiteral("Spans"), TimeFormat::compactCount(c.spans));
+        item(QStringLiteral("Memory"), TimeFormat::bytes(c.memoryBytes));
+        if (c.rejectedEvents)
+            item(QStringLiteral("Rejected"), TimeFormat::count(c.rejectedEvents), QColor(), QColor(0xd9, 0x3b, 0x3b));
+        return;
+    }
+    item(QStringLiteral("Threads"), QString::number(c.threadsAlive));
     separator();
     item(QStringLiteral("Coroutines"), QStringLiteral("%1").arg(TimeFormat::count(quint64(c.coroutinesAlive))));
     item(QStringLiteral("running"), TimeFormat::count(quint64(c.coroutinesRunning)), TimelinePalette::running());

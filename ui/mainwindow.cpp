@@ -29,6 +29,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
@@ -98,7 +99,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("TaskscopeMainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/taskscope.svg")));
+    setWindowIcon(applicationIcon());
     setDockNestingEnabled(true);
 
     // The timeline, with its live-counts strip, over the tabs.
@@ -129,7 +130,7 @@ MainWindow::MainWindow(QWidget *parent)
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    split->setSizes({560, 280});
+    split->setSizes({640, 230});
     split->setChildrenCollapsible(false);
     setCentralWidget(split);
 
@@ -174,6 +175,13 @@ MainWindow::MainWindow(QWidget *parent)
     setAlertModel(nullptr);
     updateTitle();
     resize(1480, 920);
+}
+
+QIcon MainWindow::applicationIcon()
+{
+    if (QImageReader::supportedImageFormats().contains("svg"))
+        return QIcon(QStringLiteral(":/icons/taskscope.svg"));
+    return QIcon(QStringLiteral(":/icons/taskscope.png"));
 }
 
 MainWindow::~MainWindow()
@@ -523,11 +531,15 @@ void MainWindow::onFrame(quint64 drainedEvents)
     }
     if (now - m_lastMetricsNs >= MetricsIntervalNs) {
         m_lastMetricsNs = now;
+        // A still view does not repaint: then the last paint's cost is the one to show.
+        if (m_worstPaintNs > 0)
+            m_shownPaintNs = m_worstPaintNs;
         m_frameLabel->setText(QStringLiteral("UI frame %1 · paint %2")
-                                  .arg(TimeFormat::duration(m_worstIntervalNs, 1), TimeFormat::duration(m_worstPaintNs, 1)));
+                                  .arg(TimeFormat::duration(m_worstIntervalNs, 1), TimeFormat::duration(m_shownPaintNs, 1)));
         if (m_metrics) {
             m_metrics->add(MetricNames::UiFrameIntervalMs, now, double(m_worstIntervalNs) / 1e6);
-            m_metrics->add(MetricNames::UiPaintMs, now, double(m_worstPaintNs) / 1e6);
+            if (m_worstPaintNs > 0)
+                m_metrics->add(MetricNames::UiPaintMs, now, double(m_worstPaintNs) / 1e6);
             if (m_live && !m_opened) {
                 const LiveCounts &c = m_counts->counts();
                 m_metrics->add(MetricNames::LiveThreads, now, c.threadsAlive);

@@ -4,6 +4,7 @@
 #include "model/livecounts.h"
 #include "ui/tracefilejob.h"
 
+#include <QIcon>
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
@@ -73,6 +74,8 @@ public:
     QTabWidget *bottomTabs() const { return m_tabs; }
     QAction *freezeAction() const { return m_freezeAction; }
 
+    /// The app icon: the SVG where Qt can render SVG (the qt6-svg plugin), else the PNG beside it.
+    static QIcon applicationIcon();
     /// Whether the timeline shows an opened trace file rather than the live capture.
     bool showsOpenedTrace() const { return m_opened != nullptr; }
     const TraceStore *shownStore() const;
@@ -168,5 +171,6 @@ private:
     qint64 m_worstIntervalNs = 0;
     qint64 m_worstPaintNs = 0;
     qint64 m_lastPaintNs = 0;
+    qint64 m_shownPaintNs = 0;
     bool m_themeApplied = false;
 };

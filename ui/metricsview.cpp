@@ -128,13 +128,16 @@ void MetricsView::build()
         c.x = new QValueAxis(c.chart);
         c.x->setLabelFormat(QStringLiteral("%.0f s"));
         c.x->setLabelsFont(small);
-        c.x->setTickCount(5);
+        c.x->setTickType(QValueAxis::TicksDynamic);
+        c.x->setTickAnchor(0);
+        c.x->setTickInterval(30);
         c.y = new QValueAxis(c.chart);
         c.y->setLabelsFont(small);
         c.y->setTitleText(c.unit);
         c.y->setTitleFont(small);
-        c.y->setTickCount(4);
-        c.y->setLabelFormat(QStringLiteral("%.3g"));
+        c.y->setTickType(QValueAxis::TicksDynamic);
+        c.y->setTickAnchor(0);
+        c.y->setLabelFormat(QStringLiteral("%.4g"));
         c.chart->addAxis(c.x, Qt::AlignBottom);
         c.chart->addAxis(c.y, Qt::AlignLeft);
         for (const auto &[name, label] : std::as_const(c.wanted))
@@ -213,10 +216,20 @@ void MetricsView::refresh()
             peak = std::max(peak, p.y());
         yMax[chart] = std::max(yMax.value(chart, 0.0), peak);
     }
+    // Ticks at round values: 1, 2 or 5 times a power of ten, about four per axis.
+    const auto niceStep = [](double range, int ticks) {
+        const double raw = std::max(range / ticks, 1e-9);
+        const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+        const double f = raw / magnitude;
+        return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * magnitude;
+    };
     for (Chart &c : m_charts) {
         c.x->setRange(left, right);
+        c.x->setTickInterval(niceStep(right - left, 5));
         const double peak = yMax.value(&c, 0.0);
-        c.y->setRange(0, peak > 0 ? peak * 1.15 : 1.0);
+        const double top = peak > 0 ? peak * 1.15 : 1.0;
+        c.y->setTickInterval(niceStep(top, 4));
+        c.y->setRange(0, top);
         const bool empty = peak <= 0 && std::all_of(c.series.cbegin(), c.series.cend(), [](QLineSeries *s) { return s->count() == 0; });
         c.chart->setTitle(empty ? c.title + QStringLiteral(" · no samples yet") : c.title);
     }

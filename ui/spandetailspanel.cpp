@@ -15,9 +15,7 @@ SpanDetailsPanel::SpanDetailsPanel(QWidget *parent)
                                               "the wheel zooms around the cursor, drag pans, Space pauses the view, F follows live."),
                                this);
     m_placeholder->setWordWrap(true);
-    QPalette pal = m_placeholder->palette();
-    pal.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
-    m_placeholder->setPalette(pal);
+    m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(m_placeholder);
 
     m_form = new QWidget(this);

@@ -6,6 +6,7 @@
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -115,6 +116,7 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_url->setAccessibleName(QStringLiteral("Endpoint URL"));
     m_keyNote = new QLabel(this);
     m_keyNote->setTextFormat(Qt::PlainText);
+    m_keyNote->setForegroundRole(QPalette::PlaceholderText); // follows theme changes
     auto *endpointBox = new QWidget(this);
     auto *endpointLayout = new QVBoxLayout(endpointBox);
     endpointLayout->setContentsMargins(0, 0, 0, 0);
@@ -213,6 +215,12 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_taskView->setItemDelegate(new TaskItemDelegate(m_taskView));
     m_taskView->setAccessibleName(QStringLiteral("Tasks"));
     layout->addWidget(m_taskView, 1);
+    m_emptyHint = new QLabel(QStringLiteral("Tasks you start appear here,\nwith their status, elapsed time and errors."),
+                             m_taskView->viewport());
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_taskView->viewport()->installEventFilter(this);
 
     connect(m_workload, &QComboBox::currentIndexChanged, this, &StreamPanel::updateVisibleRows);
     connect(m_endpoint, &QComboBox::currentIndexChanged, this, &StreamPanel::updateVisibleRows);
@@ -305,6 +313,36 @@ void StreamPanel::audioChosen(int index)
     setAudioFile(path);
 }
 
+void StreamPanel::applyStatusColour()
+{
+    if (!m_warning) {
+        m_status->setPalette(QPalette());
+        m_status->setForegroundRole(QPalette::PlaceholderText);
+        return;
+    }
+    // Orange that reads on both light and dark windows.
+    const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
+    QPalette pal = palette();
+    pal.setColor(QPalette::WindowText, dark ? QColor(0xe8, 0x9a, 0x3c) : QColor(0xb0, 0x58, 0x00));
+    m_status->setPalette(pal);
+    m_status->setForegroundRole(QPalette::WindowText);
+}
+
+void StreamPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyStatusColour();
+    QWidget::changeEvent(event);
+}
+
+bool StreamPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    // Keep the empty-list hint centred in the task table.
+    if (watched == m_taskView->viewport() && event->type() == QEvent::Resize)
+        m_emptyHint->setGeometry(m_taskView->viewport()->rect());
+    return QWidget::eventFilter(watched, event);
+}
+
 void StreamPanel::setKeyAvailability(bool deepgramKey, bool openAiKey)
 {
     m_deepgramKey = deepgramKey;
@@ -316,9 +354,8 @@ void StreamPanel::setStatusMessage(const QString &text, bool warning)
 {
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
-    QPalette pal = m_status->palette();
-    pal.setColor(QPalette::WindowText, warning ? QColor(0xb8, 0x5c, 0x00) : palette().color(QPalette::PlaceholderText));
-    m_status->setPalette(pal);
+    m_warning = warning;
+    applyStatusColour();
 }
 
 QString StreamPanel::statusMessage() const
@@ -349,13 +386,11 @@ void StreamPanel::updateVisibleRows()
     else
         note = m_deepgramKey ? QStringLiteral("Deepgram key: set (Settings)") : QStringLiteral("No Deepgram key: add one in Settings or DEEPGRAM_API_KEY");
     m_keyNote->setText(note);
-    QPalette pal = m_keyNote->palette();
-    pal.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
-    m_keyNote->setPalette(pal);
 }
 
 void StreamPanel::updateButtons()
 {
+    m_emptyHint->setVisible(!m_tasks || m_tasks->rowCount() == 0);
     const bool anyActive = m_tasks && m_tasks->activeCount() > 0;
     bool selectedActive = false;
     if (m_tasks && m_taskView->selectionModel()) {

@@ -72,7 +72,12 @@ Q_SIGNALS:
     void stopRequested(quint64 taskId);
     void stopAllRequested();
 
+protected:
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void applyStatusColour();
     void updateVisibleRows();
     void updateButtons();
     void audioChosen(int index);
@@ -94,6 +99,8 @@ private:
     QPushButton *m_stop = nullptr;
     QPushButton *m_stopAll = nullptr;
     QLabel *m_status = nullptr;
+    QLabel *m_emptyHint = nullptr;
+    bool m_warning = false;
     QTableView *m_taskView = nullptr;
     QFormLayout *m_form = nullptr;
     TaskListModel *m_tasks = nullptr;

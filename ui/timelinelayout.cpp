@@ -3,6 +3,7 @@
 #include "model/tracestore.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace {
@@ -67,17 +68,31 @@ void TimelineLayout::rebuild(const TraceStore &store)
         maxLane = std::max(maxLane, info.id);
     m_rowOfLane.assign(std::size_t(maxLane) + 1, -1);
 
+    // A lane with nothing on it (registered but silent, or a description without data in an
+    // imported file) is noise: leave it out until something lands on it.
+    std::vector<InstantItem> probe;
+    const auto empty = [&](LaneId id) {
+        if (store.depthCount(id) > 0 || !store.counterNames(id).isEmpty())
+            return false;
+        probe.clear();
+        store.queryInstants(id, std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::max() / 2, 1e18, probe);
+        return probe.empty();
+    };
+
     int y = 0;
     for (const LaneKind kind : SectionOrder) {
         std::vector<Entry> entries;
         std::map<NameId, std::size_t> groupEntry;
         for (const LaneInfo &info : lanes) {
-            if (info.kind != kind)
+            if (info.kind != kind || (m_hideEmpty && empty(info.id)))
                 continue;
-            if (info.group != 0) {
-                const auto [it, inserted] = groupEntry.try_emplace(info.group, entries.size());
+            // Coroutines without a group fold by name: many tasks of one function share a name in
+            // traces from other tools.
+            const NameId group = info.group != 0 ? info.group : (kind == LaneKind::Coroutine ? info.name : 0);
+            if (group != 0) {
+                const auto [it, inserted] = groupEntry.try_emplace(group, entries.size());
                 if (inserted)
-                    entries.push_back(Entry {info.group, {}});
+                    entries.push_back(Entry {group, {}});
                 entries[it->second].lanes.push_back(info.id);
             } else {
                 entries.push_back(Entry {0, {info.id}});
@@ -140,7 +155,7 @@ void TimelineLayout::rebuild(const TraceStore &store)
             group.group = e.group;
             group.indent = 1;
             group.key = QStringLiteral("g:%1:%2").arg(int(kind)).arg(e.group);
-            group.collapsed = isCollapsed(group.key, int(e.lanes.size()) >= AutoCollapseGroupSize);
+            group.collapsed = isCollapsed(group.key, kind == LaneKind::Coroutine && int(e.lanes.size()) >= AutoCollapseGroupSize);
             group.y = y;
             group.height = group.collapsed ? GroupHeight : GroupHeaderHeight;
             group.membersBegin = int(m_members.size());

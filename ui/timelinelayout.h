@@ -46,7 +46,7 @@ public:
     static constexpr int CounterHeight = 30;
     static constexpr int GroupHeight = 36;      ///< an aggregate (collapsed group) lane
     static constexpr int GroupHeaderHeight = 22; ///< an expanded group's heading
-    static constexpr int AutoCollapseGroupSize = 4; ///< groups this big start collapsed
+    static constexpr int AutoCollapseGroupSize = 4; ///< coroutine groups this big start collapsed
     static constexpr int MaxDepthsShown = 32;
 
     struct Hit
@@ -81,6 +81,8 @@ public:
     void setCollapsed(const QString &key, bool collapsed) { m_collapsed.insert(key, collapsed); }
     void toggle(const TimelineRow &row) { setCollapsed(row.key, !row.collapsed); }
     void expandAll();
+    /// Leave out lanes with no spans, instants or counters (default: yes).
+    void setHideEmptyLanes(bool hide) { m_hideEmpty = hide; }
 
     static QString sectionTitle(LaneKind kind);
 
@@ -90,4 +92,5 @@ private:
     std::vector<int> m_rowOfLane; // by lane id
     QHash<QString, bool> m_collapsed;
     int m_totalHeight = 0;
+    bool m_hideEmpty = true;
 };

@@ -2,7 +2,6 @@
 
 #include "model/tracenames.h"
 
-#include <QHashFunctions>
 
 TimelinePalette::TimelinePalette(const QPalette &palette)
 {
@@ -23,7 +22,7 @@ TimelinePalette::TimelinePalette(const QPalette &palette)
         m_suspendedFill = QColor(0x4a, 0x55, 0x66);
         m_suspendedHatch = QColor(0x7d, 0x8b, 0xa0);
         m_alertBand = QColor(0xd9, 0x3b, 0x3b, 60);
-        m_flow = QColor(0xe0, 0xe4, 0xea, 170);
+        m_flow = QColor(0xe0, 0xe4, 0xea, 120);
         m_instant = QColor(0xf0, 0xc0, 0x50);
         m_counterLine = QColor(0x6c, 0xb4, 0xee);
         m_counterFill = QColor(0x6c, 0xb4, 0xee, 60);
@@ -42,15 +41,16 @@ TimelinePalette::TimelinePalette(const QPalette &palette)
         m_suspendedFill = QColor(0xd3, 0xd9, 0xe2);
         m_suspendedHatch = QColor(0x8b, 0x97, 0xa8);
         m_alertBand = QColor(0xd9, 0x3b, 0x3b, 45);
-        m_flow = QColor(0x30, 0x36, 0x40, 160);
+        m_flow = QColor(0x30, 0x36, 0x40, 110);
         m_instant = QColor(0xc8, 0x7f, 0x0a);
         m_counterLine = QColor(0x2b, 0x6c, 0xb0);
         m_counterFill = QColor(0x2b, 0x6c, 0xb0, 45);
     }
     m_accent = palette.color(QPalette::Highlight);
-    // Mid-tone hues that carry white text on both themes, spread around the wheel.
-    static constexpr QRgb hues[HueCount] = {0x3b78b8, 0x2e8f86, 0x6a5fb5, 0xb3566f, 0xb86e34, 0x4f8a3a,
-                                            0x8a5aa8, 0x2f84a6, 0x9a7d2e, 0x4c6aa8, 0x9c4d8c, 0x3f8f66};
+    // Mid-tone hues that carry white text on both themes. No pure green, amber or red: those mean
+    // running, ready and alert on this timeline.
+    static constexpr QRgb hues[HueCount] = {0x3b78b8, 0x2e8a8f, 0x6a5fb5, 0xa9546c, 0x9a6440, 0x5a6f8f,
+                                            0x8a5aa8, 0x2f7fa6, 0x7d6a9e, 0x4c6aa8, 0x94507f, 0x3a7f8c};
     for (int i = 0; i < HueCount; ++i)
         m_hues[std::size_t(i)] = QColor::fromRgb(hues[i]);
 }
@@ -64,7 +64,14 @@ int TimelinePalette::hueOf(NameId name) const
             return int(name % HueCount); // absurd ids: no cache growth
         m_hueCache.resize(std::size_t(name) + 1024, -1);
     }
-    const int hue = int(qHash(TraceNames::name(name), 0x5eed) % HueCount);
+    // FNV-1a over the UTF-16 text: the same name gets the same colour in every run (qHash is seeded).
+    const QString text = TraceNames::name(name);
+    std::uint32_t h = 2166136261u;
+    for (const QChar c : text) {
+        h ^= c.unicode();
+        h *= 16777619u;
+    }
+    const int hue = int(h % HueCount);
     m_hueCache[name] = std::int8_t(hue);
     return hue;
 }

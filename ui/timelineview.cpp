@@ -36,7 +36,7 @@ constexpr int FoldedReadyBucket = FoldedSuspendedBucket + 1;
 constexpr int CoroStripeBucket = FoldedReadyBucket + 1;
 constexpr int InstantBucket = CoroStripeBucket + 1;
 constexpr int BucketCount = InstantBucket + 1;
-constexpr int MaxFlowsDrawn = 400; // past this, only the selected span's flows are drawn
+constexpr int MaxFlowsDrawn = 64; // past this, only the selected span's flows are drawn (as Perfetto does)
 
 constexpr int MaxGroupLanesPerPaint = 4096; // beyond this a group's density is sampled, and says so
 constexpr qint64 LayoutRefreshNs = 400'000'000;
@@ -512,6 +512,7 @@ void TimelineView::render(QPainter &p, const QSize &size)
                 paintCounters(p, row, rowTopOnScreen(row));
         }
         paintFlows(p, height);
+        paintAlertLabels(p);
 
         // The selection's outline.
         if (m_selection.valid) {
@@ -766,10 +767,23 @@ void TimelineView::paintGroup(QPainter &p, const TimelineRow &row, int top)
     p.setBrush(TimelinePalette::running());
     p.drawRects(runningRects.data(), int(runningRects.size()));
     p.setFont(m_smallFont);
-    p.setPen(m_palette.mutedText());
-    const QString peakText = QStringLiteral("peak %1 alive in view%2").arg(d.peakAlive).arg(d.truncated ? QStringLiteral(" (sampled)") : QString());
-    p.drawText(QPointF(GutterWidth + 6, top + 12), peakText);
+    const QString peakText = QStringLiteral("peak %1 %2 in view%3")
+                                 .arg(d.peakAlive)
+                                 .arg(row.kind == LaneKind::Coroutine ? QStringLiteral("alive") : QStringLiteral("busy"))
+                                 .arg(d.truncated ? QStringLiteral(" (sampled)") : QString());
+    drawPlateText(p, QPointF(GutterWidth + 6, top + 12), peakText);
     p.setFont(m_font);
+}
+
+void TimelineView::drawPlateText(QPainter &p, const QPointF &baseline, const QString &text)
+{
+    // Small print over data gets a plate of the background colour so it stays readable.
+    const QFontMetricsF fm(p.font());
+    QColor plate = m_palette.background();
+    plate.setAlpha(200);
+    p.fillRect(QRectF(baseline.x() - 3, baseline.y() - fm.ascent() - 1, fm.horizontalAdvance(text) + 6, fm.height() + 2), plate);
+    p.setPen(m_palette.mutedText());
+    p.drawText(baseline, text);
 }
 
 void TimelineView::paintCounters(QPainter &p, const TimelineRow &row, int top)
@@ -845,8 +859,7 @@ void TimelineView::paintCounters(QPainter &p, const TimelineRow &row, int top)
         p.setBrush(m_palette.counterFill());
         p.drawPath(area);
         p.setFont(m_smallFont);
-        p.setPen(m_palette.mutedText());
-        p.drawText(QPointF(left + 6, y0 + 11), QStringLiteral("%1  max %2%3")
+        drawPlateText(p, QPointF(left + 6, y0 + 11), QStringLiteral("%1  max %2%3")
                                                    .arg(TraceNames::name(names[c]))
                                                    .arg(hi, 0, 'g', 4)
                                                    .arg(sampled ? QStringLiteral("  (sampled)") : QString()));
@@ -868,7 +881,7 @@ QBrush TimelineView::foldedBrush(const QColor &fill)
     {
         QPainter tp(&tile);
         tp.setRenderHint(QPainter::Antialiasing);
-        tp.setPen(QPen(QColor(255, 255, 255, 70), 1.0));
+        tp.setPen(QPen(QColor(255, 255, 255, 38), 1.0));
         const QPointF points[] = {{-4, 1}, {0, 5}, {4, 1}, {8, 5}, {12, 1}};
         tp.drawPolyline(points, 5);
     }
@@ -901,7 +914,7 @@ void TimelineView::flushBuckets(QPainter &p)
         m_bucketBrushes[std::size_t(SpanBucket0 + i)] = QBrush(hue);
         m_bucketBrushes[std::size_t(ThreadCoroBucket0 + i)] = QBrush(hue.darker(108));
         QColor folded = hue;
-        folded.setHsvF(hue.hsvHueF(), hue.hsvSaturationF() * 0.75, std::min(1.0, hue.valueF() * 0.92));
+        folded.setHsvF(hue.hsvHueF(), hue.hsvSaturationF() * 0.55, std::min(1.0, hue.valueF() * 1.05));
         m_bucketBrushes[std::size_t(FoldedBucket0 + i)] = foldedBrush(folded);
     }
     m_bucketBrushes[RunningBucket] = QBrush(TimelinePalette::running());
@@ -987,6 +1000,10 @@ void TimelineView::paintFlows(QPainter &p, int height)
             continue;
         if ((y0 < RulerHeight && y1 < RulerHeight) || (y0 > height && y1 > height))
             continue;
+        // Unless it is the selection's, an arrow to a row off screen is a line across everything.
+        const bool selected = m_flowsHidden;
+        if (!selected && (y0 < RulerHeight || y1 < RulerHeight || y0 > height || y1 > height))
+            continue;
         const double x0 = GutterWidth + m_viewport.xOf(double(flow.fromNs));
         const double x1 = GutterWidth + m_viewport.xOf(double(flow.toNs));
         if (std::abs(x1 - x0) < 2 && std::abs(y1 - y0) < 2)
@@ -1045,6 +1062,28 @@ void TimelineView::paintAlerts(QPainter &p, int height)
             p.drawLine(QLineF(x0 + w, RulerHeight, x0 + w, height));
         }
     }
+}
+
+void TimelineView::paintAlertLabels(QPainter &p)
+{
+    // Name each band where it starts, over the lanes: what the watchdog saw and for how long.
+    const qint64 live = liveEdgeNs();
+    const QFontMetricsF fm(m_smallFont);
+    p.setFont(m_smallFont);
+    for (const AlertBand &band : m_store->alertBands()) {
+        const double end = band.endNs == StoredSpan::OpenEnd ? double(live) : double(band.endNs);
+        const double x0 = std::max(double(GutterWidth), GutterWidth + m_viewport.xOf(double(band.startNs)));
+        const double x1 = std::min(double(GutterWidth + m_viewport.width()), GutterWidth + m_viewport.xOf(end));
+        if (x1 - x0 < 90)
+            continue;
+        const QString label = QStringLiteral("⚠ %1 · %2").arg(TraceNames::name(band.name), TimeFormat::duration(qint64(end) - band.startNs, 2));
+        const QString text = fm.elidedText(label, Qt::ElideRight, x1 - x0 - 10);
+        const QRectF plate(x0 + 4, RulerHeight + 5, fm.horizontalAdvance(text) + 8, fm.height() + 2);
+        p.fillRect(plate, TimelinePalette::alert());
+        p.setPen(Qt::white);
+        p.drawText(plate, Qt::AlignCenter, text);
+    }
+    p.setFont(m_font);
 }
 
 void TimelineView::paintRuler(QPainter &p, int width)

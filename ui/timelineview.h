@@ -151,10 +151,12 @@ private:
     void paintCounters(QPainter &p, const TimelineRow &row, int top);
     void paintFlows(QPainter &p, int height);
     void paintAlerts(QPainter &p, int height);
+    void paintAlertLabels(QPainter &p);
     void paintGutter(QPainter &p, int height);
     void paintGutterLabels(QPainter &p, int height);
     void paintOverlay(QPainter &p, const QSize &size);
     void flushBuckets(QPainter &p);
+    void drawPlateText(QPainter &p, const QPointF &baseline, const QString &text);
     QBrush foldedBrush(const QColor &fill);
     QBrush hatchBrush(const QColor &fill, const QColor &line);
     void addLabel(const QRectF &rect, NameId name, const QString &fallback, const QColor &color, bool centred = false);

@@ -18,6 +18,8 @@ private Q_SLOTS:
     void hitTest_data();
     void hitTest();
     void emptyStore();
+    void silentLanesAreLeftOut();
+    void ungroupedCoroutinesFoldByName();
 };
 
 void TestTimelineLayout::sectionsInOrderUiThreadFirst()
@@ -144,6 +146,42 @@ void TestTimelineLayout::emptyStore()
     QCOMPARE(layout.rowAt(-5), -1);
     QCOMPARE(layout.rowOfLane(Ui), -1);
     QCOMPARE(layout.hitTest(10).row, -1);
+}
+
+void TestTimelineLayout::silentLanesAreLeftOut()
+{
+    TraceStore store;
+    fill(store);
+    lane(store, 50, LaneKind::Thread, "registered, nothing recorded");
+    TimelineLayout layout;
+    layout.rebuild(store);
+    QCOMPARE(layout.rowOfLane(50), -1);
+    store.addInstant(50, 1 * Ms, TraceNames::intern("something"));
+    layout.rebuild(store);
+    QVERIFY(layout.rowOfLane(50) >= 0);
+    layout.setHideEmptyLanes(false);
+    lane(store, 51, LaneKind::Thread, "still silent");
+    layout.rebuild(store);
+    QVERIFY(layout.rowOfLane(51) >= 0);
+}
+
+void TestTimelineLayout::ungroupedCoroutinesFoldByName()
+{
+    TraceStore store;
+    lane(store, Ui, LaneKind::Thread, "UI thread");
+    for (LaneId id = 20; id < 25; ++id) {
+        lane(store, id, LaneKind::Coroutine, "fetchChunk"); // no group, as imported from another tool
+        store.setCoroutineState(id, Ui, qint64(id) * Ms, CoroutineState::Running, 0);
+        store.setCoroutineState(id, NoLane, qint64(id) * Ms + 100, CoroutineState::Finished, 0);
+    }
+    lane(store, 30, LaneKind::Coroutine, "alone");
+    store.setCoroutineState(30, Ui, 40 * Ms, CoroutineState::Running, 0);
+    TimelineLayout layout;
+    layout.rebuild(store);
+    const TimelineRow &group = layout.rows()[std::size_t(layout.rowOfLane(20))];
+    QCOMPARE(group.type, TimelineRow::Type::Group);
+    QCOMPARE(group.membersCount, 5);
+    QCOMPARE(layout.rows()[std::size_t(layout.rowOfLane(30))].type, TimelineRow::Type::Lane);
 }
 
 QTEST_GUILESS_MAIN(TestTimelineLayout)
