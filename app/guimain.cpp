@@ -173,6 +173,7 @@ int runGui(int argc, char *argv[])
     if (!options.theme.isEmpty())
         settings.theme = AppSettings::themeFromString(options.theme);
 
+    MainWindow::applyThemeBeforeWindow(settings.theme);
     TraceController trace;
     trace.applySettings(settings);
     TaskListModel tasks;

@@ -170,11 +170,27 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_compare, &CompareView::loadFailed, this, [this](const QString &e) { showStatus(e, 10000); });
 
     m_themeGroup->setProperty("ready", false);
-    setSettings(AppSettings());
+    AppSettings initial;
+    if (s_themeAppliedBeforeWindow) {
+        initial.theme = s_themeBeforeWindow;
+        m_settings.theme = s_themeBeforeWindow;
+        m_themeApplied = true;
+    }
+    setSettings(initial);
     m_themeGroup->setProperty("ready", true);
     setAlertModel(nullptr);
     updateTitle();
     resize(1480, 920);
+}
+
+bool MainWindow::s_themeAppliedBeforeWindow = false;
+AppSettings::Theme MainWindow::s_themeBeforeWindow = AppSettings::Theme::System;
+
+void MainWindow::applyThemeBeforeWindow(AppSettings::Theme theme)
+{
+    applyTheme(theme);
+    s_themeAppliedBeforeWindow = true;
+    s_themeBeforeWindow = theme;
 }
 
 QIcon MainWindow::applicationIcon()
@@ -230,7 +246,7 @@ void MainWindow::setReportProvider(std::function<QJsonObject()> provider)
 
 void MainWindow::setSettings(const AppSettings &settings)
 {
-    const bool themeChanged = settings.theme != m_settings.theme || !m_themeApplied;
+    const bool themeChanged = settings.theme != m_settings.theme || (!m_themeApplied && !s_themeAppliedBeforeWindow);
     m_settings = settings.normalized();
     m_timeline->setFollowWindowNs(qint64(m_settings.followWindowMs) * 1'000'000);
     m_streamPanel->setKeyAvailability(!m_settings.effectiveDeepgramKey().isEmpty(), !m_settings.effectiveOpenAiKey().isEmpty());
@@ -763,7 +779,9 @@ void MainWindow::showSettings()
 void MainWindow::applyTheme(AppSettings::Theme theme)
 {
     // Fusion draws the same on every platform and takes a palette fully, which dark mode needs.
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    // Setting the style again would re-polish every widget: only when it is not Fusion yet.
+    if (QApplication::style()->name().compare(QLatin1StringView("fusion"), Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     switch (theme) {
     case AppSettings::Theme::Dark:
         QApplication::setPalette(darkPalette());

@@ -95,7 +95,10 @@ public Q_SLOTS:
     /// Blocks the UI thread on purpose for settings().freezeMs, inside a TraceScope the watchdog names.
     void freezeUi();
     void showSettings();
-    void applyTheme(AppSettings::Theme theme);
+    /// Sets the application's style and palette. Cheapest before any window exists.
+    static void applyTheme(AppSettings::Theme theme);
+    /// The start-up path: the theme is set before the window is built, so nothing is polished twice.
+    static void applyThemeBeforeWindow(AppSettings::Theme theme);
     void showStatus(const QString &text, int timeoutMs = 6000);
 
 Q_SIGNALS:
@@ -173,4 +176,6 @@ private:
     qint64 m_lastPaintNs = 0;
     qint64 m_shownPaintNs = 0;
     bool m_themeApplied = false;
+    static bool s_themeAppliedBeforeWindow;
+    static AppSettings::Theme s_themeBeforeWindow;
 };
