@@ -243,6 +243,7 @@ int runGui(int argc, char *argv[])
     if (options.width > 0 && options.height > 0)
         window.resize(options.width, options.height);
     window.show();
+    window.timeline()->setFocus(); // so F, Space, W/A/S/D work straight away
     trace.start();
 
     if (!options.traceFile.isEmpty())

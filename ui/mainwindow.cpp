@@ -319,6 +319,12 @@ void MainWindow::buildActions()
     m_followAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_followAction->setToolTip(QStringLiteral("Follow the live edge (F); Space pauses the view while capture goes on"));
     connect(m_followAction, &QAction::triggered, m_timeline, &TimelineView::setFollowLive);
+    m_pauseAction = new QAction(s->standardIcon(QStyle::SP_MediaPause), QStringLiteral("&Pause view"), this);
+    m_pauseAction->setShortcut(Qt::Key_Space);
+    m_pauseAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_pauseAction->setToolTip(QStringLiteral("Freeze the view (Space); capture goes on and the view says how far behind it is"));
+    connect(m_pauseAction, &QAction::triggered, m_timeline, [this] { m_timeline->setFollowLive(!m_timeline->followsLive()); });
+    m_timeline->addAction(m_pauseAction);
     m_fitAction = new QAction(QStringLiteral("Fit &all"), this);
     m_fitAction->setShortcut(Qt::CTRL | Qt::Key_0);
     connect(m_fitAction, &QAction::triggered, m_timeline, &TimelineView::fitAll);
@@ -409,6 +415,7 @@ void MainWindow::buildMenus()
 
     m_viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
     m_viewMenu->addAction(m_followAction);
+    m_viewMenu->addAction(m_pauseAction);
     m_viewMenu->addAction(m_fitAction);
     m_viewMenu->addAction(m_zoomInAction);
     m_viewMenu->addAction(m_zoomOutAction);

@@ -158,6 +158,7 @@ private:
     QAction *m_quitAction = nullptr;
     QAction *m_followAction = nullptr;
     QAction *m_fitAction = nullptr;
+    QAction *m_pauseAction = nullptr;
     QAction *m_zoomInAction = nullptr;
     QAction *m_zoomOutAction = nullptr;
     QAction *m_expandAction = nullptr;

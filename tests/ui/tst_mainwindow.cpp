@@ -31,6 +31,7 @@ private Q_SLOTS:
     void openingABadFileSaysWhy();
     void exportsAReport();
     void framesFeedCountsAndMetrics();
+    void spacePausesTheLiveViewOnly();
     void tabsByName();
     void closingAsksTheAppToStop();
 };
@@ -173,6 +174,27 @@ void TestMainWindow::framesFeedCountsAndMetrics()
     QVERIFY(metrics.contains(QString(MetricNames::LiveCoroutines)));
     QCOMPARE(window.liveCountsBar()->counts().coroutinesTotal, 1 + TraceFixture::GroupSize);
     QCOMPARE(window.liveCountsBar()->counts().threadsTotal, 2);
+}
+
+void TestMainWindow::spacePausesTheLiveViewOnly()
+{
+    TraceStore live;
+    TraceFixture::fill(live);
+    MainWindow window;
+    window.setLiveStore(&live);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.timeline()->setFocus();
+    QVERIFY(window.timeline()->followsLive());
+    QTest::keyClick(window.timeline(), Qt::Key_Space);
+    QVERIFY(!window.timeline()->followsLive());
+    // Capture goes on: frames keep arriving and the view counts what it has not shown.
+    window.onFrame(40);
+    window.onFrame(2);
+    QCOMPARE(window.timeline()->eventsBehind(), quint64(42));
+    QTest::keyClick(window.timeline(), Qt::Key_Space);
+    QVERIFY(window.timeline()->followsLive());
+    QCOMPARE(window.timeline()->eventsBehind(), quint64(0));
 }
 
 void TestMainWindow::tabsByName()
