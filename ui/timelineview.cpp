@@ -837,27 +837,49 @@ void TimelineView::paintCounters(QPainter &p, const TimelineRow &row, int top)
         const double bottom = y0 + TimelineLayout::CounterHeight - 4;
         const double hgt = TimelineLayout::CounterHeight - 8;
         const auto yOf = [&](double v) { return bottom - hgt * (v - lo) / (hi - lo); };
-        QPainterPath area;
-        area.moveTo(std::max(left, left + (double(m_counterItems.front().startNs) - t0) / nsPerPx), bottom);
-        double lastY = bottom;
+        // A step line over a filled area, as rectangles and one aliased polyline: a QPainterPath of
+        // thousands of vertices costs tens of milliseconds to fill and stroke.
+        std::vector<QRectF> &fill = m_groupRects[0];
+        std::vector<QRectF> &envelope = m_groupRects[1];
+        fill.clear();
+        envelope.clear();
+        m_polyline.clear();
+        double runX = -1, runY = 0, runEnd = 0;
         for (std::size_t i = 0; i < m_counterItems.size(); ++i) {
             const CounterItem &item = m_counterItems[i];
             const double x = std::clamp(left + (double(item.startNs) - t0) / nsPerPx, left, right);
             const double nextX = i + 1 < m_counterItems.size()
                                      ? std::clamp(left + (double(m_counterItems[i + 1].startNs) - t0) / nsPerPx, left, right)
                                      : right;
-            area.lineTo(x, lastY);
-            lastY = yOf(item.max);
-            area.lineTo(x, lastY);
-            lastY = yOf(item.last);
-            area.lineTo(std::max(nextX, x + 1), lastY);
+            const double y = std::round(yOf(item.last));
+            if (item.max > item.min)
+                envelope.push_back(QRectF(x, std::round(yOf(item.max)), 1, std::max(1.0, std::round(yOf(item.min)) - std::round(yOf(item.max)))));
+            if (runX >= 0 && y == runY) {
+                runEnd = std::max(nextX, x + 1);
+            } else {
+                if (runX >= 0)
+                    fill.push_back(QRectF(runX, runY, runEnd - runX, bottom - runY));
+                runX = x;
+                runY = y;
+                runEnd = std::max(nextX, x + 1);
+            }
+            if (!m_polyline.empty())
+                m_polyline.push_back(QPointF(x, m_polyline.back().y()));
+            m_polyline.push_back(QPointF(x, y));
         }
-        area.lineTo(right, lastY);
-        area.lineTo(right, bottom);
-        area.closeSubpath();
-        p.setPen(QPen(m_palette.counterLine(), 1));
+        if (runX >= 0) {
+            fill.push_back(QRectF(runX, runY, right - runX, bottom - runY));
+            m_polyline.push_back(QPointF(right, runY));
+        }
+        p.setPen(Qt::NoPen);
         p.setBrush(m_palette.counterFill());
-        p.drawPath(area);
+        p.drawRects(fill.data(), int(fill.size()));
+        p.setBrush(m_palette.counterLine());
+        p.drawRects(envelope.data(), int(envelope.size()));
+        p.setPen(QPen(m_palette.counterLine(), 0));
+        p.drawPolyline(m_polyline.data(), int(m_polyline.size()));
+        fill.clear();
+        envelope.clear();
         p.setFont(m_smallFont);
         drawPlateText(p, QPointF(left + 6, y0 + 11), QStringLiteral("%1  max %2%3")
                                                    .arg(TraceNames::name(names[c]))

@@ -210,6 +210,7 @@ private:
     std::vector<QBrush> m_bucketBrushes;
     std::vector<Label> m_labels;
     std::array<std::vector<QRectF>, 3> m_groupRects;
+    std::vector<QPointF> m_polyline;
     QHash<quint64, QString> m_elideCache;
     std::vector<float> m_nameWidth; // by name id, -1 unknown
     QHash<QString, GroupDensity> m_density;
