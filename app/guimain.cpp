@@ -307,10 +307,14 @@ int runGui(int argc, char *argv[])
     if (options.quitAfterMs >= 0)
         QTimer::singleShot(options.quitAfterMs, &app, &QApplication::quit);
 
+    qint64 quitNs = 0;
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &app, [&quitNs] { quitNs = TraceClock::nowNs(); });
     const int code = app.exec();
     trace.stop();
     // A trace save or open may still be on the pool (cancelled on close): let it end before the
     // stores it reads go away.
     QThreadPool::globalInstance()->waitForDone();
+    if (options.startupReport)
+        std::fprintf(stderr, "taskscope: shut down %.0f ms after the window closed\n", double(TraceClock::nowNs() - quitNs) / 1e6);
     return code;
 }
