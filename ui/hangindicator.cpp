@@ -24,6 +24,7 @@ void HangIndicator::setModel(QAbstractItemModel *model)
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
+    m_available = model != nullptr;
     if (model) {
         connect(model, &QAbstractItemModel::rowsInserted, this, &HangIndicator::refreshFromModel);
         connect(model, &QAbstractItemModel::rowsRemoved, this, &HangIndicator::refreshFromModel);
@@ -52,6 +53,7 @@ void HangIndicator::refreshFromModel()
 
 void HangIndicator::setHangActive(bool active)
 {
+    m_available = true;
     if (m_active && !active)
         m_hold->start();
     m_active = active;
@@ -77,7 +79,7 @@ bool HangIndicator::isRed() const
 
 QSize HangIndicator::sizeHint() const
 {
-    return QSize(fontMetrics().horizontalAdvance(QStringLiteral("● Hang · 0000 alerts")) + 16, fontMetrics().height() + 4);
+    return QSize(fontMetrics().horizontalAdvance(QStringLiteral("● UI hang · 0000 alerts")) + 16, fontMetrics().height() + 4);
 }
 
 void HangIndicator::paintEvent(QPaintEvent *)
@@ -94,12 +96,15 @@ void HangIndicator::paintEvent(QPaintEvent *)
     const double d = 8;
     const QRectF dot(6, (height() - d) / 2, d, d);
     p.setPen(Qt::NoPen);
-    p.setBrush(red ? QColor(Qt::white) : (m_count ? QColor(0xe6, 0x9b, 0x2c) : QColor(0x2f, 0x9e, 0x62)));
+    p.setBrush(red ? QColor(Qt::white)
+                   : !m_available ? palette().color(QPalette::PlaceholderText)
+                   : (m_count ? QColor(0xe6, 0x9b, 0x2c) : QColor(0x2f, 0x9e, 0x62)));
     p.drawEllipse(dot);
     p.setPen(red ? QColor(Qt::white) : palette().color(QPalette::WindowText));
     const QString text = red ? QStringLiteral("UI hang · %1 alert%2").arg(m_count).arg(m_count == 1 ? QString() : QStringLiteral("s"))
                              : m_count ? QStringLiteral("%1 alert%2").arg(m_count).arg(m_count == 1 ? QString() : QStringLiteral("s"))
-                                       : QStringLiteral("No hangs");
+                                       : m_available ? QStringLiteral("No hangs")
+                                                     : QStringLiteral("Watchdog off");
     p.drawText(QRectF(dot.right() + 6, 0, width() - dot.right() - 8, height()), Qt::AlignVCenter | Qt::AlignLeft, text);
 }
 

@@ -20,6 +20,8 @@ public:
 
     void setModel(QAbstractItemModel *model);
     bool isRed() const;
+    /// Whether anything reports hangs (a model, or setHangActive); otherwise it says so.
+    bool isAvailable() const { return m_available; }
     int alertCount() const { return m_count; }
     QSize sizeHint() const override;
 
@@ -42,5 +44,6 @@ private:
     QTimer *m_hold = nullptr;
     bool m_active = false;
     bool m_modelActive = false;
+    bool m_available = false;
     int m_count = 0;
 };

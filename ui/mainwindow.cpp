@@ -543,10 +543,12 @@ void MainWindow::onFrame(quint64 drainedEvents)
         if (const TraceStore *store = shownStore()) {
             const LiveCounts counts = LiveCounts::compute(*store, !m_opened);
             m_counts->setCounts(counts, !m_opened);
-            if (!m_opened && counts.alertsOpen > 0)
-                m_hang->setHangActive(true);
-            else
-                m_hang->setHangActive(false);
+            // An alert band still open in the live trace means a hang is going on right now.
+            const bool open = !m_opened && counts.alertsOpen > 0;
+            if (open != m_traceHang) {
+                m_traceHang = open;
+                m_hang->setHangActive(open);
+            }
         }
         if (m_tasks)
             m_tasks->tick(now);
@@ -767,8 +769,8 @@ void MainWindow::freezeUi()
         }
     }
     const qint64 took = TraceClock::nowNs() - start;
-    showStatus(QStringLiteral("The UI thread was blocked for %1 on purpose (%2). The timeline shows the span on the UI "
-                              "thread; the watchdog names it as the culprit.")
+    showStatus(QStringLiteral("The UI thread was blocked for %1 on purpose (%2): the span is on the UI thread's lane, "
+                              "named so a watchdog can name the culprit.")
                    .arg(TimeFormat::duration(took, 2), busy ? QStringLiteral("busy loop") : QStringLiteral("sleep")),
                12000);
 }

@@ -177,6 +177,7 @@ private:
     qint64 m_lastPaintNs = 0;
     qint64 m_shownPaintNs = 0;
     bool m_themeApplied = false;
+    bool m_traceHang = false;
     static bool s_themeAppliedBeforeWindow;
     static AppSettings::Theme s_themeBeforeWindow;
 };

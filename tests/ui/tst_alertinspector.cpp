@@ -181,7 +181,9 @@ void TestAlertInspector::hangLightFollowsTheModel()
 {
     QStandardItemModel model(0, AlertRoles::ColumnCount);
     HangIndicator light;
+    QVERIFY(!light.isAvailable()); // nothing reports hangs yet: it says so rather than "no hangs"
     light.setModel(&model);
+    QVERIFY(light.isAvailable());
     QVERIFY(!light.isRed());
     QCOMPARE(light.alertCount(), 0);
     addRow(model, hang(1, 0, -1)); // a hang in progress
