@@ -1,17 +1,320 @@
 #include "app/guimain.h"
 
+#include "app/tracecontroller.h"
+#include "model/appsettings.h"
+#include "model/laneregistry.h"
+#include "model/metricsseries.h"
+#include "model/tasklistmodel.h"
+#include "model/timeformat.h"
+#include "model/traceclock.h"
+#include "model/tracenames.h"
+#include "model/tracerecorder.h"
+#include "model/tracestore.h"
+#include "model/transcriptmodel.h"
+#include "ui/alertinspector.h"
+#include "ui/compareview.h"
+#include "ui/mainwindow.h"
+#include "ui/metricsview.h"
+#include "ui/streampanel.h"
+#include "ui/timelineview.h"
+
 #include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+#include <QAudioDevice>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMediaDevices>
+#include <QMetaMethod>
+#include <QSettings>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <cstdio>
+#include <ctime>
+#include <unistd.h>
+
+namespace {
+
+/// Milliseconds since this process was exec'd, from /proc/self/stat's start time (clock ticks since
+/// boot, so 10 ms resolution) against CLOCK_BOOTTIME. -1 if unknown.
+double msSinceProcessStart()
+{
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    // Field 2 (comm) may contain spaces; fields after the last ')' are space-separated, starttime is 22.
+    const qsizetype close = text.lastIndexOf(')');
+    if (close < 0)
+        return -1;
+    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    if (fields.size() < 20)
+        return -1;
+    bool ok = false;
+    const double startTicks = double(fields[19].toULongLong(&ok));
+    const long hz = sysconf(_SC_CLK_TCK);
+    timespec now {};
+    if (!ok || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0)
+        return -1;
+    const double nowMs = double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+    return nowMs - startTicks * 1000.0 / double(hz);
+}
+
+struct Options
+{
+    QString traceFile;
+    QString scenario;
+    QString screenshot;
+    int screenshotAfterMs = 1500;
+    QString tab;
+    int freezeAfterMs = -1;
+    bool startupReport = false;
+    QString theme;
+    QString compareReports;
+    qint64 zoomFrom = -1, zoomTo = -1;
+    QString selectAt;
+    int highlightAlert = 0;
+    int quitAfterMs = -1;
+    int width = 0, height = 0;
+};
+
+bool parseOptions(QApplication &app, Options *o)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Taskscope: threads and coroutines on one live timeline, and a watchdog that explains UI freezes.\n"
+        "Run `taskscope --headless --scenario FILE` for the scenario runner without a window."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("A Chrome trace (JSON) to open in the timeline."), QStringLiteral("[trace.json]"));
+    QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."), QStringLiteral("file"));
+    QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
+                               QStringLiteral("a.json,b.json"));
+    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
+    QCommandLineOption startup(QStringLiteral("startup-report"), QStringLiteral("Print how long the window took to appear."));
+    // Automation, for scripts/screenshot: not shown in --help.
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file"));
+    QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."), QStringLiteral("ms"));
+    QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Bottom tab to show."), QStringLiteral("name"));
+    QCommandLineOption freeze(QStringLiteral("freeze-after-ms"), QStringLiteral("Trigger Run > Freeze the UI after this delay."), QStringLiteral("ms"));
+    QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
+    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
+    QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
+    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Quit after this delay."), QStringLiteral("ms"));
+    QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &quit, &size})
+        hidden->setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({scenario, compare, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, quit, size});
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        std::fprintf(stderr, "taskscope: give at most one trace file\n");
+        return false;
+    }
+    o->traceFile = positional.value(0);
+    o->scenario = parser.value(scenario);
+    o->compareReports = parser.value(compare);
+    o->theme = parser.value(theme);
+    o->startupReport = parser.isSet(startup);
+    o->screenshot = parser.value(screenshot);
+    o->tab = parser.value(tab);
+    o->selectAt = parser.value(select);
+    bool ok = true;
+    const auto number = [&](const QCommandLineOption &opt, int fallback) {
+        if (!parser.isSet(opt))
+            return fallback;
+        bool good = false;
+        const int v = parser.value(opt).toInt(&good);
+        if (!good || v < 0) {
+            std::fprintf(stderr, "taskscope: --%s needs a non-negative number\n", qPrintable(opt.names().constFirst()));
+            ok = false;
+        }
+        return v;
+    };
+    o->screenshotAfterMs = number(after, 1500);
+    o->freezeAfterMs = number(freeze, -1);
+    o->highlightAlert = number(alert, 0);
+    o->quitAfterMs = number(quit, -1);
+    if (parser.isSet(zoom)) {
+        const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
+        o->zoomFrom = parts.value(0).toLongLong();
+        o->zoomTo = parts.value(1).toLongLong();
+    }
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+        o->width = parts.value(0).toInt();
+        o->height = parts.value(1).toInt();
+    }
+    return ok;
+}
+
+} // namespace
 
 int runGui(int argc, char *argv[])
 {
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Taskscope"));
-    QMainWindow window;
-    window.setWindowTitle(QStringLiteral("Taskscope"));
-    window.setCentralWidget(new QLabel(QStringLiteral("Taskscope is starting up."), &window));
-    window.resize(1280, 800);
+    QApplication::setOrganizationName(QStringLiteral("Taskscope"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("taskscope"));
+    QApplication::setWindowIcon(MainWindow::applicationIcon());
+    LaneRegistry::nameCurrentThread(QStringLiteral("UI thread"));
+
+    Options options;
+    if (!parseOptions(app, &options))
+        return 2;
+
+    QSettings store;
+    AppSettings settings;
+    settings.load(store);
+    if (!options.theme.isEmpty())
+        settings.theme = AppSettings::themeFromString(options.theme);
+
+    MainWindow::applyThemeBeforeWindow(settings.theme);
+    TraceController trace;
+    trace.applySettings(settings);
+    TaskListModel tasks;
+    TranscriptModel transcripts;
+    MetricsSeries metrics;
+
+    MainWindow window;
+    window.setSettings(settings);
+    window.setLiveStore(&trace.store());
+    window.setTaskModel(&tasks);
+    window.setTranscriptModel(&transcripts);
+    window.setMetrics(&metrics);
+    window.setAlertModel(nullptr, QStringLiteral("The watchdog is not part of this build yet. Its alerts will be listed here: "
+                                                 "time, a duration that counts while the hang lasts, verdict, tier, culprit, "
+                                                 "stack samples and thread states.\n\nRun ▸ Freeze the UI (Ctrl+Shift+F) already "
+                                                 "records the blocked span on the UI thread's lane."));
+
+    // Until the workload runner lands, Start and Stop have nothing to drive: say so, every time.
+    StreamPanel *panel = window.streamPanel();
+    const QString notWired = QStringLiteral("Workloads are not wired into this build yet: Start and Stop have nothing to run. "
+                                            "Run ▸ Freeze the UI (Ctrl+Shift+F) records real spans on the UI thread.");
+    panel->setStatusMessage(notWired, true);
+    QObject::connect(panel, &StreamPanel::startRequested, &window, [panel, notWired](const WorkloadSpec &spec) {
+        panel->setStatusMessage(QStringLiteral("Not started (%1 × %2, %3): ").arg(spec.count).arg(WorkloadSpec::toString(spec.kind),
+                                                                                                  WorkloadSpec::toString(spec.model))
+                                    + notWired,
+                                true);
+    });
+    QObject::connect(&window, &MainWindow::scenarioRequested, &window, [&window](const QString &path) {
+        window.showStatus(QStringLiteral("Scenario %1: the scenario runner is not wired into this build yet.").arg(QFileInfo(path).fileName()),
+                          10000);
+    });
+
+    QObject::connect(&trace, &TraceController::frame, &window, &MainWindow::onFrame);
+    QObject::connect(&window, &MainWindow::liveStoreReadStarted, &trace, [&trace] { trace.setDrainPaused(true); });
+    QObject::connect(&window, &MainWindow::liveStoreReadFinished, &trace, [&trace] { trace.setDrainPaused(false); });
+    QObject::connect(&window, &MainWindow::settingsChanged, &trace, [&trace](const AppSettings &s) {
+        trace.applySettings(s);
+        QSettings out;
+        s.save(out);
+    });
+
+    // Start-up time: process start to the timeline's first paint.
+    QObject::connect(
+        window.timeline(), &TimelineView::framePainted, &window,
+        [&window, &options, shown = false]() mutable {
+            if (shown)
+                return;
+            shown = true;
+            const double ms = msSinceProcessStart();
+            static const NameId name = TraceNames::intern(QStringLiteral("window shown"));
+            TraceRecorder::instant(UiThreadLane, name, std::uint64_t(std::max(0.0, ms)));
+            window.showStatus(QStringLiteral("Ready: window drawn %1 ms after launch.").arg(ms, 0, 'f', 0), 8000);
+            if (options.startupReport)
+                std::fprintf(stderr, "taskscope: window shown %.0f ms after process start (first paint)\n", ms);
+            // Device discovery can take a while (audio servers): after the window is up, never before.
+            QTimer::singleShot(0, &window, [&window] {
+                QStringList inputs;
+                const QList<QAudioDevice> devices = QMediaDevices::audioInputs();
+                for (const QAudioDevice &device : devices)
+                    inputs.append(device.description());
+                window.streamPanel()->setAudioInputs(inputs);
+            });
+        },
+        Qt::QueuedConnection);
+
+    if (options.width > 0 && options.height > 0)
+        window.resize(options.width, options.height);
     window.show();
-    return app.exec();
+    window.timeline()->setFocus(); // so F, Space, W/A/S/D work straight away
+    trace.start();
+
+    if (!options.traceFile.isEmpty())
+        window.openTrace(options.traceFile);
+    if (!options.scenario.isEmpty())
+        Q_EMIT window.scenarioRequested(options.scenario);
+    if (!options.compareReports.isEmpty()) {
+        const QStringList files = options.compareReports.split(QLatin1Char(','));
+        window.compareView()->loadReportFile(0, files.value(0));
+        if (files.size() > 1)
+            window.compareView()->loadReportFile(1, files.value(1));
+    }
+    if (!options.tab.isEmpty())
+        window.showTab(options.tab);
+    if (options.freezeAfterMs >= 0)
+        QTimer::singleShot(options.freezeAfterMs, &window, &MainWindow::freezeUi);
+
+    // Automation once a trace is open (or straight away for the live view).
+    const auto arrange = [&window, &options] {
+        if (options.zoomFrom >= 0 && options.zoomTo > options.zoomFrom)
+            window.timeline()->zoomToRange(options.zoomFrom, options.zoomTo);
+        if (!options.selectAt.isEmpty()) {
+            // lane,depth,ns where lane is a lane id or a lane's name (ids change when a file is read).
+            const QStringList p = options.selectAt.split(QLatin1Char(','));
+            bool isId = false;
+            LaneId lane = LaneId(p.value(0).toUInt(&isId));
+            if (!isId && window.shownStore()) {
+                for (const LaneInfo &info : window.shownStore()->lanes()) {
+                    if (TraceNames::name(info.name) == p.value(0) && window.shownStore()->depthCount(info.id) > 0)
+                        lane = info.id;
+                }
+            }
+            window.timeline()->relayout();
+            if (window.timeline()->layout().rowOfLane(lane) >= 0) {
+                const TimelineRow &row = window.timeline()->layout().rows()[std::size_t(window.timeline()->layout().rowOfLane(lane))];
+                if (row.type == TimelineRow::Type::Group)
+                    window.timeline()->layout().toggle(row);
+                window.timeline()->relayout();
+            }
+            window.timeline()->selectSpanAt(lane, p.value(1).toInt(), p.value(2).toLongLong());
+            window.timeline()->scrollToLane(lane);
+        }
+        if (options.highlightAlert > 0)
+            window.timeline()->highlightAlert(quint32(options.highlightAlert));
+        if (!options.tab.isEmpty())
+            window.showTab(options.tab);
+    };
+    if (!options.traceFile.isEmpty())
+        QObject::connect(&window, &MainWindow::traceOpened, &window, arrange);
+    else
+        QTimer::singleShot(0, &window, arrange);
+
+    if (!options.screenshot.isEmpty()) {
+        QTimer::singleShot(options.screenshotAfterMs, &window, [&window, &options] {
+            window.metricsView()->refreshNow();
+            const bool saved = window.grab().save(options.screenshot);
+            std::fprintf(stderr, "taskscope: %s %s\n", saved ? "wrote" : "could not write", qPrintable(options.screenshot));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    if (options.quitAfterMs >= 0)
+        QTimer::singleShot(options.quitAfterMs, &app, &QApplication::quit);
+
+    qint64 quitNs = 0;
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &app, [&quitNs] { quitNs = TraceClock::nowNs(); });
+    const int code = app.exec();
+    trace.stop();
+    // A trace save or open may still be on the pool (cancelled on close): let it end before the
+    // stores it reads go away.
+    QThreadPool::globalInstance()->waitForDone();
+    if (options.startupReport)
+        std::fprintf(stderr, "taskscope: shut down %.0f ms after the window closed\n", double(TraceClock::nowNs() - quitNs) / 1e6);
+    return code;
 }

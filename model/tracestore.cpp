@@ -668,6 +668,21 @@ bool TraceStore::counterValueAt(LaneId lane, NameId name, qint64 t, double *valu
     return false;
 }
 
+std::size_t TraceStore::counterSampleCount(LaneId lane, NameId name, qint64 t0, qint64 t1) const
+{
+    const Track *tr = findTrack(lane);
+    if (!tr || t1 <= t0)
+        return 0;
+    for (const CounterSeries &series : tr->counters) {
+        if (series.name != name)
+            continue;
+        const auto byNs = [](const CounterSample &s) { return s.ns; };
+        const std::size_t first = series.samples.lowerBound(byNs, t0);
+        return series.samples.lowerBound(byNs, t1, first) - first;
+    }
+    return 0;
+}
+
 void TraceStore::queryFlows(qint64 t0, qint64 t1, std::vector<StoredFlow> &out, std::size_t maxCount) const
 {
     flushFlows();

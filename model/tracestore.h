@@ -174,6 +174,9 @@ public:
                       std::vector<CounterItem> &out) const;
     /// The counter's last value at or before t (false if none).
     bool counterValueAt(LaneId lane, NameId name, qint64 t, double *value) const;
+    /// How many samples of a counter fall in [t0, t1) (two binary searches), so a view can choose
+    /// between queryCounter's exact per-column min/max and sampling with counterValueAt.
+    std::size_t counterSampleCount(LaneId lane, NameId name, qint64 t0, qint64 t1) const;
     /// Flows overlapping [t0, t1) (from < t1 and to >= t0), at most maxCount.
     void queryFlows(qint64 t0, qint64 t1, std::vector<StoredFlow> &out, std::size_t maxCount = 4096) const;
     const std::vector<AlertBand> &alertBands() const { return m_alerts; }

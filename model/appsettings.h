@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+class QSettings;
+
+/// The user's settings, as the settings dialog edits them and QSettings stores them.
+///
+/// API keys live here because the user typed them into the dialog; they are never part of a
+/// WorkloadSpec, a trace, a report or a log line (describe() leaves them out on purpose).
+struct AppSettings
+{
+    enum class Theme { System, Light, Dark };
+    enum class FreezeKind { Sleep, Busy };
+
+    // Watchdog tiers (DESIGN §6), milliseconds.
+    int suspicionMs = 100;
+    int hangMs = 250;
+    int severeMs = 1000;
+    int criticalMs = 5000;
+
+    // Trace store bounds.
+    int retentionS = 120;            ///< 0 keeps everything (up to the item cap)
+    int storeCapacityMillions = 8;   ///< items kept before the oldest are dropped
+
+    // Endpoints: an empty URL means the built-in loopback service.
+    QUrl deepgramBaseUrl;
+    QUrl openAiBaseUrl;
+    QUrl httpBaseUrl;
+    QString deepgramApiKey;
+    QString openAiApiKey;
+
+    // The window.
+    Theme theme = Theme::System;
+    int followWindowMs = 10'000;     ///< how much time the live view shows
+    int freezeMs = 1500;             ///< the "Freeze the UI" action
+    FreezeKind freezeKind = FreezeKind::Sleep;
+
+    void load(QSettings &settings);
+    void save(QSettings &settings) const;
+    /// Values clamped into their valid ranges (a hand-edited settings file cannot crash anything).
+    AppSettings normalized() const;
+
+    /// The key from the settings, else from the environment (DEEPGRAM_API_KEY / OPENAI_API_KEY).
+    QString effectiveDeepgramKey() const;
+    QString effectiveOpenAiKey() const;
+
+    /// A one-line summary without secrets, safe to log.
+    QString describe() const;
+
+    static QString toString(Theme theme);
+    static Theme themeFromString(const QString &text);
+
+    bool operator==(const AppSettings &other) const = default;
+};

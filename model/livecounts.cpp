@@ -1,0 +1,57 @@
+#include "model/livecounts.h"
+
+#include "model/tracerecorder.h"
+#include "model/tracestore.h"
+
+LiveCounts LiveCounts::compute(const TraceStore &store, bool includeRecorder)
+{
+    LiveCounts c;
+    const qint64 last = store.lastNs();
+    for (const LaneInfo &lane : store.lanes()) {
+        switch (lane.kind) {
+        case LaneKind::Thread:
+            ++c.threadsTotal;
+            if (lane.endedNs < 0)
+                ++c.threadsAlive;
+            break;
+        case LaneKind::Stream:
+            ++c.streams;
+            break;
+        case LaneKind::Coroutine: {
+            ++c.coroutinesTotal;
+            if (lane.endedNs >= 0)
+                break;
+            // The state is the open segment at depth 0; no open segment after some means finished.
+            const StoredSpan *segment = store.spanAt(lane.id, 0, last);
+            if (!segment) {
+                if (store.depthCount(lane.id) == 0)
+                    ++c.coroutinesAlive; // registered, no state recorded yet
+                break;
+            }
+            if (!segment->isOpen())
+                break;
+            ++c.coroutinesAlive;
+            if (segment->kind == SpanKind::CoroutineRunning)
+                ++c.coroutinesRunning;
+            else if (segment->kind == SpanKind::CoroutineReady)
+                ++c.coroutinesReady;
+            else if (segment->kind == SpanKind::CoroutineSuspended)
+                ++c.coroutinesSuspended;
+            break;
+        }
+        case LaneKind::Process:
+            break;
+        }
+    }
+    for (const AlertBand &band : store.alertBands()) {
+        if (band.endNs == StoredSpan::OpenEnd)
+            ++c.alertsOpen;
+    }
+    c.spans = store.spanCount();
+    c.items = store.itemCount();
+    c.droppedEvents = includeRecorder ? TraceRecorder::droppedEvents() : 0;
+    c.evictedItems = store.droppedItems();
+    c.rejectedEvents = store.rejectedEvents();
+    c.memoryBytes = store.memoryBytes();
+    return c;
+}

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QtGlobal>
+
+class TraceStore;
+
+/// The figures of the timeline's live-counts strip, computed from a store (and, for the live store,
+/// the recorder's own drop counter).
+struct LiveCounts
+{
+    int threadsAlive = 0;
+    int threadsTotal = 0;
+    int coroutinesAlive = 0;   ///< not finished
+    int coroutinesRunning = 0;
+    int coroutinesSuspended = 0;
+    int coroutinesReady = 0;
+    int coroutinesTotal = 0;
+    int streams = 0;
+    int alertsOpen = 0;
+    quint64 spans = 0;
+    quint64 items = 0;
+    quint64 droppedEvents = 0;  ///< events the recorder dropped because the drain fell behind (live only)
+    quint64 evictedItems = 0;   ///< items the store dropped by its retention window or cap
+    quint64 rejectedEvents = 0; ///< malformed events the store ignored
+    quint64 memoryBytes = 0;
+
+    /// `includeRecorder`: add TraceRecorder::droppedEvents() (only meaningful for the live store).
+    static LiveCounts compute(const TraceStore &store, bool includeRecorder);
+    bool operator==(const LiveCounts &other) const = default;
+};

@@ -1,0 +1,202 @@
+#include "model/runcomparisonmodel.h"
+
+#include <QHash>
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace {
+
+void flattenValue(const QString &path, const QJsonValue &value, QList<QPair<QString, double>> &out, int maxFigures, int depth)
+{
+    if (out.size() >= maxFigures || depth > 16)
+        return;
+    if (value.isDouble()) {
+        if (std::isfinite(value.toDouble()))
+            out.append({path, value.toDouble()});
+    } else if (value.isBool()) {
+        out.append({path, value.toBool() ? 1.0 : 0.0});
+    } else if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            flattenValue(path.isEmpty() ? it.key() : path % QLatin1Char('.') % it.key(), it.value(), out, maxFigures, depth + 1);
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (int i = 0; i < std::min<int>(int(array.size()), RunComparisonModel::MaxArrayItems); ++i) {
+            // Arrays of named objects read better by name than by position.
+            const QJsonValue item = array.at(i);
+            const QString name = item.toObject().value(QLatin1StringView("name")).toString();
+            const QString key = name.isEmpty() ? QString::number(i) : name;
+            flattenValue(path % QLatin1Char('[') % key % QLatin1Char(']'), item, out, maxFigures, depth + 1);
+        }
+    }
+}
+
+} // namespace
+
+RunComparisonModel::RunComparisonModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int RunComparisonModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RunComparisonModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QList<QPair<QString, double>> RunComparisonModel::flatten(const QJsonObject &report, int maxFigures)
+{
+    QList<QPair<QString, double>> out;
+    flattenValue(QString(), report, out, maxFigures, 0);
+    return out;
+}
+
+bool RunComparisonModel::lowerIsBetter(const QString &figure)
+{
+    const QString f = figure.toLower();
+    static const char *const higher[] = {"per_s", "per.s", "/s", "rate", "throughput", "rps", "fps", "success", "completed", "tokens_s"};
+    for (const char *word : higher) {
+        if (f.contains(QLatin1StringView(word)))
+            return false;
+    }
+    static const char *const lower[] = {"latency", "lateness", "jitter", "error", "fail", "drop", "cpu", "time", "_ms", ".ms",
+                                        "ttft", "ttfb", "underrun", "hang", "alert", "p50", "p90", "p99", "max", "gap", "rss", "bytes"};
+    for (const char *word : lower) {
+        if (f.contains(QLatin1StringView(word)))
+            return true;
+    }
+    return false;
+}
+
+void RunComparisonModel::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB,
+                                 const QJsonObject &reportB)
+{
+    beginResetModel();
+    m_rows.clear();
+    m_labelA = labelA;
+    m_labelB = labelB;
+    QHash<QString, int> rowOf;
+    for (const auto &[figure, value] : flatten(reportA)) {
+        rowOf.insert(figure, int(m_rows.size()));
+        m_rows.append(Row {figure, true, false, value, 0});
+    }
+    for (const auto &[figure, value] : flatten(reportB)) {
+        if (const auto it = rowOf.constFind(figure); it != rowOf.cend()) {
+            m_rows[*it].hasB = true;
+            m_rows[*it].b = value;
+        } else if (m_rows.size() < MaxFigures) {
+            m_rows.append(Row {figure, false, true, 0, value});
+        }
+    }
+    endResetModel();
+}
+
+void RunComparisonModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_labelA.clear();
+    m_labelB.clear();
+    endResetModel();
+}
+
+int RunComparisonModel::figureRow(const QString &figure) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].figure == figure)
+            return i;
+    }
+    return -1;
+}
+
+QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows[index.row()];
+    const bool comparable = row.hasA && row.hasB;
+    const double ratio = comparable && row.a != 0 ? row.b / row.a : std::nan("");
+    const auto number = [](double v) {
+        return std::abs(v) >= 1e6 || (v != 0 && std::abs(v) < 1e-3) ? QString::number(v, 'g', 4)
+                                                                     : QString::number(v, 'f', std::abs(v) >= 100 ? 1 : 3);
+    };
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case FigureColumn:
+            return row.figure;
+        case RunAColumn:
+            return row.hasA ? number(row.a) : QString();
+        case RunBColumn:
+            return row.hasB ? number(row.b) : QString();
+        case ChangeColumn:
+            if (!comparable)
+                return QString();
+            if (row.a == row.b)
+                return QStringLiteral("=");
+            if (row.a == 0)
+                return QStringLiteral("new");
+            return QStringLiteral("%1%2 %").arg(ratio >= 1 ? QStringLiteral("+") : QString()).arg((ratio - 1) * 100, 0, 'f', 1);
+        default:
+            break;
+        }
+        break;
+    case Qt::TextAlignmentRole:
+        return index.column() == FigureColumn ? int(Qt::AlignLeft | Qt::AlignVCenter) : int(Qt::AlignRight | Qt::AlignVCenter);
+    case ValueARole:
+        return row.hasA ? QVariant(row.a) : QVariant();
+    case ValueBRole:
+        return row.hasB ? QVariant(row.b) : QVariant();
+    case RatioRole:
+        return std::isfinite(ratio) ? QVariant(ratio) : QVariant();
+    case LowerIsBetterRole:
+        return lowerIsBetter(row.figure);
+    case VerdictRole: {
+        if (!comparable || row.a == row.b)
+            return 0;
+        const bool bSmaller = row.b < row.a;
+        return bSmaller == lowerIsBetter(row.figure) ? 1 : -1;
+    }
+    case SortRole:
+        switch (index.column()) {
+        case FigureColumn:
+            return row.figure;
+        case RunAColumn:
+            return row.hasA ? row.a : -std::numeric_limits<double>::infinity();
+        case RunBColumn:
+            return row.hasB ? row.b : -std::numeric_limits<double>::infinity();
+        case ChangeColumn:
+            return std::isfinite(ratio) ? ratio : -std::numeric_limits<double>::infinity();
+        default:
+            break;
+        }
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant RunComparisonModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case FigureColumn:
+        return QStringLiteral("Figure");
+    case RunAColumn:
+        return m_labelA.isEmpty() ? QStringLiteral("Run A") : m_labelA;
+    case RunBColumn:
+        return m_labelB.isEmpty() ? QStringLiteral("Run B") : m_labelB;
+    case ChangeColumn:
+        return QStringLiteral("B vs A");
+    default:
+        break;
+    }
+    return {};
+}

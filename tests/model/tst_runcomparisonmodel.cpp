@@ -1,0 +1,111 @@
+// Two runs' figures side by side from any JSON report layout.
+#include "model/runcomparisonmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+namespace {
+
+QJsonObject report(const char *json)
+{
+    return QJsonDocument::fromJson(QByteArray(json)).object();
+}
+
+} // namespace
+
+class TestRunComparisonModel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void passesTheModelTester();
+    void flattensNumbersByPath();
+    void pairsFiguresOfBothRuns();
+    void verdictKnowsWhichWayIsBetter_data();
+    void verdictKnowsWhichWayIsBetter();
+    void boundedAgainstHugeReports();
+};
+
+void TestRunComparisonModel::passesTheModelTester()
+{
+    RunComparisonModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRuns(QStringLiteral("thread"), report(R"({"a":1,"b":{"c":2}})"), QStringLiteral("coroutine"), report(R"({"a":3,"d":4})"));
+    model.clear();
+    model.setRuns({}, {}, {}, report(R"({"x":1})"));
+}
+
+void TestRunComparisonModel::flattensNumbersByPath()
+{
+    const auto figures = RunComparisonModel::flatten(report(
+        R"({"label":"thread","pacing":{"p99_ms":1.5,"max_ms":3},"ok":true,"streams":[{"name":"s1","ttft_ms":120},{"x":7}],"note":"text"})"));
+    QStringList names;
+    for (const auto &f : figures)
+        names.append(f.first);
+    names.sort();
+    // Strings are not figures; booleans count as 0 / 1; arrays of named objects go by name.
+    QCOMPARE(names, (QStringList {QStringLiteral("ok"), QStringLiteral("pacing.max_ms"), QStringLiteral("pacing.p99_ms"),
+                                  QStringLiteral("streams[1].x"), QStringLiteral("streams[s1].ttft_ms")}));
+}
+
+void TestRunComparisonModel::pairsFiguresOfBothRuns()
+{
+    RunComparisonModel model;
+    model.setRuns(QStringLiteral("thread"), report(R"({"cpu_ms":100,"only_a":1})"), QStringLiteral("coroutine"),
+                  report(R"({"cpu_ms":50,"only_b":2})"));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.headerData(RunComparisonModel::RunAColumn, Qt::Horizontal).toString(), QStringLiteral("thread"));
+    const int cpu = model.figureRow(QStringLiteral("cpu_ms"));
+    QCOMPARE(model.index(cpu, RunComparisonModel::RunAColumn).data().toString(), QStringLiteral("100.0"));
+    QCOMPARE(model.index(cpu, RunComparisonModel::RunBColumn).data().toString(), QStringLiteral("50.000"));
+    QCOMPARE(model.index(cpu, RunComparisonModel::ChangeColumn).data().toString(), QStringLiteral("-50.0 %"));
+    QCOMPARE(model.index(cpu, 0).data(RunComparisonModel::RatioRole).toDouble(), 0.5);
+    const int onlyA = model.figureRow(QStringLiteral("only_a"));
+    QCOMPARE(model.index(onlyA, RunComparisonModel::RunBColumn).data().toString(), QString());
+    QVERIFY(!model.index(onlyA, 0).data(RunComparisonModel::ValueBRole).isValid());
+    QCOMPARE(model.index(onlyA, 0).data(RunComparisonModel::VerdictRole).toInt(), 0);
+}
+
+void TestRunComparisonModel::verdictKnowsWhichWayIsBetter_data()
+{
+    QTest::addColumn<QString>("figure");
+    QTest::addColumn<double>("a");
+    QTest::addColumn<double>("b");
+    QTest::addColumn<int>("verdict");
+    QTest::newRow("lower latency is better") << QStringLiteral("latency.p99_ms") << 10.0 << 5.0 << 1;
+    QTest::newRow("higher lateness is worse") << QStringLiteral("pacing.lateness_ms") << 1.0 << 2.0 << -1;
+    QTest::newRow("more tokens per second is better") << QStringLiteral("tokens_per_s") << 50.0 << 80.0 << 1;
+    QTest::newRow("lower request rate is worse") << QStringLiteral("requests.rate") << 900.0 << 600.0 << -1;
+    QTest::newRow("equal is neither") << QStringLiteral("cpu_ms") << 3.0 << 3.0 << 0;
+}
+
+void TestRunComparisonModel::verdictKnowsWhichWayIsBetter()
+{
+    QFETCH(QString, figure);
+    QFETCH(double, a);
+    QFETCH(double, b);
+    QFETCH(int, verdict);
+    RunComparisonModel model;
+    model.setRuns(QStringLiteral("A"), QJsonObject {{figure, a}}, QStringLiteral("B"), QJsonObject {{figure, b}});
+    QCOMPARE(model.index(0, RunComparisonModel::ChangeColumn).data(RunComparisonModel::VerdictRole).toInt(), verdict);
+}
+
+void TestRunComparisonModel::boundedAgainstHugeReports()
+{
+    QJsonObject big;
+    for (int i = 0; i < RunComparisonModel::MaxFigures + 500; ++i)
+        big.insert(QStringLiteral("f%1").arg(i), i);
+    QJsonArray longArray;
+    for (int i = 0; i < 1000; ++i)
+        longArray.append(i);
+    big.insert(QStringLiteral("array"), longArray);
+    RunComparisonModel model;
+    model.setRuns(QStringLiteral("A"), big, QStringLiteral("B"), big);
+    QVERIFY(model.rowCount() <= RunComparisonModel::MaxFigures);
+    QVERIFY(RunComparisonModel::flatten(QJsonObject {{QStringLiteral("array"), longArray}}).size() <= RunComparisonModel::MaxArrayItems);
+}
+
+QTEST_GUILESS_MAIN(TestRunComparisonModel)
+#include "tst_runcomparisonmodel.moc"

@@ -1,0 +1,59 @@
+// The settings dialog: values in and out, validation, keys in password fields.
+#include "ui/settingsdialog.h"
+
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTest>
+
+class TestSettingsDialog final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripsSettings();
+    void refusesUnorderedTiersAndBadUrls();
+    void keysAreMasked();
+};
+
+void TestSettingsDialog::roundTripsSettings()
+{
+    AppSettings s;
+    s.hangMs = 400;
+    s.retentionS = 60;
+    s.deepgramBaseUrl = QUrl(QStringLiteral("https://api.deepgram.com"));
+    s.openAiApiKey = QStringLiteral("sk-test");
+    s.theme = AppSettings::Theme::Dark;
+    s.freezeMs = 900;
+    SettingsDialog dialog;
+    dialog.setSettings(s);
+    QCOMPARE(dialog.settings(), s.normalized());
+}
+
+void TestSettingsDialog::refusesUnorderedTiersAndBadUrls()
+{
+    SettingsDialog dialog;
+    dialog.setSettings(AppSettings());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.hangBox()->setValue(20'000); // above "severe"
+    QVERIFY(!dialog.validationError().isEmpty());
+    dialog.accept();
+    QVERIFY(dialog.isVisible());
+    dialog.hangBox()->setValue(300);
+    QVERIFY(dialog.validationError().isEmpty());
+    dialog.deepgramUrlEdit()->setText(QStringLiteral("no host here"));
+    QVERIFY(dialog.validationError().contains(QStringLiteral("no host here")));
+    dialog.deepgramUrlEdit()->setText(QStringLiteral("https://example.org"));
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.settings().hangMs, 300);
+}
+
+void TestSettingsDialog::keysAreMasked()
+{
+    SettingsDialog dialog;
+    QCOMPARE(dialog.deepgramKeyEdit()->echoMode(), QLineEdit::Password);
+}
+
+QTEST_MAIN(TestSettingsDialog)
+#include "tst_settingsdialog.moc"

@@ -1,0 +1,184 @@
+#include "ui/compareview.h"
+
+#include "model/runcomparisonmodel.h"
+#include "ui/asyncfile.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace {
+
+/// Value cells get a bar on a scale shared by the two runs' values of that figure, so the eye
+/// compares lengths; the change column is green when run B is better, red when worse.
+class CompareDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        const int column = index.column();
+        if (column == RunComparisonModel::RunAColumn || column == RunComparisonModel::RunBColumn) {
+            const QVariant a = index.data(RunComparisonModel::ValueARole);
+            const QVariant b = index.data(RunComparisonModel::ValueBRole);
+            const QVariant mine = column == RunComparisonModel::RunAColumn ? a : b;
+            const double scale = std::max(std::abs(a.toDouble()), std::abs(b.toDouble()));
+            QStyleOptionViewItem opt = option;
+            initStyleOption(&opt, index);
+            QStyledItemDelegate::paint(painter, opt, index);
+            if (mine.isValid() && scale > 0) {
+                QRectF bar = QRectF(option.rect).adjusted(4, option.rect.height() - 6, -4, -2);
+                bar.setWidth(bar.width() * std::abs(mine.toDouble()) / scale);
+                QColor color = column == RunComparisonModel::RunAColumn ? QColor(0x3b, 0x78, 0xb8) : QColor(0xb8, 0x6e, 0x34);
+                painter->fillRect(bar, color);
+            }
+            return;
+        }
+        if (column == RunComparisonModel::ChangeColumn) {
+            QStyleOptionViewItem opt = option;
+            initStyleOption(&opt, index);
+            const int verdict = index.data(RunComparisonModel::VerdictRole).toInt();
+            if (verdict != 0 && !(opt.state & QStyle::State_Selected))
+                opt.palette.setColor(QPalette::Text, verdict > 0 ? QColor(0x2f, 0x9e, 0x62) : QColor(0xd9, 0x3b, 0x3b));
+            opt.font.setBold(verdict != 0);
+            QStyledItemDelegate::paint(painter, opt, index);
+            return;
+        }
+        QStyledItemDelegate::paint(painter, option, index);
+    }
+};
+
+} // namespace
+
+CompareView::CompareView(QWidget *parent)
+    : QWidget(parent)
+{
+    m_model = new RunComparisonModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(RunComparisonModel::SortRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(RunComparisonModel::FigureColumn);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *bar = new QHBoxLayout;
+    auto *loadA = new QPushButton(QStringLiteral("Load run A…"), this);
+    auto *loadB = new QPushButton(QStringLiteral("Load run B…"), this);
+    loadA->setToolTip(QStringLiteral("A JSON report, e.g. from taskscope --headless --scenario FILE --report OUT.json"));
+    loadB->setToolTip(loadA->toolTip());
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(QStringLiteral("Filter figures (e.g. p99, tokens, cpu)"));
+    m_filter->setClearButtonEnabled(true);
+    bar->addWidget(loadA);
+    bar->addWidget(loadB);
+    bar->addWidget(m_filter, 1);
+    layout->addLayout(bar);
+    m_caption = new QLabel(this);
+    m_caption->setWordWrap(true);
+    layout->addWidget(m_caption);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunComparisonModel::FigureColumn, Qt::AscendingOrder);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(24);
+    m_table->setShowGrid(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setItemDelegate(new CompareDelegate(m_table));
+    // The two runs' bars are what the eye compares: give them the width.
+    QHeaderView *header = m_table->horizontalHeader();
+    header->resizeSection(RunComparisonModel::FigureColumn, 300);
+    header->setSectionResizeMode(RunComparisonModel::RunAColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(RunComparisonModel::RunBColumn, QHeaderView::Stretch);
+    header->resizeSection(RunComparisonModel::ChangeColumn, 90);
+    m_table->setAccessibleName(QStringLiteral("Run comparison"));
+    layout->addWidget(m_table, 1);
+
+    connect(loadA, &QPushButton::clicked, this, &CompareView::loadRunA);
+    connect(loadB, &QPushButton::clicked, this, &CompareView::loadRunB);
+    connect(m_filter, &QLineEdit::textChanged, this, &CompareView::setFilter);
+    apply();
+}
+
+void CompareView::setFilter(const QString &text)
+{
+    if (m_filter->text() != text)
+        m_filter->setText(text);
+    m_proxy->setFilterFixedString(text);
+}
+
+void CompareView::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB, const QJsonObject &reportB)
+{
+    m_label[0] = labelA;
+    m_label[1] = labelB;
+    m_report[0] = reportA;
+    m_report[1] = reportB;
+    apply();
+}
+
+void CompareView::apply()
+{
+    m_model->setRuns(m_label[0], m_report[0], m_label[1], m_report[1]);
+    const bool a = !m_report[0].isEmpty(), b = !m_report[1].isEmpty();
+    if (!a && !b) {
+        m_caption->setText(QStringLiteral("Compare two runs of a scenario (for instance in the thread and the coroutine "
+                                          "model): load their JSON reports, or run a comparison from the headless runner."));
+    } else {
+        m_caption->setText(QStringLiteral("<b>A</b> %1 &nbsp; vs &nbsp; <b>B</b> %2 · %3 figures · green: B is better, red: B is worse")
+                               .arg((a ? m_label[0] : QStringLiteral("(not loaded)")).toHtmlEscaped(),
+                                    (b ? m_label[1] : QStringLiteral("(not loaded)")).toHtmlEscaped())
+                               .arg(m_model->rowCount()));
+    }
+    Q_EMIT runsChanged();
+}
+
+void CompareView::loadRunA()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run A"), QString(), QStringLiteral("JSON (*.json)"));
+    if (!path.isEmpty())
+        loadReportFile(0, path);
+}
+
+void CompareView::loadRunB()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run B"), QString(), QStringLiteral("JSON (*.json)"));
+    if (!path.isEmpty())
+        loadReportFile(1, path);
+}
+
+void CompareView::loadReportFile(int run, const QString &path)
+{
+    run = run == 0 ? 0 : 1;
+    AsyncFile::read(this, path, MaxReportBytes, [this, run, path](const QByteArray &data, const QString &error) {
+        if (!error.isEmpty()) {
+            Q_EMIT loadFailed(error);
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+            Q_EMIT loadFailed(QStringLiteral("%1 is not a JSON report: %2").arg(path, parseError.errorString()));
+            return;
+        }
+        m_report[run] = doc.object();
+        m_label[run] = doc.object().value(QStringLiteral("label")).toString(QFileInfo(path).completeBaseName());
+        apply();
+    });
+}

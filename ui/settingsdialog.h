@@ -1,0 +1,54 @@
+#pragma once
+
+#include "model/appsettings.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+/// Preferences: watchdog tiers, trace retention, endpoints and API keys, theme, the freeze action.
+/// Keys are edited in password fields and only ever leave this dialog through settings().
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+public:
+    explicit SettingsDialog(QWidget *parent = nullptr);
+
+    void setSettings(const AppSettings &settings);
+    /// The edited settings (normalized); invalid URLs come back empty.
+    AppSettings settings() const;
+    /// Why the form cannot be accepted (empty when it can).
+    QString validationError() const;
+
+    QSpinBox *hangBox() const { return m_hang; }
+    QLineEdit *deepgramKeyEdit() const { return m_deepgramKey; }
+    QLineEdit *deepgramUrlEdit() const { return m_deepgramUrl; }
+
+public Q_SLOTS:
+    void accept() override;
+
+private:
+    QSpinBox *m_suspicion = nullptr;
+    QSpinBox *m_hang = nullptr;
+    QSpinBox *m_severe = nullptr;
+    QSpinBox *m_critical = nullptr;
+    QSpinBox *m_retention = nullptr;
+    QSpinBox *m_capacity = nullptr;
+    QLineEdit *m_deepgramUrl = nullptr;
+    QLineEdit *m_openAiUrl = nullptr;
+    QLineEdit *m_httpUrl = nullptr;
+    QLineEdit *m_deepgramKey = nullptr;
+    QLineEdit *m_openAiKey = nullptr;
+    QCheckBox *m_showKeys = nullptr;
+    QComboBox *m_theme = nullptr;
+    QSpinBox *m_followWindow = nullptr;
+    QSpinBox *m_freezeMs = nullptr;
+    QComboBox *m_freezeKind = nullptr;
+    QLabel *m_error = nullptr;
+};

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "ui/spanselection.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+
+/// What the selected span is: name, lane, start, duration, argument, the thread that ran it and the
+/// coroutine it belongs to.
+class SpanDetailsPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SpanDetailsPanel)
+
+public:
+    explicit SpanDetailsPanel(QWidget *parent = nullptr);
+
+    void setSelection(const SpanSelection &selection);
+    const SpanSelection &selection() const { return m_selection; }
+    /// The value shown for a field ("name", "lane", "start", "duration", "arg", "thread", "coroutine", "kind").
+    QString field(const QString &name) const;
+
+Q_SIGNALS:
+    void zoomRequested(qint64 startNs, qint64 endNs);
+
+private:
+    SpanSelection m_selection;
+    QLabel *m_placeholder = nullptr;
+    QWidget *m_form = nullptr;
+    QPushButton *m_zoom = nullptr;
+    QHash<QString, QLabel *> m_values;
+};

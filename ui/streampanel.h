@@ -1,0 +1,113 @@
+#pragma once
+
+#include "model/workloadspec.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QButtonGroup;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+class TaskListModel;
+
+/// Where the user starts and stops workloads: pick a workload, an execution model, an endpoint, an
+/// audio source, a chunk size and a count; Start emits the WorkloadSpec, Stop the selected tasks'
+/// ids, Stop all everything. The task list below shows what the app reports back.
+///
+/// The panel never runs anything itself: the app connects startRequested / stopRequested /
+/// stopAllRequested to its controllers and fills the TaskListModel.
+class StreamPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StreamPanel)
+
+public:
+    explicit StreamPanel(QWidget *parent = nullptr);
+
+    void setTaskModel(TaskListModel *model);
+    QTableView *taskView() const { return m_taskView; }
+
+    /// Bundled speech samples (e.g. from ":/speech/"); listed at start-up by default.
+    void setSamples(const QStringList &resourcePaths);
+    QStringList samples() const { return m_samples; }
+    /// Audio input device names the app found (QMediaDevices lives in the app layer).
+    void setAudioInputs(const QStringList &deviceNames);
+    /// Uses a WAV file as the audio source (what the file dialog does).
+    void setAudioFile(const QString &path);
+    /// Whether an API key is configured for real services (shown next to the endpoint, never the key).
+    void setKeyAvailability(bool deepgramKey, bool openAiKey);
+    /// A line under the buttons: what happened, or why nothing can happen.
+    void setStatusMessage(const QString &text, bool warning = false);
+    QString statusMessage() const;
+
+    /// The spec the form describes now; sets *error and returns false if the form is invalid.
+    bool currentSpec(WorkloadSpec *spec, QString *error) const;
+    /// Fills the form from a spec (e.g. a scenario's first workload).
+    void setSpec(const WorkloadSpec &spec);
+
+    // The form's controls, for tests and accessibility.
+    QComboBox *workloadBox() const { return m_workload; }
+    QButtonGroup *modelButtons() const { return m_models; }
+    QComboBox *endpointBox() const { return m_endpoint; }
+    QLineEdit *urlEdit() const { return m_url; }
+    QComboBox *audioBox() const { return m_audio; }
+    QSpinBox *chunkBox() const { return m_chunk; }
+    QSpinBox *countBox() const { return m_count; }
+    QPushButton *startButton() const { return m_start; }
+    QPushButton *stopButton() const { return m_stop; }
+    QPushButton *stopAllButton() const { return m_stopAll; }
+
+public Q_SLOTS:
+    void start();
+    void stopSelected();
+    void stopAll();
+
+Q_SIGNALS:
+    void startRequested(const WorkloadSpec &spec);
+    void stopRequested(quint64 taskId);
+    void stopAllRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void applyStatusColour();
+    void updateVisibleRows();
+    void updateButtons();
+    void audioChosen(int index);
+
+    QComboBox *m_workload = nullptr;
+    QButtonGroup *m_models = nullptr;
+    QComboBox *m_endpoint = nullptr;
+    QLineEdit *m_url = nullptr;
+    QLabel *m_keyNote = nullptr;
+    QComboBox *m_audio = nullptr;
+    QSpinBox *m_chunk = nullptr;
+    QLineEdit *m_text = nullptr;
+    QSpinBox *m_requests = nullptr;
+    QSpinBox *m_concurrency = nullptr;
+    QComboBox *m_command = nullptr;
+    QSpinBox *m_commandMs = nullptr;
+    QSpinBox *m_count = nullptr;
+    QPushButton *m_start = nullptr;
+    QPushButton *m_stop = nullptr;
+    QPushButton *m_stopAll = nullptr;
+    QLabel *m_status = nullptr;
+    QLabel *m_emptyHint = nullptr;
+    bool m_warning = false;
+    QTableView *m_taskView = nullptr;
+    QFormLayout *m_form = nullptr;
+    TaskListModel *m_tasks = nullptr;
+    QStringList m_samples;
+    QStringList m_inputs;
+    QString m_file;
+    bool m_deepgramKey = false;
+    bool m_openAiKey = false;
+    int m_lastAudioIndex = 0;
+};

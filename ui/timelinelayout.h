@@ -1,0 +1,96 @@
+#pragma once
+
+#include "model/tracetypes.h"
+
+#include <QHash>
+#include <QString>
+
+#include <span>
+#include <vector>
+
+class TraceStore;
+
+/// One row of the timeline, top to bottom.
+struct TimelineRow
+{
+    enum class Type : std::uint8_t {
+        Section, ///< "Threads", "Streams", "Coroutines", "Process": a heading that can collapse
+        Lane,    ///< one lane: its spans by depth, then its counters
+        Group,   ///< lanes of one group: a heading when expanded, an aggregate density lane when collapsed
+    };
+
+    Type type = Type::Lane;
+    LaneKind kind = LaneKind::Thread;
+    bool collapsed = false;
+    std::uint8_t indent = 0;
+    LaneId lane = NoLane;   ///< Lane rows
+    NameId group = 0;       ///< Group rows, and Lane rows inside a group
+    int y = 0;
+    int height = 0;
+    int depths = 0;         ///< Lane rows: span depths shown
+    int counters = 0;       ///< Lane rows: counter strips below the spans
+    int membersBegin = 0;   ///< Group rows: index into TimelineLayout::members()
+    int membersCount = 0;
+    QString key;            ///< collapse-state key of Section and Group rows
+};
+
+/// Where the timeline's lanes go vertically: sections by lane kind, groups of lanes that fold into
+/// one aggregate lane (many short-lived coroutines of one function), depths and counter strips.
+/// Plain geometry, no painting, so hit-testing is tested without a GUI.
+class TimelineLayout final
+{
+public:
+    static constexpr int SectionHeight = 24;
+    static constexpr int DepthHeight = 20;
+    static constexpr int LanePadding = 3;
+    static constexpr int CounterHeight = 30;
+    static constexpr int GroupHeight = 36;      ///< an aggregate (collapsed group) lane
+    static constexpr int GroupHeaderHeight = 22; ///< an expanded group's heading
+    static constexpr int AutoCollapseGroupSize = 4; ///< coroutine groups this big start collapsed
+    static constexpr int MaxDepthsShown = 32;
+
+    struct Hit
+    {
+        int row = -1;
+        int depth = -1;   ///< Lane rows: the span depth under the point
+        int counter = -1; ///< Lane rows: the counter strip under the point
+    };
+
+    /// Recomputes the rows from the store's lanes, depths and counters, honouring collapse state.
+    void rebuild(const TraceStore &store);
+    void clear();
+
+    const std::vector<TimelineRow> &rows() const { return m_rows; }
+    int totalHeight() const { return m_totalHeight; }
+    std::span<const LaneId> members(const TimelineRow &row) const;
+
+    /// The row at a content y (0 = top of the first row), or -1.
+    int rowAt(int y) const;
+    Hit hitTest(int y) const;
+    /// The row that shows `lane`: its own row, its collapsed group's row, or its collapsed section's row.
+    int rowOfLane(LaneId lane) const;
+    /// The y of a span depth's top inside a Lane row.
+    static int depthY(const TimelineRow &row, int depth) { return row.y + LanePadding + depth * DepthHeight; }
+    static int counterY(const TimelineRow &row, int counter)
+    {
+        return row.y + LanePadding + std::max(row.depths, 1) * DepthHeight + counter * CounterHeight;
+    }
+
+    /// Collapse state by key. Keys not set explicitly follow the defaults (big groups collapsed).
+    bool isCollapsed(const QString &key, bool byDefault = false) const { return m_collapsed.value(key, byDefault); }
+    void setCollapsed(const QString &key, bool collapsed) { m_collapsed.insert(key, collapsed); }
+    void toggle(const TimelineRow &row) { setCollapsed(row.key, !row.collapsed); }
+    void expandAll();
+    /// Leave out lanes with no spans, instants or counters (default: yes).
+    void setHideEmptyLanes(bool hide) { m_hideEmpty = hide; }
+
+    static QString sectionTitle(LaneKind kind);
+
+private:
+    std::vector<TimelineRow> m_rows;
+    std::vector<LaneId> m_members;
+    std::vector<int> m_rowOfLane; // by lane id
+    QHash<QString, bool> m_collapsed;
+    int m_totalHeight = 0;
+    bool m_hideEmpty = true;
+};
