@@ -1,5 +1,7 @@
 #include "model/chatcompletionchunk.h"
 
+#include "model/jsontypename.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -7,20 +9,6 @@
 #include <limits>
 
 namespace {
-
-QLatin1StringView typeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null: return QLatin1StringView("null");
-    case QJsonValue::Bool: return QLatin1StringView("a boolean");
-    case QJsonValue::Double: return QLatin1StringView("a number");
-    case QJsonValue::String: return QLatin1StringView("a string");
-    case QJsonValue::Array: return QLatin1StringView("an array");
-    case QJsonValue::Object: return QLatin1StringView("an object");
-    case QJsonValue::Undefined: break;
-    }
-    return QLatin1StringView("missing");
-}
 
 // Reads an optional string that may also be null. Returns false (and describes why) on a wrong type.
 bool readOptionalString(const QJsonObject &object, QLatin1StringView key, const QString &path, QString *out,
@@ -35,7 +23,7 @@ bool readOptionalString(const QJsonObject &object, QLatin1StringView key, const 
     }
     if (value.isUndefined() || value.isNull())
         return true;
-    *error = QStringLiteral("%1.%2 is %3, expected a string or null").arg(path, key, typeName(value));
+    *error = QStringLiteral("%1.%2 is %3, expected a string or null").arg(path, key, jsonTypeName(value));
     return false;
 }
 
@@ -46,7 +34,7 @@ bool readOptionalInteger(const QJsonObject &object, QLatin1StringView key, const
     if (value.isUndefined() || value.isNull())
         return true;
     if (!value.isDouble()) {
-        *error = QStringLiteral("%1.%2 is %3, expected a number").arg(path, key, typeName(value));
+        *error = QStringLiteral("%1.%2 is %3, expected a number").arg(path, key, jsonTypeName(value));
         return false;
     }
     *out = value.toInteger();
@@ -131,7 +119,7 @@ ChatCompletionChunk ChatCompletionChunk::parse(QByteArrayView payload)
             const QString path = QStringLiteral("choices[%1]").arg(i);
             const QJsonValue item = array.at(i);
             if (!item.isObject())
-                return malformed(QStringLiteral("%1 is %2, expected an object").arg(path, typeName(item)));
+                return malformed(QStringLiteral("%1 is %2, expected an object").arg(path, jsonTypeName(item)));
             const QJsonObject object = item.toObject();
             Choice choice;
             qint64 index = i;
@@ -153,12 +141,12 @@ ChatCompletionChunk ChatCompletionChunk::parse(QByteArrayView payload)
                 const QJsonValue toolCalls = d.value(QLatin1StringView("tool_calls"));
                 choice.hasToolCalls = toolCalls.isArray() && !toolCalls.toArray().isEmpty();
             } else if (!delta.isUndefined() && !delta.isNull()) {
-                return malformed(QStringLiteral("%1.delta is %2, expected an object").arg(path, typeName(delta)));
+                return malformed(QStringLiteral("%1.delta is %2, expected an object").arg(path, jsonTypeName(delta)));
             }
             chunk.choices.append(std::move(choice));
         }
     } else if (!choices.isUndefined() && !choices.isNull()) {
-        return malformed(QStringLiteral("chunk.choices is %1, expected an array or null").arg(typeName(choices)));
+        return malformed(QStringLiteral("chunk.choices is %1, expected an array or null").arg(jsonTypeName(choices)));
     }
 
     const QJsonValue usage = root.value(QLatin1StringView("usage"));
@@ -172,7 +160,7 @@ ChatCompletionChunk ChatCompletionChunk::parse(QByteArrayView payload)
             return malformed(why);
         chunk.usage = u;
     } else if (!usage.isUndefined() && !usage.isNull()) {
-        return malformed(QStringLiteral("chunk.usage is %1, expected an object or null").arg(typeName(usage)));
+        return malformed(QStringLiteral("chunk.usage is %1, expected an object or null").arg(jsonTypeName(usage)));
     }
     return chunk;
 }

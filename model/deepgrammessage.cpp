@@ -1,5 +1,7 @@
 #include "model/deepgrammessage.h"
 
+#include "model/jsontypename.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,20 +34,6 @@ constexpr TypeEntry TypeNames[] = {
     {DeepgramMessage::Type::Clear, "Clear"},
     {DeepgramMessage::Type::Close, "Close"},
 };
-
-QLatin1StringView jsonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null: return QLatin1StringView("null");
-    case QJsonValue::Bool: return QLatin1StringView("a boolean");
-    case QJsonValue::Double: return QLatin1StringView("a number");
-    case QJsonValue::String: return QLatin1StringView("a string");
-    case QJsonValue::Array: return QLatin1StringView("an array");
-    case QJsonValue::Object: return QLatin1StringView("an object");
-    case QJsonValue::Undefined: break;
-    }
-    return QLatin1StringView("missing");
-}
 
 // Reads typed fields of one JSON object. Absent and null optional fields keep the caller's default;
 // the first wrong type (or missing required field) records an error naming its path, and every later
