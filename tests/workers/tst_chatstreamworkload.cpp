@@ -6,6 +6,7 @@
 #include "workers/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/loopback/tokengenerator.h"
+#include "workloadtestsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -35,13 +36,6 @@ QString expectedText(const QString &prompt, int tokens)
     for (int i = 0; i < tokens; ++i)
         text += generator.next();
     return QString::fromUtf8(text);
-}
-
-bool runToEnd(Workload &workload, int timeoutMs = 20000)
-{
-    QSignalSpy finished(&workload, &Workload::finished);
-    workload.start();
-    return finished.count() > 0 || finished.wait(timeoutMs);
 }
 
 } // namespace
@@ -78,15 +72,6 @@ private:
     std::unique_ptr<LoopbackService> m_service;
 };
 
-static void addModels()
-{
-    QTest::addColumn<ExecutionModel>("model");
-    QTest::newRow("thread") << ExecutionModel::Thread;
-    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
-    QTest::newRow("offload") << ExecutionModel::Offload;
-    QTest::newRow("blocking") << ExecutionModel::Blocking;
-}
-
 void TestChatStreamWorkload::initTestCase()
 {
     LoopbackConfig config;
@@ -96,7 +81,7 @@ void TestChatStreamWorkload::initTestCase()
     QVERIFY2(m_service->start() != 0, qPrintable(m_service->errorString()));
 }
 
-void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone_data() { addModels(); }
+void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone_data() { workloadtest::addExecutionModels(); }
 
 void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone()
 {
@@ -107,7 +92,7 @@ void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone()
     ChatStreamWorkload workload(spec, env());
     QStringList received[2];
     connect(&workload, &Workload::token, this, [&](int stream, const QString &text) { received[stream].append(text); });
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
     const QString expected = expectedText(spec.text, tokens);
     for (int i = 0; i < 2; ++i) {
@@ -125,7 +110,7 @@ void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone()
     QVERIFY(workload.statistics().value(QStringLiteral("aggregate")).toObject().value(QStringLiteral("tokensPerSecond")).toDouble() > 0);
 }
 
-void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage_data() { addModels(); }
+void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage_data() { workloadtest::addExecutionModels(); }
 
 void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage()
 {
@@ -133,7 +118,7 @@ void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage()
     WorkloadSpec spec = chatSpec(model, 30);
     spec.faults = QStringLiteral("error-event=5"); // role chunk, 3 tokens, then the error
     ChatStreamWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("injected fault: error event 5")), qPrintable(workload.errorString()));
     QVERIFY2(workload.errorString().contains(QStringLiteral("after 3 tokens")), qPrintable(workload.errorString()));
@@ -169,7 +154,7 @@ void TestChatStreamWorkload::httpErrorsBeforeTheStream()
     WorkloadSpec spec = chatSpec(model, 10);
     spec.faults = faults;
     ChatStreamWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().startsWith(message), qPrintable(workload.errorString()));
     const QJsonObject stats = workload.streamStatistics(0);
@@ -180,7 +165,7 @@ void TestChatStreamWorkload::httpErrorsBeforeTheStream()
         QVERIFY(workload.errorString().contains(QStringLiteral("gave up after %1 retries").arg(retries)));
 }
 
-void TestChatStreamWorkload::malformedEventIsCountedAndSkipped_data() { addModels(); }
+void TestChatStreamWorkload::malformedEventIsCountedAndSkipped_data() { workloadtest::addExecutionModels(); }
 
 void TestChatStreamWorkload::malformedEventIsCountedAndSkipped()
 {
@@ -189,7 +174,7 @@ void TestChatStreamWorkload::malformedEventIsCountedAndSkipped()
     WorkloadSpec spec = chatSpec(model, tokens);
     spec.faults = QStringLiteral("malformed-json=3"); // the second token's event arrives truncated
     ChatStreamWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
     const QJsonObject stats = workload.streamStatistics(0);
     QCOMPARE(stats.value(QStringLiteral("malformedMessages")).toInt(), 1);
@@ -197,7 +182,7 @@ void TestChatStreamWorkload::malformedEventIsCountedAndSkipped()
     QCOMPARE(stats.value(QStringLiteral("usageCompletionTokens")).toInt(), tokens);
 }
 
-void TestChatStreamWorkload::droppedConnectionFailsWithoutDone_data() { addModels(); }
+void TestChatStreamWorkload::droppedConnectionFailsWithoutDone_data() { workloadtest::addExecutionModels(); }
 
 void TestChatStreamWorkload::droppedConnectionFailsWithoutDone()
 {
@@ -205,7 +190,7 @@ void TestChatStreamWorkload::droppedConnectionFailsWithoutDone()
     WorkloadSpec spec = chatSpec(model, 50);
     spec.faults = QStringLiteral("drop-after-messages=4");
     ChatStreamWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("without [DONE]")), qPrintable(workload.errorString()));
     QCOMPARE(workload.streamStatistics(0).value(QStringLiteral("tokens")).toInt(), 3);
@@ -227,7 +212,7 @@ void TestChatStreamWorkload::realEndpointPathSendsBearerKey()
     WorkloadEnvironment e = env();
     e.openAiKey = ApiKey(QStringLiteral("sk-test-right-key"));
     ChatStreamWorkload workload(spec, e);
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
     QCOMPARE(workload.streamStatistics(0).value(QStringLiteral("tokens")).toInt(), 8);
 }
@@ -246,7 +231,7 @@ void TestChatStreamWorkload::wrongKeyIsRejectedAndNeverEchoed()
         WorkloadEnvironment e = env();
         e.openAiKey = ApiKey(wrong);
         ChatStreamWorkload workload(spec, e);
-        QVERIFY(runToEnd(workload));
+        QVERIFY(workloadtest::runToEnd(workload));
         QCOMPARE(workload.state(), Workload::State::Failed);
         QVERIFY2(workload.errorString().startsWith(QStringLiteral("HTTP 401: Incorrect API key provided.")),
                  qPrintable(workload.errorString()));
@@ -256,7 +241,7 @@ void TestChatStreamWorkload::wrongKeyIsRejectedAndNeverEchoed()
     WorkloadSpec spec = chatSpec(ExecutionModel::Coroutine, 8);
     spec.baseUrl = secured.httpUrl();
     ChatStreamWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY(workload.errorString().startsWith(QStringLiteral("OPENAI_API_KEY is not set")));
 }

@@ -9,6 +9,7 @@
 #include "workers/commandworkload.h"
 #include "workers/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
+#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -25,13 +26,6 @@ WorkloadSpec commandSpec(ExecutionModel model, CommandKind kind, int ms)
     spec.command = kind;
     spec.commandMs = ms;
     return spec;
-}
-
-bool runToEnd(Workload &workload, int timeoutMs = 20000)
-{
-    QSignalSpy finished(&workload, &Workload::finished);
-    workload.start();
-    return finished.count() > 0 || finished.wait(timeoutMs);
 }
 
 // Thread lanes that carry a span of `name` starting at or after fromNs.
@@ -111,7 +105,7 @@ void TestCommandWorkload::eachKindCompletesInEachModel()
     WorkloadSpec spec = commandSpec(model, kind, 40);
     spec.count = 2;
     CommandWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
     for (int i = 0; i < 2; ++i) {
         const QJsonObject stats = workload.streamStatistics(i);
@@ -145,10 +139,10 @@ void TestCommandWorkload::hashRoundsAreDeterministic()
     WorkloadSpec spec = commandSpec(ExecutionModel::Offload, CommandKind::CpuHash, 0);
     spec.requests = 25; // commandMs 0: exactly this many rounds
     CommandWorkload first(spec, env());
-    QVERIFY(runToEnd(first));
+    QVERIFY(workloadtest::runToEnd(first));
     spec.model = ExecutionModel::Coroutine;
     CommandWorkload second(spec, env());
-    QVERIFY(runToEnd(second));
+    QVERIFY(workloadtest::runToEnd(second));
     QCOMPARE(first.streamStatistics(0).value(QStringLiteral("rounds")).toInt(), 25);
     QCOMPARE(first.streamStatistics(0).value(QStringLiteral("digest")), second.streamStatistics(0).value(QStringLiteral("digest")));
 }
@@ -158,7 +152,7 @@ void TestCommandWorkload::ioWaitAgainstAFailingServerFails()
     WorkloadSpec spec = commandSpec(ExecutionModel::Coroutine, CommandKind::IoWait, 10);
     spec.faults = QStringLiteral("status=500");
     CommandWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("answered HTTP 500")), qPrintable(workload.errorString()));
 }

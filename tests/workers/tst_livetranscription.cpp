@@ -10,6 +10,7 @@
 #include "workers/executioncontext.h"
 #include "workers/livetranscriptionworkload.h"
 #include "workers/loopback/loopbackservice.h"
+#include "workloadtestsupport.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -20,7 +21,6 @@
 
 namespace {
 
-constexpr int FinishMs = 60'000;
 
 LiveTranscriptionStream::Options fastOptions()
 {
@@ -44,15 +44,6 @@ WorkloadSpec liveSpec(ExecutionModel model, const QString &sample, double speed 
     return spec;
 }
 
-void addModels()
-{
-    QTest::addColumn<ExecutionModel>("model");
-    QTest::newRow("thread") << ExecutionModel::Thread;
-    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
-    QTest::newRow("offload") << ExecutionModel::Offload;
-    QTest::newRow("blocking") << ExecutionModel::Blocking;
-}
-
 // Transcripts compare as words: the service punctuates and capitalizes ("Turn off the lights.").
 QString words(const QString &text)
 {
@@ -64,14 +55,6 @@ QString words(const QString &text)
     return out.simplified();
 }
 
-bool waitFinished(Workload &workload, int timeoutMs = FinishMs)
-{
-    if (!workload.isActive())
-        return true;
-    QSignalSpy finished(&workload, &Workload::finished);
-    return finished.wait(timeoutMs) || !workload.isActive();
-}
-
 } // namespace
 
 class TestLiveTranscription : public QObject
@@ -81,9 +64,9 @@ class TestLiveTranscription : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
-    void exactTextArrives_data() { addModels(); }
+    void exactTextArrives_data() { workloadtest::addExecutionModels(); }
     void exactTextArrives();
-    void droppedConnectionRecoversWithNothingLost_data() { addModels(); }
+    void droppedConnectionRecoversWithNothingLost_data() { workloadtest::addExecutionModels(); }
     void droppedConnectionRecoversWithNothingLost();
     void timelineShowsTheStream();
     void serverFaults_data();
@@ -144,7 +127,7 @@ void TestLiveTranscription::exactTextArrives()
                     ++interims;
             });
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     QCOMPARE(workload.state(), Workload::State::Finished);
     const QString expected = AudioSource::sampleText(QStringLiteral("two-utterances"));
@@ -175,7 +158,7 @@ void TestLiveTranscription::droppedConnectionRecoversWithNothingLost()
         }
     });
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     const QJsonObject stats = workload.streamStatistics(0);
     QVERIFY(stats.value(QStringLiteral("reconnects")).toInt() >= 1);
@@ -198,7 +181,7 @@ void TestLiveTranscription::timelineShowsTheStream()
     spec.faults = QStringLiteral("drop-after-rx-bytes=80000");
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     TraceStore store;
     TraceRecorder::drain(store);
@@ -289,7 +272,7 @@ void TestLiveTranscription::serverFaults()
     spec.faults = faults;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     const QJsonObject stats = workload.streamStatistics(0);
     if (succeeds) {
         QCOMPARE(workload.errorString(), QString());
@@ -316,7 +299,7 @@ void TestLiveTranscription::persistentDropGivesUpWithReason()
     LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Coroutine, QStringLiteral("lights-off"), 8), environment(),
                                        nullptr, fastOptions());
     workload.start();
-    const bool done = waitFinished(workload);
+    const bool done = workloadtest::waitFinished(workload);
     m_service->setFaults(FaultSpec {});
     QVERIFY(done);
     QCOMPARE(workload.state(), Workload::State::Failed);
@@ -334,7 +317,7 @@ void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
     options.keepAliveNs = 700'000'000;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     const QJsonObject stats = workload.streamStatistics(0);
     QVERIFY(stats.value(QStringLiteral("keepAlives")).toInt() >= 2);
@@ -353,7 +336,7 @@ void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
     options.keepAliveNs = 600'000'000'000;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     const QJsonObject stats = workload.streamStatistics(0);
     QCOMPARE(stats.value(QStringLiteral("keepAlives")).toInt(), 0);
@@ -422,7 +405,7 @@ void TestLiveTranscription::blockingStreamStopsFromAnotherThread()
     }));
     workload.start();
     stopper->start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     stopper->wait();
     QCOMPARE(workload.state(), Workload::State::Stopped);
     const double sentS = workload.streamStatistics(0).value(QStringLiteral("audioSentS")).toDouble();
@@ -476,7 +459,7 @@ void TestLiveTranscription::badSourcesFailClearly()
     AudioSource::clearCache();
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY(!workload.errorString().isEmpty());
     QVERIFY2(workload.errorString().contains(errorContains), qPrintable(workload.errorString()));

@@ -5,6 +5,7 @@
 #include "workers/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/prerecordedworkload.h"
+#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -42,23 +43,6 @@ PrerecordedStream::Options fastOptions()
     return o;
 }
 
-bool waitFinished(Workload &workload)
-{
-    if (!workload.isActive())
-        return true;
-    QSignalSpy finished(&workload, &Workload::finished);
-    return finished.wait(60'000) || !workload.isActive();
-}
-
-void addModels()
-{
-    QTest::addColumn<ExecutionModel>("model");
-    QTest::newRow("thread") << ExecutionModel::Thread;
-    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
-    QTest::newRow("offload") << ExecutionModel::Offload;
-    QTest::newRow("blocking") << ExecutionModel::Blocking;
-}
-
 } // namespace
 
 class TestPrerecorded : public QObject
@@ -73,13 +57,13 @@ private slots:
     }
     void cleanupTestCase() { m_service.reset(); }
 
-    void exactTextArrives_data() { addModels(); }
+    void exactTextArrives_data() { workloadtest::addExecutionModels(); }
     void exactTextArrives();
     void serverErrors_data();
     void serverErrors();
-    void persistentServerErrorFailsAfterRetries_data() { addModels(); }
+    void persistentServerErrorFailsAfterRetries_data() { workloadtest::addExecutionModels(); }
     void persistentServerErrorFailsAfterRetries();
-    void malformedFileIsRejectedBeforeSending_data() { addModels(); }
+    void malformedFileIsRejectedBeforeSending_data() { workloadtest::addExecutionModels(); }
     void malformedFileIsRejectedBeforeSending();
     void stopDuringRequestEndsPromptly_data();
     void stopDuringRequestEndsPromptly();
@@ -104,7 +88,7 @@ void TestPrerecorded::exactTextArrives()
         finals << text;
     });
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     QCOMPARE(words(finals.join(QLatin1Char(' '))), AudioSource::sampleText(QStringLiteral("set-timer")));
     const QJsonObject stats = workload.streamStatistics(0);
@@ -144,7 +128,7 @@ void TestPrerecorded::serverErrors()
     spec.faults = faults;
     PrerecordedWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     const QJsonObject stats = workload.streamStatistics(0);
     if (succeeds) {
         QCOMPARE(workload.errorString(), QString());
@@ -163,7 +147,7 @@ void TestPrerecorded::persistentServerErrorFailsAfterRetries()
     m_service->setFaults(*FaultSpec::parse(QStringLiteral("only=/v1/listen,status=503,retry-after=0")));
     PrerecordedWorkload workload(prerecordedSpec(model), environment(), nullptr, fastOptions());
     workload.start();
-    const bool done = waitFinished(workload);
+    const bool done = workloadtest::waitFinished(workload);
     m_service->setFaults(FaultSpec {});
     QVERIFY(done);
     QCOMPARE(workload.state(), Workload::State::Failed);
@@ -187,7 +171,7 @@ void TestPrerecorded::malformedFileIsRejectedBeforeSending()
     spec.audio = path;
     PrerecordedWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().startsWith(QStringLiteral("broken.wav: ")), qPrintable(workload.errorString()));
     QCOMPARE(m_service->stats().totals().httpRequests, requestsBefore);

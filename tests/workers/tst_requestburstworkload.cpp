@@ -4,6 +4,7 @@
 #include "workers/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/requestburstworkload.h"
+#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QThread>
@@ -23,13 +24,6 @@ WorkloadSpec burstSpec(ExecutionModel model, int requests, int concurrency)
     spec.payloadBytes = 256;
     spec.latencyMs = 0;
     return spec;
-}
-
-bool runToEnd(Workload &workload, int timeoutMs = 30000)
-{
-    QSignalSpy finished(&workload, &Workload::finished);
-    workload.start();
-    return finished.count() > 0 || finished.wait(timeoutMs);
 }
 
 int histogramCount(const QJsonObject &stats, const char *key)
@@ -65,15 +59,6 @@ private:
     std::unique_ptr<LoopbackService> m_service;
 };
 
-static void addModels()
-{
-    QTest::addColumn<ExecutionModel>("model");
-    QTest::newRow("thread") << ExecutionModel::Thread;
-    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
-    QTest::newRow("offload") << ExecutionModel::Offload;
-    QTest::newRow("blocking") << ExecutionModel::Blocking;
-}
-
 void TestRequestBurstWorkload::initTestCase()
 {
     LoopbackConfig config;
@@ -82,7 +67,7 @@ void TestRequestBurstWorkload::initTestCase()
     QVERIFY2(m_service->start() != 0, qPrintable(m_service->errorString()));
 }
 
-void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured_data() { addModels(); }
+void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured_data() { workloadtest::addExecutionModels(); }
 
 void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured()
 {
@@ -90,7 +75,7 @@ void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured()
     const int requests = 60;
     const qint64 before = m_service->stats().totals().httpRequests;
     RequestBurstWorkload workload(burstSpec(model, requests, 6), env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
     const QJsonObject stats = workload.streamStatistics(0);
     QCOMPARE(stats.value(QStringLiteral("requests")).toInt(), requests);
@@ -102,7 +87,7 @@ void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured()
     QCOMPARE(workload.progress(), 1.0);
 }
 
-void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail_data() { addModels(); }
+void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail_data() { workloadtest::addExecutionModels(); }
 
 void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail()
 {
@@ -110,7 +95,7 @@ void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail(
     WorkloadSpec spec = burstSpec(model, 20, 4);
     spec.faults = QStringLiteral("status=500");
     RequestBurstWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("all 20 requests")), qPrintable(workload.errorString()));
     QVERIFY2(workload.errorString().contains(QStringLiteral("HTTP 500: injected fault: HTTP 500")), qPrintable(workload.errorString()));
@@ -125,7 +110,7 @@ void TestRequestBurstWorkload::someFailuresAreCountedNotFatal()
     WorkloadSpec spec = burstSpec(ExecutionModel::Coroutine, 200, 8);
     spec.faults = QStringLiteral("p=0.5,status=503");
     RequestBurstWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     const QJsonObject stats = workload.streamStatistics(0);
     const int errors = stats.value(QStringLiteral("errors")).toInt();
     QCOMPARE(stats.value(QStringLiteral("requests")).toInt(), 200);
@@ -140,7 +125,7 @@ void TestRequestBurstWorkload::unreachableEndpointFailsClearly()
     WorkloadSpec spec = burstSpec(ExecutionModel::Coroutine, 5, 2);
     spec.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:1/nothing"));
     RequestBurstWorkload workload(spec, env());
-    QVERIFY(runToEnd(workload));
+    QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("all 5 requests to http://127.0.0.1:1/nothing failed")),
              qPrintable(workload.errorString()));

@@ -4,6 +4,7 @@
 #include "workers/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/texttospeechworkload.h"
+#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -27,14 +28,6 @@ TextToSpeechStream::Options noDevice()
     TextToSpeechStream::Options o;
     o.useAudioDevice = false;
     return o;
-}
-
-bool waitFinished(Workload &workload)
-{
-    if (!workload.isActive())
-        return true;
-    QSignalSpy finished(&workload, &Workload::finished);
-    return finished.wait(60'000) || !workload.isActive();
 }
 
 } // namespace
@@ -84,7 +77,7 @@ void TestTextToSpeech::audioArrivesAndPlays()
     spec.count = 2;
     TextToSpeechWorkload workload(spec, environment(), nullptr, noDevice());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     QCOMPARE(workload.state(), Workload::State::Finished);
     for (int i = 0; i < 2; ++i) {
@@ -126,7 +119,7 @@ void TestTextToSpeech::faultsFailWithTheReason()
     spec.faults = faults;
     TextToSpeechWorkload workload(spec, environment(), nullptr, noDevice());
     workload.start();
-    QVERIFY(waitFinished(workload));
+    QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(errorContains), qPrintable(workload.errorString()));
 }

@@ -6,6 +6,7 @@
 #include "model/tracenames.h"
 #include "workers/executioncontext.h"
 #include "workers/workload.h"
+#include "workloadtestsupport.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -78,16 +79,7 @@ private slots:
     void deletingARunningWorkloadIsSafe();
 };
 
-static void addModels()
-{
-    QTest::addColumn<ExecutionModel>("model");
-    QTest::newRow("thread") << ExecutionModel::Thread;
-    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
-    QTest::newRow("offload") << ExecutionModel::Offload;
-    QTest::newRow("blocking") << ExecutionModel::Blocking;
-}
-
-void TestWorkload::runsToTheEndInEveryModel_data() { addModels(); }
+void TestWorkload::runsToTheEndInEveryModel_data() { workloadtest::addExecutionModels(); }
 
 void TestWorkload::runsToTheEndInEveryModel()
 {
@@ -110,7 +102,7 @@ void TestWorkload::runsToTheEndInEveryModel()
     }
 }
 
-void TestWorkload::stopEndsEveryStreamPromptly_data() { addModels(); }
+void TestWorkload::stopEndsEveryStreamPromptly_data() { workloadtest::addExecutionModels(); }
 
 void TestWorkload::stopEndsEveryStreamPromptly()
 {
@@ -142,7 +134,7 @@ void TestWorkload::stopEndsEveryStreamPromptly()
     QTRY_COMPARE_WITH_TIMEOUT(ExecutionContext::liveContexts(), contextsWhileRunning - workload.streamCount(), 5000);
 }
 
-void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey_data() { addModels(); }
+void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey_data() { workloadtest::addExecutionModels(); }
 
 void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey()
 {
