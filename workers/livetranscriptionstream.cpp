@@ -10,6 +10,7 @@
 #include "workers/tracespan.h"
 #include "workers/websockettransport.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QRandomGenerator>
 
@@ -226,6 +227,8 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
         m_catchingUp = true; // audio produced while disconnected is behind schedule
     }
     m_offsetBytes = m_sendPos;
+    if (m_connections.size() < 1024)
+        m_connections.push_back({m_offsetBytes, 0});
     m_pending.clear();
     m_pendingFlows = 0;
     m_metadata = false;
@@ -368,6 +371,8 @@ bool LiveTranscriptionStream::sendChunk(WebSocketTransport &ws)
         m_pending.pop_front();
     }
     m_stats.bytesSent += chunk.size();
+    if (!m_connections.empty())
+        m_connections.back().bytesSent += chunk.size();
     ++m_stats.chunksSent;
     m_stats.audioSentS = double(m_stats.bytesSent) / BytesPerSecond;
     if (m_firstChunkNs < 0)
@@ -486,6 +491,11 @@ void LiveTranscriptionStream::publish(bool force)
     QJsonObject extra;
     extra.insert(QStringLiteral("transcript"), m_finalText);
     extra.insert(QStringLiteral("tag"), m_tag);
+    extra.insert(QStringLiteral("totalBytes"), totalBytes());
+    QJsonArray connections;
+    for (const ConnectionBytes &c : m_connections)
+        connections.append(QJsonObject {{QStringLiteral("offsetBytes"), c.offsetBytes}, {QStringLiteral("bytesSent"), c.bytesSent}});
+    extra.insert(QStringLiteral("connections"), connections);
     m_s.report->statistics(m_stats, extra);
     if (totalBytes() > 0) {
         m_s.report->progress(double(m_sendPos) / double(totalBytes()));

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <memory>
+#include <vector>
 
 class DeepgramMessage;
 class ExecutionContext;
@@ -111,6 +112,14 @@ private:
     qint64 m_highWater = 0;      ///< furthest byte ever sent (replays below it)
     qint64 m_ackBytes = 0;       ///< end of the last final result
     qint64 m_offsetBytes = 0;    ///< where the current connection's audio starts
+    /// Per open connection: where its audio started and how many bytes were written to it. With the
+    /// server's own counts this proves that no audio was lost across reconnects (see the tests).
+    struct ConnectionBytes
+    {
+        qint64 offsetBytes = 0;
+        qint64 bytesSent = 0;
+    };
+    std::vector<ConnectionBytes> m_connections;
     bool m_catchingUp = false;
     bool m_reconnecting = false; ///< a "reconnect" span is open   ///< replaying / behind schedule after a reconnect: <= replaySpeed
     qint64 m_lastFrameNs = 0;    ///< any frame (audio or control) on this connection
