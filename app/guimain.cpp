@@ -1,17 +1,13 @@
 #include "app/guimain.h"
 
-#include "app/tracecontroller.h"
+#include "app/guisession.h"
+#include "app/taskscopeapplication.h"
 #include "model/appsettings.h"
 #include "model/laneregistry.h"
-#include "model/metricsseries.h"
-#include "model/tasklistmodel.h"
-#include "model/timeformat.h"
 #include "model/traceclock.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "model/transcriptmodel.h"
-#include "ui/alertinspector.h"
 #include "ui/compareview.h"
 #include "ui/mainwindow.h"
 #include "ui/metricsview.h"
@@ -30,6 +26,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <unistd.h>
@@ -76,6 +73,7 @@ struct Options
     QString selectAt;
     int highlightAlert = 0;
     int quitAfterMs = -1;
+    int framesFromMs = -1;
     int width = 0, height = 0;
 };
 
@@ -92,7 +90,8 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
                                QStringLiteral("a.json,b.json"));
     QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
-    QCommandLineOption startup(QStringLiteral("startup-report"), QStringLiteral("Print how long the window took to appear."));
+    QCommandLineOption startup(QStringLiteral("startup-report"),
+                               QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
     // Automation, for scripts/screenshot: not shown in --help.
     QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file"));
     QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."), QStringLiteral("ms"));
@@ -101,11 +100,12 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
     QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
     QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
-    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Quit after this delay."), QStringLiteral("ms"));
+    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
+    QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &quit, &size})
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &quit, &frames, &size})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({scenario, compare, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, quit, size});
+    parser.addOptions({scenario, compare, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, quit, frames, size});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -137,6 +137,7 @@ bool parseOptions(QApplication &app, Options *o)
     o->freezeAfterMs = number(freeze, -1);
     o->highlightAlert = number(alert, 0);
     o->quitAfterMs = number(quit, -1);
+    o->framesFromMs = number(frames, -1);
     if (parser.isSet(zoom)) {
         const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
         o->zoomFrom = parts.value(0).toLongLong();
@@ -154,8 +155,10 @@ bool parseOptions(QApplication &app, Options *o)
 
 int runGui(int argc, char *argv[])
 {
+    std::signal(SIGPIPE, SIG_IGN);
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
-    QApplication app(argc, argv);
+    // Its notify() brackets every dispatch for the watchdog: it must be the application object.
+    TaskscopeApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Taskscope"));
     QApplication::setOrganizationName(QStringLiteral("Taskscope"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
@@ -174,47 +177,8 @@ int runGui(int argc, char *argv[])
         settings.theme = AppSettings::themeFromString(options.theme);
 
     MainWindow::applyThemeBeforeWindow(settings.theme);
-    TraceController trace;
-    trace.applySettings(settings);
-    TaskListModel tasks;
-    TranscriptModel transcripts;
-    MetricsSeries metrics;
-
-    MainWindow window;
-    window.setSettings(settings);
-    window.setLiveStore(&trace.store());
-    window.setTaskModel(&tasks);
-    window.setTranscriptModel(&transcripts);
-    window.setMetrics(&metrics);
-    window.setAlertModel(nullptr, QStringLiteral("The watchdog is not part of this build yet. Its alerts will be listed here: "
-                                                 "time, a duration that counts while the hang lasts, verdict, tier, culprit, "
-                                                 "stack samples and thread states.\n\nRun ▸ Freeze the UI (Ctrl+Shift+F) already "
-                                                 "records the blocked span on the UI thread's lane."));
-
-    // Until the workload runner lands, Start and Stop have nothing to drive: say so, every time.
-    StreamPanel *panel = window.streamPanel();
-    const QString notWired = QStringLiteral("Workloads are not wired into this build yet: Start and Stop have nothing to run. "
-                                            "Run ▸ Freeze the UI (Ctrl+Shift+F) records real spans on the UI thread.");
-    panel->setStatusMessage(notWired, true);
-    QObject::connect(panel, &StreamPanel::startRequested, &window, [panel, notWired](const WorkloadSpec &spec) {
-        panel->setStatusMessage(QStringLiteral("Not started (%1 × %2, %3): ").arg(spec.count).arg(WorkloadSpec::toString(spec.kind),
-                                                                                                  WorkloadSpec::toString(spec.model))
-                                    + notWired,
-                                true);
-    });
-    QObject::connect(&window, &MainWindow::scenarioRequested, &window, [&window](const QString &path) {
-        window.showStatus(QStringLiteral("Scenario %1: the scenario runner is not wired into this build yet.").arg(QFileInfo(path).fileName()),
-                          10000);
-    });
-
-    QObject::connect(&trace, &TraceController::frame, &window, &MainWindow::onFrame);
-    QObject::connect(&window, &MainWindow::liveStoreReadStarted, &trace, [&trace] { trace.setDrainPaused(true); });
-    QObject::connect(&window, &MainWindow::liveStoreReadFinished, &trace, [&trace] { trace.setDrainPaused(false); });
-    QObject::connect(&window, &MainWindow::settingsChanged, &trace, [&trace](const AppSettings &s) {
-        trace.applySettings(s);
-        QSettings out;
-        s.save(out);
-    });
+    GuiSession session(settings, GuiSession::Options());
+    MainWindow &window = session.window();
 
     // Start-up time: process start to the timeline's first paint.
     QObject::connect(
@@ -239,17 +203,28 @@ int runGui(int argc, char *argv[])
             });
         },
         Qt::QueuedConnection);
+    if (options.startupReport) {
+        QObject::connect(&session, &GuiSession::serviceReady, &window, [&session](const QUrl &url) {
+            std::fprintf(stderr, "taskscope: built-in service %s ready (started in %.0f ms off the UI thread)\n",
+                         qPrintable(url.toString()), session.service().startMs());
+        });
+    }
 
     if (options.width > 0 && options.height > 0)
         window.resize(options.width, options.height);
     window.show();
     window.timeline()->setFocus(); // so F, Space, W/A/S/D work straight away
-    trace.start();
+    session.start();
 
     if (!options.traceFile.isEmpty())
         window.openTrace(options.traceFile);
-    if (!options.scenario.isEmpty())
-        Q_EMIT window.scenarioRequested(options.scenario);
+    if (!options.scenario.isEmpty()) {
+        QString error;
+        if (!session.runScenario(options.scenario, &error)) {
+            std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
+            window.showStatus(error, 20000);
+        }
+    }
     if (!options.compareReports.isEmpty()) {
         const QStringList files = options.compareReports.split(QLatin1Char(','));
         window.compareView()->loadReportFile(0, files.value(0));
@@ -260,6 +235,8 @@ int runGui(int argc, char *argv[])
         window.showTab(options.tab);
     if (options.freezeAfterMs >= 0)
         QTimer::singleShot(options.freezeAfterMs, &window, &MainWindow::freezeUi);
+    if (options.framesFromMs >= 0)
+        QTimer::singleShot(options.framesFromMs, &window, [&session] { session.frames().reset(); });
 
     // Automation once a trace is open (or straight away for the live view).
     const auto arrange = [&window, &options] {
@@ -301,20 +278,35 @@ int runGui(int argc, char *argv[])
             window.metricsView()->refreshNow();
             const bool saved = window.grab().save(options.screenshot);
             std::fprintf(stderr, "taskscope: %s %s\n", saved ? "wrote" : "could not write", qPrintable(options.screenshot));
-            QApplication::exit(saved ? 0 : 1);
+            window.close();
+            if (!saved)
+                QApplication::exit(1);
         });
     }
+    // Closes the window like a user would (closing() and all), so shutting down is measured as it is.
     if (options.quitAfterMs >= 0)
-        QTimer::singleShot(options.quitAfterMs, &app, &QApplication::quit);
+        QTimer::singleShot(options.quitAfterMs, &window, &QWidget::close);
 
-    qint64 quitNs = 0;
-    QObject::connect(&app, &QCoreApplication::aboutToQuit, &app, [&quitNs] { quitNs = TraceClock::nowNs(); });
+    qint64 closedNs = 0;
+    int streamsAtClose = 0;
+    QObject::connect(&window, &MainWindow::closing, &window, [&closedNs, &streamsAtClose, &session] {
+        closedNs = TraceClock::nowNs();
+        streamsAtClose = session.liveStreams();
+    });
     const int code = app.exec();
-    trace.stop();
+    if (closedNs == 0)
+        closedNs = TraceClock::nowNs();
+    const GuiSession::ShutdownTimes times = session.shutdown();
     // A trace save or open may still be on the pool (cancelled on close): let it end before the
     // stores it reads go away.
     QThreadPool::globalInstance()->waitForDone();
-    if (options.startupReport)
-        std::fprintf(stderr, "taskscope: shut down %.0f ms after the window closed\n", double(TraceClock::nowNs() - quitNs) / 1e6);
+    if (options.startupReport) {
+        std::fprintf(stderr, "taskscope: UI %s\n", qPrintable(session.frames().describe()));
+        std::fprintf(stderr,
+                     "taskscope: closed with %d live streams; shut down %.0f ms after the window closed "
+                     "(workloads %.0f ms, %d not ended in time; watchdog %.0f ms; service %.0f ms)\n",
+                     streamsAtClose, double(TraceClock::nowNs() - closedNs) / 1e6, times.workloadsMs, times.workloadsLeft,
+                     times.watchdogMs, times.serviceMs);
+    }
     return code;
 }
