@@ -145,6 +145,27 @@ void CompareRunner::onFinished(int exitCode, bool crashed)
     Q_EMIT finished(true, {}, m_labels[0], runs.at(0).toObject(), m_labels[1], runs.at(1).toObject(), report);
 }
 
+void CompareRunner::dropZeroInBoth(QJsonObject &a, QJsonObject &b)
+{
+    const QStringList keys = a.keys();
+    for (const QString &key : keys) {
+        if (!b.contains(key))
+            continue;
+        const QJsonValue va = a.value(key);
+        const QJsonValue vb = b.value(key);
+        if (va.isObject() && vb.isObject()) {
+            QJsonObject oa = va.toObject();
+            QJsonObject ob = vb.toObject();
+            dropZeroInBoth(oa, ob);
+            a.insert(key, oa);
+            b.insert(key, ob);
+        } else if (va.isDouble() && vb.isDouble() && va.toDouble() == 0 && vb.toDouble() == 0) {
+            a.remove(key);
+            b.remove(key);
+        }
+    }
+}
+
 QJsonObject CompareRunner::comparableFigures(const QJsonObject &run)
 {
     QJsonObject figures;
@@ -157,7 +178,10 @@ QJsonObject CompareRunner::comparableFigures(const QJsonObject &run)
             name += u' ' + spec.value(QStringLiteral("command")).toString();
         QJsonObject summary = w.value(QStringLiteral("summary")).toObject();
         summary.remove(QStringLiteral("latencyKind"));
-        figures.insert(QStringLiteral("%1 %2").arg(i).arg(name), summary);
+        QString key = name;
+        for (int n = 2; figures.contains(key); ++n)
+            key = QStringLiteral("%1 #%2").arg(name).arg(n);
+        figures.insert(key, summary);
     }
     const QJsonObject process = run.value(QStringLiteral("process")).toObject();
     figures.insert(QStringLiteral("process"),

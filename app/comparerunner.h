@@ -41,6 +41,8 @@ public:
     /// The figures of one headless run worth comparing side by side: each workload's summary, the
     /// process's CPU and memory, the alerts (count, longest), the wall time.
     static QJsonObject comparableFigures(const QJsonObject &run);
+    /// Removes the figures that are 0 in both (errors none, retries none...): they say nothing.
+    static void dropZeroInBoth(QJsonObject &a, QJsonObject &b);
 
 Q_SIGNALS:
     void progress(const QString &text);

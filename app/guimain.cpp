@@ -8,6 +8,7 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
+#include "ui/alertinspector.h"
 #include "ui/compareview.h"
 #include "ui/mainwindow.h"
 #include "ui/metricsview.h"
@@ -17,6 +18,8 @@
 #include <QApplication>
 #include <QAudioDevice>
 #include <QCommandLineParser>
+#include <QDockWidget>
+#include <QSplitter>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -69,12 +72,15 @@ struct Options
     bool startupReport = false;
     QString theme;
     QString compareReports;
+    QString compareScenario;
+    int selectAlert = 0;
     qint64 zoomFrom = -1, zoomTo = -1;
     QString selectAt;
     int highlightAlert = 0;
     int quitAfterMs = -1;
     int framesFromMs = -1;
     int width = 0, height = 0;
+    QList<int> split;
 };
 
 bool parseOptions(QApplication &app, Options *o)
@@ -89,6 +95,10 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."), QStringLiteral("file"));
     QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
                                QStringLiteral("a.json,b.json"));
+    QCommandLineOption compareRun(QStringLiteral("compare-scenario"),
+                                  QStringLiteral("Run a scenario in two execution models (headless, in the background) and show "
+                                                 "both runs in the Compare tab."),
+                                  QStringLiteral("file,model,model"));
     QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
     QCommandLineOption startup(QStringLiteral("startup-report"),
                                QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
@@ -100,12 +110,17 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
     QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
     QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
+    QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
+                                   QStringLiteral("id"));
     QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
     QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &quit, &frames, &size})
+    QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
+                             QStringLiteral("top,bottom"));
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &frames, &size, &split})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({scenario, compare, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, quit, frames, size});
+    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
+                       frames, size, split});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -116,6 +131,7 @@ bool parseOptions(QApplication &app, Options *o)
     o->traceFile = positional.value(0);
     o->scenario = parser.value(scenario);
     o->compareReports = parser.value(compare);
+    o->compareScenario = parser.value(compareRun);
     o->theme = parser.value(theme);
     o->startupReport = parser.isSet(startup);
     o->screenshot = parser.value(screenshot);
@@ -136,12 +152,17 @@ bool parseOptions(QApplication &app, Options *o)
     o->screenshotAfterMs = number(after, 1500);
     o->freezeAfterMs = number(freeze, -1);
     o->highlightAlert = number(alert, 0);
+    o->selectAlert = number(selectAlert, 0);
     o->quitAfterMs = number(quit, -1);
     o->framesFromMs = number(frames, -1);
     if (parser.isSet(zoom)) {
         const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
         o->zoomFrom = parts.value(0).toLongLong();
         o->zoomTo = parts.value(1).toLongLong();
+    }
+    if (parser.isSet(split)) {
+        for (const QString &part : parser.value(split).split(QLatin1Char(',')))
+            o->split.append(part.toInt());
     }
     if (parser.isSet(size)) {
         const QStringList parts = parser.value(size).split(QLatin1Char('x'));
@@ -213,6 +234,13 @@ int runGui(int argc, char *argv[])
     if (options.width > 0 && options.height > 0)
         window.resize(options.width, options.height);
     window.show();
+    // Once laid out: the stream panel's task list wants room for the tasks' names.
+    QTimer::singleShot(0, &window, [&window, &options] {
+        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("StreamsDock")))
+            window.resizeDocks({dock}, {std::min(480, window.width() / 3)}, Qt::Horizontal);
+        if (auto *splitter = qobject_cast<QSplitter *>(window.centralWidget()); splitter && options.split.size() == 2)
+            splitter->setSizes(options.split);
+    });
     window.timeline()->setFocus(); // so F, Space, W/A/S/D work straight away
     session.start();
 
@@ -230,6 +258,25 @@ int runGui(int argc, char *argv[])
         window.compareView()->loadReportFile(0, files.value(0));
         if (files.size() > 1)
             window.compareView()->loadReportFile(1, files.value(1));
+    }
+    if (!options.compareScenario.isEmpty()) {
+        const QStringList parts = options.compareScenario.split(QLatin1Char(','));
+        ExecutionModel a = ExecutionModel::Coroutine, b = ExecutionModel::Offload;
+        if (parts.size() != 3 || !WorkloadSpec::parse(parts[1], &a) || !WorkloadSpec::parse(parts[2], &b)
+            || !session.runComparison(parts[0], a, b)) {
+            std::fprintf(stderr, "taskscope: --compare-scenario needs FILE,MODEL,MODEL (%s)\n", qPrintable(session.compare().errorString()));
+            return 2;
+        }
+        window.showTab(QStringLiteral("compare"));
+    }
+    if (options.selectAlert > 0) {
+        // Selecting it shows its evidence and moves the timeline to it, as a click would.
+        QObject::connect(&session.watchdog(), &WatchdogController::alertEnded, &window, [&window, &options](const AlertRecord &alert) {
+            if (alert.previousSession || alert.id != quint32(options.selectAlert))
+                return;
+            window.showTab(QStringLiteral("alerts"));
+            window.alertInspector()->selectAlert(alert.id);
+        });
     }
     if (!options.tab.isEmpty())
         window.showTab(options.tab);
@@ -274,14 +321,20 @@ int runGui(int argc, char *argv[])
         QTimer::singleShot(0, &window, arrange);
 
     if (!options.screenshot.isEmpty()) {
-        QTimer::singleShot(options.screenshotAfterMs, &window, [&window, &options] {
+        const auto shoot = [&window, &options] {
             window.metricsView()->refreshNow();
             const bool saved = window.grab().save(options.screenshot);
             std::fprintf(stderr, "taskscope: %s %s\n", saved ? "wrote" : "could not write", qPrintable(options.screenshot));
             window.close();
             if (!saved)
                 QApplication::exit(1);
-        });
+        };
+        // With a comparison running, the delay counts from its end (its length is not known).
+        if (!options.compareScenario.isEmpty())
+            QObject::connect(&session, &GuiSession::comparisonFinished, &window,
+                             [&window, &options, shoot] { QTimer::singleShot(options.screenshotAfterMs, &window, shoot); });
+        else
+            QTimer::singleShot(options.screenshotAfterMs, &window, shoot);
     }
     // Closes the window like a user would (closing() and all), so shutting down is measured as it is.
     if (options.quitAfterMs >= 0)

@@ -146,7 +146,10 @@ void GuiSession::wire()
                     Q_EMIT comparisonFinished(false, error);
                     return;
                 }
-                compare->setRuns(labelA, CompareRunner::comparableFigures(runA), labelB, CompareRunner::comparableFigures(runB));
+                QJsonObject figuresA = CompareRunner::comparableFigures(runA);
+                QJsonObject figuresB = CompareRunner::comparableFigures(runB);
+                CompareRunner::dropZeroInBoth(figuresA, figuresB);
+                compare->setRuns(labelA, figuresA, labelB, figuresB);
                 const auto verdict = [](const QJsonObject &run) {
                     return run.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok") : QStringLiteral("with failures");
                 };

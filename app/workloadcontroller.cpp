@@ -232,6 +232,12 @@ void WorkloadController::launch(Task &task)
             [this, id](int stream, const QString &text, bool isFinal, double, double) { onTranscript(id, stream, text, isFinal); });
     connect(w, &Workload::token, this, [this, id](int stream, const QString &text) { onToken(id, stream, text); });
     w->start();
+    // Transcript rows in stream order (text arrives in any order); up to a screenful per task.
+    if (task.spec.kind == WorkloadKind::LiveTranscription || task.spec.kind == WorkloadKind::Prerecorded
+        || task.spec.kind == WorkloadKind::ChatStream) {
+        for (int stream = 0; stream < std::min(task.spec.count, MaxTranscriptRowsUpFront); ++stream)
+            ensureTranscriptRow(task, stream);
+    }
     Q_EMIT taskStarted(id);
 }
 

@@ -45,6 +45,7 @@ public:
     static constexpr int PollIntervalMs = 250;     ///< progress, figures
     static constexpr int MetricsIntervalMs = 500;  ///< chart samples
     static constexpr int MaxFinishedWithStreams = 16; ///< finished tasks that keep per-stream figures
+    static constexpr int MaxTranscriptRowsUpFront = 64; ///< rows made at start (more come with their text)
 
     WorkloadController(TaskListModel *tasks, TranscriptModel *transcripts, MetricsSeries *metrics, QObject *parent = nullptr);
     ~WorkloadController() override;

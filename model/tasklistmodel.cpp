@@ -66,6 +66,8 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         return task.figures;
     case Qt::ToolTipRole: {
         QStringList lines;
+        if (index.column() == TaskColumn && !task.label.isEmpty())
+            lines.append(task.label); // the column may cut it short
         if (!task.figures.isEmpty())
             lines.append(task.figures);
         if (!task.lastError.isEmpty())
