@@ -1,16 +1,13 @@
 #include "app/guimain.h"
 
-#include "app/tracecontroller.h"
+#include "app/guisession.h"
+#include "app/taskscopeapplication.h"
 #include "model/appsettings.h"
 #include "model/laneregistry.h"
-#include "model/metricsseries.h"
-#include "model/tasklistmodel.h"
-#include "model/timeformat.h"
 #include "model/traceclock.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "model/transcriptmodel.h"
 #include "ui/alertinspector.h"
 #include "ui/compareview.h"
 #include "ui/mainwindow.h"
@@ -21,6 +18,8 @@
 #include <QApplication>
 #include <QAudioDevice>
 #include <QCommandLineParser>
+#include <QDockWidget>
+#include <QSplitter>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -30,6 +29,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <unistd.h>
@@ -72,11 +72,15 @@ struct Options
     bool startupReport = false;
     QString theme;
     QString compareReports;
+    QString compareScenario;
+    int selectAlert = 0;
     qint64 zoomFrom = -1, zoomTo = -1;
     QString selectAt;
     int highlightAlert = 0;
     int quitAfterMs = -1;
+    int framesFromMs = -1;
     int width = 0, height = 0;
+    QList<int> split;
 };
 
 bool parseOptions(QApplication &app, Options *o)
@@ -91,8 +95,13 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."), QStringLiteral("file"));
     QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
                                QStringLiteral("a.json,b.json"));
+    QCommandLineOption compareRun(QStringLiteral("compare-scenario"),
+                                  QStringLiteral("Run a scenario in two execution models (headless, in the background) and show "
+                                                 "both runs in the Compare tab."),
+                                  QStringLiteral("file,model,model"));
     QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
-    QCommandLineOption startup(QStringLiteral("startup-report"), QStringLiteral("Print how long the window took to appear."));
+    QCommandLineOption startup(QStringLiteral("startup-report"),
+                               QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
     // Automation, for scripts/screenshot: not shown in --help.
     QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file"));
     QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."), QStringLiteral("ms"));
@@ -101,11 +110,17 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
     QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
     QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
-    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Quit after this delay."), QStringLiteral("ms"));
+    QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
+                                   QStringLiteral("id"));
+    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
+    QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &quit, &size})
+    QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
+                             QStringLiteral("top,bottom"));
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &frames, &size, &split})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({scenario, compare, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, quit, size});
+    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
+                       frames, size, split});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -116,6 +131,7 @@ bool parseOptions(QApplication &app, Options *o)
     o->traceFile = positional.value(0);
     o->scenario = parser.value(scenario);
     o->compareReports = parser.value(compare);
+    o->compareScenario = parser.value(compareRun);
     o->theme = parser.value(theme);
     o->startupReport = parser.isSet(startup);
     o->screenshot = parser.value(screenshot);
@@ -136,11 +152,17 @@ bool parseOptions(QApplication &app, Options *o)
     o->screenshotAfterMs = number(after, 1500);
     o->freezeAfterMs = number(freeze, -1);
     o->highlightAlert = number(alert, 0);
+    o->selectAlert = number(selectAlert, 0);
     o->quitAfterMs = number(quit, -1);
+    o->framesFromMs = number(frames, -1);
     if (parser.isSet(zoom)) {
         const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
         o->zoomFrom = parts.value(0).toLongLong();
         o->zoomTo = parts.value(1).toLongLong();
+    }
+    if (parser.isSet(split)) {
+        for (const QString &part : parser.value(split).split(QLatin1Char(',')))
+            o->split.append(part.toInt());
     }
     if (parser.isSet(size)) {
         const QStringList parts = parser.value(size).split(QLatin1Char('x'));
@@ -154,8 +176,10 @@ bool parseOptions(QApplication &app, Options *o)
 
 int runGui(int argc, char *argv[])
 {
+    std::signal(SIGPIPE, SIG_IGN);
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
-    QApplication app(argc, argv);
+    // Its notify() brackets every dispatch for the watchdog: it must be the application object.
+    TaskscopeApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Taskscope"));
     QApplication::setOrganizationName(QStringLiteral("Taskscope"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
@@ -174,47 +198,8 @@ int runGui(int argc, char *argv[])
         settings.theme = AppSettings::themeFromString(options.theme);
 
     MainWindow::applyThemeBeforeWindow(settings.theme);
-    TraceController trace;
-    trace.applySettings(settings);
-    TaskListModel tasks;
-    TranscriptModel transcripts;
-    MetricsSeries metrics;
-
-    MainWindow window;
-    window.setSettings(settings);
-    window.setLiveStore(&trace.store());
-    window.setTaskModel(&tasks);
-    window.setTranscriptModel(&transcripts);
-    window.setMetrics(&metrics);
-    window.setAlertModel(nullptr, QStringLiteral("The watchdog is not part of this build yet. Its alerts will be listed here: "
-                                                 "time, a duration that counts while the hang lasts, verdict, tier, culprit, "
-                                                 "stack samples and thread states.\n\nRun ▸ Freeze the UI (Ctrl+Shift+F) already "
-                                                 "records the blocked span on the UI thread's lane."));
-
-    // Until the workload runner lands, Start and Stop have nothing to drive: say so, every time.
-    StreamPanel *panel = window.streamPanel();
-    const QString notWired = QStringLiteral("Workloads are not wired into this build yet: Start and Stop have nothing to run. "
-                                            "Run ▸ Freeze the UI (Ctrl+Shift+F) records real spans on the UI thread.");
-    panel->setStatusMessage(notWired, true);
-    QObject::connect(panel, &StreamPanel::startRequested, &window, [panel, notWired](const WorkloadSpec &spec) {
-        panel->setStatusMessage(QStringLiteral("Not started (%1 × %2, %3): ").arg(spec.count).arg(WorkloadSpec::toString(spec.kind),
-                                                                                                  WorkloadSpec::toString(spec.model))
-                                    + notWired,
-                                true);
-    });
-    QObject::connect(&window, &MainWindow::scenarioRequested, &window, [&window](const QString &path) {
-        window.showStatus(QStringLiteral("Scenario %1: the scenario runner is not wired into this build yet.").arg(QFileInfo(path).fileName()),
-                          10000);
-    });
-
-    QObject::connect(&trace, &TraceController::frame, &window, &MainWindow::onFrame);
-    QObject::connect(&window, &MainWindow::liveStoreReadStarted, &trace, [&trace] { trace.setDrainPaused(true); });
-    QObject::connect(&window, &MainWindow::liveStoreReadFinished, &trace, [&trace] { trace.setDrainPaused(false); });
-    QObject::connect(&window, &MainWindow::settingsChanged, &trace, [&trace](const AppSettings &s) {
-        trace.applySettings(s);
-        QSettings out;
-        s.save(out);
-    });
+    GuiSession session(settings, GuiSession::Options());
+    MainWindow &window = session.window();
 
     // Start-up time: process start to the timeline's first paint.
     QObject::connect(
@@ -239,27 +224,66 @@ int runGui(int argc, char *argv[])
             });
         },
         Qt::QueuedConnection);
+    if (options.startupReport) {
+        QObject::connect(&session, &GuiSession::serviceReady, &window, [&session](const QUrl &url) {
+            std::fprintf(stderr, "taskscope: built-in service %s ready (started in %.0f ms off the UI thread)\n",
+                         qPrintable(url.toString()), session.service().startMs());
+        });
+    }
 
     if (options.width > 0 && options.height > 0)
         window.resize(options.width, options.height);
     window.show();
+    // Once laid out: the stream panel's task list wants room for the tasks' names.
+    QTimer::singleShot(0, &window, [&window, &options] {
+        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("StreamsDock")))
+            window.resizeDocks({dock}, {std::min(480, window.width() / 3)}, Qt::Horizontal);
+        if (auto *splitter = qobject_cast<QSplitter *>(window.centralWidget()); splitter && options.split.size() == 2)
+            splitter->setSizes(options.split);
+    });
     window.timeline()->setFocus(); // so F, Space, W/A/S/D work straight away
-    trace.start();
+    session.start();
 
     if (!options.traceFile.isEmpty())
         window.openTrace(options.traceFile);
-    if (!options.scenario.isEmpty())
-        Q_EMIT window.scenarioRequested(options.scenario);
+    if (!options.scenario.isEmpty()) {
+        QString error;
+        if (!session.runScenario(options.scenario, &error)) {
+            std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
+            window.showStatus(error, 20000);
+        }
+    }
     if (!options.compareReports.isEmpty()) {
         const QStringList files = options.compareReports.split(QLatin1Char(','));
         window.compareView()->loadReportFile(0, files.value(0));
         if (files.size() > 1)
             window.compareView()->loadReportFile(1, files.value(1));
     }
+    if (!options.compareScenario.isEmpty()) {
+        const QStringList parts = options.compareScenario.split(QLatin1Char(','));
+        ExecutionModel a = ExecutionModel::Coroutine, b = ExecutionModel::Offload;
+        if (parts.size() != 3 || !WorkloadSpec::parse(parts[1], &a) || !WorkloadSpec::parse(parts[2], &b)
+            || !session.runComparison(parts[0], a, b)) {
+            std::fprintf(stderr, "taskscope: --compare-scenario needs FILE,MODEL,MODEL (%s)\n", qPrintable(session.compare().errorString()));
+            return 2;
+        }
+        window.showTab(QStringLiteral("compare"));
+    }
+    if (options.selectAlert > 0) {
+        // Selecting it shows its evidence and moves the timeline to it, as a click would.
+        QObject::connect(&session.watchdog(), &WatchdogController::alertEnded, &window, [&window, &options](const AlertRecord &alert) {
+            if (alert.previousSession || alert.id != quint32(options.selectAlert))
+                return;
+            window.showTab(QStringLiteral("alerts"));
+            window.alertInspector()->selectAlert(alert.id);
+        });
+    }
     if (!options.tab.isEmpty())
         window.showTab(options.tab);
     if (options.freezeAfterMs >= 0)
         QTimer::singleShot(options.freezeAfterMs, &window, &MainWindow::freezeUi);
+    if (options.framesFromMs >= 0)
+        QTimer::singleShot(options.framesFromMs, &window, [&session] { session.frames().reset(); });
 
     // Automation once a trace is open (or straight away for the live view).
     const auto arrange = [&window, &options] {
@@ -297,24 +321,45 @@ int runGui(int argc, char *argv[])
         QTimer::singleShot(0, &window, arrange);
 
     if (!options.screenshot.isEmpty()) {
-        QTimer::singleShot(options.screenshotAfterMs, &window, [&window, &options] {
+        const auto shoot = [&window, &options] {
             window.metricsView()->refreshNow();
             const bool saved = window.grab().save(options.screenshot);
             std::fprintf(stderr, "taskscope: %s %s\n", saved ? "wrote" : "could not write", qPrintable(options.screenshot));
-            QApplication::exit(saved ? 0 : 1);
-        });
+            window.close();
+            if (!saved)
+                QApplication::exit(1);
+        };
+        // With a comparison running, the delay counts from its end (its length is not known).
+        if (!options.compareScenario.isEmpty())
+            QObject::connect(&session, &GuiSession::comparisonFinished, &window,
+                             [&window, &options, shoot] { QTimer::singleShot(options.screenshotAfterMs, &window, shoot); });
+        else
+            QTimer::singleShot(options.screenshotAfterMs, &window, shoot);
     }
+    // Closes the window like a user would (closing() and all), so shutting down is measured as it is.
     if (options.quitAfterMs >= 0)
-        QTimer::singleShot(options.quitAfterMs, &app, &QApplication::quit);
+        QTimer::singleShot(options.quitAfterMs, &window, &QWidget::close);
 
-    qint64 quitNs = 0;
-    QObject::connect(&app, &QCoreApplication::aboutToQuit, &app, [&quitNs] { quitNs = TraceClock::nowNs(); });
+    qint64 closedNs = 0;
+    int streamsAtClose = 0;
+    QObject::connect(&window, &MainWindow::closing, &window, [&closedNs, &streamsAtClose, &session] {
+        closedNs = TraceClock::nowNs();
+        streamsAtClose = session.liveStreams();
+    });
     const int code = app.exec();
-    trace.stop();
+    if (closedNs == 0)
+        closedNs = TraceClock::nowNs();
+    const GuiSession::ShutdownTimes times = session.shutdown();
     // A trace save or open may still be on the pool (cancelled on close): let it end before the
     // stores it reads go away.
     QThreadPool::globalInstance()->waitForDone();
-    if (options.startupReport)
-        std::fprintf(stderr, "taskscope: shut down %.0f ms after the window closed\n", double(TraceClock::nowNs() - quitNs) / 1e6);
+    if (options.startupReport) {
+        std::fprintf(stderr, "taskscope: UI %s\n", qPrintable(session.frames().describe()));
+        std::fprintf(stderr,
+                     "taskscope: closed with %d live streams; shut down %.0f ms after the window closed "
+                     "(workloads %.0f ms, %d not ended in time; watchdog %.0f ms; service %.0f ms)\n",
+                     streamsAtClose, double(TraceClock::nowNs() - closedNs) / 1e6, times.workloadsMs, times.workloadsLeft,
+                     times.watchdogMs, times.serviceMs);
+    }
     return code;
 }

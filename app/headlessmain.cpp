@@ -1,6 +1,7 @@
 #include "app/headlessmain.h"
 
 #include "app/headlesssession.h"
+#include "workers/uiwatchdog.h"
 
 #include <QCoreApplication>
 
@@ -14,10 +15,24 @@ int runHeadless(int argc, char *argv[])
     if (!QCoreApplication::instance())
         app = std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("taskscope"));
+    return runHeadlessWithWatchdog(QCoreApplication::arguments());
+}
+
+int runHeadlessWithWatchdog(const QStringList &arguments)
+{
+    // The watchdog watches the thread the coroutines run on: every run's report carries the alerts
+    // raised while it ran, with their evidence. No QApplication subclass here, so it installs its
+    // own dispatch probe. No journal (a CI run must not add to the user's) and no desktop popups.
+    UiWatchdogConfig config;
+    config.installDispatchProbe = true;
+    config.journal = false;
+    config.desktopNotifications = false;
+    UiWatchdog watchdog(config);
+    watchdog.start();
+
     HeadlessSession session;
-    // Watchdog hook (the lead connects it): create the UI watchdog here and pass its alerts, e.g.
-    //   session.setAlertSource(&alertListModel, AlertListModel::JsonRole);
-    // or session.addAlertProducer([&] { return alertsAsJson(); }); every run's report then carries
-    // the alerts raised while it ran ("alerts" in each run).
-    return session.run(QCoreApplication::arguments());
+    session.setAlertSource(watchdog.model(), AlertListModel::JsonRole);
+    const int code = session.run(arguments);
+    watchdog.stop();
+    return code;
 }

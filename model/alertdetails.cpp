@@ -14,6 +14,11 @@ QList<AlertStack> AlertDetails::stacksByFrequency() const
 
 QList<QPair<QString, int>> AlertDetails::framesByFrequency() const
 {
+    if (!hotFrames.isEmpty()) {
+        QList<QPair<QString, int>> sorted = hotFrames;
+        std::stable_sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+        return sorted;
+    }
     QList<QPair<QString, int>> frames;
     QHash<QString, int> indexOf;
     for (const AlertStack &stack : stacksByFrequency()) {
@@ -35,10 +40,10 @@ QList<QPair<QString, int>> AlertDetails::framesByFrequency() const
     return frames;
 }
 
-QList<AlertThreadState> AlertDetails::threadStatesByFrequency() const
+QList<AlertStateCount> AlertDetails::threadStatesByFrequency() const
 {
-    QList<AlertThreadState> sorted = threadStates;
+    QList<AlertStateCount> sorted = threadStates;
     std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const AlertThreadState &a, const AlertThreadState &b) { return a.samples > b.samples; });
+                     [](const AlertStateCount &a, const AlertStateCount &b) { return a.samples > b.samples; });
     return sorted;
 }

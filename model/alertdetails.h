@@ -16,7 +16,8 @@ struct AlertStack
 };
 
 /// How often the UI thread was seen in one kernel state while a hang lasted (from /proc).
-struct AlertThreadState
+/// (Not AlertThreadState: that name is the watchdog's per-read record in model/alertrecord.h.)
+struct AlertStateCount
 {
     QString state; ///< e.g. "running (R)", "sleeping (S) in futex_wait_queue"
     int samples = 0;
@@ -36,16 +37,21 @@ struct AlertDetails
     QString coroutine;    ///< the coroutine that was running, if any
     int sampleCount = 0;  ///< stack samples taken
     QList<AlertStack> stacks;
-    QList<AlertThreadState> threadStates;
+    QList<AlertStateCount> threadStates;
+    /// Hot frames counted over every sample ("function (file:line)", samples), most frequent first,
+    /// when the source aggregated them itself; empty: framesByFrequency() derives them from stacks.
+    QList<QPair<QString, int>> hotFrames;
+    QString title;        ///< the heading; empty: "Alert #id"
+    QStringList notes;    ///< more evidence, one line each (dispatch, UI-thread state, workers, notes)
 
     bool ongoing() const { return endNs < 0; }
     qint64 durationNs(qint64 nowNs) const { return (ongoing() ? nowNs : endNs) - startNs; }
     /// Distinct stacks, most frequent first.
     QList<AlertStack> stacksByFrequency() const;
     /// Each frame with the number of samples whose stack contains it, most frequent first
-    /// (ties keep the innermost-first order of the first stack that showed them).
+    /// (ties keep the innermost-first order of the first stack that showed them); hotFrames if set.
     QList<QPair<QString, int>> framesByFrequency() const;
-    QList<AlertThreadState> threadStatesByFrequency() const;
+    QList<AlertStateCount> threadStatesByFrequency() const;
 };
 Q_DECLARE_METATYPE(AlertDetails)
 

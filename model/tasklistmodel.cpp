@@ -62,10 +62,18 @@ QVariant TaskListModel::data(const QModelIndex &index, int role) const
         return elapsedNs(task);
     case LastErrorRole:
         return task.lastError;
-    case Qt::ToolTipRole:
+    case FiguresRole:
+        return task.figures;
+    case Qt::ToolTipRole: {
+        QStringList lines;
+        if (index.column() == TaskColumn && !task.label.isEmpty())
+            lines.append(task.label); // the column may cut it short
+        if (!task.figures.isEmpty())
+            lines.append(task.figures);
         if (!task.lastError.isEmpty())
-            return QStringLiteral("%1 error(s); last: %2").arg(task.errors).arg(task.lastError);
-        return {};
+            lines.append(QStringLiteral("%1 error(s); last: %2").arg(task.errors).arg(task.lastError));
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join(u'\n'));
+    }
     case Qt::TextAlignmentRole:
         if (index.column() == IdColumn || index.column() == ElapsedColumn || index.column() == ProgressColumn
             || index.column() == ErrorsColumn)
@@ -176,6 +184,18 @@ bool TaskListModel::setProgress(quint64 id, double progress)
     m_rows[*it].progress = progress < 0 ? -1.0 : std::min(progress, 1.0);
     const QModelIndex cell = index(*it, ProgressColumn);
     Q_EMIT dataChanged(cell, cell);
+    return true;
+}
+
+bool TaskListModel::setFigures(quint64 id, const QString &figures)
+{
+    const auto it = m_rowOf.constFind(id);
+    if (it == m_rowOf.cend())
+        return false;
+    if (m_rows[*it].figures == figures)
+        return true;
+    m_rows[*it].figures = figures;
+    emitRowChanged(*it);
     return true;
 }
 

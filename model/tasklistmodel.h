@@ -21,6 +21,7 @@ struct TaskRow
     double progress = -1;  ///< 0..1, or -1 when the task cannot tell
     int errors = 0;
     QString lastError;
+    QString figures;       ///< a one-line summary of its statistics (kept once it has ended)
 
     bool isActive() const { return status == Status::Starting || status == Status::Running || status == Status::Stopping; }
     static QString toString(Status status);
@@ -45,6 +46,7 @@ public:
         ElapsedNsRole,                 ///< qint64
         LastErrorRole,                 ///< QString
         SortRole,                      ///< a value that sorts the column naturally
+        FiguresRole,                   ///< QString: TaskRow::figures
     };
 
     explicit TaskListModel(QObject *parent = nullptr);
@@ -59,6 +61,8 @@ public:
     bool setStatus(quint64 id, TaskRow::Status status, qint64 nowNs);
     bool setProgress(quint64 id, double progress);
     bool addError(quint64 id, const QString &message);
+    /// Sets the task's summary of figures (shown in its tooltip).
+    bool setFigures(quint64 id, const QString &figures);
     /// Advances the elapsed time of active tasks to `nowNs`.
     void tick(qint64 nowNs);
     /// Removes every task that is no longer active.

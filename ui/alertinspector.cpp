@@ -242,7 +242,9 @@ void AlertInspector::currentRowChanged()
     showDetails(details);
     if (changed) {
         Q_EMIT currentAlertChanged(details.id);
-        Q_EMIT jumpRequested(details.startNs, details.ongoing() ? TraceClock::nowNs() : details.endNs, details.lane, details.id);
+        // An alert with no lane (e.g. from an earlier run) has no place on this timeline.
+        if (details.lane != NoLane)
+            Q_EMIT jumpRequested(details.startNs, details.ongoing() ? TraceClock::nowNs() : details.endNs, details.lane, details.id);
     }
 }
 
@@ -251,7 +253,7 @@ void AlertInspector::showDetails(const AlertDetails &details)
     const bool sameAlert = details.id == m_current.id && details.id != 0;
     const bool sameSamples = sameAlert && details.sampleCount == m_current.sampleCount && details.stacks.size() == m_current.stacks.size();
     m_current = details;
-    m_show->setEnabled(details.id != 0);
+    m_show->setEnabled(details.id != 0 && details.lane != NoLane);
     if (details.id == 0) {
         m_summary->setText(QStringLiteral("<span style='color:#8a93a0'>Select an alert to see where the UI thread was and what it "
                                           "was doing.</span>"));
@@ -261,18 +263,21 @@ void AlertInspector::showDetails(const AlertDetails &details)
         return;
     }
     const auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
-    QString text = QStringLiteral("<b>Alert #%1</b> · %2 · %3 · <b>%4</b>%5")
-                       .arg(details.id)
-                       .arg(esc(details.tier.isEmpty() ? QStringLiteral("?") : details.tier),
+    QString text = QStringLiteral("<b>%1</b> · %2 · %3 · <b>%4</b>%5")
+                       .arg(esc(details.title.isEmpty() ? QStringLiteral("Alert #%1").arg(details.id) : details.title),
+                            esc(details.tier.isEmpty() ? QStringLiteral("?") : details.tier),
                             esc(details.verdict.isEmpty() ? QStringLiteral("unclassified") : details.verdict),
                             TimeFormat::duration(details.durationNs(TraceClock::nowNs())),
                             details.ongoing() ? QStringLiteral(" <span style='color:#d93b3b'>(still blocked)</span>") : QString());
-    text += QStringLiteral("<br>started at %1").arg(TimeFormat::timestamp(details.startNs, 1'000'000));
+    if (details.lane != NoLane) // else its start is on another run's clock
+        text += QStringLiteral("<br>started at %1").arg(TimeFormat::timestamp(details.startNs, 1'000'000));
     if (!details.culprit.isEmpty())
         text += QStringLiteral("<br>culprit: <b>%1</b>").arg(esc(details.culprit));
     if (!details.coroutine.isEmpty())
         text += QStringLiteral("<br>coroutine: %1").arg(esc(details.coroutine));
     text += QStringLiteral("<br>%1 stack samples").arg(details.sampleCount);
+    for (const QString &note : details.notes)
+        text += QStringLiteral("<br><span style='color:#8a93a0'>%1</span>").arg(esc(note));
     m_summary->setText(text);
     if (sameSamples)
         return;
@@ -303,9 +308,9 @@ void AlertInspector::showDetails(const AlertDetails &details)
         m_frames->setItem(i, 1, new QTableWidgetItem(frames[i].first));
     }
     m_frames->resizeColumnToContents(0);
-    const QList<AlertThreadState> states = details.threadStatesByFrequency();
+    const QList<AlertStateCount> states = details.threadStatesByFrequency();
     int stateTotal = 0;
-    for (const AlertThreadState &s : states)
+    for (const AlertStateCount &s : states)
         stateTotal += s.samples;
     m_states->setRowCount(int(states.size()));
     for (int i = 0; i < states.size(); ++i) {

@@ -1,8 +1,11 @@
 #include "ui/compareview.h"
 
 #include "model/runcomparisonmodel.h"
+#include "model/workloadspec.h"
 #include "ui/asyncfile.h"
 
+#include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -18,6 +21,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -76,6 +80,42 @@ CompareView::CompareView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+
+    // Run a scenario in two execution models (the app launches the headless runner).
+    auto *runBar = new QHBoxLayout;
+    m_scenario = new QComboBox(this);
+    m_scenario->setAccessibleName(QStringLiteral("Scenario to compare"));
+    const QDir bundled(QStringLiteral(":/scenarios"));
+    for (const QString &name : bundled.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+        m_scenario->addItem(QFileInfo(name).completeBaseName(), bundled.filePath(name));
+    m_scenario->addItem(QStringLiteral("Scenario file…"), QString());
+    m_scenario->setCurrentIndex(std::max(0, m_scenario->findText(QStringLiteral("ui-freeze"))));
+    m_modelA = new QComboBox(this);
+    m_modelB = new QComboBox(this);
+    for (ExecutionModel model : {ExecutionModel::Thread, ExecutionModel::Coroutine, ExecutionModel::Offload, ExecutionModel::Blocking}) {
+        m_modelA->addItem(WorkloadSpec::toString(model));
+        m_modelB->addItem(WorkloadSpec::toString(model));
+    }
+    m_modelA->setCurrentText(WorkloadSpec::toString(ExecutionModel::Coroutine));
+    m_modelB->setCurrentText(WorkloadSpec::toString(ExecutionModel::Offload));
+    m_modelA->setAccessibleName(QStringLiteral("Model A"));
+    m_modelB->setAccessibleName(QStringLiteral("Model B"));
+    m_run = new QPushButton(QStringLiteral("Run both"), this);
+    m_run->setToolTip(QStringLiteral("Runs the scenario once per model in a headless taskscope (its own service and watchdog) "
+                                     "and shows both runs here"));
+    m_runStatus = new QLabel(this);
+    m_runStatus->setForegroundRole(QPalette::PlaceholderText);
+    m_runStatus->setTextFormat(Qt::PlainText);
+    runBar->addWidget(new QLabel(QStringLiteral("Run"), this));
+    runBar->addWidget(m_scenario);
+    runBar->addWidget(new QLabel(QStringLiteral("as A"), this));
+    runBar->addWidget(m_modelA);
+    runBar->addWidget(new QLabel(QStringLiteral("and B"), this));
+    runBar->addWidget(m_modelB);
+    runBar->addWidget(m_run);
+    runBar->addWidget(m_runStatus, 1);
+    layout->addLayout(runBar);
+
     auto *bar = new QHBoxLayout;
     auto *loadA = new QPushButton(QStringLiteral("Load run A…"), this);
     auto *loadB = new QPushButton(QStringLiteral("Load run B…"), this);
@@ -114,7 +154,56 @@ CompareView::CompareView(QWidget *parent)
     connect(loadA, &QPushButton::clicked, this, &CompareView::loadRunA);
     connect(loadB, &QPushButton::clicked, this, &CompareView::loadRunB);
     connect(m_filter, &QLineEdit::textChanged, this, &CompareView::setFilter);
+    connect(m_scenario, &QComboBox::activated, this, [this](int index) {
+        if (!m_scenario->itemData(index).toString().isEmpty())
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Scenario to compare"), QString(),
+                                                          QStringLiteral("Scenario (*.json)"));
+        if (path.isEmpty())
+            m_scenario->setCurrentIndex(0);
+        else
+            setScenario(path);
+    });
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        if (m_running) {
+            Q_EMIT cancelRunRequested();
+            return;
+        }
+        const QString path = m_scenario->currentData().toString();
+        if (path.isEmpty())
+            return;
+        if (m_modelA->currentText() == m_modelB->currentText()) {
+            setRunState(false, QStringLiteral("Choose two different models."));
+            return;
+        }
+        Q_EMIT runRequested(path, m_modelA->currentText(), m_modelB->currentText());
+    });
     apply();
+}
+
+void CompareView::setScenario(const QString &path)
+{
+    int index = m_scenario->findData(path);
+    if (index < 0) {
+        index = m_scenario->count() - 1; // before "Scenario file…"
+        m_scenario->insertItem(index, QFileInfo(path).completeBaseName(), path);
+    }
+    m_scenario->setCurrentIndex(index);
+}
+
+void CompareView::setRunState(bool running, const QString &status)
+{
+    m_running = running;
+    m_run->setText(running ? QStringLiteral("Cancel") : QStringLiteral("Run both"));
+    m_scenario->setEnabled(!running);
+    m_modelA->setEnabled(!running);
+    m_modelB->setEnabled(!running);
+    m_runStatus->setText(status);
+}
+
+QString CompareView::runStatus() const
+{
+    return m_runStatus->text();
 }
 
 void CompareView::setFilter(const QString &text)
@@ -139,7 +228,7 @@ void CompareView::apply()
     const bool a = !m_report[0].isEmpty(), b = !m_report[1].isEmpty();
     if (!a && !b) {
         m_caption->setText(QStringLiteral("Compare two runs of a scenario (for instance in the thread and the coroutine "
-                                          "model): load their JSON reports, or run a comparison from the headless runner."));
+                                          "model): run one above, or load two JSON reports from the headless runner."));
     } else {
         m_caption->setText(QStringLiteral("<b>A</b> %1 &nbsp; vs &nbsp; <b>B</b> %2 · %3 figures · green: B is better, red: B is worse")
                                .arg((a ? m_label[0] : QStringLiteral("(not loaded)")).toHtmlEscaped(),

@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -13,6 +14,9 @@ class RunComparisonModel;
 /// Two runs side by side: every figure of two JSON reports (e.g. the same scenario run with threads
 /// and with coroutines) with both values drawn as bars on one scale, and the change coloured by
 /// whether it is better or worse. Reports come from the app (setRuns) or from files (Load A / B).
+///
+/// The top row asks for a comparison run: a scenario and two execution models; Run emits
+/// runRequested() and the app reports back with setRunState() and setRuns().
 class CompareView final : public QWidget
 {
     Q_OBJECT
@@ -28,15 +32,29 @@ public:
     QTableView *table() const { return m_table; }
     void setFilter(const QString &text);
 
+    /// The comparison-run controls: the chosen scenario (a path, ":/scenarios/x.json" for bundled ones)
+    /// and the two model names ("thread", "coroutine", ...).
+    QComboBox *scenarioBox() const { return m_scenario; }
+    QComboBox *modelBoxA() const { return m_modelA; }
+    QComboBox *modelBoxB() const { return m_modelB; }
+    QPushButton *runButton() const { return m_run; }
+    QString runStatus() const;
+    /// Selects (adding if needed) a scenario file in the run controls.
+    void setScenario(const QString &path);
+
 public Q_SLOTS:
     void loadRunA();
     void loadRunB();
     /// Reads a report file off the UI thread into run A (0) or run B (1).
     void loadReportFile(int run, const QString &path);
+    /// While running, Run turns into Cancel and `status` says how far it is.
+    void setRunState(bool running, const QString &status);
 
 Q_SIGNALS:
     void loadFailed(const QString &error);
     void runsChanged();
+    void runRequested(const QString &scenarioPath, const QString &modelA, const QString &modelB);
+    void cancelRunRequested();
 
 private:
     void apply();
@@ -46,6 +64,12 @@ private:
     QTableView *m_table = nullptr;
     QLineEdit *m_filter = nullptr;
     QLabel *m_caption = nullptr;
+    QComboBox *m_scenario = nullptr;
+    QComboBox *m_modelA = nullptr;
+    QComboBox *m_modelB = nullptr;
+    QPushButton *m_run = nullptr;
+    QLabel *m_runStatus = nullptr;
+    bool m_running = false;
     QString m_label[2];
     QJsonObject m_report[2];
 };

@@ -130,7 +130,7 @@ MainWindow::MainWindow(QWidget *parent)
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    split->setSizes({640, 230});
+    split->setSizes({600, 270});
     split->setChildrenCollapsible(false);
     setCentralWidget(split);
 
@@ -140,7 +140,7 @@ MainWindow::MainWindow(QWidget *parent)
     dock->setWidget(m_streamPanel);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
-    resizeDocks({dock}, {410}, Qt::Horizontal);
+    resizeDocks({dock}, {460}, Qt::Horizontal);
 
     buildActions();
     buildMenus();

@@ -243,12 +243,15 @@ void StreamPanel::setTaskModel(TaskListModel *model)
     QHeaderView *header = m_taskView->horizontalHeader();
     header->setSectionResizeMode(TaskListModel::TaskColumn, QHeaderView::Stretch);
     header->setMinimumSectionSize(28);
-    header->resizeSection(TaskListModel::IdColumn, 34);
-    header->resizeSection(TaskListModel::ModelColumn, 72);
-    header->resizeSection(TaskListModel::StatusColumn, 64);
-    header->resizeSection(TaskListModel::ElapsedColumn, 58);
-    header->resizeSection(TaskListModel::ProgressColumn, 54);
-    header->resizeSection(TaskListModel::ErrorsColumn, 46);
+    // The task's name takes what is left: the other columns hold short words and numbers.
+    const QFontMetrics fm = m_taskView->fontMetrics();
+    const auto fit = [&](const QString &widest) { return fm.horizontalAdvance(widest) + 14; };
+    header->resizeSection(TaskListModel::IdColumn, fit(QStringLiteral("000")));
+    header->resizeSection(TaskListModel::ModelColumn, fit(QStringLiteral("coroutine")));
+    header->resizeSection(TaskListModel::StatusColumn, fit(QStringLiteral("stopping")));
+    header->resizeSection(TaskListModel::ElapsedColumn, fit(QStringLiteral("00.0 s")));
+    header->resizeSection(TaskListModel::ProgressColumn, fit(QStringLiteral("100 %")));
+    header->resizeSection(TaskListModel::ErrorsColumn, fit(QStringLiteral("Errors")));
     connect(model, &QAbstractItemModel::rowsInserted, this, &StreamPanel::updateButtons);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &StreamPanel::updateButtons);
     connect(model, &QAbstractItemModel::dataChanged, this, &StreamPanel::updateButtons);

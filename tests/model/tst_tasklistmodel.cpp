@@ -33,6 +33,7 @@ private Q_SLOTS:
     void statusChangesEndTasks_data();
     void statusChangesEndTasks();
     void errorsCountAndKeepTheLastMessage();
+    void figuresStayWithTheTask();
     void unknownIdsAreRefused();
     void capDropsOldestFinishedFirst();
     void removeInactiveKeepsRunningTasks();
@@ -131,6 +132,21 @@ void TestTaskListModel::errorsCountAndKeepTheLastMessage()
     QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("2 error(s)")));
     model.addError(3, QString(10'000, QLatin1Char('x')));
     QCOMPARE(model.task(3)->lastError.size(), 500); // bounded
+}
+
+void TestTaskListModel::figuresStayWithTheTask()
+{
+    TaskListModel model;
+    model.addTask(task(5));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(model.setFigures(5, QStringLiteral("lateness p99 1.2 ms")));
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(model.setFigures(5, QStringLiteral("lateness p99 1.2 ms"))); // unchanged: no signal
+    QCOMPARE(changed.size(), 1);
+    model.setStatus(5, TaskRow::Status::Finished, 10);
+    QCOMPARE(model.index(0, 0).data(TaskListModel::FiguresRole).toString(), QStringLiteral("lateness p99 1.2 ms"));
+    QVERIFY(model.index(0, TaskListModel::TaskColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("lateness p99")));
+    QVERIFY(!model.setFigures(6, QStringLiteral("x")));
 }
 
 void TestTaskListModel::unknownIdsAreRefused()

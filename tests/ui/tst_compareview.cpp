@@ -2,7 +2,9 @@
 #include "model/runcomparisonmodel.h"
 #include "ui/compareview.h"
 
+#include <QComboBox>
 #include <QFile>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -16,6 +18,7 @@ private Q_SLOTS:
     void showsRunsFromTheApp();
     void loadsReportFiles();
     void badReportSaysWhy();
+    void runControlsAskForAComparison();
 };
 
 void TestCompareView::showsRunsFromTheApp()
@@ -71,6 +74,44 @@ void TestCompareView::badReportSaysWhy()
     QVERIFY(failed.wait(10000));
     QVERIFY(failed.at(1).at(0).toString().contains(QStringLiteral("Cannot open")));
     QCOMPARE(view.comparison()->rowCount(), 0);
+}
+
+void TestCompareView::runControlsAskForAComparison()
+{
+    CompareView view;
+    QSignalSpy requested(&view, &CompareView::runRequested);
+    QSignalSpy cancelled(&view, &CompareView::cancelRunRequested);
+    // (The ui layer's tests have no bundled scenarios: a file chosen elsewhere is offered too.)
+    view.setScenario(QStringLiteral("/tmp/ui-freeze.json"));
+    QCOMPARE(view.scenarioBox()->currentText(), QStringLiteral("ui-freeze"));
+    view.modelBoxA()->setCurrentText(QStringLiteral("thread"));
+    view.modelBoxB()->setCurrentText(QStringLiteral("coroutine"));
+    QTest::mouseClick(view.runButton(), Qt::LeftButton);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.first().at(0).toString(), QStringLiteral("/tmp/ui-freeze.json"));
+    QCOMPARE(requested.first().at(1).toString(), QStringLiteral("thread"));
+    QCOMPARE(requested.first().at(2).toString(), QStringLiteral("coroutine"));
+
+    // While it runs, the button cancels and the choices are locked.
+    view.setRunState(true, QStringLiteral("Comparing thread vs coroutine: 1.0 s"));
+    QVERIFY(!view.scenarioBox()->isEnabled());
+    QCOMPARE(view.runStatus(), QStringLiteral("Comparing thread vs coroutine: 1.0 s"));
+    QTest::mouseClick(view.runButton(), Qt::LeftButton);
+    QCOMPARE(cancelled.size(), 1);
+    QCOMPARE(requested.size(), 1);
+    view.setRunState(false, QStringLiteral("the comparison was cancelled"));
+    QVERIFY(view.scenarioBox()->isEnabled());
+
+    // The same model twice is not a comparison.
+    view.modelBoxB()->setCurrentText(QStringLiteral("thread"));
+    QTest::mouseClick(view.runButton(), Qt::LeftButton);
+    QCOMPARE(requested.size(), 1);
+    QVERIFY(view.runStatus().contains(QStringLiteral("two different")));
+
+    // Choosing it again does not add it twice.
+    const int entries = view.scenarioBox()->count();
+    view.setScenario(QStringLiteral("/tmp/ui-freeze.json"));
+    QCOMPARE(view.scenarioBox()->count(), entries);
 }
 
 QTEST_MAIN(TestCompareView)
