@@ -4,6 +4,7 @@
 #include "app/taskscopeapplication.h"
 #include "model/appsettings.h"
 #include "model/laneregistry.h"
+#include "model/procstat.h"
 #include "model/traceclock.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
@@ -40,15 +41,8 @@ namespace {
 /// boot, so 10 ms resolution) against CLOCK_BOOTTIME. -1 if unknown.
 double msSinceProcessStart()
 {
-    QFile stat(QStringLiteral("/proc/self/stat"));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray text = stat.readAll();
-    // Field 2 (comm) may contain spaces; fields after the last ')' are space-separated, starttime is 22.
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0)
-        return -1;
-    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    // starttime is field 22.
+    const QList<QByteArray> fields = ProcStat::fieldsAfterCommand(0);
     if (fields.size() < 20)
         return -1;
     bool ok = false;

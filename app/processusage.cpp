@@ -1,5 +1,7 @@
 #include "app/processusage.h"
 
+#include "model/procstat.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QList>
@@ -70,15 +72,9 @@ void ProcessUsage::trimHeap()
 
 qint64 ProcessUsage::cpuNsOfProcess(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
+    if (pid <= 0)
         return -1;
-    const QByteArray text = stat.readAll();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0)
-        return -1;
-    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    const QList<QByteArray> fields = ProcStat::fieldsAfterCommand(pid);
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     if (fields.size() < 13)
         return -1;

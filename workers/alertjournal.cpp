@@ -1,5 +1,7 @@
 #include "workers/alertjournal.h"
 
+#include "model/procstat.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -70,15 +72,10 @@ QString AlertJournal::defaultPath()
 
 quint64 AlertJournal::processStartTime(qint64 pid)
 {
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
+    if (pid <= 0)
         return 0;
-    const QByteArray text = file.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0)
-        return 0;
-    // Fields after the command: state is field 3; starttime is field 22.
-    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    // starttime is field 22.
+    const QList<QByteArray> fields = ProcStat::fieldsAfterCommand(pid);
     return fields.size() > 19 ? fields.at(19).toULongLong() : 0;
 }
 
