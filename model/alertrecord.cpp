@@ -81,6 +81,26 @@ QList<AlertStackFrame> framesList(const QJsonValue &value)
     return frames;
 }
 
+// Enums whose values index a table of their names: name by value, value by name.
+template <typename Enum, std::size_t N>
+QString nameOf(const std::array<const char16_t *, N> &names, Enum value)
+{
+    const auto index = std::size_t(value);
+    return index < N ? QString::fromUtf16(names[index]) : QStringLiteral("unknown");
+}
+
+template <typename Enum, std::size_t N>
+bool valueOf(const std::array<const char16_t *, N> &names, QStringView name, Enum *value)
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == QStringView(names[i])) {
+            *value = Enum(i);
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 QString AlertStackFrame::toString() const
@@ -333,36 +353,22 @@ bool AlertRecord::verdictFromKey(QStringView key, AlertVerdict *verdict)
 
 QString AlertRecord::tierName(AlertTier tier)
 {
-    const auto index = std::size_t(tier);
-    return index < tierNames.size() ? QString::fromUtf16(tierNames[index]) : QStringLiteral("unknown");
+    return nameOf(tierNames, tier);
 }
 
 bool AlertRecord::tierFromName(QStringView name, AlertTier *tier)
 {
-    for (std::size_t i = 0; i < tierNames.size(); ++i) {
-        if (name == QStringView(tierNames[i])) {
-            *tier = AlertTier(i);
-            return true;
-        }
-    }
-    return false;
+    return valueOf(tierNames, name, tier);
 }
 
 QString AlertRecord::endName(AlertEnd end)
 {
-    const auto index = std::size_t(end);
-    return index < endNames.size() ? QString::fromUtf16(endNames[index]) : QStringLiteral("unknown");
+    return nameOf(endNames, end);
 }
 
 bool AlertRecord::endFromName(QStringView name, AlertEnd *end)
 {
-    for (std::size_t i = 0; i < endNames.size(); ++i) {
-        if (name == QStringView(endNames[i])) {
-            *end = AlertEnd(i);
-            return true;
-        }
-    }
-    return false;
+    return valueOf(endNames, name, end);
 }
 
 QString AlertRecord::formatDuration(qint64 ns)
