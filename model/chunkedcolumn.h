@@ -107,6 +107,29 @@ public:
         return lo;
     }
 
+    /// lowerBound for a value expected close to `from`: steps 1, 2, 4, ... ahead before the binary
+    /// search, so finding the end of a run of k elements costs O(log k) instead of O(log size).
+    template<typename Key, typename V>
+    std::size_t gallopingLowerBound(Key key, const V &value, std::size_t from) const
+    {
+        std::size_t lo = from, step = 1;
+        std::size_t hi = from;
+        while (hi < m_size && key((*this)[hi]) < value) {
+            lo = hi + 1;
+            hi = from + step;
+            step *= 2;
+        }
+        hi = std::min(hi, m_size);
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (key((*this)[mid]) < value)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
 private:
     std::vector<std::vector<T>> m_blocks;
     std::size_t m_front = 0;

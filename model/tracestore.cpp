@@ -544,7 +544,7 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
             qint64 foldEnd = firstEnd;
             std::size_t j = i;
             for (;;) {
-                const std::size_t k = column.lowerBound(byStart, std::max(foldEnd, column[j].startNs + minNs), j + 1);
+                const std::size_t k = column.gallopingLowerBound(byStart, std::max(foldEnd, column[j].startNs + minNs), j + 1);
                 // [j, k) start inside the fold's reach; the last of them may be wide.
                 const StoredSpan &last = column[k - 1];
                 const qint64 lastEnd = endOf(last, m_lastNs);

@@ -614,6 +614,7 @@ void TimelineView::paintLane(QPainter &, const TimelineRow &row, int top)
     m_store->querySpans(row.lane, qint64(std::floor(t0)), qint64(std::ceil(t1)) + 1, nsPerPx, m_items, FoldPx);
 
     const double h = TimelineLayout::DepthHeight - 2;
+    const int foldHue = m_palette.hueOf(m_store->lane(row.lane).name);
     for (const SpanItem &item : m_items) {
         if (item.depth >= row.depths)
             continue;
@@ -627,44 +628,44 @@ void TimelineView::paintLane(QPainter &, const TimelineRow &row, int top)
         const QRectF rect(x0, y, x1 - x0, h);
 
         if (item.kind == SpanKind::Folded) {
-            int bucket = FoldedBucket0 + m_palette.hueOf(item.name);
+            // A fold of sub-pixel spans has no one name; colouring it by whichever span came first
+            // painted a rainbow of pixel columns. The lane's own hue keeps a lane one colour.
+            int bucket = FoldedBucket0 + foldHue;
             if (item.foldedKind == SpanKind::CoroutineRunning)
                 bucket = FoldedRunningBucket;
             else if (item.foldedKind == SpanKind::CoroutineSuspended)
                 bucket = FoldedSuspendedBucket;
             else if (item.foldedKind == SpanKind::CoroutineReady)
                 bucket = FoldedReadyBucket;
-            else if (item.foldedKind == SpanKind::ThreadRunsCoroutine)
-                bucket = FoldedBucket0 + m_palette.hueOf(item.name);
             // Folded buckets use an opaque texture with the zig-zag baked in: one fill, no blending.
-            m_buckets[std::size_t(bucket)].push_back(rect);
+            addRect(bucket, rect);
             if (rect.width() >= MinLabelPx)
                 m_labels.push_back(Label {rect, TimeFormat::compactCount(item.count), QColor(255, 255, 255), true});
             continue;
         }
         switch (item.kind) {
         case SpanKind::CoroutineRunning:
-            m_buckets[RunningBucket].push_back(rect);
+            addRect(RunningBucket, rect);
             addLabel(rect, item.name ? item.name : stateName(item.kind), {}, QColor(255, 255, 255));
             break;
         case SpanKind::CoroutineSuspended:
-            m_buckets[SuspendedBucket].push_back(rect);
+            addRect(SuspendedBucket, rect);
             addLabel(rect, item.name ? item.name : stateName(item.kind), {}, m_palette.text());
             break;
         case SpanKind::CoroutineReady:
-            m_buckets[ReadyBucket].push_back(rect);
+            addRect(ReadyBucket, rect);
             addLabel(rect, item.name ? item.name : stateName(item.kind), {}, QColor(0x22, 0x1a, 0x08));
             break;
         case SpanKind::ThreadRunsCoroutine: {
             const int hue = m_palette.hueOf(item.name);
-            m_buckets[std::size_t(ThreadCoroBucket0 + hue)].push_back(rect);
-            m_buckets[CoroStripeBucket].push_back(QRectF(x0, y + h - 3, x1 - x0, 3));
+            addRect(ThreadCoroBucket0 + hue, rect);
+            addRect(CoroStripeBucket, QRectF(x0, y + h - 3, x1 - x0, 3));
             addLabel(rect, item.name, {}, QColor(255, 255, 255));
             break;
         }
         default: {
             const int hue = m_palette.hueOf(item.name);
-            m_buckets[std::size_t(SpanBucket0 + hue)].push_back(rect);
+            addRect(SpanBucket0 + hue, rect);
             addLabel(rect, item.name, {}, QColor(255, 255, 255));
             break;
         }
@@ -680,7 +681,7 @@ void TimelineView::paintLane(QPainter &, const TimelineRow &row, int top)
             continue;
         // A tick on the lane's top edge; a merged column of several instants is drawn wider.
         const double w = instant.count > 1 ? 3 : 2;
-        m_buckets[InstantBucket].push_back(QRectF(x - w / 2, top + 1, w, TimelineLayout::LanePadding + 6));
+        addRect(InstantBucket, QRectF(x - w / 2, top + 1, w, TimelineLayout::LanePadding + 6));
     }
 }
 
@@ -945,6 +946,22 @@ QBrush TimelineView::hatchBrush(const QColor &fill, const QColor &line)
     m_hatchBrush = QBrush(tile);
     m_hatchKey = key;
     return m_hatchBrush;
+}
+
+void TimelineView::addRect(int bucket, const QRectF &rect)
+{
+    // Unoutlined rectangles of one colour that touch on a row look like one: at coarse zoom a
+    // lane's pixel columns of folded spans become a single fill instead of one per column.
+    std::vector<QRectF> &rects = m_buckets[std::size_t(bucket)];
+    if (!rects.empty()) {
+        QRectF &last = rects.back();
+        if (last.top() == rect.top() && last.height() == rect.height() && rect.left() >= last.left()
+            && rect.left() <= last.right() + 0.5) {
+            last.setRight(std::max(last.right(), rect.right()));
+            return;
+        }
+    }
+    rects.push_back(rect);
 }
 
 void TimelineView::flushBuckets(QPainter &p)

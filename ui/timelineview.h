@@ -158,6 +158,7 @@ private:
     void flushBuckets(QPainter &p);
     void drawPlateText(QPainter &p, const QPointF &baseline, const QString &text);
     QBrush foldedBrush(const QColor &fill);
+    void addRect(int bucket, const QRectF &rect);
     QBrush hatchBrush(const QColor &fill, const QColor &line);
     void addLabel(const QRectF &rect, NameId name, const QString &fallback, const QColor &color, bool centred = false);
     QString elided(const QString &text, double width);
