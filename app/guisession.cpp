@@ -98,6 +98,7 @@ void GuiSession::wire()
     connect(&m_trace, &TraceController::frame, this, &GuiSession::onFrame);
     connect(&m_trace, &TraceController::frame, &w, &MainWindow::onFrame);
     connect(w.timeline(), &TimelineView::framePainted, this, [this](qint64 paintNs, qint64) { m_frames.paint(paintNs); });
+    connect(&w, &MainWindow::framePresented, this, [this](qint64 nowNs) { m_frames.presented(nowNs); });
     connect(&w, &MainWindow::liveStoreReadStarted, &m_trace, [this] { m_trace.setDrainPaused(true); });
     connect(&w, &MainWindow::liveStoreReadFinished, &m_trace, [this] { m_trace.setDrainPaused(false); });
     connect(&w, &MainWindow::settingsChanged, this, &GuiSession::applySettings);

@@ -120,7 +120,7 @@ private:
     LoopbackHost m_service;
     WatchdogController m_watchdog;
     CompareRunner m_compare;
-    FrameMeter m_frames;
+    FrameMeter m_frames {qint64(TraceController::FrameIntervalMs) * 1'000'000};
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<WorkloadController> m_workloads;
     QPointer<GuiScenarioRun> m_scenario;

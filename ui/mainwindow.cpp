@@ -804,6 +804,17 @@ void MainWindow::applyTheme(AppSettings::Theme theme)
     }
 }
 
+bool MainWindow::event(QEvent *event)
+{
+    // The repaint of every widget in the window and its flush happen inside the top level's
+    // UpdateRequest: its end is when a frame is done.
+    if (event->type() != QEvent::UpdateRequest)
+        return QMainWindow::event(event);
+    const bool handled = QMainWindow::event(event);
+    Q_EMIT framePresented(TraceClock::nowNs());
+    return handled;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     // Never wait here: the app stops streams on closing(); a file job is cancelled and finishes on

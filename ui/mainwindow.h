@@ -111,8 +111,11 @@ Q_SIGNALS:
     /// The window is closing: stop every stream now (the window does not wait for them).
     void closing();
     void traceOpened(const QString &path);
+    /// A repaint of the window ended at `nowNs` (TraceClock): its pixels went to the window system.
+    void framePresented(qint64 nowNs);
 
 protected:
+    bool event(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:

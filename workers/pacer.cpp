@@ -136,6 +136,7 @@ void Pacer::fire()
     std::uint64_t nowTicks = TraceClock::ticks();
     qint64 now = ExecutionContext::nowNs();
     const double ticksPerNs = TraceClock::ticksPerNs();
+    const std::uint64_t sliceEndTicks = nowTicks + std::uint64_t(double(SliceNs) * ticksPerNs);
     int sinceClockRead = 0;
     while (!m_heap.empty()) {
         PendingWait *wait = m_heap.front().wait;
@@ -155,6 +156,12 @@ void Pacer::fire()
         const qint64 lateNs = std::max<qint64>(0, now - wait->m_deadlineNs);
         const std::uint64_t readyTicks = nowTicks - std::min<std::uint64_t>(nowTicks, std::uint64_t(double(lateNs) * ticksPerNs));
         wait->wake(WaitOutcome::Deadline, readyTicks, true);
+        if (TraceClock::ticks() > sliceEndTicks && !m_heap.empty() && m_heap.front().deadlineNs <= now) {
+            // Let the loop breathe: the rest is due too, and the re-armed timer fires on the next
+            // pass, after whatever else became ready meanwhile (the window's frame, socket reads).
+            ++m_yields;
+            break;
+        }
     }
     m_firing = false;
     arm();
