@@ -1,6 +1,5 @@
 #include "workers/dispatchprobe.h"
 
-#include "model/traceclock.h"
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -14,7 +13,7 @@ namespace {
 // published by a sequence counter (odd while writing), so a reader never blocks and never tears.
 struct AtomicLevel
 {
-    std::atomic<std::uint64_t> startTicks {0};
+    std::atomic<std::uint64_t> entryId {0};
     std::atomic<const char *> receiverClass {nullptr};
     std::atomic<int> eventType {-1};
     std::atomic<int> objectNameLength {0};
@@ -27,7 +26,7 @@ struct ProbeState
 {
     std::atomic<std::uint64_t> sequence {0};
     std::atomic<int> depth {0};
-    std::atomic<std::uint64_t> lastProgressTicks {0};
+    std::atomic<std::uint64_t> entered {0};
     std::atomic<std::uint64_t> completed {0};
     AtomicLevel levels[DispatchProbe::MaxLevels];
 };
@@ -129,14 +128,14 @@ DispatchProbe::Scope::~Scope()
 
 void DispatchProbe::enter(QObject *receiver, QEvent *event) noexcept
 {
-    const std::uint64_t now = TraceClock::ticks();
     const char *className = receiver->metaObject()->className();
     std::uint64_t seq;
     beginWrite(seq);
     const int depth = g_state.depth.load(std::memory_order_relaxed);
+    const std::uint64_t id = g_state.entered.load(std::memory_order_relaxed) + 1;
     if (depth < MaxLevels) {
         AtomicLevel &level = g_state.levels[depth];
-        level.startTicks.store(now, std::memory_order_relaxed);
+        level.entryId.store(id, std::memory_order_relaxed);
         level.receiverClass.store(className, std::memory_order_relaxed);
         level.eventType.store(int(event->type()), std::memory_order_relaxed);
         // Floods go to few receivers: copy the name only when the receiver changes at this depth.
@@ -151,14 +150,12 @@ void DispatchProbe::enter(QObject *receiver, QEvent *event) noexcept
         level.completedAtEntry.store(g_state.completed.load(std::memory_order_relaxed), std::memory_order_relaxed);
     }
     g_state.depth.store(depth + 1, std::memory_order_relaxed);
-    g_state.lastProgressTicks.store(now, std::memory_order_relaxed);
+    g_state.entered.store(id, std::memory_order_relaxed);
     endWrite(seq);
 }
 
 void DispatchProbe::leave() noexcept
 {
-    // No clock read here (it is a third of the probe's cost): the watcher times exits by seeing
-    // `completed` change, to within one poll.
     std::uint64_t seq;
     beginWrite(seq);
     const int depth = g_state.depth.load(std::memory_order_relaxed);
@@ -180,13 +177,13 @@ void DispatchProbe::snapshot(Snapshot *out)
             continue;
         out->sequence = before;
         out->depth = g_state.depth.load(std::memory_order_relaxed);
-        out->lastProgressTicks = g_state.lastProgressTicks.load(std::memory_order_relaxed);
+        out->entered = g_state.entered.load(std::memory_order_relaxed);
         out->completed = g_state.completed.load(std::memory_order_relaxed);
         const int levels = qMin(out->depth, MaxLevels);
         for (int d = 0; d < levels; ++d) {
             const AtomicLevel &level = g_state.levels[d];
             Level &copy = out->levels[d];
-            copy.startTicks = level.startTicks.load(std::memory_order_relaxed);
+            copy.entryId = level.entryId.load(std::memory_order_relaxed);
             copy.receiverClass = level.receiverClass.load(std::memory_order_relaxed);
             copy.eventType = level.eventType.load(std::memory_order_relaxed);
             copy.objectNameLength = qBound(0, level.objectNameLength.load(std::memory_order_relaxed), MaxObjectName);

@@ -9,6 +9,7 @@
 #include "workers/stacksampler.h"
 #include "workers/threadstate.h"
 
+#include <array>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QThread>
@@ -359,7 +360,10 @@ void UiWatchdog::watch()
     QStringList gapNotes;
     std::uint64_t completedAtNormalPost = 0;
     std::uint64_t lastCompleted = 0;
-    qint64 lastExitSeenNs = 0;
+    std::uint64_t lastEntered = 0;
+    qint64 lastProgressSeenNs = 0;
+    std::array<std::uint64_t, DispatchProbe::MaxLevels> seenEntryId {};
+    std::array<qint64, DispatchProbe::MaxLevels> seenEntryStartNs {};
     QString starvedNote;
     // The watcher's own run-queue wait (schedstat field 2), read through a kept descriptor.
     char schedstatPath[64];
@@ -393,7 +397,7 @@ void UiWatchdog::watch()
         message.objectName = QString::fromUtf16(l.objectName, l.objectNameLength);
         message.eventType = l.eventType;
         message.depth = level + 1;
-        message.dispatchStartNs = qMin(TraceClock::toNs(l.startTicks), nowNs);
+        message.dispatchStartNs = qMin(seenEntryStartNs[std::size_t(level)], nowNs);
         message.nestedEvents = probe.completedSince[level];
     };
     auto heartbeatLatencies = [&](AlertEvidenceMessage &message, const HangObservation &o) {
@@ -434,6 +438,7 @@ void UiWatchdog::watch()
                 break;
         }
         const qint64 now = TraceClock::nowNs();
+        const qint64 previousPollNs = lastPollNs;
         ++localPolls;
         // Woke far too late. If the watcher sat on a run queue meanwhile, the machine is overloaded
         // (the UI thread likely starved too: that counts). If it did not, the process or the
@@ -480,20 +485,6 @@ void UiWatchdog::watch()
         HangObservation o;
         o.nowNs = now;
         o.probeActive = m_probeActive;
-        if (m_probeActive) {
-            DispatchProbe::snapshot(&probe);
-            o.depth = probe.depth;
-            o.levels = qMin(probe.depth, DispatchProbe::MaxLevels);
-            for (int level = 0; level < o.levels; ++level)
-                o.levelStartNs[std::size_t(level)] = TraceClock::toNs(probe.levels[level].startTicks);
-            // Exits are not timestamped by the probe: a change of the completed count since the
-            // last poll means the UI thread finished a dispatch since then.
-            if (probe.completed != lastCompleted) {
-                lastCompleted = probe.completed;
-                lastExitSeenNs = now;
-            }
-            o.lastProgressNs = qMax(TraceClock::toNs(probe.lastProgressTicks), lastExitSeenNs);
-        }
         for (int kind = 0; kind < 2; ++kind) {
             const Heartbeat &heartbeat = m_heartbeat[kind];
             const bool pending = heartbeat.answeredSeq.load(std::memory_order_acquire)
@@ -501,6 +492,32 @@ void UiWatchdog::watch()
             const qint64 since = pending ? heartbeat.postedNs.load(std::memory_order_relaxed) : 0;
             (kind == 0 ? o.normalPendingSinceNs : o.priorityPendingSinceNs) = since;
             o.lastAnswerNs = qMax(o.lastAnswerNs, TraceClock::toNs(heartbeat.answeredTicks.load(std::memory_order_relaxed)));
+        }
+        if (m_probeActive) {
+            DispatchProbe::snapshot(&probe);
+            o.depth = probe.depth;
+            o.levels = qMin(probe.depth, DispatchProbe::MaxLevels);
+            // The probe reads no clock: an entry the watcher has not seen before began after the
+            // previous poll (and after a heartbeat answered since, which ran before it at its depth
+            // or above). Taking that earliest moment means a tier is never reached late, and a
+            // duration is over-stated by at most one poll.
+            const qint64 entryFloorNs = o.lastAnswerNs >= previousPollNs ? qMin(o.lastAnswerNs + 1, now) : previousPollNs;
+            for (int level = 0; level < o.levels; ++level) {
+                const std::size_t l = std::size_t(level);
+                if (probe.levels[level].entryId != seenEntryId[l]) {
+                    seenEntryId[l] = probe.levels[level].entryId;
+                    seenEntryStartNs[l] = entryFloorNs;
+                }
+                o.levelStartNs[l] = seenEntryStartNs[l];
+            }
+            // Progress (an entry or an exit at any depth) happened between the two polls: the
+            // midpoint is within half a poll of it.
+            if (probe.completed != lastCompleted || probe.entered != lastEntered) {
+                lastCompleted = probe.completed;
+                lastEntered = probe.entered;
+                lastProgressSeenNs = previousPollNs + (now - previousPollNs) / 2;
+            }
+            o.lastProgressNs = lastProgressSeenNs;
         }
         if (o.normalPendingSinceNs)
             o.completedSinceNormalPost = probe.completed - completedAtNormalPost;

@@ -19,7 +19,7 @@ struct UiWatchdogConfig
     ms severe {1000};
     ms critical {5000};
 
-    ms pollInterval {5};       ///< watcher period: detection lands within one poll of a tier
+    ms pollInterval {2};       ///< watcher period: dispatch entries and exits are timed to within one poll
     ms heartbeatInterval {20}; ///< a new heartbeat this long after the last one was answered
     ms sampleInterval {10};    ///< UI-thread stack sampling period while an episode lasts
     int maxSamplesPerAlert = 200; ///< then sampling slows to a tenth of the rate

@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <qcoro/qcorotask.h>
@@ -338,10 +339,21 @@ int main(int argc, char *argv[])
     if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     BenchApp app(argc, argv);
+    // A Qt GUI process is never single-threaded (the xcb event reader, the D-Bus connection, pool
+    // threads), and glibc's malloc drops its lock-free single-thread path for good once a second
+    // thread exists. Without this idle thread, mode 0 alone would run single-threaded and every
+    // mode that starts the watchdog would be charged ~30 ns per queued call of malloc locking that
+    // any real app pays anyway.
+    QThread idle;
+    idle.setObjectName(QStringLiteral("idle"));
+    if (!qEnvironmentVariableIsSet("TASKSCOPE_BENCH_SINGLE_THREADED"))
+        idle.start();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    idle.quit();
+    idle.wait();
     return 0;
 }

@@ -87,12 +87,12 @@ void TestDispatchProbe::seesDepthClassNameAndEvent()
     QCOMPARE(QString::fromUtf16(inside.levels[0].objectName, inside.levels[0].objectNameLength),
              QStringLiteral("timeline refresher"));
     QCOMPARE(inside.levels[0].eventType, int(probeEventType()));
-    QVERIFY(inside.levels[0].startTicks > 0);
+    QCOMPARE(inside.levels[0].entryId, inside.entered); // the latest entry is this one
     DispatchProbe::Snapshot after;
     DispatchProbe::snapshot(&after);
     QCOMPARE(after.depth, 0);
     QCOMPARE(after.completed, completedBefore + 1);
-    QCOMPARE(after.lastProgressTicks, inside.levels[0].startTicks); // exits are counted, not timed
+    QCOMPARE(after.entered, inside.entered); // exits are counted, not entries
 }
 
 void TestDispatchProbe::countsNestedProgress()
