@@ -31,6 +31,8 @@ public:
 
     /// On the thread to be sampled. Picks a free real-time signal (SIGRTMIN+6 upward). False if none.
     static bool install();
+    /// How long sample() yields in a loop for the answer before it sleeps on the semaphore.
+    static constexpr qint64 SpinNs = 200'000;
     static void uninstall();
     static bool isInstalled();
     static int signalNumber();
