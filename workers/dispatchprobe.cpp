@@ -1,6 +1,5 @@
 #include "workers/dispatchprobe.h"
 
-
 #include <QCoreApplication>
 #include <QEvent>
 #include <QObject>

@@ -9,12 +9,12 @@
 #include "workers/stacksampler.h"
 #include "workers/threadstate.h"
 
-#include <array>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QThread>
 #include <QUuid>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
