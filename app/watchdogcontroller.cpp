@@ -25,6 +25,7 @@ UiWatchdogConfig WatchdogController::configFor(const AppSettings &settings) cons
     config.hang = milliseconds(s.hangMs);
     config.severe = milliseconds(s.severeMs);
     config.critical = milliseconds(s.criticalMs);
+    config.dispatchProbe = s.recordDispatches;
     return config;
 }
 
@@ -52,7 +53,8 @@ void WatchdogController::applySettings(const AppSettings &settings)
 {
     const UiWatchdogConfig wanted = configFor(settings);
     if (m_watchdog && m_watchdog->config().suspicion == wanted.suspicion && m_watchdog->config().hang == wanted.hang
-        && m_watchdog->config().severe == wanted.severe && m_watchdog->config().critical == wanted.critical)
+        && m_watchdog->config().severe == wanted.severe && m_watchdog->config().critical == wanted.critical
+        && m_watchdog->config().dispatchProbe == wanted.dispatchProbe)
         return;
     if (start(settings)) {
         ++m_restarts;

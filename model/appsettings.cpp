@@ -29,6 +29,7 @@ void AppSettings::load(QSettings &settings)
     hangMs = readInt(settings, QStringLiteral("hangMs"), defaults.hangMs);
     severeMs = readInt(settings, QStringLiteral("severeMs"), defaults.severeMs);
     criticalMs = readInt(settings, QStringLiteral("criticalMs"), defaults.criticalMs);
+    recordDispatches = settings.value(QStringLiteral("recordDispatches"), defaults.recordDispatches).toBool();
     settings.endGroup();
 
     settings.beginGroup(QStringLiteral("trace"));
@@ -63,6 +64,7 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("hangMs"), hangMs);
     settings.setValue(QStringLiteral("severeMs"), severeMs);
     settings.setValue(QStringLiteral("criticalMs"), criticalMs);
+    settings.setValue(QStringLiteral("recordDispatches"), recordDispatches);
     settings.endGroup();
 
     settings.beginGroup(QStringLiteral("trace"));
@@ -116,7 +118,7 @@ QString AppSettings::describe() const
 {
     const auto url = [](const QUrl &u) { return u.isEmpty() ? QStringLiteral("built-in") : u.toString(QUrl::RemoveUserInfo); };
     const auto key = [](const QString &k) { return k.isEmpty() ? QStringLiteral("none") : QStringLiteral("set"); };
-    return QStringLiteral("watchdog %1/%2/%3/%4 ms, retention %5 s, cap %6 M items, deepgram %7 (key %8), "
+    return QStringLiteral("watchdog %1/%2/%3/%4 ms%13, retention %5 s, cap %6 M items, deepgram %7 (key %8), "
                           "openai %9 (key %10), http %11, theme %12")
         .arg(suspicionMs)
         .arg(hangMs)
@@ -125,7 +127,7 @@ QString AppSettings::describe() const
         .arg(retentionS)
         .arg(storeCapacityMillions)
         .arg(url(deepgramBaseUrl), key(effectiveDeepgramKey()), url(openAiBaseUrl), key(effectiveOpenAiKey()),
-             url(httpBaseUrl), toString(theme));
+             url(httpBaseUrl), toString(theme), recordDispatches ? QString() : QStringLiteral(" (heartbeats and stacks only)"));
 }
 
 QString AppSettings::toString(Theme theme)

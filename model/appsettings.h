@@ -19,6 +19,7 @@ struct AppSettings
     int hangMs = 250;
     int severeMs = 1000;
     int criticalMs = 5000;
+    bool recordDispatches = true;    ///< the watchdog's per-dispatch probe (off: heartbeats and stacks only)
 
     // Trace store bounds.
     int retentionS = 120;            ///< 0 keeps everything (up to the item cap)

@@ -38,6 +38,7 @@ private:
     QSpinBox *m_hang = nullptr;
     QSpinBox *m_severe = nullptr;
     QSpinBox *m_critical = nullptr;
+    QCheckBox *m_recordDispatches = nullptr;
     QSpinBox *m_retention = nullptr;
     QSpinBox *m_capacity = nullptr;
     QLineEdit *m_deepgramUrl = nullptr;

@@ -122,8 +122,8 @@ bool UiWatchdog::start()
 {
     if (isRunning() || !m_config.validate().isEmpty())
         return false;
-    m_probeActive = m_config.installDispatchProbe ? DispatchProbe::install() : false;
-    if (!m_config.installDispatchProbe) {
+    m_probeActive = m_config.dispatchProbe && m_config.installDispatchProbe ? DispatchProbe::install() : false;
+    if (m_config.dispatchProbe && !m_config.installDispatchProbe) {
         // The app brackets dispatches itself (DispatchProbe::Scope in its notify()).
         DispatchProbe::setObservedThread();
         m_probeActive = true;

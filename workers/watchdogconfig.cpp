@@ -29,6 +29,7 @@ struct BoolField
 };
 
 constexpr BoolField boolFields[] = {
+    {u"dispatchProbe", &UiWatchdogConfig::dispatchProbe},
     {u"installDispatchProbe", &UiWatchdogConfig::installDispatchProbe},
     {u"sampleStacks", &UiWatchdogConfig::sampleStacks},
     {u"timeline", &UiWatchdogConfig::timeline},

@@ -27,6 +27,10 @@ struct UiWatchdogConfig
     ms latenessTolerance {100}; ///< the watcher waking later than this means the process or machine was stopped
     ms debuggerCheckInterval {500};
 
+    /// false: heartbeats and stack samples only. Nothing runs per dispatch (the probe's ~6.5 ns per
+    /// event is gone), and alerts lose the receiver, event type and nesting the probe reports; the
+    /// stack samples still name the blocking function.
+    bool dispatchProbe = true;
     bool installDispatchProbe = true; ///< false: the app brackets dispatches with DispatchProbe::Scope
     bool sampleStacks = true;
     bool timeline = true;             ///< draw alert bands with TraceRecorder::alert

@@ -262,6 +262,13 @@ void TestGuiSession::newTiersRestartTheWatchdog()
     QVERIFY(s.watchdog().isRunning());
     QCOMPARE(s.watchdog().watchdog()->config().hang.count(), 150);
     QCOMPARE(s.watchdog().watchdog()->config().journalPath, m_dir.filePath(QStringLiteral("journal.jsonl")));
+    QVERIFY(s.watchdog().watchdog()->dispatchProbeActive());
+    // Turning the dispatch probe off restarts it with heartbeats and stack samples only.
+    changed.recordDispatches = false;
+    s.applySettings(changed);
+    QCOMPARE(s.watchdog().restarts(), restarts + 2);
+    QVERIFY(s.watchdog().isRunning());
+    QVERIFY(!s.watchdog().watchdog()->dispatchProbeActive());
     // The alerts of the first watchdog are still listed.
     QVERIFY(s.watchdog().alertsThisRun() >= 1);
     QCOMPARE(s.window().alertInspector()->model()->rowCount(), s.watchdog().alertsThisRun());

@@ -184,7 +184,8 @@ BENCHMARK(BM_ProbeEnterLeave)->Arg(0)->Arg(1)->ArgName("named");
 // UI-thread throughput: queued calls posted in batches and processed (the queue never backs up, so
 // this is the steady cost of the probe, heartbeats and watcher). Modes: 0 watchdog off; 1 the
 // dispatch probe alone (notify callback); 2 the watchdog with the notify callback; 3 the watchdog
-// with the app's notify() override calling DispatchProbe::Scope. `batch` 1 runs one loop iteration
+// with the app's notify() override calling DispatchProbe::Scope; 4 the watchdog without the dispatch
+// probe (heartbeats and stack samples only; the override's Scope stays idle). `batch` 1 runs one loop iteration
 // per call (post, wake, dispatch); `workNs` adds busy work to each call. Compare CPU time per item.
 void BM_QueuedCallFlood(benchmark::State &state)
 {
@@ -198,6 +199,7 @@ void BM_QueuedCallFlood(benchmark::State &state)
     } else if (mode >= 2) {
         UiWatchdogConfig config = benchConfig(dir);
         config.installDispatchProbe = mode == 2;
+        config.dispatchProbe = mode != 4;
         watchdog = std::make_unique<UiWatchdog>(config);
         watchdog->start();
         processFor(300ms);
@@ -229,9 +231,9 @@ void BM_QueuedCallFlood(benchmark::State &state)
 }
 BENCHMARK(BM_QueuedCallFlood)
     ->ArgNames({"mode", "batch", "workNs"})
-    ->Args({0, 1000, 0})->Args({1, 1000, 0})->Args({2, 1000, 0})->Args({3, 1000, 0})
-    ->Args({0, 1, 0})->Args({2, 1, 0})->Args({3, 1, 0})
-    ->Args({0, 1000, 2000})->Args({2, 1000, 2000})->Args({3, 1000, 2000})
+    ->Args({0, 1000, 0})->Args({1, 1000, 0})->Args({2, 1000, 0})->Args({3, 1000, 0})->Args({4, 1000, 0})
+    ->Args({0, 1, 0})->Args({2, 1, 0})->Args({3, 1, 0})->Args({4, 1, 0})
+    ->Args({0, 1000, 2000})->Args({2, 1000, 2000})->Args({3, 1000, 2000})->Args({4, 1000, 2000})
     ->MinTime(1.0);
 
 // stop() latency: both threads joined. Arg 0 stops while the symbolizer is still pre-warming right

@@ -26,6 +26,7 @@ void TestAppSettings::roundTripsThroughQSettings()
     s.hangMs = 300;
     s.severeMs = 1200;
     s.criticalMs = 6000;
+    s.recordDispatches = false;
     s.retentionS = 30;
     s.storeCapacityMillions = 4;
     s.deepgramBaseUrl = QUrl(QStringLiteral("https://api.deepgram.com"));

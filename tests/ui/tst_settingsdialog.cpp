@@ -24,6 +24,7 @@ void TestSettingsDialog::roundTripsSettings()
     s.openAiApiKey = QStringLiteral("sk-test");
     s.theme = AppSettings::Theme::Dark;
     s.freezeMs = 900;
+    s.recordDispatches = false;
     SettingsDialog dialog;
     dialog.setSettings(s);
     QCOMPARE(dialog.settings(), s.normalized());

@@ -196,6 +196,7 @@ private slots:
     void budgetExcusesKnownLongWork();
     void pauseSilencesDetection();
     void appNotifyScopeWorksWithoutTheCallback();
+    void withoutTheProbeStacksStillNameTheBlock();
     void stopEndsOngoingAlertsAndJoins();
 
 private:
@@ -601,6 +602,30 @@ void TestUiWatchdog::appNotifyScopeWorksWithoutTheCallback()
     });
     QCOMPARE(alerts.size(), 1);
     QCOMPARE(alerts.first().verdict, AlertVerdict::LongDispatch);
+}
+
+void TestUiWatchdog::withoutTheProbeStacksStillNameTheBlock()
+{
+    // Heartbeats and stack samples only: nothing is bracketed, not even through the app's notify().
+    UiWatchdogConfig config = fastConfig(journalPath());
+    config.dispatchProbe = false;
+    config.installDispatchProbe = false;
+    UiWatchdog watchdog(config);
+    QVERIFY(watchdog.start());
+    QVERIFY(!watchdog.dispatchProbeActive());
+    QVERIFY(!DispatchProbe::isInstalled());
+    const std::uint64_t completedBefore = DispatchProbe::completedCount();
+    ScopedNotifyApp receiver;
+    const QList<AlertRecord> alerts = runBlock(watchdog, [&] {
+        QMetaObject::invokeMethod(&receiver, [] { watchdogTestSleepInSlot(300ms); }, Qt::QueuedConnection);
+    });
+    QCOMPARE(DispatchProbe::completedCount(), completedBefore); // the Scope stayed idle
+    QCOMPARE(alerts.size(), 1);
+    const AlertRecord &alert = alerts.first();
+    QVERIFY2(alert.verdict == AlertVerdict::LongDispatch, qPrintable(describe(alert)));
+    QVERIFY2(framesContain(alert, u"watchdogTestSleepInSlot"), qPrintable(describe(alert)));
+    QVERIFY2(alert.dispatch.receiverClass.isEmpty(), qPrintable(describe(alert)));
+    QVERIFY(alert.sampleCount > 0);
 }
 
 void TestUiWatchdog::stopEndsOngoingAlertsAndJoins()

@@ -31,6 +31,7 @@ void TestWatchdogConfig::jsonRoundTrip()
     UiWatchdogConfig config;
     config.hang = 300ms;
     config.journal = false;
+    config.dispatchProbe = false;
     config.journalPath = QStringLiteral("/tmp/j.jsonl");
     config.notifyMinTier = AlertTier::Severe;
     QString error;
@@ -38,6 +39,7 @@ void TestWatchdogConfig::jsonRoundTrip()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(back.toJson(), config.toJson());
     QCOMPARE(back.hang, 300ms);
+    QVERIFY(!back.dispatchProbe);
     QCOMPARE(back.notifyMinTier, AlertTier::Severe);
 }
 
