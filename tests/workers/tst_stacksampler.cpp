@@ -66,10 +66,18 @@ void TestStackSampler::sampleStartsAtTheInterruptedFunction()
         ++answered;
         QVERIFY(raw.depth >= 3);
         QVERIFY(raw.roundTripNs > 0);
-        const AlertStackFrame top = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[0])), false);
-        const AlertStackFrame caller = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[1])), true);
+        AlertStackFrame top = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[0])), false);
+        AlertStackFrame caller = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[1])), true);
         // No signal-handler frames on top: the spin loop itself is frame 0.
         QVERIFY2(!top.function.contains(u"sampleHandler") && !top.function.contains(u"restore_rt"), qPrintable(top.function));
+#ifndef __OPTIMIZE__
+        // Unoptimised builds call std::atomic<bool>::load and its helpers out of line: step over
+        // those standard-library frames to the spin.
+        for (int next = 2; top.function.startsWith(u"std::") && next < raw.depth && next < 5; ++next) {
+            top = caller;
+            caller = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[next])), true);
+        }
+#endif
         if (top.function.contains(u"samplerTestInnermostSpin") && caller.function.contains(u"samplerTestOuterCaller"))
             ++found;
         std::this_thread::sleep_for(2ms);
@@ -122,7 +130,9 @@ void TestStackSampler::symbolizerNamesFunctionFileAndLine()
     QVERIFY(frame.module.endsWith(u"tst_stacksampler"));
     QCOMPARE(symbolizer.cacheSize(), 1);
     QCOMPARE(symbolizer.symbolize(address, false).function, frame.function); // cached
-    // Code inlined into a function is reported at its call site in that function.
+    // Code inlined into a function is reported at its call site in that function (optimised builds
+    // only: without optimisation nothing is inlined).
+#ifdef __OPTIMIZE__
     const auto inlinedAddress = std::uint64_t(reinterpret_cast<std::uintptr_t>(&samplerTestInlinedSleep));
     bool sawCallSite = false;
     for (std::uint64_t offset = 0; offset < 64 && !sawCallSite; ++offset) {
@@ -131,6 +141,7 @@ void TestStackSampler::symbolizerNamesFunctionFileAndLine()
             && !f.inlined.isEmpty();
     }
     QVERIFY(sawCallSite);
+#endif
     // A libc function comes back demangled-or-plain with its module.
     const AlertStackFrame libc = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&::getpid)), false);
     QVERIFY2(libc.module.contains(u"libc"), qPrintable(libc.module));
