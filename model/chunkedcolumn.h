@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -96,15 +97,7 @@ public:
     template<typename Key, typename V>
     std::size_t lowerBound(Key key, const V &value, std::size_t from = 0) const
     {
-        std::size_t lo = from, hi = m_size;
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (key((*this)[mid]) < value)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
+        return lowerBoundIn(key, value, from, m_size);
     }
 
     /// lowerBound for a value expected close to `from`: steps 1, 2, 4, ... ahead before the binary
@@ -119,7 +112,14 @@ public:
             hi = from + step;
             step *= 2;
         }
-        hi = std::min(hi, m_size);
+        return lowerBoundIn(key, value, lo, std::min(hi, m_size));
+    }
+
+private:
+    // Binary search of [lo, hi).
+    template<typename Key, typename V>
+    std::size_t lowerBoundIn(Key key, const V &value, std::size_t lo, std::size_t hi) const
+    {
         while (lo < hi) {
             const std::size_t mid = lo + (hi - lo) / 2;
             if (key((*this)[mid]) < value)
@@ -130,7 +130,6 @@ public:
         return lo;
     }
 
-private:
     std::vector<std::vector<T>> m_blocks;
     std::size_t m_front = 0;
     std::size_t m_size = 0;
