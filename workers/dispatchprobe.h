@@ -1,11 +1,11 @@
 #pragma once
 
+#include <QEvent>
 #include <QtGlobal>
 
 #include <atomic>
 #include <cstdint>
 
-class QEvent;
 class QObject;
 
 /// Brackets every event dispatch on the UI thread so a watcher thread can tell, without locks, what
@@ -19,12 +19,16 @@ class QObject;
 /// without the probe, and the callback sees both the start and the end of the dispatch.
 /// Apps that prefer not to rely on that can call Scope from their own notify() override instead.
 ///
-/// Writers are the UI thread only; readers use relaxed/acquire loads and a sequence counter, so a
-/// frozen UI thread never blocks the reader.
+/// Writers are the UI thread only; readers use acquire loads and retry when the entry count moved
+/// while they copied, so a frozen UI thread never blocks the reader.
 ///
 /// The probe reads no clock: a clock read is ~11 ns on this class of VM, most of what the bracket
 /// cost per dispatch. Each entry gets an id instead, and the watcher times entries and exits by
 /// seeing ids and counts change between its polls (to within one poll, 2 ms by default).
+///
+/// enter() and leave() are inline and look nothing up when the receiver's class and object are the
+/// ones this depth saw last (a flood is mostly one receiver): a bracket is a handful of stores, so
+/// the probe stays within the watchdog's 1 % throughput budget on a flood of trivial queued calls.
 class DispatchProbe final
 {
 public:
@@ -43,8 +47,17 @@ public:
     class Scope final
     {
     public:
-        Scope(QObject *receiver, QEvent *event) noexcept;
-        ~Scope();
+        Scope(QObject *receiver, QEvent *event) noexcept
+            : m_active(t_scopeArmed)
+        {
+            if (m_active) [[unlikely]]
+                enter(receiver, event);
+        }
+        ~Scope()
+        {
+            if (m_active) [[unlikely]]
+                leave();
+        }
         Q_DISABLE_COPY_MOVE(Scope)
 
     private:
@@ -69,16 +82,76 @@ public:
     {
         int depth = 0;                  ///< active dispatches (notify nesting)
         std::uint64_t entered = 0;      ///< dispatches begun since install (the latest entry's id)
-        std::uint64_t completed = 0;    ///< dispatches finished since install
-        std::uint64_t sequence = 0;     ///< changes on every entry and exit
         Level levels[MaxLevels];        ///< [0] = outermost; valid up to min(depth, MaxLevels)
-        /// Dispatches completed while levels[d] was active (progress inside a nested loop).
-        std::uint64_t completedSince[MaxLevels] = {};
+        /// Dispatches begun since levels[d] began (progress inside a nested loop).
+        std::uint64_t enteredSince[MaxLevels] = {};
     };
     /// Any thread. Consistent as of one moment (retries while the UI thread writes).
     static void snapshot(Snapshot *out);
-    static std::uint64_t completedCount();
+    static std::uint64_t enteredCount();
 
     static void enter(QObject *receiver, QEvent *event) noexcept;
     static void leave() noexcept;
+
+private:
+    // One observed thread (the UI thread). Fields are atomics written only by that thread; a reader
+    // never blocks and never tears: a level is rewritten only after `entered` changed, and the
+    // reader retries when it moved while it copied. Cache-line aligned so nothing another thread
+    // writes shares a line the UI thread writes on every dispatch; the fields enter() touches come
+    // first, in one line.
+    struct alignas(64) AtomicLevel
+    {
+        std::atomic<std::uint64_t> entryId {0};
+        std::atomic<int> eventType {-1};
+        std::atomic<const char *> receiverClass {nullptr};
+        // UI thread only: the receiver and its vtable that receiverClass and objectName describe.
+        const QObject *describedReceiver = nullptr;
+        const void *describedVtable = nullptr;
+        std::atomic<int> objectNameLength {0};
+        std::atomic<char16_t> objectName[MaxObjectName] {};
+    };
+
+    struct alignas(64) State
+    {
+        std::atomic<int> depth {0};
+        std::atomic<std::uint64_t> entered {0};
+        AtomicLevel levels[MaxLevels];
+    };
+
+    /// Reads the class name and object name of a receiver this depth has not described yet.
+    static void describe(AtomicLevel &level, const QObject *receiver, const void *vtable) noexcept;
+    static void updateScopeArmed() noexcept;
+
+    static State s_state;
+    // Observed and not bracketed by the notify callback: Scope brackets. One byte for the hot path.
+    static thread_local constinit bool t_scopeArmed;
 };
+
+inline void DispatchProbe::enter(QObject *receiver, QEvent *event) noexcept
+{
+    State &state = s_state;
+    const std::uint64_t id = state.entered.load(std::memory_order_relaxed) + 1;
+    // The count changes before the level is rewritten, so a reader that saw any of the new level
+    // sees the new count when it checks again (the counts are the sequence lock).
+    state.entered.store(id, std::memory_order_release);
+    std::atomic_thread_fence(std::memory_order_release);
+    const int depth = state.depth.load(std::memory_order_relaxed);
+    if (depth < MaxLevels) [[likely]] {
+        AtomicLevel &level = state.levels[depth];
+        level.entryId.store(id, std::memory_order_relaxed);
+        level.eventType.store(int(event->type()), std::memory_order_relaxed);
+        // The vtable tells a new object at a freed receiver's address apart when its class differs.
+        const void *vtable = *reinterpret_cast<const void *const *>(receiver);
+        if (level.describedReceiver != receiver || level.describedVtable != vtable) [[unlikely]]
+            describe(level, receiver, vtable);
+    }
+    state.depth.store(depth + 1, std::memory_order_release); // publishes the level
+}
+
+inline void DispatchProbe::leave() noexcept
+{
+    // Exits are not counted: progress shows as new entries, or as a lower depth. Every enter() has
+    // its leave() on the same thread (Scope and the notify callback pair them), so no clamp.
+    State &state = s_state;
+    state.depth.store(state.depth.load(std::memory_order_relaxed) - 1, std::memory_order_release);
+}

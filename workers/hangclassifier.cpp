@@ -77,19 +77,22 @@ HangClassifier::Candidate HangClassifier::hangCandidate(const HangObservation &o
         return dispatch;
     // A heartbeat waits while other dispatches keep completing: a backlog of short events. (A
     // high-priority heartbeat cannot jump a backlog that sendPostedEvents() is already working
-    // through, so the probe's completed dispatches are the evidence; without the probe, the
+    // through, so the dispatches the probe saw begin are the evidence; without the probe, the
     // high-priority heartbeat getting through is.)
     const bool priorityFlows = o.priorityPendingSinceNs == 0 || o.nowNs - o.priorityPendingSinceNs < m_tiers.suspicionNs;
-    const bool flowing = o.probeActive ? o.completedSinceNormalPost >= BacklogEvidence : priorityFlows;
+    const bool flowing = o.probeActive ? o.enteredSinceNormalPost >= BacklogEvidence : priorityFlows;
     if (o.normalPendingSinceNs > 0 && flowing)
         return Candidate {true, AlertVerdict::BacklogSaturation, o.normalPendingSinceNs, o.normalPendingSinceNs, -1};
     if (dispatch.valid)
         return dispatch;
-    // The high-priority heartbeat cannot get in, and no dispatch explains it.
-    if (o.priorityPendingSinceNs > 0) {
-        const qint64 onset = o.probeActive ? qMax(o.priorityPendingSinceNs, o.lastProgressNs) : o.priorityPendingSinceNs;
+    // The loop cannot run a heartbeat, and no dispatch explains it. With the probe, the normal
+    // heartbeat stuck while no dispatch begins says so (the watcher posts no high-priority one then);
+    // without it, the high-priority heartbeat that cannot get in.
+    const qint64 stuckSinceNs = o.probeActive ? o.normalPendingSinceNs : o.priorityPendingSinceNs;
+    if (stuckSinceNs > 0) {
+        const qint64 onset = o.probeActive ? qMax(stuckSinceNs, o.lastProgressNs) : stuckSinceNs;
         return Candidate {true, o.probeActive ? AlertVerdict::BlockedOutsideDispatch : AlertVerdict::LongDispatch,
-                          o.priorityPendingSinceNs, qMin(onset, o.nowNs), -1};
+                          stuckSinceNs, qMin(onset, o.nowNs), -1};
     }
     return {};
 }

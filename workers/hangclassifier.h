@@ -29,7 +29,7 @@ struct HangObservation
     qint64 normalPendingSinceNs = 0; ///< post time of the unanswered normal heartbeat, 0 if none
     qint64 priorityPendingSinceNs = 0;
     qint64 lastAnswerNs = 0;         ///< latest heartbeat (either kind) dispatched
-    quint64 completedSinceNormalPost = 0; ///< dispatches completed since the pending normal heartbeat was posted
+    quint64 enteredSinceNormalPost = 0; ///< dispatches begun since the pending normal heartbeat was posted
     bool paused = false;
     qint64 budgetNs = 0;             ///< active WatchdogBudget length, 0 if none
 };
@@ -38,9 +38,10 @@ struct HangObservation
 /// synthetic timestamps.
 ///
 /// Hang track (one episode at a time): a dispatch that started after the loop last ran a posted
-/// event is a long dispatch; a high-priority heartbeat unanswered with no such dispatch is blocked
-/// outside dispatch; a normal heartbeat stuck while high-priority ones get through is backlog
-/// saturation. The worst (longest) of the three is the episode. Sampling starts at the suspicion
+/// event is a long dispatch; a heartbeat unanswered while no dispatch begins and none explains it
+/// is blocked outside dispatch (with the probe, the normal heartbeat; without it, the high-priority
+/// one); a normal heartbeat stuck while dispatches keep beginning (with the probe) or high-priority
+/// heartbeats get through (without it) is backlog saturation. The worst (longest) of the three is the episode. Sampling starts at the suspicion
 /// tier, the alert at the hang tier. Modal track: an outer dispatch inside which posted events were
 /// answered is a nested modal loop: reported (tier None), never a hang.
 class HangClassifier final

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -235,6 +236,121 @@ BENCHMARK(BM_QueuedCallFlood)
     ->Args({0, 1, 0})->Args({2, 1, 0})->Args({3, 1, 0})->Args({4, 1, 0})
     ->Args({0, 1000, 2000})->Args({2, 1000, 2000})->Args({3, 1000, 2000})->Args({4, 1000, 2000})
     ->MinTime(1.0);
+
+// One batch of the flood: `batch` queued calls posted, then processed. Returns the calls delivered.
+std::int64_t floodBatch(QObject *receiver, int batch)
+{
+    std::int64_t delivered = 0;
+    for (int i = 0; i < batch; ++i)
+        QMetaObject::invokeMethod(receiver, [&delivered] { ++delivered; }, Qt::QueuedConnection);
+    QCoreApplication::processEvents();
+    return delivered;
+}
+
+qint64 threadCpuNs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Floods for `duration` of wall time; returns UI-thread CPU ns per delivered call.
+double floodFor(QObject *receiver, std::chrono::milliseconds duration)
+{
+    QElapsedTimer wall;
+    wall.start();
+    const qint64 cpuStart = threadCpuNs();
+    std::int64_t delivered = 0;
+    while (wall.elapsed() < duration.count())
+        delivered += floodBatch(receiver, 1000);
+    return double(threadCpuNs() - cpuStart) / double(std::max<std::int64_t>(delivered, 1));
+}
+
+// The throughput cost measured in pairs close in time, because this VM's speed drifts by more than
+// the 1 % being measured between the separate runs of BM_QueuedCallFlood (its medians' CV is
+// 5-15 %). `what` 0: the whole watchdog with its dispatch probe (the app's configuration), in
+// off/on/off cycles of `blockMs` each, the watchdog started and warmed up outside the measured
+// blocks (each block, on or off, follows 300 ms of idle event loop); the cost of a cycle is on / mean(off before, off after). `what` 1: the dispatch probe
+// alone, armed and disarmed on alternate blocks under a running watchdog. `what` 2: no watchdog,
+// a bare thread that wakes every 2 ms (the watcher's poll) and does nothing, in the same cycles as
+// 0: what this VM charges the UI thread for any thread that polls at that rate. Trivial calls in
+// batches of 1,000, UI-thread CPU time per call; cost_pct is the median over cycles.
+void BM_QueuedCallFloodPaired(benchmark::State &state)
+{
+    const int what = int(state.range(0));
+    const bool probeOnly = what == 1;
+    const int cycles = int(state.range(1));
+    const auto block = std::chrono::milliseconds(state.range(2));
+    QTemporaryDir dir;
+    UiWatchdogConfig config = benchConfig(dir);
+    config.installDispatchProbe = false; // the app's notify() override brackets (BenchApp below)
+    QObject receiver;
+    std::vector<double> offNs;
+    std::vector<double> onNs;
+    std::vector<double> costPct;
+    int alerts = 0;
+    for (auto _ : state) {
+        std::unique_ptr<UiWatchdog> watchdog;
+        if (probeOnly) {
+            watchdog = std::make_unique<UiWatchdog>(config);
+            watchdog->start();
+            processFor(300ms);
+        }
+        // Every block follows the same 300 ms of idle event loop, so no side starts with warmer
+        // caches or a busier vCPU than the other.
+        auto offBlock = [&] {
+            processFor(300ms);
+            return floodFor(&receiver, block);
+        };
+        double before = probeOnly ? floodFor(&receiver, block) : offBlock();
+        for (int c = 0; c < cycles; ++c) {
+            double on = 0;
+            if (probeOnly) {
+                DispatchProbe::setObservedThread(true);
+                on = floodFor(&receiver, block);
+                DispatchProbe::setObservedThread(false);
+            } else if (what == 2) {
+                std::atomic<bool> stop {false};
+                std::thread poller([&stop] {
+                    while (!stop.load(std::memory_order_relaxed))
+                        std::this_thread::sleep_for(2ms);
+                });
+                processFor(300ms);
+                on = floodFor(&receiver, block);
+                stop.store(true);
+                poller.join();
+            } else {
+                UiWatchdog cycleWatchdog(config);
+                cycleWatchdog.start();
+                processFor(300ms); // symbolizer pre-warm, first heartbeats: not part of the steady cost
+                on = floodFor(&receiver, block);
+                alerts += int(cycleWatchdog.alerts().size());
+                cycleWatchdog.stop();
+            }
+            const double after = probeOnly ? floodFor(&receiver, block) : offBlock();
+            offNs.push_back(before);
+            offNs.push_back(after);
+            onNs.push_back(on);
+            costPct.push_back((on / ((before + after) / 2) - 1) * 100);
+            before = after;
+        }
+        if (watchdog) {
+            alerts += int(watchdog->alerts().size());
+            watchdog->stop();
+        }
+    }
+    state.counters["off_ns_per_call_p50"] = percentile(offNs, 0.5);
+    state.counters["on_ns_per_call_p50"] = percentile(onNs, 0.5);
+    state.counters["cost_pct_p50"] = percentile(costPct, 0.5);
+    state.counters["cost_pct_p25"] = percentile(costPct, 0.25);
+    state.counters["cost_pct_p75"] = percentile(costPct, 0.75);
+    state.counters["cycles"] = double(costPct.size());
+    state.counters["alerts"] = alerts;
+}
+BENCHMARK(BM_QueuedCallFloodPaired)
+    ->ArgNames({"what", "cycles", "blockMs"})
+    ->Args({0, 120, 200})->Args({1, 400, 50})->Args({2, 120, 200})
+    ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 // stop() latency: both threads joined. Arg 0 stops while the symbolizer is still pre-warming right
 // after start(); arg 1 once the watchdog is warm and idle.

@@ -54,6 +54,7 @@ private slots:
     void init();
     void cleanup();
     void seesDepthClassNameAndEvent();
+    void describesEachReceiverItSees();
     void countsNestedProgress();
     void notifyOverrideRunsOncePerEvent_data();
     void notifyOverrideRunsOncePerEvent();
@@ -79,7 +80,7 @@ void TestDispatchProbe::seesDepthClassNameAndEvent()
     receiver.setObjectName(QStringLiteral("timeline refresher"));
     DispatchProbe::Snapshot inside;
     receiver.onEvent = [&](QEvent *) { DispatchProbe::snapshot(&inside); };
-    const std::uint64_t completedBefore = DispatchProbe::completedCount();
+    const std::uint64_t enteredBefore = DispatchProbe::enteredCount();
     QEvent event(probeEventType());
     QCoreApplication::sendEvent(&receiver, &event);
     QCOMPARE(inside.depth, 1);
@@ -88,11 +89,49 @@ void TestDispatchProbe::seesDepthClassNameAndEvent()
              QStringLiteral("timeline refresher"));
     QCOMPARE(inside.levels[0].eventType, int(probeEventType()));
     QCOMPARE(inside.levels[0].entryId, inside.entered); // the latest entry is this one
+    QCOMPARE(inside.entered, enteredBefore + 1);
     DispatchProbe::Snapshot after;
     DispatchProbe::snapshot(&after);
     QCOMPARE(after.depth, 0);
-    QCOMPARE(after.completed, completedBefore + 1);
-    QCOMPARE(after.entered, inside.entered); // exits are counted, not entries
+    QCOMPARE(after.entered, inside.entered); // entries are counted, not exits
+}
+
+void TestDispatchProbe::describesEachReceiverItSees()
+{
+    // The probe looks a receiver up only when it differs from the last one at that depth: a
+    // flood alternating between receivers must still show each one's name, at every depth.
+    Recorder first;
+    first.setObjectName(QStringLiteral("first"));
+    Recorder second;
+    second.setObjectName(QStringLiteral("second"));
+    QString seenName;
+    int seenDepth = 0;
+    auto remember = [&](QEvent *) {
+        DispatchProbe::Snapshot snapshot;
+        DispatchProbe::snapshot(&snapshot);
+        seenDepth = snapshot.depth;
+        const DispatchProbe::Level &level = snapshot.levels[snapshot.depth - 1];
+        seenName = QString::fromUtf16(level.objectName, level.objectNameLength);
+    };
+    first.onEvent = remember;
+    second.onEvent = remember;
+    Recorder outer;
+    Recorder *nestedReceiver = nullptr;
+    outer.onEvent = [&](QEvent *) {
+        QEvent nested(probeEventType());
+        QCoreApplication::sendEvent(nestedReceiver, &nested);
+    };
+    for (Recorder *receiver : {&first, &second, &first, &second, &second, &first}) {
+        QEvent direct(probeEventType());
+        QCoreApplication::sendEvent(receiver, &direct);
+        QCOMPARE(seenDepth, 1);
+        QCOMPARE(seenName, receiver->objectName());
+        nestedReceiver = receiver;
+        QEvent viaOuter(probeEventType());
+        QCoreApplication::sendEvent(&outer, &viaOuter);
+        QCOMPARE(seenDepth, 2);
+        QCOMPARE(seenName, receiver->objectName());
+    }
 }
 
 void TestDispatchProbe::countsNestedProgress()
@@ -113,7 +152,8 @@ void TestDispatchProbe::countsNestedProgress()
     QCoreApplication::sendEvent(&outer, &event);
     QCOMPARE(deepest.depth, 2);
     QCOMPARE(afterInner.depth, 1);
-    QCOMPARE(afterInner.completedSince[0], 3u);
+    QCOMPARE(afterInner.enteredSince[0], 3u);
+    QCOMPARE(deepest.enteredSince[0], deepest.entered - deepest.levels[0].entryId);
 }
 
 void TestDispatchProbe::notifyOverrideRunsOncePerEvent_data()

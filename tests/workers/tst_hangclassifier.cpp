@@ -49,6 +49,7 @@ private slots:
     void shortDispatchIsDiscardedAfterSuspicion();
     void backlogWhenDispatchesKeepCompleting();
     void backlogStaysOneAlertThroughALongQueuedEvent();
+    void blockedOutsideDispatchWithoutAHandler_data();
     void blockedOutsideDispatchWithoutAHandler();
     void nestedLoopWithAnswersIsModalNotHang();
     void hangInsideANestedLoopIsALongDispatch();
@@ -119,7 +120,7 @@ void TestHangClassifier::backlogWhenDispatchesKeepCompleting()
         o.lastAnswerNs = (now - 2) * Ms; // high-priority or earlier heartbeats keep the probe's view fresh
         o.normalPendingSinceNs = 1000 * Ms;
         o.priorityPendingSinceNs = 0;
-        o.completedSinceNormalPost = quint64(now - 1000);
+        o.enteredSinceNormalPost = quint64(now - 1000);
         classifier.update(o);
     }
     QVERIFY(classifier.episode().alerted);
@@ -141,14 +142,14 @@ void TestHangClassifier::backlogStaysOneAlertThroughALongQueuedEvent()
     for (qint64 now = 1000; now <= 1400; now += 5) {
         HangObservation o = inDispatch(now, now - 1, now - 2);
         o.normalPendingSinceNs = 1000 * Ms;
-        o.completedSinceNormalPost = quint64(now - 1000);
+        o.enteredSinceNormalPost = quint64(now - 1000);
         feed(o);
     }
     // One queued event of 300 ms in the middle of the backlog, the heartbeat still waiting.
     for (qint64 now = 1405; now <= 1700; now += 5) {
         HangObservation o = inDispatch(now, 1401, 1399);
         o.normalPendingSinceNs = 1000 * Ms;
-        o.completedSinceNormalPost = 400;
+        o.enteredSinceNormalPost = 400;
         feed(o);
     }
     QCOMPARE(started, 1);
@@ -156,8 +157,16 @@ void TestHangClassifier::backlogStaysOneAlertThroughALongQueuedEvent()
     QCOMPARE(classifier.episode().verdict, AlertVerdict::BacklogSaturation);
 }
 
+void TestHangClassifier::blockedOutsideDispatchWithoutAHandler_data()
+{
+    QTest::addColumn<bool>("priorityHeartbeat");
+    QTest::newRow("with the probe: normal heartbeat only") << false;
+    QTest::newRow("both heartbeats pending") << true;
+}
+
 void TestHangClassifier::blockedOutsideDispatchWithoutAHandler()
 {
+    QFETCH(bool, priorityHeartbeat);
     HangClassifier classifier(tiers());
     for (qint64 now = 1000; now <= 1300; now += 5) {
         HangObservation o;
@@ -165,7 +174,7 @@ void TestHangClassifier::blockedOutsideDispatchWithoutAHandler()
         o.lastProgressNs = 990 * Ms;
         o.lastAnswerNs = 990 * Ms;
         o.normalPendingSinceNs = 1000 * Ms;
-        o.priorityPendingSinceNs = 1000 * Ms;
+        o.priorityPendingSinceNs = priorityHeartbeat ? 1000 * Ms : 0;
         classifier.update(o);
     }
     QVERIFY(classifier.episode().alerted);

@@ -614,12 +614,12 @@ void TestUiWatchdog::withoutTheProbeStacksStillNameTheBlock()
     QVERIFY(watchdog.start());
     QVERIFY(!watchdog.dispatchProbeActive());
     QVERIFY(!DispatchProbe::isInstalled());
-    const std::uint64_t completedBefore = DispatchProbe::completedCount();
+    const std::uint64_t enteredBefore = DispatchProbe::enteredCount();
     ScopedNotifyApp receiver;
     const QList<AlertRecord> alerts = runBlock(watchdog, [&] {
         QMetaObject::invokeMethod(&receiver, [] { watchdogTestSleepInSlot(300ms); }, Qt::QueuedConnection);
     });
-    QCOMPARE(DispatchProbe::completedCount(), completedBefore); // the Scope stayed idle
+    QCOMPARE(DispatchProbe::enteredCount(), enteredBefore); // the Scope stayed idle
     QCOMPARE(alerts.size(), 1);
     const AlertRecord &alert = alerts.first();
     QVERIFY2(alert.verdict == AlertVerdict::LongDispatch, qPrintable(describe(alert)));
