@@ -137,7 +137,7 @@ inline void DispatchProbe::enter(QObject *receiver, QEvent *event) noexcept
     state.entered.store(id, std::memory_order_release);
     std::atomic_thread_fence(std::memory_order_release);
     const int depth = state.depth.load(std::memory_order_relaxed);
-    if (depth < MaxLevels) [[likely]] {
+    if (unsigned(depth) < unsigned(MaxLevels)) [[likely]] { // never negative; cheap to make sure
         AtomicLevel &level = state.levels[depth];
         level.entryId.store(id, std::memory_order_relaxed);
         level.eventType.store(int(event->type()), std::memory_order_relaxed);
