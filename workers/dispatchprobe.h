@@ -24,11 +24,11 @@ class QObject;
 ///
 /// The probe reads no clock: a clock read is ~11 ns on this class of VM, most of what the bracket
 /// cost per dispatch. Each entry gets an id instead, and the watcher times entries and exits by
-/// seeing ids and counts change between its polls (to within one poll, 2 ms by default).
+/// seeing entry ids and the depth change between its polls (to within one poll, 2 ms by default).
 ///
 /// enter() and leave() are inline and look nothing up when the receiver's class and object are the
 /// ones this depth saw last (a flood is mostly one receiver): a bracket is a handful of stores,
-/// 0.2-0.7 % of a trivial queued call (BM_QueuedCallFloodPaired/what:1) against 3 % for the
+/// 0.2-1 % of a trivial queued call (BM_QueuedCallFloodPaired/what:1) against 3 % for the
 /// out-of-line version that described every receiver.
 class DispatchProbe final
 {
