@@ -468,8 +468,9 @@ void UiWatchdog::watch()
         // Heartbeats: one outstanding per kind. With the dispatch probe the high-priority kind
         // tells nothing the probe does not (a backlog shows as entries while the normal heartbeat
         // waits, a blocked loop as none), and every post takes the UI thread's posted-event lock,
-        // which a flood holds most of the time: the paired flood benchmark charged the UI thread
-        // for those lock hand-offs. So only the normal heartbeat goes out then.
+        // which a flood holds most of the time (perf: the watcher waiting in
+        // lockThreadPostEventList, the UI thread making futex hand-offs). So only the normal
+        // heartbeat goes out then.
         const int heartbeatKinds = m_probeActive ? 1 : 2;
         for (int kind = 0; kind < heartbeatKinds; ++kind) {
             Heartbeat &heartbeat = m_heartbeat[kind];
