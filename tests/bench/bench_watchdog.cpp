@@ -182,6 +182,25 @@ void BM_ProbeEnterLeave(benchmark::State &state)
 }
 BENCHMARK(BM_ProbeEnterLeave)->Arg(0)->Arg(1)->ArgName("named");
 
+// One batch of a flood: `batch` queued calls posted, each busy for `work`, then processed. Returns
+// the calls delivered.
+std::int64_t floodBatch(QObject *receiver, int batch, std::chrono::nanoseconds work = {})
+{
+    std::int64_t delivered = 0;
+    for (int i = 0; i < batch; ++i) {
+        QMetaObject::invokeMethod(receiver, [&delivered, work] {
+            ++delivered;
+            if (work.count()) {
+                const auto end = std::chrono::steady_clock::now() + work;
+                while (std::chrono::steady_clock::now() < end) {
+                }
+            }
+        }, Qt::QueuedConnection);
+    }
+    QCoreApplication::processEvents();
+    return delivered;
+}
+
 // UI-thread throughput: queued calls posted in batches and processed (the queue never backs up, so
 // this is the steady cost of the probe, heartbeats and watcher). Modes: 0 watchdog off; 1 the
 // dispatch probe alone (notify callback); 2 the watchdog with the notify callback; 3 the watchdog
@@ -207,19 +226,8 @@ void BM_QueuedCallFlood(benchmark::State &state)
     }
     QObject receiver;
     std::int64_t delivered = 0;
-    for (auto _ : state) {
-        for (int i = 0; i < batch; ++i) {
-            QMetaObject::invokeMethod(&receiver, [&delivered, work] {
-                ++delivered;
-                if (work.count()) {
-                    const auto end = std::chrono::steady_clock::now() + work;
-                    while (std::chrono::steady_clock::now() < end) {
-                    }
-                }
-            }, Qt::QueuedConnection);
-        }
-        QCoreApplication::processEvents();
-    }
+    for (auto _ : state)
+        delivered += floodBatch(&receiver, batch, work);
     QCoreApplication::processEvents();
     state.SetItemsProcessed(delivered);
     state.counters["cpu_ns_per_item"] = benchmark::Counter(double(delivered), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
@@ -236,16 +244,6 @@ BENCHMARK(BM_QueuedCallFlood)
     ->Args({0, 1, 0})->Args({2, 1, 0})->Args({3, 1, 0})->Args({4, 1, 0})
     ->Args({0, 1000, 2000})->Args({2, 1000, 2000})->Args({3, 1000, 2000})->Args({4, 1000, 2000})
     ->MinTime(1.0);
-
-// One batch of the flood: `batch` queued calls posted, then processed. Returns the calls delivered.
-std::int64_t floodBatch(QObject *receiver, int batch)
-{
-    std::int64_t delivered = 0;
-    for (int i = 0; i < batch; ++i)
-        QMetaObject::invokeMethod(receiver, [&delivered] { ++delivered; }, Qt::QueuedConnection);
-    QCoreApplication::processEvents();
-    return delivered;
-}
 
 qint64 threadCpuNs()
 {
@@ -270,8 +268,9 @@ double floodFor(QObject *receiver, std::chrono::milliseconds duration)
 // the 1 % being measured between the separate runs of BM_QueuedCallFlood (its medians' CV is
 // 5-15 %). `what` 0: the whole watchdog with its dispatch probe (the app's configuration), in
 // off/on/off cycles of `blockMs` each, the watchdog started and warmed up outside the measured
-// blocks (each block, on or off, follows 300 ms of idle event loop); the cost of a cycle is on / mean(off before, off after). `what` 1: the dispatch probe
-// alone, armed and disarmed on alternate blocks under a running watchdog. `what` 2: no watchdog,
+// blocks (each block, on or off, follows 300 ms of idle event loop); the cost of a cycle is
+// on / mean(off before, off after). `what` 1: the dispatch probe alone, armed and disarmed on
+// alternate blocks under a running watchdog. `what` 2: no watchdog,
 // a bare thread that wakes every 2 ms (the watcher's poll) and does nothing, in the same cycles as
 // 0: what this VM charges the UI thread for any thread that polls at that rate. Trivial calls in
 // batches of 1,000, UI-thread CPU time per call; cost_pct is the median over cycles.
