@@ -6,6 +6,8 @@
 
 #include <dlfcn.h>
 
+#include <limits>
+
 namespace {
 
 std::atomic<bool> g_installed {false};
@@ -102,29 +104,31 @@ void DispatchProbe::describe(AtomicLevel &level, const QObject *receiver, const 
 
 std::uint64_t DispatchProbe::enteredCount()
 {
-    return s_state.entered.load(std::memory_order_relaxed);
+    return s_state.word.load(std::memory_order_relaxed) >> DepthBits;
 }
 
 void DispatchProbe::snapshot(Snapshot *out)
 {
     for (int attempt = 0; attempt < 1000; ++attempt) {
-        const std::uint64_t entered = s_state.entered.load(std::memory_order_acquire);
+        const std::uint64_t word = s_state.word.load(std::memory_order_acquire);
+        const std::uint64_t entered = word >> DepthBits;
         out->entered = entered;
-        out->depth = qMax(0, s_state.depth.load(std::memory_order_acquire));
+        out->depth = int(qMin<std::uint64_t>(word & DepthMask, std::uint64_t(std::numeric_limits<int>::max())));
         const int levels = qMin(out->depth, MaxLevels);
         for (int d = 0; d < levels; ++d) {
             const AtomicLevel &level = s_state.levels[d];
             Level &copy = out->levels[d];
-            copy.entryId = level.entryId.load(std::memory_order_relaxed);
+            const std::uint64_t entry = level.entry.load(std::memory_order_relaxed);
+            copy.entryId = entry >> EventTypeBits;
+            copy.eventType = int(entry & ((std::uint64_t(1) << EventTypeBits) - 1));
             copy.receiverClass = level.receiverClass.load(std::memory_order_relaxed);
-            copy.eventType = level.eventType.load(std::memory_order_relaxed);
             copy.objectNameLength = qBound(0, level.objectNameLength.load(std::memory_order_relaxed), MaxObjectName);
             for (int i = 0; i < copy.objectNameLength; ++i)
                 copy.objectName[i] = level.objectName[i].load(std::memory_order_relaxed);
             out->enteredSince[d] = entered - copy.entryId;
         }
         std::atomic_thread_fence(std::memory_order_acquire);
-        if (s_state.entered.load(std::memory_order_relaxed) == entered)
+        if (s_state.word.load(std::memory_order_relaxed) == word)
             return;
     }
 }

@@ -6,7 +6,9 @@
 #include <QTest>
 #include <QThread>
 
+#include <atomic>
 #include <dlfcn.h>
+#include <thread>
 
 namespace {
 
@@ -44,6 +46,29 @@ public:
     }
 };
 
+// Handles one event type and runs a callback for it.
+class TypedReceiver final : public QObject
+{
+public:
+    TypedReceiver(QEvent::Type type, const QString &name)
+        : m_type(type)
+    {
+        setObjectName(name);
+    }
+    std::function<void()> onEvent;
+    bool event(QEvent *event) override
+    {
+        if (event->type() != m_type)
+            return QObject::event(event);
+        if (onEvent)
+            onEvent();
+        return true;
+    }
+
+private:
+    QEvent::Type m_type;
+};
+
 } // namespace
 
 class TestDispatchProbe final : public QObject
@@ -55,6 +80,9 @@ private slots:
     void cleanup();
     void seesDepthClassNameAndEvent();
     void describesEachReceiverItSees();
+    void keepsEveryEventTypeExact_data();
+    void keepsEveryEventTypeExact();
+    void snapshotsStayConsistentWhileTheUiThreadDispatches();
     void countsNestedProgress();
     void notifyOverrideRunsOncePerEvent_data();
     void notifyOverrideRunsOncePerEvent();
@@ -132,6 +160,92 @@ void TestDispatchProbe::describesEachReceiverItSees()
         QCOMPARE(seenDepth, 2);
         QCOMPARE(seenName, receiver->objectName());
     }
+}
+
+void TestDispatchProbe::keepsEveryEventTypeExact_data()
+{
+    // The probe packs the entry id and the event type into one word: the type must come back whole.
+    QTest::addColumn<int>("type");
+    QTest::newRow("a timer event") << int(QEvent::Timer);
+    QTest::newRow("a registered user event") << int(probeEventType());
+    QTest::newRow("the highest user event type") << int(QEvent::MaxUser);
+}
+
+void TestDispatchProbe::keepsEveryEventTypeExact()
+{
+    QFETCH(int, type);
+    TypedReceiver receiver(QEvent::Type(type), QStringLiteral("typed"));
+    DispatchProbe::Snapshot inside;
+    receiver.onEvent = [&] { DispatchProbe::snapshot(&inside); };
+    for (int i = 0; i < 3; ++i) {
+        const std::uint64_t enteredBefore = DispatchProbe::enteredCount();
+        QEvent event {QEvent::Type(type)};
+        QCoreApplication::sendEvent(&receiver, &event);
+        QCOMPARE(inside.depth, 1);
+        QCOMPARE(inside.levels[0].eventType, type);
+        QCOMPARE(inside.levels[0].entryId, enteredBefore + 1);
+        QCOMPARE(inside.entered, enteredBefore + 1);
+    }
+}
+
+void TestDispatchProbe::snapshotsStayConsistentWhileTheUiThreadDispatches()
+{
+    // A reader on another thread must never see a level half rewritten: each receiver here gets
+    // its own event type and a name of the same length, alternating at depths 1 and 2, so a torn
+    // copy shows as a name with the wrong type or a mix of both names.
+    const auto alphaType = QEvent::Type(QEvent::registerEventType());
+    const auto bravoType = QEvent::Type(QEvent::registerEventType());
+    TypedReceiver alpha(alphaType, QStringLiteral("alpha"));
+    TypedReceiver bravo(bravoType, QStringLiteral("bravo"));
+    TypedReceiver *nested = nullptr;
+    auto sendTo = [&](TypedReceiver *receiver) {
+        QEvent event(receiver == &alpha ? alphaType : bravoType);
+        QCoreApplication::sendEvent(receiver, &event);
+    };
+    alpha.onEvent = [&] {
+        if (nested) {
+            TypedReceiver *inner = std::exchange(nested, nullptr);
+            sendTo(inner);
+        }
+    };
+    bravo.onEvent = alpha.onEvent;
+
+    std::atomic<bool> stop {false};
+    std::atomic<int> torn {0};
+    std::atomic<int> seenNested {0};
+    std::atomic<int> snapshots {0};
+    QString firstProblem;
+    std::thread reader([&] {
+        DispatchProbe::Snapshot snapshot;
+        while (!stop.load(std::memory_order_relaxed)) {
+            DispatchProbe::snapshot(&snapshot);
+            snapshots.fetch_add(1, std::memory_order_relaxed);
+            if (snapshot.depth >= 2)
+                seenNested.fetch_add(1, std::memory_order_relaxed);
+            for (int d = 0; d < qMin(snapshot.depth, DispatchProbe::MaxLevels); ++d) {
+                const DispatchProbe::Level &level = snapshot.levels[d];
+                const QString name = QString::fromUtf16(level.objectName, level.objectNameLength);
+                const bool consistent = ((name == u"alpha" && level.eventType == alphaType)
+                                         || (name == u"bravo" && level.eventType == bravoType))
+                    && level.entryId <= snapshot.entered
+                    && snapshot.enteredSince[d] == snapshot.entered - level.entryId
+                    && (d == 0 || level.entryId > snapshot.levels[d - 1].entryId);
+                if (!consistent && torn.fetch_add(1) == 0)
+                    firstProblem = QStringLiteral("depth %1: %2 with type %3").arg(d).arg(name).arg(level.eventType);
+            }
+        }
+    });
+    for (int i = 0; i < 200'000; ++i) {
+        // Outer and inner receivers alternate, so every entry rewrites its level's description.
+        TypedReceiver *outer = i % 2 ? &alpha : &bravo;
+        nested = i % 3 == 0 ? (outer == &alpha ? &bravo : &alpha) : nullptr;
+        sendTo(outer);
+    }
+    stop.store(true);
+    reader.join();
+    QVERIFY2(torn.load() == 0, qPrintable(QStringLiteral("%1 torn snapshots, first: %2").arg(torn.load()).arg(firstProblem)));
+    QVERIFY(snapshots.load() > 0);
+    QVERIFY(seenNested.load() > 0);
 }
 
 void TestDispatchProbe::countsNestedProgress()
