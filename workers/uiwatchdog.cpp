@@ -15,10 +15,14 @@
 #include <QUuid>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace {
@@ -63,6 +67,26 @@ ActivityCapture captureActivity(const ThreadActivity *activity)
         ++capture.depth;
     }
     return capture;
+}
+
+// Sleeps until deadlineNs (CLOCK_MONOTONIC, as TraceClock::steadyNs) unless *stopWord becomes non-zero;
+// false when it did. A futex wait with an absolute deadline: one system call per poll.
+bool sleepUnlessStopped(std::atomic<std::uint32_t> *stopWord, qint64 deadlineNs)
+{
+    static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
+    const timespec deadline {time_t(deadlineNs / 1'000'000'000), long(deadlineNs % 1'000'000'000)};
+    while (stopWord->load(std::memory_order_acquire) == 0) {
+        // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline; returns at once if the
+        // word is no longer 0, on a wake, a signal (the loop re-checks) or the deadline.
+        const long result = syscall(SYS_futex, stopWord, FUTEX_WAIT_BITSET_PRIVATE, 0, &deadline, nullptr,
+                                    FUTEX_BITSET_MATCH_ANY);
+        if (result == 0 || errno == EAGAIN || errno == EINTR)
+            continue; // woken (perhaps spuriously) or the word changed: look again
+        if (errno != ETIMEDOUT) // no futex (a sandbox that filters it): sleep, stop at the next poll
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr);
+        return true;
+    }
+    return false;
 }
 
 bool defaultDebuggerProbe()
@@ -134,10 +158,7 @@ bool UiWatchdog::start()
         heartbeat.answeredSeq.store(0);
         heartbeat.answeredTicks.store(TraceClock::ticks());
     }
-    {
-        std::lock_guard lock(m_watchMutex);
-        m_stopRequested = false;
-    }
+    m_stopWord.store(0);
     m_collector = std::make_unique<AlertEvidenceCollector>(
         m_config, m_session, m_uiTid, std::vector<pid_t> {},
         [this](AlertEvidenceMessage::Kind kind, const AlertRecord &record) {
@@ -165,11 +186,8 @@ bool UiWatchdog::start()
 void UiWatchdog::stop()
 {
     if (m_watcher.joinable()) {
-        {
-            std::lock_guard lock(m_watchMutex);
-            m_stopRequested = true;
-        }
-        m_watchWake.notify_all();
+        m_stopWord.store(1);
+        syscall(SYS_futex, &m_stopWord, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
         m_watcher.join();
         m_watcherTid.store(0);
     }
@@ -431,12 +449,8 @@ void UiWatchdog::watch()
     };
 
     for (;;) {
-        {
-            std::unique_lock lock(m_watchMutex);
-            const auto deadline = std::chrono::steady_clock::now() + m_config.pollInterval;
-            if (m_watchWake.wait_until(lock, deadline, [this] { return m_stopRequested; }))
-                break;
-        }
+        if (!sleepUnlessStopped(&m_stopWord, qint64(TraceClock::steadyNs()) + pollNs))
+            break;
         const qint64 now = TraceClock::nowNs();
         const qint64 previousPollNs = lastPollNs;
         ++localPolls;

@@ -10,7 +10,7 @@
 #include <QObject>
 
 #include <atomic>
-#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -117,9 +117,10 @@ private:
     std::unique_ptr<QObject> m_heartbeatTarget;
     std::unique_ptr<AlertEvidenceCollector> m_collector;
     std::thread m_watcher;
-    std::mutex m_watchMutex;
-    std::condition_variable m_watchWake;
-    bool m_stopRequested = false;
+    // 1 asks the watcher to stop. It sleeps on this word as a futex: one system call per poll,
+    // where a condition variable's timed wait costs three (its mutex is re-taken "contended", so
+    // every unlock is a wake call).
+    std::atomic<std::uint32_t> m_stopWord {0};
 
     // Shared with the watcher thread.
     struct Heartbeat
