@@ -269,15 +269,13 @@ double floodFor(QObject *receiver, std::chrono::milliseconds duration)
 // 5-15 %). `what` 0: the whole watchdog with its dispatch probe (the app's configuration), in
 // off/on/off cycles of `blockMs` each, the watchdog started and warmed up outside the measured
 // blocks (each block, on or off, follows 300 ms of idle event loop); the cost of a cycle is
-// on / mean(off before, off after). `what` 1: the dispatch probe alone, armed and disarmed on
-// alternate blocks under a running watchdog. `what` 2: no watchdog,
-// a bare thread that wakes every 2 ms (the watcher's poll) and does nothing, in the same cycles as
-// 0: what this VM charges the UI thread for any thread that polls at that rate. Trivial calls in
-// batches of 1,000, UI-thread CPU time per call; cost_pct is the median over cycles.
+// on / mean(off before, off after). `what` 2: no watchdog, a bare thread that wakes every 2 ms
+// (the watcher's poll) and does nothing, in the same cycles: what this VM charges the UI thread
+// for any thread that polls at that rate. (The probe alone: BM_ProbeInterleaved.) Trivial calls
+// in batches of 1,000, UI-thread CPU time per call; cost_pct is the median over cycles.
 void BM_QueuedCallFloodPaired(benchmark::State &state)
 {
     const int what = int(state.range(0));
-    const bool probeOnly = what == 1;
     const int cycles = int(state.range(1));
     const auto block = std::chrono::milliseconds(state.range(2));
     QTemporaryDir dir;
@@ -289,26 +287,16 @@ void BM_QueuedCallFloodPaired(benchmark::State &state)
     std::vector<double> costPct;
     int alerts = 0;
     for (auto _ : state) {
-        std::unique_ptr<UiWatchdog> watchdog;
-        if (probeOnly) {
-            watchdog = std::make_unique<UiWatchdog>(config);
-            watchdog->start();
-            processFor(300ms);
-        }
         // Every block follows the same 300 ms of idle event loop, so no side starts with warmer
         // caches or a busier vCPU than the other.
         auto offBlock = [&] {
             processFor(300ms);
             return floodFor(&receiver, block);
         };
-        double before = probeOnly ? floodFor(&receiver, block) : offBlock();
+        double before = offBlock();
         for (int c = 0; c < cycles; ++c) {
             double on = 0;
-            if (probeOnly) {
-                DispatchProbe::setObservedThread(true);
-                on = floodFor(&receiver, block);
-                DispatchProbe::setObservedThread(false);
-            } else if (what == 2) {
+            if (what == 2) {
                 std::atomic<bool> stop {false};
                 std::thread poller([&stop] {
                     while (!stop.load(std::memory_order_relaxed))
@@ -326,16 +314,12 @@ void BM_QueuedCallFloodPaired(benchmark::State &state)
                 alerts += int(cycleWatchdog.alerts().size());
                 cycleWatchdog.stop();
             }
-            const double after = probeOnly ? floodFor(&receiver, block) : offBlock();
+            const double after = offBlock();
             offNs.push_back(before);
             offNs.push_back(after);
             onNs.push_back(on);
             costPct.push_back((on / ((before + after) / 2) - 1) * 100);
             before = after;
-        }
-        if (watchdog) {
-            alerts += int(watchdog->alerts().size());
-            watchdog->stop();
         }
     }
     state.counters["off_ns_per_call_p50"] = percentile(offNs, 0.5);
@@ -348,7 +332,7 @@ void BM_QueuedCallFloodPaired(benchmark::State &state)
 }
 BENCHMARK(BM_QueuedCallFloodPaired)
     ->ArgNames({"what", "cycles", "blockMs"})
-    ->Args({0, 120, 200})->Args({1, 400, 50})->Args({2, 120, 200})
+    ->Args({0, 120, 200})->Args({2, 120, 200})
     ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 // stop() latency: both threads joined. Arg 0 stops while the symbolizer is still pre-warming right
