@@ -560,7 +560,6 @@ void UiWatchdog::watch()
         const HangClassifier::Episode &episode = classifier.episode();
         if (episode.active && !hang.active) {
             hang.active = true;
-            hang.id = nextId++;
             hang.suppressed = debugger;
             hang.nextSampleNs = now;
             hang.firstState = ThreadStateReader::read(m_uiTid);
@@ -594,6 +593,9 @@ void UiWatchdog::watch()
             }
             if (step.change == HangClassifier::Change::AlertStarted) {
                 hang.alerted = true;
+                // Numbered when it becomes an alert: a suspicion that passes takes no number, so
+                // "Alert #2" always has an alert #1.
+                hang.id = nextId++;
                 fillDispatch(hang.pending, episode.level, now);
                 heartbeatLatencies(hang.pending, o);
                 send(hang, AlertEvidenceMessage::Kind::Start, episode);
