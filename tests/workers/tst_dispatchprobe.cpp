@@ -33,37 +33,23 @@ public:
     int probeNotifies = 0;
 };
 
+// Runs a callback for one event type (the test's own by default).
 class Recorder final : public QObject
 {
 public:
-    std::function<void(QEvent *)> onEvent;
-    bool event(QEvent *event) override
-    {
-        if (event->type() == probeEventType() && onEvent) {
-            onEvent(event);
-            return true;
-        }
-        return QObject::event(event);
-    }
-};
-
-// Handles one event type and runs a callback for it.
-class TypedReceiver final : public QObject
-{
-public:
-    TypedReceiver(QEvent::Type type, const QString &name)
+    explicit Recorder(QEvent::Type type = probeEventType(), const QString &name = {})
         : m_type(type)
     {
         setObjectName(name);
     }
-    std::function<void()> onEvent;
+    std::function<void(QEvent *)> onEvent;
     bool event(QEvent *event) override
     {
-        if (event->type() != m_type)
-            return QObject::event(event);
-        if (onEvent)
-            onEvent();
-        return true;
+        if (event->type() == m_type && onEvent) {
+            onEvent(event);
+            return true;
+        }
+        return QObject::event(event);
     }
 
 private:
@@ -175,9 +161,9 @@ void TestDispatchProbe::keepsEveryEventTypeExact_data()
 void TestDispatchProbe::keepsEveryEventTypeExact()
 {
     QFETCH(int, type);
-    TypedReceiver receiver(QEvent::Type(type), QStringLiteral("typed"));
+    Recorder receiver(QEvent::Type(type), QStringLiteral("typed"));
     DispatchProbe::Snapshot inside;
-    receiver.onEvent = [&] { DispatchProbe::snapshot(&inside); };
+    receiver.onEvent = [&](QEvent *) { DispatchProbe::snapshot(&inside); };
     for (int i = 0; i < 3; ++i) {
         const std::uint64_t enteredBefore = DispatchProbe::enteredCount();
         QEvent event {QEvent::Type(type)};
@@ -196,16 +182,16 @@ void TestDispatchProbe::snapshotsStayConsistentWhileTheUiThreadDispatches()
     // copy shows as a name with the wrong type or a mix of both names.
     const auto alphaType = QEvent::Type(QEvent::registerEventType());
     const auto bravoType = QEvent::Type(QEvent::registerEventType());
-    TypedReceiver alpha(alphaType, QStringLiteral("alpha"));
-    TypedReceiver bravo(bravoType, QStringLiteral("bravo"));
-    TypedReceiver *nested = nullptr;
-    auto sendTo = [&](TypedReceiver *receiver) {
+    Recorder alpha(alphaType, QStringLiteral("alpha"));
+    Recorder bravo(bravoType, QStringLiteral("bravo"));
+    Recorder *nested = nullptr;
+    auto sendTo = [&](Recorder *receiver) {
         QEvent event(receiver == &alpha ? alphaType : bravoType);
         QCoreApplication::sendEvent(receiver, &event);
     };
-    alpha.onEvent = [&] {
+    alpha.onEvent = [&](QEvent *) {
         if (nested) {
-            TypedReceiver *inner = std::exchange(nested, nullptr);
+            Recorder *inner = std::exchange(nested, nullptr);
             sendTo(inner);
         }
     };
@@ -242,7 +228,7 @@ void TestDispatchProbe::snapshotsStayConsistentWhileTheUiThreadDispatches()
     elapsed.start();
     for (int i = 0; (i < 200'000 || seenNested.load(std::memory_order_relaxed) < 1000) && elapsed.elapsed() < 20'000; ++i) {
         // Outer and inner receivers alternate, so every entry rewrites its level's description.
-        TypedReceiver *outer = i % 2 ? &alpha : &bravo;
+        Recorder *outer = i % 2 ? &alpha : &bravo;
         nested = i % 3 == 0 ? (outer == &alpha ? &bravo : &alpha) : nullptr;
         sendTo(outer);
     }

@@ -126,6 +126,15 @@ QString describe(const AlertRecord &alert)
     return QString::fromUtf8(QJsonDocument(alert.toJson()).toJson(QJsonDocument::Indented));
 }
 
+// The alerts a spy on one of UiWatchdog's alert signals caught, in order.
+QList<AlertRecord> caughtAlerts(const QSignalSpy &spy)
+{
+    QList<AlertRecord> alerts;
+    for (const QList<QVariant> &arguments : spy)
+        alerts.append(arguments.at(0).value<AlertRecord>());
+    return alerts;
+}
+
 // Runs `block` on the UI thread from inside an event dispatch and returns the alerts that ended.
 QList<AlertRecord> runBlock(UiWatchdog &watchdog, const std::function<void()> &block, int expectedEnds = 1)
 {
@@ -135,10 +144,7 @@ QList<AlertRecord> runBlock(UiWatchdog &watchdog, const std::function<void()> &b
     timer.start();
     while (ended.count() < expectedEnds && timer.elapsed() < 10'000)
         ended.wait(200);
-    QList<AlertRecord> alerts;
-    for (const QList<QVariant> &arguments : std::as_const(ended))
-        alerts.append(arguments.at(0).value<AlertRecord>());
-    return alerts;
+    return caughtAlerts(ended);
 }
 
 QCoro::Task<> parseCoroutine(LaneId lane)
@@ -435,9 +441,7 @@ void TestUiWatchdog::suspicionsThatPassTakeNoAlertNumber()
     QTest::qWait(50);
     runBlock(watchdog, [] { watchdogTestSleepInSlot(250ms); }, ended.count() + 1);
     watchdog.stop();
-    QList<AlertRecord> alerts;
-    for (const QList<QVariant> &arguments : std::as_const(ended))
-        alerts.append(arguments.at(0).value<AlertRecord>());
+    const QList<AlertRecord> alerts = caughtAlerts(ended);
     QVERIFY(!alerts.isEmpty());
     // On a loaded machine the short block may itself become an alert; numbering must hold anyway.
     for (qsizetype i = 0; i < alerts.size(); ++i)
