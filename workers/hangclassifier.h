@@ -41,9 +41,10 @@ struct HangObservation
 /// event is a long dispatch; a heartbeat unanswered while no dispatch begins and none explains it
 /// is blocked outside dispatch (with the probe, the normal heartbeat; without it, the high-priority
 /// one); a normal heartbeat stuck while dispatches keep beginning (with the probe) or high-priority
-/// heartbeats get through (without it) is backlog saturation. The worst (longest) of the three is the episode. Sampling starts at the suspicion
-/// tier, the alert at the hang tier. Modal track: an outer dispatch inside which posted events were
-/// answered is a nested modal loop: reported (tier None), never a hang.
+/// heartbeats get through (without it) is backlog saturation. The worst (longest) of the three is
+/// the episode. Sampling starts at the suspicion tier, the alert at the hang tier. Modal track: an
+/// outer dispatch inside which posted events were answered is a nested modal loop: reported (tier
+/// None), never a hang.
 class HangClassifier final
 {
 public:

@@ -23,8 +23,9 @@ struct ThreadActivity;
 ///
 /// Construct it on the UI thread after the QCoreApplication/QApplication, then start(). A watcher
 /// thread (plain std::thread, independent of any event loop) polls every few ms: a dispatch probe
-/// (DispatchProbe) says what the UI thread dispatches and since when, two heartbeats posted to the
-/// UI thread (normal and high priority) measure queue latency. Verdicts: long dispatch, backlog
+/// (DispatchProbe) says what the UI thread dispatches and since when, a heartbeat posted to the UI
+/// thread measures queue latency (without the probe, a second, high-priority one tells a backlog
+/// from a blocked loop). Verdicts: long dispatch, backlog
 /// saturation, nested modal loop (not a hang), blocked outside dispatch; tiers suspicion (start
 /// sampling the UI stack), hang (alert), severe, critical. Evidence is assembled on a second thread
 /// (AlertEvidenceCollector): symbolized stacks, the culprit span/coroutine, /proc thread state,
