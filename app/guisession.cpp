@@ -10,7 +10,7 @@
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
 #include "ui/timelineview.h"
-#include "workers/uiwatchdog.h"
+#include "workers/watchdog/uiwatchdog.h"
 
 #include <QComboBox>
 #include <QDateTime>

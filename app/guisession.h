@@ -12,7 +12,7 @@
 #include "model/tasklistmodel.h"
 #include "model/transcriptmodel.h"
 #include "workers/loopback/loopbackconfig.h"
-#include "workers/watchdogconfig.h"
+#include "workers/watchdog/watchdogconfig.h"
 
 #include <QJsonObject>
 #include <QObject>

@@ -1,7 +1,7 @@
 #include "app/headlessmain.h"
 
 #include "app/headlesssession.h"
-#include "workers/uiwatchdog.h"
+#include "workers/watchdog/uiwatchdog.h"
 
 #include <QCoreApplication>
 

@@ -8,7 +8,7 @@
 #include "model/chrometracewriter.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "workers/workloadenvironment.h"
+#include "workers/workloads/workloadenvironment.h"
 
 #include <QAbstractItemModel>
 #include <QCoreApplication>

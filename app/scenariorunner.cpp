@@ -3,8 +3,8 @@
 #include "model/traceclock.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "workers/workload.h"
-#include "workers/workloadfactory.h"
+#include "workers/workloads/workload.h"
+#include "workers/workloads/workloadfactory.h"
 
 #include <QAbstractItemModel>
 #include <QFile>

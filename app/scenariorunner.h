@@ -2,7 +2,7 @@
 
 #include "app/processusage.h"
 #include "app/scenario.h"
-#include "workers/workloadenvironment.h"
+#include "workers/workloads/workloadenvironment.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

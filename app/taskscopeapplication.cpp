@@ -1,6 +1,6 @@
 #include "app/taskscopeapplication.h"
 
-#include "workers/dispatchprobe.h"
+#include "workers/watchdog/dispatchprobe.h"
 
 TaskscopeApplication::TaskscopeApplication(int &argc, char **argv)
     : QApplication(argc, argv)

@@ -1,6 +1,6 @@
 #include "app/watchdogcontroller.h"
 
-#include "workers/uiwatchdog.h"
+#include "workers/watchdog/uiwatchdog.h"
 
 #include <chrono>
 

@@ -4,7 +4,7 @@
 #include "model/alertlistmodel.h"
 #include "model/alertrecord.h"
 #include "model/appsettings.h"
-#include "workers/watchdogconfig.h"
+#include "workers/watchdog/watchdogconfig.h"
 
 #include <QJsonArray>
 #include <QObject>

@@ -5,8 +5,8 @@
 #include "model/timeformat.h"
 #include "model/traceclock.h"
 #include "model/transcriptmodel.h"
-#include "workers/workerthreadpool.h"
-#include "workers/workloadfactory.h"
+#include "workers/execution/workerthreadpool.h"
+#include "workers/workloads/workloadfactory.h"
 
 #include <QEventLoop>
 #include <QFileInfo>

@@ -4,8 +4,8 @@
 #include "model/streamstatistics.h"
 #include "model/tasklistmodel.h"
 #include "model/workloadspec.h"
-#include "workers/workload.h"
-#include "workers/workloadenvironment.h"
+#include "workers/workloads/workload.h"
+#include "workers/workloads/workloadenvironment.h"
 
 #include <QElapsedTimer>
 #include <QHash>

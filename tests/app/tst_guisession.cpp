@@ -12,7 +12,7 @@
 #include "ui/hangindicator.h"
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
-#include "workers/uiwatchdog.h"
+#include "workers/watchdog/uiwatchdog.h"
 
 #include <QAbstractButton>
 #include <QAction>

@@ -2,9 +2,9 @@
 // /v1/echo (1 KiB answers, no server latency) per execution model and concurrency, and of the chat
 // token stream (tokens/s, unthrottled). The wrk comparison is a headless run against a standalone
 // taskscope-server (see the issue notes); this keeps the client side measurable on its own.
-#include "workers/chatstreamworkload.h"
+#include "workers/workloads/chatstreamworkload.h"
 #include "workers/loopback/loopbackservice.h"
-#include "workers/requestburstworkload.h"
+#include "workers/workloads/requestburstworkload.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

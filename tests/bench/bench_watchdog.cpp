@@ -8,9 +8,9 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "workers/dispatchprobe.h"
-#include "workers/stacksampler.h"
-#include "workers/uiwatchdog.h"
+#include "workers/watchdog/dispatchprobe.h"
+#include "workers/watchdog/stacksampler.h"
+#include "workers/watchdog/uiwatchdog.h"
 
 #include <benchmark/benchmark.h>
 

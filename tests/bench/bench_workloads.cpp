@@ -17,12 +17,12 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "workers/audiosource.h"
-#include "workers/executioncontext.h"
-#include "workers/httpresponseparser.h"
-#include "workers/livetranscriptionworkload.h"
-#include "workers/threadservices.h"
-#include "workers/websocketframecodec.h"
+#include "workers/audio/audiosource.h"
+#include "workers/execution/executioncontext.h"
+#include "workers/transport/httpresponseparser.h"
+#include "workers/workloads/livetranscriptionworkload.h"
+#include "workers/execution/threadservices.h"
+#include "workers/transport/websocketframecodec.h"
 
 #include <benchmark/benchmark.h>
 

@@ -1,0 +1,51 @@
+#pragma once
+
+// Shared by the workload tests: the four execution models as data rows, running a workload to its
+// end, and the environment that points at an in-process loopback service.
+
+#include "model/workloadspec.h"
+#include "workers/loopback/loopbackservice.h"
+#include "workers/workloads/workload.h"
+#include "workers/workloads/workloadenvironment.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+
+namespace workloadtest {
+
+/// One data row per execution model, in the column "model".
+inline void addExecutionModels()
+{
+    QTest::addColumn<ExecutionModel>("model");
+    QTest::newRow("thread") << ExecutionModel::Thread;
+    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
+    QTest::newRow("offload") << ExecutionModel::Offload;
+    QTest::newRow("blocking") << ExecutionModel::Blocking;
+}
+
+/// Starts the workload and waits for finished(). False if it did not finish in time.
+inline bool runToEnd(Workload &workload, int timeoutMs = 30'000)
+{
+    QSignalSpy finished(&workload, &Workload::finished);
+    workload.start();
+    return finished.count() > 0 || finished.wait(timeoutMs);
+}
+
+/// Waits for a started workload to finish. False if it is still active after the timeout.
+inline bool waitFinished(Workload &workload, int timeoutMs = 60'000)
+{
+    if (!workload.isActive())
+        return true;
+    QSignalSpy finished(&workload, &Workload::finished);
+    return finished.wait(timeoutMs) || !workload.isActive();
+}
+
+inline WorkloadEnvironment loopbackEnvironment(const LoopbackService &service)
+{
+    WorkloadEnvironment env;
+    env.loopbackBaseUrl = service.httpUrl();
+    return env;
+}
+
+} // namespace workloadtest

@@ -1,0 +1,262 @@
+#include "workers/audio/audiosource.h"
+
+#include "model/tonegenerator.h"
+#include "model/wavreader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QAudioDevice>
+#include <QMediaDevices>
+#include <QMutex>
+#include <QtEndian>
+
+namespace {
+
+struct CacheEntry
+{
+    QMutex mutex; // held while decoding: concurrent loads of one source wait for one decode
+    bool done = false;
+    AudioSource::Loaded loaded;
+};
+
+QMutex s_cacheMutex;
+QHash<QString, std::shared_ptr<CacheEntry>> s_cache;
+constexpr int MaxCacheEntries = 16;
+
+QString samplePath(const QString &name, const char *extension)
+{
+    return QStringLiteral(":/speech/%1.%2").arg(name, QLatin1StringView(extension));
+}
+
+QString cacheKey(const WorkloadSpec &spec)
+{
+    switch (spec.source) {
+    case AudioSourceKind::Sample:
+        return QStringLiteral("sample|%1|%2").arg(spec.audio).arg(spec.durationS);
+    case AudioSourceKind::File: {
+        const QFileInfo info(spec.audio);
+        return QStringLiteral("file|%1|%2|%3|%4")
+            .arg(info.absoluteFilePath())
+            .arg(info.size())
+            .arg(info.lastModified().toMSecsSinceEpoch())
+            .arg(spec.durationS);
+    }
+    case AudioSourceKind::Tone:
+        return QStringLiteral("tone|%1|%2").arg(spec.toneHz).arg(spec.durationS);
+    case AudioSourceKind::Microphone:
+        break;
+    }
+    return {};
+}
+
+// Repeats pcm to `seconds` (whole samples).
+QByteArray loopTo(const QByteArray &pcm, double seconds)
+{
+    if (seconds <= 0 || pcm.isEmpty())
+        return pcm;
+    const qsizetype target = qsizetype(seconds * AudioSource::SampleRate) * 2;
+    QByteArray out;
+    out.reserve(target);
+    while (out.size() < target)
+        out.append(pcm.constData(), std::min(pcm.size(), target - out.size()));
+    return out;
+}
+
+AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
+{
+    AudioSource::Loaded loaded;
+    switch (spec.source) {
+    case AudioSourceKind::Sample: {
+        if (spec.audio.isEmpty()) {
+            loaded.error = QStringLiteral("no sample named: choose one of %1")
+                               .arg(AudioSource::sampleNames().join(QStringLiteral(", ")));
+            return loaded;
+        }
+        QFile file(samplePath(spec.audio, "wav"));
+        if (!file.open(QIODevice::ReadOnly)) {
+            loaded.error = QStringLiteral("no bundled sample \"%1\" (have: %2)")
+                               .arg(spec.audio, AudioSource::sampleNames().join(QStringLiteral(", ")));
+            return loaded;
+        }
+        const WavReader::Audio audio = WavReader::decode(file.readAll());
+        if (!audio.ok) {
+            loaded.error = QStringLiteral("sample %1: %2").arg(spec.audio, audio.error);
+            return loaded;
+        }
+        loaded.pcm = std::make_shared<const QByteArray>(loopTo(audio.linear16, spec.durationS));
+        loaded.expectedText = AudioSource::sampleText(spec.audio);
+        loaded.description = QStringLiteral("sample %1").arg(spec.audio);
+        break;
+    }
+    case AudioSourceKind::File: {
+        if (spec.audio.isEmpty()) {
+            loaded.error = QStringLiteral("no audio file given");
+            return loaded;
+        }
+        const WavReader::Audio audio = WavReader::decodeFile(spec.audio);
+        if (!audio.ok) {
+            loaded.error = audio.error;
+            return loaded;
+        }
+        if (audio.linear16.isEmpty()) {
+            loaded.error = QStringLiteral("%1 contains no audio").arg(spec.audio);
+            return loaded;
+        }
+        loaded.pcm = std::make_shared<const QByteArray>(loopTo(audio.linear16, spec.durationS));
+        loaded.description = QStringLiteral("file %1 (%2)").arg(QFileInfo(spec.audio).fileName(), audio.source.description());
+        break;
+    }
+    case AudioSourceKind::Tone: {
+        ToneGenerator::Settings settings;
+        settings.frequencyHz = spec.toneHz;
+        settings.amplitude = 0.3;
+        settings.durationMs = qint64((spec.durationS > 0 ? spec.durationS : 5.0) * 1000);
+        settings.toneMs = 1000;
+        settings.silenceMs = 500;
+        ToneGenerator tone(settings);
+        loaded.pcm = std::make_shared<const QByteArray>(tone.read(tone.totalSamples()));
+        loaded.description = QStringLiteral("tone %1 Hz").arg(spec.toneHz);
+        break;
+    }
+    case AudioSourceKind::Microphone: {
+        const QString reason = AudioSource::microphoneUnavailableReason();
+        loaded.error = reason.isEmpty() ? QStringLiteral("the microphone is a live source, not a file") : reason;
+        return loaded;
+    }
+    }
+    loaded.ok = true;
+    loaded.description += QStringLiteral(" (%1 s)").arg(loaded.durationS(), 0, 'f', 1);
+    return loaded;
+}
+
+} // namespace
+
+AudioSource::Loaded AudioSource::load(const WorkloadSpec &spec)
+{
+    const QString key = cacheKey(spec);
+    if (key.isEmpty())
+        return decodeSource(spec);
+    std::shared_ptr<CacheEntry> entry;
+    {
+        QMutexLocker locker(&s_cacheMutex);
+        entry = s_cache.value(key);
+        if (!entry) {
+            if (s_cache.size() >= MaxCacheEntries)
+                s_cache.clear();
+            entry = std::make_shared<CacheEntry>();
+            s_cache.insert(key, entry);
+        }
+    }
+    QMutexLocker locker(&entry->mutex);
+    if (!entry->done) {
+        entry->loaded = decodeSource(spec);
+        entry->done = true;
+    }
+    return entry->loaded;
+}
+
+AudioSource::Loaded AudioSource::loadFile(const WorkloadSpec &spec, QByteArray *wavBytes)
+{
+    Loaded loaded;
+    switch (spec.source) {
+    case AudioSourceKind::Sample:
+    case AudioSourceKind::File: {
+        const QString path = spec.source == AudioSourceKind::Sample ? samplePath(spec.audio, "wav") : spec.audio;
+        QFile file(path);
+        if (spec.audio.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+            loaded.error = spec.source == AudioSourceKind::Sample
+                ? QStringLiteral("no bundled sample \"%1\"").arg(spec.audio)
+                : QStringLiteral("cannot open %1: %2").arg(spec.audio, file.errorString());
+            return loaded;
+        }
+        if (file.size() > WavReader::DefaultMaxInputBytes) {
+            loaded.error = QStringLiteral("%1 is larger than %2 MiB").arg(path).arg(WavReader::DefaultMaxInputBytes >> 20);
+            return loaded;
+        }
+        *wavBytes = file.readAll();
+        // Check it is a WAV we understand before sending it anywhere.
+        const WavReader::Layout layout = WavReader::parse(*wavBytes);
+        if (!layout.ok) {
+            loaded.error = QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), layout.error);
+            wavBytes->clear();
+            return loaded;
+        }
+        if (spec.source == AudioSourceKind::Sample)
+            loaded.expectedText = sampleText(spec.audio);
+        loaded.description = QStringLiteral("%1 (%2)").arg(QFileInfo(path).fileName(), layout.format.description());
+        loaded.ok = true;
+        return loaded;
+    }
+    case AudioSourceKind::Tone: {
+        loaded = load(spec);
+        if (loaded.ok)
+            *wavBytes = wavFromLinear16(*loaded.pcm);
+        return loaded;
+    }
+    case AudioSourceKind::Microphone:
+        loaded.error = QStringLiteral("prerecorded transcription needs a file, a sample or a tone, not the microphone");
+        return loaded;
+    }
+    return loaded;
+}
+
+QStringList AudioSource::sampleNames()
+{
+    QStringList names;
+    const QStringList files = QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
+    for (const QString &f : files)
+        names.append(QFileInfo(f).completeBaseName());
+    return names;
+}
+
+QString AudioSource::sampleText(const QString &name)
+{
+    QFile file(samplePath(name, "txt"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QStringList lines;
+    const QList<QByteArray> raw = file.readAll().split('\n');
+    for (const QByteArray &line : raw) {
+        const QString text = QString::fromUtf8(line).trimmed();
+        if (!text.isEmpty())
+            lines.append(text);
+    }
+    return lines.join(QLatin1Char(' '));
+}
+
+QString AudioSource::microphoneUnavailableReason()
+{
+    if (QMediaDevices::audioInputs().isEmpty())
+        return QStringLiteral("no input device: the system reports no microphone (choose a sample, a file or a tone)");
+    return {};
+}
+
+QByteArray AudioSource::wavFromLinear16(const QByteArray &pcm)
+{
+    QByteArray wav(44, Qt::Uninitialized);
+    char *h = wav.data();
+    auto put32 = [h](int at, quint32 v) { qToLittleEndian<quint32>(v, h + at); };
+    auto put16 = [h](int at, quint16 v) { qToLittleEndian<quint16>(v, h + at); };
+    std::memcpy(h, "RIFF", 4);
+    put32(4, quint32(36 + pcm.size()));
+    std::memcpy(h + 8, "WAVEfmt ", 8);
+    put32(16, 16);
+    put16(20, 1);
+    put16(22, 1);
+    put32(24, SampleRate);
+    put32(28, BytesPerSecond);
+    put16(32, 2);
+    put16(34, 16);
+    std::memcpy(h + 36, "data", 4);
+    put32(40, quint32(pcm.size()));
+    wav += pcm;
+    return wav;
+}
+
+void AudioSource::clearCache()
+{
+    QMutexLocker locker(&s_cacheMutex);
+    s_cache.clear();
+}

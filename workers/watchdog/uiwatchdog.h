@@ -1,0 +1,145 @@
+#pragma once
+
+#include "model/alertlistmodel.h"
+#include "model/alertrecord.h"
+#include "model/tracetypes.h"
+#include "workers/watchdog/watchdogconfig.h"
+
+#include <QJsonArray>
+#include <QList>
+#include <QObject>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+class AlertEvidenceCollector;
+class QEvent;
+struct ThreadActivity;
+
+/// Watches the UI thread for blockage and explains every one (DESIGN §6, issue 5).
+///
+/// Construct it on the UI thread after the QCoreApplication/QApplication, then start(). A watcher
+/// thread (plain std::thread, independent of any event loop) polls every few ms: a dispatch probe
+/// (DispatchProbe) says what the UI thread dispatches and since when, a heartbeat posted to the UI
+/// thread measures queue latency (without the probe, a second, high-priority one tells a backlog
+/// from a blocked loop). Verdicts: long dispatch, backlog
+/// saturation, nested modal loop (not a hang), blocked outside dispatch; tiers suspicion (start
+/// sampling the UI stack), hang (alert), severe, critical. Evidence is assembled on a second thread
+/// (AlertEvidenceCollector): symbolized stacks, the culprit span/coroutine, /proc thread state,
+/// worker activity; it also writes the journal, raises desktop notifications and draws alert bands.
+///
+/// Signals are delivered on the UI thread (queued), so while the UI is frozen they wait; the journal,
+/// the notification and the timeline band do not. alertStarted fires once per alert, alertUpdated
+/// while it lasts (tier rises, live duration, new samples, at most every updateInterval), and
+/// alertEnded once with the final duration.
+class UiWatchdog final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UiWatchdog)
+
+public:
+    explicit UiWatchdog(const UiWatchdogConfig &config = {}, QObject *parent = nullptr);
+    ~UiWatchdog() override;
+
+    /// Installs the dispatch probe and the stack sampler, pre-warms the symbolizer (on the evidence
+    /// thread) and starts watching. UI thread only. False if already running or the config is invalid.
+    bool start();
+    /// Stops watching; ongoing alerts end as WatchdogStopped. Joins both threads within a poll
+    /// interval plus whatever evidence is queued (no symbolization while stopping).
+    void stop();
+    bool isRunning() const { return m_watcher.joinable(); }
+
+    const UiWatchdogConfig &config() const { return m_config; }
+    QString session() const { return m_session; }
+    AlertListModel *model() { return &m_model; }
+
+    /// Alerts of earlier runs from the journal (a hang that ended in a kill comes back as
+    /// KilledWhileHung); they are also added to the model. UI thread.
+    QList<AlertRecord> loadPreviousSessionAlerts();
+
+    /// Every alert of this session with its evidence (headless reports), oldest first; at most
+    /// maxAlertsKept. UI thread.
+    QList<AlertRecord> alerts() const { return m_alerts; }
+    QJsonArray alertsJson() const;
+
+    /// Known-long work on the UI thread: no detection while paused (counted; any thread).
+    void pause();
+    void resume();
+
+    // What is in force (for the status bar and reports).
+    bool dispatchProbeActive() const { return m_probeActive; }
+    bool stackSamplingActive() const { return m_samplingActive; }
+    QString journalPath() const;
+    QString notificationStatus() const;
+    int signalNumber() const;
+
+    struct Stats
+    {
+        quint64 polls = 0;
+        quint64 heartbeatsPosted = 0;
+        quint64 samples = 0;
+        quint64 sampleFailures = 0;
+        quint64 lateWakeups = 0;     ///< the watcher overslept (suspend, SIGSTOP): time excluded
+        quint64 suppressed = 0;      ///< episodes not alerted because a debugger was attached
+        quint64 discarded = 0;       ///< episodes that ended between suspicion and hang
+        qint64 symbolizerPrewarmNs = 0;
+        int notificationsSent = 0;
+    };
+    Stats stats() const;
+
+signals:
+    void alertStarted(const AlertRecord &alert);
+    void alertUpdated(const AlertRecord &alert);
+    void alertEnded(const AlertRecord &alert);
+    /// An episode that would have been an alert while a debugger was attached (annotated, at its end).
+    void suppressedAlert(const AlertRecord &alert);
+
+private:
+    friend class WatchdogBudget;
+    friend class HeartbeatTarget;
+    struct Delivery;
+
+    void watch();
+    void deliverPending();
+    void enqueueDelivery(int kind, const AlertRecord &record);
+
+    UiWatchdogConfig m_config;
+    QString m_session;
+    AlertListModel m_model;
+    QList<AlertRecord> m_alerts;
+    pid_t m_uiTid = 0;
+    const ThreadActivity *m_uiActivity = nullptr;
+    bool m_probeActive = false;
+    bool m_samplingActive = false;
+
+    std::unique_ptr<QObject> m_heartbeatTarget;
+    std::unique_ptr<AlertEvidenceCollector> m_collector;
+    std::thread m_watcher;
+    // 1 asks the watcher to stop. It sleeps on this word as a futex: one system call per poll,
+    // where a condition variable's timed wait cost two (glibc re-takes its mutex as contended, so
+    // the unlock after every wake-up is a futex wake call; perf showed it).
+    std::atomic<std::uint32_t> m_stopWord {0};
+
+    // Shared with the watcher thread.
+    struct Heartbeat
+    {
+        std::atomic<quint64> postedSeq {0};
+        std::atomic<qint64> postedNs {0};
+        std::atomic<quint64> answeredSeq {0};
+        std::atomic<std::uint64_t> answeredTicks {0};
+    };
+    Heartbeat m_heartbeat[2]; // [0] normal, [1] high priority
+    std::atomic<int> m_pauseCount {0};
+    std::atomic<qint64> m_budgetNs {0};
+    std::atomic<NameId> m_budgetReason {0};
+    std::atomic<pid_t> m_watcherTid {0};
+
+    mutable std::mutex m_statsMutex;
+    Stats m_stats;
+
+    std::mutex m_deliveryMutex;
+    QList<QPair<int, AlertRecord>> m_deliveries;
+};

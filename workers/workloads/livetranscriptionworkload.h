@@ -1,0 +1,22 @@
+#pragma once
+
+#include "workers/workloads/livetranscriptionstream.h"
+#include "workers/workloads/workload.h"
+
+/// Live transcription (DESIGN §3.1): spec.count streams of LiveTranscriptionStream in spec.model.
+/// Aggregate statistics add "transcripts" (each stream's final text) when there are few streams.
+class LiveTranscriptionWorkload final : public Workload
+{
+    Q_OBJECT
+public:
+    LiveTranscriptionWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
+                              LiveTranscriptionStream::Options options = {});
+
+protected:
+    StreamFunction makeStream() override;
+    QString laneLabel() const override { return QStringLiteral("live"); }
+
+private:
+    static QCoro::Task<void> run(StreamHandle handle, LiveTranscriptionStream::Options options);
+    LiveTranscriptionStream::Options m_options;
+};

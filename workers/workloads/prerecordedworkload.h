@@ -1,0 +1,21 @@
+#pragma once
+
+#include "workers/workloads/prerecordedstream.h"
+#include "workers/workloads/workload.h"
+
+/// Prerecorded transcription (DESIGN §3.3): spec.count PrerecordedStreams in spec.model.
+class PrerecordedWorkload final : public Workload
+{
+    Q_OBJECT
+public:
+    PrerecordedWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
+                        PrerecordedStream::Options options = {});
+
+protected:
+    StreamFunction makeStream() override;
+    QString laneLabel() const override { return QStringLiteral("prerecorded"); }
+
+private:
+    static QCoro::Task<void> run(StreamHandle handle, PrerecordedStream::Options options);
+    PrerecordedStream::Options m_options;
+};

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "model/streamstatistics.h"
+#include "workers/workloads/workload.h"
+
+class ExecutionContext;
+
+/// One text-to-speech stream (Deepgram speak v1 over WebSocket), written once for every execution
+/// model: Speak(text) + Flush, binary linear16 audio back until Flushed, then Close. The audio is
+/// played as it arrives (AudioPlayback: a QAudioSink when an output device exists, else a real-time
+/// clock at spec.speed), and the stream ends when the last byte has been played.
+///
+/// Figures: time to first audio byte (from the Speak send), underruns and their length, bytes and
+/// seconds of audio, time to Flushed as "requestLatencyMs". A drop or a close before Flushed fails
+/// the stream with the reason (a partial utterance cannot be resumed); 401/403 is reported as an
+/// authentication failure. Timeline: spans "connect", "synthesize" (Speak -> Flushed), "play"
+/// (first byte -> end of playback); instants "first audio", "underrun", "flushed"; counter
+/// "buffered audio ms".
+class TextToSpeechStream final
+{
+public:
+    struct Options
+    {
+        qint64 connectTimeoutNs = 10'000'000'000;
+        qint64 synthesisTimeoutNs = 30'000'000'000;
+        qint64 closeTimeoutNs = 5'000'000'000;
+        bool useAudioDevice = true;
+    };
+    static QString defaultText();
+
+    TextToSpeechStream(StreamHandle handle, Options options);
+    Q_DISABLE_COPY_MOVE(TextToSpeechStream)
+    ~TextToSpeechStream() = default;
+
+    QCoro::Task<void> run();
+
+private:
+    void publish(double audioS);
+
+    StreamHandle m_s;
+    Options m_options;
+    ExecutionContext &m_ctx;
+    LaneId m_lane;
+    StreamStatistics m_stats;
+    qint64 m_startNs = 0;
+    QString m_tag;
+};

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "workers/workloads/texttospeechstream.h"
+#include "workers/workloads/workload.h"
+
+/// Text to speech (DESIGN §3.2): spec.count TextToSpeechStreams in spec.model.
+class TextToSpeechWorkload final : public Workload
+{
+    Q_OBJECT
+public:
+    TextToSpeechWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
+                         TextToSpeechStream::Options options = {});
+
+protected:
+    StreamFunction makeStream() override;
+    QString laneLabel() const override { return QStringLiteral("speak"); }
+
+private:
+    static QCoro::Task<void> run(StreamHandle handle, TextToSpeechStream::Options options);
+    TextToSpeechStream::Options m_options;
+};

@@ -1,0 +1,212 @@
+#pragma once
+
+#include "model/streamstatistics.h"
+#include "model/tracetypes.h"
+#include "model/workloadspec.h"
+#include "workers/execution/canceltoken.h"
+#include "workers/workloads/workloadenvironment.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <qcoro/qcorotask.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class ExecutionContext;
+class StreamLink;
+class WorkerThread;
+class WorkerThreadPool;
+
+/// What one stream reports to its Workload. Lives in the stream's coroutine frame and is used on
+/// the stream's thread (a worker thread in the Thread model); everything it reports reaches the
+/// Workload on the UI thread (directly when already there, queued otherwise), and is dropped
+/// quietly once the Workload is gone.
+class StreamReporter final
+{
+public:
+    StreamReporter(std::shared_ptr<StreamLink> link, int index, LaneId lane);
+    ~StreamReporter();
+    Q_DISABLE_COPY_MOVE(StreamReporter)
+
+    int index() const { return m_index; }
+    LaneId lane() const { return m_lane; }
+
+    void transcript(const QString &text, bool isFinal, double startS, double endS);
+    void token(const QString &text);
+    void audioProgress(double sentS, double totalS);
+    /// 0..1, or -1 when the stream cannot tell (indeterminate).
+    void progress(double fraction);
+    /// The stream's latest statistics; `extra` adds workload-specific keys (e.g. "transcript").
+    /// Cheap to call (histograms are shared, copy-on-write); publish every few hundred ms and at the end.
+    void statistics(const StreamStatistics &stats, const QJsonObject &extra = {});
+    /// Marks the stream failed with a clear reason (the first reason is kept). The coroutine
+    /// should then return; the stream is shown failed on the timeline and the workload goes on.
+    void fail(const QString &reason);
+    bool hasFailed() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
+
+    /// Used by the stream runner when the coroutine has returned.
+    void finish(bool cancelled);
+
+private:
+    std::shared_ptr<StreamLink> m_link;
+    int m_index;
+    LaneId m_lane;
+    QString m_error;
+};
+
+/// What a stream coroutine gets: its execution context, its reporter, and copies of the spec and
+/// environment. The pointers stay valid until the coroutine returns.
+struct StreamHandle
+{
+    ExecutionContext *ctx = nullptr;
+    StreamReporter *report = nullptr;
+    int index = 0;
+    WorkloadSpec spec;
+    WorkloadEnvironment env;
+};
+
+/// One task of the stream panel or a scenario: `spec.count` streams of one workload in one
+/// execution model. Lives on the UI thread; the app and the headless runner drive it.
+///
+/// Writing a workload (see tests/workers/tst_workload.cpp for a complete small one):
+///
+///     class EchoWorkload final : public Workload {
+///     public:
+///         using Workload::Workload;
+///     protected:
+///         StreamFunction makeStream() override { return [](StreamHandle s) { return run(std::move(s)); }; }
+///     private:
+///         static QCoro::Task<void> run(StreamHandle s) {      // parameters by value
+///             ExecutionContext &ctx = *s.ctx;
+///             auto call = createHttpCall(ctx);
+///             call->start({"GET", s.env.baseUrlFor(s.spec).resolved(QUrl("/v1/echo"))});
+///             const QByteArray body = co_await call->readAll(10'000'000'000);
+///             if (ctx.isCancelled()) co_return;                   // stop(): leave promptly
+///             if (!call->succeeded() || call->status() != 200) { s.report->fail(...); co_return; }
+///             s.report->statistics(...);
+///         }
+///     };
+///
+/// and add it to createWorkload() (workloadfactory.cpp).
+///
+/// A subclass supplies the stream implementation once (makeStream), written against
+/// ExecutionContext, and the base runs it in the spec's model:
+/// - Thread: one WorkerThread per stream (its own event loop, Pacer and transports);
+///   spawn() inside a stream uses the environment's WorkerThreadPool;
+/// - Coroutine / Offload / Blocking: on the UI thread (the context's primitives differ).
+/// start() returns at once; streams begin on the next turn of the event loop (in the Blocking model
+/// they then run one after another, freezing the UI thread: that is the point).
+///
+/// stop() cancels every stream (each ends promptly: pending awaits wake with Cancelled); finished()
+/// follows once all have ended. A failing stream marks itself failed (on the timeline too) and the
+/// others go on; the workload ends Failed with the first stream's reason. Deleting a running workload
+/// cancels it; its streams end on their own shortly after (they never touch the Workload object),
+/// and thread-model streams are waited for (bounded).
+class Workload : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Stopping, Finished, Stopped, Failed };
+    Q_ENUM(State)
+
+    Workload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr);
+    ~Workload() override;
+    Q_DISABLE_COPY_MOVE(Workload)
+
+    void start();
+    void stop();
+    /// Thread-safe: cancels every stream, e.g. from a watchdog while a Blocking stream holds the UI
+    /// thread (its waits poll the flag at least every 50 ms). The workload then ends Stopped.
+    void cancelFromAnyThread();
+
+    State state() const { return m_state; }
+    bool isActive() const { return m_state == State::Running || m_state == State::Stopping; }
+    /// 0..1 (mean over streams), or -1 when indeterminate.
+    double progress() const;
+    /// Why the workload failed ("stream 3: ...", keys redacted), else empty.
+    QString errorString() const { return m_error; }
+    const WorkloadSpec &spec() const { return m_spec; }
+    const WorkloadEnvironment &environment() const { return m_env; }
+    int streamCount() const { return int(m_streams.size()); }
+    int liveStreams() const { return m_liveStreams; }
+    LaneId streamLane(int stream) const;
+    QString streamError(int stream) const;
+
+    /// A stream's latest statistics: StreamStatistics::toJson() (see model/streamstatistics.h for
+    /// the keys) plus "stream", "model", "state", "error" and the stream's extra keys.
+    QJsonObject streamStatistics(int stream) const;
+    /// The stream's figures as data (for merging elsewhere).
+    StreamStatistics streamFigures(int stream) const;
+    /// {"workload", "model", "state", "error", "streams": [...], "aggregate": {...}} where aggregate
+    /// is every stream's StreamStatistics merged (exact percentiles over all streams).
+    QJsonObject statistics() const;
+    StreamStatistics aggregateFigures() const;
+
+    static QString toString(State state);
+
+signals:
+    void stateChanged(Workload::State state);
+    void progressChanged(double progress);
+    void transcript(int stream, const QString &text, bool isFinal, double startS, double endS);
+    void token(int stream, const QString &text);
+    void audioProgress(int stream, double sentS, double totalS);
+    void statisticsChanged(int stream);
+    void streamFinished(int stream, bool ok, const QString &error);
+    /// Every stream has ended; state() says how.
+    void finished();
+
+protected:
+    using StreamFunction = std::function<QCoro::Task<void>(StreamHandle)>;
+    /// The stream implementation, called once by start() on the UI thread. The function must not
+    /// reference this Workload (streams may outlive it briefly after it is deleted): capture what
+    /// it needs by value (shared_ptr for shared data) and take everything else from StreamHandle.
+    virtual StreamFunction makeStream() = 0;
+    /// Short name for lanes, e.g. "live" gives "live #3 · coroutine". Default: the workload kind.
+    virtual QString laneLabel() const;
+    /// Adds workload-specific figures to statistics().
+    virtual void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const;
+
+private:
+    friend class StreamReporter;
+    friend class StreamLink;
+    struct Stream
+    {
+        LaneId lane = NoLane;
+        std::shared_ptr<CancelToken> cancel;
+        std::unique_ptr<WorkerThread> thread;
+        bool running = false;
+        double progress = 0;
+        QString error;
+        StreamStatistics figures;
+        QJsonObject extra;
+    };
+
+    static QCoro::Task<void> runStream(StreamFunction fn, StreamHandle handle, std::shared_ptr<StreamLink> link,
+                                       std::shared_ptr<CancelToken> cancel, LaneId lane, QString coroutineName,
+                                       WorkerThreadPool *pool, WorkerThread *thread);
+    void launch();
+    void onTranscript(int stream, const QString &text, bool isFinal, double startS, double endS);
+    void onProgress(int stream, double fraction);
+    void onStatistics(int stream, const StreamStatistics &stats, const QJsonObject &extra);
+    void onStreamFailed(int stream, const QString &reason);
+    void onStreamFinished(int stream, bool cancelled);
+    void setState(State state);
+
+    WorkloadSpec m_spec;
+    WorkloadEnvironment m_env;
+    std::shared_ptr<StreamLink> m_link;
+    std::shared_ptr<WorkerThreadPool> m_threadPool;
+    std::vector<Stream> m_streams;
+    StreamFunction m_function;
+    State m_state = State::Idle;
+    QString m_error;
+    int m_liveStreams = 0;
+    bool m_stopRequested = false;
+    bool m_anyCancelled = false;
+};
