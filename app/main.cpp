@@ -8,7 +8,7 @@
 
 int main(int argc, char *argv[])
 {
-    // The UNIX event dispatcher costs half the glib one per event (DESIGN §9); keep glib if asked.
+    // The UNIX event dispatcher costs half the glib one per event; keep glib if asked.
     if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     for (int i = 1; i < argc; ++i) {

@@ -6,7 +6,7 @@
 #include <QString>
 #include <QStringList>
 
-/// What kind of UI-thread blockage an alert is (DESIGN §6).
+/// What kind of UI-thread blockage an alert is.
 enum class AlertVerdict : quint8 {
     LongDispatch,           ///< one handler has not returned and no posted event ran meanwhile
     BacklogSaturation,      ///< every dispatch is short but posted events wait behind a backlog

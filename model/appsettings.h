@@ -14,7 +14,7 @@ struct AppSettings
     enum class Theme { System, Light, Dark };
     enum class FreezeKind { Sleep, Busy };
 
-    // Watchdog tiers (DESIGN §6), milliseconds.
+    // Watchdog tiers, milliseconds.
     int suspicionMs = 100;
     int hangMs = 250;
     int severeMs = 1000;

@@ -6,7 +6,6 @@
 #include <QString>
 
 // A Deepgram v1 WebSocket text message (listen and speak, both directions) as plain values.
-// See shared/reference/protocols.md §1.1 and §1.3.
 //
 // parse() never throws: malformed JSON or a field of the wrong type gives Type::Invalid with an error
 // naming the field ("Results: channel.alternatives[0].words[2].start is a string, expected a number");

@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-// Our own RIFF/WAVE reader (deterministic, no multimedia backend; see protocols.md §4.2).
+// Our own RIFF/WAVE reader (deterministic, no multimedia backend).
 //
 // Accepts PCM (tag 1) 8/16/24/32-bit, IEEE float (tag 3) 32/64-bit, and WAVE_FORMAT_EXTENSIBLE (0xFFFE)
 // with a PCM or float subformat; any channel count; 1 kHz to 768 kHz. Skips LIST, fact and any other

@@ -4,7 +4,7 @@
 #include <QString>
 #include <QUrl>
 
-/// Which workload a task runs (DESIGN §3).
+/// Which workload a task runs.
 enum class WorkloadKind {
     LiveTranscription,
     TextToSpeech,
@@ -14,7 +14,7 @@ enum class WorkloadKind {
     Command,
 };
 
-/// Where a workload's work runs (DESIGN §2). One workload implementation takes this as a parameter.
+/// Where a workload's work runs. One workload implementation takes this as a parameter.
 enum class ExecutionModel {
     Thread,    ///< a QObject worker in its own QThread (or a bounded pool for bursts)
     Coroutine, ///< a QCoro task on the UI thread's event loop

@@ -1,7 +1,7 @@
 // Request burst throughput: requests/s of RequestBurstWorkload against the in-process loopback
 // /v1/echo (1 KiB answers, no server latency) per execution model and concurrency, and of the chat
 // token stream (tokens/s, unthrottled). The wrk comparison is a headless run against a standalone
-// taskscope-server (see the issue notes); this keeps the client side measurable on its own.
+// taskscope-server (see README's Figures); this keeps the client side measurable on its own.
 #include "workers/workloads/chatstreamworkload.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/workloads/requestburstworkload.h"

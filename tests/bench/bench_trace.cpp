@@ -1,4 +1,4 @@
-// Trace core benchmarks (issue 2 targets): record cost, drain throughput, level-of-detail query,
+// Trace core benchmarks: record cost, drain throughput, level-of-detail query,
 // bytes per stored span, export throughput. Run with scripts/bench trace.
 #include "model/chrometracereader.h"
 #include "model/chrometracewriter.h"

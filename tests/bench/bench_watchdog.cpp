@@ -1,4 +1,4 @@
-// UI watchdog figures (issue 5): detection latency past the tier, stack-sample round trip, the
+// UI watchdog figures: detection latency past the tier, stack-sample round trip, the
 // UI thread's queued-call throughput with and without the watchdog, and a no-false-alert soak with
 // 64 coroutine streams. Run: build/tests/bench/bench_watchdog (or scripts/bench watchdog).
 // Latency and round-trip figures are reported as counters (median, p99, max over the samples of one

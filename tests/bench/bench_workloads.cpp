@@ -3,7 +3,7 @@
 // Without --scale: Google Benchmark micro-benchmarks of the framework's hot paths (a pacer wake-up
 // and resume per coroutine, a posted resume, client frame encoding, HTTP response parsing).
 //
-// With --scale: the scale experiment of DESIGN §9 / issue 4 -- N concurrent live-transcription
+// With --scale: the scale experiment -- N concurrent live-transcription
 // streams (20 ms linear16 chunks, real time) in one execution model against a load-sink
 // taskscope-server running as a separate process, so only the client's CPU is measured:
 //

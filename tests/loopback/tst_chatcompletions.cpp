@@ -1,5 +1,5 @@
-// OpenAI-compatible chat completions against the loopback service: SSE chunks in the shapes of
-// protocols.md section 2 that parse and end with [DONE], the usage chunk, non-streamed JSON, per-request
+// OpenAI-compatible chat completions against the loopback service: SSE chunks in the shapes the
+// official OpenAI clients parse, that and end with [DONE], the usage chunk, non-streamed JSON, per-request
 // length and rate, incremental delivery, and clear 4xx errors.
 #include "loopbacktestsupport.h"
 

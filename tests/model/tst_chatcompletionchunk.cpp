@@ -2,7 +2,7 @@
 
 #include <QTest>
 
-// Payloads follow the real recorded OpenAI streams quoted in shared/reference/protocols.md §2.
+// Payloads follow the real recorded OpenAI streams (content deltas, role, finish_reason, usage).
 class tst_ChatCompletionChunk final : public QObject
 {
     Q_OBJECT

@@ -176,7 +176,7 @@ void TestChromeTrace::exportThenImportKeepsEverything()
 
 void TestChromeTrace::importsAnotherToolsTrace()
 {
-    // The minimal trace from reference/timeline.md §2.2 (abridged): B/E, X, i, C, async and flows.
+    // A minimal trace in the Chrome Trace Event format: B/E, X, i, C, async and flows.
     const QByteArray json = R"([
         {"name":"thread_name","ph":"M","pid":1,"tid":2,"args":{"name":"AudioWorker"}},
         {"name":"decodeChunk","cat":"audio","ph":"X","ts":1000.0,"dur":850.25,"pid":1,"tid":2},

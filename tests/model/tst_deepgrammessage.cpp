@@ -2,7 +2,7 @@
 
 #include <QTest>
 
-// Server messages are the recorded Deepgram examples quoted in shared/reference/protocols.md §1.
+// Server messages are in the shapes of recorded Deepgram listen/speak v1 responses.
 class tst_DeepgramMessage final : public QObject
 {
     Q_OBJECT

@@ -6,8 +6,8 @@
 // Conformance table for SseParser. Vectors are re-typed by hand from:
 //  - WHATWG HTML §9.2.5-9.2.6 and web-platform-tests eventsource/format-*.{htm,js},
 //  - rexxars/eventsource-parser test/fixtures.ts,
-//  - openai-python tests/test_streaming.py,
-// (see shared/reference/protocols.md §2). Every row is fed whole, one byte at a time, and split in two at
+//  - openai-python tests/test_streaming.py.
+// Every row is fed whole, one byte at a time, and split in two at
 // every offset, so CR/LF pairs, BOMs and multi-byte UTF-8 characters straddle chunk boundaries.
 class tst_SseParser final : public QObject
 {

@@ -39,7 +39,7 @@ struct ChildTask
 };
 
 /// Per-coroutine access to its execution model: the small interface a workload is written against
-/// once, whose primitives differ per model (DESIGN §2).
+/// once, whose primitives differ per model.
 ///
 /// | primitive | thread | coroutine | offload | blocking |
 /// | --- | --- | --- | --- | --- |
@@ -53,7 +53,7 @@ struct ChildTask
 /// Ready when the awaited thing happened (for deadlines: the deadline), Running when resumed. The
 /// Ready -> Running gap is the event-loop latency of that thread.
 ///
-/// Rules for workload code (QCoro 0.8, GCC 12; reference/protocols.md §3):
+/// Rules for workload code (QCoro 0.8, GCC 12):
 /// - await only through this context (its transports, waits and blocking parts), never a raw QCoro
 ///   awaitable, so states are recorded and stop() can wake every await;
 /// - after every co_await check `ctx.isCancelled()` (or the WaitOutcome) and leave promptly;

@@ -9,7 +9,7 @@
 class QSocketNotifier;
 class QTimer;
 
-/// One timer per thread that serves every coroutine sleeping on that thread (DESIGN §9: a timer per
+/// One timer per thread that serves every coroutine sleeping on that thread (a timer per
 /// stream is waste).
 ///
 /// Waits sit in an indexed min-heap ordered by (deadline, arrival), so equal deadlines resume in the

@@ -1,6 +1,6 @@
 #pragma once
 // The JSON text messages of Deepgram's listen and speak v1 protocols, in the shapes the official SDKs
-// parse (see shared reference/protocols.md section 1).
+// parse.
 #include "workers/loopback/recognitionevent.h"
 
 #include <QByteArray>

@@ -5,7 +5,7 @@
 
 #include <array>
 
-/// Tier thresholds in ns (DESIGN §6 defaults).
+/// Tier thresholds in ns (the shipped defaults).
 struct WatchdogTiers
 {
     qint64 suspicionNs = 100'000'000;

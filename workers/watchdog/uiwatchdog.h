@@ -19,7 +19,7 @@ class AlertEvidenceCollector;
 class QEvent;
 struct ThreadActivity;
 
-/// Watches the UI thread for blockage and explains every one (DESIGN §6, issue 5).
+/// Watches the UI thread for blockage and explains every one.
 ///
 /// Construct it on the UI thread after the QCoreApplication/QApplication, then start(). A watcher
 /// thread (plain std::thread, independent of any event loop) polls every few ms: a dispatch probe

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <functional>
 
-/// Settings of the UI watchdog (DESIGN §6). Defaults are the shipped values; tests lower the tiers.
+/// Settings of the UI watchdog. Defaults are the shipped values; tests lower the tiers.
 struct UiWatchdogConfig
 {
     using ms = std::chrono::milliseconds;

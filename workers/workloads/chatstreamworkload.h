@@ -5,7 +5,7 @@
 #include <QByteArray>
 #include <QUrl>
 
-/// LLM token stream (DESIGN §3.4): an OpenAI-compatible `POST /v1/chat/completions` with
+/// LLM token stream: an OpenAI-compatible `POST /v1/chat/completions` with
 /// `stream: true` and `stream_options.include_usage`, read incrementally through HttpCall and
 /// SseParser (never readLine), one ChatCompletionChunk per event, ended by `data: [DONE]`.
 ///

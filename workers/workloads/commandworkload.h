@@ -2,7 +2,7 @@
 
 #include "workers/workloads/workload.h"
 
-/// Commands (DESIGN §3.6, the way a voice assistant's commands look; seeds/001): each stream runs
+/// Commands (the way a voice assistant's commands look): each stream runs
 /// one command of spec.command:
 /// - `sleep`: a blocking sleep of spec.commandMs (like `time.sleep` in a `def` command);
 /// - `cpu-hash`: SHA-256 over a 64 KiB buffer, round after round, for spec.commandMs (or exactly

@@ -8,7 +8,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
-/// Builds the requests of the Deepgram workloads (reference/protocols.md §1): the listen and speak
+/// Builds the requests of the Deepgram workloads: the listen and speak
 /// WebSocket URLs (ws/wss from the http/https base URL), the prerecorded POST URL, and the
 /// `Authorization: Token KEY` header. Every request carries `tag=` (the stream's id, so the built-in
 /// service can count what it received per stream across reconnects) and, when asked, the spec's

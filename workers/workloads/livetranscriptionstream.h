@@ -27,7 +27,7 @@ class WebSocketTransport;
 /// frame (the spec's pause, waiting for late results). At the end: Finalize, CloseStream, then wait
 /// for Metadata and the close.
 ///
-/// Reconnects (reference/protocols.md §1.1): a drop (socket error or close 1006/1011/1012/1013, or
+/// Reconnects: a drop (socket error or close 1006/1011/1012/1013, or
 /// a refused/failed connect other than 401/403/400) opens a new connection after exponential
 /// backoff with jitter, replays the audio not yet covered by a final result (from the last final's
 /// end; at most maxReplayS) at <= replaySpeed x real time until it is back on schedule, and offsets

@@ -3,7 +3,7 @@
 #include "workers/workloads/livetranscriptionstream.h"
 #include "workers/workloads/workload.h"
 
-/// Live transcription (DESIGN §3.1): spec.count streams of LiveTranscriptionStream in spec.model.
+/// Live transcription: spec.count streams of LiveTranscriptionStream in spec.model.
 /// Aggregate statistics add "transcripts" (each stream's final text) when there are few streams.
 class LiveTranscriptionWorkload final : public Workload
 {

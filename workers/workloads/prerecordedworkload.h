@@ -3,7 +3,7 @@
 #include "workers/workloads/prerecordedstream.h"
 #include "workers/workloads/workload.h"
 
-/// Prerecorded transcription (DESIGN §3.3): spec.count PrerecordedStreams in spec.model.
+/// Prerecorded transcription: spec.count PrerecordedStreams in spec.model.
 class PrerecordedWorkload final : public Workload
 {
     Q_OBJECT

@@ -4,7 +4,7 @@
 
 #include <QUrl>
 
-/// Request burst (DESIGN §3.5): `spec.requests` HTTP requests at concurrency `spec.concurrency`,
+/// Request burst: `spec.requests` HTTP requests at concurrency `spec.concurrency`,
 /// per stream. The endpoint is the built-in service's `GET /v1/echo?latency_ms=&bytes=` (server-side
 /// latency spec.latencyMs, a response of spec.payloadBytes bytes, the spec's faults as
 /// X-Taskscope-Faults), or `GET spec.baseUrl` as given for any other server.

@@ -3,7 +3,7 @@
 #include "workers/workloads/texttospeechstream.h"
 #include "workers/workloads/workload.h"
 
-/// Text to speech (DESIGN §3.2): spec.count TextToSpeechStreams in spec.model.
+/// Text to speech: spec.count TextToSpeechStreams in spec.model.
 class TextToSpeechWorkload final : public Workload
 {
     Q_OBJECT
