@@ -1,6 +1,6 @@
 // Taskscope entry point: the window by default, the scenario runner with --headless.
-#include "app/guimain.h"
-#include "app/headlessmain.h"
+#include "app/gui/guimain.h"
+#include "app/headless/headlessmain.h"
 
 #include <QByteArray>
 

@@ -1,0 +1,378 @@
+#include "app/gui/guisession.h"
+
+#include "app/gui/guiscenariorun.h"
+#include "app/scenario/runreport.h"
+#include "app/scenario/scenario.h"
+#include "model/timeformat.h"
+#include "model/traceclock.h"
+#include "ui/compareview.h"
+#include "ui/hangindicator.h"
+#include "ui/mainwindow.h"
+#include "ui/streampanel.h"
+#include "ui/timelineview.h"
+#include "workers/watchdog/uiwatchdog.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+
+GuiSession::GuiSession(const AppSettings &settings, const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings.normalized())
+    , m_options(options)
+{
+    m_trace.applySettings(m_settings);
+    m_watchdog.setBaseConfig(m_options.watchdog);
+    m_workloads = std::make_unique<WorkloadController>(&m_tasks, &m_transcripts, &m_metrics);
+    m_workloads->applySettings(m_settings);
+
+    m_window = std::make_unique<MainWindow>();
+    MainWindow &w = *m_window;
+    w.setSettings(m_settings);
+    w.setLiveStore(&m_trace.store());
+    w.setTaskModel(&m_tasks);
+    w.setTranscriptModel(&m_transcripts);
+    w.setMetrics(&m_metrics);
+    w.setReportProvider([this] { return report(); });
+    buildStatusBar();
+    wire();
+}
+
+GuiSession::~GuiSession()
+{
+    shutdown();
+}
+
+UiWatchdogConfig GuiSession::defaultWatchdogConfig()
+{
+    UiWatchdogConfig config;
+    config.installDispatchProbe = false; // TaskscopeApplication::notify() brackets every dispatch
+    return config;
+}
+
+void GuiSession::buildStatusBar()
+{
+    MainWindow &w = *m_window;
+    m_serviceLabel = new QLabel(&w);
+    m_serviceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_serviceLabel->setText(QStringLiteral("Built-in service: starting…"));
+    m_watchdogLabel = new QLabel(&w);
+    w.statusBar()->insertPermanentWidget(0, m_serviceLabel);
+    w.statusBar()->insertPermanentWidget(1, m_watchdogLabel);
+    // The hang light follows the watchdog's signals (this run's alerts); earlier runs' alerts are
+    // listed in the inspector but do not count here.
+    w.setAlertModel(m_watchdog.inspectorModel());
+    w.hangIndicator()->setModel(nullptr);
+    w.hangIndicator()->setHangActive(false);
+    updateWatchdogLabel();
+}
+
+void GuiSession::wire()
+{
+    MainWindow &w = *m_window;
+    StreamPanel *panel = w.streamPanel();
+    panel->setStatusMessage({});
+    panel->endpointBox()->setItemText(0, QStringLiteral("Built-in service (starting…)"));
+
+    connect(panel, &StreamPanel::startRequested, this, [this, panel](const WorkloadSpec &spec) {
+        const quint64 id = m_workloads->start(spec);
+        const TaskRow::Status status = m_workloads->status(id);
+        if (status != TaskRow::Status::Failed)
+            panel->setStatusMessage(QStringLiteral("Task %1 started: %2 × %3 in the %4 model.")
+                                        .arg(id)
+                                        .arg(spec.count)
+                                        .arg(WorkloadSpec::toString(spec.kind), WorkloadSpec::toString(spec.model)));
+    });
+    connect(panel, &StreamPanel::stopRequested, m_workloads.get(), &WorkloadController::stop);
+    connect(panel, &StreamPanel::stopAllRequested, m_workloads.get(), &WorkloadController::stopAll);
+    connect(m_workloads.get(), &WorkloadController::statusMessage, panel, &StreamPanel::setStatusMessage);
+    connect(panel->endpointBox(), &QComboBox::currentIndexChanged, this, &GuiSession::prefillEndpoint);
+    connect(panel->workloadBox(), &QComboBox::currentIndexChanged, this, &GuiSession::prefillEndpoint);
+
+    connect(&m_trace, &TraceController::frame, this, &GuiSession::onFrame);
+    connect(&m_trace, &TraceController::frame, &w, &MainWindow::onFrame);
+    connect(w.timeline(), &TimelineView::framePainted, this, [this](qint64 paintNs, qint64) { m_frames.paint(paintNs); });
+    connect(&w, &MainWindow::framePresented, this, [this](qint64 nowNs) { m_frames.presented(nowNs); });
+    connect(&w, &MainWindow::liveStoreReadStarted, &m_trace, [this] { m_trace.setDrainPaused(true); });
+    connect(&w, &MainWindow::liveStoreReadFinished, &m_trace, [this] { m_trace.setDrainPaused(false); });
+    connect(&w, &MainWindow::settingsChanged, this, &GuiSession::applySettings);
+    // Closing: streams begin to end now, while the window goes; shutdown() waits for them.
+    connect(&w, &MainWindow::closing, m_workloads.get(), &WorkloadController::stopAll);
+    connect(&w, &MainWindow::scenarioRequested, this, [this](const QString &path) {
+        QString error;
+        if (!runScenario(path, &error))
+            m_window->showStatus(error, 15000);
+    });
+
+    connect(&m_service, &LoopbackHost::ready, this, &GuiSession::onServiceReady);
+    connect(&m_service, &LoopbackHost::failed, this, &GuiSession::onServiceFailed);
+
+    HangIndicator *hang = w.hangIndicator();
+    connect(&m_watchdog, &WatchdogController::hangActiveChanged, hang, &HangIndicator::setHangActive);
+    connect(&m_watchdog, &WatchdogController::countsChanged, this, [this, hang](int thisRun, int earlier) {
+        hang->setAlertCount(thisRun);
+        hang->setToolTip(QStringLiteral("UI-thread hangs the watchdog caught: %1 this run%2. Click to open the alert inspector.")
+                             .arg(thisRun)
+                             .arg(earlier ? QStringLiteral(", %1 from earlier runs").arg(earlier) : QString()));
+    });
+    connect(&m_watchdog, &WatchdogController::alertEnded, this, [this](const AlertRecord &alert) {
+        if (alert.previousSession || alert.tier < AlertTier::Hang)
+            return;
+        m_window->showStatus(QStringLiteral("Watchdog: the UI thread was blocked for %1 (%2, %3): %4")
+                                 .arg(AlertRecord::formatDuration(alert.durationNs), AlertRecord::verdictName(alert.verdict),
+                                      AlertRecord::tierName(alert.tier), alert.culprit),
+                             15000);
+    });
+    connect(&m_watchdog, &WatchdogController::restarted, this, &GuiSession::updateWatchdogLabel);
+
+    CompareView *compare = w.compareView();
+    connect(compare, &CompareView::runRequested, this, [this, compare](const QString &path, const QString &a, const QString &b) {
+        ExecutionModel ma = ExecutionModel::Coroutine, mb = ExecutionModel::Offload;
+        if (!WorkloadSpec::parse(a, &ma) || !WorkloadSpec::parse(b, &mb) || !runComparison(path, ma, mb))
+            compare->setRunState(false, m_compare.errorString());
+    });
+    connect(compare, &CompareView::cancelRunRequested, &m_compare, &CompareRunner::cancel);
+    connect(&m_compare, &CompareRunner::progress, compare, [compare](const QString &text) { compare->setRunState(true, text); });
+    connect(&m_compare, &CompareRunner::finished, this,
+            [this, compare](bool ok, const QString &error, const QString &labelA, const QJsonObject &runA, const QString &labelB,
+                            const QJsonObject &runB, const QJsonObject &) {
+                if (!ok) {
+                    compare->setRunState(false, QStringLiteral("Comparison failed: %1").arg(error));
+                    Q_EMIT comparisonFinished(false, error);
+                    return;
+                }
+                QJsonObject figuresA = CompareRunner::comparableFigures(runA);
+                QJsonObject figuresB = CompareRunner::comparableFigures(runB);
+                CompareRunner::dropZeroInBoth(figuresA, figuresB);
+                compare->setRuns(labelA, figuresA, labelB, figuresB);
+                const auto verdict = [](const QJsonObject &run) {
+                    return run.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok") : QStringLiteral("with failures");
+                };
+                compare->setRunState(false, QStringLiteral("Done in %1 s: %2 %3, %4 %5.")
+                                                .arg(m_compare.elapsedS(), 0, 'f', 1)
+                                                .arg(labelA, verdict(runA), labelB, verdict(runB)));
+                Q_EMIT comparisonFinished(true, {});
+            });
+}
+
+void GuiSession::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    if (m_options.startService)
+        m_service.start(m_options.service);
+    if (m_options.startWatchdog && !m_watchdog.start(m_settings))
+        m_window->showStatus(QStringLiteral("The UI watchdog did not start: %1").arg(m_watchdog.errorString()), 15000);
+    updateWatchdogLabel();
+    m_trace.start();
+    if (m_options.loadPreviousAlerts) {
+        // After the first frame: the journal is read on the UI thread and must not delay the window.
+        connect(m_window->timeline(), &TimelineView::framePainted, this, [this] {
+            if (m_previousAlertsLoaded)
+                return;
+            m_previousAlertsLoaded = true;
+            const int earlier = m_watchdog.loadPreviousSessionAlerts();
+            if (earlier > 0) {
+                m_window->showStatus(QStringLiteral("The alert inspector lists %1 alert%2 from earlier runs.")
+                                         .arg(earlier)
+                                         .arg(earlier == 1 ? QString() : QStringLiteral("s")),
+                                     10000);
+            }
+        }, Qt::QueuedConnection);
+    }
+}
+
+void GuiSession::onFrame(quint64)
+{
+    m_frames.frame(TraceClock::nowNs());
+    m_workloads->flushFrame();
+}
+
+void GuiSession::onServiceReady(const QUrl &url)
+{
+    m_serviceLabel->setText(QStringLiteral("Built-in service %1").arg(url.toString()));
+    m_serviceLabel->setToolTip(QStringLiteral("The loopback service runs in this process on its own threads (started in %1 ms)%2")
+                                   .arg(m_service.startMs(), 0, 'f', 0)
+                                   .arg(m_service.warnings().isEmpty() ? QString()
+                                                                       : QStringLiteral("\n") + m_service.warnings().join(u'\n')));
+    m_window->streamPanel()->endpointBox()->setItemText(0, QStringLiteral("Built-in service · %1:%2").arg(url.host()).arg(url.port()));
+    m_workloads->setLoopbackUrl(url);
+    Q_EMIT serviceReady(url);
+}
+
+void GuiSession::onServiceFailed(const QString &error)
+{
+    m_serviceLabel->setText(QStringLiteral("Built-in service failed"));
+    m_serviceLabel->setToolTip(error);
+    m_window->streamPanel()->endpointBox()->setItemText(0, QStringLiteral("Built-in service (not running)"));
+    m_window->streamPanel()->setStatusMessage(
+        QStringLiteral("The built-in service did not start: %1. Workloads can still use another URL.").arg(error), true);
+    m_workloads->setLoopbackFailed(error);
+    Q_EMIT serviceFailed(error);
+}
+
+void GuiSession::updateWatchdogLabel()
+{
+    if (!m_watchdogLabel)
+        return;
+    UiWatchdog *watchdog = m_watchdog.watchdog();
+    if (!watchdog || !watchdog->isRunning()) {
+        m_watchdogLabel->setText(QStringLiteral("Watchdog off"));
+        return;
+    }
+    const UiWatchdogConfig &c = watchdog->config();
+    m_watchdogLabel->setText(QStringLiteral("Watchdog: hang ≥ %1 ms").arg(c.hang.count()));
+    QStringList tip;
+    tip << QStringLiteral("Tiers: suspicion %1 ms, hang %2 ms, severe %3 ms, critical %4 ms (Settings)")
+               .arg(c.suspicion.count())
+               .arg(c.hang.count())
+               .arg(c.severe.count())
+               .arg(c.critical.count());
+    tip << (watchdog->stackSamplingActive() ? QStringLiteral("UI-thread stacks are sampled while a hang lasts")
+                                            : QStringLiteral("stack sampling is not available"));
+    if (!watchdog->journalPath().isEmpty())
+        tip << QStringLiteral("journal: %1").arg(watchdog->journalPath());
+    if (!watchdog->notificationStatus().isEmpty())
+        tip << watchdog->notificationStatus();
+    m_watchdogLabel->setToolTip(tip.join(u'\n'));
+}
+
+void GuiSession::prefillEndpoint()
+{
+    // "Another URL…": start from the settings' endpoint for this workload's service.
+    StreamPanel *panel = m_window->streamPanel();
+    if (panel->endpointBox()->currentIndex() != 1)
+        return;
+    const QString current = panel->urlEdit()->text().trimmed();
+    if (!current.isEmpty() && current != m_prefilledUrl)
+        return;
+    QUrl url;
+    switch (WorkloadKind(panel->workloadBox()->currentData().toInt())) {
+    case WorkloadKind::LiveTranscription:
+    case WorkloadKind::TextToSpeech:
+    case WorkloadKind::Prerecorded: url = m_settings.deepgramBaseUrl; break;
+    case WorkloadKind::ChatStream: url = m_settings.openAiBaseUrl; break;
+    case WorkloadKind::RequestBurst:
+    case WorkloadKind::Command: url = m_settings.httpBaseUrl; break;
+    }
+    m_prefilledUrl = url.toString();
+    panel->urlEdit()->setText(m_prefilledUrl);
+}
+
+void GuiSession::applySettings(const AppSettings &settings)
+{
+    m_settings = settings.normalized();
+    m_trace.applySettings(m_settings);
+    m_workloads->applySettings(m_settings);
+    if (m_started && m_options.startWatchdog)
+        m_watchdog.applySettings(m_settings);
+    if (m_window->settings() != m_settings)
+        m_window->setSettings(m_settings);
+    updateWatchdogLabel();
+    if (m_options.saveSettings) {
+        QSettings out;
+        m_settings.save(out);
+    }
+}
+
+bool GuiSession::runScenario(const QString &pathOrName, QString *error)
+{
+    QString why;
+    QString source;
+    std::optional<Scenario> scenario = Scenario::load(pathOrName, &why, &source);
+    if (!scenario) {
+        if (error)
+            *error = QStringLiteral("Cannot run the scenario %1: %2").arg(QFileInfo(pathOrName).fileName(), why);
+        return false;
+    }
+    if (m_scenario && !m_scenario->isFinished())
+        m_scenario->stop();
+    auto *run = new GuiScenarioRun(std::move(*scenario), m_workloads.get(), this);
+    m_scenario = run;
+    StreamPanel *panel = m_window->streamPanel();
+    const QString notes = run->notes().isEmpty() ? QString() : QStringLiteral(" Note: ") + run->notes().join(QStringLiteral("; ")) + u'.';
+    connect(run, &GuiScenarioRun::progressChanged, panel, [panel, notes](const QString &text) { panel->setStatusMessage(text + notes); });
+    connect(run, &GuiScenarioRun::finished, this, [this, run](bool ok) {
+        m_window->showStatus(QStringLiteral("%1 — %2.").arg(run->progressText(), ok ? QStringLiteral("done") : QStringLiteral("with failures")),
+                             15000);
+        Q_EMIT scenarioFinished(ok);
+    });
+    m_window->compareView()->setScenario(source);
+    m_window->showStatus(QStringLiteral("Running the scenario %1: %2").arg(run->scenario().name, run->scenario().description), 15000);
+    run->start();
+    return true;
+}
+
+bool GuiSession::runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b)
+{
+    if (!m_compare.start(scenario, a, b))
+        return false;
+    m_window->compareView()->setScenario(scenario);
+    m_window->compareView()->setRunState(true, QStringLiteral("Starting the headless runner…"));
+    return true;
+}
+
+int GuiSession::liveStreams() const
+{
+    return m_workloads->liveStreams();
+}
+
+QJsonObject GuiSession::report() const
+{
+    QJsonObject service;
+    if (m_service.isReady()) {
+        service = QJsonObject {{QStringLiteral("kind"), QStringLiteral("in-process")},
+                               {QStringLiteral("url"), m_service.url().toString()},
+                               {QStringLiteral("startMs"), m_service.startMs()}};
+    }
+    const WorkloadEnvironment &env = m_workloads->environment();
+    QJsonObject report;
+    report.insert(QStringLiteral("taskscope"), QJsonObject {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                                                            {QStringLiteral("format"), RunReport::FormatVersion},
+                                                            {QStringLiteral("kind"), QStringLiteral("window")}});
+    report.insert(QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    report.insert(QStringLiteral("environment"), RunReport::environment(service, !env.openAiKey.isEmpty(), !env.deepgramKey.isEmpty()));
+    report.insert(QStringLiteral("settings"), m_settings.describe());
+    report.insert(QStringLiteral("tasks"), m_workloads->tasksJson());
+    report.insert(QStringLiteral("alerts"), m_watchdog.alertsJson());
+    report.insert(QStringLiteral("alertsFromEarlierRuns"), m_watchdog.alertsEarlierRuns());
+    if (const UiWatchdog *watchdog = m_watchdog.watchdog())
+        report.insert(QStringLiteral("watchdog"), watchdog->config().toJson());
+    report.insert(QStringLiteral("ui"), m_frames.toJson());
+    report.insert(QStringLiteral("window"), m_window->windowReport());
+    return report;
+}
+
+GuiSession::ShutdownTimes GuiSession::shutdown()
+{
+    ShutdownTimes times;
+    if (m_shutDown)
+        return times;
+    m_shutDown = true;
+    QElapsedTimer total;
+    total.start();
+    times.streamsAtClose = liveStreams();
+    if (m_scenario)
+        m_scenario->stop();
+    QElapsedTimer step;
+    step.start();
+    times.workloadsLeft = m_workloads->shutdown(m_options.closeTimeoutMs);
+    times.workloadsMs = double(step.nsecsElapsed()) / 1e6;
+    m_compare.cancel();
+    step.restart();
+    m_watchdog.stop();
+    times.watchdogMs = double(step.nsecsElapsed()) / 1e6;
+    m_trace.stop();
+    step.restart();
+    m_service.stop();
+    times.serviceMs = double(step.nsecsElapsed()) / 1e6;
+    times.totalMs = double(total.nsecsElapsed()) / 1e6;
+    return times;
+}

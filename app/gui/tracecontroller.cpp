@@ -1,0 +1,48 @@
+#include "app/gui/tracecontroller.h"
+
+#include "model/tracerecorder.h"
+
+#include <QTimer>
+
+TraceController::TraceController(QObject *parent)
+    : QObject(parent)
+{
+    m_timer = new QTimer(this);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    m_timer->setInterval(FrameIntervalMs);
+    connect(m_timer, &QTimer::timeout, this, &TraceController::tick);
+    applySettings(AppSettings());
+}
+
+TraceController::~TraceController() = default;
+
+void TraceController::applySettings(const AppSettings &settings)
+{
+    m_store.setRetentionNs(qint64(settings.retentionS) * 1'000'000'000);
+    m_store.setCapacity(quint64(settings.storeCapacityMillions) * 1'000'000);
+}
+
+void TraceController::start()
+{
+    m_timer->start();
+}
+
+void TraceController::stop()
+{
+    m_timer->stop();
+}
+
+void TraceController::setDrainPaused(bool paused)
+{
+    m_paused = paused;
+}
+
+void TraceController::tick()
+{
+    quint64 moved = 0;
+    if (!m_paused) {
+        moved = TraceRecorder::drain(m_store);
+        m_drained += moved;
+    }
+    Q_EMIT frame(moved);
+}

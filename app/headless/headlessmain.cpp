@@ -1,0 +1,38 @@
+#include "app/headless/headlessmain.h"
+
+#include "app/headless/headlesssession.h"
+#include "workers/watchdog/uiwatchdog.h"
+
+#include <QCoreApplication>
+
+#include <csignal>
+#include <memory>
+
+int runHeadless(int argc, char *argv[])
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    std::unique_ptr<QCoreApplication> app;
+    if (!QCoreApplication::instance())
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("taskscope"));
+    return runHeadlessWithWatchdog(QCoreApplication::arguments());
+}
+
+int runHeadlessWithWatchdog(const QStringList &arguments)
+{
+    // The watchdog watches the thread the coroutines run on: every run's report carries the alerts
+    // raised while it ran, with their evidence. No QApplication subclass here, so it installs its
+    // own dispatch probe. No journal (a CI run must not add to the user's) and no desktop popups.
+    UiWatchdogConfig config;
+    config.installDispatchProbe = true;
+    config.journal = false;
+    config.desktopNotifications = false;
+    UiWatchdog watchdog(config);
+    watchdog.start();
+
+    HeadlessSession session;
+    session.setAlertSource(watchdog.model(), AlertListModel::JsonRole);
+    const int code = session.run(arguments);
+    watchdog.stop();
+    return code;
+}

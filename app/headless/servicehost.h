@@ -1,0 +1,54 @@
+#pragma once
+
+#include "app/scenario/scenario.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+
+class LoopbackService;
+class QProcess;
+
+/// The built-in service for a headless run: in-process on its own threads (the default), or the
+/// `taskscope-server` executable as a separate process when the scenario asks for
+/// `"service": {"external": true}` (scale runs, so the service's CPU is not counted as the
+/// client's). The executable is looked up as $TASKSCOPE_SERVER, next to the running program, in the
+/// build tree (../workers/loopback/) and on PATH; its "listening on URL" line gives the address.
+class ServiceHost final
+{
+public:
+    ServiceHost();
+    ~ServiceHost();
+    Q_DISABLE_COPY_MOVE(ServiceHost)
+
+    /// Starts the service; false with errorString() set on failure. Blocks up to 15 s (external).
+    bool start(const Scenario::Service &settings);
+    void stop();
+
+    bool isRunning() const { return !m_url.isEmpty(); }
+    bool isExternal() const { return m_process != nullptr; }
+    QUrl baseUrl() const { return m_url; }
+    QString errorString() const { return m_error; }
+    /// CPU time used by an external service so far (ns), -1 when in-process or unknown.
+    qint64 externalCpuNs() const;
+    /// {"kind": "in-process"|"external", "url", "loadSink", "program", "pid", ...} for the report.
+    QJsonObject describe() const;
+    /// The in-process service's counters ({} for an external one).
+    QJsonObject totals() const;
+
+    /// Where taskscope-server is found (empty if nowhere).
+    static QString findServerProgram();
+
+private:
+    bool startInProcess(const Scenario::Service &settings);
+    bool startExternal(const Scenario::Service &settings);
+
+    std::unique_ptr<LoopbackService> m_service;
+    QProcess *m_process = nullptr;
+    QString m_program;
+    Scenario::Service m_settings;
+    QUrl m_url;
+    QString m_error;
+};

@@ -1,0 +1,347 @@
+// The wired window, in-process against the built-in service, on TaskscopeApplication (whose
+// notify() feeds the watchdog): streams started and stopped from the panel with QTest input reach
+// the task list and the transcript model; a failing workload shows why and the app goes on; a
+// scenario runs through the panel's path; closing with streams running ends in bounded time; the
+// freeze action raises an alert naming the freeze span; a hang that ended in a kill in an earlier
+// run is listed; the exported report carries tasks and alerts and no key.
+#include "app/gui/guisession.h"
+#include "app/gui/taskscopeapplication.h"
+#include "app/gui/workloadcontroller.h"
+#include "model/alertrecord.h"
+#include "ui/alertinspector.h"
+#include "ui/hangindicator.h"
+#include "ui/mainwindow.h"
+#include "ui/streampanel.h"
+#include "workers/watchdog/uiwatchdog.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <memory>
+
+namespace {
+
+constexpr int StartTimeoutMs = 10'000;
+constexpr int StreamTimeoutMs = 30'000;
+
+TaskRow::Status statusOf(const TaskListModel &tasks, quint64 id)
+{
+    const TaskRow *row = tasks.task(id);
+    return row ? row->status : TaskRow::Status::Starting;
+}
+
+} // namespace
+
+class TestGuiSession final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void panelStartsAndStopsACoroutineLiveStream();
+    void failingWorkloadShowsWhyAndTheAppGoesOn();
+    void scenarioRunsThroughThePanelsPath();
+    void freezeActionRaisesAnAlertNamingTheFreezeSpan();
+    void reportCarriesTasksAndAlertsButNoKey();
+    void newTiersRestartTheWatchdog();
+    void closingWithStreamsRunningEndsInBoundedTime();
+    void hangKilledInAnEarlierRunIsListed();
+
+private:
+    GuiSession::Options options(const QString &journal) const
+    {
+        GuiSession::Options o;
+        o.watchdog = GuiSession::defaultWatchdogConfig();
+        o.watchdog.journalPath = journal;
+        o.watchdog.desktopNotifications = false;
+        o.saveSettings = false;
+        o.loadPreviousAlerts = false;
+        return o;
+    }
+    AppSettings settings() const
+    {
+        AppSettings s;
+        // Tiers lowered so a short freeze is a hang; the freeze kept short.
+        s.suspicionMs = 40;
+        s.hangMs = 100;
+        s.severeMs = 2000;
+        s.criticalMs = 10'000;
+        s.freezeMs = 400;
+        s.openAiApiKey = QStringLiteral("sk-test-never-in-a-report");
+        return s;
+    }
+    bool waitForService(GuiSession &session)
+    {
+        if (session.service().isReady())
+            return true;
+        QSignalSpy ready(&session, &GuiSession::serviceReady);
+        return ready.wait(StartTimeoutMs);
+    }
+    void choose(StreamPanel *panel, WorkloadKind kind, ExecutionModel model, int count)
+    {
+        panel->workloadBox()->setCurrentIndex(panel->workloadBox()->findData(int(kind)));
+        QTest::mouseClick(panel->modelButtons()->button(int(model)), Qt::LeftButton);
+        panel->countBox()->setValue(count);
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<GuiSession> m_session;
+};
+
+void TestGuiSession::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_session = std::make_unique<GuiSession>(settings(), options(m_dir.filePath(QStringLiteral("journal.jsonl"))));
+    m_session->window().show();
+    m_session->start();
+    QVERIFY(m_session->watchdog().isRunning());
+    QVERIFY(waitForService(*m_session));
+    QVERIFY(m_session->window().streamPanel()->endpointBox()->itemText(0).contains(QStringLiteral("127.0.0.1")));
+}
+
+void TestGuiSession::cleanupTestCase()
+{
+    m_session.reset();
+}
+
+void TestGuiSession::panelStartsAndStopsACoroutineLiveStream()
+{
+    GuiSession &s = *m_session;
+    StreamPanel *panel = s.window().streamPanel();
+    choose(panel, WorkloadKind::LiveTranscription, ExecutionModel::Coroutine, 1);
+    panel->audioBox()->setCurrentIndex(panel->audioBox()->findText(QStringLiteral("Sample: call-reminder")));
+    QVERIFY(panel->audioBox()->currentIndex() >= 0);
+
+    const int rowsBefore = s.tasks().rowCount();
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    QCOMPARE(s.tasks().rowCount(), rowsBefore + 1);
+    const quint64 finishing = s.tasks().taskIdAt(rowsBefore);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), finishing), TaskRow::Status::Running, StartTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), finishing), TaskRow::Status::Finished, StreamTimeoutMs);
+    QVERIFY(!s.tasks().task(finishing)->figures.isEmpty()); // the final figures stay
+    QCOMPARE(s.tasks().task(finishing)->errors, 0);
+    // The sample's exact text, via the coalesced per-frame flush.
+    const quint64 stream = WorkloadController::transcriptStreamId(finishing, 0);
+    QTRY_VERIFY(s.transcripts().entry(stream) && s.transcripts().entry(stream)->finals > 0);
+    QString text = s.transcripts().entry(stream)->finalText.toLower();
+    text.remove(QRegularExpression(QStringLiteral("[^a-z ]")));
+    QVERIFY2(text.contains(QStringLiteral("remind me to call my sister at six thirty")), qPrintable(text));
+
+    // A second one, stopped from the panel while it runs.
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    const quint64 stopping = s.tasks().taskIdAt(rowsBefore + 1);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), stopping), TaskRow::Status::Running, StartTimeoutMs);
+    panel->taskView()->selectRow(rowsBefore + 1);
+    QVERIFY(panel->stopButton()->isEnabled());
+    QTest::mouseClick(panel->stopButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), stopping), TaskRow::Status::Stopped, StartTimeoutMs);
+    QCOMPARE(s.workloads().activeCount(), 0);
+}
+
+void TestGuiSession::failingWorkloadShowsWhyAndTheAppGoesOn()
+{
+    GuiSession &s = *m_session;
+    StreamPanel *panel = s.window().streamPanel();
+    choose(panel, WorkloadKind::ChatStream, ExecutionModel::Coroutine, 1);
+    // A port nothing listens on: the connection is refused.
+    panel->endpointBox()->setCurrentIndex(1);
+    panel->urlEdit()->setText(QStringLiteral("http://127.0.0.1:9"));
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    const quint64 failing = s.tasks().taskIdAt(s.tasks().rowCount() - 1);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), failing), TaskRow::Status::Failed, StreamTimeoutMs);
+    const TaskRow *row = s.tasks().task(failing);
+    QVERIFY(row->errors > 0);
+    QVERIFY2(row->lastError.contains(QStringLiteral("127.0.0.1:9")), qPrintable(row->lastError));
+    QVERIFY(panel->statusMessage().contains(QStringLiteral("failed")));
+
+    // The app goes on: the same workload on the built-in service finishes.
+    panel->endpointBox()->setCurrentIndex(0);
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    const quint64 next = s.tasks().taskIdAt(s.tasks().rowCount() - 1);
+    QVERIFY(next != failing);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), next), TaskRow::Status::Finished, StreamTimeoutMs);
+    const quint64 stream = WorkloadController::transcriptStreamId(next, 0);
+    QTRY_VERIFY(s.transcripts().entry(stream) && s.transcripts().entry(stream)->tokens > 0);
+}
+
+void TestGuiSession::scenarioRunsThroughThePanelsPath()
+{
+    GuiSession &s = *m_session;
+    const QString path = m_dir.filePath(QStringLiteral("scenario.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "tiny", "timeoutS": 60, "workloads": [
+        {"workload": "chat-stream", "model": "coroutine", "count": 2, "maxTokens": 12, "tokensPerSecond": 400},
+        {"workload": "command", "model": "offload", "command": "cpu-hash", "commandMs": 20, "startS": 0.2}]})");
+    file.close();
+    const int rowsBefore = s.tasks().rowCount();
+    QSignalSpy finished(&s, &GuiSession::scenarioFinished);
+    QString error;
+    QVERIFY2(s.runScenario(path, &error), qPrintable(error));
+    QVERIFY(finished.wait(StreamTimeoutMs));
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(s.tasks().rowCount(), rowsBefore + 2);
+    QCOMPARE(statusOf(s.tasks(), s.tasks().taskIdAt(rowsBefore)), TaskRow::Status::Finished);
+    QCOMPARE(statusOf(s.tasks(), s.tasks().taskIdAt(rowsBefore + 1)), TaskRow::Status::Finished);
+    QVERIFY(!s.runScenario(m_dir.filePath(QStringLiteral("missing.json")), &error));
+    QVERIFY(error.contains(QStringLiteral("missing.json")));
+}
+
+void TestGuiSession::freezeActionRaisesAnAlertNamingTheFreezeSpan()
+{
+    GuiSession &s = *m_session;
+    QAbstractItemModel *alerts = s.window().alertInspector()->model();
+    QCOMPARE(alerts, static_cast<QAbstractItemModel *>(s.watchdog().inspectorModel()));
+    const int before = alerts->rowCount();
+    // Triggered from the event loop, as a click or the shortcut would: inside a dispatch.
+    QMetaObject::invokeMethod(s.window().freezeAction(), &QAction::trigger, Qt::QueuedConnection);
+    // On a loaded machine an unrelated slow dispatch (a layout pass) can raise its own alert
+    // around the freeze, so look for the freeze's row instead of taking the last one.
+    const QString freezeName = QStringLiteral("Freeze the UI: blocking sleep on the UI thread");
+    const auto freezeRow = [&] {
+        for (int r = before; r < alerts->rowCount(); ++r) {
+            if (alerts->index(r, AlertRoles::CulpritColumn).data().toString().contains(freezeName))
+                return r;
+        }
+        return -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(freezeRow() >= 0, StartTimeoutMs);
+    const int row = freezeRow();
+    QCOMPARE(alerts->index(row, AlertRoles::VerdictColumn).data().toString(), QStringLiteral("long dispatch"));
+    QVERIFY(s.window().hangIndicator()->alertCount() >= 1);
+    QVERIFY(s.window().hangIndicator()->isRed());
+
+    // Selecting it shows its evidence.
+    const quint32 id = alerts->index(row, 0).data(AlertRoles::AlertIdRole).toUInt();
+    s.window().alertInspector()->selectAlert(id);
+    QCOMPARE(s.window().alertInspector()->currentAlert(), id);
+    // The evidence arrives when the alert ends, which may be a moment after the row appears.
+    QTRY_VERIFY_WITH_TIMEOUT(s.window().alertInspector()->currentDetails().sampleCount > 0, StartTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(s.window().alertInspector()->stackTree()->topLevelItemCount() > 0, StartTimeoutMs);
+}
+
+void TestGuiSession::reportCarriesTasksAndAlertsButNoKey()
+{
+    const QJsonObject report = m_session->report();
+    QVERIFY(report.value(QStringLiteral("tasks")).toArray().size() >= 4);
+    const QJsonObject first = report.value(QStringLiteral("tasks")).toArray().first().toObject();
+    QVERIFY(first.value(QStringLiteral("statistics")).toObject().contains(QStringLiteral("aggregate")));
+    QVERIFY(!report.value(QStringLiteral("alerts")).toArray().isEmpty());
+    QVERIFY(report.value(QStringLiteral("environment")).toObject().value(QStringLiteral("openAiKeySet")).toBool());
+    QVERIFY(report.value(QStringLiteral("ui")).toObject().value(QStringLiteral("frames")).toDouble() > 0);
+    const QByteArray json = QJsonDocument(report).toJson();
+    QVERIFY(!json.contains("sk-test-never-in-a-report"));
+}
+
+void TestGuiSession::newTiersRestartTheWatchdog()
+{
+    GuiSession &s = *m_session;
+    const int restarts = s.watchdog().restarts();
+    AppSettings changed = s.settings();
+    changed.theme = AppSettings::Theme::Light; // not a tier: no restart
+    s.applySettings(changed);
+    QCOMPARE(s.watchdog().restarts(), restarts);
+    changed.hangMs = 150;
+    Q_EMIT s.window().settingsChanged(changed); // what the settings dialog does
+    QCOMPARE(s.watchdog().restarts(), restarts + 1);
+    QVERIFY(s.watchdog().isRunning());
+    QCOMPARE(s.watchdog().watchdog()->config().hang.count(), 150);
+    QCOMPARE(s.watchdog().watchdog()->config().journalPath, m_dir.filePath(QStringLiteral("journal.jsonl")));
+    QVERIFY(s.watchdog().watchdog()->dispatchProbeActive());
+    // Turning the dispatch probe off restarts it with heartbeats and stack samples only.
+    changed.recordDispatches = false;
+    s.applySettings(changed);
+    QCOMPARE(s.watchdog().restarts(), restarts + 2);
+    QVERIFY(s.watchdog().isRunning());
+    QVERIFY(!s.watchdog().watchdog()->dispatchProbeActive());
+    // The alerts of the first watchdog are still listed.
+    QVERIFY(s.watchdog().alertsThisRun() >= 1);
+    QCOMPARE(s.window().alertInspector()->model()->rowCount(), s.watchdog().alertsThisRun());
+}
+
+void TestGuiSession::closingWithStreamsRunningEndsInBoundedTime()
+{
+    GuiSession session(settings(), options(m_dir.filePath(QStringLiteral("close-journal.jsonl"))));
+    session.window().show();
+    session.start();
+    QVERIFY(waitForService(session));
+    StreamPanel *panel = session.window().streamPanel();
+    choose(panel, WorkloadKind::LiveTranscription, ExecutionModel::Coroutine, 8);
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    choose(panel, WorkloadKind::LiveTranscription, ExecutionModel::Thread, 2);
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(session.liveStreams(), 10, StartTimeoutMs);
+    session.window().close();
+    const GuiSession::ShutdownTimes times = session.shutdown();
+    QCOMPARE(times.streamsAtClose, 10);
+    QCOMPARE(times.workloadsLeft, 0);
+    QVERIFY2(times.totalMs < 5000, qPrintable(QString::number(times.totalMs))); // a generous bound
+    QCOMPARE(session.workloads().activeCount(), 0);
+    QVERIFY(!session.watchdog().isRunning());
+    QVERIFY(!session.service().isReady());
+}
+
+void TestGuiSession::hangKilledInAnEarlierRunIsListed()
+{
+    // An earlier run's journal: an alert that started and never ended, written by a process that
+    // no longer runs (no such pid).
+    AlertRecord killed;
+    killed.id = 3;
+    killed.session = QStringLiteral("an-earlier-run");
+    killed.pid = 99999999;
+    killed.tier = AlertTier::Critical;
+    killed.startWallMs = 1'700'000'000'000;
+    killed.durationNs = 7'000'000'000;
+    killed.culprit = QStringLiteral("span 'load project' in coroutine 'open #1'");
+    const QJsonObject line {{QStringLiteral("v"), 1},
+                            {QStringLiteral("op"), QStringLiteral("start")},
+                            {QStringLiteral("session"), killed.session},
+                            {QStringLiteral("pid"), qint64(99999999)},
+                            {QStringLiteral("procStart"), QStringLiteral("12345")},
+                            {QStringLiteral("alert"), killed.toJson()}};
+    const QString journal = m_dir.filePath(QStringLiteral("earlier-journal.jsonl"));
+    QFile file(journal);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+    file.close();
+
+    GuiSession::Options o = options(journal);
+    o.loadPreviousAlerts = true;
+    o.startService = false;
+    GuiSession session(settings(), o);
+    session.window().show();
+    session.start();
+    QAbstractItemModel *alerts = session.window().alertInspector()->model();
+    QTRY_COMPARE_WITH_TIMEOUT(alerts->rowCount(), 1, StartTimeoutMs);
+    QVERIFY(alerts->index(0, AlertRoles::DurationColumn).data().toString().contains(QStringLiteral("killed")));
+    QCOMPARE(alerts->index(0, AlertRoles::CulpritColumn).data().toString(), killed.culprit);
+    QCOMPARE(session.watchdog().alertsEarlierRuns(), 1);
+    QCOMPARE(session.window().hangIndicator()->alertCount(), 0); // this run's count
+    session.window().alertInspector()->listView()->setCurrentIndex(alerts->index(0, 0));
+    QVERIFY(session.window().alertInspector()->currentDetails().title.contains(QStringLiteral("earlier run")));
+}
+
+int main(int argc, char *argv[])
+{
+    // The app's own QApplication, so dispatches reach the watchdog through its notify().
+    TaskscopeApplication app(argc, argv);
+    TestGuiSession test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_guisession.moc"
