@@ -224,6 +224,8 @@ StreamPanel::StreamPanel(QWidget *parent)
 
     connect(m_workload, &QComboBox::currentIndexChanged, this, &StreamPanel::updateVisibleRows);
     connect(m_endpoint, &QComboBox::currentIndexChanged, this, &StreamPanel::updateVisibleRows);
+    connect(m_endpoint, &QComboBox::currentIndexChanged, this, &StreamPanel::prefillUrl);
+    connect(m_workload, &QComboBox::currentIndexChanged, this, &StreamPanel::prefillUrl);
     connect(m_audio, &QComboBox::activated, this, &StreamPanel::audioChosen);
     connect(m_start, &QPushButton::clicked, this, &StreamPanel::start);
     connect(m_stop, &QPushButton::clicked, this, &StreamPanel::stopSelected);
@@ -364,6 +366,38 @@ void StreamPanel::setStatusMessage(const QString &text, bool warning)
 QString StreamPanel::statusMessage() const
 {
     return m_status->text();
+}
+
+void StreamPanel::setBuiltInServiceText(const QString &text)
+{
+    m_endpoint->setItemText(0, text);
+}
+
+void StreamPanel::setServiceUrls(const QUrl &deepgram, const QUrl &openAi, const QUrl &http)
+{
+    m_deepgramUrl = deepgram;
+    m_openAiUrl = openAi;
+    m_httpUrl = http;
+}
+
+void StreamPanel::prefillUrl()
+{
+    if (m_endpoint->currentIndex() != 1)
+        return;
+    const QString current = m_url->text().trimmed();
+    if (!current.isEmpty() && current != m_prefilledUrl)
+        return;
+    QUrl url;
+    switch (WorkloadKind(m_workload->currentData().toInt())) {
+    case WorkloadKind::LiveTranscription:
+    case WorkloadKind::TextToSpeech:
+    case WorkloadKind::Prerecorded: url = m_deepgramUrl; break;
+    case WorkloadKind::ChatStream: url = m_openAiUrl; break;
+    case WorkloadKind::RequestBurst:
+    case WorkloadKind::Command: url = m_httpUrl; break;
+    }
+    m_prefilledUrl = url.toString();
+    m_url->setText(m_prefilledUrl);
 }
 
 void StreamPanel::updateVisibleRows()

@@ -3,6 +3,7 @@
 #include "model/workloadspec.h"
 
 #include <QStringList>
+#include <QUrl>
 #include <QWidget>
 
 class QButtonGroup;
@@ -39,6 +40,11 @@ public:
     void setAudioInputs(const QStringList &deviceNames);
     /// Uses a WAV file as the audio source (what the file dialog does).
     void setAudioFile(const QString &path);
+    /// What the "built-in service" endpoint says: its address, or that it is starting or not running.
+    void setBuiltInServiceText(const QString &text);
+    /// The endpoints configured for the real services; choosing "Another URL…" starts from the one
+    /// of the chosen workload's service (until the user types a URL of their own).
+    void setServiceUrls(const QUrl &deepgram, const QUrl &openAi, const QUrl &http);
     /// Whether an API key is configured for real services (shown next to the endpoint, never the key).
     void setKeyAvailability(bool deepgramKey, bool openAiKey);
     /// A line under the buttons: what happened, or why nothing can happen.
@@ -81,10 +87,15 @@ private:
     void updateVisibleRows();
     void updateButtons();
     void audioChosen(int index);
+    void prefillUrl();
 
     QComboBox *m_workload = nullptr;
     QButtonGroup *m_models = nullptr;
     QComboBox *m_endpoint = nullptr;
+    QUrl m_deepgramUrl;
+    QUrl m_openAiUrl;
+    QUrl m_httpUrl;
+    QString m_prefilledUrl; ///< what prefillUrl() wrote, so a URL the user typed is kept
     QLineEdit *m_url = nullptr;
     QLabel *m_keyNote = nullptr;
     QComboBox *m_audio = nullptr;

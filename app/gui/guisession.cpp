@@ -12,7 +12,6 @@
 #include "ui/timelineview.h"
 #include "workers/watchdog/uiwatchdog.h"
 
-#include <QComboBox>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -78,7 +77,7 @@ void GuiSession::wire()
     MainWindow &w = *m_window;
     StreamPanel *panel = w.streamPanel();
     panel->setStatusMessage({});
-    panel->endpointBox()->setItemText(0, QStringLiteral("Built-in service (starting…)"));
+    panel->setBuiltInServiceText(QStringLiteral("Built-in service (starting…)"));
 
     connect(panel, &StreamPanel::startRequested, this, [this, panel](const WorkloadSpec &spec) {
         const quint64 id = m_workloads->start(spec);
@@ -92,8 +91,7 @@ void GuiSession::wire()
     connect(panel, &StreamPanel::stopRequested, m_workloads.get(), &WorkloadController::stop);
     connect(panel, &StreamPanel::stopAllRequested, m_workloads.get(), &WorkloadController::stopAll);
     connect(m_workloads.get(), &WorkloadController::statusMessage, panel, &StreamPanel::setStatusMessage);
-    connect(panel->endpointBox(), &QComboBox::currentIndexChanged, this, &GuiSession::prefillEndpoint);
-    connect(panel->workloadBox(), &QComboBox::currentIndexChanged, this, &GuiSession::prefillEndpoint);
+    panel->setServiceUrls(m_settings.deepgramBaseUrl, m_settings.openAiBaseUrl, m_settings.httpBaseUrl);
 
     connect(&m_trace, &TraceController::frame, this, &GuiSession::onFrame);
     connect(&m_trace, &TraceController::frame, &w, &MainWindow::onFrame);
@@ -202,7 +200,7 @@ void GuiSession::onServiceReady(const QUrl &url)
                                    .arg(m_service.startMs(), 0, 'f', 0)
                                    .arg(m_service.warnings().isEmpty() ? QString()
                                                                        : QStringLiteral("\n") + m_service.warnings().join(u'\n')));
-    m_window->streamPanel()->endpointBox()->setItemText(0, QStringLiteral("Built-in service · %1:%2").arg(url.host()).arg(url.port()));
+    m_window->streamPanel()->setBuiltInServiceText(QStringLiteral("Built-in service · %1:%2").arg(url.host()).arg(url.port()));
     m_workloads->setLoopbackUrl(url);
     Q_EMIT serviceReady(url);
 }
@@ -211,7 +209,7 @@ void GuiSession::onServiceFailed(const QString &error)
 {
     m_serviceLabel->setText(QStringLiteral("Built-in service failed"));
     m_serviceLabel->setToolTip(error);
-    m_window->streamPanel()->endpointBox()->setItemText(0, QStringLiteral("Built-in service (not running)"));
+    m_window->streamPanel()->setBuiltInServiceText(QStringLiteral("Built-in service (not running)"));
     m_window->streamPanel()->setStatusMessage(
         QStringLiteral("The built-in service did not start: %1. Workloads can still use another URL.").arg(error), true);
     m_workloads->setLoopbackFailed(error);
@@ -244,33 +242,12 @@ void GuiSession::updateWatchdogLabel()
     m_watchdogLabel->setToolTip(tip.join(u'\n'));
 }
 
-void GuiSession::prefillEndpoint()
-{
-    // "Another URL…": start from the settings' endpoint for this workload's service.
-    StreamPanel *panel = m_window->streamPanel();
-    if (panel->endpointBox()->currentIndex() != 1)
-        return;
-    const QString current = panel->urlEdit()->text().trimmed();
-    if (!current.isEmpty() && current != m_prefilledUrl)
-        return;
-    QUrl url;
-    switch (WorkloadKind(panel->workloadBox()->currentData().toInt())) {
-    case WorkloadKind::LiveTranscription:
-    case WorkloadKind::TextToSpeech:
-    case WorkloadKind::Prerecorded: url = m_settings.deepgramBaseUrl; break;
-    case WorkloadKind::ChatStream: url = m_settings.openAiBaseUrl; break;
-    case WorkloadKind::RequestBurst:
-    case WorkloadKind::Command: url = m_settings.httpBaseUrl; break;
-    }
-    m_prefilledUrl = url.toString();
-    panel->urlEdit()->setText(m_prefilledUrl);
-}
-
 void GuiSession::applySettings(const AppSettings &settings)
 {
     m_settings = settings.normalized();
     m_trace.applySettings(m_settings);
     m_workloads->applySettings(m_settings);
+    m_window->streamPanel()->setServiceUrls(m_settings.deepgramBaseUrl, m_settings.openAiBaseUrl, m_settings.httpBaseUrl);
     if (m_started && m_options.startWatchdog)
         m_watchdog.applySettings(m_settings);
     if (m_window->settings() != m_settings)

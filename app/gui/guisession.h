@@ -108,7 +108,6 @@ private:
     void onServiceReady(const QUrl &url);
     void onServiceFailed(const QString &error);
     void updateWatchdogLabel();
-    void prefillEndpoint();
     void onFrame(quint64 drained);
 
     AppSettings m_settings;
@@ -126,7 +125,6 @@ private:
     QPointer<GuiScenarioRun> m_scenario;
     QLabel *m_serviceLabel = nullptr;
     QLabel *m_watchdogLabel = nullptr;
-    QString m_prefilledUrl;
     bool m_started = false;
     bool m_shutDown = false;
     bool m_previousAlertsLoaded = false;

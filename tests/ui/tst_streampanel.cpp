@@ -28,6 +28,9 @@ private Q_SLOTS:
     void stopSendsSelectedActiveTasks();
     void stopAllEmits();
     void setSpecFillsTheForm();
+    void anotherUrlStartsFromTheWorkloadsService_data();
+    void anotherUrlStartsFromTheWorkloadsService();
+    void aTypedUrlIsKept();
 
 private:
     void chooseWorkload(WorkloadKind kind);
@@ -241,6 +244,40 @@ void TestStreamPanel::setSpecFillsTheForm()
     QCOMPARE(back.chunkMs, 100);
     QCOMPARE(back.audio, QStringLiteral("weather"));
     QCOMPARE(back.baseUrl, spec.baseUrl);
+}
+
+void TestStreamPanel::anotherUrlStartsFromTheWorkloadsService_data()
+{
+    QTest::addColumn<WorkloadKind>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("live transcription uses the Deepgram endpoint") << WorkloadKind::LiveTranscription << QStringLiteral("wss://deepgram.test");
+    QTest::newRow("text to speech uses the Deepgram endpoint") << WorkloadKind::TextToSpeech << QStringLiteral("wss://deepgram.test");
+    QTest::newRow("chat stream uses the OpenAI endpoint") << WorkloadKind::ChatStream << QStringLiteral("https://openai.test/v1");
+    QTest::newRow("request burst uses the HTTP endpoint") << WorkloadKind::RequestBurst << QStringLiteral("http://echo.test");
+}
+
+void TestStreamPanel::anotherUrlStartsFromTheWorkloadsService()
+{
+    QFETCH(WorkloadKind, kind);
+    QFETCH(QString, expected);
+    m_panel->setServiceUrls(QUrl(QStringLiteral("wss://deepgram.test")), QUrl(QStringLiteral("https://openai.test/v1")),
+                            QUrl(QStringLiteral("http://echo.test")));
+    m_panel->workloadBox()->setCurrentIndex(m_panel->workloadBox()->findData(int(kind)));
+    QCOMPARE(m_panel->urlEdit()->text(), QString()); // built-in service chosen: nothing to fill
+    m_panel->endpointBox()->setCurrentIndex(1);
+    QCOMPARE(m_panel->urlEdit()->text(), expected);
+}
+
+void TestStreamPanel::aTypedUrlIsKept()
+{
+    m_panel->setServiceUrls(QUrl(QStringLiteral("wss://deepgram.test")), QUrl(QStringLiteral("https://openai.test/v1")),
+                            QUrl(QStringLiteral("http://echo.test")));
+    m_panel->endpointBox()->setCurrentIndex(1);
+    m_panel->urlEdit()->setText(QStringLiteral("http://127.0.0.1:9"));
+    m_panel->workloadBox()->setCurrentIndex(m_panel->workloadBox()->findData(int(WorkloadKind::ChatStream)));
+    QCOMPARE(m_panel->urlEdit()->text(), QStringLiteral("http://127.0.0.1:9"));
+    m_panel->setBuiltInServiceText(QStringLiteral("Built-in service · 127.0.0.1:4242"));
+    QCOMPARE(m_panel->endpointBox()->itemText(0), QStringLiteral("Built-in service · 127.0.0.1:4242"));
 }
 
 QTEST_MAIN(TestStreamPanel)
