@@ -1,6 +1,8 @@
 #include "app/gui/guimain.h"
 
+#include "app/gui/guicommandline.h"
 #include "app/gui/guisession.h"
+#include "app/gui/windowautomation.h"
 #include "app/gui/taskscopeapplication.h"
 #include "model/appsettings.h"
 #include "model/laneregistry.h"
@@ -8,24 +10,16 @@
 #include "model/traceclock.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
-#include "model/tracestore.h"
-#include "ui/alertinspector.h"
 #include "ui/compareview.h"
 #include "ui/mainwindow.h"
-#include "ui/metricsview.h"
 #include "ui/streampanel.h"
 #include "ui/timelineview.h"
 
 #include <QApplication>
 #include <QAudioDevice>
-#include <QCommandLineParser>
 #include <QDockWidget>
 #include <QSplitter>
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QMediaDevices>
-#include <QMetaMethod>
 #include <QSettings>
 #include <QThreadPool>
 #include <QTimer>
@@ -55,117 +49,6 @@ double msSinceProcessStart()
     return nowMs - startTicks * 1000.0 / double(hz);
 }
 
-struct Options
-{
-    QString traceFile;
-    QString scenario;
-    QString screenshot;
-    int screenshotAfterMs = 1500;
-    QString tab;
-    int freezeAfterMs = -1;
-    bool startupReport = false;
-    QString theme;
-    QString compareReports;
-    QString compareScenario;
-    int selectAlert = 0;
-    qint64 zoomFrom = -1, zoomTo = -1;
-    QString selectAt;
-    int highlightAlert = 0;
-    int quitAfterMs = -1;
-    int framesFromMs = -1;
-    int width = 0, height = 0;
-    QList<int> split;
-};
-
-bool parseOptions(QApplication &app, Options *o)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Taskscope: threads and coroutines on one live timeline, and a watchdog that explains UI freezes.\n"
-        "Run `taskscope --headless --scenario FILE` for the scenario runner without a window."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("A Chrome trace (JSON) to open in the timeline."), QStringLiteral("[trace.json]"));
-    QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."), QStringLiteral("file"));
-    QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
-                               QStringLiteral("a.json,b.json"));
-    QCommandLineOption compareRun(QStringLiteral("compare-scenario"),
-                                  QStringLiteral("Run a scenario in two execution models (headless, in the background) and show "
-                                                 "both runs in the Compare tab."),
-                                  QStringLiteral("file,model,model"));
-    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
-    QCommandLineOption startup(QStringLiteral("startup-report"),
-                               QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
-    // Automation, for scripts/screenshot: not shown in --help.
-    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file"));
-    QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."), QStringLiteral("ms"));
-    QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Bottom tab to show."), QStringLiteral("name"));
-    QCommandLineOption freeze(QStringLiteral("freeze-after-ms"), QStringLiteral("Trigger Run > Freeze the UI after this delay."), QStringLiteral("ms"));
-    QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
-    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
-    QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
-    QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
-                                   QStringLiteral("id"));
-    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
-    QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
-    QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
-    QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
-                             QStringLiteral("top,bottom"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &frames, &size, &split})
-        hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
-                       frames, size, split});
-    parser.process(app);
-
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1) {
-        std::fprintf(stderr, "taskscope: give at most one trace file\n");
-        return false;
-    }
-    o->traceFile = positional.value(0);
-    o->scenario = parser.value(scenario);
-    o->compareReports = parser.value(compare);
-    o->compareScenario = parser.value(compareRun);
-    o->theme = parser.value(theme);
-    o->startupReport = parser.isSet(startup);
-    o->screenshot = parser.value(screenshot);
-    o->tab = parser.value(tab);
-    o->selectAt = parser.value(select);
-    bool ok = true;
-    const auto number = [&](const QCommandLineOption &opt, int fallback) {
-        if (!parser.isSet(opt))
-            return fallback;
-        bool good = false;
-        const int v = parser.value(opt).toInt(&good);
-        if (!good || v < 0) {
-            std::fprintf(stderr, "taskscope: --%s needs a non-negative number\n", qPrintable(opt.names().constFirst()));
-            ok = false;
-        }
-        return v;
-    };
-    o->screenshotAfterMs = number(after, 1500);
-    o->freezeAfterMs = number(freeze, -1);
-    o->highlightAlert = number(alert, 0);
-    o->selectAlert = number(selectAlert, 0);
-    o->quitAfterMs = number(quit, -1);
-    o->framesFromMs = number(frames, -1);
-    if (parser.isSet(zoom)) {
-        const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
-        o->zoomFrom = parts.value(0).toLongLong();
-        o->zoomTo = parts.value(1).toLongLong();
-    }
-    if (parser.isSet(split)) {
-        for (const QString &part : parser.value(split).split(QLatin1Char(',')))
-            o->split.append(part.toInt());
-    }
-    if (parser.isSet(size)) {
-        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
-        o->width = parts.value(0).toInt();
-        o->height = parts.value(1).toInt();
-    }
-    return ok;
-}
-
 } // namespace
 
 int runGui(int argc, char *argv[])
@@ -181,8 +64,8 @@ int runGui(int argc, char *argv[])
     QApplication::setWindowIcon(MainWindow::applicationIcon());
     LaneRegistry::nameCurrentThread(QStringLiteral("UI thread"));
 
-    Options options;
-    if (!parseOptions(app, &options))
+    GuiCommandLine options;
+    if (!GuiCommandLine::parse(app, &options))
         return 2;
 
     QSettings store;
@@ -263,76 +146,7 @@ int runGui(int argc, char *argv[])
         }
         window.showTab(QStringLiteral("compare"));
     }
-    if (options.selectAlert > 0) {
-        // Selecting it shows its evidence and moves the timeline to it, as a click would.
-        QObject::connect(&session.watchdog(), &WatchdogController::alertEnded, &window, [&window, &options](const AlertRecord &alert) {
-            if (alert.previousSession || alert.id != quint32(options.selectAlert))
-                return;
-            window.showTab(QStringLiteral("alerts"));
-            window.alertInspector()->selectAlert(alert.id);
-        });
-    }
-    if (!options.tab.isEmpty())
-        window.showTab(options.tab);
-    if (options.freezeAfterMs >= 0)
-        QTimer::singleShot(options.freezeAfterMs, &window, &MainWindow::freezeUi);
-    if (options.framesFromMs >= 0)
-        QTimer::singleShot(options.framesFromMs, &window, [&session] { session.frames().reset(); });
-
-    // Automation once a trace is open (or straight away for the live view).
-    const auto arrange = [&window, &options] {
-        if (options.zoomFrom >= 0 && options.zoomTo > options.zoomFrom)
-            window.timeline()->zoomToRange(options.zoomFrom, options.zoomTo);
-        if (!options.selectAt.isEmpty()) {
-            // lane,depth,ns where lane is a lane id or a lane's name (ids change when a file is read).
-            const QStringList p = options.selectAt.split(QLatin1Char(','));
-            bool isId = false;
-            LaneId lane = LaneId(p.value(0).toUInt(&isId));
-            if (!isId && window.shownStore()) {
-                for (const LaneInfo &info : window.shownStore()->lanes()) {
-                    if (TraceNames::name(info.name) == p.value(0) && window.shownStore()->depthCount(info.id) > 0)
-                        lane = info.id;
-                }
-            }
-            window.timeline()->relayout();
-            if (window.timeline()->layout().rowOfLane(lane) >= 0) {
-                const TimelineRow &row = window.timeline()->layout().rows()[std::size_t(window.timeline()->layout().rowOfLane(lane))];
-                if (row.type == TimelineRow::Type::Group)
-                    window.timeline()->layout().toggle(row);
-                window.timeline()->relayout();
-            }
-            window.timeline()->selectSpanAt(lane, p.value(1).toInt(), p.value(2).toLongLong());
-            window.timeline()->scrollToLane(lane);
-        }
-        if (options.highlightAlert > 0)
-            window.timeline()->highlightAlert(quint32(options.highlightAlert));
-        if (!options.tab.isEmpty())
-            window.showTab(options.tab);
-    };
-    if (!options.traceFile.isEmpty())
-        QObject::connect(&window, &MainWindow::traceOpened, &window, arrange);
-    else
-        QTimer::singleShot(0, &window, arrange);
-
-    if (!options.screenshot.isEmpty()) {
-        const auto shoot = [&window, &options] {
-            window.metricsView()->refreshNow();
-            const bool saved = window.grab().save(options.screenshot);
-            std::fprintf(stderr, "taskscope: %s %s\n", saved ? "wrote" : "could not write", qPrintable(options.screenshot));
-            window.close();
-            if (!saved)
-                QApplication::exit(1);
-        };
-        // With a comparison running, the delay counts from its end (its length is not known).
-        if (!options.compareScenario.isEmpty())
-            QObject::connect(&session, &GuiSession::comparisonFinished, &window,
-                             [&window, &options, shoot] { QTimer::singleShot(options.screenshotAfterMs, &window, shoot); });
-        else
-            QTimer::singleShot(options.screenshotAfterMs, &window, shoot);
-    }
-    // Closes the window like a user would (closing() and all), so shutting down is measured as it is.
-    if (options.quitAfterMs >= 0)
-        QTimer::singleShot(options.quitAfterMs, &window, &QWidget::close);
+    WindowAutomation::install(session, options);
 
     qint64 closedNs = 0;
     int streamsAtClose = 0;

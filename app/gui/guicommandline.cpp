@@ -1,0 +1,95 @@
+#include "app/gui/guicommandline.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+
+bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Taskscope: threads and coroutines on one live timeline, and a watchdog that explains UI freezes.\n"
+        "Run `taskscope --headless --scenario FILE` for the scenario runner without a window."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("A Chrome trace (JSON) to open in the timeline."), QStringLiteral("[trace.json]"));
+    QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."), QStringLiteral("file"));
+    QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
+                               QStringLiteral("a.json,b.json"));
+    QCommandLineOption compareRun(QStringLiteral("compare-scenario"),
+                                  QStringLiteral("Run a scenario in two execution models (headless, in the background) and show "
+                                                 "both runs in the Compare tab."),
+                                  QStringLiteral("file,model,model"));
+    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
+    QCommandLineOption startup(QStringLiteral("startup-report"),
+                               QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
+    // Automation, for scripts/screenshot: not shown in --help.
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file"));
+    QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."), QStringLiteral("ms"));
+    QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Bottom tab to show."), QStringLiteral("name"));
+    QCommandLineOption freeze(QStringLiteral("freeze-after-ms"), QStringLiteral("Trigger Run > Freeze the UI after this delay."), QStringLiteral("ms"));
+    QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
+    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
+    QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
+    QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
+                                   QStringLiteral("id"));
+    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
+    QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
+    QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
+    QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
+                             QStringLiteral("top,bottom"));
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &frames, &size, &split})
+        hidden->setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
+                       frames, size, split});
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        std::fprintf(stderr, "taskscope: give at most one trace file\n");
+        return false;
+    }
+    o->traceFile = positional.value(0);
+    o->scenario = parser.value(scenario);
+    o->compareReports = parser.value(compare);
+    o->compareScenario = parser.value(compareRun);
+    o->theme = parser.value(theme);
+    o->startupReport = parser.isSet(startup);
+    o->screenshot = parser.value(screenshot);
+    o->tab = parser.value(tab);
+    o->selectAt = parser.value(select);
+    bool ok = true;
+    const auto number = [&](const QCommandLineOption &opt, int fallback) {
+        if (!parser.isSet(opt))
+            return fallback;
+        bool good = false;
+        const int v = parser.value(opt).toInt(&good);
+        if (!good || v < 0) {
+            std::fprintf(stderr, "taskscope: --%s needs a non-negative number\n", qPrintable(opt.names().constFirst()));
+            ok = false;
+        }
+        return v;
+    };
+    o->screenshotAfterMs = number(after, 1500);
+    o->freezeAfterMs = number(freeze, -1);
+    o->highlightAlert = number(alert, 0);
+    o->selectAlert = number(selectAlert, 0);
+    o->quitAfterMs = number(quit, -1);
+    o->framesFromMs = number(frames, -1);
+    if (parser.isSet(zoom)) {
+        const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
+        o->zoomFrom = parts.value(0).toLongLong();
+        o->zoomTo = parts.value(1).toLongLong();
+    }
+    if (parser.isSet(split)) {
+        for (const QString &part : parser.value(split).split(QLatin1Char(',')))
+            o->split.append(part.toInt());
+    }
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+        o->width = parts.value(0).toInt();
+        o->height = parts.value(1).toInt();
+    }
+    return ok;
+}
