@@ -177,256 +177,313 @@ const char *segmentLabel(SpanKind kind)
     }
 }
 
+/// One write() of a store: the event list's separators, the common head of every event, and one
+/// method per kind of record.
+class TraceEmitter
+{
+public:
+    TraceEmitter(const TraceStore &store, QIODevice *device, const ChromeTraceOptions &options)
+        : m_store(store)
+        , m_out(device)
+        , m_pid(std::to_string(options.pid))
+        , m_lastNs(store.lastNs())
+    {
+    }
+
+    Out &out() { return m_out; }
+    void processAndLanes(const QString &processName);
+    void coroutineLane(const LaneInfo &lane);
+    void threadLane(const LaneInfo &lane);
+    void counters(const LaneInfo &lane);
+    void flows();
+    void alertBands();
+    void metadata(const QJsonObject &extra);
+
+private:
+    void next()
+    {
+        if (!m_first)
+            m_out.raw(",\n");
+        m_first = false;
+    }
+    void head(const char *ph, NameId name, const char *cat, qint64 ns, LaneId tid)
+    {
+        next();
+        m_out.raw("{\"ph\":\"");
+        m_out.raw(ph);
+        m_out.raw("\",\"name\":");
+        m_out.string(m_names(name));
+        m_out.raw(",\"cat\":\"");
+        m_out.raw(cat);
+        m_out.raw("\",\"ts\":");
+        m_out.micros(ns);
+        m_out.raw(",\"pid\":");
+        m_out.raw(m_pid);
+        m_out.raw(",\"tid\":");
+        m_out.integer(tid);
+    }
+
+    const TraceStore &m_store;
+    Out m_out;
+    NameCache m_names;
+    std::string m_pid;
+    qint64 m_lastNs;
+    bool m_first = true;
+};
+
+void TraceEmitter::processAndLanes(const QString &processName)
+{
+    m_out.raw("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+    next();
+    m_out.raw("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
+    m_out.raw(m_pid);
+    m_out.raw(",\"tid\":0,\"ts\":0,\"args\":{\"name\":");
+    m_out.string(escapeJson(processName));
+    m_out.raw("}}");
+
+    int sortIndex = 0;
+    for (const LaneInfo &lane : m_store.lanes()) {
+        // Our own lane description, ignored by other tools, so an import restores kinds and groups.
+        next();
+        m_out.raw("{\"ph\":\"M\",\"name\":\"taskscope_lane\",\"pid\":");
+        m_out.raw(m_pid);
+        m_out.raw(",\"tid\":");
+        m_out.integer(lane.id);
+        m_out.raw(",\"ts\":0,\"args\":{\"name\":");
+        m_out.string(m_names(lane.name));
+        m_out.raw(",\"kind\":\"");
+        m_out.raw(laneKindName(lane.kind));
+        m_out.raw("\",\"group\":");
+        m_out.string(m_names(lane.group));
+        m_out.raw(",\"parent\":");
+        m_out.integer(lane.parent);
+        m_out.raw("}}");
+        if (lane.kind == LaneKind::Coroutine)
+            continue;
+        next();
+        m_out.raw("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":");
+        m_out.raw(m_pid);
+        m_out.raw(",\"tid\":");
+        m_out.integer(lane.id);
+        m_out.raw(",\"ts\":0,\"args\":{\"name\":");
+        m_out.string(m_names(lane.name));
+        m_out.raw("}}");
+        next();
+        m_out.raw("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":");
+        m_out.raw(m_pid);
+        m_out.raw(",\"tid\":");
+        m_out.integer(lane.id);
+        m_out.raw(",\"ts\":0,\"args\":{\"sort_index\":");
+        m_out.integer(sortIndex++);
+        m_out.raw("}}");
+    }
+}
+
+void TraceEmitter::coroutineLane(const LaneInfo &lane)
+{
+    // The task as one async span, its state segments as children, its own spans on a sibling track.
+    std::vector<const StoredSpan *> segments;
+    m_store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
+                      [&](int depth, const StoredSpan &span) {
+                          if (depth == 0)
+                              segments.push_back(&span);
+                      });
+    qint64 taskStart = segments.empty() ? lane.createdNs : segments.front()->startNs;
+    qint64 taskEnd = segments.empty() ? taskStart
+                                      : (segments.back()->isOpen() ? m_lastNs : segments.back()->endNs);
+    if (lane.endedNs >= 0)
+        taskEnd = std::max(taskEnd, lane.endedNs);
+    const LaneId startThread = segments.empty() ? UiThreadLane : LaneId(segments.front()->link);
+    head("b", lane.name, "coroutine", taskStart, startThread ? startThread : UiThreadLane);
+    m_out.raw(",\"id\":");
+    m_out.integer(lane.id);
+    m_out.raw(",\"args\":{\"lane\":");
+    m_out.integer(lane.id);
+    m_out.raw("}}");
+    for (const StoredSpan *segment : segments) {
+        const qint64 end = segment->isOpen() ? m_lastNs : segment->endNs;
+        const LaneId thread = segment->link ? LaneId(segment->link) : UiThreadLane;
+        std::string label = segmentLabel(segment->kind);
+        if (segment->name) {
+            label += ": ";
+            label += m_names(segment->name);
+        }
+        for (const char *ph : {"b", "e"}) {
+            next();
+            m_out.raw("{\"ph\":\"");
+            m_out.raw(ph);
+            m_out.raw("\",\"name\":");
+            m_out.string(label);
+            m_out.raw(",\"cat\":\"coroutine\",\"ts\":");
+            m_out.micros(ph[0] == 'b' ? segment->startNs : end);
+            m_out.raw(",\"pid\":");
+            m_out.raw(m_pid);
+            m_out.raw(",\"tid\":");
+            m_out.integer(thread);
+            m_out.raw(",\"id\":");
+            m_out.integer(lane.id);
+            m_out.raw("}");
+        }
+        if (!m_out.flushIfFull())
+            break;
+    }
+    head("e", lane.name, "coroutine", taskEnd, startThread ? startThread : UiThreadLane);
+    m_out.raw(",\"id\":");
+    m_out.integer(lane.id);
+    m_out.raw("}");
+
+    m_store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
+                      [&](int depth, const StoredSpan &span) {
+                          if (depth == 0)
+                              return;
+                          const qint64 end = span.isOpen() ? m_lastNs : span.endNs;
+                          head("b", span.name, "coroutine.span", span.startNs, UiThreadLane);
+                          m_out.raw(",\"id\":");
+                          m_out.integer(lane.id);
+                          m_out.raw("}");
+                          head("e", span.name, "coroutine.span", end, UiThreadLane);
+                          m_out.raw(",\"id\":");
+                          m_out.integer(lane.id);
+                          m_out.raw("}");
+                          m_out.flushIfFull();
+                      });
+    m_store.forEachInstant(lane.id, [&](const StoredInstant &instant) {
+        head("n", instant.name, "coroutine", instant.ns, UiThreadLane);
+        m_out.raw(",\"id\":");
+        m_out.integer(lane.id);
+        m_out.raw("}");
+        m_out.flushIfFull();
+    });
+}
+
+void TraceEmitter::threadLane(const LaneInfo &lane)
+{
+    m_store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
+                      [&](int, const StoredSpan &span) {
+                          const bool runsCoroutine = span.kind == SpanKind::ThreadRunsCoroutine;
+                          head("X", span.name, runsCoroutine ? "coroutine.run" : "span", span.startNs, lane.id);
+                          m_out.raw(",\"dur\":");
+                          m_out.micros((span.isOpen() ? std::max(m_lastNs, span.startNs) : span.endNs) - span.startNs);
+                          if (runsCoroutine || span.arg || span.isOpen()) {
+                              m_out.raw(",\"args\":{");
+                              bool firstArg = true;
+                              const auto key = [&](const char *k) {
+                                  if (!firstArg)
+                                      m_out.raw(',');
+                                  firstArg = false;
+                                  m_out.raw(k);
+                              };
+                              if (runsCoroutine) {
+                                  key("\"coroutine\":");
+                                  m_out.integer(span.link);
+                              }
+                              if (span.arg) {
+                                  key("\"arg\":");
+                                  m_out.integer(span.arg);
+                              }
+                              if (span.isOpen())
+                                  key("\"open\":true");
+                              m_out.raw('}');
+                          }
+                          m_out.raw('}');
+                          m_out.flushIfFull();
+                      });
+    m_store.forEachInstant(lane.id, [&](const StoredInstant &instant) {
+        head("i", instant.name, "instant", instant.ns, lane.id);
+        m_out.raw(",\"s\":\"t\"");
+        if (instant.arg) {
+            m_out.raw(",\"args\":{\"arg\":");
+            m_out.integer(instant.arg);
+            m_out.raw('}');
+        }
+        m_out.raw('}');
+        m_out.flushIfFull();
+    });
+}
+
+void TraceEmitter::counters(const LaneInfo &lane)
+{
+    m_store.forEachCounterSample(lane.id, [&](NameId name, const CounterSample &sample) {
+        head("C", name, "counter", sample.ns, lane.id);
+        m_out.raw(",\"args\":{");
+        m_out.string(m_names(lane.name));
+        m_out.raw(':');
+        m_out.number(sample.value);
+        m_out.raw("}}");
+        m_out.flushIfFull();
+    });
+}
+
+void TraceEmitter::flows()
+{
+    m_store.forEachFlow([&](const StoredFlow &flow) {
+        head("s", flow.name, "flow", flow.fromNs, flow.fromLane);
+        m_out.raw(",\"id\":");
+        m_out.integer(qint64(flow.id & 0x7fffffffffffffffull));
+        m_out.raw("}");
+        head("f", flow.name, "flow", flow.toNs, flow.toLane);
+        m_out.raw(",\"bp\":\"e\",\"id\":");
+        m_out.integer(qint64(flow.id & 0x7fffffffffffffffull));
+        m_out.raw("}");
+        m_out.flushIfFull();
+    });
+}
+
+void TraceEmitter::alertBands()
+{
+    for (const AlertBand &band : m_store.alertBands()) {
+        const qint64 end = band.endNs == StoredSpan::OpenEnd ? m_lastNs : band.endNs;
+        head("b", band.name, "alert", band.startNs, band.lane);
+        m_out.raw(",\"id\":");
+        m_out.integer(band.alertId);
+        m_out.raw(",\"args\":{\"alert\":");
+        m_out.integer(band.alertId);
+        m_out.raw("}}");
+        head("e", band.name, "alert", end, band.lane);
+        m_out.raw(",\"id\":");
+        m_out.integer(band.alertId);
+        m_out.raw("}");
+    }
+}
+
+void TraceEmitter::metadata(const QJsonObject &extra)
+{
+    QJsonObject metadata = extra;
+    QJsonObject taskscope;
+    taskscope.insert(QStringLiteral("droppedItems"), qint64(m_store.droppedItems()));
+    taskscope.insert(QStringLiteral("horizonNs"), m_store.horizonNs());
+    taskscope.insert(QStringLiteral("lastNs"), m_store.lastNs());
+    metadata.insert(QStringLiteral("taskscope"), taskscope);
+    m_out.raw("\n],\"metadata\":");
+    m_out.raw(QJsonDocument(metadata).toJson(QJsonDocument::Compact).toStdString());
+    m_out.raw("}\n");
+}
+
 } // namespace
 
 bool ChromeTraceWriter::write(const TraceStore &store, QIODevice *device, const Options &options, QString *error)
 {
-    Out out(device);
-    NameCache names;
-    const qint64 lastNs = store.lastNs();
-    const std::string pid = std::to_string(options.pid);
-    bool first = true;
-    const auto next = [&] {
-        if (!first)
-            out.raw(",\n");
-        first = false;
-    };
-    const auto head = [&](const char *ph, NameId name, const char *cat, qint64 ns, LaneId tid) {
-        next();
-        out.raw("{\"ph\":\"");
-        out.raw(ph);
-        out.raw("\",\"name\":");
-        out.string(names(name));
-        out.raw(",\"cat\":\"");
-        out.raw(cat);
-        out.raw("\",\"ts\":");
-        out.micros(ns);
-        out.raw(",\"pid\":");
-        out.raw(pid);
-        out.raw(",\"tid\":");
-        out.integer(tid);
-    };
-
-    out.raw("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
-    next();
-    out.raw("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
-    out.raw(pid);
-    out.raw(",\"tid\":0,\"ts\":0,\"args\":{\"name\":");
-    out.string(escapeJson(options.processName));
-    out.raw("}}");
-
-    const QList<LaneInfo> &lanes = store.lanes();
-    int sortIndex = 0;
-    for (const LaneInfo &lane : lanes) {
-        // Our own lane description, ignored by other tools, so an import restores kinds and groups.
-        next();
-        out.raw("{\"ph\":\"M\",\"name\":\"taskscope_lane\",\"pid\":");
-        out.raw(pid);
-        out.raw(",\"tid\":");
-        out.integer(lane.id);
-        out.raw(",\"ts\":0,\"args\":{\"name\":");
-        out.string(names(lane.name));
-        out.raw(",\"kind\":\"");
-        out.raw(laneKindName(lane.kind));
-        out.raw("\",\"group\":");
-        out.string(names(lane.group));
-        out.raw(",\"parent\":");
-        out.integer(lane.parent);
-        out.raw("}}");
-        if (lane.kind == LaneKind::Coroutine)
-            continue;
-        next();
-        out.raw("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":");
-        out.raw(pid);
-        out.raw(",\"tid\":");
-        out.integer(lane.id);
-        out.raw(",\"ts\":0,\"args\":{\"name\":");
-        out.string(names(lane.name));
-        out.raw("}}");
-        next();
-        out.raw("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":");
-        out.raw(pid);
-        out.raw(",\"tid\":");
-        out.integer(lane.id);
-        out.raw(",\"ts\":0,\"args\":{\"sort_index\":");
-        out.integer(sortIndex++);
-        out.raw("}}");
-    }
-
-    for (const LaneInfo &lane : lanes) {
-        if (lane.kind == LaneKind::Coroutine) {
-            // The task as one async span, its state segments as children, its own spans on a sibling track.
-            std::vector<const StoredSpan *> segments;
-            store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
-                              [&](int depth, const StoredSpan &span) {
-                                  if (depth == 0)
-                                      segments.push_back(&span);
-                              });
-            qint64 taskStart = segments.empty() ? lane.createdNs : segments.front()->startNs;
-            qint64 taskEnd = segments.empty() ? taskStart
-                                              : (segments.back()->isOpen() ? lastNs : segments.back()->endNs);
-            if (lane.endedNs >= 0)
-                taskEnd = std::max(taskEnd, lane.endedNs);
-            const LaneId startThread = segments.empty() ? UiThreadLane : LaneId(segments.front()->link);
-            head("b", lane.name, "coroutine", taskStart, startThread ? startThread : UiThreadLane);
-            out.raw(",\"id\":");
-            out.integer(lane.id);
-            out.raw(",\"args\":{\"lane\":");
-            out.integer(lane.id);
-            out.raw("}}");
-            for (const StoredSpan *segment : segments) {
-                const qint64 end = segment->isOpen() ? lastNs : segment->endNs;
-                const LaneId thread = segment->link ? LaneId(segment->link) : UiThreadLane;
-                std::string label = segmentLabel(segment->kind);
-                if (segment->name) {
-                    label += ": ";
-                    label += names(segment->name);
-                }
-                for (const char *ph : {"b", "e"}) {
-                    next();
-                    out.raw("{\"ph\":\"");
-                    out.raw(ph);
-                    out.raw("\",\"name\":");
-                    out.string(label);
-                    out.raw(",\"cat\":\"coroutine\",\"ts\":");
-                    out.micros(ph[0] == 'b' ? segment->startNs : end);
-                    out.raw(",\"pid\":");
-                    out.raw(pid);
-                    out.raw(",\"tid\":");
-                    out.integer(thread);
-                    out.raw(",\"id\":");
-                    out.integer(lane.id);
-                    out.raw("}");
-                }
-                if (!out.flushIfFull())
-                    break;
-            }
-            head("e", lane.name, "coroutine", taskEnd, startThread ? startThread : UiThreadLane);
-            out.raw(",\"id\":");
-            out.integer(lane.id);
-            out.raw("}");
-
-            store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
-                              [&](int depth, const StoredSpan &span) {
-                                  if (depth == 0)
-                                      return;
-                                  const qint64 end = span.isOpen() ? lastNs : span.endNs;
-                                  head("b", span.name, "coroutine.span", span.startNs, UiThreadLane);
-                                  out.raw(",\"id\":");
-                                  out.integer(lane.id);
-                                  out.raw("}");
-                                  head("e", span.name, "coroutine.span", end, UiThreadLane);
-                                  out.raw(",\"id\":");
-                                  out.integer(lane.id);
-                                  out.raw("}");
-                                  out.flushIfFull();
-                              });
-            store.forEachInstant(lane.id, [&](const StoredInstant &instant) {
-                head("n", instant.name, "coroutine", instant.ns, UiThreadLane);
-                out.raw(",\"id\":");
-                out.integer(lane.id);
-                out.raw("}");
-                out.flushIfFull();
-            });
-        } else {
-            store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
-                              [&](int, const StoredSpan &span) {
-                                  const bool runsCoroutine = span.kind == SpanKind::ThreadRunsCoroutine;
-                                  head("X", span.name, runsCoroutine ? "coroutine.run" : "span", span.startNs, lane.id);
-                                  out.raw(",\"dur\":");
-                                  out.micros((span.isOpen() ? std::max(lastNs, span.startNs) : span.endNs) - span.startNs);
-                                  if (runsCoroutine || span.arg || span.isOpen()) {
-                                      out.raw(",\"args\":{");
-                                      bool firstArg = true;
-                                      const auto key = [&](const char *k) {
-                                          if (!firstArg)
-                                              out.raw(',');
-                                          firstArg = false;
-                                          out.raw(k);
-                                      };
-                                      if (runsCoroutine) {
-                                          key("\"coroutine\":");
-                                          out.integer(span.link);
-                                      }
-                                      if (span.arg) {
-                                          key("\"arg\":");
-                                          out.integer(span.arg);
-                                      }
-                                      if (span.isOpen())
-                                          key("\"open\":true");
-                                      out.raw('}');
-                                  }
-                                  out.raw('}');
-                                  out.flushIfFull();
-                              });
-            store.forEachInstant(lane.id, [&](const StoredInstant &instant) {
-                head("i", instant.name, "instant", instant.ns, lane.id);
-                out.raw(",\"s\":\"t\"");
-                if (instant.arg) {
-                    out.raw(",\"args\":{\"arg\":");
-                    out.integer(instant.arg);
-                    out.raw('}');
-                }
-                out.raw('}');
-                out.flushIfFull();
-            });
-        }
-        store.forEachCounterSample(lane.id, [&](NameId name, const CounterSample &sample) {
-            head("C", name, "counter", sample.ns, lane.id);
-            out.raw(",\"args\":{");
-            out.string(names(lane.name));
-            out.raw(':');
-            out.number(sample.value);
-            out.raw("}}");
-            out.flushIfFull();
-        });
-        if (!out.flushIfFull()) {
-            if (error)
-                *error = device->errorString();
-            return false;
-        }
-    }
-
-    store.forEachFlow([&](const StoredFlow &flow) {
-        head("s", flow.name, "flow", flow.fromNs, flow.fromLane);
-        out.raw(",\"id\":");
-        out.integer(qint64(flow.id & 0x7fffffffffffffffull));
-        out.raw("}");
-        head("f", flow.name, "flow", flow.toNs, flow.toLane);
-        out.raw(",\"bp\":\"e\",\"id\":");
-        out.integer(qint64(flow.id & 0x7fffffffffffffffull));
-        out.raw("}");
-        out.flushIfFull();
-    });
-
-    for (const AlertBand &band : store.alertBands()) {
-        const qint64 end = band.endNs == StoredSpan::OpenEnd ? lastNs : band.endNs;
-        head("b", band.name, "alert", band.startNs, band.lane);
-        out.raw(",\"id\":");
-        out.integer(band.alertId);
-        out.raw(",\"args\":{\"alert\":");
-        out.integer(band.alertId);
-        out.raw("}}");
-        head("e", band.name, "alert", end, band.lane);
-        out.raw(",\"id\":");
-        out.integer(band.alertId);
-        out.raw("}");
-    }
-
-    QJsonObject metadata = options.metadata;
-    QJsonObject taskscope;
-    taskscope.insert(QStringLiteral("droppedItems"), qint64(store.droppedItems()));
-    taskscope.insert(QStringLiteral("horizonNs"), store.horizonNs());
-    taskscope.insert(QStringLiteral("lastNs"), store.lastNs());
-    metadata.insert(QStringLiteral("taskscope"), taskscope);
-    out.raw("\n],\"metadata\":");
-    out.raw(QJsonDocument(metadata).toJson(QJsonDocument::Compact).toStdString());
-    out.raw("}\n");
-    if (!out.flush()) {
+    TraceEmitter trace(store, device, options);
+    const auto failed = [&] {
         if (error)
             *error = device->errorString();
         return false;
+    };
+    trace.processAndLanes(options.processName);
+    for (const LaneInfo &lane : store.lanes()) {
+        if (lane.kind == LaneKind::Coroutine)
+            trace.coroutineLane(lane);
+        else
+            trace.threadLane(lane);
+        trace.counters(lane);
+        if (!trace.out().flushIfFull())
+            return failed();
     }
+    trace.flows();
+    trace.alertBands();
+    trace.metadata(options.metadata);
+    if (!trace.out().flush())
+        return failed();
     return true;
 }
 
