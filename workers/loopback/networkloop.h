@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <algorithm>
+#include <limits>
 #include <vector>
 
 class ServiceContext;
@@ -29,6 +31,8 @@ public:
     ServiceContext *context() const { return m_context; }
     // Monotonic milliseconds, shared by all threads.
     static qint64 nowMs();
+    // Milliseconds clamped to what QTimer takes (an int): 2^32 ms must not become 0 ms, nor 2^31 negative.
+    static int timerMs(qint64 ms) { return int(std::clamp<qint64>(ms, 0, std::numeric_limits<int>::max())); }
 
     // Loop thread only.
     void adoptSocket(qintptr descriptor);
