@@ -15,7 +15,7 @@ qint64 MemoryBudget::defaultLimit()
     const long pages = sysconf(_SC_PHYS_PAGES);
     const long pageSize = sysconf(_SC_PAGESIZE);
     const qint64 machine = pages > 0 && pageSize > 0 ? qint64(pages) * pageSize : 4096 * mib;
-    return std::clamp<qint64>(machine / 4, 256 * mib, 1024 * mib);
+    return std::clamp<qint64>(machine / 4, 128 * mib, 512 * mib);
 }
 
 void MemoryBudget::adjust(qint64 delta)

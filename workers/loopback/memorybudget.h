@@ -14,7 +14,8 @@ public:
     MemoryBudget(const MemoryBudget &) = delete;
     MemoryBudget &operator=(const MemoryBudget &) = delete;
 
-    // A quarter of the machine's memory, at least 256 MiB and at most 1 GiB.
+    // A quarter of the machine's memory, at least 128 MiB and at most 512 MiB (room under a 1 GiB
+    // container limit for what the budget does not count: code, decoders, allocator slack).
     static qint64 defaultLimit();
 
     qint64 limit() const { return m_limit; }

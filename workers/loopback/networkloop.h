@@ -51,6 +51,11 @@ private:
     int m_index;
     QTimer m_pacer;
     QTimer m_housekeeping;
+    // Loop 0 only: hands freed memory back to the system when clients leave (glibc keeps freed
+    // pages of its per-thread arenas otherwise, so the server's RSS would stay at its peak).
+    QTimer m_memoryReturn;
+    qint64 m_lastOpenConnections = 0;
+    qint64 m_lastBufferedBytes = 0;
     std::vector<Ticker *> m_pacers;
     std::vector<Ticker *> m_housekeepers;
     int m_pacerDepth = 0;

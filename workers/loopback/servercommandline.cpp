@@ -39,7 +39,7 @@ QString ServerCommandLine::helpText()
         "  --speech-dir DIR           folder whose *.txt lines form the grammar (default :/speech)\n"
         "  --model-dir DIR            pocketsphinx en-us model folder\n"
         "  --max-memory-mib N         bytes buffered for all clients together; past it new work gets 503\n"
-        "                             (default: a quarter of the machine's memory, 256-1024)\n"
+        "                             (default: a quarter of the machine's memory, 128-512)\n"
         "  --quiet                    no per-connection log lines\n"
         "  -h, --help                 this text\n"
         "\n"
