@@ -363,6 +363,23 @@ private slots:
         QVERIFY(QTest::qWaitFor([this] { return m_service->stats().totals().slowClientsCutOff >= 1; }, 20000));
     }
 
+    void heldMessagesCountTowardsTheUnsentCap()
+    {
+        // message-delay holds the audio in the server, not in the socket: it must still be capped.
+        const qint64 cutBefore = m_service->stats().totals().slowClientsCutOff;
+        RecordingClient client;
+        QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral(
+            "/v1/speak?encoding=linear16&sample_rate=48000&faults=message-delay%3D60000"))));
+        const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
+        client.socket.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")}, {QStringLiteral("text"), text.left(1990)}})
+                .toJson(QJsonDocument::Compact)));
+        client.sendJson("Flush");
+        QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().slowClientsCutOff > cutBefore; }, 20000));
+        QVERIFY(client.waitClosed());
+        QCOMPARE(client.binaryMessages, 0); // nothing was due yet
+    }
+
 private:
     std::unique_ptr<LoopbackService> m_service;
     QNetworkAccessManager m_nam;
