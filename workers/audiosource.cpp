@@ -122,7 +122,7 @@ AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
         settings.silenceMs = 500;
         ToneGenerator tone(settings);
         loaded.pcm = std::make_shared<const QByteArray>(tone.read(tone.totalSamples()));
-        loaded.totalBytes = durationMs * SampleRate / 1000 * 2;
+        loaded.totalBytes = durationMs * AudioSource::SampleRate / 1000 * 2;
         loaded.description = QStringLiteral("tone %1 Hz").arg(spec.toneHz);
         break;
     }
