@@ -350,6 +350,31 @@ private slots:
         QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/echo"))).status, 200);
     }
 
+    void aChunkedBodyStopsWhereTheBudgetEnds()
+    {
+        // No Content-Length to admit up front: the body is refused once it has spent the budget.
+        LoopbackConfig config;
+        config.maxMemoryBytes = 2 * 1024 * 1024;
+        config.maxRequestBodyBytes = 8 * 1024 * 1024;
+        auto service = startService(config);
+        QVERIFY(service->isRunning());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk = "10000\r\n" + QByteArray(0x10000, 'c') + "\r\n";
+        QByteArray reply;
+        for (int i = 0; i < 64 && socket.state() == QAbstractSocket::ConnectedState && reply.isEmpty(); ++i) {
+            socket.write(chunk);
+            socket.flush();
+            socket.waitForReadyRead(20);
+            reply += socket.readAll();
+        }
+        QVERIFY2(reply.startsWith("HTTP/1.1 503"), reply.left(200).constData());
+        QCOMPARE(service->stats().totals().memoryRefused, 1);
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 64 * 1024; }, 5000));
+    }
+
     void aClientThatNeverReadsIsCutOff()
     {
         // Long speech requested, nothing read: the server's unsent bytes pass the 1 MiB cap and it lets go.
