@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -242,12 +243,22 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
                 error = QStringLiteral("event %1: 'dur' is negative").arg(i);
                 break;
             }
+            if (e.ns > std::numeric_limits<qint64>::max() - *dur) {
+                error = QStringLiteral("event %1: 'ts' + 'dur' is out of range").arg(i);
+                break;
+            }
             e.durNs = *dur;
         }
         const QJsonValue idValue = o.value(QLatin1StringView("id"));
         if (!idValue.isUndefined()) {
             if (idValue.isDouble()) {
-                e.id = qint64(idValue.toDouble());
+                // Converting a double outside qint64's range is undefined: such an id is refused.
+                const double id = idValue.toDouble();
+                if (!(std::fabs(id) < 9.0e18)) {
+                    error = QStringLiteral("event %1: 'id' is out of range").arg(i);
+                    break;
+                }
+                e.id = qint64(id);
             } else if (idValue.isString()) {
                 // Chrome's convention: string ids are hexadecimal.
                 bool ok = false;

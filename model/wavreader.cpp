@@ -328,6 +328,16 @@ WavReader::Audio WavReader::decode(QByteArrayView file, qsizetype maxInputBytes)
     }
     const Format &format = layout.format;
     const char *data = file.data() + layout.dataOffset;
+    // The output is 16 kHz 16-bit: a low rate or narrow samples grow it (1 kHz 8-bit: 32 times). Kept
+    // to 4x the input, the promise above, so a small file cannot take gigabytes.
+    const qint64 outputBytes = (format.frames * OutputSampleRate + format.sampleRate - 1) / format.sampleRate * 2;
+    if (outputBytes > 4 * qint64(file.size()) + 4096) {
+        audio.error = QStringLiteral("decoding would take %1 MiB (16 kHz 16-bit), more than 4 times the %2 MiB input; "
+                                     "resample it to a higher rate first")
+                          .arg(outputBytes / (1024.0 * 1024.0), 0, 'f', 1)
+                          .arg(file.size() / (1024.0 * 1024.0), 0, 'f', 1);
+        return audio;
+    }
 
     if (format.sampleType == Format::SampleType::Integer && format.bitsPerSample == 16 && format.channels == 1
         && format.sampleRate == OutputSampleRate) {

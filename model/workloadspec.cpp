@@ -3,6 +3,7 @@
 #include <QJsonValue>
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace {
@@ -61,13 +62,18 @@ void readInt(const QJsonObject &o, const char *key, int lo, int hi, int *out, QS
     const QJsonValue v = o.value(QLatin1StringView(key));
     if (v.isUndefined() || !error->isEmpty())
         return;
-    if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble()))) {
+    if (!v.isDouble()) {
         *error = QStringLiteral("'%1' must be an integer").arg(QLatin1StringView(key));
         return;
     }
+    // The range first: converting a double outside the integer's range is undefined behaviour.
     const double d = v.toDouble();
-    if (d < lo || d > hi) {
+    if (!(d >= lo && d <= hi)) {
         *error = QStringLiteral("'%1' must be between %2 and %3").arg(QLatin1StringView(key)).arg(lo).arg(hi);
+        return;
+    }
+    if (d != std::floor(d)) {
+        *error = QStringLiteral("'%1' must be an integer").arg(QLatin1StringView(key));
         return;
     }
     *out = int(d);

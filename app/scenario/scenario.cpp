@@ -1,5 +1,7 @@
 #include "app/scenario/scenario.h"
 
+#include "workers/loopback/faultspec.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -159,6 +161,10 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &object, QString *e
         r.readNumber("chatTokensPerSecond", 0, 10'000'000, &s.service.chatTokensPerSecond);
         r.readInt("chatFirstTokenDelayMs", 0, 600'000, &s.service.chatFirstTokenDelayMs);
         r.readInt("idleTimeoutMs", 100, 3'600'000, &s.service.idleTimeoutMs);
+        // Checked now, so a typo is a scenario error (exit 2), not a failure mid-run or silently ignored.
+        QString why;
+        if (err.isEmpty() && !s.service.faults.isEmpty() && !FaultSpec::parse(s.service.faults, &why))
+            err = QStringLiteral("service.faults: %1").arg(why);
     }
     QJsonObject trace;
     if (top.readObject("trace", &trace)) {
@@ -206,6 +212,11 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &object, QString *e
                 key = specError.mid(open + 1, close - open - 1);
             err = key.isEmpty() ? QStringLiteral("%1: %2").arg(path, specError)
                                 : QStringLiteral("%1.%2: %3").arg(path, key, specError);
+            return std::nullopt;
+        }
+        QString why;
+        if (!entry.spec.faults.isEmpty() && !FaultSpec::parse(entry.spec.faults, &why)) {
+            err = QStringLiteral("%1.faults: %2").arg(path, why);
             return std::nullopt;
         }
         s.workloads.append(entry);

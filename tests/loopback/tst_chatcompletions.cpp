@@ -167,6 +167,33 @@ private slots:
         QCOMPARE(sseData(r.body).size(), 5000 + 3);
     }
 
+    void aPausedReaderGetsTheWholeStreamLater()
+    {
+        // 200,000 tokens due within 0.2 s (about 40 MB of events) while the client does not read for 3 s:
+        // the server makes tokens only as the socket drains, so nothing piles up and nothing is cut.
+        const qint64 tokensBefore = m_service->stats().totals().chatTokensSent;
+        QTcpSocket socket;
+        socket.setReadBufferSize(16 * 1024);
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        const QByteArray body = chatBody(true, QStringLiteral(",\"x_tokens\":200000,\"x_tokens_per_second\":1000000"));
+        socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                     "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QTest::qWait(3000);
+        const qint64 sentWhilePaused = m_service->stats().totals().chatTokensSent - tokensBefore;
+        QByteArray received;
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 60000 && socket.state() == QAbstractSocket::ConnectedState) {
+            received += socket.readAll();
+            socket.waitForReadyRead(100);
+        }
+        received += socket.readAll();
+        QVERIFY2(received.endsWith("data: [DONE]\n\n\r\n0\r\n\r\n"), received.right(200).constData());
+        QVERIFY2(received.count("\"content\":\"") >= 200000, qPrintable(QString::number(received.count("\"content\":\""))));
+        QVERIFY2(sentWhilePaused < 100000, qPrintable(QString::number(sentWhilePaused)));
+    }
+
     void badRequestsGetOpenAIErrors_data()
     {
         QTest::addColumn<QByteArray>("body");
@@ -175,6 +202,14 @@ private slots:
         QTest::addRow("no messages") << QByteArray("{\"model\":\"m\"}") << QStringLiteral("messages");
         QTest::addRow("bad max_tokens") << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-3}")
                                         << QStringLiteral("max_tokens");
+        QTest::addRow("an array, not an object") << QByteArray("[1,2,3]") << QStringLiteral("not an array");
+        QTest::addRow("model name of 1 MiB")
+            << QByteArray("{\"model\":\"" + QByteArray(1024 * 1024, 'm') + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                          "\"stream\":true}")
+            << QStringLiteral("'model' longer than 256");
+        QTest::addRow("ten million tokens not streamed")
+            << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":10000000}")
+            << QStringLiteral("at most 131072 tokens");
     }
 
     void badRequestsGetOpenAIErrors()

@@ -221,6 +221,20 @@ private slots:
         QVERIFY(clock.elapsed() >= 300);
     }
 
+    void latencyIsAppliedOnceToAnUpgrade()
+    {
+        // Once, before the 101 (it used to be applied again by the WebSocket side: twice the wait).
+        const qint64 faultsBefore = m_service->stats().totals().faultsApplied;
+        RecordingClient client;
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(client.open(m_service->webSocketUrl(listen(QStringLiteral("latency=1000"))), QByteArray(), 10000));
+        const qint64 waited = clock.elapsed();
+        QVERIFY(waited >= 1000);
+        QVERIFY2(waited < 2000, qPrintable(QString::number(waited)));
+        QCOMPARE(m_service->stats().totals().faultsApplied - faultsBefore, 1);
+    }
+
     void statusRefusesTheUpgrade()
     {
         RawWebSocket raw;

@@ -61,6 +61,18 @@ private slots:
             << QByteArray("GET /v1/speak HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n")
             << QByteArray("HTTP/1.1 400");
+        QTest::addRow("WebSocket key of junk and base64")
+            << QByteArray("GET /v1/speak HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: !!!!dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            << QByteArray("HTTP/1.1 400");
+        QTest::addRow("tag of 300 characters")
+            << QByteArray("GET /v1/speak?tag=" + QByteArray(300, 't') + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            << QByteArray("HTTP/1.1 400");
+        QTest::addRow("chunk-size line of 2,000 bytes")
+            << QByteArray("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;" + QByteArray(2000, 'e')
+                          + "\r\nhello\r\n0\r\n\r\n")
+            << QByteArray("HTTP/1.1 400");
         QTest::addRow("bad listen parameter")
             << QByteArray("GET /v1/listen?sample_rate=abc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -220,6 +232,149 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().webSocketsOpen == openBefore; }, 5000));
     }
 
+    void aBodyThatKeepsComingIsNotTimedOut()
+    {
+        // The head timer (500 ms here) must not run through the body: this one takes about 1.5 s but
+        // never stalls.
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 15000\r\n\r\n");
+        for (int i = 0; i < 15; ++i) {
+            socket.write(QByteArray(1000, 'b'));
+            socket.flush();
+            QTest::qWait(100);
+        }
+        QByteArray reply = socket.readAll();
+        while (socket.waitForReadyRead(2000))
+            reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 200"), reply.left(200).constData());
+        QVERIFY(reply.contains("\"body_bytes\":15000"));
+    }
+
+    void aBodyThatStallsIsTimedOut()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n" + QByteArray(1000, 'b'));
+        QByteArray reply = socket.readAll();
+        while (socket.waitForReadyRead(3000))
+            reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 408"), reply.left(200).constData());
+    }
+
+    void aLargeResponseReachesASlowReaderWhole()
+    {
+        // Three times the 1 MiB unsent-bytes cap, to a client that reads nothing for a second.
+        const qint64 bytes = 3 * 1024 * 1024;
+        QTcpSocket socket;
+        socket.setReadBufferSize(16 * 1024);
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("GET /v1/echo?bytes=" + QByteArray::number(bytes) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QTest::qWait(1000);
+        QByteArray reply;
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 20000 && socket.state() == QAbstractSocket::ConnectedState) {
+            reply += socket.readAll();
+            socket.waitForReadyRead(100);
+        }
+        reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 200"), reply.left(200).constData());
+        QCOMPARE(reply.size() - (reply.indexOf("\r\n\r\n") + 4), bytes);
+    }
+
+    void inputBeforeTheHandshakeReplyWaitsInTheKernel()
+    {
+        // While a latency fault holds the 101 back, the client sends as fast as it can: the server reads
+        // none of it, so the client soon sees TCP backpressure and the service buffers next to nothing.
+        // (The junk then arrives as frames after the 101 and ends the connection with 1002.)
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("GET /v1/listen?model=taskscope-load-sink&faults=latency%3D1500 HTTP/1.1\r\nHost: x\r\n"
+                     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n");
+        const QByteArray junk(64 * 1024, 'j');
+        qint64 handedToTheKernel = 0;
+        connect(&socket, &QTcpSocket::bytesWritten, this, [&](qint64 n) { handedToTheKernel += n; });
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 2500 && socket.state() == QAbstractSocket::ConnectedState) {
+            while (socket.bytesToWrite() < 4 * 1024 * 1024)
+                socket.write(junk);
+            QTest::qWait(1);
+        }
+        const qint64 peak = m_service->stats().totals().memoryBufferedPeakBytes;
+        qInfo() << "accepted by the kernel while the 101 was held:" << handedToTheKernel << "bytes";
+        QVERIFY2(handedToTheKernel < 48 * 1024 * 1024, qPrintable(QString::number(handedToTheKernel)));
+        QVERIFY2(peak < 8 * 1024 * 1024, qPrintable(QString::number(peak)));
+    }
+
+    void pastTheMemoryBudgetNewWorkIsRefused()
+    {
+        LoopbackConfig config;
+        config.maxMemoryBytes = 2 * 1024 * 1024;
+        config.maxRequestBodyBytes = 8 * 1024 * 1024;
+        auto service = startService(config);
+        QVERIFY(service->isRunning());
+        RawWebSocket ws;
+        QVERIFY(ws.open(service->port(), "/v1/listen?model=taskscope-load-sink"));
+        // A body announced at the whole budget is admitted and holds it while it arrives.
+        QTcpSocket holder;
+        holder.connectToHost(QHostAddress::LocalHost, service->port());
+        QVERIFY(holder.waitForConnected());
+        holder.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(config.maxMemoryBytes)
+                     + "\r\n\r\n" + QByteArray(1000, 'b'));
+        holder.flush();
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes >= config.maxMemoryBytes; }, 5000));
+        // A new request: 503 with Retry-After.
+        const QByteArray refused = rawExchange(service->port(), "GET /v1/echo HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+        QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.left(200).constData());
+        QVERIFY(refused.contains("Retry-After: 1"));
+        // A new message on an open WebSocket: close 1013 (try again later).
+        ws.send(P::Binary, QByteArray(3200, '\0'));
+        QCOMPARE(RawWebSocket::closeCodeOf(ws.readFrames([](const auto &f) { return RawWebSocket::hasClose(f); })), 1013);
+        // The control endpoints still answer, and say why.
+        const HttpResult stats = httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/stats")));
+        QCOMPARE(stats.status, 200);
+        const QJsonObject totals = stats.json().value(QStringLiteral("totals")).toObject();
+        QCOMPARE(totals.value(QStringLiteral("memory_refused")).toInt(), 2);
+        QCOMPARE(totals.value(QStringLiteral("memory_budget_bytes")).toInteger(), config.maxMemoryBytes);
+        QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/healthz"))).status, 200);
+        // When the holder leaves, its share comes back and work is accepted again.
+        holder.abort();
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 64 * 1024; }, 5000));
+        QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/echo"))).status, 200);
+    }
+
+    void aChunkedBodyStopsWhereTheBudgetEnds()
+    {
+        // No Content-Length to admit up front: the body is refused once it has spent the budget.
+        LoopbackConfig config;
+        config.maxMemoryBytes = 2 * 1024 * 1024;
+        config.maxRequestBodyBytes = 8 * 1024 * 1024;
+        auto service = startService(config);
+        QVERIFY(service->isRunning());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk = "10000\r\n" + QByteArray(0x10000, 'c') + "\r\n";
+        QByteArray reply;
+        for (int i = 0; i < 64 && socket.state() == QAbstractSocket::ConnectedState && reply.isEmpty(); ++i) {
+            socket.write(chunk);
+            socket.flush();
+            socket.waitForReadyRead(20);
+            reply += socket.readAll();
+        }
+        QVERIFY2(reply.startsWith("HTTP/1.1 503"), reply.left(200).constData());
+        QCOMPARE(service->stats().totals().memoryRefused, 1);
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 64 * 1024; }, 5000));
+    }
+
     void aClientThatNeverReadsIsCutOff()
     {
         // Long speech requested, nothing read: the server's unsent bytes pass the 1 MiB cap and it lets go.
@@ -232,6 +387,23 @@ private slots:
                              .toJson(QJsonDocument::Compact));
         ws.send(P::Text, "{\"type\":\"Flush\"}");
         QVERIFY(QTest::qWaitFor([this] { return m_service->stats().totals().slowClientsCutOff >= 1; }, 20000));
+    }
+
+    void heldMessagesCountTowardsTheUnsentCap()
+    {
+        // message-delay holds the audio in the server, not in the socket: it must still be capped.
+        const qint64 cutBefore = m_service->stats().totals().slowClientsCutOff;
+        RecordingClient client;
+        QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral(
+            "/v1/speak?encoding=linear16&sample_rate=48000&faults=message-delay%3D60000"))));
+        const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
+        client.socket.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")}, {QStringLiteral("text"), text.left(1990)}})
+                .toJson(QJsonDocument::Compact)));
+        client.sendJson("Flush");
+        QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().slowClientsCutOff > cutBefore; }, 20000));
+        QVERIFY(client.waitClosed());
+        QCOMPARE(client.binaryMessages, 0); // nothing was due yet
     }
 
 private:

@@ -81,6 +81,12 @@ private slots:
                                                           "Transfer-Encoding: chunked\r\n\r\n") << 400;
         QTest::addRow("gzip coding") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n") << 501;
         QTest::addRow("body too large") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n") << 413;
+        QTest::addRow("chunk-size line of 2,000 bytes with its LF")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;" + QByteArray(2000, 'e') + "\r\n") << 400;
+        QTest::addRow("endless trailer lines")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+                          + QByteArray("X-T: 1234567890\r\n").repeated(2000))
+            << 431;
         QTest::addRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
         QTest::addRow("huge header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n") << 431;
         QTest::addRow("endless header") << QByteArray("GET / HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'a')) << 431;

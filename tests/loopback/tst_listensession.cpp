@@ -243,6 +243,10 @@ private slots:
         QVERIFY(client.waitClosed());
         QCOMPARE(client.finalTranscripts(), sampleText(QStringLiteral("shopping-note")));
         QVERIFY(client.ofType(QStringLiteral("Results")).size() == client.finalTranscripts().size());
+        // The duration counts the samples, not the header's bytes.
+        const QByteArray pcm = samplePcm(QStringLiteral("shopping-note"));
+        QCOMPARE(client.ofType(QStringLiteral("Metadata")).first().value(QStringLiteral("duration")).toDouble(),
+                 std::round(pcm.size() / 32.0) / 1000.0);
     }
 
     void otherSpeechGoesThroughTheLanguageModel()

@@ -33,7 +33,7 @@ private slots:
              QStringLiteral("2"), QStringLiteral("--max-recognition-streams"), QStringLiteral("40"),
              QStringLiteral("--chat-tokens"), QStringLiteral("500"), QStringLiteral("--chat-rate"), QStringLiteral("0"),
              QStringLiteral("--chat-first-token-ms"), QStringLiteral("7"), QStringLiteral("--chat-model"),
-             QStringLiteral("m"), QStringLiteral("--quiet")},
+             QStringLiteral("m"), QStringLiteral("--max-memory-mib"), QStringLiteral("96"), QStringLiteral("--quiet")},
             QStringLiteral("from-env"), &error);
         QVERIFY2(r, qPrintable(error));
         const LoopbackConfig &c = r->config;
@@ -51,6 +51,7 @@ private slots:
         QCOMPARE(c.chatTokensPerSecond, 0.0);
         QCOMPARE(c.chatFirstTokenDelayMs, 7);
         QCOMPARE(c.chatModel, QStringLiteral("m"));
+        QCOMPARE(c.maxMemoryBytes, 96 * 1024 * 1024);
         QVERIFY(r->quiet);
         QVERIFY(!c.logConnections);
     }
@@ -81,6 +82,10 @@ private slots:
         QTest::addRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("unknown option");
         QTest::addRow("port out of range") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")} << QStringLiteral("--port");
         QTest::addRow("missing value") << QStringList{QStringLiteral("--key")} << QStringLiteral("needs a value");
+        QTest::addRow("memory budget under 16 MiB") << QStringList{QStringLiteral("--max-memory-mib"), QStringLiteral("8")}
+                                                    << QStringLiteral("--max-memory-mib");
+        QTest::addRow("latency of 2^32 ms") << QStringList{QStringLiteral("--faults"), QStringLiteral("latency=4294967296")}
+                                            << QStringLiteral("0-86400000");
         QTest::addRow("bad faults") << QStringList{QStringLiteral("--faults"), QStringLiteral("boom")} << QStringLiteral("--faults");
         QTest::addRow("host not an address") << QStringList{QStringLiteral("--host"), QStringLiteral("example.com")}
                                              << QStringLiteral("not an IP address");
@@ -100,7 +105,7 @@ private slots:
     {
         const QString help = ServerCommandLine::helpText();
         for (const char *option : {"--host", "--port", "--allow-remote", "--key", "--faults", "--load-sink", "--idle-timeout-ms",
-                                   "--network-threads", "--recognition-threads", "--chat-rate", "--quiet"})
+                                   "--network-threads", "--recognition-threads", "--chat-rate", "--max-memory-mib", "--quiet"})
             QVERIFY2(help.contains(QLatin1String(option)), option);
         QString error;
         QVERIFY(ServerCommandLine::parse({QStringLiteral("s"), QStringLiteral("-h")}, {}, &error)->showHelp);

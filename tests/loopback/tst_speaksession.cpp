@@ -142,6 +142,36 @@ private slots:
         QVERIFY2(plausibleSeconds(client.audio.size() / 16000.0, words), qPrintable(QString::number(client.audio.size() / 16000.0)));
     }
 
+    void aFloodingStreamDoesNotHoldUpTheOthers()
+    {
+        // One stream queues its maximum of jobs; a second stream's job runs after the job in progress,
+        // not after the whole queue (streams take turns on the one synthesizer).
+        const QString sentence = QStringLiteral("This is a sentence that the first client keeps sending. ").repeated(10);
+        RecordingClient flooder;
+        RecordingClient other;
+        QVERIFY(flooder.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=8000"))));
+        QVERIFY(other.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=8000"))));
+        const QByteArray speak = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                           {QStringLiteral("text"), sentence}})
+                                     .toJson(QJsonDocument::Compact);
+        for (int i = 0; i < SpeakSession::maxQueuedJobs + 4; ++i) {
+            flooder.socket.sendTextMessage(QString::fromUtf8(speak));
+            flooder.sendJson("Flush");
+        }
+        QVERIFY(flooder.waitFor([&] { return flooder.binaryMessages > 0; }));
+        other.socket.sendTextMessage(QStringLiteral("{\"type\":\"Speak\",\"text\":\"Hello there.\"}"));
+        other.sendJson("Flush");
+        QVERIFY(other.waitForType(QStringLiteral("Flushed"), 1, 60000));
+        const qsizetype flooderDoneFirst = flooder.ofType(QStringLiteral("Flushed")).size();
+        QVERIFY2(flooderDoneFirst <= 2, qPrintable(QString::number(flooderDoneFirst)));
+        // Past its queue, the flooder is told its text was dropped.
+        QVERIFY(flooder.waitForType(QStringLiteral("Warning")));
+        QCOMPARE(flooder.ofType(QStringLiteral("Warning")).first().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("QUEUE_FULL"));
+        flooder.sendJson("Clear");
+        QVERIFY(flooder.waitForType(QStringLiteral("Cleared")));
+    }
+
     void badMessagesGetWarnings()
     {
         RecordingClient client;

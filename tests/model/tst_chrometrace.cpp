@@ -231,6 +231,10 @@ void TestChromeTrace::hostileInputIsRefusedClearly_data()
     QTest::newRow("async without id") << QByteArray(R"([{"ph":"b","ts":1,"cat":"x"}])") << QStringLiteral("without 'id'");
     QTest::newRow("flow without id") << QByteArray(R"([{"ph":"s","ts":1}])") << QStringLiteral("without 'id'");
     QTest::newRow("id an object") << QByteArray(R"([{"ph":"b","ts":1,"id":{}}])") << QStringLiteral("'id'");
+    QTest::newRow("id astronomically large") << QByteArray(R"([{"ph":"b","ts":1,"cat":"x","id":1e300}])")
+                                             << QStringLiteral("'id' is out of range");
+    QTest::newRow("ts + dur past the largest time") << QByteArray(R"([{"ph":"X","ts":8.9e15,"dur":8.9e15,"pid":1,"tid":1}])")
+                                                    << QStringLiteral("'ts' + 'dur' is out of range");
 }
 
 void TestChromeTrace::hostileInputIsRefusedClearly()

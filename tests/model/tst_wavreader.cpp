@@ -366,6 +366,9 @@ void tst_WavReader::hostileFilesGiveClearErrors_data()
     row("placeholder data before fmt", riff(chunk("data", QByteArray(64, '\0'), 0x7FFFF000) + fmt16),
         "missing fmt chunk: the data chunk has no format");
     row("over the size cap", canonical16kMono(1000), "over the 1024-byte limit", 1024);
+    // 1 kHz 8-bit grows 32 times at 16 kHz 16-bit: refused before anything is allocated.
+    row("8-bit 1 kHz, 32 times larger decoded", riff(chunk("fmt ", fmtBody(1, 1, 1000, 8)) + chunk("data", QByteArray(64 * 1024, '\x80'))),
+        "more than 4 times the");
 }
 
 void tst_WavReader::hostileFilesGiveClearErrors()

@@ -11,6 +11,8 @@
 #include <QMediaDevices>
 #include <QMutex>
 #include <QtEndian>
+#include <algorithm>
+#include <cmath>
 
 namespace {
 
@@ -51,18 +53,17 @@ QString cacheKey(const WorkloadSpec &spec)
     return {};
 }
 
-// Repeats pcm to `seconds` (whole samples).
-QByteArray loopTo(const QByteArray &pcm, double seconds)
+// The length of pcm repeated to `seconds` (whole samples); one pass when no duration is asked for.
+qint64 loopedBytes(const QByteArray &pcm, double seconds)
 {
     if (seconds <= 0 || pcm.isEmpty())
-        return pcm;
-    const qsizetype target = qsizetype(seconds * AudioSource::SampleRate) * 2;
-    QByteArray out;
-    out.reserve(target);
-    while (out.size() < target)
-        out.append(pcm.constData(), std::min(pcm.size(), target - out.size()));
-    return out;
+        return pcm.size();
+    return qint64(seconds * AudioSource::SampleRate) * 2;
 }
+
+// The tone's samples repeat every 3 s when its frequency is a whole number of hertz (1.5 s bursts,
+// and a whole number of cycles per second), so one period is enough.
+constexpr qint64 TonePeriodMs = 3000;
 
 AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
 {
@@ -85,7 +86,8 @@ AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
             loaded.error = QStringLiteral("sample %1: %2").arg(spec.audio, audio.error);
             return loaded;
         }
-        loaded.pcm = std::make_shared<const QByteArray>(loopTo(audio.linear16, spec.durationS));
+        loaded.pcm = std::make_shared<const QByteArray>(audio.linear16);
+        loaded.totalBytes = loopedBytes(audio.linear16, spec.durationS);
         loaded.expectedText = AudioSource::sampleText(spec.audio);
         loaded.description = QStringLiteral("sample %1").arg(spec.audio);
         break;
@@ -104,7 +106,8 @@ AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
             loaded.error = QStringLiteral("%1 contains no audio").arg(spec.audio);
             return loaded;
         }
-        loaded.pcm = std::make_shared<const QByteArray>(loopTo(audio.linear16, spec.durationS));
+        loaded.pcm = std::make_shared<const QByteArray>(audio.linear16);
+        loaded.totalBytes = loopedBytes(audio.linear16, spec.durationS);
         loaded.description = QStringLiteral("file %1 (%2)").arg(QFileInfo(spec.audio).fileName(), audio.source.description());
         break;
     }
@@ -112,11 +115,14 @@ AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
         ToneGenerator::Settings settings;
         settings.frequencyHz = spec.toneHz;
         settings.amplitude = 0.3;
-        settings.durationMs = qint64((spec.durationS > 0 ? spec.durationS : 5.0) * 1000);
+        const qint64 durationMs = qint64((spec.durationS > 0 ? spec.durationS : 5.0) * 1000);
+        const bool periodic = spec.toneHz == std::floor(spec.toneHz);
+        settings.durationMs = periodic ? std::min(durationMs, TonePeriodMs) : durationMs;
         settings.toneMs = 1000;
         settings.silenceMs = 500;
         ToneGenerator tone(settings);
         loaded.pcm = std::make_shared<const QByteArray>(tone.read(tone.totalSamples()));
+        loaded.totalBytes = durationMs * AudioSource::SampleRate / 1000 * 2;
         loaded.description = QStringLiteral("tone %1 Hz").arg(spec.toneHz);
         break;
     }
@@ -132,6 +138,26 @@ AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
 }
 
 } // namespace
+
+QByteArray AudioSource::Loaded::bytes(qint64 from, qint64 to) const
+{
+    to = std::min(to, totalBytes);
+    if (!pcm || pcm->isEmpty() || from < 0 || to <= from)
+        return {};
+    const qint64 pass = pcm->size();
+    const qint64 start = from % pass;
+    if (start + (to - from) <= pass)
+        return QByteArray::fromRawData(pcm->constData() + start, qsizetype(to - from));
+    QByteArray out;
+    out.reserve(qsizetype(to - from));
+    for (qint64 at = from; at < to;) {
+        const qint64 offset = at % pass;
+        const qint64 n = std::min(pass - offset, to - at);
+        out.append(pcm->constData() + offset, qsizetype(n));
+        at += n;
+    }
+    return out;
+}
 
 AudioSource::Loaded AudioSource::load(const WorkloadSpec &spec)
 {
@@ -192,7 +218,7 @@ AudioSource::Loaded AudioSource::loadFile(const WorkloadSpec &spec, QByteArray *
     case AudioSourceKind::Tone: {
         loaded = load(spec);
         if (loaded.ok)
-            *wavBytes = wavFromLinear16(*loaded.pcm);
+            *wavBytes = wavFromLinear16(loaded.bytes(0, loaded.totalBytes));
         return loaded;
     }
     case AudioSourceKind::Microphone:

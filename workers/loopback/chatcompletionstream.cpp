@@ -14,8 +14,13 @@ namespace {
 
 constexpr qint64 pacedBacklogBytes = 256 * 1024;
 constexpr qint64 unlimitedBacklogBytes = 64 * 1024;
-constexpr int unlimitedBatchTokens = 256;
+constexpr qint64 flushBytes = 16 * 1024;      // queued events are written as one chunk at this size
 constexpr int maxTokens = 10'000'000;
+// A non-streamed answer is built in one piece on the network thread: kept to a size that takes
+// milliseconds, not seconds (a longer completion streams).
+constexpr int maxWholeTokens = 131'072;
+// Every event repeats the model name, so its length bounds what each event costs.
+constexpr qsizetype maxModelLength = 256;
 
 QByteArray randomId()
 {
@@ -83,8 +88,10 @@ void ChatCompletionStream::start(HttpConnection *connection)
     auto fail = [connection](const QString &message) { connection->respond(HttpResponse::error(400, message)); };
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+    if (parseError.error != QJsonParseError::NoError)
         return fail(QStringLiteral("request body must be a JSON object (%1)").arg(parseError.errorString()));
+    if (!doc.isObject())
+        return fail(QStringLiteral("request body must be a JSON object, not %1").arg(doc.isArray() ? QStringLiteral("an array") : QStringLiteral("a scalar")));
     const QJsonObject body = doc.object();
     const QJsonValue messages = body.value(QStringLiteral("messages"));
     if (!messages.isArray() || messages.toArray().isEmpty())
@@ -94,6 +101,8 @@ void ChatCompletionStream::start(HttpConnection *connection)
     p.model = body.value(QStringLiteral("model")).toString(config.chatModel);
     if (p.model.isEmpty())
         p.model = config.chatModel;
+    if (p.model.size() > maxModelLength)
+        return fail(QStringLiteral("'model' longer than %1 characters").arg(maxModelLength));
     p.stream = body.value(QStringLiteral("stream")).toBool(false);
     p.includeUsage = body.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool(false);
     p.tokens = config.chatTokens;
@@ -128,6 +137,10 @@ void ChatCompletionStream::start(HttpConnection *connection)
         return fail(error);
     if (value >= 0)
         p.firstTokenDelayMs = int(value);
+    if (!p.stream && p.tokens > maxWholeTokens)
+        return fail(QStringLiteral("a completion without \"stream\": true is at most %1 tokens (this one: %2); stream longer ones")
+                        .arg(maxWholeTokens)
+                        .arg(p.tokens));
 
     QByteArray promptText;
     int words = 0;
@@ -161,7 +174,7 @@ ChatCompletionStream::ChatCompletionStream(HttpConnection *connection, const Par
     if (!m_parameters.stream) {
         const double generation = m_parameters.tokensPerSecond > 0 ? m_parameters.tokens / m_parameters.tokensPerSecond * 1000.0 : 0;
         connect(&m_startTimer, &QTimer::timeout, this, &ChatCompletionStream::respondWhole);
-        m_startTimer.start(int(std::min<double>(delay + generation, 24.0 * 3600 * 1000)));
+        m_startTimer.start(NetworkLoop::timerMs(qint64(std::min<double>(delay + generation, 24.0 * 3600 * 1000))));
         return;
     }
     HttpResponse head;
@@ -176,7 +189,7 @@ ChatCompletionStream::ChatCompletionStream(HttpConnection *connection, const Par
     } else {
         connect(&m_startTimer, &QTimer::timeout, this, &ChatCompletionStream::pumpUnlimited);
         connect(connection, &HttpConnection::writeBufferDrained, this, &ChatCompletionStream::pumpUnlimited);
-        m_startTimer.start(int(delay));
+        m_startTimer.start(NetworkLoop::timerMs(delay));
     }
 }
 
@@ -203,17 +216,13 @@ void ChatCompletionStream::tick(qint64 nowMs)
 {
     if (m_done || !m_connection || nowMs < m_firstTokenAtMs)
         return;
-    if (m_connection->pendingWriteBytes() > pacedBacklogBytes)
-        return;
-    const qint64 due = std::min<qint64>(
-        m_parameters.tokens, 1 + qint64(std::floor(double(nowMs - m_firstTokenAtMs) * m_parameters.tokensPerSecond / 1000.0)));
-    if (due > m_sent) {
-        emitTokens(due - m_sent);
-        if (m_done || !m_connection)
-            return;
-        m_connection->flushEvents();
-    }
-    if (m_sent >= m_parameters.tokens)
+    const double elapsedMs = double(nowMs - m_firstTokenAtMs);
+    const qint64 due = qint64(std::min(double(m_parameters.tokens),
+                                       1.0 + std::floor(elapsedMs * m_parameters.tokensPerSecond / 1000.0)));
+    // Tokens that are due go out only while the client reads: one that paused gets the backlog later,
+    // a socket's worth at a time, not all at once.
+    produceWhile([this, due] { return m_sent < due; }, pacedBacklogBytes);
+    if (!m_done && m_connection && m_sent >= m_parameters.tokens)
         finishStream();
 }
 
@@ -221,15 +230,22 @@ void ChatCompletionStream::pumpUnlimited()
 {
     if (m_done || !m_connection || m_startTimer.isActive())
         return;
-    while (!m_done && m_connection && m_sent < m_parameters.tokens
-           && m_connection->pendingWriteBytes() < unlimitedBacklogBytes) {
-        emitTokens(std::min<qint64>(unlimitedBatchTokens, m_parameters.tokens - m_sent));
+    produceWhile([this] { return m_sent < m_parameters.tokens; }, unlimitedBacklogBytes);
+    if (!m_done && m_connection && m_sent >= m_parameters.tokens)
+        finishStream();
+}
+
+void ChatCompletionStream::produceWhile(const std::function<bool()> &wanted, qint64 backlogBytes)
+{
+    while (!m_done && m_connection && wanted() && m_connection->pendingWriteBytes() < backlogBytes) {
+        emitTokens(1);
         if (m_done || !m_connection)
             return;
-        m_connection->flushEvents();
+        if (m_connection->queuedEventBytes() >= flushBytes)
+            m_connection->flushEvents();
     }
-    if (!m_done && m_sent >= m_parameters.tokens)
-        finishStream();
+    if (!m_done && m_connection)
+        m_connection->flushEvents();
 }
 
 void ChatCompletionStream::emitTokens(qint64 count)

@@ -10,7 +10,10 @@
 //   token rate        x_tokens_per_second / X-Taskscope-Token-Rate (0: as fast as the client reads)
 //   first-token delay x_first_token_delay_ms / X-Taskscope-First-Token-Delay-Ms
 // Pacing uses the network loop's shared pacer; a client that reads slower than the rate gets tokens
-// as fast as it reads (the socket's unsent bytes stay under 256 KiB).
+// as fast as it reads (tokens are made only while the socket's unsent bytes stay under 256 KiB), so a
+// paused reader gets the rest of its stream, whole, when it reads again. Without "stream": true the
+// answer is built in one piece, so it is limited to 131,072 tokens; "model" is at most 256 characters
+// (every event repeats it).
 #include "workers/loopback/networkloop.h"
 #include "workers/loopback/tokengenerator.h"
 
@@ -18,6 +21,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+#include <functional>
 
 class HttpConnection;
 
@@ -51,6 +55,8 @@ private:
     void emitTokens(qint64 count);
     void emitEvent(const QByteArray &event);
     void pumpUnlimited();
+    // Emits tokens one by one while `wanted` holds and the connection has under `backlogBytes` unsent.
+    void produceWhile(const std::function<bool()> &wanted, qint64 backlogBytes);
     void finishStream();
     void respondWhole();
     void stop();

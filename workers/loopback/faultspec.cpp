@@ -15,6 +15,16 @@ bool parseCount(const QString &value, qint64 min, qint64 *out)
     return true;
 }
 
+// Time items are bounded so they always fit a QTimer interval (an int of milliseconds).
+bool parseMilliseconds(const QString &value, qint64 *out)
+{
+    qint64 v = 0;
+    if (!parseCount(value, 0, &v) || v > FaultSpec::maxMilliseconds)
+        return false;
+    *out = v;
+    return true;
+}
+
 bool validCloseCode(int code)
 {
     return code >= 1000 && code <= 4999 && !(code >= 1004 && code <= 1006) && code != 1015;
@@ -60,14 +70,14 @@ std::optional<FaultSpec> FaultSpec::parse(const QString &text, QString *error)
         };
         qint64 n = 0;
         if (name == u"latency") {
-            if (!needValue() || !parseCount(value, 0, &spec.latencyMs))
-                return bad(QStringLiteral("expected milliseconds >= 0"));
+            if (!needValue() || !parseMilliseconds(value, &spec.latencyMs))
+                return bad(QStringLiteral("expected milliseconds 0-%1").arg(maxMilliseconds));
         } else if (name == u"message-delay") {
-            if (!needValue() || !parseCount(value, 0, &spec.messageDelayMs))
-                return bad(QStringLiteral("expected milliseconds >= 0"));
+            if (!needValue() || !parseMilliseconds(value, &spec.messageDelayMs))
+                return bad(QStringLiteral("expected milliseconds 0-%1").arg(maxMilliseconds));
         } else if (name == u"drop-after-ms") {
-            if (!needValue() || !parseCount(value, 0, &spec.dropAfterMs))
-                return bad(QStringLiteral("expected milliseconds >= 0"));
+            if (!needValue() || !parseMilliseconds(value, &spec.dropAfterMs))
+                return bad(QStringLiteral("expected milliseconds 0-%1").arg(maxMilliseconds));
         } else if (name == u"drop-after-rx-bytes") {
             if (!needValue() || !parseCount(value, 0, &spec.dropAfterRxBytes))
                 return bad(QStringLiteral("expected a byte count >= 0"));

@@ -9,6 +9,7 @@
 // The control endpoints /v1/stats and /healthz never take server-wide faults.
 //
 // Items:
+// Time items (MS) are 0-86400000 (one day).
 //   latency=MS              delay the HTTP response, or the WebSocket handshake reply, by MS milliseconds
 //   message-delay=MS        hold every server message (WebSocket message, SSE event) MS before sending it,
 //                           order kept
@@ -66,6 +67,9 @@ struct FaultSpec
     static std::optional<FaultSpec> parse(const QString &text, QString *error = nullptr);
     // The canonical text of this spec (parse(toString()) gives an equal spec).
     QString toString() const;
+
+    // Upper bound of the time items (latency, message-delay, drop-after-ms): one day.
+    static constexpr qint64 maxMilliseconds = 86'400'000;
 
     friend bool operator==(const FaultSpec &, const FaultSpec &) = default;
 };

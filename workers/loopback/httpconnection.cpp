@@ -23,6 +23,16 @@ namespace {
 constexpr qint64 drainedWatermark = 64 * 1024;
 constexpr qint64 readBufferBytes = 256 * 1024;
 constexpr qint64 maxEchoBytes = 64 * 1024 * 1024;
+// A large response body goes out in pieces of this size while the socket holds less than the watermark.
+constexpr qint64 bodyPieceBytes = 64 * 1024;
+constexpr qint64 bodyWatermark = 256 * 1024;
+constexpr qsizetype maxTagLength = 256;
+
+// The control endpoints answer even when the memory budget is spent (they buffer next to nothing).
+bool isControlPath(const QString &path)
+{
+    return path == u"/healthz" || path == u"/v1/stats";
+}
 
 HttpRequestParser::Limits parserLimits(const LoopbackConfig &config)
 {
@@ -45,6 +55,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ServiceContext *context, Netw
     , m_context(context)
     , m_loop(loop)
     , m_parser(parserLimits(context->config()))
+    , m_charge(&context->memory())
 {
     socket->setParent(this);
     socket->setReadBufferSize(readBufferBytes);
@@ -68,6 +79,12 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ServiceContext *context, Netw
     });
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+        QPointer<HttpConnection> self(this);
+        if (!m_pendingBody.isEmpty() || m_pendingFill > 0)
+            pumpBody();
+        if (!self)
+            return;
+        accountMemory();
         if (m_socket && m_socket->bytesToWrite() < drainedWatermark)
             emit writeBufferDrained();
     });
@@ -100,7 +117,16 @@ void HttpConnection::start()
 
 qint64 HttpConnection::pendingWriteBytes() const
 {
-    return m_socket ? m_socket->bytesToWrite() : 0;
+    return (m_socket ? m_socket->bytesToWrite() : 0) + m_eventBatch.size();
+}
+
+void HttpConnection::accountMemory()
+{
+    qint64 bytes = m_input.size() + m_parser.currentRequest().body.capacity() + m_request.body.capacity()
+        + m_eventBatch.size() + m_pendingBody.size();
+    if (m_socket)
+        bytes += m_socket->bytesToWrite() + m_socket->bytesAvailable();
+    m_charge.set(bytes);
 }
 
 void HttpConnection::onReadyRead()
@@ -114,6 +140,8 @@ void HttpConnection::onReadyRead()
         readFromSocket(m_parser.headersComplete() ? -1 : m_context->config().maxHeaderBytes + 1024);
         processInput();
     }
+    if (self)
+        accountMemory();
 }
 
 void HttpConnection::readFromSocket(qint64 maxBytes)
@@ -137,16 +165,35 @@ void HttpConnection::processInput()
             return;
         }
         if (m_parser.headersComplete() && !m_faultsEvaluated) {
+            const HttpRequest &head = m_parser.currentRequest();
+            if (!isControlPath(head.path) && !m_context->memory().hasRoomFor(head.header("content-length").toLongLong())) {
+                refuseForMemory();
+                return;
+            }
+            m_parser.reserveBody();
             evaluateFaults();
             if (!self || m_busy)
                 return;
+            // From here the body has its own timer, restarted whenever a byte of it arrives.
+            m_bodyProgress = 0;
+            m_idleTimer.start(m_context->config().headerTimeoutMs);
         }
         if (state == HttpRequestParser::State::NeedMoreData) {
-            const FaultSpec &f = m_faults;
-            if (m_parser.headersComplete() && f.dropAfterRxBytes >= 0
-                && m_parser.currentRequest().body.size() >= f.dropAfterRxBytes) {
-                dropConnection(QStringLiteral("drop-after-rx-bytes"));
+            if (!m_parser.headersComplete())
+                return;
+            const HttpRequest &head = m_parser.currentRequest();
+            const qint64 received = head.body.size();
+            if (received > m_bodyProgress) {
+                m_bodyProgress = received;
+                m_idleTimer.start(m_context->config().headerTimeoutMs);
+                // A chunked body grows without a reservation: it stops when the budget is spent.
+                if (head.hasHeader("transfer-encoding") && !isControlPath(head.path) && m_context->memory().isExhausted()) {
+                    refuseForMemory();
+                    return;
+                }
             }
+            if (m_faults.dropAfterRxBytes >= 0 && received >= m_faults.dropAfterRxBytes)
+                dropConnection(QStringLiteral("drop-after-rx-bytes"));
             return;
         }
         handleRequest(m_parser.takeRequest());
@@ -185,16 +232,17 @@ void HttpConnection::handleRequest(HttpRequest request)
     m_responseStatus = 0;
     m_responseBodyBytes = 0;
     m_eventsWritten = 0;
+    m_bodyProgress = -1;
     m_context->stats().httpRequests.fetch_add(1, std::memory_order_relaxed);
     if (!m_faultError.isEmpty()) {
         respondError(400, QStringLiteral("bad fault spec: %1").arg(m_faultError));
         return;
     }
     if (m_faults.dropAfterMs >= 0)
-        m_dropTimer.start(int(std::min<qint64>(m_faults.dropAfterMs, 1'000'000'000)));
+        m_dropTimer.start(NetworkLoop::timerMs(m_faults.dropAfterMs));
     if (m_faults.latencyMs > 0) {
         m_context->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
-        QTimer::singleShot(m_faults.latencyMs, this, &HttpConnection::dispatch);
+        QTimer::singleShot(NetworkLoop::timerMs(m_faults.latencyMs), this, &HttpConnection::dispatch);
         return;
     }
     dispatch();
@@ -206,6 +254,8 @@ void HttpConnection::dispatch()
         return;
     const QString &path = m_request.path;
     const QByteArray &method = m_request.method;
+    if (!isControlPath(path) && m_context->memory().isExhausted())
+        return refuseForMemory();
     if (m_faults.httpStatus != 0) {
         m_context->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
         HttpResponse response = HttpResponse::error(
@@ -319,6 +369,10 @@ void HttpConnection::upgradeToWebSocket(bool listen)
         respond(response);
         return;
     }
+    if (m_request.queryValue(QStringLiteral("tag")).size() > maxTagLength) {
+        respond(HttpResponse::error(400, QStringLiteral("tag longer than %1 characters").arg(maxTagLength)));
+        return;
+    }
     ListenOptions listenOptions;
     SpeakOptions speakOptions;
     QString optionsError;
@@ -348,7 +402,8 @@ void HttpConnection::upgradeToWebSocket(bool listen)
     socket->disconnect(this);
     m_socket = nullptr;
     m_slowReadTimer.stop();
-    socket->setReadBufferSize(0);
+    socket->setReadBufferSize(readBufferBytes); // bounded: a client sending faster than we read sees TCP backpressure
+    m_charge.set(0);
     auto *ws = new WebSocketConnection(socket, std::exchange(m_input, QByteArray()), m_faults, m_context, m_loop,
                                        m_request.path, m_loop);
     m_loop->registerConnection(ws);
@@ -393,8 +448,7 @@ void HttpConnection::handleEcho()
         if (bytes >= 0) {
             HttpResponse response;
             response.setHeader("Content-Type", "application/octet-stream");
-            response.body = QByteArray(qsizetype(bytes), 'x');
-            respond(response);
+            respondFilled(response, bytes);
             return;
         }
         QJsonObject query;
@@ -410,7 +464,7 @@ void HttpConnection::handleEcho()
         respond(HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     };
     if (latency > 0)
-        QTimer::singleShot(int(latency), this, reply);
+        QTimer::singleShot(NetworkLoop::timerMs(latency), this, reply);
     else
         reply();
 }
@@ -439,20 +493,42 @@ void HttpConnection::respondError(int status, const QString &message, bool close
 {
     if (closeAfter)
         m_closeAfterResponse = true;
-    if (!m_busy) {
-        // A parse error: there is no parsed request to answer, but answer all the same.
-        m_busy = true;
-        m_request = HttpRequest{};
-        m_request.versionMinor = 1;
-        m_requestClock.start();
-        m_context->stats().httpRequests.fetch_add(1, std::memory_order_relaxed);
-    }
+    adoptBareRequest();
     respond(HttpResponse::error(status, message));
+}
+
+void HttpConnection::adoptBareRequest()
+{
+    if (m_busy)
+        return;
+    // A parse error or a refusal before the request is whole: answer all the same.
+    m_busy = true;
+    m_request = HttpRequest{};
+    m_request.versionMinor = 1;
+    m_requestClock.start();
+    m_context->stats().httpRequests.fetch_add(1, std::memory_order_relaxed);
+}
+
+void HttpConnection::refuseForMemory()
+{
+    m_context->stats().memoryRefused.fetch_add(1, std::memory_order_relaxed);
+    m_closeAfterResponse = true;
+    adoptBareRequest();
+    HttpResponse response = HttpResponse::error(
+        503, QStringLiteral("the server's memory budget (%1 MiB for all clients) is spent; retry later")
+                 .arg(m_context->memory().limit() / (1024 * 1024)));
+    response.setHeader("Retry-After", "1");
+    respond(response);
 }
 
 void HttpConnection::respond(HttpResponse response)
 {
-    if (m_gone || !m_socket || m_streaming)
+    respondFilled(std::move(response), 0);
+}
+
+void HttpConnection::respondFilled(HttpResponse response, qint64 fillBytes)
+{
+    if (m_gone || !m_socket || m_streaming || !m_pendingBody.isEmpty() || m_pendingFill > 0)
         return;
     m_responseStatus = response.status;
     if (response.status >= 400)
@@ -468,17 +544,64 @@ void HttpConnection::respond(HttpResponse response)
     const bool keepAlive = !m_closeAfterResponse && m_request.keepAlive();
     if (!keepAlive)
         m_closeAfterResponse = true;
-    const bool head = m_request.method == "HEAD";
-    QByteArray bytes = response.serializeHead(keepAlive);
-    const qint64 headBytes = bytes.size();
-    if (!head)
-        bytes += response.body;
-    if (m_faults.dropAfterTxBytes >= 0 && bytes.size() - headBytes >= m_faults.dropAfterTxBytes) {
-        writeRaw(bytes.left(headBytes + m_faults.dropAfterTxBytes), m_faults.dropAfterTxBytes);
+    if (fillBytes > 0)
+        response.setHeader("Content-Length", QByteArray::number(fillBytes));
+    const QByteArray head = response.serializeHead(keepAlive, fillBytes > 0);
+    if (m_request.method == "HEAD")
+        startBody(head, QByteArray(), 0);
+    else
+        startBody(head, std::move(response.body), fillBytes);
+}
+
+void HttpConnection::startBody(QByteArray head, QByteArray body, qint64 fillBytes)
+{
+    // drop-after-tx-bytes: the body is cut there and the connection dropped once it is out.
+    m_dropAfterBody = m_faults.dropAfterTxBytes >= 0 && body.size() + fillBytes >= m_faults.dropAfterTxBytes;
+    if (m_dropAfterBody) {
+        body.truncate(qsizetype(std::min<qint64>(body.size(), m_faults.dropAfterTxBytes)));
+        fillBytes = std::min(fillBytes, m_faults.dropAfterTxBytes - body.size());
+    }
+    // Small bodies go out with the head in one write.
+    if (body.size() <= bodyPieceBytes && fillBytes == 0) {
+        writeRaw(head + body, body.size());
+        body.clear();
+    } else {
+        writeRaw(head, 0);
+    }
+    m_pendingBody = std::move(body);
+    m_pendingBodyOffset = 0;
+    m_pendingFill = fillBytes;
+    pumpBody();
+}
+
+void HttpConnection::pumpBody()
+{
+    while (m_socket && !m_gone && m_socket->bytesToWrite() < bodyWatermark
+           && (m_pendingBodyOffset < m_pendingBody.size() || m_pendingFill > 0)) {
+        if (m_pendingBodyOffset < m_pendingBody.size()) {
+            const QByteArray piece = m_pendingBody.mid(qsizetype(m_pendingBodyOffset), qsizetype(bodyPieceBytes));
+            m_pendingBodyOffset += piece.size();
+            writeRaw(piece, piece.size());
+        } else {
+            const qint64 n = std::min(m_pendingFill, bodyPieceBytes);
+            m_pendingFill -= n;
+            writeRaw(QByteArray(qsizetype(n), 'x'), n);
+        }
+    }
+    if (m_gone) {
+        m_pendingBody.clear();
+        m_pendingFill = 0;
+        return;
+    }
+    if (m_pendingBodyOffset < m_pendingBody.size() || m_pendingFill > 0)
+        return; // the rest when the client has read this
+    m_pendingBody.clear();
+    m_pendingBodyOffset = 0;
+    if (m_dropAfterBody) {
+        m_dropAfterBody = false;
         dropConnection(QStringLiteral("drop-after-tx-bytes"));
         return;
     }
-    writeRaw(bytes, bytes.size() - headBytes);
     finishResponse();
 }
 
@@ -559,6 +682,8 @@ void HttpConnection::finishResponse()
     m_dropTimer.stop();
     logRequest(m_responseStatus, m_responseBodyBytes);
     m_busy = false;
+    m_request.body = QByteArray(); // responders that still need it hold their own copy
+    accountMemory();
     m_faults = FaultSpec{};
     m_faultError.clear();
     if (m_slowReadTimer.isActive() && m_socket) {

@@ -7,6 +7,7 @@
 #include "workers/loopback/httprequest.h"
 #include "workers/loopback/httprequestparser.h"
 #include "workers/loopback/httpresponse.h"
+#include "workers/loopback/memorycharge.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -33,15 +34,18 @@ public:
     const HttpRequest &request() const { return m_request; }
     const FaultSpec &faults() const { return m_faults; }
 
-    // A complete response (the malformed-json fault truncates a JSON body).
+    // A complete response (the malformed-json fault truncates a JSON body). A large body is written
+    // piece by piece as the client reads, so a slow reader gets it later, whole.
     void respond(HttpResponse response);
     // A streamed response: chunked for HTTP/1.1 clients, close-delimited for HTTP/1.0.
     void beginStream(HttpResponse head);
     // Queues one event (an SSE event, an audio chunk); counts it for the message faults.
     void writeEvent(const QByteArray &data);
+    qint64 queuedEventBytes() const { return m_eventBatch.size(); }
     // Writes queued events as one chunk.
     void flushEvents();
     void endStream();
+    // Bytes written but not yet sent, plus queued events: producers stop while this is high.
     qint64 pendingWriteBytes() const;
     bool isGone() const { return m_gone; }
 
@@ -64,6 +68,14 @@ private:
     void handleSpeakRest();
     void handleModels();
     void respondError(int status, const QString &message, bool closeAfter = false);
+    // 503 + Retry-After and a close: the service's memory budget is spent.
+    void refuseForMemory();
+    void adoptBareRequest();
+    // `response` with a body of `fillBytes` bytes 'x', made as they are written.
+    void respondFilled(HttpResponse response, qint64 fillBytes);
+    void startBody(QByteArray head, QByteArray body, qint64 fillBytes);
+    void pumpBody();
+    void accountMemory();
     void respondUnauthorized(bool deepgramStyle);
     void writeRaw(const QByteArray &bytes, qint64 payloadBytes);
     void finishResponse();
@@ -95,4 +107,10 @@ private:
     QTimer m_dropTimer;
     QTimer m_slowReadTimer;
     qint64 m_slowReadRate = 0;
+    qint64 m_bodyProgress = -1;     // body bytes seen while the body arrives (its stall timer restarts on progress)
+    QByteArray m_pendingBody;       // the unsent rest of a large response body
+    qint64 m_pendingBodyOffset = 0;
+    qint64 m_pendingFill = 0;       // ... or the count of filler bytes still to make
+    bool m_dropAfterBody = false;   // drop-after-tx-bytes: the body was cut at the drop point
+    MemoryCharge m_charge;
 };

@@ -4,6 +4,9 @@
 
 namespace {
 
+// A chunk-size line (size and extensions) longer than this is refused, whether or not its LF has come.
+constexpr qsizetype maxChunkLine = 1024;
+
 bool isToken(QByteArrayView text)
 {
     if (text.isEmpty())
@@ -171,7 +174,6 @@ HttpRequestParser::State HttpRequestParser::parseHeaderBlock(const QByteArray &b
         if (length > m_limits.maxBodyBytes)
             return fail(413, QStringLiteral("request body larger than %1 bytes").arg(m_limits.maxBodyBytes));
         m_remaining = length;
-        m_request.body.reserve(qsizetype(length));
         m_phase = m_remaining > 0 ? Phase::FixedBody : Phase::Done;
         return State::NeedMoreData;
     }
@@ -199,11 +201,10 @@ HttpRequestParser::State HttpRequestParser::continueBody(QByteArray &buffer)
         }
         case Phase::ChunkSize: {
             const qsizetype eol = buffer.indexOf('\n');
-            if (eol < 0) {
-                if (buffer.size() > 1024)
-                    return fail(400, QStringLiteral("chunk size line too long"));
+            if (eol > maxChunkLine || (eol < 0 && buffer.size() > maxChunkLine))
+                return fail(400, QStringLiteral("chunk size line too long"));
+            if (eol < 0)
                 return State::NeedMoreData;
-            }
             QByteArray line = buffer.left(eol);
             buffer.remove(0, eol + 1);
             if (line.endsWith('\r'))
@@ -250,11 +251,11 @@ HttpRequestParser::State HttpRequestParser::continueBody(QByteArray &buffer)
         case Phase::Trailers: {
             // Trailer fields are read and ignored, up to the blank line.
             const qsizetype eol = buffer.indexOf('\n');
-            if (eol < 0) {
-                if (buffer.size() > m_limits.maxHeaderBytes)
-                    return fail(431, QStringLiteral("trailer section too large"));
+            if (m_trailerBytes + (eol < 0 ? buffer.size() : eol + 1) > m_limits.maxHeaderBytes)
+                return fail(431, QStringLiteral("trailer section too large"));
+            if (eol < 0)
                 return State::NeedMoreData;
-            }
+            m_trailerBytes += eol + 1;
             const bool blank = eol == 0 || (eol == 1 && buffer.at(0) == '\r');
             buffer.remove(0, eol + 1);
             if (blank)
@@ -265,12 +266,19 @@ HttpRequestParser::State HttpRequestParser::continueBody(QByteArray &buffer)
     }
 }
 
+void HttpRequestParser::reserveBody()
+{
+    if (m_phase == Phase::FixedBody)
+        m_request.body.reserve(qsizetype(m_request.body.size() + m_remaining));
+}
+
 HttpRequest HttpRequestParser::takeRequest()
 {
     HttpRequest request = std::move(m_request);
     m_request = HttpRequest{};
     m_phase = Phase::Headers;
     m_remaining = 0;
+    m_trailerBytes = 0;
     m_errorStatus = 0;
     m_errorMessage.clear();
     return request;

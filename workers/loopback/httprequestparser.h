@@ -23,6 +23,9 @@ public:
 
     // Consumes bytes from the front of `buffer`.
     State feed(QByteArray &buffer);
+    // Once headersComplete(): makes room for the whole announced body at once (the caller first checks
+    // that it may spend that much; until then the body grows only by what has arrived).
+    void reserveBody();
     // After Complete: the request; the parser is reset for the next one.
     HttpRequest takeRequest();
     // True once the header block of the current request is parsed (the body may still be coming).
@@ -44,6 +47,7 @@ private:
     Phase m_phase = Phase::Headers;
     HttpRequest m_request;
     qint64 m_remaining = 0;
+    qint64 m_trailerBytes = 0;
     int m_errorStatus = 0;
     QString m_errorMessage;
 };

@@ -130,6 +130,7 @@ void ListenSession::handleAudio(QByteArrayView bytes)
         QByteArray rest;
         if (header.status == WavHeader::Status::Ok) {
             m_converter.emplace(header.format, UtteranceRecognizer::sampleRate);
+            m_containerHeaderBytes = header.dataOffset;
             rest = m_containerHeader.mid(header.dataOffset);
         } else if (header.status == WavHeader::Status::Unsupported) {
             sendMessage(DeepgramMessages::error(QStringLiteral("DATA-0000"), header.error));
@@ -248,7 +249,7 @@ void ListenSession::beginCloseStream()
 
 void ListenSession::finishCloseStream()
 {
-    const double seconds = m_converter ? double(m_audioBytes) / m_converter->inputFormat().bytesPerFrame()
+    const double seconds = m_converter ? double(m_audioBytes - m_containerHeaderBytes) / m_converter->inputFormat().bytesPerFrame()
             / m_converter->inputFormat().sampleRate
                                        : 0.0;
     const QJsonObject taskscope{

@@ -69,6 +69,7 @@ private:
     QCryptographicHash m_sha256{QCryptographicHash::Sha256};
     QDateTime m_created;
     qint64 m_audioBytes = 0;
+    qint64 m_containerHeaderBytes = 0; // a WAV header's bytes, received but not audio
     qint64 m_lastActivityMs = 0;
     bool m_closing = false;             // CloseStream received: no more input, no idle timeout
     bool m_closed = false;

@@ -41,8 +41,10 @@ struct LoopbackConfig
     qsizetype maxHeaderBytes = 16 * 1024;
     qint64 maxWebSocketMessageBytes = 1024 * 1024;
     qint64 maxPendingWriteBytes = 8 * 1024 * 1024; // unsent bytes per connection before it is cut off
+    qint64 maxMemoryBytes = 0;          // buffered bytes across all clients; 0: MemoryBudget::defaultLimit()
     int keepAliveTimeoutMs = 30000;     // idle HTTP keep-alive connections are closed after this
-    int headerTimeoutMs = 15000;        // a request head must arrive within this
+    int headerTimeoutMs = 15000;        // a request head must arrive within this, and a body must not
+                                        // stall (no new byte) for longer than this
 
     bool logConnections = false;        // one line per connection on the taskscope.loopback category
 };

@@ -7,11 +7,16 @@
 #include <algorithm>
 #include <chrono>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 NetworkLoop::NetworkLoop(ServiceContext *context, int index)
     : m_context(context)
     , m_index(index)
     , m_pacer(this) // parented, so moveToThread() takes the timers along
     , m_housekeeping(this)
+    , m_memoryReturn(this)
 {
     m_pacer.setTimerType(Qt::PreciseTimer);
     m_pacer.setInterval(5);
@@ -25,6 +30,20 @@ NetworkLoop::NetworkLoop(ServiceContext *context, int index)
         runTickers(m_housekeepers, m_housekeeperDepth);
         if (m_housekeepers.empty())
             m_housekeeping.stop();
+    });
+    m_memoryReturn.setInterval(2000);
+    connect(&m_memoryReturn, &QTimer::timeout, this, [this] {
+        const qint64 open = m_context->stats().connectionsOpen.load() + m_context->stats().webSocketsOpen.load();
+        const qint64 buffered = m_context->memory().used();
+        const bool quieter = open < m_lastOpenConnections || buffered + 8 * 1024 * 1024 < m_lastBufferedBytes;
+        m_lastOpenConnections = open;
+        m_lastBufferedBytes = buffered;
+#ifdef __GLIBC__
+        if (quieter)
+            malloc_trim(0);
+#else
+        Q_UNUSED(quieter);
+#endif
     });
 }
 
@@ -100,6 +119,8 @@ void NetworkLoop::registerConnection(QObject *connection)
 
 void NetworkLoop::adoptSocket(qintptr descriptor)
 {
+    if (m_index == 0 && !m_memoryReturn.isActive())
+        m_memoryReturn.start();
     auto *socket = new QTcpSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
@@ -121,4 +142,5 @@ void NetworkLoop::closeAll()
     m_housekeepers.clear();
     m_pacer.stop();
     m_housekeeping.stop();
+    m_memoryReturn.stop();
 }

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <algorithm>
+#include <limits>
 #include <vector>
 
 class ServiceContext;
@@ -29,6 +31,8 @@ public:
     ServiceContext *context() const { return m_context; }
     // Monotonic milliseconds, shared by all threads.
     static qint64 nowMs();
+    // Milliseconds clamped to what QTimer takes (an int): 2^32 ms must not become 0 ms, nor 2^31 negative.
+    static int timerMs(qint64 ms) { return int(std::clamp<qint64>(ms, 0, std::numeric_limits<int>::max())); }
 
     // Loop thread only.
     void adoptSocket(qintptr descriptor);
@@ -47,6 +51,11 @@ private:
     int m_index;
     QTimer m_pacer;
     QTimer m_housekeeping;
+    // Loop 0 only: hands freed memory back to the system when clients leave (glibc keeps freed
+    // pages of its per-thread arenas otherwise, so the server's RSS would stay at its peak).
+    QTimer m_memoryReturn;
+    qint64 m_lastOpenConnections = 0;
+    qint64 m_lastBufferedBytes = 0;
     std::vector<Ticker *> m_pacers;
     std::vector<Ticker *> m_housekeepers;
     int m_pacerDepth = 0;

@@ -16,6 +16,7 @@ RecognitionQueue::RecognitionQueue(ServiceContext *context, const UtteranceRecog
     , m_sink(std::move(sink))
     , m_record(std::move(record))
     , m_maxPendingSamples(qint64(context->config().maxPendingAudioMs) * UtteranceRecognizer::sampleRate / 1000)
+    , m_charge(&context->memory())
     , m_recognizer(context->decoders(), &context->stats(), options)
 {
 }
@@ -28,8 +29,8 @@ void RecognitionQueue::pushAudio(std::vector<int16_t> &&samples)
         QMutexLocker locker(&m_lock);
         if (m_cancelled)
             return;
-        if (m_pendingSamples + qint64(samples.size()) > m_maxPendingSamples) {
-            const qint64 bytes = qint64(samples.size()) * 2;
+        const qint64 bytes = qint64(samples.size()) * 2;
+        if (m_pendingSamples + qint64(samples.size()) > m_maxPendingSamples || !m_context->memory().hasRoomFor(bytes)) {
             m_context->stats().audioBytesDropped.fetch_add(bytes, std::memory_order_relaxed);
             if (m_record)
                 m_record->audioBytesDropped.fetch_add(bytes, std::memory_order_relaxed);
@@ -55,6 +56,7 @@ void RecognitionQueue::cancel()
     m_cancelled = true;
     m_commands.clear();
     m_pendingSamples = 0;
+    m_charge.set(0);
     // A last job gives the decoder back on a pool thread, not on the network thread.
     scheduleLocked();
 }
@@ -65,6 +67,7 @@ void RecognitionQueue::enqueue(Command &&command)
     if (m_cancelled)
         return;
     m_pendingSamples += qint64(command.samples.size());
+    m_charge.set(m_pendingSamples * 2);
     m_commands.push_back(std::move(command));
     scheduleLocked();
 }
@@ -93,6 +96,7 @@ void RecognitionQueue::run()
             command = std::move(m_commands.front());
             m_commands.pop_front();
             m_pendingSamples -= qint64(command.samples.size());
+            m_charge.set(m_pendingSamples * 2);
         }
         if (!m_started) {
             m_started = true;

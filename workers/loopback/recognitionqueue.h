@@ -2,8 +2,10 @@
 // Moves one live stream's recognition off the network thread: audio and commands queue here, and a
 // job on the service's recognition pool drains them through the stream's UtteranceRecognizer, one job
 // at a time per stream (so decoding stays in order), at most a second of audio per job (so a client
-// sending far faster than real time cannot starve the other streams). Undecoded audio is capped;
-// beyond the cap new audio is dropped and counted.
+// sending far faster than real time cannot starve the other streams). Undecoded audio is capped, and
+// counted in the service's memory budget; beyond the cap, or with the budget spent, new audio is
+// dropped and counted.
+#include "workers/loopback/memorycharge.h"
 #include "workers/loopback/recognitionevent.h"
 #include "workers/loopback/utterancerecognizer.h"
 
@@ -49,6 +51,7 @@ private:
     std::deque<Command> m_commands;
     qint64 m_pendingSamples = 0;
     qint64 m_maxPendingSamples;
+    MemoryCharge m_charge; // the queued samples, under m_lock
     bool m_scheduled = false;
     bool m_cancelled = false;
     // Touched only by the running job.

@@ -38,6 +38,8 @@ QString ServerCommandLine::helpText()
         "  --chat-model NAME          model name reported by the chat endpoint\n"
         "  --speech-dir DIR           folder whose *.txt lines form the grammar (default :/speech)\n"
         "  --model-dir DIR            pocketsphinx en-us model folder\n"
+        "  --max-memory-mib N         bytes buffered for all clients together; past it new work gets 503\n"
+        "                             (default: a quarter of the machine's memory, 128-512)\n"
         "  --quiet                    no per-connection log lines\n"
         "  -h, --help                 this text\n"
         "\n"
@@ -156,6 +158,10 @@ std::optional<ServerCommandLine::Result> ServerCommandLine::parse(const QStringL
         } else if (option == u"--model-dir") {
             if (!next(&c.acousticModelDirectory))
                 return std::nullopt;
+        } else if (option == u"--max-memory-mib") {
+            if (!number(16, 1024 * 1024, &n))
+                return std::nullopt;
+            c.maxMemoryBytes = n * 1024 * 1024;
         } else if (option == u"--quiet") {
             result.quiet = true;
             c.logConnections = false;

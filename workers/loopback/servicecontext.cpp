@@ -12,8 +12,10 @@
 
 ServiceContext::ServiceContext(const LoopbackConfig &config)
     : m_config(config)
+    , m_memory(config.maxMemoryBytes)
     , m_serverFaults(config.faults)
 {
+    m_stats.setMemoryBudget(&m_memory);
     m_grammar = std::make_shared<SpeechGrammar>(config.speechDirectory,
                                                 config.acousticModelDirectory + QStringLiteral("/cmudict-en-us.dict"));
     m_warnings = m_grammar->problems();
@@ -84,6 +86,19 @@ bool ServiceContext::faultsFor(const HttpRequest &request, FaultSpec *out, QStri
     return true;
 }
 
+namespace {
+
+// Compares without stopping at the first difference, so the time taken says nothing about the key.
+bool sameKey(const QByteArray &given, const QByteArray &key)
+{
+    unsigned char difference = given.size() == key.size() ? 0 : 1;
+    for (qsizetype i = 0; i < given.size(); ++i)
+        difference |= uchar(given.at(i)) ^ uchar(key.isEmpty() ? 0 : key.at(i % key.size()));
+    return difference == 0;
+}
+
+} // namespace
+
 bool ServiceContext::isAuthorized(const HttpRequest &request) const
 {
     if (m_config.apiKey.isEmpty())
@@ -93,14 +108,14 @@ bool ServiceContext::isAuthorized(const HttpRequest &request) const
     const qsizetype space = authorization.indexOf(' ');
     if (space > 0) {
         const QByteArray scheme = authorization.left(space).toLower();
-        if ((scheme == "token" || scheme == "bearer") && authorization.mid(space + 1).trimmed() == key)
+        if ((scheme == "token" || scheme == "bearer") && sameKey(authorization.mid(space + 1).trimmed(), key))
             return true;
     }
     // Browsers cannot set headers on a WebSocket: Sec-WebSocket-Protocol: token, KEY
     const QList<QByteArray> protocols = request.header("sec-websocket-protocol").split(',');
     for (qsizetype i = 0; i + 1 < protocols.size(); ++i) {
         const QByteArray scheme = protocols[i].trimmed().toLower();
-        if ((scheme == "token" || scheme == "bearer") && protocols[i + 1].trimmed() == key)
+        if ((scheme == "token" || scheme == "bearer") && sameKey(protocols[i + 1].trimmed(), key))
             return true;
     }
     return false;

@@ -4,6 +4,7 @@
 // threads to hand results back to a network thread.
 #include "workers/loopback/faultspec.h"
 #include "workers/loopback/loopbackconfig.h"
+#include "workers/loopback/memorybudget.h"
 #include "workers/loopback/servicestats.h"
 
 #include <QMutex>
@@ -29,6 +30,8 @@ public:
 
     const LoopbackConfig &config() const { return m_config; }
     ServiceStats &stats() { return m_stats; }
+    // Bytes buffered for clients across the whole service (see memorybudget.h).
+    MemoryBudget &memory() { return m_memory; }
     DecoderPool *decoders() const { return m_decoders.get(); }
     QThreadPool *recognitionPool() { return &m_recognitionPool; }
     // Created on first use (espeak-ng is process-global state; all services share one synthesizer).
@@ -63,6 +66,7 @@ public:
 private:
     LoopbackConfig m_config;
     ServiceStats m_stats;
+    MemoryBudget m_memory;
     std::shared_ptr<SpeechGrammar> m_grammar;
     std::unique_ptr<DecoderPool> m_decoders;
     QThreadPool m_recognitionPool;

@@ -1,5 +1,7 @@
 #include "workers/loopback/servicestats.h"
 
+#include "workers/loopback/memorybudget.h"
+
 #include <QJsonArray>
 #include <QMutexLocker>
 
@@ -52,6 +54,12 @@ ServiceStats::Totals ServiceStats::totals() const
     t.decodersCreated = decodersCreated.load();
     t.speechMsSynthesized = speechMsSynthesized.load();
     t.slowClientsCutOff = slowClientsCutOff.load();
+    t.memoryRefused = memoryRefused.load();
+    if (m_memory) {
+        t.memoryBufferedBytes = m_memory->used();
+        t.memoryBufferedPeakBytes = m_memory->peak();
+        t.memoryBudgetBytes = m_memory->limit();
+    }
     QMutexLocker locker(&m_lock);
     t.finishedStreamsForgotten = m_forgotten;
     return t;
@@ -141,7 +149,11 @@ QJsonObject ServiceStats::toJson(const QString &tagFilter, const QString &idFilt
                            {QStringLiteral("decoders_created"), double(t.decodersCreated)},
                            {QStringLiteral("speech_ms_synthesized"), double(t.speechMsSynthesized)},
                            {QStringLiteral("slow_clients_cut_off"), double(t.slowClientsCutOff)},
-                           {QStringLiteral("finished_streams_forgotten"), double(t.finishedStreamsForgotten)}};
+                           {QStringLiteral("finished_streams_forgotten"), double(t.finishedStreamsForgotten)},
+                           {QStringLiteral("memory_refused"), double(t.memoryRefused)},
+                           {QStringLiteral("memory_buffered_bytes"), double(t.memoryBufferedBytes)},
+                           {QStringLiteral("memory_buffered_peak_bytes"), double(t.memoryBufferedPeakBytes)},
+                           {QStringLiteral("memory_budget_bytes"), double(t.memoryBudgetBytes)}};
     QJsonArray list;
     if (!idFilter.isEmpty()) {
         if (const auto r = stream(idFilter))

@@ -13,6 +13,8 @@
 #include <deque>
 #include <memory>
 
+class MemoryBudget;
+
 struct StreamRecord
 {
     QString id;             // the Deepgram request_id
@@ -60,6 +62,10 @@ public:
         qint64 speechMsSynthesized = 0;
         qint64 slowClientsCutOff = 0;   // connections aborted because their unsent output passed the cap
         qint64 finishedStreamsForgotten = 0; // beyond the retention of finished streams
+        qint64 memoryRefused = 0;       // requests, upgrades and messages refused because the budget was spent
+        qint64 memoryBufferedBytes = 0; // bytes buffered for clients now (MemoryBudget::used)
+        qint64 memoryBufferedPeakBytes = 0;
+        qint64 memoryBudgetBytes = 0;
     };
 
     std::atomic<qint64> connectionsAccepted{0};
@@ -80,9 +86,12 @@ public:
     std::atomic<qint64> decodersCreated{0};
     std::atomic<qint64> speechMsSynthesized{0};
     std::atomic<qint64> slowClientsCutOff{0};
+    std::atomic<qint64> memoryRefused{0};
 
     explicit ServiceStats(int finishedRetention = 4096);
 
+    // The budget whose figures totals() reports (the service context's).
+    void setMemoryBudget(const MemoryBudget *budget) { m_memory = budget; }
     Totals totals() const;
     std::shared_ptr<StreamRecord> openStream(const QString &id, const QString &kind, const QString &tag,
                                              const QString &model, const QString &peer);
@@ -98,4 +107,5 @@ private:
     QHash<QString, std::shared_ptr<StreamRecord>> m_open;
     std::deque<std::shared_ptr<StreamRecord>> m_finished;
     qint64 m_forgotten = 0;
+    const MemoryBudget *m_memory = nullptr;
 };

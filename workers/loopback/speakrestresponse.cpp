@@ -80,6 +80,7 @@ SpeakRestResponse::SpeakRestResponse(HttpConnection *connection, const SpeakOpti
     job.text = text;
     job.sampleRate = options.sampleRate;
     job.encoding = options.encoding;
+    job.owner = this;
     m_cancelled = job.cancelled;
     connect(connection, &HttpConnection::responseAborted, this, [this] { m_cancelled->store(true); });
     QPointer<SpeakRestResponse> guard(this);

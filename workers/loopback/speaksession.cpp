@@ -128,6 +128,14 @@ void SpeakSession::flush(bool announce)
             m_connection->sendText(DeepgramMessages::flushed(sequenceId));
         return;
     }
+    if (m_inFlight.size() + size_t(pieces.size()) > size_t(maxQueuedJobs)) {
+        m_connection->sendText(DeepgramMessages::warning(
+            QStringLiteral("QUEUE_FULL"),
+            QStringLiteral("%1 synthesis jobs already queued on this stream; text dropped (wait for Flushed before "
+                           "sending more)")
+                .arg(m_inFlight.size())));
+        return;
+    }
     for (qsizetype i = 0; i < pieces.size(); ++i)
         submit(pieces.at(i), sequenceId, announce && i == pieces.size() - 1);
 }
@@ -138,6 +146,7 @@ void SpeakSession::submit(const QString &text, int sequenceId, bool announce)
     job.text = text;
     job.sampleRate = m_options.sampleRate;
     job.encoding = m_options.encoding;
+    job.owner = this;
     m_inFlight.push_back(Flight{sequenceId, job.cancelled});
     QPointer<SpeakSession> guard(this);
     ServiceContext *context = m_context;

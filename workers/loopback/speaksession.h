@@ -24,6 +24,9 @@ class SpeakSession final : public QObject, public WebSocketSession
 public:
     static inline const QString modelName = QStringLiteral("espeak-ng-en-us");
     static constexpr qsizetype maxBufferedText = 10000;
+    // Synthesis jobs one stream may have queued or running; a Flush beyond it is refused with a
+    // QUEUE_FULL warning (its text is dropped), so one client cannot fill the synthesizer's queue.
+    static constexpr int maxQueuedJobs = 16;
 
     SpeakSession(WebSocketConnection *connection, ServiceContext *context, const SpeakOptions &options,
                  const QString &requestId, const QString &tag);

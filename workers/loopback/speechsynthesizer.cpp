@@ -5,6 +5,7 @@
 
 #include <QMutexLocker>
 #include <QThread>
+#include <algorithm>
 #include <espeak-ng/speak_lib.h>
 
 namespace {
@@ -88,8 +89,10 @@ SpeechSynthesizer::~SpeechSynthesizer()
     {
         QMutexLocker locker(&m_lock);
         m_stopping = true;
-        for (Job &job : m_jobs)
-            job.cancelled->store(true);
+        for (OwnerQueue &queue : m_queues) {
+            for (Job &job : queue.jobs)
+                job.cancelled->store(true);
+        }
         m_wake.wakeAll();
     }
     m_thread->wait();
@@ -105,7 +108,10 @@ void SpeechSynthesizer::submit(Job job)
             job.onDone(false, m_error.isEmpty() ? QStringLiteral("synthesizer stopped") : m_error);
         return;
     }
-    m_jobs.push_back(std::move(job));
+    auto queue = std::find_if(m_queues.begin(), m_queues.end(), [&job](const OwnerQueue &q) { return q.owner == job.owner; });
+    if (queue == m_queues.end())
+        m_queues.push_back(OwnerQueue{job.owner, {}});
+    (queue == m_queues.end() ? m_queues.back() : *queue).jobs.push_back(std::move(job));
     m_wake.wakeOne();
 }
 
@@ -144,12 +150,17 @@ void SpeechSynthesizer::run()
         Job job;
         {
             QMutexLocker locker(&m_lock);
-            while (m_jobs.empty() && !m_stopping)
+            while (m_queues.empty() && !m_stopping)
                 m_wake.wait(&m_lock);
-            if (m_stopping && m_jobs.empty())
+            if (m_stopping && m_queues.empty())
                 break;
-            job = std::move(m_jobs.front());
-            m_jobs.pop_front();
+            OwnerQueue queue = std::move(m_queues.front());
+            m_queues.pop_front();
+            job = std::move(queue.jobs.front());
+            queue.jobs.pop_front();
+            if (!queue.jobs.empty())
+                m_queues.push_back(std::move(queue)); // the owner's next job after everyone else's
+
         }
         synthesize(job);
     }

@@ -2,7 +2,9 @@
 // In-process speech synthesis with libespeak-ng (voice en-us). espeak-ng keeps global state, so one
 // synthesizer per process runs every job in order on its own thread (AUDIO_OUTPUT_SYNCHRONOUS with a
 // synth callback); audio is handed out chunk by chunk (about 50 ms each) as espeak produces it,
-// resampled from espeak's 22,050 Hz and encoded as requested. Jobs can be cancelled mid-way.
+// resampled from espeak's 22,050 Hz and encoded as requested. Jobs can be cancelled mid-way. Jobs of
+// one owner (a speak stream) run in order; owners take turns, one job each, so a client that queues
+// many jobs does not hold up the first audio of the others.
 #include "workers/loopback/audioformat.h"
 
 #include <QByteArray>
@@ -24,6 +26,7 @@ public:
         QString text;
         int sampleRate = 24000;
         AudioFormat::Encoding encoding = AudioFormat::Encoding::Linear16;
+        const void *owner = nullptr;  // jobs with the same owner run in submission order
         std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
         // Both run on the synthesis thread; they must hand the data to the right thread themselves.
         std::function<void(QByteArray)> onAudio;
@@ -39,7 +42,7 @@ public:
     bool isAvailable() const { return m_nativeRate > 0; }
     QString error() const { return m_error; }
     int nativeSampleRate() const { return m_nativeRate; }
-    // Thread-safe. Jobs run in submission order.
+    // Thread-safe. An owner's jobs run in submission order; owners take turns.
     void submit(Job job);
 
     static constexpr qsizetype maxTextLength = 2000; // per job, like Deepgram's per-message limit
@@ -53,7 +56,12 @@ private:
     QMutex m_lock;
     QWaitCondition m_wake;
     QWaitCondition m_ready;
-    std::deque<Job> m_jobs;
+    struct OwnerQueue
+    {
+        const void *owner;
+        std::deque<Job> jobs;
+    };
+    std::deque<OwnerQueue> m_queues; // one per owner with jobs waiting, served in turn
     bool m_stopping = false;
     bool m_initialized = false;
     int m_nativeRate = 0;

@@ -44,6 +44,7 @@ WebSocketConnection::WebSocketConnection(QTcpSocket *socket, QByteArray pendingI
     , m_context(context)
     , m_loop(loop)
     , m_path(path)
+    , m_charge(&context->memory())
 {
     socket->setParent(this);
     m_peer = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
@@ -64,6 +65,7 @@ WebSocketConnection::WebSocketConnection(QTcpSocket *socket, QByteArray pendingI
     connect(&m_slowReadTimer, &QTimer::timeout, this, &WebSocketConnection::slowReadTick);
     connect(socket, &QTcpSocket::readyRead, this, &WebSocketConnection::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+        accountMemory();
         if (m_socket && m_socket->bytesToWrite() < drainedWatermark)
             emit writeBufferDrained();
     });
@@ -102,21 +104,21 @@ void WebSocketConnection::setStreamRecord(std::shared_ptr<StreamRecord> record)
 
 qint64 WebSocketConnection::pendingWriteBytes() const
 {
-    qint64 queued = 0;
-    for (const auto &o : m_outgoing)
-        queued += o.frame.size();
-    return (m_socket ? m_socket->bytesToWrite() : 0) + queued;
+    return (m_socket ? m_socket->bytesToWrite() : 0) + m_outgoingBytes;
+}
+
+void WebSocketConnection::accountMemory()
+{
+    qint64 bytes = m_input.size() + m_fragments.capacity() + m_outgoingBytes;
+    if (m_socket)
+        bytes += m_socket->bytesToWrite() + m_socket->bytesAvailable();
+    m_charge.set(bytes);
 }
 
 void WebSocketConnection::start(const HttpResponse &handshakeReply)
 {
     m_handshakeReply = handshakeReply.serializeHead(true);
-    if (m_faults.latencyMs > 0) {
-        m_context->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
-        QTimer::singleShot(m_faults.latencyMs, this, &WebSocketConnection::open);
-    } else {
-        open();
-    }
+    open();
 }
 
 void WebSocketConnection::open()
@@ -129,7 +131,7 @@ void WebSocketConnection::open()
     m_state = State::Open;
     m_openedMs = NetworkLoop::nowMs();
     if (m_faults.dropAfterMs >= 0)
-        m_faultTimer.start(int(std::min<qint64>(m_faults.dropAfterMs, 1'000'000'000)));
+        m_faultTimer.start(NetworkLoop::timerMs(m_faults.dropAfterMs));
     if (m_session)
         m_session->onOpen();
     if (m_state != State::Open)
@@ -140,35 +142,42 @@ void WebSocketConnection::open()
     }
     if (!m_input.isEmpty())
         consumeInput();
+    // What arrived while the handshake was pending waited in the socket's bounded read buffer.
+    if (m_state == State::Open && !m_slowReadTimer.isActive())
+        onReadyRead();
 }
 
 void WebSocketConnection::onReadyRead()
 {
-    if (!m_socket || m_slowReadTimer.isActive())
+    // Before the handshake reply, input stays in the socket (its read buffer is bounded, so a client
+    // that sends ahead sees TCP backpressure instead of growing our memory).
+    if (!m_socket || m_slowReadTimer.isActive() || m_state == State::Handshaking)
         return;
-    const QByteArray data = m_socket->readAll();
-    m_context->stats().bytesReceived.fetch_add(data.size(), std::memory_order_relaxed);
-    if (m_state == State::Closed)
-        return;
-    m_input += data;
-    if (m_state != State::Handshaking)
-        consumeInput();
+    readSocket(-1);
 }
 
 void WebSocketConnection::slowReadTick()
 {
+    if (m_state == State::Handshaking)
+        return;
+    readSocket(std::max<qint64>(1, m_faults.slowReadBytesPerSecond / 10));
+}
+
+void WebSocketConnection::readSocket(qint64 maxBytes)
+{
     if (!m_socket)
         return;
-    const qint64 allowance = std::max<qint64>(1, m_faults.slowReadBytesPerSecond / 10);
-    const QByteArray data = m_socket->read(allowance);
+    const QByteArray data = maxBytes < 0 ? m_socket->readAll() : m_socket->read(maxBytes);
     if (data.isEmpty())
         return;
     m_context->stats().bytesReceived.fetch_add(data.size(), std::memory_order_relaxed);
     if (m_state == State::Closed)
         return;
     m_input += data;
-    if (m_state != State::Handshaking)
-        consumeInput();
+    QPointer<WebSocketConnection> self(this);
+    consumeInput();
+    if (self)
+        accountMemory();
 }
 
 void WebSocketConnection::consumeInput()
@@ -236,6 +245,7 @@ void WebSocketConnection::handleFrame(quint8 opcode, bool fin, QByteArray &paylo
                 m_context->stats().bytesSent.fetch_add(reply.size(), std::memory_order_relaxed);
             }
             m_outgoing.clear();
+            m_outgoingBytes = 0;
             finish(code, reason);
         } else {
             finish(m_sentCloseCode, m_sentCloseReason);
@@ -282,6 +292,12 @@ void WebSocketConnection::deliverMessage(quint8 opcode, const QByteArray &payloa
         protocolError(1007, QStringLiteral("text message is not valid UTF-8"));
         return;
     }
+    if (m_context->memory().isExhausted()) {
+        // New work while the service's budget is spent: "try again later".
+        m_context->stats().memoryRefused.fetch_add(1, std::memory_order_relaxed);
+        protocolError(1013, QStringLiteral("server memory budget spent; try again later"));
+        return;
+    }
     m_rxPayload += payload.size();
     if (m_record) {
         if (opcode == WebSocketFrameParser::Binary) {
@@ -306,6 +322,7 @@ void WebSocketConnection::protocolError(int code, const QString &reason)
 {
     if (m_state == State::Open) {
         m_outgoing.clear();
+        m_outgoingBytes = 0;
         const QByteArray frame = WebSocketFrameParser::encode(WebSocketFrameParser::Close,
                                                               WebSocketFrameParser::closePayload(quint16(code), reason));
         if (m_socket) {
@@ -366,9 +383,25 @@ void WebSocketConnection::enqueue(QByteArray frame, qint64 payloadBytes, bool is
         writeFrame(Outgoing{0, std::move(frame), payloadBytes, isMessage, isClose});
         return;
     }
+    m_outgoingBytes += frame.size();
     m_outgoing.push_back(Outgoing{NetworkLoop::nowMs() + delay, std::move(frame), payloadBytes, isMessage, isClose});
+    // Held messages count towards the unsent-bytes cap like written ones.
+    if (cutOffIfBacklogged())
+        return;
+    accountMemory();
     if (!m_outgoingTimer.isActive())
-        m_outgoingTimer.start(int(std::max<qint64>(0, m_outgoing.front().dueMs - NetworkLoop::nowMs())));
+        m_outgoingTimer.start(NetworkLoop::timerMs(m_outgoing.front().dueMs - NetworkLoop::nowMs()));
+}
+
+bool WebSocketConnection::cutOffIfBacklogged()
+{
+    if (pendingWriteBytes() <= m_context->config().maxPendingWriteBytes)
+        return false;
+    m_context->stats().slowClientsCutOff.fetch_add(1, std::memory_order_relaxed);
+    m_outgoing.clear();
+    m_outgoingBytes = 0;
+    abort(QStringLiteral("client does not read: more than %1 bytes unsent").arg(m_context->config().maxPendingWriteBytes));
+    return true;
 }
 
 void WebSocketConnection::flushOutgoing()
@@ -377,10 +410,11 @@ void WebSocketConnection::flushOutgoing()
     while (self && !m_outgoing.empty() && m_outgoing.front().dueMs <= NetworkLoop::nowMs()) {
         Outgoing out = std::move(m_outgoing.front());
         m_outgoing.pop_front();
+        m_outgoingBytes -= out.frame.size();
         writeFrame(out);
     }
     if (self && !m_outgoing.empty())
-        m_outgoingTimer.start(int(std::max<qint64>(0, m_outgoing.front().dueMs - NetworkLoop::nowMs())));
+        m_outgoingTimer.start(NetworkLoop::timerMs(m_outgoing.front().dueMs - NetworkLoop::nowMs()));
 }
 
 void WebSocketConnection::writeFrame(const Outgoing &out)
@@ -399,11 +433,9 @@ void WebSocketConnection::writeFrame(const Outgoing &out)
             m_record->payloadBytesSent.fetch_add(out.payloadBytes, std::memory_order_relaxed);
         }
     }
-    if (m_socket->bytesToWrite() > m_context->config().maxPendingWriteBytes) {
-        m_context->stats().slowClientsCutOff.fetch_add(1, std::memory_order_relaxed);
-        abort(QStringLiteral("client does not read: more than %1 bytes unsent").arg(m_context->config().maxPendingWriteBytes));
+    if (cutOffIfBacklogged())
         return;
-    }
+    accountMemory();
     if (out.isMessage && m_state == State::Open
         && ((m_faults.dropAfterTxBytes >= 0 && m_txPayload >= m_faults.dropAfterTxBytes)
             || (m_faults.dropAfterMessages >= 0 && m_txMessages >= m_faults.dropAfterMessages)))
@@ -424,6 +456,7 @@ void WebSocketConnection::dropNow(const QString &why)
     // A drop: what was written still goes out, then the TCP connection ends without a close frame.
     m_state = State::Closed;
     m_outgoing.clear();
+    m_outgoingBytes = 0;
     if (m_socket) {
         m_socket->flush();
         m_socket->disconnectFromHost();

@@ -4,6 +4,7 @@
 // time, bytes or messages, close codes, malformed JSON, slow reads) and bounded output. Whole messages
 // go to the WebSocketSession it owns (Deepgram listen or speak).
 #include "workers/loopback/faultspec.h"
+#include "workers/loopback/memorycharge.h"
 #include "workers/loopback/networkloop.h"
 
 #include <QByteArray>
@@ -33,7 +34,7 @@ public:
     void setSession(std::unique_ptr<WebSocketSession> session);
     WebSocketSession *session() const { return m_session.get(); }
     void setStreamRecord(std::shared_ptr<StreamRecord> record);
-    // Writes the 101 reply (after the latency fault, if any), then opens the session.
+    // Writes the 101 reply, then opens the session (the latency fault was applied before the upgrade).
     void start(const HttpResponse &handshakeReply);
 
     bool isOpen() const { return m_state == State::Open; }
@@ -75,6 +76,9 @@ private:
     void dropNow(const QString &why);
     void finish(int code, const QString &reason);
     void slowReadTick();
+    void readSocket(qint64 maxBytes);
+    void accountMemory();
+    bool cutOffIfBacklogged();
 
     QPointer<QTcpSocket> m_socket;
     QByteArray m_input;
@@ -90,6 +94,7 @@ private:
     quint8 m_fragmentOpcode = 0;
     QByteArray m_fragments;
     std::deque<Outgoing> m_outgoing;
+    qint64 m_outgoingBytes = 0;
     QTimer m_outgoingTimer;
     QTimer m_faultTimer;
     QTimer m_closeTimer;
@@ -103,4 +108,5 @@ private:
     bool m_finished = false;
     int m_sentCloseCode = 0;
     QString m_sentCloseReason;
+    MemoryCharge m_charge;
 };

@@ -18,7 +18,9 @@ QString WebSocketHandshake::validate(const HttpRequest &request, int *status)
         return QStringLiteral("unsupported Sec-WebSocket-Version (this server speaks 13)");
     }
     const QByteArray key = request.header("sec-websocket-key").trimmed();
-    if (QByteArray::fromBase64(key).size() != 16)
+    // Exactly 24 base64 characters (16 bytes, "==" padding); a lenient decoder would skip junk.
+    const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (key.size() != 24 || !decoded || decoded.decoded.size() != 16)
         return QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64");
     return QString();
 }

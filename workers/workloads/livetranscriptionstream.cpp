@@ -68,19 +68,23 @@ LiveTranscriptionStream::LiveTranscriptionStream(StreamHandle handle, Options op
 
 LiveTranscriptionStream::~LiveTranscriptionStream() = default;
 
-const QByteArray &LiveTranscriptionStream::audio() const
+QByteArray LiveTranscriptionStream::audioBytes(qint64 from, qint64 to) const
 {
-    static const QByteArray none;
     if (m_microphone)
-        return m_microphone->audio();
-    return m_pcm ? *m_pcm : none;
+        return QByteArray::fromRawData(m_microphone->audio().constData() + from, qsizetype(to - from));
+    return m_source.bytes(from, to);
 }
 
 qint64 LiveTranscriptionStream::totalBytes() const
 {
     if (m_microphone)
         return m_microphone->isFinished() ? m_microphone->audio().size() : m_microphone->targetBytes();
-    return m_pcm ? m_pcm->size() : 0;
+    return m_source.totalBytes;
+}
+
+qint64 LiveTranscriptionStream::availableBytes() const
+{
+    return m_microphone ? m_microphone->audio().size() : m_source.totalBytes;
 }
 
 qint64 LiveTranscriptionStream::scheduleNs(qint64 chunkIndex) const
@@ -120,7 +124,7 @@ QCoro::Task<void> LiveTranscriptionStream::run()
             fail(loaded.error);
             co_return;
         }
-        m_pcm = loaded.pcm;
+        m_source = loaded;
     }
     const int chunkMs = std::clamp(spec.chunkMs, 10, 1000);
     const double speed = std::clamp(spec.speed, 0.1, 100.0);
@@ -340,9 +344,9 @@ bool LiveTranscriptionStream::sendChunk(WebSocketTransport &ws)
     const Names &n = names();
     const qint64 index = m_sendPos / m_chunkBytes;
     const qint64 end = std::min({(index + 1) * m_chunkBytes, totalBytes(), availableBytes()});
-    // No copy: the audio is not modified while this chunk lives (the transport copies it into its
-    // frame before returning).
-    const QByteArray chunk = QByteArray::fromRawData(audio().constData() + m_sendPos, end - m_sendPos);
+    // No copy (unless the chunk wraps around a looped source): the audio is not modified while this
+    // chunk lives (the transport copies it into its frame before returning).
+    const QByteArray chunk = audioBytes(m_sendPos, end);
     const qint64 scheduled = scheduleNs(index);
     TraceRecorder::begin(m_lane, n.sendChunk, quint64(index));
     const qint64 sendNs = ExecutionContext::nowNs();

@@ -2,6 +2,7 @@
 
 #include "model/streamstatistics.h"
 #include "model/tracetypes.h"
+#include "workers/audio/audiosource.h"
 #include "workers/workloads/workload.h"
 
 #include <QByteArray>
@@ -96,11 +97,12 @@ private:
     QString m_tag;
 
     /// The audio: shared decoded audio, or what the microphone has captured so far.
-    const QByteArray &audio() const;
+    // Bytes [from, to) of what is sent: the microphone's recording, or the looped source.
+    QByteArray audioBytes(qint64 from, qint64 to) const;
     qint64 totalBytes() const;
-    qint64 availableBytes() const { return audio().size(); }
+    qint64 availableBytes() const;
 
-    std::shared_ptr<const QByteArray> m_pcm;
+    AudioSource::Loaded m_source;
     std::unique_ptr<MicrophoneCapture> m_microphone;
     qint64 m_chunkBytes = 640;
     qint64 m_chunkNs = 20'000'000;  ///< schedule spacing (chunkMs / speed)

@@ -97,6 +97,12 @@ void TestScenario::badScenariosNameTheField_data()
                                               << QStringLiteral("workloads[0].command_ms is not a known field");
     QTest::newRow("negative start offset") << QByteArray(R"({"workloads": [{"workload": "command", "startS": -1}]})")
                                            << QStringLiteral("workloads[0].startS must be a number between 0 and");
+    QTest::newRow("typo in a workload's faults")
+        << QByteArray(R"({"workloads": [{"workload": "chat-stream", "faults": "latncy=100"}]})")
+        << QStringLiteral("workloads[0].faults: fault item 'latncy=100': unknown fault");
+    QTest::newRow("bad value in the service's faults")
+        << QByteArray(R"({"service": {"faults": "drop-after-ms=soon"}, "workloads": [{"workload": "chat-stream"}]})")
+        << QStringLiteral("service.faults: fault item 'drop-after-ms=soon'");
     QTest::newRow("bad base url") << QByteArray(R"({"workloads": [{"workload": "chat-stream", "baseUrl": "not a url"}]})")
                                   << QStringLiteral("workloads[0].baseUrl: 'baseUrl' is not a valid absolute URL");
     QTest::newRow("unknown top-level field") << QByteArray(R"({"duration": 5, "workloads": [{"workload": "command"}]})")

@@ -1,0 +1,11 @@
+// The client's parser of OpenAI chat.completion.chunk payloads (one SSE event's data).
+#include "model/chatcompletionchunk.h"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    (void)ChatCompletionChunk::parse(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
+    return 0;
+}

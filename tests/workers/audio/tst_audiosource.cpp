@@ -1,0 +1,59 @@
+// Audio sources for live streams: a source looped to a long duration costs one pass of memory, not the
+// whole duration, and its bytes are the pass repeated (including across the wrap-around).
+#include "workers/audio/audiosource.h"
+
+#include "model/tonegenerator.h"
+
+#include <QTest>
+
+class tst_AudioSource : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void aDayOfALoopedSampleKeepsOnePass()
+    {
+        WorkloadSpec spec;
+        spec.source = AudioSourceKind::Sample;
+        spec.audio = QStringLiteral("set-timer");
+        const AudioSource::Loaded once = AudioSource::load(spec);
+        QVERIFY2(once.ok, qPrintable(once.error));
+        spec.durationS = 86400;
+        const AudioSource::Loaded day = AudioSource::load(spec);
+        QVERIFY2(day.ok, qPrintable(day.error));
+        const qint64 pass = once.pcm->size();
+        QCOMPARE(day.pcm->size(), pass);
+        QCOMPARE(day.totalBytes, qint64(86400) * AudioSource::BytesPerSecond);
+        QCOMPARE(day.durationS(), 86400.0);
+        // Across the end of a pass: its tail, then its head again.
+        const QByteArray wrap = day.bytes(3 * pass - 10, 3 * pass + 10);
+        QCOMPARE(wrap, once.pcm->right(10) + once.pcm->left(10));
+        QCOMPARE(day.bytes(day.totalBytes - 4, day.totalBytes + 100).size(), 4);
+    }
+
+    void aDayOfToneKeepsOnePeriod()
+    {
+        WorkloadSpec spec;
+        spec.source = AudioSourceKind::Tone;
+        spec.toneHz = 440;
+        spec.durationS = 86400;
+        const AudioSource::Loaded day = AudioSource::load(spec);
+        QVERIFY2(day.ok, qPrintable(day.error));
+        QVERIFY(day.pcm->size() <= 3 * AudioSource::BytesPerSecond);
+        QCOMPARE(day.totalBytes, qint64(86400) * AudioSource::BytesPerSecond);
+        // Far into the stream the samples are the tone's own.
+        ToneGenerator::Settings settings;
+        settings.frequencyHz = 440;
+        settings.amplitude = 0.3;
+        settings.durationMs = -1;
+        settings.toneMs = 1000;
+        settings.silenceMs = 500;
+        ToneGenerator tone(settings);
+        const qint64 sample = 12345 * 16000 + 777;
+        tone.seek(sample);
+        QCOMPARE(day.bytes(sample * 2, sample * 2 + 4000), tone.read(2000));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_AudioSource)
+#include "tst_audiosource.moc"
