@@ -400,6 +400,13 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         states.remove(message.id);
         return;
     }
+    if (message.kind == AlertEvidenceMessage::Kind::Settled) {
+        // Everything the watcher sent before it has been handled and delivered.
+        AlertRecord marker;
+        marker.id = message.id;
+        m_deliver(message.kind, marker);
+        return;
+    }
     std::shared_ptr<AlertState> &slot = states[message.id];
     if (!slot) {
         slot = std::make_shared<AlertState>();
