@@ -1,8 +1,10 @@
 #include "app/watchdogcontroller.h"
 
 #include "workers/uiwatchdog.h"
+#include "workers/watchdogbudget.h"
 
 #include <chrono>
+#include <optional>
 
 WatchdogController::WatchdogController(QObject *parent)
     : QObject(parent)
@@ -84,7 +86,13 @@ int WatchdogController::loadPreviousSessionAlerts()
         temporary = std::make_unique<UiWatchdog>(m_base);
         reader = temporary.get();
     }
+    // Reading the journal (at most journalMaxBytes) is known work on the guarded thread: budgeted,
+    // and named in an alert if it ever overruns.
+    std::optional<WatchdogBudget> budget;
+    if (m_watchdog)
+        budget.emplace(*m_watchdog, std::chrono::seconds(1), u"reading the alert journal");
     const QList<AlertRecord> records = reader->loadPreviousSessionAlerts();
+    budget.reset();
     for (const AlertRecord &record : records)
         m_alerts.upsert(record);
     m_earlier += int(records.size());
