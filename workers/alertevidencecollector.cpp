@@ -527,7 +527,8 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
 
     const bool isHang = r.verdict != AlertVerdict::NestedModalLoop;
     if (!message.suppressed) {
-        if (starting || ending)
+        // A nested modal loop's band is drawn once it ends: an open band reads as a hang going on.
+        if ((starting && isHang) || ending)
             drawOnTimeline(r, ending);
         if (AlertJournal *journal = m_resources ? m_resources->journal.get() : nullptr; journal && isHang) {
             if (starting) {

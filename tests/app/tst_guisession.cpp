@@ -266,7 +266,20 @@ void TestGuiSession::blockingModelFreezeIsOneAlert()
     // The stream blocked the UI thread for seconds: exactly one alert, with its final duration.
     QTRY_VERIFY_WITH_TIMEOUT(!s.watchdog().hangOngoing() && s.watchdog().alertsThisRun() > before, StartTimeoutMs);
     QTest::qWait(500);
-    QCOMPARE(s.watchdog().alertsThisRun(), before + 1);
+    const auto describe = [&] {
+        QStringList lines;
+        for (const QJsonValue &value : s.watchdog().alertsJson()) {
+            const QJsonObject a = value.toObject();
+            lines << QStringLiteral("#%1 %2 start %3 ms, %4 ms: %5")
+                         .arg(a.value(QStringLiteral("id")).toInt())
+                         .arg(a.value(QStringLiteral("verdict")).toString())
+                         .arg(a.value(QStringLiteral("startNs")).toInteger() / 1'000'000)
+                         .arg(a.value(QStringLiteral("durationNs")).toInteger() / 1'000'000)
+                         .arg(a.value(QStringLiteral("culprit")).toString());
+        }
+        return lines.join(u'\n');
+    };
+    QVERIFY2(s.watchdog().alertsThisRun() == before + 1, qPrintable(describe()));
     QCOMPARE(s.window().hangIndicator()->alertCount(), before + 1);
     const QJsonArray alerts = s.watchdog().alertsJson();
     const QJsonObject alert = alerts.last().toObject();
@@ -291,11 +304,12 @@ void TestGuiSession::dialogsAreNotHangs()
 {
     QFETCH(QString, action);
     GuiSession &s = *m_session;
-    QTest::qWait(300);
+    // The light holds red for a while after an earlier test's hang.
+    QTRY_VERIFY_WITH_TIMEOUT(!s.window().hangIndicator()->isRed(), StartTimeoutMs);
     const int before = s.watchdog().alertsThisRun();
     QAction *trigger = nullptr;
     for (QAction *candidate : s.window().findChildren<QAction *>()) {
-        if (candidate->text() == action)
+        if (!action.isEmpty() && candidate->text() == action)
             trigger = candidate;
     }
     if (!action.isEmpty())
@@ -327,9 +341,19 @@ void TestGuiSession::dialogsAreNotHangs()
             Q_EMIT panel->audioBox()->activated(browse);
         }, Qt::QueuedConnection);
     }
-    QTRY_VERIFY_WITH_TIMEOUT(opened, StartTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(opened || !closer.isActive(), StartTimeoutMs);
+    QVERIFY2(opened, "no modal dialog was open when the timer fired");
     QTest::qWait(400);
-    QVERIFY(!redWhileOpen);
+    QStringList raised;
+    for (const QJsonValue &value : s.watchdog().alertsJson()) {
+        const QJsonObject a = value.toObject();
+        raised << QStringLiteral("%1 %2 ms: %3 / %4")
+                      .arg(a.value(QStringLiteral("verdict")).toString())
+                      .arg(a.value(QStringLiteral("durationNs")).toInteger() / 1'000'000)
+                      .arg(a.value(QStringLiteral("culprit")).toString(),
+                           a.value(QStringLiteral("dispatch")).toObject().value(QStringLiteral("receiverClass")).toString());
+    }
+    QVERIFY2(!redWhileOpen, qPrintable(raised.mid(before).join(u'\n')));
     QVERIFY(!s.window().hangIndicator()->isRed());
     QCOMPARE(s.watchdog().alertsThisRun(), before);
     QCOMPARE(s.window().hangIndicator()->alertCount(), before);
@@ -371,7 +395,12 @@ void TestGuiSession::newTiersRestartTheWatchdog()
     QVERIFY(!s.watchdog().watchdog()->dispatchProbeActive());
     // The alerts of the first watchdog are still listed.
     QVERIFY(s.watchdog().alertsThisRun() >= 1);
-    QCOMPARE(s.window().alertInspector()->model()->rowCount(), s.watchdog().alertsThisRun());
+    // Every hang is listed; nested modal loops (the dialogs above) are listed too, as information.
+    QAbstractItemModel *listed = s.window().alertInspector()->model();
+    int hangs = 0;
+    for (int row = 0; row < listed->rowCount(); ++row)
+        hangs += listed->index(row, 0).data(AlertRoles::HangRole).toBool();
+    QCOMPARE(hangs, s.watchdog().alertsThisRun());
 }
 
 void TestGuiSession::closingWithStreamsRunningEndsInBoundedTime()
