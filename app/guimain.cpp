@@ -24,8 +24,10 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QMediaDevices>
 #include <QMetaMethod>
+#include <QSaveFile>
 #include <QSettings>
 #include <QThreadPool>
 #include <QTimer>
@@ -72,6 +74,8 @@ struct Options
     QString selectAt;
     int highlightAlert = 0;
     int quitAfterMs = -1;
+    QString reportOnClose;
+    int quitAfterScenarioMs = -1;
     int framesFromMs = -1;
     int width = 0, height = 0;
     QList<int> split;
@@ -107,14 +111,19 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
                                    QStringLiteral("id"));
     QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
+    QCommandLineOption reportOnClose(QStringLiteral("report-on-close"), QStringLiteral("Write the window's report when it closes."),
+                                     QStringLiteral("file"));
+    QCommandLineOption quitAfterScenario(QStringLiteral("quit-after-scenario-ms"),
+                                         QStringLiteral("Close the window this long after the --scenario run finished."), QStringLiteral("ms"));
     QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
     QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
                              QStringLiteral("top,bottom"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &frames, &size, &split})
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
+                                       &quitAfterScenario, &frames, &size, &split})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
-                       frames, size, split});
+                       reportOnClose, quitAfterScenario, frames, size, split});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -148,6 +157,8 @@ bool parseOptions(QApplication &app, Options *o)
     o->highlightAlert = number(alert, 0);
     o->selectAlert = number(selectAlert, 0);
     o->quitAfterMs = number(quit, -1);
+    o->reportOnClose = parser.value(reportOnClose);
+    o->quitAfterScenarioMs = number(quitAfterScenario, -1);
     o->framesFromMs = number(frames, -1);
     if (parser.isSet(zoom)) {
         const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
@@ -333,6 +344,19 @@ int runGui(int argc, char *argv[])
     // Closes the window like a user would (closing() and all), so shutting down is measured as it is.
     if (options.quitAfterMs >= 0)
         QTimer::singleShot(options.quitAfterMs, &window, &QWidget::close);
+    if (options.quitAfterScenarioMs >= 0) {
+        QObject::connect(&session, &GuiSession::scenarioFinished, &window,
+                         [&window, &options] { QTimer::singleShot(options.quitAfterScenarioMs, &window, &QWidget::close); });
+    }
+    if (!options.reportOnClose.isEmpty()) {
+        // Automation (comparing a window run with a headless one): the report as Export report writes it.
+        QObject::connect(&window, &MainWindow::closing, &window, [&session, &options] {
+            QSaveFile file(options.reportOnClose);
+            const QByteArray bytes = QJsonDocument(session.report()).toJson(QJsonDocument::Indented);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+                std::fprintf(stderr, "taskscope: cannot write %s: %s\n", qPrintable(options.reportOnClose), qPrintable(file.errorString()));
+        });
+    }
 
     qint64 closedNs = 0;
     int streamsAtClose = 0;
