@@ -114,7 +114,8 @@ bool parseOptions(QApplication &app, Options *o)
     QCommandLineOption reportOnClose(QStringLiteral("report-on-close"), QStringLiteral("Write the window's report when it closes."),
                                      QStringLiteral("file"));
     QCommandLineOption quitAfterScenario(QStringLiteral("quit-after-scenario-ms"),
-                                         QStringLiteral("Close the window this long after the --scenario run finished."), QStringLiteral("ms"));
+                                         QStringLiteral("Close the window this long after the --scenario run finished."),
+                                         QStringLiteral("ms"));
     QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
     QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),

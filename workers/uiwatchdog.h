@@ -9,11 +9,10 @@
 #include <QList>
 #include <QObject>
 
-#include <chrono>
-#include <functional>
-
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -148,7 +147,7 @@ private:
     std::atomic<qint64> m_budgetNs {0};
     std::atomic<NameId> m_budgetReason {0};
     std::atomic<pid_t> m_watcherTid {0};
-    // settle(): the latest request (number and time) and the latest the watcher answered.
+    // settle(): the latest request's number and time (the watcher keeps the last it answered).
     std::atomic<quint64> m_settleRequest {0};
     std::atomic<qint64> m_settleRequestNs {0};
 
