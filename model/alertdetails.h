@@ -66,6 +66,7 @@ enum Role {
     OngoingRole,                      ///< bool
     LaneRole,                         ///< quint32 lane the alert band sits on (the UI thread)
     TierRole,                         ///< QString
+    HangRole,                         ///< bool: a hang; false for information (a nested modal loop)
     DetailsRole,                      ///< QVariant::fromValue(AlertDetails)
 };
 } // namespace AlertRoles

@@ -41,13 +41,21 @@ void HangIndicator::refreshFromModel()
         update();
         return;
     }
+    // Rows that are information (a nested modal loop: events flowed) neither count nor turn it red.
     bool ongoing = false;
-    for (int row = 0; row < m_model->rowCount() && !ongoing; ++row)
-        ongoing = m_model->index(row, 0).data(AlertRoles::OngoingRole).toBool();
+    int hangs = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        const QVariant hang = index.data(AlertRoles::HangRole);
+        if (hang.isValid() && !hang.toBool())
+            continue;
+        ++hangs;
+        ongoing = ongoing || index.data(AlertRoles::OngoingRole).toBool();
+    }
     if (m_modelActive && !ongoing)
         m_hold->start();
     m_modelActive = ongoing;
-    setAlertCount(m_model->rowCount());
+    setAlertCount(hangs);
     update();
 }
 

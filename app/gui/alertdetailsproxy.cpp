@@ -2,6 +2,9 @@
 
 #include "model/alertlistmodel.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+
 static_assert(int(AlertListModel::TimeColumn) == int(AlertRoles::TimeColumn)
                   && int(AlertListModel::DurationColumn) == int(AlertRoles::DurationColumn)
                   && int(AlertListModel::VerdictColumn) == int(AlertRoles::VerdictColumn)
@@ -96,6 +99,11 @@ AlertDetails AlertDetailsProxy::details(const AlertRecord &r, quint32 shownId)
 
 QVariant AlertDetailsProxy::data(const QModelIndex &index, int role) const
 {
+    if (role == Qt::ForegroundRole && checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
+        && AlertVerdict(QIdentityProxyModel::data(index, AlertListModel::VerdictRole).toInt()) == AlertVerdict::NestedModalLoop) {
+        // Information, not a hang: listed greyed.
+        return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+    }
     if (role < AlertRoles::AlertIdRole || role > AlertRoles::DetailsRole)
         return QIdentityProxyModel::data(index, role);
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -112,7 +120,9 @@ QVariant AlertDetailsProxy::data(const QModelIndex &index, int role) const
     case AlertRoles::EndNsRole:
         return r.previousSession ? QVariant() : QVariant(r.isOngoing() ? qint64(-1) : r.startNs + r.durationNs + r.excludedNs);
     case AlertRoles::OngoingRole:
-        return r.isOngoing() && !r.previousSession;
+        return r.isOngoing() && !r.previousSession && r.verdict != AlertVerdict::NestedModalLoop;
+    case AlertRoles::HangRole:
+        return r.verdict != AlertVerdict::NestedModalLoop;
     case AlertRoles::LaneRole:
         return r.previousSession ? NoLane : UiThreadLane;
     case AlertRoles::TierRole:

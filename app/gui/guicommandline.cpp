@@ -35,14 +35,20 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
                                    QStringLiteral("id"));
     QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
+    QCommandLineOption reportOnClose(QStringLiteral("report-on-close"), QStringLiteral("Write the window's report when it closes."),
+                                     QStringLiteral("file"));
+    QCommandLineOption quitAfterScenario(QStringLiteral("quit-after-scenario-ms"),
+                                         QStringLiteral("Close the window this long after the --scenario run finished."),
+                                         QStringLiteral("ms"));
     QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
     QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
                              QStringLiteral("top,bottom"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &frames, &size, &split})
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
+                                       &quitAfterScenario, &frames, &size, &split})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
-                       frames, size, split});
+                       reportOnClose, quitAfterScenario, frames, size, split});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -76,6 +82,8 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     o->highlightAlert = number(alert, 0);
     o->selectAlert = number(selectAlert, 0);
     o->quitAfterMs = number(quit, -1);
+    o->reportOnClose = parser.value(reportOnClose);
+    o->quitAfterScenarioMs = number(quitAfterScenario, -1);
     o->framesFromMs = number(frames, -1);
     if (parser.isSet(zoom)) {
         const QStringList parts = parser.value(zoom).split(QLatin1Char(','));

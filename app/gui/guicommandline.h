@@ -24,6 +24,8 @@ struct GuiCommandLine
     QString selectAt;
     int highlightAlert = 0;
     int quitAfterMs = -1;
+    QString reportOnClose;
+    int quitAfterScenarioMs = -1;
     int framesFromMs = -1;
     int width = 0, height = 0;
     QList<int> split;

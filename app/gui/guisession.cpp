@@ -319,6 +319,8 @@ QJsonObject GuiSession::report() const
     report.insert(QStringLiteral("settings"), m_settings.describe());
     report.insert(QStringLiteral("tasks"), m_workloads->tasksJson());
     report.insert(QStringLiteral("alerts"), m_watchdog.alertsJson());
+    if (const QJsonArray nested = m_watchdog.nestedLoopsJson(); !nested.isEmpty())
+        report.insert(QStringLiteral("nestedLoops"), nested);
     report.insert(QStringLiteral("alertsFromEarlierRuns"), m_watchdog.alertsEarlierRuns());
     if (const UiWatchdog *watchdog = m_watchdog.watchdog())
         report.insert(QStringLiteral("watchdog"), watchdog->config().toJson());

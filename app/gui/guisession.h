@@ -3,7 +3,7 @@
 #include "app/gui/comparerunner.h"
 #include "app/gui/framemeter.h"
 #include "app/gui/guiscenariorun.h"
-#include "app/gui/loopbackhost.h"
+#include "app/scenario/loopbackhost.h"
 #include "app/gui/tracecontroller.h"
 #include "app/gui/watchdogcontroller.h"
 #include "app/gui/workloadcontroller.h"

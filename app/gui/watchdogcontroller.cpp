@@ -1,8 +1,10 @@
 #include "app/gui/watchdogcontroller.h"
 
 #include "workers/watchdog/uiwatchdog.h"
+#include "workers/watchdog/watchdogbudget.h"
 
 #include <chrono>
+#include <optional>
 
 WatchdogController::WatchdogController(QObject *parent)
     : QObject(parent)
@@ -84,7 +86,13 @@ int WatchdogController::loadPreviousSessionAlerts()
         temporary = std::make_unique<UiWatchdog>(m_base);
         reader = temporary.get();
     }
+    // Reading the journal (at most journalMaxBytes) is known work on the guarded thread: budgeted,
+    // and named in an alert if it ever overruns.
+    std::optional<WatchdogBudget> budget;
+    if (m_watchdog)
+        budget.emplace(*m_watchdog, std::chrono::seconds(1), u"reading the alert journal");
     const QList<AlertRecord> records = reader->loadPreviousSessionAlerts();
+    budget.reset();
     for (const AlertRecord &record : records)
         m_alerts.upsert(record);
     m_earlier += int(records.size());
@@ -97,7 +105,8 @@ void WatchdogController::onStarted(const AlertRecord &alert)
 {
     const bool known = m_alerts.rowOf(alert.session, alert.id) >= 0;
     m_alerts.upsert(alert);
-    if (known)
+    // A nested modal loop (a dialog: events flow) is listed as information: no count, no red light.
+    if (known || !isHang(alert))
         return;
     ++m_thisRun;
     if (alert.isOngoing() && ++m_ongoing == 1)
@@ -119,11 +128,13 @@ void WatchdogController::onEnded(const AlertRecord &alert)
 {
     const int row = m_alerts.rowOf(alert.session, alert.id);
     const bool wasOngoing = row >= 0 && m_alerts.alertAt(row).isOngoing();
-    if (row < 0) {
+    if (row < 0 && isHang(alert)) {
         ++m_thisRun;
         Q_EMIT countsChanged(m_thisRun, m_earlier);
     }
     m_alerts.upsert(alert);
+    if (!isHang(alert))
+        return;
     if (wasOngoing && m_ongoing > 0 && --m_ongoing == 0)
         Q_EMIT hangActiveChanged(false);
     Q_EMIT alertEnded(alert);
@@ -133,8 +144,23 @@ QJsonArray WatchdogController::alertsJson() const
 {
     QJsonArray array;
     for (const AlertRecord &record : m_alerts.alerts()) {
-        if (!record.previousSession)
+        if (!record.previousSession && isHang(record))
             array.append(record.toJson());
     }
     return array;
+}
+
+QJsonArray WatchdogController::nestedLoopsJson() const
+{
+    QJsonArray array;
+    for (const AlertRecord &record : m_alerts.alerts()) {
+        if (!record.previousSession && !isHang(record))
+            array.append(record.toJson());
+    }
+    return array;
+}
+
+bool WatchdogController::isHang(const AlertRecord &alert)
+{
+    return alert.verdict != AlertVerdict::NestedModalLoop;
 }

@@ -53,11 +53,16 @@ public:
     AlertListModel *alerts() { return &m_alerts; }
     /// The same rows in the inspector's contract (AlertRoles).
     AlertDetailsProxy *inspectorModel() { return &m_proxy; }
+    /// This run's hangs (nested modal loops are listed but not counted).
     int alertsThisRun() const { return m_thisRun; }
     int alertsEarlierRuns() const { return m_earlier; }
     bool hangOngoing() const { return m_ongoing > 0; }
-    /// This run's alerts with all their evidence (reports).
+    /// This run's hangs with all their evidence (reports).
     QJsonArray alertsJson() const;
+    /// This run's nested modal loops (information, not hangs).
+    QJsonArray nestedLoopsJson() const;
+    /// False for a nested modal loop: events flowed, so it is listed but is not a hang.
+    static bool isHang(const AlertRecord &alert);
 
 Q_SIGNALS:
     void alertStarted(const AlertRecord &alert);

@@ -10,6 +10,8 @@
 #include "ui/timelineview.h"
 
 #include <QApplication>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QTimer>
 
 #include <cstdio>
@@ -97,4 +99,18 @@ void WindowAutomation::install(GuiSession &session, const GuiCommandLine &option
     // Closes the window like a user would (closing() and all), so shutting down is measured as it is.
     if (options.quitAfterMs >= 0)
         QTimer::singleShot(options.quitAfterMs, &window, &QWidget::close);
+    if (options.quitAfterScenarioMs >= 0) {
+        QObject::connect(&session, &GuiSession::scenarioFinished, &window,
+                         [&window, &options] { QTimer::singleShot(options.quitAfterScenarioMs, &window, &QWidget::close); });
+    }
+    if (!options.reportOnClose.isEmpty()) {
+        // Comparing a window run with a headless one: the report as Export report writes it.
+        QObject::connect(&window, &MainWindow::closing, &window, [&session, &options] {
+            QSaveFile file(options.reportOnClose);
+            const QByteArray bytes = QJsonDocument(session.report()).toJson(QJsonDocument::Indented);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+                std::fprintf(stderr, "taskscope: cannot write %s: %s\n", qPrintable(options.reportOnClose),
+                             qPrintable(file.errorString()));
+        });
+    }
 }

@@ -32,6 +32,11 @@ int runHeadlessWithWatchdog(const QStringList &arguments)
 
     HeadlessSession session;
     session.setAlertSource(watchdog.model(), AlertListModel::JsonRole);
+    // A run's report carries the alerts up to its end, with final durations: the watcher's last
+    // word arrives within a few polls once the loop runs again; 2 s bounds a collector still busy.
+    session.setAlertSettler([&watchdog](std::function<void()> done) {
+        watchdog.settle(std::chrono::seconds(2), [done = std::move(done)](bool) { done(); });
+    });
     const int code = session.run(arguments);
     watchdog.stop();
     return code;

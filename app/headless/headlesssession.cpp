@@ -261,6 +261,7 @@ int HeadlessSession::run(const QStringList &arguments)
             runner.setAlertSource(m_alertModel, m_alertJsonRole);
         for (const auto &producer : std::as_const(m_alertProducers))
             runner.addAlertProducer(producer);
+        runner.setAlertSettler(m_alertSettler);
         if (!runner.prepare(&error)) {
             removeSignalHandlers();
             return usageError(error);

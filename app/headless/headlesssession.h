@@ -34,6 +34,8 @@ public:
 
     void setAlertSource(QAbstractItemModel *model, int jsonRole);
     void addAlertProducer(std::function<QList<QJsonObject>()> producer);
+    /// See ScenarioRunner::setAlertSettler: every run's alerts wait for it.
+    void setAlertSettler(std::function<void(std::function<void()>)> settler) { m_alertSettler = std::move(settler); }
     /// Where the progress line, tables and errors go (default: stderr and stdout).
     void setOutput(QTextStream *out, QTextStream *err);
     /// Handle SIGINT/SIGTERM while running (default true; tests turn it off).
@@ -55,6 +57,7 @@ private:
     QPointer<QAbstractItemModel> m_alertModel;
     int m_alertJsonRole = 0;
     QList<std::function<QList<QJsonObject>()>> m_alertProducers;
+    std::function<void(std::function<void()>)> m_alertSettler;
     QTextStream *m_out = nullptr;
     QTextStream *m_err = nullptr;
     bool m_handleSignals = true;

@@ -1,5 +1,6 @@
 #include "app/headless/servicehost.h"
 
+#include "app/scenario/loopbackhost.h"
 #include "app/scenario/processusage.h"
 #include "workers/loopback/faultspec.h"
 #include "workers/loopback/loopbackservice.h"
@@ -7,6 +8,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
@@ -65,13 +67,19 @@ bool ServiceHost::startInProcess(const Scenario::Service &settings)
         }
         config.faults = *faults;
     }
-    m_service = std::make_unique<LoopbackService>(config);
-    if (!m_service->start()) {
+    m_service = std::make_unique<LoopbackHost>();
+    m_service->setServiceNice(0); // a headless run measures the service at the client's priority
+    QEventLoop wait;
+    QObject::connect(m_service.get(), &LoopbackHost::ready, &wait, &QEventLoop::quit);
+    QObject::connect(m_service.get(), &LoopbackHost::failed, &wait, &QEventLoop::quit);
+    m_service->start(config);
+    wait.exec();
+    if (!m_service->isReady()) {
         m_error = QStringLiteral("the built-in service did not start: %1").arg(m_service->errorString());
         m_service.reset();
         return false;
     }
-    m_url = m_service->httpUrl();
+    m_url = m_service->url();
     return true;
 }
 
@@ -175,9 +183,10 @@ QJsonObject ServiceHost::describe() const
 
 QJsonObject ServiceHost::totals() const
 {
-    if (!m_service)
+    LoopbackService *service = m_service ? m_service->service() : nullptr;
+    if (!service)
         return {};
-    const ServiceStats::Totals t = m_service->stats().totals();
+    const ServiceStats::Totals t = service->stats().totals();
     return QJsonObject {{QStringLiteral("connectionsAccepted"), t.connectionsAccepted},
                         {QStringLiteral("httpRequests"), t.httpRequests},
                         {QStringLiteral("httpErrors"), t.httpErrors},

@@ -8,10 +8,12 @@
 
 #include <memory>
 
-class LoopbackService;
+class LoopbackHost;
 class QProcess;
 
-/// The built-in service for a headless run: in-process on its own threads (the default), or the
+/// The built-in service for a headless run: in-process on its own threads (the default; started on
+/// LoopbackHost's owner thread while the calling thread's event loop keeps running, so loading the
+/// grammar and decoders never blocks the thread the watchdog guards), or the
 /// `taskscope-server` executable as a separate process when the scenario asks for
 /// `"service": {"external": true}` (scale runs, so the service's CPU is not counted as the
 /// client's). The executable is looked up as $TASKSCOPE_SERVER, next to the running program, in the
@@ -45,7 +47,7 @@ private:
     bool startInProcess(const Scenario::Service &settings);
     bool startExternal(const Scenario::Service &settings);
 
-    std::unique_ptr<LoopbackService> m_service;
+    std::unique_ptr<LoopbackHost> m_service;
     QProcess *m_process = nullptr;
     QString m_program;
     Scenario::Service m_settings;

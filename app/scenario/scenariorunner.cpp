@@ -1,5 +1,6 @@
 #include "app/scenario/scenariorunner.h"
 
+#include "model/alertrecord.h"
 #include "model/traceclock.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
@@ -437,8 +438,28 @@ void ScenarioRunner::finalize()
     result.insert(QStringLiteral("trace"), trace);
     result.insert(QStringLiteral("workloads"), workloads);
     result.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
-    result.insert(QStringLiteral("alerts"), collectAlerts());
     result.insert(QStringLiteral("ok"), !anyFailed && m_end != End::Timeout && m_end != End::StartFailed && m_runErrors.isEmpty());
     m_result = result;
-    emit finished();
+    // The figures above are taken; the alerts wait for the watchdog's last word (bounded by the settler).
+    const auto complete = [this] {
+        const QJsonArray all = collectAlerts();
+        QJsonArray alerts;
+        QJsonArray nestedLoops;
+        for (const QJsonValue &alert : all) {
+            // A nested modal loop is information (events flowed), not a hang.
+            if (alert.toObject().value(QStringLiteral("verdict")).toString() == AlertRecord::verdictKey(AlertVerdict::NestedModalLoop))
+                nestedLoops.append(alert);
+            else
+                alerts.append(alert);
+        }
+        m_result.insert(QStringLiteral("alerts"), alerts);
+        if (!nestedLoops.isEmpty())
+            m_result.insert(QStringLiteral("nestedLoops"), nestedLoops);
+        m_resultComplete = true;
+        emit finished();
+    };
+    if (m_alertSettler)
+        m_alertSettler(complete);
+    else
+        complete();
 }

@@ -60,6 +60,9 @@ public:
     /// The watchdog hook (see the class comment).
     void setAlertSource(QAbstractItemModel *model, int jsonRole);
     void addAlertProducer(std::function<QList<QJsonObject>()> producer);
+    /// Called when the run ends, before the alerts are collected: it calls its argument once every
+    /// alert raised or updated up to then has reached the alert source (e.g. UiWatchdog::settle).
+    void setAlertSettler(std::function<void(std::function<void()>)> settler) { m_alertSettler = std::move(settler); }
 
     /// Creates the workloads. False with *error when one cannot run (names the workload entry).
     bool prepare(QString *error);
@@ -68,7 +71,7 @@ public:
     /// Stops every workload now (Ctrl-C); the run ends as Interrupted once they have ended.
     void interrupt();
 
-    bool isFinished() const { return m_finished; }
+    bool isFinished() const { return m_resultComplete; }
     End end() const { return m_end; }
     /// True when the pass ended without a failed workload, timeout or start failure.
     bool succeeded() const;
@@ -115,6 +118,7 @@ private:
     int m_alertJsonRole = 0;
     int m_alertRowsAtStart = 0;
     QList<std::function<QList<QJsonObject>()>> m_alertProducers;
+    std::function<void(std::function<void()>)> m_alertSettler;
 
     std::vector<Slot> m_slots;
     ScenarioSchedule m_schedule;
@@ -124,6 +128,7 @@ private:
     bool m_started = false;
     bool m_stopping = false;
     bool m_finished = false;
+    bool m_resultComplete = false; ///< finished and the alerts collected
     End m_end = End::Completed;
     QStringList m_runErrors;
 

@@ -400,6 +400,13 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         states.remove(message.id);
         return;
     }
+    if (message.kind == AlertEvidenceMessage::Kind::Settled) {
+        // Everything the watcher sent before it has been handled and delivered.
+        AlertRecord marker;
+        marker.id = message.id;
+        m_deliver(message.kind, marker);
+        return;
+    }
     std::shared_ptr<AlertState> &slot = states[message.id];
     if (!slot) {
         slot = std::make_shared<AlertState>();
@@ -520,7 +527,8 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
 
     const bool isHang = r.verdict != AlertVerdict::NestedModalLoop;
     if (!message.suppressed) {
-        if (starting || ending)
+        // A nested modal loop's band is drawn once it ends: an open band reads as a hang going on.
+        if ((starting && isHang) || ending)
             drawOnTimeline(r, ending);
         if (AlertJournal *journal = m_resources ? m_resources->journal.get() : nullptr; journal && isHang) {
             if (starting) {

@@ -33,7 +33,8 @@ struct ActivityCapture
 /// lanes are resolved by the collector, off the watcher thread.
 struct AlertEvidenceMessage
 {
-    enum class Kind { Start, Update, End, Discard };
+    /// Settled: no alert, a marker; `id` is the settle request it answers (see UiWatchdog::settle).
+    enum class Kind { Start, Update, End, Discard, Settled };
     Kind kind = Kind::Update;
     quint32 id = 0;
     bool suppressed = false; ///< a debugger is attached: annotate, do not alert

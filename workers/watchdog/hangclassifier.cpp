@@ -56,12 +56,6 @@ qint64 HangClassifier::excludedSince(qint64 onsetNs, qint64 nowNs) const
 
 HangClassifier::Candidate HangClassifier::hangCandidate(const HangObservation &o) const
 {
-    // A backlog already being reported goes on while its heartbeat waits, even if one of the
-    // queued events is long: one saturation, one alert.
-    if (m_episode.active && m_episode.verdict == AlertVerdict::BacklogSaturation && o.normalPendingSinceNs != 0
-        && o.normalPendingSinceNs == m_episode.anchorNs) {
-        return Candidate {true, AlertVerdict::BacklogSaturation, m_episode.anchorNs, m_episode.onsetNs, -1};
-    }
     // A dispatch that began after the loop last ran a posted event: nothing has flowed since.
     Candidate dispatch;
     if (o.probeActive) {
@@ -97,45 +91,113 @@ HangClassifier::Candidate HangClassifier::hangCandidate(const HangObservation &o
     return {};
 }
 
+qint64 HangClassifier::Episode::verdictNs(AlertVerdict verdict, qint64 atNs) const
+{
+    qint64 total = 0;
+    for (int i = 0; i < phaseCount; ++i) {
+        const Phase &phase = phases[std::size_t(i)];
+        const qint64 end = i + 1 < phaseCount ? phases[std::size_t(i + 1)].startNs : atNs;
+        if (phase.verdict == verdict)
+            total += qMax<qint64>(0, end - phase.startNs);
+    }
+    return total;
+}
+
+AlertVerdict HangClassifier::dominantVerdict(qint64 nowNs) const
+{
+    AlertVerdict best = m_episode.phases[0].verdict;
+    qint64 bestNs = m_episode.verdictNs(best, nowNs);
+    for (int i = 1; i < m_episode.phaseCount; ++i) {
+        const AlertVerdict verdict = m_episode.phases[std::size_t(i)].verdict;
+        const qint64 ns = m_episode.verdictNs(verdict, nowNs);
+        if (ns > bestNs) {
+            best = verdict;
+            bestNs = ns;
+        }
+    }
+    return best;
+}
+
+void HangClassifier::followPhase(const Candidate &candidate, qint64 nowNs)
+{
+    Episode::Phase &current = m_episode.phases[std::size_t(m_episode.phaseCount - 1)];
+    if (candidate.verdict == current.verdict) {
+        m_nextSinceNs = 0;
+        return;
+    }
+    if (m_nextSinceNs == 0 || m_nextVerdict != candidate.verdict) {
+        m_nextVerdict = candidate.verdict;
+        m_nextSinceNs = nowNs;
+        m_nextLevel = candidate.level;
+        return;
+    }
+    if (nowNs - m_nextSinceNs < m_tiers.suspicionNs)
+        return;
+    // The new cause held long enough to be a phase of its own.
+    if (m_episode.phaseCount < Episode::MaxPhases) {
+        m_episode.phases[std::size_t(m_episode.phaseCount++)] = Episode::Phase {m_nextVerdict, m_nextSinceNs, m_nextLevel};
+    } else {
+        current = Episode::Phase {m_nextVerdict, current.startNs, m_nextLevel};
+    }
+    m_nextSinceNs = 0;
+}
+
 HangClassifier::Step HangClassifier::update(const HangObservation &o)
 {
     Step step;
     const Candidate candidate = o.paused ? Candidate {} : hangCandidate(o);
 
-    if (m_episode.active) {
-        const bool same = candidate.valid && candidate.verdict == m_episode.verdict
-            && candidate.anchorNs == m_episode.anchorNs;
-        if (!same) {
-            Episode ended = m_episode;
-            // It ended when the UI thread last made progress, if that is after it began.
-            const qint64 progress = qMax(o.lastProgressNs, o.lastAnswerNs);
-            ended.endNs = progress > ended.onsetNs && progress <= o.nowNs ? progress : o.nowNs;
-            ended.excludedNs = excludedSince(ended.onsetNs, ended.endNs);
-            ended.elapsedNs = qMax<qint64>(0, ended.endNs - ended.onsetNs - ended.excludedNs);
-            if (ended.alerted) {
-                const AlertTier finalTier = m_tiers.tierFor(ended.elapsedNs - ended.budgetNs);
-                if (finalTier > ended.tier)
-                    ended.tier = finalTier;
-            }
-            step.endChange = ended.alerted ? Change::AlertEnded : Change::Discarded;
-            step.ended = ended;
-            m_episode = Episode {};
+    // The episode lasts until the loop runs a normal posted event again (see the class comment).
+    const bool answered = o.lastNormalAnswerNs >= m_episode.onsetNs;
+    if (m_episode.active && (!candidate.valid || answered)) {
+        Episode ended = m_episode;
+        // It ended when the loop ran a heartbeat again, or else when the UI thread last made progress.
+        const qint64 progress = answered && !o.paused ? o.lastNormalAnswerNs : qMax(o.lastProgressNs, o.lastAnswerNs);
+        ended.endNs = progress > ended.onsetNs && progress <= o.nowNs ? progress : o.nowNs;
+        ended.excludedNs = excludedSince(ended.onsetNs, ended.endNs);
+        ended.elapsedNs = qMax<qint64>(0, ended.endNs - ended.onsetNs - ended.excludedNs);
+        if (ended.alerted) {
+            const AlertTier finalTier = m_tiers.tierFor(ended.elapsedNs - ended.budgetNs);
+            if (finalTier > ended.tier)
+                ended.tier = finalTier;
         }
+        ended.verdictChanged = false;
+        step.endChange = ended.alerted ? Change::AlertEnded : Change::Discarded;
+        step.ended = ended;
+        m_episode = Episode {};
+        m_nextSinceNs = 0;
     }
 
-    if (candidate.valid) {
+    if (candidate.valid && !(m_episode.active && answered)) {
         const qint64 onset = m_episode.active ? m_episode.onsetNs : candidate.onsetNs;
         const qint64 excluded = excludedSince(onset, o.nowNs);
         const qint64 elapsed = qMax<qint64>(0, o.nowNs - onset - excluded);
         const qint64 budget = qMax(m_episode.active ? m_episode.budgetNs : 0, o.budgetNs);
         const AlertTier tier = m_tiers.tierFor(elapsed - budget);
+        m_episode.verdictChanged = false;
         if (!m_episode.active && tier >= AlertTier::Suspicion) {
             m_episode.active = true;
             m_episode.verdict = candidate.verdict;
             m_episode.anchorNs = candidate.anchorNs;
             m_episode.onsetNs = candidate.onsetNs;
             m_episode.level = candidate.level;
+            m_episode.phases[0] = Episode::Phase {candidate.verdict, candidate.onsetNs, candidate.level};
+            m_episode.phaseCount = 1;
+            m_nextSinceNs = 0;
             step.change = Change::SamplingStarted;
+        } else if (m_episode.active) {
+            followPhase(candidate, o.nowNs);
+            const AlertVerdict verdict = dominantVerdict(o.nowNs);
+            if (verdict != m_episode.verdict) {
+                m_episode.verdict = verdict;
+                for (int i = m_episode.phaseCount - 1; i >= 0; --i) {
+                    if (m_episode.phases[std::size_t(i)].verdict == verdict) {
+                        m_episode.level = m_episode.phases[std::size_t(i)].level;
+                        break;
+                    }
+                }
+                m_episode.verdictChanged = true;
+            }
         }
         if (m_episode.active) {
             m_episode.elapsedNs = elapsed;
@@ -146,8 +208,8 @@ HangClassifier::Step HangClassifier::update(const HangObservation &o)
                 m_episode.detectedNs = o.nowNs;
                 m_episode.tier = tier;
                 step.change = Change::AlertStarted;
-            } else if (m_episode.alerted && tier > m_episode.tier) {
-                m_episode.tier = tier;
+            } else if (m_episode.alerted && (tier > m_episode.tier || m_episode.verdictChanged)) {
+                m_episode.tier = qMax(tier, m_episode.tier);
                 step.change = Change::AlertUpdated;
             } else if (!m_episode.alerted) {
                 m_episode.tier = tier;

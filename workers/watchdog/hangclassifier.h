@@ -29,6 +29,7 @@ struct HangObservation
     qint64 normalPendingSinceNs = 0; ///< post time of the unanswered normal heartbeat, 0 if none
     qint64 priorityPendingSinceNs = 0;
     qint64 lastAnswerNs = 0;         ///< latest heartbeat (either kind) dispatched
+    qint64 lastNormalAnswerNs = 0;   ///< latest normal-priority heartbeat dispatched
     quint64 enteredSinceNormalPost = 0; ///< dispatches begun since the pending normal heartbeat was posted
     bool paused = false;
     qint64 budgetNs = 0;             ///< active WatchdogBudget length, 0 if none
@@ -37,14 +38,26 @@ struct HangObservation
 /// The decision logic of the watchdog, apart from threads and clocks so it can be tested with
 /// synthetic timestamps.
 ///
-/// Hang track (one episode at a time): a dispatch that started after the loop last ran a posted
-/// event is a long dispatch; a heartbeat unanswered while no dispatch begins and none explains it
-/// is blocked outside dispatch (with the probe, the normal heartbeat; without it, the high-priority
-/// one); a normal heartbeat stuck while dispatches keep beginning (with the probe) or high-priority
-/// heartbeats get through (without it) is backlog saturation. The worst (longest) of the three is
-/// the episode. Sampling starts at the suspicion tier, the alert at the hang tier. Modal track: an
-/// outer dispatch inside which posted events were answered is a nested modal loop: reported (tier
-/// None), never a hang.
+/// Hang track: a dispatch that started after the loop last ran a posted event is a long dispatch; a
+/// heartbeat unanswered while no dispatch begins and none explains it is blocked outside dispatch
+/// (with the probe, the normal heartbeat; without it, the high-priority one); a normal heartbeat
+/// stuck while dispatches keep beginning (with the probe) or high-priority heartbeats get through
+/// (without it) is backlog saturation. Sampling starts at the suspicion tier, the alert at the hang
+/// tier.
+///
+/// One episode is one stretch of time in which the loop runs no normal-priority posted event: it
+/// begins with the first cause seen and ends only when a normal heartbeat posted during it is
+/// answered. Whatever the loop does in between belongs to that episode and never opens a second one:
+///  - a nested dispatch (a deeper notify() inside the blamed one, with no posted event run) is the
+///    blamed dispatch still not returning;
+///  - a follow-on dispatch (the blamed one returned, the next queued event runs before the
+///    heartbeat does) continues the same freeze, as does the backlog of events that piled up
+///    meanwhile or a stall outside any dispatch.
+/// Such a change of cause is a new phase once it has lasted the suspicion tier (shorter ones, like
+/// the queue draining after a freeze, count towards the phase before). The episode's verdict is the
+/// cause that held for the most time, so it may change while it lasts; every phase is kept in its
+/// history. Modal track: an outer dispatch inside which posted events were answered is a nested
+/// modal loop: reported (tier None), never a hang.
 class HangClassifier final
 {
 public:
@@ -62,13 +75,27 @@ public:
         int level = -1;         ///< the blamed dispatch level, -1 none
         qint64 budgetNs = 0;    ///< budget that excused part of it
         qint64 anchorNs = 0;
+
+        /// A stretch of the episode with one cause.
+        struct Phase
+        {
+            AlertVerdict verdict = AlertVerdict::LongDispatch;
+            qint64 startNs = 0;
+            int level = -1;
+        };
+        static constexpr int MaxPhases = 8;
+        std::array<Phase, MaxPhases> phases {};
+        int phaseCount = 0;      ///< phases kept (later changes merge into the last)
+        bool verdictChanged = false; ///< the verdict changed at this step
+        /// Time under each verdict so far (indexed by AlertVerdict), up to `atNs`.
+        qint64 verdictNs(AlertVerdict verdict, qint64 atNs) const;
     };
 
     enum class Change {
         None,
         SamplingStarted, ///< a hang-track episode passed the suspicion tier
         AlertStarted,    ///< it passed the hang tier
-        AlertUpdated,    ///< tier rose
+        AlertUpdated,    ///< tier rose or verdict changed
         AlertEnded,      ///< the UI thread made progress again
         Discarded,       ///< ended before the hang tier: no alert
     };
@@ -113,10 +140,16 @@ private:
     /// Completed dispatches since a heartbeat was posted that show a backlog rather than one handler.
     static constexpr quint64 BacklogEvidence = 4;
     qint64 excludedSince(qint64 onsetNs, qint64 nowNs) const;
+    void followPhase(const Candidate &candidate, qint64 nowNs);
+    AlertVerdict dominantVerdict(qint64 nowNs) const;
 
     WatchdogTiers m_tiers;
     Episode m_episode;
     Episode m_modal;
+    /// A cause other than the current phase's, seen since this time (0: none).
+    AlertVerdict m_nextVerdict = AlertVerdict::LongDispatch;
+    qint64 m_nextSinceNs = 0;
+    int m_nextLevel = -1;
     struct Gap
     {
         qint64 endNs = 0;

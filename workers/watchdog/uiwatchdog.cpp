@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QEvent>
 #include <QThread>
+#include <QTimer>
 #include <QUuid>
 
 #include <array>
@@ -27,7 +28,7 @@
 
 namespace {
 
-enum DeliveryKind { DeliverStart, DeliverUpdate, DeliverEnd, DeliverSuppressed };
+enum DeliveryKind { DeliverStart, DeliverUpdate, DeliverEnd, DeliverSuppressed, DeliverSettled };
 
 QEvent::Type heartbeatEventType()
 {
@@ -87,6 +88,21 @@ bool sleepUnlessStopped(std::atomic<std::uint32_t> *stopWord, qint64 deadlineNs)
         return true;
     }
     return false;
+}
+
+// "long dispatch for 7.65 s, then backlog saturation for 300 ms" when the cause changed while it lasted.
+QString phaseHistory(const HangClassifier::Episode &episode, qint64 endNs)
+{
+    if (episode.phaseCount < 2)
+        return {};
+    QStringList parts;
+    for (int i = 0; i < episode.phaseCount; ++i) {
+        const HangClassifier::Episode::Phase &phase = episode.phases[std::size_t(i)];
+        const qint64 end = i + 1 < episode.phaseCount ? episode.phases[std::size_t(i + 1)].startNs : endNs;
+        parts << QStringLiteral("%1 for %2").arg(AlertRecord::verdictName(phase.verdict),
+                                                 AlertRecord::formatDuration(qMax<qint64>(0, end - phase.startNs)));
+    }
+    return QStringLiteral("one episode, its cause changed: ") + parts.join(QStringLiteral(", then "));
 }
 
 bool defaultDebuggerProbe()
@@ -163,6 +179,10 @@ bool UiWatchdog::start()
         m_config, m_session, m_uiTid, std::vector<pid_t> {},
         [this](AlertEvidenceMessage::Kind kind, const AlertRecord &record) {
             int delivery = DeliverUpdate;
+            if (kind == AlertEvidenceMessage::Kind::Settled) {
+                enqueueDelivery(DeliverSettled, record);
+                return;
+            }
             if (record.debuggerAttached) {
                 if (kind != AlertEvidenceMessage::Kind::End)
                     return;
@@ -234,6 +254,40 @@ QJsonArray UiWatchdog::alertsJson() const
     return array;
 }
 
+void UiWatchdog::settle(std::chrono::milliseconds timeout, std::function<void(bool settled)> done)
+{
+    if (!isRunning()) {
+        deliverPending();
+        done(true);
+        return;
+    }
+    // Answered by number; the time tells the watcher which heartbeat answer proves the loop ran.
+    m_settleRequestNs.store(TraceClock::nowNs(), std::memory_order_relaxed);
+    const quint64 request = m_settleRequest.fetch_add(1, std::memory_order_release) + 1;
+    struct Pending
+    {
+        std::function<void(bool)> done;
+        bool finished = false;
+    };
+    auto pending = std::make_shared<Pending>(Pending {std::move(done), false});
+    auto *context = new QObject(this); // carries both triggers; deleted with them
+    const auto finish = [pending, context](bool ok) {
+        if (pending->finished)
+            return;
+        pending->finished = true;
+        context->deleteLater();
+        pending->done(ok);
+    };
+    connect(this, &UiWatchdog::settled, context, [finish, request](quint64 answered) {
+        if (answered >= request)
+            finish(true);
+    });
+    QTimer::singleShot(timeout, context, [this, finish] {
+        deliverPending(); // whatever did arrive
+        finish(false);
+    });
+}
+
 void UiWatchdog::pause()
 {
     m_pauseCount.fetch_add(1, std::memory_order_relaxed);
@@ -300,6 +354,10 @@ void UiWatchdog::deliverPending()
         deliveries.swap(m_deliveries);
     }
     for (const auto &[kind, record] : std::as_const(deliveries)) {
+        if (kind == DeliverSettled) {
+            emit settled(record.id);
+            continue;
+        }
         if (kind == DeliverSuppressed) {
             {
                 std::lock_guard lock(m_statsMutex);
@@ -353,6 +411,7 @@ void UiWatchdog::watch()
     HangClassifier classifier(tiers);
     DispatchProbe::Snapshot probe;
     quint32 nextId = 1;
+    quint64 settledRequest = m_settleRequest.load();
 
     // The episode being watched (hang track) and the modal-loop record (modal track).
     struct Watched
@@ -511,7 +570,10 @@ void UiWatchdog::watch()
                 != heartbeat.postedSeq.load(std::memory_order_relaxed);
             const qint64 since = pending ? heartbeat.postedNs.load(std::memory_order_relaxed) : 0;
             (kind == 0 ? o.normalPendingSinceNs : o.priorityPendingSinceNs) = since;
-            o.lastAnswerNs = qMax(o.lastAnswerNs, TraceClock::toNs(heartbeat.answeredTicks.load(std::memory_order_relaxed)));
+            const qint64 answeredNs = TraceClock::toNs(heartbeat.answeredTicks.load(std::memory_order_relaxed));
+            o.lastAnswerNs = qMax(o.lastAnswerNs, answeredNs);
+            if (kind == 0)
+                o.lastNormalAnswerNs = answeredNs;
         }
         if (m_probeActive) {
             DispatchProbe::snapshot(&probe);
@@ -549,6 +611,8 @@ void UiWatchdog::watch()
         // Hang track.
         if (step.endChange == HangClassifier::Change::AlertEnded && hang.active) {
             hang.pending.end = AlertEnd::Recovered;
+            if (const QString history = phaseHistory(step.ended, step.ended.endNs); !history.isEmpty())
+                hang.pending.notes.append(history);
             send(hang, AlertEvidenceMessage::Kind::End, step.ended);
             hang = Watched {};
             gapNotes.clear();
@@ -602,10 +666,23 @@ void UiWatchdog::watch()
                 hang.lastUpdateNs = now;
             } else if (hang.alerted
                        && (step.change == HangClassifier::Change::AlertUpdated || now - hang.lastUpdateNs >= updateNs)) {
+                if (episode.verdictChanged && episode.verdict == AlertVerdict::LongDispatch)
+                    fillDispatch(hang.pending, episode.level, now);
                 heartbeatLatencies(hang.pending, o);
                 send(hang, AlertEvidenceMessage::Kind::Update, episode);
                 hang.lastUpdateNs = now;
             }
+        }
+
+        // A settle request is answered once the loop ran a heartbeat after it and no episode is
+        // open; the collector handles the answer after everything sent before it.
+        if (const quint64 request = m_settleRequest.load(std::memory_order_acquire); request > settledRequest
+            && o.lastNormalAnswerNs >= m_settleRequestNs.load(std::memory_order_relaxed) && !classifier.episode().active) {
+            settledRequest = request;
+            AlertEvidenceMessage marker;
+            marker.kind = AlertEvidenceMessage::Kind::Settled;
+            marker.id = quint32(request);
+            m_collector->post(std::move(marker));
         }
 
         // Modal track: reported, never a hang; no sampling.
@@ -648,6 +725,8 @@ void UiWatchdog::watch()
         HangClassifier::Episode episode = classifier.episode();
         episode.elapsedNs = qMax<qint64>(0, now - episode.onsetNs - episode.excludedNs);
         hang.pending.end = AlertEnd::WatchdogStopped;
+        if (const QString history = phaseHistory(episode, now); !history.isEmpty())
+            hang.pending.notes.append(history);
         send(hang, AlertEvidenceMessage::Kind::End, episode);
     }
     if (modal.active) {

@@ -10,7 +10,9 @@
 #include <QObject>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -65,6 +67,13 @@ public:
     QList<AlertRecord> alerts() const { return m_alerts; }
     QJsonArray alertsJson() const;
 
+    /// The watcher's last word, for a run that ends: once the UI thread has run a posted event after
+    /// this call and the watcher has closed any episode that lasted until then, every alert raised
+    /// or updated so far is delivered (model, alerts(), signals) with its final duration; then
+    /// `done` runs on the UI thread. It runs after `timeout` at the latest (then returning false),
+    /// at once if the watchdog is not running. Never blocks: the UI thread goes on meanwhile.
+    void settle(std::chrono::milliseconds timeout, std::function<void(bool settled)> done);
+
     /// Known-long work on the UI thread: no detection while paused (counted; any thread).
     void pause();
     void resume();
@@ -96,6 +105,8 @@ signals:
     void alertEnded(const AlertRecord &alert);
     /// An episode that would have been an alert while a debugger was attached (annotated, at its end).
     void suppressedAlert(const AlertRecord &alert);
+    /// A settle() request was answered (its number).
+    void settled(quint64 request);
 
 private:
     friend class WatchdogBudget;
@@ -136,6 +147,9 @@ private:
     std::atomic<qint64> m_budgetNs {0};
     std::atomic<NameId> m_budgetReason {0};
     std::atomic<pid_t> m_watcherTid {0};
+    // settle(): the latest request's number and time (the watcher keeps the last it answered).
+    std::atomic<quint64> m_settleRequest {0};
+    std::atomic<qint64> m_settleRequestNs {0};
 
     mutable std::mutex m_statsMutex;
     Stats m_stats;

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void passesTheModelTester();
     void rolesFollowTheContract_data();
     void rolesFollowTheContract();
+    void nestedModalLoopIsInformationNotAHang();
     void detailsCarryTheEvidence();
     void earlierRunsGetTheirOwnIdsAndNoLane();
     void inspectorShowsTheSelectedAlert();
@@ -115,6 +116,28 @@ void TestAlertDetailsProxy::rolesFollowTheContract()
     // The source's own roles pass through.
     QCOMPARE(index.data(AlertListModel::CulpritRole).toString(), index.data().toString());
     QCOMPARE(proxy.index(0, AlertRoles::VerdictColumn).data().toString(), QStringLiteral("long dispatch"));
+}
+
+void TestAlertDetailsProxy::nestedModalLoopIsInformationNotAHang()
+{
+    AlertListModel alerts;
+    alerts.setRefreshIntervalMs(0);
+    AlertDetailsProxy proxy;
+    proxy.setSourceModel(&alerts);
+    alerts.upsert(alert(7, QStringLiteral("now"), false, AlertEnd::Ongoing));
+    AlertRecord dialog = alert(8, QStringLiteral("now"), false, AlertEnd::Ongoing);
+    dialog.verdict = AlertVerdict::NestedModalLoop;
+    dialog.tier = AlertTier::None;
+    alerts.upsert(dialog);
+    const QModelIndex hang = proxy.index(0, AlertRoles::CulpritColumn);
+    const QModelIndex modal = proxy.index(1, AlertRoles::CulpritColumn);
+    QVERIFY(hang.data(AlertRoles::HangRole).toBool());
+    QVERIFY(hang.data(AlertRoles::OngoingRole).toBool());
+    QVERIFY(!hang.data(Qt::ForegroundRole).isValid());
+    // A dialog's nested loop: listed (greyed), but neither a hang nor one going on.
+    QVERIFY(!modal.data(AlertRoles::HangRole).toBool());
+    QVERIFY(!modal.data(AlertRoles::OngoingRole).toBool());
+    QVERIFY(modal.data(Qt::ForegroundRole).isValid());
 }
 
 void TestAlertDetailsProxy::detailsCarryTheEvidence()

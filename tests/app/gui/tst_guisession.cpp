@@ -16,6 +16,7 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QApplication>
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QFile>
@@ -29,6 +30,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include <memory>
@@ -57,6 +59,9 @@ private Q_SLOTS:
     void failingWorkloadShowsWhyAndTheAppGoesOn();
     void scenarioRunsThroughThePanelsPath();
     void freezeActionRaisesAnAlertNamingTheFreezeSpan();
+    void blockingModelFreezeIsOneAlert();
+    void dialogsAreNotHangs_data();
+    void dialogsAreNotHangs();
     void reportCarriesTasksAndAlertsButNoKey();
     void newTiersRestartTheWatchdog();
     void closingWithStreamsRunningEndsInBoundedTime();
@@ -223,6 +228,17 @@ void TestGuiSession::freezeActionRaisesAnAlertNamingTheFreezeSpan()
     QTRY_VERIFY_WITH_TIMEOUT(freezeRow() >= 0, StartTimeoutMs);
     const int row = freezeRow();
     QCOMPARE(alerts->index(row, AlertRoles::VerdictColumn).data().toString(), QStringLiteral("long dispatch"));
+    // One freeze, one alert: no other row begins while it lasts (the events queued behind the
+    // freeze run after it in the same episode).
+    QTRY_VERIFY_WITH_TIMEOUT(!alerts->index(row, 0).data(AlertRoles::OngoingRole).toBool(), StartTimeoutMs);
+    QTest::qWait(300);
+    const qint64 freezeStart = alerts->index(row, 0).data(AlertRoles::StartNsRole).toLongLong();
+    const qint64 freezeEnd = alerts->index(row, 0).data(AlertRoles::EndNsRole).toLongLong();
+    for (int r = before; r < alerts->rowCount(); ++r) {
+        const qint64 start = alerts->index(r, 0).data(AlertRoles::StartNsRole).toLongLong();
+        QVERIFY2(r == row || start < freezeStart || start > freezeEnd,
+                 qPrintable(alerts->index(r, AlertRoles::VerdictColumn).data().toString()));
+    }
     QVERIFY(s.window().hangIndicator()->alertCount() >= 1);
     QVERIFY(s.window().hangIndicator()->isRed());
 
@@ -233,6 +249,114 @@ void TestGuiSession::freezeActionRaisesAnAlertNamingTheFreezeSpan()
     // The evidence arrives when the alert ends, which may be a moment after the row appears.
     QTRY_VERIFY_WITH_TIMEOUT(s.window().alertInspector()->currentDetails().sampleCount > 0, StartTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(s.window().alertInspector()->stackTree()->topLevelItemCount() > 0, StartTimeoutMs);
+}
+
+void TestGuiSession::blockingModelFreezeIsOneAlert()
+{
+    GuiSession &s = *m_session;
+    StreamPanel *panel = s.window().streamPanel();
+    choose(panel, WorkloadKind::LiveTranscription, ExecutionModel::Blocking, 1);
+    panel->audioBox()->setCurrentIndex(panel->audioBox()->findText(QStringLiteral("Sample: call-reminder")));
+    QTest::qWait(300); // earlier tests' alerts settled
+    const int before = s.watchdog().alertsThisRun();
+    const int rowsBefore = s.tasks().rowCount();
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    const quint64 id = s.tasks().taskIdAt(rowsBefore);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), id), TaskRow::Status::Finished, StreamTimeoutMs);
+    // The stream blocked the UI thread for seconds: exactly one alert, with its final duration.
+    QTRY_VERIFY_WITH_TIMEOUT(!s.watchdog().hangOngoing() && s.watchdog().alertsThisRun() > before, StartTimeoutMs);
+    QTest::qWait(500);
+    const auto describe = [&] {
+        QStringList lines;
+        for (const QJsonValue &value : s.watchdog().alertsJson()) {
+            const QJsonObject a = value.toObject();
+            lines << QStringLiteral("#%1 %2 start %3 ms, %4 ms: %5")
+                         .arg(a.value(QStringLiteral("id")).toInt())
+                         .arg(a.value(QStringLiteral("verdict")).toString())
+                         .arg(a.value(QStringLiteral("startNs")).toInteger() / 1'000'000)
+                         .arg(a.value(QStringLiteral("durationNs")).toInteger() / 1'000'000)
+                         .arg(a.value(QStringLiteral("culprit")).toString());
+        }
+        return lines.join(u'\n');
+    };
+    QVERIFY2(s.watchdog().alertsThisRun() == before + 1, qPrintable(describe()));
+    QCOMPARE(s.window().hangIndicator()->alertCount(), before + 1);
+    const QJsonArray alerts = s.watchdog().alertsJson();
+    const QJsonObject alert = alerts.last().toObject();
+    QCOMPARE(alert.value(QStringLiteral("verdict")).toString(), QStringLiteral("long-dispatch"));
+    QCOMPARE(alert.value(QStringLiteral("end")).toString(), QStringLiteral("recovered"));
+    QVERIFY(alert.value(QStringLiteral("durationNs")).toInteger() > 1'000'000'000);
+}
+
+void TestGuiSession::dialogsAreNotHangs_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::newRow("open trace") << QStringLiteral("&Open trace…");
+    QTest::newRow("save trace") << QStringLiteral("&Save trace as…");
+    QTest::newRow("export report") << QStringLiteral("&Export report…");
+    QTest::newRow("load scenario") << QStringLiteral("&Load scenario…");
+    QTest::newRow("preferences") << QStringLiteral("&Preferences…");
+    QTest::newRow("keyboard shortcuts") << QStringLiteral("&Keyboard shortcuts");
+    QTest::newRow("wav file picker") << QString();
+}
+
+void TestGuiSession::dialogsAreNotHangs()
+{
+    QFETCH(QString, action);
+    GuiSession &s = *m_session;
+    // The light holds red for a while after an earlier test's hang.
+    QTRY_VERIFY_WITH_TIMEOUT(!s.window().hangIndicator()->isRed(), StartTimeoutMs);
+    const int before = s.watchdog().alertsThisRun();
+    QAction *trigger = nullptr;
+    for (QAction *candidate : s.window().findChildren<QAction *>()) {
+        if (!action.isEmpty() && candidate->text() == action)
+            trigger = candidate;
+    }
+    if (!action.isEmpty())
+        QVERIFY2(trigger, qPrintable(action));
+    // Open it from the event loop as a click would; close it after 600 ms (well past the hang tier).
+    bool opened = false;
+    bool redWhileOpen = false;
+    QTimer closer;
+    closer.setInterval(600);
+    closer.setSingleShot(true);
+    connect(&closer, &QTimer::timeout, this, [&] {
+        if (QWidget *dialog = QApplication::activeModalWidget()) {
+            opened = true;
+            redWhileOpen = s.window().hangIndicator()->isRed();
+            dialog->close();
+        }
+    });
+    closer.start();
+    if (trigger) {
+        QMetaObject::invokeMethod(trigger, &QAction::trigger, Qt::QueuedConnection);
+    } else {
+        StreamPanel *panel = s.window().streamPanel();
+        choose(panel, WorkloadKind::LiveTranscription, ExecutionModel::Coroutine, 1);
+        const int browse = panel->audioBox()->findText(QStringLiteral("WAV file…"), Qt::MatchStartsWith);
+        QVERIFY(browse >= 0);
+        // As a user's pick would: the panel opens the picker on activated().
+        QMetaObject::invokeMethod(panel->audioBox(), [panel, browse] {
+            panel->audioBox()->setCurrentIndex(browse);
+            Q_EMIT panel->audioBox()->activated(browse);
+        }, Qt::QueuedConnection);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(opened || !closer.isActive(), StartTimeoutMs);
+    QVERIFY2(opened, "no modal dialog was open when the timer fired");
+    QTest::qWait(400);
+    QStringList raised;
+    for (const QJsonValue &value : s.watchdog().alertsJson()) {
+        const QJsonObject a = value.toObject();
+        raised << QStringLiteral("%1 %2 ms: %3 / %4")
+                      .arg(a.value(QStringLiteral("verdict")).toString())
+                      .arg(a.value(QStringLiteral("durationNs")).toInteger() / 1'000'000)
+                      .arg(a.value(QStringLiteral("culprit")).toString(),
+                           a.value(QStringLiteral("dispatch")).toObject().value(QStringLiteral("receiverClass")).toString());
+    }
+    QVERIFY2(!redWhileOpen, qPrintable(raised.mid(before).join(u'\n')));
+    QVERIFY(!s.window().hangIndicator()->isRed());
+    QCOMPARE(s.watchdog().alertsThisRun(), before);
+    QCOMPARE(s.window().hangIndicator()->alertCount(), before);
 }
 
 void TestGuiSession::reportCarriesTasksAndAlertsButNoKey()
@@ -271,7 +395,12 @@ void TestGuiSession::newTiersRestartTheWatchdog()
     QVERIFY(!s.watchdog().watchdog()->dispatchProbeActive());
     // The alerts of the first watchdog are still listed.
     QVERIFY(s.watchdog().alertsThisRun() >= 1);
-    QCOMPARE(s.window().alertInspector()->model()->rowCount(), s.watchdog().alertsThisRun());
+    // Every hang is listed; nested modal loops (the dialogs above) are listed too, as information.
+    QAbstractItemModel *listed = s.window().alertInspector()->model();
+    int hangs = 0;
+    for (int row = 0; row < listed->rowCount(); ++row)
+        hangs += listed->index(row, 0).data(AlertRoles::HangRole).toBool();
+    QCOMPARE(hangs, s.watchdog().alertsThisRun());
 }
 
 void TestGuiSession::closingWithStreamsRunningEndsInBoundedTime()

@@ -1,7 +1,7 @@
 // The built-in service in the window's process: it starts off the calling thread (ready() arrives
 // later on it, with a URL that answers), its threads run below the caller's priority, and stop()
 // is idempotent, also while a start is still in progress.
-#include "app/gui/loopbackhost.h"
+#include "app/scenario/loopbackhost.h"
 
 #include <QDir>
 #include <QFile>

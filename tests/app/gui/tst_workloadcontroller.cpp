@@ -2,7 +2,7 @@
 // workloads wait for the built-in service and start when it is up (or fail with its error);
 // transcripts and tokens reach the model only when a frame flushes them, interims replaced by
 // finals; finished tasks keep their figures; a spec that cannot run fails with the reason.
-#include "app/gui/loopbackhost.h"
+#include "app/scenario/loopbackhost.h"
 #include "app/gui/workloadcontroller.h"
 #include "model/metricsseries.h"
 #include "model/tasklistmodel.h"

@@ -240,7 +240,10 @@ void TestHeadlessRunner::alertHookPutsAlertsInTheReport()
         item->setData(QJsonObject {{QStringLiteral("id"), 2}, {QStringLiteral("verdict"), QStringLiteral("long dispatch")}}, jsonRole);
         alerts.appendRow(item);
     });
-    const QString scenario = writeScenario(R"({"workloads": [{"workload": "command", "model": "offload", "command": "sleep", "commandMs": 400}]})");
+    // A base URL the sleep never uses: no built-in service to start (its start runs the event loop,
+    // and the timer above would fire before the run began).
+    const QString scenario = writeScenario(R"({"workloads": [{"workload": "command", "model": "offload", "command": "sleep",
+                                              "commandMs": 400, "baseUrl": "http://127.0.0.1:9"}]})");
     const Outcome o = run({QStringLiteral("--scenario"), scenario, QStringLiteral("--quiet")}, &session);
     QCOMPARE(o.exitCode, 0);
     const QJsonArray list = o.report.value(QStringLiteral("runs")).toArray().at(0).toObject().value(QStringLiteral("alerts")).toArray();

@@ -22,6 +22,7 @@ HangObservation inDispatch(qint64 nowMs, qint64 startMs, qint64 answeredMs)
     o.levelStartNs[0] = startMs * Ms;
     o.lastProgressNs = startMs * Ms;
     o.lastAnswerNs = answeredMs * Ms;
+    o.lastNormalAnswerNs = o.lastAnswerNs;
     o.normalPendingSinceNs = (answeredMs + 20) * Ms < o.nowNs ? (answeredMs + 20) * Ms : 0;
     o.priorityPendingSinceNs = o.normalPendingSinceNs;
     return o;
@@ -32,6 +33,7 @@ HangObservation idle(qint64 nowMs)
     HangObservation o;
     o.nowNs = nowMs * Ms;
     o.lastAnswerNs = (nowMs - 2) * Ms;
+    o.lastNormalAnswerNs = o.lastAnswerNs;
     o.lastProgressNs = o.lastAnswerNs;
     return o;
 }
@@ -49,6 +51,10 @@ private slots:
     void shortDispatchIsDiscardedAfterSuspicion();
     void backlogWhenDispatchesKeepCompleting();
     void backlogStaysOneAlertThroughALongQueuedEvent();
+    void oneFreezeIsOneAlertThroughTheQueueDraining_data();
+    void oneFreezeIsOneAlertThroughTheQueueDraining();
+    void followOnDispatchContinuesTheEpisode();
+    void answeredHeartbeatEndsTheEpisode();
     void blockedOutsideDispatchWithoutAHandler_data();
     void blockedOutsideDispatchWithoutAHandler();
     void nestedLoopWithAnswersIsModalNotHang();
@@ -95,6 +101,7 @@ void TestHangClassifier::longDispatchGoesThroughSuspicionHangSevere()
     HangObservation after = idle(2105);
     after.lastProgressNs = 2100 * Ms;
     after.lastAnswerNs = 2101 * Ms;
+    after.lastNormalAnswerNs = 2101 * Ms;
     const HangClassifier::Step ended = classifier.update(after);
     QCOMPARE(ended.endChange, HangClassifier::Change::AlertEnded);
     QCOMPARE(ended.ended.elapsedNs, 1101 * Ms); // onset to the first progress after it
@@ -141,6 +148,7 @@ void TestHangClassifier::backlogStaysOneAlertThroughALongQueuedEvent()
     };
     for (qint64 now = 1000; now <= 1400; now += 5) {
         HangObservation o = inDispatch(now, now - 1, now - 2);
+        o.lastNormalAnswerNs = 990 * Ms; // only high-priority heartbeats get through
         o.normalPendingSinceNs = 1000 * Ms;
         o.enteredSinceNormalPost = quint64(now - 1000);
         feed(o);
@@ -148,13 +156,134 @@ void TestHangClassifier::backlogStaysOneAlertThroughALongQueuedEvent()
     // One queued event of 300 ms in the middle of the backlog, the heartbeat still waiting.
     for (qint64 now = 1405; now <= 1700; now += 5) {
         HangObservation o = inDispatch(now, 1401, 1399);
+        o.lastNormalAnswerNs = 990 * Ms;
         o.normalPendingSinceNs = 1000 * Ms;
         o.enteredSinceNormalPost = 400;
         feed(o);
     }
     QCOMPARE(started, 1);
     QCOMPARE(ended, 0);
+    // 405 ms of backlog outweigh the 300 ms event; both are in its history.
     QCOMPARE(classifier.episode().verdict, AlertVerdict::BacklogSaturation);
+    QCOMPARE(classifier.episode().phaseCount, 2);
+    QCOMPARE(classifier.episode().phases[1].verdict, AlertVerdict::LongDispatch);
+}
+
+// The UI thread blocked in one handler from 1000 to `blockedUntilMs` (normal heartbeat posted at
+// 1020); then the events queued meanwhile run (1 ms each) until the heartbeat's turn at
+// `answeredMs`. Counts the steps' changes.
+struct FreezeCounts
+{
+    int started = 0;
+    int updated = 0;
+    int ended = 0;
+    HangClassifier::Episode last;
+};
+
+FreezeCounts feedFreezeThenDrain(HangClassifier &classifier, qint64 blockedUntilMs, qint64 answeredMs)
+{
+    FreezeCounts counts;
+    auto feed = [&](const HangObservation &o) {
+        const HangClassifier::Step step = classifier.update(o);
+        counts.started += step.change == HangClassifier::Change::AlertStarted;
+        counts.updated += step.change == HangClassifier::Change::AlertUpdated;
+        if (step.endChange == HangClassifier::Change::AlertEnded) {
+            ++counts.ended;
+            counts.last = step.ended;
+        }
+    };
+    for (qint64 now = 1002; now < blockedUntilMs; now += 2)
+        feed(inDispatch(now, 1000, 990));
+    quint64 entered = 0;
+    for (qint64 now = blockedUntilMs; now < answeredMs; now += 2) {
+        HangObservation o = inDispatch(now, now - 1, 990);
+        o.lastProgressNs = (now - 1) * Ms;
+        o.normalPendingSinceNs = 1020 * Ms;
+        entered += 2;
+        o.enteredSinceNormalPost = entered;
+        feed(o);
+    }
+    HangObservation after = idle(answeredMs + 2);
+    after.lastAnswerNs = answeredMs * Ms;
+    after.lastNormalAnswerNs = answeredMs * Ms;
+    feed(after);
+    return counts;
+}
+
+void TestHangClassifier::oneFreezeIsOneAlertThroughTheQueueDraining_data()
+{
+    QTest::addColumn<qint64>("blockedUntilMs");
+    QTest::addColumn<qint64>("answeredMs");
+    QTest::addColumn<int>("phases");
+    QTest::addColumn<int>("verdict");
+    QTest::newRow("the queue drains in 16 ms: no phase of its own") << qint64(8650) << qint64(8666) << 1 << int(AlertVerdict::LongDispatch);
+    QTest::newRow("a 300 ms drain is a phase, the freeze's cause stays") << qint64(8650) << qint64(8950) << 2
+                                                                         << int(AlertVerdict::LongDispatch);
+    QTest::newRow("a drain longer than the block changes the verdict") << qint64(1400) << qint64(2000) << 2
+                                                                       << int(AlertVerdict::BacklogSaturation);
+}
+
+void TestHangClassifier::oneFreezeIsOneAlertThroughTheQueueDraining()
+{
+    QFETCH(qint64, blockedUntilMs);
+    QFETCH(qint64, answeredMs);
+    QFETCH(int, phases);
+    QFETCH(int, verdict);
+    HangClassifier classifier(tiers());
+    const FreezeCounts counts = feedFreezeThenDrain(classifier, blockedUntilMs, answeredMs);
+    QCOMPARE(counts.started, 1);
+    QCOMPARE(counts.ended, 1);
+    QVERIFY(!classifier.episode().active);
+    QCOMPARE(counts.last.onsetNs, 1000 * Ms);
+    QCOMPARE(counts.last.elapsedNs, (answeredMs - 1000) * Ms); // until the loop ran a posted event again
+    QCOMPARE(counts.last.phaseCount, phases);
+    QCOMPARE(int(counts.last.verdict), verdict);
+    QCOMPARE(counts.last.phases[0].verdict, AlertVerdict::LongDispatch);
+}
+
+void TestHangClassifier::followOnDispatchContinuesTheEpisode()
+{
+    HangClassifier classifier(tiers());
+    int started = 0;
+    int ended = 0;
+    HangClassifier::Episode last;
+    auto feed = [&](const HangObservation &o) {
+        const HangClassifier::Step step = classifier.update(o);
+        started += step.change == HangClassifier::Change::AlertStarted;
+        if (step.endChange == HangClassifier::Change::AlertEnded) {
+            ++ended;
+            last = step.ended;
+        }
+    };
+    // Handler A 1000-1400, then handler B 1400-1800, the heartbeat posted at 1020 runs at 1801.
+    for (qint64 now = 1002; now < 1400; now += 2)
+        feed(inDispatch(now, 1000, 990));
+    for (qint64 now = 1400; now <= 1800; now += 2) {
+        HangObservation o = inDispatch(now, 1400, 990);
+        o.enteredSinceNormalPost = 1;
+        feed(o);
+    }
+    HangObservation after = idle(1803);
+    after.lastNormalAnswerNs = after.lastAnswerNs = 1801 * Ms;
+    feed(after);
+    QCOMPARE(started, 1);
+    QCOMPARE(ended, 1);
+    QCOMPARE(last.elapsedNs, 801 * Ms);
+    QCOMPARE(last.verdict, AlertVerdict::LongDispatch);
+    QCOMPARE(last.phaseCount, 1);
+}
+
+void TestHangClassifier::answeredHeartbeatEndsTheEpisode()
+{
+    // Two freezes with the loop running a posted event between them are two alerts.
+    HangClassifier classifier(tiers());
+    int started = 0;
+    for (qint64 now = 1002; now <= 1400; now += 2)
+        started += classifier.update(inDispatch(now, 1000, 990)).change == HangClassifier::Change::AlertStarted;
+    for (qint64 now = 1404; now <= 1800; now += 2)
+        started += classifier.update(inDispatch(now, 1403, 1402)).change == HangClassifier::Change::AlertStarted;
+    QCOMPARE(started, 2);
+    QCOMPARE(classifier.episode().onsetNs, 1403 * Ms);
 }
 
 void TestHangClassifier::blockedOutsideDispatchWithoutAHandler_data()
@@ -216,6 +345,7 @@ void TestHangClassifier::hangInsideANestedLoopIsALongDispatch()
         o.levelStartNs[0] = 1000 * Ms;
         o.levelStartNs[1] = 1501 * Ms;
         o.lastAnswerNs = 1500 * Ms;
+        o.lastNormalAnswerNs = 1500 * Ms;
         o.lastProgressNs = 1501 * Ms;
         o.normalPendingSinceNs = 1510 * Ms;
         o.priorityPendingSinceNs = 1510 * Ms;

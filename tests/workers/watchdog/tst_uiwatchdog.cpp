@@ -191,6 +191,7 @@ private slots:
     void cpuLoopInCoroutineNamesTheCoroutine();
     void mutexHeldByWorkerShowsTheFutexAndOwner();
     void floodOfShortEventsIsBacklogSaturation();
+    void freezeWithEventsQueuedBehindItIsOneAlert();
     void nestedEventLoopIsNotAHang();
     void blockOutsideAnyDispatch();
     void alertsStartWhileTheBlockLasts();
@@ -351,6 +352,35 @@ void TestUiWatchdog::floodOfShortEventsIsBacklogSaturation()
     QVERIFY2(alert.tier >= AlertTier::Hang && alert.tier == tierOf(alert), qPrintable(describe(alert)));
     QVERIFY(alert.heartbeatLatencyNs >= 80'000'000);
     QVERIFY2(framesContain(alert, u"watchdogTestShortWork"), qPrintable(describe(alert)));
+}
+
+void TestUiWatchdog::freezeWithEventsQueuedBehindItIsOneAlert()
+{
+    UiWatchdog watchdog(fastConfig(journalPath()));
+    QVERIFY(watchdog.start());
+    QSignalSpy started(&watchdog, &UiWatchdog::alertStarted);
+    QObject context;
+    QElapsedTimer blocked;
+    qint64 blockedNs = 0;
+    const QList<AlertRecord> alerts = runBlock(watchdog, [&] {
+        blocked.start();
+        // Events that pile up behind the freeze run when it ends (a backlog the freeze caused):
+        // the same episode, not a second alert.
+        for (int i = 0; i < 20; ++i)
+            QMetaObject::invokeMethod(&context, [] { watchdogTestShortWork(200us); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(&context, [&] { blockedNs = blocked.nsecsElapsed(); }, Qt::QueuedConnection);
+        watchdogTestSleepInSlot(300ms);
+    });
+    QTest::qWait(200); // a second alert would have started by now
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(alerts.size(), 1);
+    const AlertRecord &alert = alerts.first();
+    QVERIFY2(alert.verdict == AlertVerdict::LongDispatch, qPrintable(describe(alert)));
+    // Onset at most one poll before the block began; the end when the heartbeat queued behind it
+    // ran, right after the events queued before it.
+    const qint64 pollNs = std::chrono::nanoseconds(fastConfig({}).pollInterval).count();
+    QVERIFY2(alert.durationNs >= blockedNs - pollNs && alert.durationNs <= blockedNs + 2 * pollNs + 5'000'000,
+             qPrintable(QStringLiteral("%1 ns for %2 ns blocked").arg(alert.durationNs).arg(blockedNs)));
 }
 
 void TestUiWatchdog::nestedEventLoopIsNotAHang()

@@ -1,4 +1,4 @@
-#include "app/gui/loopbackhost.h"
+#include "app/scenario/loopbackhost.h"
 
 #include "workers/loopback/loopbackservice.h"
 

@@ -42,6 +42,8 @@ public:
     QUrl url() const { return m_url; }
     QString errorString() const { return m_error; }
     QStringList warnings() const { return m_warnings; }
+    /// The running service (after ready(), until stop()); for its thread-safe counters.
+    LoopbackService *service() const { return isReady() ? m_service : nullptr; }
     /// How long start() took on the owner thread (ms), -1 until it has.
     double startMs() const { return m_startMs; }
 
