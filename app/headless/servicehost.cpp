@@ -6,12 +6,12 @@
 #include "workers/loopback/loopbackservice.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTimer>
 
 #include <unistd.h>
 
@@ -112,17 +112,19 @@ bool ServiceHost::startExternal(const Scenario::Service &settings)
     // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops the workloads
     // before it stops the service, instead of both at once (streams would fail on the closed sockets).
     m_process->setChildProcessModifier([] { ::setpgid(0, 0); });
+    // Waits in an event loop, not in waitForReadyRead(): the calling thread is the one the watchdog
+    // guards, and the server may take a while to bind and load.
+    QEventLoop wait;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &wait, &QEventLoop::quit);
+    QObject::connect(m_process, &QProcess::readyReadStandardOutput, &wait, &QEventLoop::quit);
+    QObject::connect(m_process, &QProcess::finished, &wait, &QEventLoop::quit);
+    QObject::connect(m_process, &QProcess::errorOccurred, &wait, &QEventLoop::quit);
+    deadline.start(15000);
     m_process->start(QIODevice::ReadOnly);
-    if (!m_process->waitForStarted(5000)) {
-        m_error = QStringLiteral("service.external: %1 did not start: %2").arg(m_program, m_process->errorString());
-        stop();
-        return false;
-    }
-    const QDeadlineTimer deadline(15000);
     QByteArray output;
-    while (!deadline.hasExpired()) {
-        if (!m_process->canReadLine() && !m_process->waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
-            break;
+    for (;;) {
         while (m_process->canReadLine()) {
             const QByteArray line = m_process->readLine().trimmed();
             output += line + '\n';
@@ -131,6 +133,14 @@ bool ServiceHost::startExternal(const Scenario::Service &settings)
                 return m_url.isValid();
             }
         }
+        if (m_process->error() == QProcess::FailedToStart) {
+            m_error = QStringLiteral("service.external: %1 did not start: %2").arg(m_program, m_process->errorString());
+            stop();
+            return false;
+        }
+        if (!deadline.isActive() || m_process->state() == QProcess::NotRunning)
+            break;
+        wait.exec();
     }
     const QByteArray errors = m_process->readAllStandardError().trimmed();
     m_error = QStringLiteral("service.external: %1 did not report \"listening on\" within 15 s%2")

@@ -25,7 +25,8 @@ public:
     ~ServiceHost();
     Q_DISABLE_COPY_MOVE(ServiceHost)
 
-    /// Starts the service; false with errorString() set on failure. Blocks up to 15 s (external).
+    /// Starts the service; false with errorString() set on failure. Returns once it serves (up to
+    /// 15 s for an external one), running the calling thread's event loop meanwhile.
     bool start(const Scenario::Service &settings);
     void stop();
 

@@ -1,6 +1,7 @@
-// The headless runner's built-in service: started in-process, it loads its grammar and decoders off
-// the calling thread, whose event loop keeps running meanwhile (the watchdog guards that thread), and
-// it serves once start() returns.
+// The headless runner's built-in service: started in-process (grammar and decoders loaded off the
+// calling thread) or as the taskscope-server process (its "listening on" line awaited), the calling
+// thread's event loop keeps running meanwhile (the watchdog guards that thread), and it serves once
+// start() returns.
 #include "app/headless/servicehost.h"
 
 #include <QNetworkAccessManager>
@@ -14,24 +15,38 @@ class TestServiceHost final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void inProcessStartKeepsTheCallersLoopRunning();
+    void startKeepsTheCallersLoopRunning_data();
+    void startKeepsTheCallersLoopRunning();
 };
 
-void TestServiceHost::inProcessStartKeepsTheCallersLoopRunning()
+void TestServiceHost::startKeepsTheCallersLoopRunning_data()
 {
+    QTest::addColumn<bool>("external");
+    QTest::newRow("in-process") << false;
+    QTest::newRow("taskscope-server process") << true;
+}
+
+void TestServiceHost::startKeepsTheCallersLoopRunning()
+{
+    QFETCH(bool, external);
+    if (external && ServiceHost::findServerProgram().isEmpty())
+        QSKIP("taskscope-server is not built next to the tests");
     ServiceHost host;
+    Scenario::Service settings;
+    settings.external = external;
     int ticks = 0;
     QTimer tick;
     tick.setInterval(1);
     connect(&tick, &QTimer::timeout, this, [&] { ++ticks; });
     tick.start();
-    QVERIFY2(host.start(Scenario::Service {}), qPrintable(host.errorString()));
+    QVERIFY2(host.start(settings), qPrintable(host.errorString()));
     tick.stop();
     // A start on the calling thread would run no timer until it returned.
     QVERIFY2(ticks > 0, "the calling thread's event loop did not run while the service started");
     QVERIFY(host.isRunning());
-    QVERIFY(!host.isExternal());
-    QCOMPARE(host.describe().value(QStringLiteral("kind")).toString(), QStringLiteral("in-process"));
+    QCOMPARE(host.isExternal(), external);
+    QCOMPARE(host.describe().value(QStringLiteral("kind")).toString(),
+             external ? QStringLiteral("external") : QStringLiteral("in-process"));
 
     QNetworkAccessManager network;
     QNetworkReply *reply = network.get(QNetworkRequest(host.baseUrl().resolved(QUrl(QStringLiteral("/healthz")))));
@@ -39,7 +54,7 @@ void TestServiceHost::inProcessStartKeepsTheCallersLoopRunning()
     QVERIFY(finished.wait(10'000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     reply->deleteLater();
-    QVERIFY(host.totals().contains(QStringLiteral("httpRequests")));
+    QCOMPARE(host.totals().contains(QStringLiteral("httpRequests")), !external);
     host.stop();
     QVERIFY(!host.isRunning());
 }
