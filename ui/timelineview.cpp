@@ -342,7 +342,8 @@ void TimelineView::mouseDoubleClickEvent(QMouseEvent *event)
 
 void TimelineView::wheelEvent(QWheelEvent *event)
 {
-    const InputHandler::WheelIntent intent = InputHandler::wheel(event->angleDelta(), event->position(), event->modifiers());
+    const InputHandler::WheelIntent intent = InputHandler::wheel(event->angleDelta(), event->position(),
+                                                                 event->modifiers());
     switch (intent.kind) {
     case InputHandler::WheelIntent::Kind::Scroll:
         m_scrollBar->setValue(m_scrollBar->value() + intent.scrollBy);
@@ -437,7 +438,8 @@ bool TimelineView::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
-        const QString text = Timeline::TooltipBuilder(m_controller, m_renderer.aggregates()).at(help->pos(), m_badgeRect);
+        const QString text =
+            Timeline::TooltipBuilder(m_controller, m_renderer.aggregates()).at(help->pos(), m_badgeRect);
         if (text.isEmpty())
             QToolTip::hideText();
         else

@@ -1,10 +1,11 @@
 // The timeline's controller: what follows the live edge and what stops it, zooming and panning,
 // the counts of a paused view, scrolling to a lane, and when the layout is rebuilt.
-#include "tests/ui/tracefixture.h"
 #include "ui/timeline/controller.h"
 
 #include <QSignalSpy>
 #include <QTest>
+
+#include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
 using Timeline::Controller;

@@ -1,11 +1,12 @@
 // Hit-testing the timeline: which span, alert band or gutter row is under a point, with the few
 // pixels of tolerance narrow spans get.
-#include "tests/ui/tracefixture.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"
 #include "ui/timeline/hittester.h"
 
 #include <QTest>
+
+#include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
 using Timeline::Controller;
@@ -52,11 +53,13 @@ void TestTimelineHitTester::spanAt_data()
     QTest::addColumn<QString>("name"); // empty: no span
     QTest::newRow("the middle of a span") << Ui << 0 << 20 * Ms << 0 << QStringLiteral("onTimer");
     QTest::newRow("a nested span") << Ui << 1 << 15 * Ms << 0 << QStringLiteral("parse");
-    QTest::newRow("two pixels past a span's end is within the tolerance") << Ui << 1 << 20 * Ms << 2 << QStringLiteral("parse");
+    QTest::newRow("two pixels past a span's end is within the tolerance")
+        << Ui << 1 << 20 * Ms << 2 << QStringLiteral("parse");
     QTest::newRow("ten pixels past a span's end is not") << Ui << 1 << 20 * Ms << 10 << QString();
     QTest::newRow("a coroutine's suspended segment, named by what it awaits")
         << Coro << 0 << 10 * Ms << 0 << QStringLiteral("QTimer 20 ms");
-    QTest::newRow("a coroutine run seen from the thread that ran it") << Worker << 1 << 28 * Ms << 0 << QStringLiteral("transcribe #1");
+    QTest::newRow("a coroutine run seen from the thread that ran it")
+        << Worker << 1 << 28 * Ms << 0 << QStringLiteral("transcribe #1");
     QTest::newRow("a depth with nothing at that time") << Worker << 1 << 10 * Ms << 0 << QString();
 }
 
@@ -89,7 +92,8 @@ void TestTimelineHitTester::nothingIsHitOutsideTheContent()
     QFETCH(bool, inGutter);
     const QPoint onSpan = m_controller->pointOf(Ui, 0, 20 * Ms);
     QVERIFY(HitTester(*m_controller).spanAt(onSpan).found);
-    const QPoint at = inGutter ? QPoint(Timeline::GutterWidth - 20, onSpan.y()) : QPoint(onSpan.x(), Timeline::RulerHeight - 4);
+    const QPoint at = inGutter ? QPoint(Timeline::GutterWidth - 20, onSpan.y())
+                               : QPoint(onSpan.x(), Timeline::RulerHeight - 4);
     QVERIFY(!HitTester(*m_controller).spanAt(at).found);
 }
 

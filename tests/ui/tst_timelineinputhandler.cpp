@@ -1,11 +1,12 @@
 // What input means on the timeline: keys, the wheel (scroll, pan, zoom), press / drag / click, and
 // what a click at each kind of place does.
-#include "tests/ui/tracefixture.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"
 #include "ui/timeline/inputhandler.h"
 
 #include <QTest>
+
+#include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
 using Timeline::Controller;
@@ -87,12 +88,17 @@ void TestTimelineInputHandler::wheel_data()
     QTest::addColumn<Kind>("kind");
     QTest::addColumn<double>("amount"); // Scroll: pixels; Pan: pixels; Zoom: the factor
     const int content = Timeline::GutterWidth + 300;
-    QTest::newRow("over the labels it scrolls") << QPoint(0, 120) << 100 << Qt::KeyboardModifiers() << Kind::Scroll << -60.0;
-    QTest::newRow("with Shift it scrolls") << QPoint(0, -120) << content << Qt::KeyboardModifiers(Qt::ShiftModifier) << Kind::Scroll << 60.0;
+    QTest::newRow("over the labels it scrolls")
+        << QPoint(0, 120) << 100 << Qt::KeyboardModifiers() << Kind::Scroll << -60.0;
+    QTest::newRow("with Shift it scrolls")
+        << QPoint(0, -120) << content << Qt::KeyboardModifiers(Qt::ShiftModifier) << Kind::Scroll << 60.0;
     QTest::newRow("sideways it pans") << QPoint(120, 10) << content << Qt::KeyboardModifiers() << Kind::Pan << 60.0;
-    QTest::newRow("a notch zooms in by a quarter") << QPoint(0, 120) << content << Qt::KeyboardModifiers() << Kind::Zoom << 1.25;
-    QTest::newRow("a notch back zooms out") << QPoint(0, -120) << content << Qt::KeyboardModifiers() << Kind::Zoom << 0.8;
-    QTest::newRow("with Ctrl it zooms finely") << QPoint(0, 120) << content << Qt::KeyboardModifiers(Qt::ControlModifier) << Kind::Zoom << 1.05;
+    QTest::newRow("a notch zooms in by a quarter")
+        << QPoint(0, 120) << content << Qt::KeyboardModifiers() << Kind::Zoom << 1.25;
+    QTest::newRow("a notch back zooms out")
+        << QPoint(0, -120) << content << Qt::KeyboardModifiers() << Kind::Zoom << 0.8;
+    QTest::newRow("with Ctrl it zooms finely")
+        << QPoint(0, 120) << content << Qt::KeyboardModifiers(Qt::ControlModifier) << Kind::Zoom << 1.05;
 }
 
 void TestTimelineInputHandler::wheel()
@@ -125,11 +131,16 @@ void TestTimelineInputHandler::pressMoveRelease_data()
     QTest::addColumn<QPoint>("moveTo");
     QTest::addColumn<bool>("drags");
     QTest::addColumn<InputHandler::Release>("release");
-    QTest::newRow("a short move is still a click") << QPoint(600, 100) << Qt::LeftButton << QPoint(603, 101) << false << InputHandler::Release::Click;
-    QTest::newRow("a long move drags") << QPoint(600, 100) << Qt::LeftButton << QPoint(700, 130) << true << InputHandler::Release::DragEnded;
-    QTest::newRow("the middle button drags too") << QPoint(600, 100) << Qt::MiddleButton << QPoint(500, 100) << true << InputHandler::Release::DragEnded;
-    QTest::newRow("a drag cannot start on the labels") << QPoint(100, 100) << Qt::LeftButton << QPoint(400, 100) << false << InputHandler::Release::Click;
-    QTest::newRow("the right button neither clicks nor drags") << QPoint(600, 100) << Qt::RightButton << QPoint(700, 100) << false << InputHandler::Release::None;
+    QTest::newRow("a short move is still a click")
+        << QPoint(600, 100) << Qt::LeftButton << QPoint(603, 101) << false << InputHandler::Release::Click;
+    QTest::newRow("a long move drags") << QPoint(600, 100) << Qt::LeftButton << QPoint(700, 130) << true
+                                       << InputHandler::Release::DragEnded;
+    QTest::newRow("the middle button drags too")
+        << QPoint(600, 100) << Qt::MiddleButton << QPoint(500, 100) << true << InputHandler::Release::DragEnded;
+    QTest::newRow("a drag cannot start on the labels")
+        << QPoint(100, 100) << Qt::LeftButton << QPoint(400, 100) << false << InputHandler::Release::Click;
+    QTest::newRow("the right button neither clicks nor drags")
+        << QPoint(600, 100) << Qt::RightButton << QPoint(700, 100) << false << InputHandler::Release::None;
 }
 
 void TestTimelineInputHandler::pressMoveRelease()
@@ -176,14 +187,22 @@ void TestTimelineInputHandler::click_data()
     QTest::addColumn<bool>("follow");
     QTest::addColumn<Target>("target");
     QTest::newRow("a span selects it") << QStringLiteral("content") << Ui << 20 * Ms << false << Target::Span;
-    QTest::newRow("an alert band opens the alert") << QStringLiteral("content") << Ui << 50 * Ms << false << Target::Alert;
-    QTest::newRow("empty content clears the selection") << QStringLiteral("content") << Worker << 55 * Ms << false << Target::Empty;
-    QTest::newRow("the aggregate lane expands its group") << QStringLiteral("content") << GroupFirst << 3 * Ms << false << Target::ToggleRow;
-    QTest::newRow("a lane's label does nothing") << QStringLiteral("label") << Worker << 0ll << false << Target::Nothing;
-    QTest::newRow("a group's label expands it") << QStringLiteral("label") << GroupFirst << 0ll << false << Target::ToggleRow;
-    QTest::newRow("a section's label collapses it") << QStringLiteral("section") << NoLane << 0ll << false << Target::ToggleRow;
-    QTest::newRow("the badge of a paused view catches up") << QStringLiteral("badge") << NoLane << 0ll << false << Target::CatchUp;
-    QTest::newRow("the badge of a following view does not") << QStringLiteral("badge") << NoLane << 0ll << true << Target::Empty;
+    QTest::newRow("an alert band opens the alert")
+        << QStringLiteral("content") << Ui << 50 * Ms << false << Target::Alert;
+    QTest::newRow("empty content clears the selection")
+        << QStringLiteral("content") << Worker << 55 * Ms << false << Target::Empty;
+    QTest::newRow("the aggregate lane expands its group")
+        << QStringLiteral("content") << GroupFirst << 3 * Ms << false << Target::ToggleRow;
+    QTest::newRow("a lane's label does nothing")
+        << QStringLiteral("label") << Worker << 0ll << false << Target::Nothing;
+    QTest::newRow("a group's label expands it")
+        << QStringLiteral("label") << GroupFirst << 0ll << false << Target::ToggleRow;
+    QTest::newRow("a section's label collapses it")
+        << QStringLiteral("section") << NoLane << 0ll << false << Target::ToggleRow;
+    QTest::newRow("the badge of a paused view catches up")
+        << QStringLiteral("badge") << NoLane << 0ll << false << Target::CatchUp;
+    QTest::newRow("the badge of a following view does not")
+        << QStringLiteral("badge") << NoLane << 0ll << true << Target::Empty;
 }
 
 void TestTimelineInputHandler::click()

@@ -1,6 +1,5 @@
 // The timeline's tooltips: what each kind of thing under the pointer says, names escaped, the
 // aggregate lane's counts (once painted), and the live badge.
-#include "tests/ui/tracefixture.h"
 #include "ui/spanselection.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"
@@ -11,6 +10,8 @@
 #include <QImage>
 #include <QPainter>
 #include <QTest>
+
+#include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
 using Timeline::Controller;
@@ -80,26 +81,37 @@ void TestTimelineTooltipBuilder::saysWhatIsUnderThePointer_data()
     QTest::addColumn<QStringList>("says"); // every one of these; none: an empty tooltip
 
     QTest::newRow("a thread's label: its name, kind and id")
-        << QStringLiteral("gutter") << Ui << 0 << 0ll << QStringList {QStringLiteral("<b>UI thread</b><br>thread lane 1")};
-    QTest::newRow("a stream's label") << QStringLiteral("gutter") << Stream << 0 << 0ll << QStringList {QStringLiteral("stream lane 3")};
+        << QStringLiteral("gutter") << Ui << 0 << 0ll
+        << QStringList {QStringLiteral("<b>UI thread</b><br>thread lane 1")};
+    QTest::newRow("a stream's label") << QStringLiteral("gutter") << Stream << 0 << 0ll
+                                      << QStringList {QStringLiteral("stream lane 3")};
     QTest::newRow("the collapsed group's label: how many lanes, what a click does")
-        << QStringLiteral("gutter") << GroupFirst << 0 << 0ll << QStringList {QStringLiteral("<b>fetchChunk</b><br>6 lanes · click to expand")};
-    QTest::newRow("a section heading") << QStringLiteral("section") << NoLane << 0 << 0ll << QStringList {QStringLiteral("Threads · click to collapse")};
+        << QStringLiteral("gutter") << GroupFirst << 0 << 0ll
+        << QStringList {QStringLiteral("<b>fetchChunk</b><br>6 lanes · click to expand")};
+    QTest::newRow("a section heading") << QStringLiteral("section") << NoLane << 0 << 0ll
+                                       << QStringList {QStringLiteral("Threads · click to collapse")};
     QTest::newRow("a span: name, start, argument")
-        << QStringLiteral("content") << Ui << 0 << 20 * Ms << QStringList {QStringLiteral("<b>onTimer</b>"), QStringLiteral("<br>at "), QStringLiteral("arg 42")};
+        << QStringLiteral("content") << Ui << 0 << 20 * Ms
+        << QStringList {QStringLiteral("<b>onTimer</b>"), QStringLiteral("<br>at "), QStringLiteral("arg 42")};
     QTest::newRow("a coroutine's segment: state and what it awaits")
-        << QStringLiteral("content") << Coro << 0 << 10 * Ms << QStringList {QStringLiteral("<b>suspended: QTimer 20 ms</b>")};
+        << QStringLiteral("content") << Coro << 0 << 10 * Ms
+        << QStringList {QStringLiteral("<b>suspended: QTimer 20 ms</b>")};
     QTest::newRow("a coroutine run seen from its thread names the coroutine")
-        << QStringLiteral("content") << Worker << 1 << 28 * Ms << QStringList {QStringLiteral("<br>coroutine transcribe #1")};
+        << QStringLiteral("content") << Worker << 1 << 28 * Ms
+        << QStringList {QStringLiteral("<br>coroutine transcribe #1")};
     QTest::newRow("an alert band: its number, what the watchdog saw")
-        << QStringLiteral("content") << Ui << 0 << 50 * Ms << QStringList {QStringLiteral("<b>Alert #7</b>: UI thread blocked"), QStringLiteral("click to inspect")};
-    QTest::newRow("a counter strip: the value in force")
-        << QStringLiteral("counter") << Stream << 0 << 30 * Ms << QStringList {QStringLiteral("<b>queue depth</b> = 5")};
+        << QStringLiteral("content") << Ui << 0 << 50 * Ms
+        << QStringList {QStringLiteral("<b>Alert #7</b>: UI thread blocked"), QStringLiteral("click to inspect")};
+    QTest::newRow("a counter strip: the value in force") << QStringLiteral("counter") << Stream << 0 << 30 * Ms
+                                                         << QStringList {QStringLiteral("<b>queue depth</b> = 5")};
     QTest::newRow("names with markup are escaped in a label")
-        << QStringLiteral("gutter") << Markup << 0 << 0ll << QStringList {QStringLiteral("<b>&lt;i&gt;worker&lt;/i&gt;</b>")};
+        << QStringLiteral("gutter") << Markup << 0 << 0ll
+        << QStringList {QStringLiteral("<b>&lt;i&gt;worker&lt;/i&gt;</b>")};
     QTest::newRow("names with markup are escaped in a span")
-        << QStringLiteral("content") << Markup << 0 << 15 * Ms << QStringList {QStringLiteral("<b>a &lt; b &amp;&amp; c</b>")};
-    QTest::newRow("empty content says nothing") << QStringLiteral("content") << Worker << 1 << 10 * Ms << QStringList {};
+        << QStringLiteral("content") << Markup << 0 << 15 * Ms
+        << QStringList {QStringLiteral("<b>a &lt; b &amp;&amp; c</b>")};
+    QTest::newRow("empty content says nothing")
+        << QStringLiteral("content") << Worker << 1 << 10 * Ms << QStringList {};
 }
 
 void TestTimelineTooltipBuilder::saysWhatIsUnderThePointer()
@@ -121,7 +133,8 @@ void TestTimelineTooltipBuilder::saysWhatIsUnderThePointer()
         if (where == QLatin1StringView("counter")) {
             const TimelineRow &row = layout.rows()[std::size_t(layout.rowOfLane(lane))];
             QVERIFY(row.counters > 0);
-            pos.setY(TimelineLayout::counterY(row, 0) - m_controller->scrollY() + Timeline::RulerHeight + TimelineLayout::CounterHeight / 2);
+            pos.setY(TimelineLayout::counterY(row, 0) - m_controller->scrollY() + Timeline::RulerHeight
+                     + TimelineLayout::CounterHeight / 2);
         }
     }
     const QString text = tooltipAt(pos);
@@ -151,7 +164,8 @@ void TestTimelineTooltipBuilder::aggregateLaneGivesItsCountsOncePainted()
     m_renderer->render(painter, image.size(), *m_controller, Timeline::Renderer::Frame {none, -1, 0});
     painter.end();
     const QString text = tooltipAt(pos);
-    QVERIFY2(text.contains(QStringLiteral("<b>fetchChunk</b> (6 lanes)<br>at the cursor: 3 alive, 0 running, 0 ready")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("<b>fetchChunk</b> (6 lanes)<br>at the cursor: 3 alive, 0 running, 0 ready")),
+             qPrintable(text));
 }
 
 void TestTimelineTooltipBuilder::badgeSaysWhetherTheViewFollows_data()

@@ -1,8 +1,8 @@
 #include "ui/timeline/aggregatelaneitem.h"
 
 #include "ui/timeline/geometry.h"
-#include "ui/timeline/painthelpers.h"
 #include "ui/timeline/paintcontext.h"
+#include "ui/timeline/painthelpers.h"
 #include "ui/timelinelayout.h"
 #include "ui/timelinepalette.h"
 #include "ui/timelineviewport.h"
@@ -22,7 +22,8 @@ void AggregateLaneItem::paint(PaintContext &ctx, QPainter &p, const TimelineRow 
     p.setFont(ctx.fonts.small);
     const QString peakText = QStringLiteral("peak %1 %2 in view%3")
                                  .arg(d.peakAlive)
-                                 .arg(row.kind == LaneKind::Coroutine ? QStringLiteral("alive") : QStringLiteral("busy"))
+                                 .arg(row.kind == LaneKind::Coroutine ? QStringLiteral("alive")
+                                                                      : QStringLiteral("busy"))
                                  .arg(d.truncated ? QStringLiteral(" (sampled)") : QString());
     drawPlateText(p, ctx.palette, QPointF(GutterWidth + 6, top + 12), peakText);
     p.setFont(ctx.fonts.normal);
@@ -33,7 +34,8 @@ std::optional<AggregateLaneItem::Column> AggregateLaneItem::columnAt(const QStri
     const auto it = m_density.constFind(groupKey);
     if (it == m_density.cend() || x < 0 || x >= int(it->alive.size()))
         return std::nullopt;
-    return Column {qRound(it->alive[std::size_t(x)]), qRound(it->running[std::size_t(x)]), qRound(it->ready[std::size_t(x)])};
+    return Column {qRound(it->alive[std::size_t(x)]), qRound(it->running[std::size_t(x)]),
+                   qRound(it->ready[std::size_t(x)])};
 }
 
 void AggregateLaneItem::computeDensity(const PaintContext &ctx, const TimelineRow &row, Density &d,
@@ -50,7 +52,8 @@ void AggregateLaneItem::computeDensity(const PaintContext &ctx, const TimelineRo
     const double t1 = vp.endNs();
     const double nsPerPx = vp.nsPerPx();
     // Differences per column, summed once at the end: each span costs two writes, not its width.
-    std::vector<float> aliveDiff(std::size_t(w) + 1, 0.f), runDiff(std::size_t(w) + 1, 0.f), readyDiff(std::size_t(w) + 1, 0.f);
+    std::vector<float> aliveDiff(std::size_t(w) + 1, 0.f), runDiff(std::size_t(w) + 1, 0.f),
+        readyDiff(std::size_t(w) + 1, 0.f);
     const auto add = [](std::vector<float> &diff, int x0, int x1) {
         diff[std::size_t(x0)] += 1;
         diff[std::size_t(x1)] -= 1;

@@ -4,8 +4,8 @@
 #include "model/tracenames.h"
 #include "model/tracestore.h"
 #include "ui/timeline/geometry.h"
-#include "ui/timeline/painthelpers.h"
 #include "ui/timeline/paintcontext.h"
+#include "ui/timeline/painthelpers.h"
 #include "ui/timelinelayout.h"
 #include "ui/timelinepalette.h"
 #include "ui/timelineviewport.h"
@@ -70,7 +70,9 @@ void AlertBandItem::paintLabels(const PaintContext &ctx, QPainter &p) const
         const double x1 = std::min(double(GutterWidth + vp.width()), GutterWidth + vp.xOf(end));
         if (x1 - x0 < 90)
             continue;
-        const QString label = QStringLiteral("⚠ %1 · %2").arg(TraceNames::name(band.name), TimeFormat::duration(qint64(end) - band.startNs, 2));
+        const QString label = QStringLiteral("⚠ %1 · %2")
+                                  .arg(TraceNames::name(band.name),
+                                       TimeFormat::duration(qint64(end) - band.startNs, 2));
         const QString text = fm.elidedText(label, Qt::ElideRight, x1 - x0 - 10);
         const QRectF plate(x0 + 4, RulerHeight + 5, fm.horizontalAdvance(text) + 8, fm.height() + 2);
         p.fillRect(plate, TimelinePalette::alert());
@@ -89,7 +91,8 @@ void AlertBandItem::paintRulerMarks(const PaintContext &ctx, QPainter &p, int wi
         if (x1 < GutterWidth || x0 > width)
             continue;
         const double left = std::max(x0, double(GutterWidth));
-        p.fillRect(QRectF(left, RulerHeight - 4, std::max(2.0, std::min(x1, double(width)) - left), 3), TimelinePalette::alert());
+        p.fillRect(QRectF(left, RulerHeight - 4, std::max(2.0, std::min(x1, double(width)) - left), 3),
+                   TimelinePalette::alert());
     }
 }
 

@@ -90,7 +90,8 @@ void Controller::followLiveEdge()
     v.followTo(double(liveEdgeNs()));
     // While the capture is younger than the window, grow from the left edge instead of showing
     // empty time before the trace began.
-    const double origin = m_store->firstNs() <= m_store->lastNs() ? std::min<double>(double(m_store->firstNs()), 0.0) : 0.0;
+    const double origin = m_store->firstNs() <= m_store->lastNs() ? std::min<double>(double(m_store->firstNs()), 0.0)
+                                                                  : 0.0;
     v.setStart(std::max(v.startNs(), origin - v.rangeNs() * 0.01));
     setViewport(v);
 }

@@ -2,8 +2,8 @@
 
 #include "model/tracenames.h"
 #include "ui/timeline/geometry.h"
-#include "ui/timeline/painthelpers.h"
 #include "ui/timeline/paintcontext.h"
+#include "ui/timeline/painthelpers.h"
 #include "ui/timelinelayout.h"
 #include "ui/timelinepalette.h"
 #include "ui/timelineviewport.h"
@@ -89,11 +89,12 @@ void CounterLaneItem::paintStrip(PaintContext &ctx, QPainter &p, double y0, Name
         const CounterItem &item = m_counterItems[i];
         const double x = std::clamp(left + (double(item.startNs) - t0) / nsPerPx, left, right);
         const double nextX = i + 1 < m_counterItems.size()
-                                 ? std::clamp(left + (double(m_counterItems[i + 1].startNs) - t0) / nsPerPx, left, right)
-                                 : right;
+            ? std::clamp(left + (double(m_counterItems[i + 1].startNs) - t0) / nsPerPx, left, right)
+            : right;
         const double y = std::round(yOf(item.last));
         if (item.max > item.min)
-            m_envelope.push_back(QRectF(x, std::round(yOf(item.max)), 1, std::max(1.0, std::round(yOf(item.min)) - std::round(yOf(item.max)))));
+            m_envelope.push_back(QRectF(x, std::round(yOf(item.max)), 1,
+                                        std::max(1.0, std::round(yOf(item.min)) - std::round(yOf(item.max)))));
         if (runX >= 0 && y == runY) {
             runEnd = std::max(nextX, x + 1);
         } else {

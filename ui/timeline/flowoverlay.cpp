@@ -29,7 +29,8 @@ bool FlowOverlay::collect(const PaintContext &ctx, const SpanSelection &selectio
     std::vector<StoredFlow> all;
     ctx.store.queryFlows(selection.startNs, selection.endNs + 1, all, 1 << 16);
     for (const StoredFlow &flow : all) {
-        const bool out = flow.fromLane == selection.lane && flow.fromNs >= selection.startNs && flow.fromNs <= selection.endNs;
+        const bool out = flow.fromLane == selection.lane && flow.fromNs >= selection.startNs
+            && flow.fromNs <= selection.endNs;
         const bool in = flow.toLane == selection.lane && flow.toNs >= selection.startNs && flow.toNs <= selection.endNs;
         if ((out || in) && m_flows.size() < std::size_t(MaxFlowsDrawn))
             m_flows.push_back(flow);

@@ -5,8 +5,8 @@
 #include "model/tracestore.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"
-#include "ui/timeline/painthelpers.h"
 #include "ui/timeline/paintcontext.h"
+#include "ui/timeline/painthelpers.h"
 #include "ui/timelinepalette.h"
 
 #include <QFontMetricsF>
@@ -24,12 +24,13 @@ QString Gutter::laneTitle(const LaneInfo &info)
     return QStringLiteral("lane %1").arg(info.id);
 }
 
-void Gutter::paint(QPainter &p, int height, const Controller &controller, const TimelinePalette &palette, const Fonts &fonts)
+void Gutter::paint(QPainter &p, int height, const Controller &controller, const TimelinePalette &palette,
+                   const Fonts &fonts)
 {
     const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
-    const quint64 key = (controller.layoutVersion() << 32) ^ (quint64(quint32(controller.scrollY())) << 1) ^ (quint64(height) << 20)
-                        ^ quint64(dpr * 64) ^ (palette.dark() ? 0x8000'0000'0000'0000ull : 0)
-                        ^ (controller.store() ? 0 : 0x4000'0000'0000'0000ull);
+    const quint64 key = (controller.layoutVersion() << 32) ^ (quint64(quint32(controller.scrollY())) << 1)
+        ^ (quint64(height) << 20) ^ quint64(dpr * 64) ^ (palette.dark() ? 0x8000'0000'0000'0000ull : 0)
+        ^ (controller.store() ? 0 : 0x4000'0000'0000'0000ull);
     if (m_cache.isNull() || key != m_key || m_cache.height() != qRound(height * dpr)) {
         m_cache = QImage(QSize(GutterWidth, height) * dpr, QImage::Format_ARGB32_Premultiplied);
         m_cache.setDevicePixelRatio(dpr);
@@ -102,7 +103,8 @@ void Gutter::paintGroup(const Scope &s, const TimelineRow &row, int top)
     p.setPen(s.palette.text());
     const QString arrow = row.collapsed ? QStringLiteral("▸") : QStringLiteral("▾");
     const QString name = TraceNames::name(row.group);
-    p.drawText(QPointF(indentPx, top + 15), QStringLiteral("%1 %2").arg(arrow, fm.elidedText(name, Qt::ElideRight, GutterWidth - indentPx - 70)));
+    p.drawText(QPointF(indentPx, top + 15),
+               QStringLiteral("%1 %2").arg(arrow, fm.elidedText(name, Qt::ElideRight, GutterWidth - indentPx - 70)));
     p.setFont(s.fonts.small);
     p.setPen(s.palette.mutedText());
     p.drawText(QRectF(0, top, GutterWidth - 10, 20), Qt::AlignRight | Qt::AlignVCenter,
@@ -117,7 +119,8 @@ void Gutter::paintLane(const Scope &s, const TimelineRow &row, int top)
     QPainter &p = s.p;
     const QFontMetricsF fm(s.fonts.normal);
     const int indentPx = 8 + row.indent * 12;
-    const double textY = top + std::min(row.height, TimelineLayout::LanePadding + TimelineLayout::DepthHeight) / 2.0 + fm.ascent() / 2 - 1;
+    const double textY = top + std::min(row.height, TimelineLayout::LanePadding + TimelineLayout::DepthHeight) / 2.0
+        + fm.ascent() / 2 - 1;
     const LaneInfo info = s.controller.store()->lane(row.lane);
     QColor chip = s.palette.mutedText();
     if (info.kind == LaneKind::Coroutine)
@@ -137,7 +140,8 @@ void Gutter::paintLane(const Scope &s, const TimelineRow &row, int top)
     else if (ended)
         tag = QStringLiteral("ended");
     const double tagW = tag.isEmpty() ? 0 : QFontMetricsF(s.fonts.small).horizontalAdvance(tag) + 12;
-    p.drawText(QPointF(indentPx, textY), fm.elidedText(laneTitle(info), Qt::ElideRight, GutterWidth - indentPx - 10 - tagW));
+    p.drawText(QPointF(indentPx, textY),
+               fm.elidedText(laneTitle(info), Qt::ElideRight, GutterWidth - indentPx - 10 - tagW));
     if (!tag.isEmpty())
         paintTag(s, QRectF(GutterWidth - 8 - tagW + 4, top + 5, tagW - 4, 14), tag, row.lane == UiThreadLane);
     if (row.height > TimelineLayout::DepthHeight + 14 && row.depths > 1) {

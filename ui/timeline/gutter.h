@@ -19,7 +19,8 @@ struct Fonts;
 class Gutter final
 {
 public:
-    void paint(QPainter &p, int height, const Controller &controller, const TimelinePalette &palette, const Fonts &fonts);
+    void paint(QPainter &p, int height, const Controller &controller, const TimelinePalette &palette,
+               const Fonts &fonts);
     /// Forgets the cached image (the font changed).
     void invalidate() { m_cache = QImage(); }
 

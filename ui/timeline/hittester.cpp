@@ -19,8 +19,16 @@ SpanHit HitTester::spanHit(const TraceStore &store, LaneId lane, int depth, cons
     hit.found = true;
     hit.lane = lane;
     hit.depth = depth;
-    hit.item = SpanItem {span.startNs, span.isOpen() ? std::max(store.lastNs(), span.startNs) : span.endNs,
-                         span.name, span.link, span.arg, 1, std::uint16_t(depth), span.kind, span.kind, span.isOpen()};
+    hit.item = SpanItem {span.startNs,
+                         span.isOpen() ? std::max(store.lastNs(), span.startNs) : span.endNs,
+                         span.name,
+                         span.link,
+                         span.arg,
+                         1,
+                         std::uint16_t(depth),
+                         span.kind,
+                         span.kind,
+                         span.isOpen()};
     return hit;
 }
 

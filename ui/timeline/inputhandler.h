@@ -43,9 +43,9 @@ public:
     {
         enum class Kind { Scroll, Pan, Zoom };
         Kind kind = Kind::Zoom;
-        int scrollBy = 0;   ///< Scroll: pixels to add to the vertical scroll position
-        double panPx = 0;   ///< Pan: pixels to move the content (positive: earlier times come in)
-        double factor = 1;  ///< Zoom: > 1 zooms in
+        int scrollBy = 0; ///< Scroll: pixels to add to the vertical scroll position
+        double panPx = 0; ///< Pan: pixels to move the content (positive: earlier times come in)
+        double factor = 1; ///< Zoom: > 1 zooms in
         double anchorX = 0; ///< Zoom: content x that stays put
     };
     static WheelIntent wheel(const QPoint &angleDelta, const QPointF &pos, Qt::KeyboardModifiers modifiers);
@@ -54,8 +54,8 @@ public:
     {
         enum class Target { CatchUp, ToggleRow, Nothing, Span, Alert, Empty };
         Target target = Target::Empty;
-        int row = -1;     ///< ToggleRow: the layout row
-        SpanHit hit;      ///< Span
+        int row = -1; ///< ToggleRow: the layout row
+        SpanHit hit; ///< Span
         quint32 alert = 0; ///< Alert
     };
     /// What a click (press and release without a drag) at `pos` does.
@@ -67,7 +67,7 @@ public:
     {
         bool dragStarted = false; ///< this move turned the press into a drag
         bool dragging = false;
-        QPoint delta;             ///< dragging: the move since the last one
+        QPoint delta; ///< dragging: the move since the last one
         bool hoverChanged = false;
     };
     Move move(const QPoint &pos, int startDragDistance);

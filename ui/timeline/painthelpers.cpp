@@ -46,7 +46,9 @@ void drawPlateText(QPainter &p, const TimelinePalette &palette, const QPointF &b
     const QFontMetricsF fm(p.font());
     QColor plate = palette.background();
     plate.setAlpha(200);
-    p.fillRect(QRectF(baseline.x() - 3, baseline.y() - fm.ascent() - 1, fm.horizontalAdvance(text) + 6, fm.height() + 2), plate);
+    p.fillRect(
+        QRectF(baseline.x() - 3, baseline.y() - fm.ascent() - 1, fm.horizontalAdvance(text) + 6, fm.height() + 2),
+        plate);
     p.setPen(palette.mutedText());
     p.drawText(baseline, text);
 }

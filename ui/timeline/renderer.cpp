@@ -30,8 +30,8 @@ void Renderer::setFont(const QFont &font)
 
 PaintContext Renderer::contextFor(const Controller &controller, const TraceStore &store)
 {
-    return PaintContext {store,    controller.viewport(), controller.layout(),   m_palette,
-                         m_fonts,  m_batch,               controller.scrollY(), controller.liveEdgeNs()};
+    return PaintContext {store,   controller.viewport(), controller.layout(),    m_palette, m_fonts,
+                         m_batch, controller.scrollY(),  controller.liveEdgeNs()};
 }
 
 Item *Renderer::itemFor(const TimelineRow &row)
@@ -168,8 +168,9 @@ QRect Renderer::paintBadge(QPainter &p, const QSize &size, const Controller &con
     const TraceStore *store = controller.store();
     if (!store || store->lanes().isEmpty()) {
         p.setPen(m_palette.mutedText());
-        p.drawText(content, Qt::AlignCenter,
-                   QStringLiteral("No trace data yet.\nStart a stream, use Run ▸ Freeze the UI, or open a trace (Ctrl+O)."));
+        p.drawText(
+            content, Qt::AlignCenter,
+            QStringLiteral("No trace data yet.\nStart a stream, use Run ▸ Freeze the UI, or open a trace (Ctrl+O)."));
         return {};
     }
     if (!controller.isLive())

@@ -31,8 +31,8 @@ public:
     struct Frame
     {
         const SpanSelection &selection;
-        int hoverX = -1;         ///< the hover line's screen x, or -1
-        int scrollBarWidth = 0;  ///< the live badge sits left of the scroll bar
+        int hoverX = -1; ///< the hover line's screen x, or -1
+        int scrollBarWidth = 0; ///< the live badge sits left of the scroll bar
     };
 
     explicit Renderer(const QFont &widgetFont);

@@ -2,8 +2,8 @@
 
 #include "model/timeformat.h"
 #include "ui/timeline/geometry.h"
-#include "ui/timeline/painthelpers.h"
 #include "ui/timeline/paintcontext.h"
+#include "ui/timeline/painthelpers.h"
 #include "ui/timelinepalette.h"
 #include "ui/timelineviewport.h"
 
@@ -47,7 +47,8 @@ void Ruler::paintScale(QPainter &p, int width) const
         const double x = GutterWidth + m_viewport.xOf(t);
         if (x < GutterWidth)
             continue;
-        const bool major = std::fmod(std::abs(t), step) < minor / 2 || std::abs(std::fmod(std::abs(t), step) - step) < minor / 2;
+        const bool major = std::fmod(std::abs(t), step) < minor / 2
+            || std::abs(std::fmod(std::abs(t), step) - step) < minor / 2;
         p.setPen(major ? m_palette.mutedText() : m_palette.separator());
         p.drawLine(QLineF(x, major ? RulerHeight - 9 : RulerHeight - 5, x, RulerHeight - 1));
         if (major) {
@@ -62,11 +63,14 @@ void Ruler::paintCorner(QPainter &p, int width, int hoverX) const
     p.setFont(m_fonts.small);
     p.fillRect(QRect(0, 0, GutterWidth - 1, RulerHeight - 1), m_palette.gutterBackground());
     p.setPen(m_palette.mutedText());
-    const QString scale = QStringLiteral("%1 / px").arg(TimeFormat::duration(qint64(std::max(1.0, m_viewport.nsPerPx())), 1));
-    p.drawText(QPointF(8, RulerHeight - 9), QStringLiteral("⟷ %1 · %2").arg(TimeFormat::duration(qint64(m_viewport.rangeNs()), 1), scale));
+    const QString scale = QStringLiteral("%1 / px").arg(
+        TimeFormat::duration(qint64(std::max(1.0, m_viewport.nsPerPx())), 1));
+    p.drawText(QPointF(8, RulerHeight - 9),
+               QStringLiteral("⟷ %1 · %2").arg(TimeFormat::duration(qint64(m_viewport.rangeNs()), 1), scale));
     if (hoverX >= GutterWidth && hoverX < GutterWidth + m_viewport.width()) {
         const double t = m_viewport.timeAt(hoverX - GutterWidth);
-        const QString text = TimeFormat::timestamp(qint64(std::llround(t)), qint64(std::max(1.0, majorStep(m_viewport) / 100)));
+        const QString text = TimeFormat::timestamp(qint64(std::llround(t)),
+                                                   qint64(std::max(1.0, majorStep(m_viewport) / 100)));
         const QFontMetricsF fm(m_fonts.small);
         const double w = fm.horizontalAdvance(text) + 10;
         const QRectF box(std::min(double(hoverX) - w / 2, double(width) - w), 1, w, RulerHeight - 6);

@@ -23,7 +23,8 @@ void SpanLaneItem::paintInstants(PaintContext &ctx, const TimelineRow &row, int 
     const double t0 = vp.startNs();
     const double nsPerPx = vp.nsPerPx();
     m_instants.clear();
-    ctx.store.queryInstants(row.lane, qint64(std::floor(t0)), qint64(std::ceil(vp.endNs())) + 1, nsPerPx * 3, m_instants);
+    ctx.store.queryInstants(row.lane, qint64(std::floor(t0)), qint64(std::ceil(vp.endNs())) + 1, nsPerPx * 3,
+                            m_instants);
     for (const InstantItem &instant : m_instants) {
         const double x = left + (double(instant.ns) - t0) / nsPerPx;
         if (x < left - 4 || x > right + 4)

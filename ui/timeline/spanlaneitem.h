@@ -1,12 +1,12 @@
 #pragma once
 
 #include "model/tracestore.h"
+#include "ui/timeline/geometry.h"
 #include "ui/timeline/item.h"
 #include "ui/timeline/paintcontext.h"
 #include "ui/timeline/spanbatch.h"
 #include "ui/timelinelayout.h"
 #include "ui/timelineviewport.h"
-#include "ui/timeline/geometry.h"
 
 #include <algorithm>
 #include <cmath>

@@ -12,7 +12,8 @@ void ThreadLaneItem::paint(PaintContext &ctx, QPainter &, const TimelineRow &row
             return;
         }
         ctx.batch.addRect(SpanBatch::ThreadCoroBucket0 + ctx.palette.hueOf(item.name), rect);
-        ctx.batch.addRect(SpanBatch::CoroStripeBucket, QRectF(rect.left(), rect.top() + rect.height() - 3, rect.width(), 3));
+        ctx.batch.addRect(SpanBatch::CoroStripeBucket,
+                          QRectF(rect.left(), rect.top() + rect.height() - 3, rect.width(), 3));
         ctx.batch.addLabel(rect, item.name, QColor(255, 255, 255));
     });
     paintInstants(ctx, row, top);

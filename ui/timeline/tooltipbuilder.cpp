@@ -36,8 +36,9 @@ QString TooltipBuilder::at(const QPoint &pos, const QRect &badgeRect) const
     if (pos.x() < GutterWidth)
         return {};
     if (badgeRect.contains(pos))
-        return m_controller.followsLive() ? QStringLiteral("Following the live edge (F). Space pauses the view; capture goes on.")
-                                          : QStringLiteral("The view is paused; capture goes on. Click (or press F) to catch up.");
+        return m_controller.followsLive()
+            ? QStringLiteral("Following the live edge (F). Space pauses the view; capture goes on.")
+            : QStringLiteral("The view is paused; capture goes on. Click (or press F) to catch up.");
     const SpanHit hit = m_hits.spanAt(pos);
     if (hit.found)
         return spanText(hit);
@@ -55,7 +56,8 @@ QString TooltipBuilder::gutterText(const TimelineRow &row) const
         const LaneInfo info = m_controller.store()->lane(row.lane);
         QString kind = TimelineLayout::sectionTitle(info.kind);
         kind.chop(1); // "Threads" -> "thread"
-        QString text = QStringLiteral("<b>%1</b><br>%2 lane %3").arg(esc(Gutter::laneTitle(info)), kind.toLower()).arg(info.id);
+        QString text =
+            QStringLiteral("<b>%1</b><br>%2 lane %3").arg(esc(Gutter::laneTitle(info)), kind.toLower()).arg(info.id);
         if (info.osThreadId)
             text += QStringLiteral("<br>thread id %1").arg(info.osThreadId);
         if (info.group)
@@ -69,7 +71,9 @@ QString TooltipBuilder::gutterText(const TimelineRow &row) const
             .arg(esc(TraceNames::name(row.group)))
             .arg(row.membersCount)
             .arg(row.collapsed ? QStringLiteral("expand") : QStringLiteral("fold into one aggregate lane"));
-    return QStringLiteral("%1 · click to %2").arg(TimelineLayout::sectionTitle(row.kind), row.collapsed ? QStringLiteral("expand") : QStringLiteral("collapse"));
+    return QStringLiteral("%1 · click to %2")
+        .arg(TimelineLayout::sectionTitle(row.kind),
+             row.collapsed ? QStringLiteral("expand") : QStringLiteral("collapse"));
 }
 
 QString TooltipBuilder::spanText(const SpanHit &hit) const
@@ -77,16 +81,18 @@ QString TooltipBuilder::spanText(const SpanHit &hit) const
     const SpanItem &it = hit.item;
     const qint64 nsPerPx = qint64(m_controller.viewport().nsPerPx());
     if (it.kind == SpanKind::Folded) {
-        return QStringLiteral("<b>%1 spans folded</b> (each narrower than %2 px)<br>%3 … %4 (%5)<br>zoom in to see them")
+        return QStringLiteral(
+                   "<b>%1 spans folded</b> (each narrower than %2 px)<br>%3 … %4 (%5)<br>zoom in to see them")
             .arg(TimeFormat::count(it.count))
             .arg(FoldPx)
             .arg(TimeFormat::timestamp(it.startNs, nsPerPx), TimeFormat::timestamp(it.endNs, nsPerPx),
                  TimeFormat::duration(it.endNs - it.startNs));
     }
-    const SpanSelection s = SpanSelection::resolve(*m_controller.store(), hit.lane, hit.depth, it.startNs, it.endNs, it.open,
-                                                   it.name, it.kind, it.link, it.arg);
-    QString text = QStringLiteral("<b>%1</b><br>%2%3").arg(esc(s.title), TimeFormat::duration(s.durationNs()),
-                                                           s.open ? QStringLiteral(" so far (open)") : QString());
+    const SpanSelection s = SpanSelection::resolve(*m_controller.store(), hit.lane, hit.depth, it.startNs, it.endNs,
+                                                   it.open, it.name, it.kind, it.link, it.arg);
+    QString text = QStringLiteral("<b>%1</b><br>%2%3")
+                       .arg(esc(s.title), TimeFormat::duration(s.durationNs()),
+                            s.open ? QStringLiteral(" so far (open)") : QString());
     text += QStringLiteral("<br>at %1").arg(TimeFormat::timestamp(s.startNs, 1000));
     if (!s.threadName.isEmpty() && s.threadName != s.laneName)
         text += QStringLiteral("<br>on thread %1").arg(esc(s.threadName));
