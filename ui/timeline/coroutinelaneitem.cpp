@@ -35,7 +35,8 @@ void CoroutineLaneItem::paint(PaintContext &ctx, QPainter &, const TimelineRow &
 void CoroutineLaneItem::styleSegment(PaintContext &ctx, const SpanItem &item, const QRectF &rect, int foldHue)
 {
     SpanBatch &batch = ctx.batch;
-    const NameId label = item.name ? item.name : stateName(item.kind);
+    // Most segments in a coarse view are folds: name the state only where a label may be drawn.
+    const auto label = [&item] { return item.name ? item.name : stateName(item.kind); };
     switch (item.kind) {
     case SpanKind::Folded:
         if (item.foldedKind == SpanKind::CoroutineRunning)
@@ -49,15 +50,15 @@ void CoroutineLaneItem::styleSegment(PaintContext &ctx, const SpanItem &item, co
         break;
     case SpanKind::CoroutineRunning:
         batch.addRect(SpanBatch::RunningBucket, rect);
-        batch.addLabel(rect, label, QColor(255, 255, 255));
+        batch.addLabel(rect, label(), QColor(255, 255, 255));
         break;
     case SpanKind::CoroutineSuspended:
         batch.addRect(SpanBatch::SuspendedBucket, rect);
-        batch.addLabel(rect, label, ctx.palette.text());
+        batch.addLabel(rect, label(), ctx.palette.text());
         break;
     case SpanKind::CoroutineReady:
         batch.addRect(SpanBatch::ReadyBucket, rect);
-        batch.addLabel(rect, label, QColor(0x22, 0x1a, 0x08));
+        batch.addLabel(rect, label(), QColor(0x22, 0x1a, 0x08));
         break;
     default:
         plainSpan(ctx, item, rect, foldHue);
