@@ -10,7 +10,7 @@
 //   build/tests/bench/bench_loopback_streams --benchmark_filter=LoadSink
 #include "workers/loopback/loopbackservice.h"
 #include "workers/loopback/servicestats.h"
-#include "workers/loopback/websocketframeparser.h"
+#include "workers/loopback/websocket/websocketframeparser.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,6 +1,6 @@
 // The loopback service's HTTP/1.x request parser. The first byte picks how the rest is split into
 // feeds (as TCP would), so chunk boundaries fall everywhere; small limits reach every limit branch.
-#include "workers/loopback/httprequestparser.h"
+#include "workers/loopback/http/httprequestparser.h"
 
 #include <cstddef>
 #include <cstdint>

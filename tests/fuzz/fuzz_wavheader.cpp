@@ -1,5 +1,5 @@
 // The loopback service's WAV header reader (a listen stream or prerecorded body that starts with RIFF).
-#include "workers/loopback/wavheader.h"
+#include "workers/loopback/audio/wavheader.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // The loopback service's WebSocket frame parser (RFC 6455), as the server runs it: masked frames,
 // a payload cap, and the UTF-8 check on every payload.
-#include "workers/loopback/websocketframeparser.h"
+#include "workers/loopback/websocket/websocketframeparser.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,8 +3,8 @@
 // a running service, the bundled samples, a Qt WebSocket client that records everything it receives,
 // and small synchronous HTTP helpers over a real QNetworkAccessManager or a raw QTcpSocket.
 #include "workers/loopback/loopbackservice.h"
-#include "workers/loopback/wavheader.h"
-#include "workers/loopback/websocketframeparser.h"
+#include "workers/loopback/audio/wavheader.h"
+#include "workers/loopback/websocket/websocketframeparser.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

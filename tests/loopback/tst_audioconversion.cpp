@@ -1,10 +1,10 @@
 // The audio plumbing under listen and speak: G.711 codecs, the streaming resampler, the PCM converter
 // (split frames, channels, encodings), the WAV header reader, and the energy VAD of the load sink.
-#include "workers/loopback/energyvad.h"
-#include "workers/loopback/g711.h"
-#include "workers/loopback/linearresampler.h"
-#include "workers/loopback/pcmconverter.h"
-#include "workers/loopback/wavheader.h"
+#include "workers/loopback/speech/energyvad.h"
+#include "workers/loopback/audio/g711.h"
+#include "workers/loopback/audio/linearresampler.h"
+#include "workers/loopback/audio/pcmconverter.h"
+#include "workers/loopback/audio/wavheader.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,6 +1,6 @@
 // The incremental HTTP/1.x request parser: requests split anywhere, pipelining, chunked bodies, and
 // the limits and malformed inputs that must become clear 4xx statuses.
-#include "workers/loopback/httprequestparser.h"
+#include "workers/loopback/http/httprequestparser.h"
 
 #include <QTest>
 

@@ -3,8 +3,8 @@
 // NET-0001 idle close, Finalize and CloseStream, auth, load-sink mode, and the byte counts.
 #include "loopbacktestsupport.h"
 
-#include "workers/loopback/listensession.h"
-#include "workers/loopback/utterancerecognizer.h"
+#include "workers/loopback/endpoints/listensession.h"
+#include "workers/loopback/speech/utterancerecognizer.h"
 
 #include <QCryptographicHash>
 #include <QDir>

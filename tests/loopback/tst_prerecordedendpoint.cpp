@@ -2,8 +2,8 @@
 // shape; bodies that are not audio get clear errors.
 #include "loopbacktestsupport.h"
 
-#include "workers/loopback/listensession.h"
-#include "workers/loopback/utterancerecognizer.h"
+#include "workers/loopback/endpoints/listensession.h"
+#include "workers/loopback/speech/utterancerecognizer.h"
 
 #include <QCryptographicHash>
 

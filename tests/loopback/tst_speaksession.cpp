@@ -3,7 +3,7 @@
 // honoured, and the REST variant streams a WAV.
 #include "loopbacktestsupport.h"
 
-#include "workers/loopback/speaksession.h"
+#include "workers/loopback/endpoints/speaksession.h"
 
 using namespace LoopbackTest;
 

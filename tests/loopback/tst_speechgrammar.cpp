@@ -1,6 +1,6 @@
 // The recognition grammar built from the speech folder: canonical transcript form, a dictionary cut to
 // the grammar's words, and sentences with unknown words left out with a reason.
-#include "workers/loopback/speechgrammar.h"
+#include "workers/loopback/speech/speechgrammar.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // The chat endpoint's local text generator: deterministic per seed, sentence-shaped, JSON-safe tokens.
-#include "workers/loopback/tokengenerator.h"
+#include "workers/loopback/endpoints/tokengenerator.h"
 
 #include <QTest>
 

@@ -1,11 +1,11 @@
 // Recognition of the bundled speech samples with pocketsphinx, without the network: exact finals,
 // interim results before them, ordered word times, and the language-model fallback for other audio.
-#include "workers/loopback/decoderpool.h"
+#include "workers/loopback/speech/decoderpool.h"
 #include "workers/loopback/servicestats.h"
-#include "workers/loopback/speechgrammar.h"
-#include "workers/loopback/speechsynthesizer.h"
-#include "workers/loopback/utterancerecognizer.h"
-#include "workers/loopback/wavheader.h"
+#include "workers/loopback/speech/speechgrammar.h"
+#include "workers/loopback/speech/speechsynthesizer.h"
+#include "workers/loopback/speech/utterancerecognizer.h"
+#include "workers/loopback/audio/wavheader.h"
 
 #include <QDir>
 #include <QFile>

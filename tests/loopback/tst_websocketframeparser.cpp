@@ -1,6 +1,6 @@
 // RFC 6455 framing: masked client frames of every length class, split input, and the protocol
 // violations a server must answer with 1002, 1007 or 1009.
-#include "workers/loopback/websocketframeparser.h"
+#include "workers/loopback/websocket/websocketframeparser.h"
 
 #include <QTest>
 

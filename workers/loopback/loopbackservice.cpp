@@ -1,7 +1,7 @@
 #include "workers/loopback/loopbackservice.h"
 
 #include "workers/loopback/connectionacceptor.h"
-#include "workers/loopback/decoderpool.h"
+#include "workers/loopback/speech/decoderpool.h"
 #include "workers/loopback/networkloop.h"
 #include "workers/loopback/servicecontext.h"
 

@@ -1,6 +1,6 @@
 #include "workers/loopback/networkloop.h"
 
-#include "workers/loopback/httpconnection.h"
+#include "workers/loopback/http/httpconnection.h"
 #include "workers/loopback/servicecontext.h"
 
 #include <QTcpSocket>

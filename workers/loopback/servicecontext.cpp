@@ -1,10 +1,10 @@
 #include "workers/loopback/servicecontext.h"
 
-#include "workers/loopback/decoderpool.h"
-#include "workers/loopback/httprequest.h"
+#include "workers/loopback/speech/decoderpool.h"
+#include "workers/loopback/http/httprequest.h"
 #include "workers/loopback/networkloop.h"
-#include "workers/loopback/speechgrammar.h"
-#include "workers/loopback/speechsynthesizer.h"
+#include "workers/loopback/speech/speechgrammar.h"
+#include "workers/loopback/speech/speechsynthesizer.h"
 
 #include <QMutexLocker>
 #include <QRandomGenerator>

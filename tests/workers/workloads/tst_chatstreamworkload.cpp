@@ -5,7 +5,7 @@
 #include "workers/workloads/chatstreamworkload.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
-#include "workers/loopback/tokengenerator.h"
+#include "workers/loopback/endpoints/tokengenerator.h"
 #include "workloadtestsupport.h"
 
 #include <QJsonArray>

@@ -1,0 +1,33 @@
+#pragma once
+// POST /v1/speak (Deepgram's REST text-to-speech): body {"text": "..."}; the audio is streamed back in
+// a chunked response as espeak-ng produces it (a WAV header first for linear16 unless container=none),
+// so a client can measure the time to its first audio byte.
+#include "workers/loopback/endpoints/speakoptions.h"
+
+#include <QObject>
+#include <QPointer>
+#include <atomic>
+#include <memory>
+
+class HttpConnection;
+
+class SpeakRestResponse final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SpeakRestResponse)
+
+public:
+    // Validates the request, answers errors itself, else starts streaming.
+    static void start(HttpConnection *connection);
+    // A WAV header for streamed 16-bit mono PCM with unknown length (sizes set to the maximum).
+    static QByteArray streamingWavHeader(int sampleRate);
+
+private:
+    SpeakRestResponse(HttpConnection *connection, const SpeakOptions &options, const QString &text);
+    void onAudio(const QByteArray &chunk);
+    void onDone(bool completed, const QString &error);
+
+    QPointer<HttpConnection> m_connection;
+    SpeakOptions m_options;
+    std::shared_ptr<std::atomic<bool>> m_cancelled;
+};
