@@ -287,6 +287,8 @@ int HeadlessSession::run(const QStringList &arguments)
         }
     }
     removeSignalHandlers();
+    // From here on the thread writes what the runs measured: its own work, excused up to a budget.
+    const std::shared_ptr<void> ownWork = m_ownWork ? m_ownWork(u"writing the report and the trace") : nullptr;
     TraceRecorder::drain(store);
     if (runs.size() > 1)
         out << "\n== comparison (" << scenario->name << ")\n" << RunReport::comparisonTable(runs) << Qt::flush;

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 class QAbstractItemModel;
 class QTextStream;
@@ -34,6 +35,9 @@ public:
 
     void setAlertSource(QAbstractItemModel *model, int jsonRole);
     void addAlertProducer(std::function<QList<QJsonObject>()> producer);
+    /// Known work on the calling thread after the runs (writing the report and the trace): the
+    /// returned token (e.g. a WatchdogBudget) lives while it runs.
+    void setOwnWorkScope(std::function<std::shared_ptr<void>(QStringView reason)> scope) { m_ownWork = std::move(scope); }
     /// See ScenarioRunner::setAlertSettler: every run's alerts wait for it.
     void setAlertSettler(std::function<void(std::function<void()>)> settler) { m_alertSettler = std::move(settler); }
     /// Where the progress line, tables and errors go (default: stderr and stdout).
@@ -58,6 +62,7 @@ private:
     int m_alertJsonRole = 0;
     QList<std::function<QList<QJsonObject>()>> m_alertProducers;
     std::function<void(std::function<void()>)> m_alertSettler;
+    std::function<std::shared_ptr<void>(QStringView)> m_ownWork;
     QTextStream *m_out = nullptr;
     QTextStream *m_err = nullptr;
     bool m_handleSignals = true;
