@@ -8,7 +8,8 @@
 QList<AlertStack> AlertDetails::stacksByFrequency() const
 {
     QList<AlertStack> sorted = stacks;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const AlertStack &a, const AlertStack &b) { return a.samples > b.samples; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const AlertStack &a, const AlertStack &b) { return a.samples > b.samples; });
     return sorted;
 }
 
@@ -16,7 +17,8 @@ QList<QPair<QString, int>> AlertDetails::framesByFrequency() const
 {
     if (!hotFrames.isEmpty()) {
         QList<QPair<QString, int>> sorted = hotFrames;
-        std::stable_sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const auto &a, const auto &b) { return a.second > b.second; });
         return sorted;
     }
     QList<QPair<QString, int>> frames;

@@ -4,9 +4,9 @@
 
 #include <QList>
 #include <QMetaType>
-#include <QtCore/qnamespace.h>
 #include <QString>
 #include <QStringList>
+#include <QtCore/qnamespace.h>
 
 /// One distinct stack seen while a hang lasted, and how many samples showed it.
 struct AlertStack
@@ -28,21 +28,21 @@ struct AlertStateCount
 struct AlertDetails
 {
     quint32 id = 0;
-    qint64 startNs = 0;   ///< TraceClock nanoseconds
-    qint64 endNs = -1;    ///< -1 while the hang lasts
+    qint64 startNs = 0; ///< TraceClock nanoseconds
+    qint64 endNs = -1; ///< -1 while the hang lasts
     LaneId lane = UiThreadLane;
-    QString verdict;      ///< long dispatch, backlog saturation, nested modal loop, blocked outside dispatch
-    QString tier;         ///< suspicion, hang, severe, critical
-    QString culprit;      ///< the span / handler / coroutine the watchdog blames
-    QString coroutine;    ///< the coroutine that was running, if any
-    int sampleCount = 0;  ///< stack samples taken
+    QString verdict; ///< long dispatch, backlog saturation, nested modal loop, blocked outside dispatch
+    QString tier; ///< suspicion, hang, severe, critical
+    QString culprit; ///< the span / handler / coroutine the watchdog blames
+    QString coroutine; ///< the coroutine that was running, if any
+    int sampleCount = 0; ///< stack samples taken
     QList<AlertStack> stacks;
     QList<AlertStateCount> threadStates;
     /// Hot frames counted over every sample ("function (file:line)", samples), most frequent first,
     /// when the source aggregated them itself; empty: framesByFrequency() derives them from stacks.
     QList<QPair<QString, int>> hotFrames;
-    QString title;        ///< the heading; empty: "Alert #id"
-    QStringList notes;    ///< more evidence, one line each (dispatch, UI-thread state, workers, notes)
+    QString title; ///< the heading; empty: "Alert #id"
+    QStringList notes; ///< more evidence, one line each (dispatch, UI-thread state, workers, notes)
 
     bool ongoing() const { return endNs < 0; }
     qint64 durationNs(qint64 nowNs) const { return (ongoing() ? nowNs : endNs) - startNs; }
@@ -61,12 +61,12 @@ namespace AlertRoles {
 enum Column { TimeColumn, DurationColumn, VerdictColumn, TierColumn, CulpritColumn, ColumnCount };
 enum Role {
     AlertIdRole = Qt::UserRole + 100, ///< quint32
-    StartNsRole,                      ///< qint64, TraceClock ns
-    EndNsRole,                        ///< qint64, -1 while ongoing
-    OngoingRole,                      ///< bool
-    LaneRole,                         ///< quint32 lane the alert band sits on (the UI thread)
-    TierRole,                         ///< QString
-    HangRole,                         ///< bool: a hang; false for information (a nested modal loop)
-    DetailsRole,                      ///< QVariant::fromValue(AlertDetails)
+    StartNsRole, ///< qint64, TraceClock ns
+    EndNsRole, ///< qint64, -1 while ongoing
+    OngoingRole, ///< bool
+    LaneRole, ///< quint32 lane the alert band sits on (the UI thread)
+    TierRole, ///< QString
+    HangRole, ///< bool: a hang; false for information (a nested modal loop)
+    DetailsRole, ///< QVariant::fromValue(AlertDetails)
 };
 } // namespace AlertRoles

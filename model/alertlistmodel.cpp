@@ -80,7 +80,7 @@ QVariant AlertListModel::data(const QModelIndex &index, int role) const
             return AlertRecord::verdictName(r.verdict);
         case TierColumn:
             return r.verdict == AlertVerdict::NestedModalLoop ? QStringLiteral("not a hang")
-                                                               : AlertRecord::tierName(r.tier);
+                                                              : AlertRecord::tierName(r.tier);
         case CulpritColumn:
             return r.culprit;
         default:

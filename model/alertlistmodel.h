@@ -21,24 +21,24 @@ public:
 
     enum Role {
         AlertIdRole = Qt::UserRole + 1, ///< quint32
-        SessionRole,          ///< QString
-        PreviousSessionRole,  ///< bool: from the journal of an earlier run
-        StartNsRole,          ///< qint64 TraceClock ns
-        StartWallMsRole,      ///< qint64 ms since the epoch
-        DurationNsRole,       ///< qint64, live while ongoing
-        VerdictRole,          ///< int (AlertVerdict)
-        TierRole,             ///< int (AlertTier)
-        EndRole,              ///< int (AlertEnd)
-        OngoingRole,          ///< bool
-        CulpritRole,          ///< QString
-        DispatchRole,         ///< QString: "Receiver 'name' MetaCall (depth 1)"
-        StackRole,            ///< QStringList: representative stack, leaf first
-        TopFramesRole,        ///< QStringList: "12/20  function (file:line)"
-        ThreadStateRole,      ///< QString: the UI thread's state summary
-        WorkersRole,          ///< QStringList: one line per worker thread
-        NotesRole,            ///< QStringList
-        RecordRole,           ///< QVariant<AlertRecord>
-        JsonRole,             ///< QJsonObject: AlertRecord::toJson()
+        SessionRole, ///< QString
+        PreviousSessionRole, ///< bool: from the journal of an earlier run
+        StartNsRole, ///< qint64 TraceClock ns
+        StartWallMsRole, ///< qint64 ms since the epoch
+        DurationNsRole, ///< qint64, live while ongoing
+        VerdictRole, ///< int (AlertVerdict)
+        TierRole, ///< int (AlertTier)
+        EndRole, ///< int (AlertEnd)
+        OngoingRole, ///< bool
+        CulpritRole, ///< QString
+        DispatchRole, ///< QString: "Receiver 'name' MetaCall (depth 1)"
+        StackRole, ///< QStringList: representative stack, leaf first
+        TopFramesRole, ///< QStringList: "12/20  function (file:line)"
+        ThreadStateRole, ///< QString: the UI thread's state summary
+        WorkersRole, ///< QStringList: one line per worker thread
+        NotesRole, ///< QStringList
+        RecordRole, ///< QVariant<AlertRecord>
+        JsonRole, ///< QJsonObject: AlertRecord::toJson()
     };
 
     explicit AlertListModel(QObject *parent = nullptr);

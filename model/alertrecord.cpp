@@ -20,7 +20,8 @@ constexpr std::array<VerdictName, 4> verdictNames {{
 }};
 
 constexpr std::array<const char16_t *, 5> tierNames {{u"none", u"suspicion", u"hang", u"severe", u"critical"}};
-constexpr std::array<const char16_t *, 4> endNames {{u"ongoing", u"recovered", u"killed-while-hung", u"watchdog-stopped"}};
+constexpr std::array<const char16_t *, 4> endNames {
+    {u"ongoing", u"recovered", u"killed-while-hung", u"watchdog-stopped"}};
 
 // Caps keep one journal line and one report entry small whatever the evidence holds.
 constexpr qsizetype MaxFramesInJson = 32;
@@ -82,14 +83,14 @@ QList<AlertStackFrame> framesList(const QJsonValue &value)
 }
 
 // Enums whose values index a table of their names: name by value, value by name.
-template <typename Enum, std::size_t N>
+template<typename Enum, std::size_t N>
 QString nameOf(const std::array<const char16_t *, N> &names, Enum value)
 {
     const auto index = std::size_t(value);
     return index < N ? QString::fromUtf16(names[index]) : QStringLiteral("unknown");
 }
 
-template <typename Enum, std::size_t N>
+template<typename Enum, std::size_t N>
 bool valueOf(const std::array<const char16_t *, N> &names, QStringView name, Enum *value)
 {
     for (std::size_t i = 0; i < N; ++i) {
@@ -144,7 +145,8 @@ AlertStackFrame AlertStackFrame::fromJson(const QJsonObject &object)
 
 QJsonObject AlertThreadState::toJson() const
 {
-    QJsonObject object {{QStringLiteral("tid"), tid}, {QStringLiteral("state"), state}, {QStringLiteral("summary"), capped(summary)}};
+    QJsonObject object {
+        {QStringLiteral("tid"), tid}, {QStringLiteral("state"), state}, {QStringLiteral("summary"), capped(summary)}};
     if (!wchan.isEmpty())
         object.insert(u"wchan", wchan);
     if (syscall >= 0)
@@ -183,7 +185,8 @@ AlertThreadState AlertThreadState::fromJson(const QJsonObject &object)
 
 QJsonObject AlertWorkerActivity::toJson() const
 {
-    QJsonObject object {{QStringLiteral("lane"), capped(lane)}, {QStringLiteral("tid"), tid}, {QStringLiteral("state"), capped(state)}};
+    QJsonObject object {
+        {QStringLiteral("lane"), capped(lane)}, {QStringLiteral("tid"), tid}, {QStringLiteral("state"), capped(state)}};
     if (!coroutine.isEmpty())
         object.insert(u"coroutine", capped(coroutine));
     if (!spans.isEmpty())

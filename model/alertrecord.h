@@ -8,9 +8,9 @@
 
 /// What kind of UI-thread blockage an alert is.
 enum class AlertVerdict : quint8 {
-    LongDispatch,           ///< one handler has not returned and no posted event ran meanwhile
-    BacklogSaturation,      ///< every dispatch is short but posted events wait behind a backlog
-    NestedModalLoop,        ///< a long outer dispatch runs a nested loop in which events still flow: not a hang
+    LongDispatch, ///< one handler has not returned and no posted event ran meanwhile
+    BacklogSaturation, ///< every dispatch is short but posted events wait behind a backlog
+    NestedModalLoop, ///< a long outer dispatch runs a nested loop in which events still flow: not a hang
     BlockedOutsideDispatch, ///< no handler runs, yet the loop does not pick up posted events
 };
 
@@ -19,8 +19,8 @@ enum class AlertTier : quint8 { None, Suspicion, Hang, Severe, Critical };
 
 /// How an alert ended.
 enum class AlertEnd : quint8 {
-    Ongoing,         ///< still blocked
-    Recovered,       ///< the UI thread made progress again
+    Ongoing, ///< still blocked
+    Recovered, ///< the UI thread made progress again
     KilledWhileHung, ///< found unfinished in the journal of a process that no longer runs
     WatchdogStopped, ///< the watchdog was stopped while the alert lasted
 };
@@ -30,10 +30,10 @@ struct AlertStackFrame
 {
     quint64 address = 0;
     QString function; ///< demangled; "??" when unknown
-    QString module;   ///< shared object or executable file name
-    QString file;             ///< where in `function` (for inlined code: the call site in `function`)
+    QString module; ///< shared object or executable file name
+    QString file; ///< where in `function` (for inlined code: the call site in `function`)
     int line = 0;
-    QString inlined;          ///< code inlined at that site, innermost: "sleep_for (this_thread_sleep.h:80)"
+    QString inlined; ///< code inlined at that site, innermost: "sleep_for (this_thread_sleep.h:80)"
     int count = 0; ///< topFrames: samples that contain this function
 
     QString toString() const; ///< "function (file:line)" or "function [module]"
@@ -45,16 +45,16 @@ struct AlertStackFrame
 struct AlertThreadState
 {
     qint64 tid = 0;
-    QString state;        ///< the stat state letter: R, S, D, T, t, Z
-    QString wchan;        ///< kernel function the thread sleeps in, when readable
-    int syscall = -1;     ///< -1: running in user space or unknown
-    quint64 futexAddress = 0;  ///< the futex word the thread waits on (== &mutex for std::mutex)
-    qint64 futexOwnerTid = 0;  ///< probable owner (glibc pthread mutex layout), 0 unknown
-    QString futexOwnerName;    ///< the owner's lane name
-    qint64 runNs = 0;     ///< on-CPU time over the observed interval
-    qint64 waitNs = 0;    ///< runnable-but-waiting-for-a-CPU time over the interval
+    QString state; ///< the stat state letter: R, S, D, T, t, Z
+    QString wchan; ///< kernel function the thread sleeps in, when readable
+    int syscall = -1; ///< -1: running in user space or unknown
+    quint64 futexAddress = 0; ///< the futex word the thread waits on (== &mutex for std::mutex)
+    qint64 futexOwnerTid = 0; ///< probable owner (glibc pthread mutex layout), 0 unknown
+    QString futexOwnerName; ///< the owner's lane name
+    qint64 runNs = 0; ///< on-CPU time over the observed interval
+    qint64 waitNs = 0; ///< runnable-but-waiting-for-a-CPU time over the interval
     qint64 intervalNs = 0;
-    QString summary;      ///< "busy on CPU", "CPU-starved", "waiting on futex 0x…", "sleeping", …
+    QString summary; ///< "busy on CPU", "CPU-starved", "waiting on futex 0x…", "sleeping", …
 
     QJsonObject toJson() const;
     static AlertThreadState fromJson(const QJsonObject &object);
@@ -63,11 +63,11 @@ struct AlertThreadState
 /// What a worker thread was doing while the UI thread was blocked.
 struct AlertWorkerActivity
 {
-    QString lane;       ///< the thread's lane name
+    QString lane; ///< the thread's lane name
     qint64 tid = 0;
-    QString state;      ///< AlertThreadState::summary of a single read
-    QString coroutine;  ///< running coroutine, if any
-    QStringList spans;  ///< open scoped spans, outermost first
+    QString state; ///< AlertThreadState::summary of a single read
+    QString coroutine; ///< running coroutine, if any
+    QStringList spans; ///< open scoped spans, outermost first
 
     QJsonObject toJson() const;
     static AlertWorkerActivity fromJson(const QJsonObject &object);
@@ -80,8 +80,8 @@ struct AlertDispatch
     QString objectName;
     int eventType = -1;
     QString eventName;
-    int depth = 0;           ///< notify() nesting; 1 = dispatched by the outermost loop
-    qint64 startNs = 0;      ///< TraceClock ns
+    int depth = 0; ///< notify() nesting; 1 = dispatched by the outermost loop
+    qint64 startNs = 0; ///< TraceClock ns
     quint64 nestedEvents = 0; ///< dispatches that completed inside it (progress of a nested loop)
 
     QJsonObject toJson() const;
@@ -93,7 +93,7 @@ struct AlertDispatch
 struct AlertRecord
 {
     quint32 id = 0;
-    QString session;          ///< the process session that raised it
+    QString session; ///< the process session that raised it
     qint64 pid = 0;
     bool previousSession = false; ///< loaded from the journal of an earlier run
 
@@ -101,29 +101,29 @@ struct AlertRecord
     AlertTier tier = AlertTier::None;
     AlertEnd end = AlertEnd::Ongoing;
 
-    qint64 startNs = 0;         ///< when the UI thread stopped making progress
-    qint64 detectedNs = 0;      ///< when the watcher raised the alert (tier Hang or the modal loop seen)
-    qint64 durationNs = 0;      ///< live while ongoing, final after; excludes time the process was stopped
-    qint64 startWallMs = 0;     ///< ms since the epoch
-    qint64 heartbeatLatencyNs = 0;          ///< normal-priority posted event: queue latency
-    qint64 priorityHeartbeatLatencyNs = 0;  ///< high-priority posted event: can the loop run at all
-    qint64 excludedNs = 0;      ///< time the watcher itself was stopped (suspend, SIGSTOP), not counted
+    qint64 startNs = 0; ///< when the UI thread stopped making progress
+    qint64 detectedNs = 0; ///< when the watcher raised the alert (tier Hang or the modal loop seen)
+    qint64 durationNs = 0; ///< live while ongoing, final after; excludes time the process was stopped
+    qint64 startWallMs = 0; ///< ms since the epoch
+    qint64 heartbeatLatencyNs = 0; ///< normal-priority posted event: queue latency
+    qint64 priorityHeartbeatLatencyNs = 0; ///< high-priority posted event: can the loop run at all
+    qint64 excludedNs = 0; ///< time the watcher itself was stopped (suspend, SIGSTOP), not counted
 
     AlertDispatch dispatch;
-    QString culprit;            ///< human summary: span / coroutine / receiver
+    QString culprit; ///< human summary: span / coroutine / receiver
     QString culpritCoroutine;
-    QStringList culpritSpans;   ///< open scoped spans on the UI thread, outermost first
+    QStringList culpritSpans; ///< open scoped spans on the UI thread, outermost first
 
-    int sampleCount = 0;        ///< UI-thread stack samples taken while it lasted
-    int sampleFailures = 0;     ///< signals not answered in time
+    int sampleCount = 0; ///< UI-thread stack samples taken while it lasted
+    int sampleFailures = 0; ///< signals not answered in time
     qint64 sampleRoundTripMedianNs = 0;
     QList<AlertStackFrame> topFrames; ///< most frequent functions across samples, most frequent first
-    QList<AlertStackFrame> stack;     ///< a representative sample (leaf first) containing the top frame
+    QList<AlertStackFrame> stack; ///< a representative sample (leaf first) containing the top frame
 
     AlertThreadState uiThread;
     QList<AlertWorkerActivity> workers;
 
-    QString budget;             ///< a WatchdogBudget that was exceeded, if any
+    QString budget; ///< a WatchdogBudget that was exceeded, if any
     bool debuggerAttached = false;
     QStringList notes;
 
@@ -134,10 +134,10 @@ struct AlertRecord
     /// message for input that is not an alert record.
     static bool fromJson(const QJsonObject &object, AlertRecord *record, QString *error = nullptr);
 
-    static QString verdictName(AlertVerdict verdict);  ///< "long dispatch", …
-    static QString verdictKey(AlertVerdict verdict);   ///< "long-dispatch", … (JSON)
+    static QString verdictName(AlertVerdict verdict); ///< "long dispatch", …
+    static QString verdictKey(AlertVerdict verdict); ///< "long-dispatch", … (JSON)
     static bool verdictFromKey(QStringView key, AlertVerdict *verdict);
-    static QString tierName(AlertTier tier);           ///< "hang", …
+    static QString tierName(AlertTier tier); ///< "hang", …
     static bool tierFromName(QStringView name, AlertTier *tier);
     static QString endName(AlertEnd end);
     static bool endFromName(QStringView name, AlertEnd *end);

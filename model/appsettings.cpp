@@ -50,8 +50,8 @@ void AppSettings::load(QSettings &settings)
     followWindowMs = readInt(settings, QStringLiteral("followWindowMs"), defaults.followWindowMs);
     freezeMs = readInt(settings, QStringLiteral("freezeMs"), defaults.freezeMs);
     freezeKind = settings.value(QStringLiteral("freezeKind")).toString() == QLatin1StringView("busy")
-                     ? FreezeKind::Busy
-                     : FreezeKind::Sleep;
+        ? FreezeKind::Busy
+        : FreezeKind::Sleep;
     settings.endGroup();
 
     *this = normalized();
@@ -116,7 +116,9 @@ QString AppSettings::effectiveOpenAiKey() const
 
 QString AppSettings::describe() const
 {
-    const auto url = [](const QUrl &u) { return u.isEmpty() ? QStringLiteral("built-in") : u.toString(QUrl::RemoveUserInfo); };
+    const auto url = [](const QUrl &u) {
+        return u.isEmpty() ? QStringLiteral("built-in") : u.toString(QUrl::RemoveUserInfo);
+    };
     const auto key = [](const QString &k) { return k.isEmpty() ? QStringLiteral("none") : QStringLiteral("set"); };
     return QStringLiteral("watchdog %1/%2/%3/%4 ms%13, retention %5 s, cap %6 M items, deepgram %7 (key %8), "
                           "openai %9 (key %10), http %11, theme %12")
@@ -127,7 +129,8 @@ QString AppSettings::describe() const
         .arg(retentionS)
         .arg(storeCapacityMillions)
         .arg(url(deepgramBaseUrl), key(effectiveDeepgramKey()), url(openAiBaseUrl), key(effectiveOpenAiKey()),
-             url(httpBaseUrl), toString(theme), recordDispatches ? QString() : QStringLiteral(" (heartbeats and stacks only)"));
+             url(httpBaseUrl), toString(theme),
+             recordDispatches ? QString() : QStringLiteral(" (heartbeats and stacks only)"));
 }
 
 QString AppSettings::toString(Theme theme)

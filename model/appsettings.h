@@ -19,11 +19,11 @@ struct AppSettings
     int hangMs = 250;
     int severeMs = 1000;
     int criticalMs = 5000;
-    bool recordDispatches = true;    ///< the watchdog's per-dispatch probe (off: heartbeats and stacks only)
+    bool recordDispatches = true; ///< the watchdog's per-dispatch probe (off: heartbeats and stacks only)
 
     // Trace store bounds.
-    int retentionS = 120;            ///< 0 keeps everything (up to the item cap)
-    int storeCapacityMillions = 8;   ///< items kept before the oldest are dropped
+    int retentionS = 120; ///< 0 keeps everything (up to the item cap)
+    int storeCapacityMillions = 8; ///< items kept before the oldest are dropped
 
     // Endpoints: an empty URL means the built-in loopback service.
     QUrl deepgramBaseUrl;
@@ -34,8 +34,8 @@ struct AppSettings
 
     // The window.
     Theme theme = Theme::System;
-    int followWindowMs = 10'000;     ///< how much time the live view shows
-    int freezeMs = 1500;             ///< the "Freeze the UI" action
+    int followWindowMs = 10'000; ///< how much time the live view shows
+    int freezeMs = 1500; ///< the "Freeze the UI" action
     FreezeKind freezeKind = FreezeKind::Sleep;
 
     void load(QSettings &settings);

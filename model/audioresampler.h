@@ -61,21 +61,21 @@ private:
     int m_inputRate;
     int m_outputRate;
     bool m_valid;
-    double m_lowRatio = 1;  // min(1, outputRate / inputRate)
-    double m_gain = 1;      // cutoff in units of the input Nyquist: keeps unity gain at DC
+    double m_lowRatio = 1; // min(1, outputRate / inputRate)
+    double m_gain = 1; // cutoff in units of the input Nyquist: keeps unity gain at DC
     double m_halfWidth = 0; // filter half width in input samples
     double m_tableStep = 0; // table entries per input sample of distance
-    int m_firstTap = 0;     // offset of the first tap from the output's integer input position
-    int m_taps = 0;         // taps per output sample, padded to a multiple of 8 with zeros
-    qint64 m_phases = 0;    // distinct fractional positions: outputRate / gcd(inputRate, outputRate)
+    int m_firstTap = 0; // offset of the first tap from the output's integer input position
+    int m_taps = 0; // taps per output sample, padded to a multiple of 8 with zeros
+    qint64 m_phases = 0; // distinct fractional positions: outputRate / gcd(inputRate, outputRate)
     qint64 m_phaseStep = 0; // inputRate / gcd
     QList<float> m_polyphase; // m_phases x m_taps coefficients, or empty: interpolate per sample
     QList<float> m_coefficients; // scratch for the interpolating path
-    QList<float> m_history;      // input from absolute index m_historyStart on (zeros before 0)
+    QList<float> m_history; // input from absolute index m_historyStart on (zeros before 0)
     qint64 m_historyStart = 0;
     qint64 m_inputCount = 0;
     qint64 m_outputCount = 0;
-    QList<float> m_scratch;  // linear16 paths: converted input / produced output
+    QList<float> m_scratch; // linear16 paths: converted input / produced output
     QList<float> m_produced;
     bool m_hasOddByte = false;
     char m_oddByte = 0;

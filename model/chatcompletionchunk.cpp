@@ -124,8 +124,8 @@ ChatCompletionChunk ChatCompletionChunk::parse(QByteArrayView payload)
             Choice choice;
             qint64 index = i;
             if (!readOptionalInteger(object, QLatin1StringView("index"), path, &index, &why)
-                || !readOptionalString(object, QLatin1StringView("finish_reason"), path, &choice.finishReason,
-                                       nullptr, &why))
+                || !readOptionalString(object, QLatin1StringView("finish_reason"), path, &choice.finishReason, nullptr,
+                                       &why))
                 return malformed(why);
             choice.index = int(qBound(qint64(0), index, qint64(std::numeric_limits<int>::max())));
             const QJsonValue delta = object.value(QLatin1StringView("delta"));
@@ -135,8 +135,7 @@ ChatCompletionChunk ChatCompletionChunk::parse(QByteArrayView payload)
                 if (!readOptionalString(d, QLatin1StringView("role"), deltaPath, &choice.role, nullptr, &why)
                     || !readOptionalString(d, QLatin1StringView("content"), deltaPath, &choice.content,
                                            &choice.hasContent, &why)
-                    || !readOptionalString(d, QLatin1StringView("refusal"), deltaPath, &choice.refusal, nullptr,
-                                           &why))
+                    || !readOptionalString(d, QLatin1StringView("refusal"), deltaPath, &choice.refusal, nullptr, &why))
                     return malformed(why);
                 const QJsonValue toolCalls = d.value(QLatin1StringView("tool_calls"));
                 choice.hasToolCalls = toolCalls.isArray() && !toolCalls.toArray().isEmpty();

@@ -22,11 +22,11 @@ public:
     struct Choice
     {
         int index = 0;
-        QString role;            // delta.role, empty when absent (only the first chunk carries it)
-        QString content;         // delta.content
+        QString role; // delta.role, empty when absent (only the first chunk carries it)
+        QString content; // delta.content
         bool hasContent = false; // delta.content is present and not null; "" counts as present
-        QString refusal;         // delta.refusal when a string
-        QString finishReason;    // "stop", "length", "tool_calls", "content_filter"; empty while streaming
+        QString refusal; // delta.refusal when a string
+        QString finishReason; // "stop", "length", "tool_calls", "content_filter"; empty while streaming
         bool hasToolCalls = false;
     };
 
@@ -54,6 +54,6 @@ public:
     QList<Choice> choices;
     std::optional<Usage> usage;
     QString errorMessage; // ServerError: the server's message; Malformed: what is wrong with the payload
-    QString errorType;    // ServerError: error.type, when given
-    QString errorCode;    // ServerError: error.code (string or number), when given
+    QString errorType; // ServerError: error.type, when given
+    QString errorCode; // ServerError: error.code (string or number), when given
 };

@@ -76,8 +76,8 @@ public:
     ChromeTraceReader::Result run(const QJsonArray &events);
 
 private:
-    std::optional<qint64> number(const QJsonObject &o, QLatin1StringView key, qint64 index, bool required,
-                                 double scale, QString *error);
+    std::optional<qint64> number(const QJsonObject &o, QLatin1StringView key, qint64 index, bool required, double scale,
+                                 QString *error);
     LaneId laneFor(qint64 pid, qint64 tid, LaneKind kind, QString *error);
     LaneId asyncLane(qint64 pid, const QString &cat, qint64 id, LaneKind kind, NameId name, QString *error);
 
@@ -158,7 +158,8 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
 {
     ChromeTraceReader::Result result;
     if (events.size() > m_limits.maxEvents) {
-        result.error = QStringLiteral("%1 events is more than the limit of %2").arg(events.size()).arg(m_limits.maxEvents);
+        result.error =
+            QStringLiteral("%1 events is more than the limit of %2").arg(events.size()).arg(m_limits.maxEvents);
         return result;
     }
     QString error;
@@ -209,13 +210,14 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
             const QString metaName = nameValue.toString();
             const QJsonObject args = argsValue.toObject();
             if (metaName == QLatin1StringView("thread_name") && args.value(QLatin1StringView("name")).isString()) {
-                described[qMakePair(pid, tid)].name = TraceNames::intern(args.value(QLatin1StringView("name")).toString());
+                described[qMakePair(pid, tid)].name = TraceNames::intern(
+                    args.value(QLatin1StringView("name")).toString());
             } else if (metaName == QLatin1StringView("taskscope_lane")) {
                 LaneInfo &info = described[qMakePair(pid, tid)];
                 const QString kind = args.value(QLatin1StringView("kind")).toString();
                 info.kind = kind == QLatin1StringView("coroutine") ? LaneKind::Coroutine
-                            : kind == QLatin1StringView("stream")  ? LaneKind::Stream
-                            : kind == QLatin1StringView("process") ? LaneKind::Process
+                    : kind == QLatin1StringView("stream")          ? LaneKind::Stream
+                    : kind == QLatin1StringView("process")         ? LaneKind::Process
                                                                    : LaneKind::Thread;
                 if (args.value(QLatin1StringView("name")).isString())
                     info.name = TraceNames::intern(args.value(QLatin1StringView("name")).toString());
@@ -348,7 +350,8 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
             for (auto it = e.args.begin(); it != e.args.end(); ++it) {
                 if (it.key() == QLatin1StringView("__pid") || !it.value().isDouble())
                     continue;
-                const NameId series = single ? e.name : TraceNames::intern(QString(e.nameText + QLatin1Char(' ') + it.key()));
+                const NameId series = single ? e.name
+                                             : TraceNames::intern(QString(e.nameText + QLatin1Char(' ') + it.key()));
                 m_store.addCounter(e.lane, series, e.ns, it.value().toDouble());
             }
             break;
@@ -380,8 +383,8 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
                 break;
             }
             const bool coroutine = e.cat == QLatin1StringView("coroutine");
-            const LaneId lane = asyncLane(pid, e.cat, e.id, coroutine ? LaneKind::Coroutine : LaneKind::Stream,
-                                          e.name, &error);
+            const LaneId lane = asyncLane(pid, e.cat, e.id, coroutine ? LaneKind::Coroutine : LaneKind::Stream, e.name,
+                                          &error);
             if (lane == NoLane) {
                 result.error = error;
                 return result;
@@ -401,7 +404,7 @@ ChromeTraceReader::Result Importer::run(const QJsonArray &events)
                         const QString state = colon < 0 ? label : label.left(colon);
                         const NameId what = colon < 0 ? 0 : TraceNames::intern(label.mid(colon + 2));
                         const CoroutineState s = state == QLatin1StringView("running") ? CoroutineState::Running
-                                                 : state == QLatin1StringView("ready") ? CoroutineState::Ready
+                            : state == QLatin1StringView("ready")                      ? CoroutineState::Ready
                                                                                        : CoroutineState::Suspended;
                         m_store.setCoroutineState(lane, s == CoroutineState::Running ? e.lane : NoLane, e.ns, s, what);
                     }
@@ -483,7 +486,8 @@ ChromeTraceReader::Result ChromeTraceReader::read(const QByteArray &json, TraceS
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        result.error = QStringLiteral("not valid JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset);
+        result.error =
+            QStringLiteral("not valid JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset);
         return result;
     }
     QJsonArray events;

@@ -29,9 +29,9 @@ public:
     struct Result
     {
         bool ok = false;
-        QString error;          ///< set when !ok
-        qint64 events = 0;      ///< events read
-        qint64 skipped = 0;     ///< events of phases we do not model
+        QString error; ///< set when !ok
+        qint64 events = 0; ///< events read
+        qint64 skipped = 0; ///< events of phases we do not model
         int lanes = 0;
     };
 

@@ -66,10 +66,7 @@ public:
         raw('"');
     }
 
-    bool flushIfFull()
-    {
-        return m_buffer.size() < FlushBytes || flush();
-    }
+    bool flushIfFull() { return m_buffer.size() < FlushBytes || flush(); }
 
     bool flush()
     {
@@ -284,13 +281,12 @@ void TraceEmitter::coroutineLane(const LaneInfo &lane)
     // The task as one async span, its state segments as children, its own spans on a sibling track.
     std::vector<const StoredSpan *> segments;
     m_store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
-                      [&](int depth, const StoredSpan &span) {
-                          if (depth == 0)
-                              segments.push_back(&span);
-                      });
+                        [&](int depth, const StoredSpan &span) {
+                            if (depth == 0)
+                                segments.push_back(&span);
+                        });
     qint64 taskStart = segments.empty() ? lane.createdNs : segments.front()->startNs;
-    qint64 taskEnd = segments.empty() ? taskStart
-                                      : (segments.back()->isOpen() ? m_lastNs : segments.back()->endNs);
+    qint64 taskEnd = segments.empty() ? taskStart : (segments.back()->isOpen() ? m_lastNs : segments.back()->endNs);
     if (lane.endedNs >= 0)
         taskEnd = std::max(taskEnd, lane.endedNs);
     const LaneId startThread = segments.empty() ? UiThreadLane : LaneId(segments.front()->link);
@@ -333,20 +329,20 @@ void TraceEmitter::coroutineLane(const LaneInfo &lane)
     m_out.raw("}");
 
     m_store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
-                      [&](int depth, const StoredSpan &span) {
-                          if (depth == 0)
-                              return;
-                          const qint64 end = span.isOpen() ? m_lastNs : span.endNs;
-                          head("b", span.name, "coroutine.span", span.startNs, UiThreadLane);
-                          m_out.raw(",\"id\":");
-                          m_out.integer(lane.id);
-                          m_out.raw("}");
-                          head("e", span.name, "coroutine.span", end, UiThreadLane);
-                          m_out.raw(",\"id\":");
-                          m_out.integer(lane.id);
-                          m_out.raw("}");
-                          m_out.flushIfFull();
-                      });
+                        [&](int depth, const StoredSpan &span) {
+                            if (depth == 0)
+                                return;
+                            const qint64 end = span.isOpen() ? m_lastNs : span.endNs;
+                            head("b", span.name, "coroutine.span", span.startNs, UiThreadLane);
+                            m_out.raw(",\"id\":");
+                            m_out.integer(lane.id);
+                            m_out.raw("}");
+                            head("e", span.name, "coroutine.span", end, UiThreadLane);
+                            m_out.raw(",\"id\":");
+                            m_out.integer(lane.id);
+                            m_out.raw("}");
+                            m_out.flushIfFull();
+                        });
     m_store.forEachInstant(lane.id, [&](const StoredInstant &instant) {
         head("n", instant.name, "coroutine", instant.ns, UiThreadLane);
         m_out.raw(",\"id\":");
@@ -359,35 +355,36 @@ void TraceEmitter::coroutineLane(const LaneInfo &lane)
 void TraceEmitter::threadLane(const LaneInfo &lane)
 {
     m_store.forEachSpan(lane.id, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
-                      [&](int, const StoredSpan &span) {
-                          const bool runsCoroutine = span.kind == SpanKind::ThreadRunsCoroutine;
-                          head("X", span.name, runsCoroutine ? "coroutine.run" : "span", span.startNs, lane.id);
-                          m_out.raw(",\"dur\":");
-                          m_out.micros((span.isOpen() ? std::max(m_lastNs, span.startNs) : span.endNs) - span.startNs);
-                          if (runsCoroutine || span.arg || span.isOpen()) {
-                              m_out.raw(",\"args\":{");
-                              bool firstArg = true;
-                              const auto key = [&](const char *k) {
-                                  if (!firstArg)
-                                      m_out.raw(',');
-                                  firstArg = false;
-                                  m_out.raw(k);
-                              };
-                              if (runsCoroutine) {
-                                  key("\"coroutine\":");
-                                  m_out.integer(span.link);
-                              }
-                              if (span.arg) {
-                                  key("\"arg\":");
-                                  m_out.integer(span.arg);
-                              }
-                              if (span.isOpen())
-                                  key("\"open\":true");
-                              m_out.raw('}');
-                          }
-                          m_out.raw('}');
-                          m_out.flushIfFull();
-                      });
+                        [&](int, const StoredSpan &span) {
+                            const bool runsCoroutine = span.kind == SpanKind::ThreadRunsCoroutine;
+                            head("X", span.name, runsCoroutine ? "coroutine.run" : "span", span.startNs, lane.id);
+                            m_out.raw(",\"dur\":");
+                            m_out.micros((span.isOpen() ? std::max(m_lastNs, span.startNs) : span.endNs)
+                                         - span.startNs);
+                            if (runsCoroutine || span.arg || span.isOpen()) {
+                                m_out.raw(",\"args\":{");
+                                bool firstArg = true;
+                                const auto key = [&](const char *k) {
+                                    if (!firstArg)
+                                        m_out.raw(',');
+                                    firstArg = false;
+                                    m_out.raw(k);
+                                };
+                                if (runsCoroutine) {
+                                    key("\"coroutine\":");
+                                    m_out.integer(span.link);
+                                }
+                                if (span.arg) {
+                                    key("\"arg\":");
+                                    m_out.integer(span.arg);
+                                }
+                                if (span.isOpen())
+                                    key("\"open\":true");
+                                m_out.raw('}');
+                            }
+                            m_out.raw('}');
+                            m_out.flushIfFull();
+                        });
     m_store.forEachInstant(lane.id, [&](const StoredInstant &instant) {
         head("i", instant.name, "instant", instant.ns, lane.id);
         m_out.raw(",\"s\":\"t\"");

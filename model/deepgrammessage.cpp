@@ -42,7 +42,9 @@ class FieldReader
 {
 public:
     FieldReader(const QJsonObject &object, QString path, QString *error)
-        : m_object(object), m_path(std::move(path)), m_error(error)
+        : m_object(object)
+        , m_path(std::move(path))
+        , m_error(error)
     {
     }
 
@@ -111,7 +113,8 @@ public:
             const QJsonValue item = array.at(i);
             const double d = item.toDouble(std::numeric_limits<double>::quiet_NaN());
             if (!item.isDouble() || d != std::floor(d) || std::abs(d) > std::numeric_limits<int>::max())
-                return failWith(childPath(key) + QStringLiteral("[%1] is %2, expected an integer").arg(i).arg(jsonTypeName(item)));
+                return failWith(childPath(key)
+                                + QStringLiteral("[%1] is %2, expected an integer").arg(i).arg(jsonTypeName(item)));
             out->append(int(d));
         }
         return true;
@@ -201,7 +204,8 @@ bool parseResults(const QJsonObject &root, DeepgramMessage::Results *results, QS
         || !reader.object("channel", &channel, &hasChannel, true)
         || !reader.object("metadata", &metadata, &hasMetadata))
         return false;
-    if (hasMetadata && !FieldReader(metadata, QStringLiteral("metadata"), error).string("request_id", &results->requestId))
+    if (hasMetadata
+        && !FieldReader(metadata, QStringLiteral("metadata"), error).string("request_id", &results->requestId))
         return false;
 
     QJsonArray alternatives;
@@ -218,8 +222,8 @@ bool parseResults(const QJsonObject &root, DeepgramMessage::Results *results, QS
     }
     QJsonArray words;
     FieldReader alternative(first.toObject(), path, error);
-    if (!alternative.string("transcript", &results->transcript) || !alternative.number("confidence", &results->confidence)
-        || !alternative.array("words", &words))
+    if (!alternative.string("transcript", &results->transcript)
+        || !alternative.number("confidence", &results->confidence) || !alternative.array("words", &words))
         return false;
     return parseWords(words, path + QStringLiteral(".words"), &results->words, error);
 }
@@ -228,10 +232,9 @@ bool parseMetadata(const QJsonObject &root, DeepgramMessage::Metadata *metadata,
 {
     FieldReader reader(root, QString(), error);
     return reader.string("request_id", &metadata->requestId) && reader.string("sha256", &metadata->sha256)
-           && reader.string("created", &metadata->created) && reader.number("duration", &metadata->duration)
-           && reader.integer("channels", &metadata->channels) && reader.string("model_name", &metadata->modelName)
-           && reader.string("model_version", &metadata->modelVersion)
-           && reader.string("model_uuid", &metadata->modelUuid);
+        && reader.string("created", &metadata->created) && reader.number("duration", &metadata->duration)
+        && reader.integer("channels", &metadata->channels) && reader.string("model_name", &metadata->modelName)
+        && reader.string("model_version", &metadata->modelVersion) && reader.string("model_uuid", &metadata->modelUuid);
 }
 
 bool parseBody(const QJsonObject &root, DeepgramMessage *message, QString *error)
@@ -247,7 +250,7 @@ bool parseBody(const QJsonObject &root, DeepgramMessage *message, QString *error
         return reader.integerList("channel", &message->channel) && reader.number("timestamp", &message->timestamp);
     case Type::UtteranceEnd:
         return reader.integerList("channel", &message->channel)
-               && reader.number("last_word_end", &message->lastWordEnd);
+            && reader.number("last_word_end", &message->lastWordEnd);
     case Type::Flushed:
     case Type::Cleared:
         return reader.integer("sequence_id", &message->sequenceId, true);
@@ -299,7 +302,7 @@ QString compact(const QJsonObject &object)
 
 QJsonObject typed(DeepgramMessage::Type type)
 {
-    return QJsonObject{{QStringLiteral("type"), QString(DeepgramMessage::typeName(type))}};
+    return QJsonObject {{QStringLiteral("type"), QString(DeepgramMessage::typeName(type))}};
 }
 
 } // namespace
@@ -362,19 +365,19 @@ QByteArray DeepgramMessage::toJson() const
     case Type::Results: {
         QJsonArray words;
         for (const Word &word : results.words) {
-            QJsonObject w{{QStringLiteral("word"), word.word},
-                          {QStringLiteral("start"), word.start},
-                          {QStringLiteral("end"), word.end},
-                          {QStringLiteral("confidence"), word.confidence}};
+            QJsonObject w {{QStringLiteral("word"), word.word},
+                           {QStringLiteral("start"), word.start},
+                           {QStringLiteral("end"), word.end},
+                           {QStringLiteral("confidence"), word.confidence}};
             if (!word.punctuatedWord.isEmpty())
                 w.insert(QStringLiteral("punctuated_word"), word.punctuatedWord);
             if (word.speaker >= 0)
                 w.insert(QStringLiteral("speaker"), word.speaker);
             words.append(w);
         }
-        const QJsonObject alternative{{QStringLiteral("transcript"), results.transcript},
-                                      {QStringLiteral("confidence"), results.confidence},
-                                      {QStringLiteral("words"), words}};
+        const QJsonObject alternative {{QStringLiteral("transcript"), results.transcript},
+                                       {QStringLiteral("confidence"), results.confidence},
+                                       {QStringLiteral("words"), words}};
         object.insert(QStringLiteral("channel_index"), toJsonArray(results.channelIndex));
         object.insert(QStringLiteral("start"), results.start);
         object.insert(QStringLiteral("duration"), results.duration);
@@ -382,9 +385,9 @@ QByteArray DeepgramMessage::toJson() const
         object.insert(QStringLiteral("speech_final"), results.speechFinal);
         object.insert(QStringLiteral("from_finalize"), results.fromFinalize);
         object.insert(QStringLiteral("channel"),
-                      QJsonObject{{QStringLiteral("alternatives"), QJsonArray{alternative}}});
+                      QJsonObject {{QStringLiteral("alternatives"), QJsonArray {alternative}}});
         if (!results.requestId.isEmpty())
-            object.insert(QStringLiteral("metadata"), QJsonObject{{QStringLiteral("request_id"), results.requestId}});
+            object.insert(QStringLiteral("metadata"), QJsonObject {{QStringLiteral("request_id"), results.requestId}});
         break;
     }
     case Type::Metadata: {
@@ -440,12 +443,30 @@ QByteArray DeepgramMessage::toJson() const
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QString DeepgramMessage::keepAliveMessage() { return compact(typed(Type::KeepAlive)); }
-QString DeepgramMessage::finalizeMessage() { return compact(typed(Type::Finalize)); }
-QString DeepgramMessage::closeStreamMessage() { return compact(typed(Type::CloseStream)); }
-QString DeepgramMessage::flushMessage() { return compact(typed(Type::Flush)); }
-QString DeepgramMessage::clearMessage() { return compact(typed(Type::Clear)); }
-QString DeepgramMessage::closeMessage() { return compact(typed(Type::Close)); }
+QString DeepgramMessage::keepAliveMessage()
+{
+    return compact(typed(Type::KeepAlive));
+}
+QString DeepgramMessage::finalizeMessage()
+{
+    return compact(typed(Type::Finalize));
+}
+QString DeepgramMessage::closeStreamMessage()
+{
+    return compact(typed(Type::CloseStream));
+}
+QString DeepgramMessage::flushMessage()
+{
+    return compact(typed(Type::Flush));
+}
+QString DeepgramMessage::clearMessage()
+{
+    return compact(typed(Type::Clear));
+}
+QString DeepgramMessage::closeMessage()
+{
+    return compact(typed(Type::Close));
+}
 
 QString DeepgramMessage::speakMessage(const QString &text)
 {

@@ -46,14 +46,14 @@ public:
         double end = 0;
         double confidence = 0;
         QString punctuatedWord; // empty unless punctuate/smart_format is on
-        int speaker = -1;       // -1 unless diarize is on
+        int speaker = -1; // -1 unless diarize is on
     };
 
     // A Results message, reduced to its first alternative (the only one Deepgram sends by default).
     struct Results
     {
         QList<int> channelIndex; // [index, count]
-        double start = 0;        // seconds of stream audio since the connection opened
+        double start = 0; // seconds of stream audio since the connection opened
         double duration = 0;
         bool isFinal = false;
         bool speechFinal = false;
@@ -97,16 +97,16 @@ public:
 
     Type type = Type::Invalid;
     QString receivedType; // the "type" field as received (useful for Unknown)
-    QString error;        // Invalid: what is wrong
+    QString error; // Invalid: what is wrong
 
-    Results results;              // Results
-    Metadata metadata;            // Metadata
-    QList<int> channel;           // SpeechStarted, UtteranceEnd: [index, count]
-    double timestamp = 0;         // SpeechStarted
-    double lastWordEnd = 0;       // UtteranceEnd
-    qint64 sequenceId = -1;       // Flushed, Cleared
-    QString description;          // Warning, Error
-    QString code;                 // Warning, Error
-    QString text;                 // Speak
-    int finalizeChannel = -1;     // Finalize with an explicit "channel"
+    Results results; // Results
+    Metadata metadata; // Metadata
+    QList<int> channel; // SpeechStarted, UtteranceEnd: [index, count]
+    double timestamp = 0; // SpeechStarted
+    double lastWordEnd = 0; // UtteranceEnd
+    qint64 sequenceId = -1; // Flushed, Cleared
+    QString description; // Warning, Error
+    QString code; // Warning, Error
+    QString text; // Speak
+    int finalizeChannel = -1; // Finalize with an explicit "channel"
 };

@@ -7,9 +7,10 @@
 #include <QThread>
 
 #include <atomic>
+#include <vector>
+
 #include <pthread.h>
 #include <unistd.h>
-#include <vector>
 
 // GCC 12 reports the atomic generation counter of the immortal registry below as "writing 8 bytes
 // into a region of size 0" (a known false positive of -Wstringop-overflow with atomics).
@@ -23,7 +24,7 @@ struct Registry
 {
     QMutex mutex;
     std::vector<LaneInfo> lanes {LaneInfo {}}; // index 0 unused: NoLane
-    std::vector<quint64> changedAt {0};        // generation of each lane's last change
+    std::vector<quint64> changedAt {0}; // generation of each lane's last change
     std::atomic<quint64> generation {1};
     std::atomic<quint64> refused {0};
     int maxLanes = LaneRegistry::DefaultMaxLanes;
@@ -40,10 +41,7 @@ struct Registry
         changedAt.push_back(1);
     }
 
-    void touch(LaneId id)
-    {
-        changedAt[id] = generation.fetch_add(1, std::memory_order_relaxed) + 1;
-    }
+    void touch(LaneId id) { changedAt[id] = generation.fetch_add(1, std::memory_order_relaxed) + 1; }
 };
 
 Registry &registry()

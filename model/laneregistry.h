@@ -10,12 +10,12 @@ struct LaneInfo
 {
     LaneId id = NoLane;
     LaneKind kind = LaneKind::Thread;
-    NameId name = 0;         ///< display name (TraceNames)
-    NameId group = 0;        ///< lanes of one kind fold together under this name (e.g. a coroutine function)
-    LaneId parent = NoLane;  ///< e.g. the stream a coroutine serves
+    NameId name = 0; ///< display name (TraceNames)
+    NameId group = 0; ///< lanes of one kind fold together under this name (e.g. a coroutine function)
+    LaneId parent = NoLane; ///< e.g. the stream a coroutine serves
     qint64 createdNs = 0;
-    qint64 endedNs = -1;     ///< -1 while the lane's subject is alive
-    quint64 osThreadId = 0;  ///< thread lanes: the kernel thread id (gettid)
+    qint64 endedNs = -1; ///< -1 while the lane's subject is alive
+    quint64 osThreadId = 0; ///< thread lanes: the kernel thread id (gettid)
 };
 
 /// The process-wide table of live lanes. Lane ids are dense and stable; the UI thread is lane 1.

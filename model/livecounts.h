@@ -10,7 +10,7 @@ struct LiveCounts
 {
     int threadsAlive = 0;
     int threadsTotal = 0;
-    int coroutinesAlive = 0;   ///< not finished
+    int coroutinesAlive = 0; ///< not finished
     int coroutinesRunning = 0;
     int coroutinesSuspended = 0;
     int coroutinesReady = 0;
@@ -19,8 +19,8 @@ struct LiveCounts
     int alertsOpen = 0;
     quint64 spans = 0;
     quint64 items = 0;
-    quint64 droppedEvents = 0;  ///< events the recorder dropped because the drain fell behind (live only)
-    quint64 evictedItems = 0;   ///< items the store dropped by its retention window or cap
+    quint64 droppedEvents = 0; ///< events the recorder dropped because the drain fell behind (live only)
+    quint64 evictedItems = 0; ///< items the store dropped by its retention window or cap
     quint64 rejectedEvents = 0; ///< malformed events the store ignored
     quint64 memoryBytes = 0;
 

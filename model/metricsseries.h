@@ -22,7 +22,7 @@ inline constexpr QLatin1StringView LiveThreads {"threads.alive"};
 inline constexpr QLatin1StringView LiveCoroutines {"coroutines.alive"};
 inline constexpr QLatin1StringView RunningCoroutines {"coroutines.running"};
 inline constexpr QLatin1StringView UiFrameIntervalMs {"ui.frame.interval.ms"}; ///< time between two frames
-inline constexpr QLatin1StringView UiPaintMs {"ui.frame.paint.ms"};            ///< time the timeline paint took
+inline constexpr QLatin1StringView UiPaintMs {"ui.frame.paint.ms"}; ///< time the timeline paint took
 } // namespace MetricNames
 
 /// Time series of figures over a run (one sample per series every few hundred ms), for the charts.

@@ -7,7 +7,8 @@
 
 namespace {
 
-void flattenValue(const QString &path, const QJsonValue &value, QList<QPair<QString, double>> &out, int maxFigures, int depth)
+void flattenValue(const QString &path, const QJsonValue &value, QList<QPair<QString, double>> &out, int maxFigures,
+                  int depth)
 {
     if (out.size() >= maxFigures || depth > 16)
         return;
@@ -19,7 +20,8 @@ void flattenValue(const QString &path, const QJsonValue &value, QList<QPair<QStr
     } else if (value.isObject()) {
         const QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it)
-            flattenValue(path.isEmpty() ? it.key() : path % QLatin1Char('.') % it.key(), it.value(), out, maxFigures, depth + 1);
+            flattenValue(path.isEmpty() ? it.key() : path % QLatin1Char('.') % it.key(), it.value(), out, maxFigures,
+                         depth + 1);
     } else if (value.isArray()) {
         const QJsonArray array = value.toArray();
         for (int i = 0; i < std::min<int>(int(array.size()), RunComparisonModel::MaxArrayItems); ++i) {
@@ -59,13 +61,15 @@ QList<QPair<QString, double>> RunComparisonModel::flatten(const QJsonObject &rep
 bool RunComparisonModel::lowerIsBetter(const QString &figure)
 {
     const QString f = figure.toLower();
-    static const char *const higher[] = {"per_s", "per.s", "/s", "rate", "throughput", "rps", "fps", "success", "completed", "tokens_s"};
+    static const char *const higher[] = {"per_s", "per.s", "/s",      "rate",      "throughput",
+                                         "rps",   "fps",   "success", "completed", "tokens_s"};
     for (const char *word : higher) {
         if (f.contains(QLatin1StringView(word)))
             return false;
     }
-    static const char *const lower[] = {"latency", "lateness", "jitter", "error", "fail", "drop", "cpu", "time", "_ms", ".ms",
-                                        "ttft", "ttfb", "underrun", "hang", "alert", "p50", "p90", "p99", "max", "gap", "rss", "bytes"};
+    static const char *const lower[] = {"latency", "lateness", "jitter", "error", "fail",     "drop", "cpu",   "time",
+                                        "_ms",     ".ms",      "ttft",   "ttfb",  "underrun", "hang", "alert", "p50",
+                                        "p90",     "p99",      "max",    "gap",   "rss",      "bytes"};
     for (const char *word : lower) {
         if (f.contains(QLatin1StringView(word)))
             return true;
@@ -122,8 +126,9 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
     const bool comparable = row.hasA && row.hasB;
     const double ratio = comparable && row.a != 0 ? row.b / row.a : std::nan("");
     const auto number = [](double v) {
-        return std::abs(v) >= 1e6 || (v != 0 && std::abs(v) < 1e-3) ? QString::number(v, 'g', 4)
-                                                                     : QString::number(v, 'f', std::abs(v) >= 100 ? 1 : 3);
+        return std::abs(v) >= 1e6 || (v != 0 && std::abs(v) < 1e-3)
+            ? QString::number(v, 'g', 4)
+            : QString::number(v, 'f', std::abs(v) >= 100 ? 1 : 3);
     };
     switch (role) {
     case Qt::DisplayRole:
@@ -141,13 +146,16 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
                 return QStringLiteral("=");
             if (row.a == 0)
                 return QStringLiteral("new");
-            return QStringLiteral("%1%2 %").arg(ratio >= 1 ? QStringLiteral("+") : QString()).arg((ratio - 1) * 100, 0, 'f', 1);
+            return QStringLiteral("%1%2 %")
+                .arg(ratio >= 1 ? QStringLiteral("+") : QString())
+                .arg((ratio - 1) * 100, 0, 'f', 1);
         default:
             break;
         }
         break;
     case Qt::TextAlignmentRole:
-        return index.column() == FigureColumn ? int(Qt::AlignLeft | Qt::AlignVCenter) : int(Qt::AlignRight | Qt::AlignVCenter);
+        return index.column() == FigureColumn ? int(Qt::AlignLeft | Qt::AlignVCenter)
+                                              : int(Qt::AlignRight | Qt::AlignVCenter);
     case ValueARole:
         return row.hasA ? QVariant(row.a) : QVariant();
     case ValueBRole:

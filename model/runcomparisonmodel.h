@@ -19,8 +19,8 @@ public:
     enum Role {
         ValueARole = Qt::UserRole + 1, ///< double, or invalid when run A lacks the figure
         ValueBRole,
-        RatioRole,     ///< double B / A, or invalid
-        VerdictRole,   ///< int: +1 B is better, -1 B is worse, 0 same or unknown
+        RatioRole, ///< double B / A, or invalid
+        VerdictRole, ///< int: +1 B is better, -1 B is worse, 0 same or unknown
         LowerIsBetterRole,
         SortRole,
     };

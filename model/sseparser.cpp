@@ -30,9 +30,18 @@ QByteArray validUtf8(QByteArray bytes)
     return QString::fromUtf8(bytes).toUtf8();
 }
 
-bool equals(QByteArrayView field, const char (&name)[5]) { return std::memcmp(field.data(), name, 4) == 0; }
-bool equals(QByteArrayView field, const char (&name)[6]) { return std::memcmp(field.data(), name, 5) == 0; }
-bool equals(QByteArrayView field, const char (&name)[3]) { return std::memcmp(field.data(), name, 2) == 0; }
+bool equals(QByteArrayView field, const char (&name)[5])
+{
+    return std::memcmp(field.data(), name, 4) == 0;
+}
+bool equals(QByteArrayView field, const char (&name)[6])
+{
+    return std::memcmp(field.data(), name, 5) == 0;
+}
+bool equals(QByteArrayView field, const char (&name)[3])
+{
+    return std::memcmp(field.data(), name, 2) == 0;
+}
 
 } // namespace
 
@@ -198,7 +207,7 @@ void SseParser::processField(QByteArrayView field, QByteArrayView value)
                     return; // only all-ASCII-digit values count
                 // Saturate instead of overflowing on absurdly long digit strings.
                 ms = ms > (std::numeric_limits<qint64>::max() - 9) / 10 ? std::numeric_limits<qint64>::max()
-                                                                         : ms * 10 + (c - '0');
+                                                                        : ms * 10 + (c - '0');
             }
             m_retryMs = ms;
         }
@@ -256,7 +265,7 @@ void SseParser::clearEventBuffers()
 bool SseParser::finish()
 {
     const bool discarded = m_hasData || m_eventOversized || !m_eventType.isEmpty() || !m_partialLine.isEmpty()
-                           || m_skippingLongLine || !m_bomPrefix.isEmpty() || m_idBuffer != m_lastEventId;
+        || m_skippingLongLine || !m_bomPrefix.isEmpty() || m_idBuffer != m_lastEventId;
     clearEventBuffers();
     m_partialLine = QByteArray();
     m_bomPrefix = QByteArray();

@@ -27,9 +27,9 @@ public:
     // completions) never pay for a QString.
     struct Event
     {
-        QByteArray type;     // the `event:` field, "message" when absent or empty
-        QByteArray data;     // `data:` lines joined with '\n', valid UTF-8 (invalid bytes become U+FFFD)
-        QByteArray id;       // the last event id at dispatch time (persists across events)
+        QByteArray type; // the `event:` field, "message" when absent or empty
+        QByteArray data; // `data:` lines joined with '\n', valid UTF-8 (invalid bytes become U+FFFD)
+        QByteArray id; // the last event id at dispatch time (persists across events)
         qint64 retryMs = -1; // the reconnection time set by the last valid `retry:` field, -1 if none yet
     };
 
@@ -73,11 +73,11 @@ private:
     enum class BomState { AtStreamStart, Done };
 
     qsizetype m_maxEventBytes;
-    QByteArray m_partialLine;  // a line that started in an earlier chunk and is not yet terminated
-    QByteArray m_bomPrefix;    // up to two bytes of a possible BOM split across the first chunks
-    QByteArray m_data;         // data buffer, lines joined with '\n' (no trailing '\n' kept)
+    QByteArray m_partialLine; // a line that started in an earlier chunk and is not yet terminated
+    QByteArray m_bomPrefix; // up to two bytes of a possible BOM split across the first chunks
+    QByteArray m_data; // data buffer, lines joined with '\n' (no trailing '\n' kept)
     QByteArray m_eventType;
-    QByteArray m_idBuffer;     // set by `id:` fields, committed to m_lastEventId at each dispatch
+    QByteArray m_idBuffer; // set by `id:` fields, committed to m_lastEventId at each dispatch
     QByteArray m_lastEventId;
     QString m_lastError;
     qint64 m_retryMs = -1;
@@ -85,8 +85,8 @@ private:
     qint64 m_droppedEvents = 0;
     qint64 m_bytesFed = 0;
     BomState m_bomState = BomState::AtStreamStart;
-    bool m_hasData = false;          // a data field was seen (the buffer may still be empty: "data:")
+    bool m_hasData = false; // a data field was seen (the buffer may still be empty: "data:")
     bool m_lastChunkEndedInCr = false;
     bool m_skippingLongLine = false; // dropping the rest of an oversized line
-    bool m_eventOversized = false;   // the pending event will be dropped at its dispatch
+    bool m_eventOversized = false; // the pending event will be dropped at its dispatch
 };

@@ -42,7 +42,7 @@ public:
     qint64 malformedMessages = 0;
     qint64 underruns = 0;
     qint64 underrunNs = 0;
-    qint64 flowsSkipped = 0;   ///< chunks sent without a flow arrow (pending-flow cap reached)
+    qint64 flowsSkipped = 0; ///< chunks sent without a flow arrow (pending-flow cap reached)
     double audioSentS = 0;
     double durationS = 0;
 

@@ -16,14 +16,17 @@ struct TaskRow
     WorkloadKind kind = WorkloadKind::LiveTranscription;
     ExecutionModel model = ExecutionModel::Coroutine;
     Status status = Status::Starting;
-    qint64 startedNs = 0;  ///< TraceClock nanoseconds
-    qint64 endedNs = -1;   ///< -1 while the task runs
-    double progress = -1;  ///< 0..1, or -1 when the task cannot tell
+    qint64 startedNs = 0; ///< TraceClock nanoseconds
+    qint64 endedNs = -1; ///< -1 while the task runs
+    double progress = -1; ///< 0..1, or -1 when the task cannot tell
     int errors = 0;
     QString lastError;
-    QString figures;       ///< a one-line summary of its statistics (kept once it has ended)
+    QString figures; ///< a one-line summary of its statistics (kept once it has ended)
 
-    bool isActive() const { return status == Status::Starting || status == Status::Running || status == Status::Stopping; }
+    bool isActive() const
+    {
+        return status == Status::Starting || status == Status::Running || status == Status::Stopping;
+    }
     static QString toString(Status status);
 };
 
@@ -37,16 +40,25 @@ class TaskListModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(TaskListModel)
 
 public:
-    enum Column { IdColumn, TaskColumn, ModelColumn, StatusColumn, ElapsedColumn, ProgressColumn, ErrorsColumn, ColumnCount };
+    enum Column {
+        IdColumn,
+        TaskColumn,
+        ModelColumn,
+        StatusColumn,
+        ElapsedColumn,
+        ProgressColumn,
+        ErrorsColumn,
+        ColumnCount
+    };
     enum Role {
         TaskIdRole = Qt::UserRole + 1, ///< quint64
-        StatusRole,                    ///< int(TaskRow::Status)
-        ActiveRole,                    ///< bool: starting, running or stopping
-        ProgressRole,                  ///< double 0..1, or -1
-        ElapsedNsRole,                 ///< qint64
-        LastErrorRole,                 ///< QString
-        SortRole,                      ///< a value that sorts the column naturally
-        FiguresRole,                   ///< QString: TaskRow::figures
+        StatusRole, ///< int(TaskRow::Status)
+        ActiveRole, ///< bool: starting, running or stopping
+        ProgressRole, ///< double 0..1, or -1
+        ElapsedNsRole, ///< qint64
+        LastErrorRole, ///< QString
+        SortRole, ///< a value that sorts the column naturally
+        FiguresRole, ///< QString: TaskRow::figures
     };
 
     explicit TaskListModel(QObject *parent = nullptr);

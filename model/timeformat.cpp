@@ -41,7 +41,11 @@ QString TimeFormat::timestamp(qint64 ns, qint64 resolutionNs)
     // Seconds with as many decimals as the resolution needs; minutes beyond an hour of trace.
     if (a >= 3600e9 && r >= 1e9) {
         const qint64 s = qint64(a / 1e9);
-        return sign % QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+        return sign
+            % QStringLiteral("%1:%2:%3")
+                  .arg(s / 3600)
+                  .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+                  .arg(s % 60, 2, 10, QLatin1Char('0'));
     }
     const int decimals = std::clamp(int(std::ceil(9 - std::log10(r) - 1e-9)), 0, 9);
     return sign % fixed(a / 1e9, decimals) % QStringLiteral(" s");

@@ -46,7 +46,7 @@ qint16 ToneGenerator::sampleAt(qint64 index) const
     // cycles fits for integer frequencies), so long streams keep full precision and never drift.
     const double rate = m_settings.sampleRate;
     const double cycles = std::fmod(m_settings.frequencyHz * double(index % m_settings.sampleRate), rate) / rate
-                          + m_settings.frequencyHz * double(index / m_settings.sampleRate);
+        + m_settings.frequencyHz * double(index / m_settings.sampleRate);
     const double phase = 2 * M_PI * (cycles - std::floor(cycles));
     return qint16(std::lrint(m_peak * std::sin(phase)));
 }

@@ -16,11 +16,11 @@ public:
 
     struct Settings
     {
-        double frequencyHz = 440;   // 0 gives silence; clamped to the Nyquist frequency
-        double amplitude = 0.5;     // fraction of full scale, clamped to [0, 1]; 0 gives silence
-        qint64 durationMs = 1000;   // total length; negative means endless
-        qint64 toneMs = 0;          // with silenceMs > 0: gate the tone on for toneMs ...
-        qint64 silenceMs = 0;       // ... then off for silenceMs, repeatedly
+        double frequencyHz = 440; // 0 gives silence; clamped to the Nyquist frequency
+        double amplitude = 0.5; // fraction of full scale, clamped to [0, 1]; 0 gives silence
+        qint64 durationMs = 1000; // total length; negative means endless
+        qint64 toneMs = 0; // with silenceMs > 0: gate the tone on for toneMs ...
+        qint64 silenceMs = 0; // ... then off for silenceMs, repeatedly
         int sampleRate = DefaultSampleRate; // clamped to [1000, 768000]
     };
 
@@ -52,8 +52,8 @@ public:
 private:
     Settings m_settings;
     qint64 m_totalSamples = 0;
-    qint64 m_toneSamples = 0;  // gate lengths in samples; m_silenceSamples == 0 means not gated
+    qint64 m_toneSamples = 0; // gate lengths in samples; m_silenceSamples == 0 means not gated
     qint64 m_silenceSamples = 0;
     qint64 m_position = 0;
-    double m_peak = 0;         // amplitude in int16 units
+    double m_peak = 0; // amplitude in int16 units
 };

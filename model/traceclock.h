@@ -35,7 +35,10 @@ public:
     /// Nanoseconds since the process origin for raw ticks (negative for ticks before the origin).
     static qint64 toNs(std::uint64_t ticks) noexcept;
     /// Nanoseconds since the process origin, now.
-    static qint64 nowNs() noexcept { return toNs(ticks()); }
+    static qint64 nowNs() noexcept
+    {
+        return toNs(ticks());
+    }
     /// Converts a duration in ticks to nanoseconds.
     static qint64 durationNs(std::uint64_t ticks) noexcept;
     /// steady_clock nanoseconds (CLOCK_MONOTONIC), the reference the ticks are calibrated against.
@@ -45,7 +48,10 @@ public:
 
     /// Refines the tick ratio against steady_clock. Cheap; the drain calls it about once a second.
     static void recalibrate() noexcept;
-    static bool usesTsc() noexcept { return s_useTsc; }
+    static bool usesTsc() noexcept
+    {
+        return s_useTsc;
+    }
     static double ticksPerNs() noexcept;
 
 private:

@@ -70,7 +70,7 @@ union ImmortalPool
 {
     BufferPool pool;
     ImmortalPool() { new (&pool) BufferPool; }
-    ~ImmortalPool() {}
+    ~ImmortalPool() { }
 };
 
 BufferPool &pool()

@@ -104,8 +104,7 @@ public:
     static void coroutineState(LaneId coroutineLane, CoroutineState state, NameId what = 0) noexcept;
     /// A Ready (or Suspended) state that began at a known earlier time, e.g. a timer deadline that
     /// passed before the thread's loop got to it. Not for Running: that one must be "now".
-    static void coroutineStateAt(LaneId coroutineLane, CoroutineState state, NameId what,
-                                 std::uint64_t ticks) noexcept
+    static void coroutineStateAt(LaneId coroutineLane, CoroutineState state, NameId what, std::uint64_t ticks) noexcept
     {
         write(ticks, 0, coroutineLane, what, EventKind::CoroutineState, std::uint8_t(state));
     }

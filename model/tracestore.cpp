@@ -165,7 +165,8 @@ void TraceStore::openSpan(LaneId lane, qint64 ns, NameId name, SpanKind kind, st
     span.link = link;
     span.arg = arg;
     pushSpan(lane, t, depth, span);
-    t.open.push_back(Open {std::uint16_t(depth), kind, name, link, t.depths[depth].dropped() + t.depths[depth].size() - 1});
+    t.open.push_back(
+        Open {std::uint16_t(depth), kind, name, link, t.depths[depth].dropped() + t.depths[depth].size() - 1});
     noteTime(ns);
 }
 
@@ -177,8 +178,8 @@ bool TraceStore::closeSpan(LaneId lane, qint64 ns, NameId name, SpanKind kind, s
     for (std::size_t i = t.open.size(); i-- > 0;) {
         const Open &o = t.open[i];
         const bool matches = kind == SpanKind::ThreadRunsCoroutine
-                                 ? (o.kind == kind && o.link == link)
-                                 : (o.kind == SpanKind::Span && (name == 0 || o.name == name));
+            ? (o.kind == kind && o.link == link)
+            : (o.kind == SpanKind::Span && (name == 0 || o.name == name));
         if (!matches)
             continue;
         auto &column = t.depths[o.depth];
@@ -202,8 +203,8 @@ void TraceStore::endSpan(LaneId lane, qint64 ns, NameId name)
         ++m_rejectedEvents;
 }
 
-void TraceStore::addSpan(LaneId lane, qint64 startNs, qint64 endNs, NameId name, SpanKind kind,
-                         std::uint32_t link, std::uint32_t arg)
+void TraceStore::addSpan(LaneId lane, qint64 startNs, qint64 endNs, NameId name, SpanKind kind, std::uint32_t link,
+                         std::uint32_t arg)
 {
     if (endNs < startNs) {
         ++m_rejectedEvents;
@@ -533,8 +534,8 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
                 break;
             const qint64 firstEnd = endOf(first, m_lastNs);
             if (firstEnd - first.startNs >= minNs) {
-                out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1,
-                                        std::uint16_t(d), first.kind, first.kind, first.isOpen()});
+                out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1, std::uint16_t(d),
+                                        first.kind, first.kind, first.isOpen()});
                 ++i;
                 continue;
             }
@@ -544,7 +545,8 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
             qint64 foldEnd = firstEnd;
             std::size_t j = i;
             for (;;) {
-                const std::size_t k = column.gallopingLowerBound(byStart, std::max(foldEnd, column[j].startNs + minNs), j + 1);
+                const std::size_t k = column.gallopingLowerBound(byStart, std::max(foldEnd, column[j].startNs + minNs),
+                                                                 j + 1);
                 // [j, k) start inside the fold's reach; the last of them may be wide.
                 const StoredSpan &last = column[k - 1];
                 const qint64 lastEnd = endOf(last, m_lastNs);
@@ -566,11 +568,11 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
             }
             const std::uint32_t count = std::uint32_t(std::min<std::size_t>(j - i, 0xffffffffu));
             if (count == 1) {
-                out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1,
-                                        std::uint16_t(d), first.kind, first.kind, first.isOpen()});
+                out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1, std::uint16_t(d),
+                                        first.kind, first.kind, first.isOpen()});
             } else {
-                out.push_back(SpanItem {foldStart, foldEnd, first.name, first.link, first.arg, count,
-                                        std::uint16_t(d), SpanKind::Folded, first.kind, false});
+                out.push_back(SpanItem {foldStart, foldEnd, first.name, first.link, first.arg, count, std::uint16_t(d),
+                                        SpanKind::Folded, first.kind, false});
             }
             i = j;
         }

@@ -23,7 +23,7 @@ struct StoredSpan
     qint64 endNs = OpenEnd; ///< OpenEnd while the span is still open
     NameId name = 0;
     std::uint32_t link = 0; ///< thread lane of a coroutine segment, or coroutine lane of a ThreadRunsCoroutine span
-    std::uint32_t arg = 0;  ///< the span's argument (low 32 bits)
+    std::uint32_t arg = 0; ///< the span's argument (low 32 bits)
     SpanKind kind = SpanKind::Span;
     std::uint8_t flags = 0;
     std::uint16_t reserved = 0;
@@ -234,7 +234,7 @@ private:
 
     QList<LaneInfo> m_laneList;
     std::vector<int> m_laneIndex; // lane id -> index in m_laneList, -1 if unknown
-    std::vector<Track> m_tracks;  // by lane id
+    std::vector<Track> m_tracks; // by lane id
     quint64 m_laneGeneration = 0;
     quint64 m_registryGeneration = 0;
 

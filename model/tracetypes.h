@@ -16,28 +16,28 @@ inline constexpr LaneId NoLane = 0;
 inline constexpr LaneId UiThreadLane = 1;
 
 enum class LaneKind : std::uint8_t {
-    Thread,    ///< an OS thread (the UI thread, a worker QThread, a pool thread)
+    Thread, ///< an OS thread (the UI thread, a worker QThread, a pool thread)
     Coroutine, ///< one coroutine task: running / suspended / ready segments
-    Stream,    ///< one workload stream: its spans, instants and counters
-    Process,   ///< process-wide counters and markers
+    Stream, ///< one workload stream: its spans, instants and counters
+    Process, ///< process-wide counters and markers
 };
 
 enum class CoroutineState : std::uint8_t {
-    Running,   ///< executing on a thread
+    Running, ///< executing on a thread
     Suspended, ///< waiting for something (the segment's name says what)
-    Ready,     ///< what it waited for happened; waiting for its thread's event loop to resume it
-    Finished,  ///< ended: closes the last segment
+    Ready, ///< what it waited for happened; waiting for its thread's event loop to resume it
+    Finished, ///< ended: closes the last segment
 };
 
 /// What a stored span is. Plain spans come from begin/end; the rest are coroutine segments and alerts.
 enum class SpanKind : std::uint8_t {
     Span,
-    CoroutineRunning,   ///< on a coroutine lane
+    CoroutineRunning, ///< on a coroutine lane
     CoroutineSuspended, ///< on a coroutine lane
-    CoroutineReady,     ///< on a coroutine lane
-    ThreadRunsCoroutine,///< on a thread lane: a coroutine's running segment seen from the thread that ran it
-    Alert,              ///< a watchdog alert band
-    Folded,             ///< level-of-detail output only: several spans merged into one item
+    CoroutineReady, ///< on a coroutine lane
+    ThreadRunsCoroutine, ///< on a thread lane: a coroutine's running segment seen from the thread that ran it
+    Alert, ///< a watchdog alert band
+    Folded, ///< level-of-detail output only: several spans merged into one item
 };
 
 enum class EventKind : std::uint8_t {
@@ -56,7 +56,7 @@ enum class EventKind : std::uint8_t {
 struct alignas(32) TraceEvent
 {
     std::uint64_t ticks; ///< TraceClock ticks (start time for Complete)
-    std::uint64_t arg;   ///< kind-specific: span argument, counter value, flow id, end ticks
+    std::uint64_t arg; ///< kind-specific: span argument, counter value, flow id, end ticks
     LaneId lane;
     NameId name;
     EventKind kind;

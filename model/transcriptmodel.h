@@ -10,9 +10,9 @@ struct TranscriptEntry
 {
     quint64 streamId = 0;
     QString label;
-    QString finalText;   ///< finals, joined by spaces
+    QString finalText; ///< finals, joined by spaces
     QString interimText; ///< the latest interim hypothesis, not yet final
-    QString tokenText;   ///< chat tokens, appended as they arrive
+    QString tokenText; ///< chat tokens, appended as they arrive
     int finals = 0;
     int interims = 0;
     quint64 tokens = 0;

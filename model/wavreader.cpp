@@ -17,8 +17,14 @@ constexpr quint16 TagExtensible = 0xFFFE;
 constexpr char SubformatGuidTail[14] = {'\x00', '\x00', '\x00', '\x00', '\x10', '\x00', '\x80',
                                         '\x00', '\x00', '\xAA', '\x00', '\x38', '\x9B', '\x71'};
 
-quint16 le16(const char *p) { return qFromLittleEndian<quint16>(p); }
-quint32 le32(const char *p) { return qFromLittleEndian<quint32>(p); }
+quint16 le16(const char *p)
+{
+    return qFromLittleEndian<quint16>(p);
+}
+quint32 le32(const char *p)
+{
+    return qFromLittleEndian<quint32>(p);
+}
 
 // A chunk id as text; bytes that are not printable ASCII are shown as \xNN.
 QString fourcc(const char *p)
@@ -37,24 +43,41 @@ QString fourcc(const char *p)
 QString formatTagName(quint16 tag)
 {
     switch (tag) {
-    case 0x0002: return QStringLiteral("Microsoft ADPCM");
-    case 0x0006: return QStringLiteral("A-law");
-    case 0x0007: return QStringLiteral("mu-law");
-    case 0x0011: return QStringLiteral("IMA ADPCM");
-    case 0x0031: return QStringLiteral("GSM 6.10");
-    case 0x0050: return QStringLiteral("MPEG");
-    case 0x0055: return QStringLiteral("MP3");
-    case 0x0161: return QStringLiteral("WMA");
-    case 0x2000: return QStringLiteral("AC-3");
-    case 0xF1AC: return QStringLiteral("FLAC");
-    default: return QStringLiteral("unknown");
+    case 0x0002:
+        return QStringLiteral("Microsoft ADPCM");
+    case 0x0006:
+        return QStringLiteral("A-law");
+    case 0x0007:
+        return QStringLiteral("mu-law");
+    case 0x0011:
+        return QStringLiteral("IMA ADPCM");
+    case 0x0031:
+        return QStringLiteral("GSM 6.10");
+    case 0x0050:
+        return QStringLiteral("MPEG");
+    case 0x0055:
+        return QStringLiteral("MP3");
+    case 0x0161:
+        return QStringLiteral("WMA");
+    case 0x2000:
+        return QStringLiteral("AC-3");
+    case 0xF1AC:
+        return QStringLiteral("FLAC");
+    default:
+        return QStringLiteral("unknown");
     }
 }
 
-QString hexTag(quint16 tag) { return QStringLiteral("0x%1").arg(QString::number(tag, 16).toUpper().rightJustified(4, u'0')); }
+QString hexTag(quint16 tag)
+{
+    return QStringLiteral("0x%1").arg(QString::number(tag, 16).toUpper().rightJustified(4, u'0'));
+}
 
 // Sizes that streaming writers put in headers before they know the length.
-bool isPlaceholderSize(quint32 size) { return size == 0 || size >= 0x7FFF0000u; }
+bool isPlaceholderSize(quint32 size)
+{
+    return size == 0 || size >= 0x7FFF0000u;
+}
 
 bool parseFmt(const char *p, quint32 size, WavReader::Format *format, QString *error)
 {
@@ -119,7 +142,9 @@ bool parseFmt(const char *p, quint32 size, WavReader::Format *format, QString *e
         return false;
     }
     if (format->validBitsPerSample > bits) {
-        *error = QStringLiteral("%1 valid bits per sample do not fit in %2-bit samples").arg(format->validBitsPerSample).arg(bits);
+        *error = QStringLiteral("%1 valid bits per sample do not fit in %2-bit samples")
+                     .arg(format->validBitsPerSample)
+                     .arg(bits);
         return false;
     }
     const int expectedAlign = format->channels * (bits / 8);
@@ -135,7 +160,7 @@ bool parseFmt(const char *p, quint32 size, WavReader::Format *format, QString *e
 }
 
 // Decodes frames of one sample layout into mono floats: channels are averaged, so nothing clips.
-template <typename ReadSample>
+template<typename ReadSample>
 void downmix(const char *p, qsizetype frames, int channels, int bytesPerSample, float *out, ReadSample read)
 {
     const float scale = 1.0f / float(channels);
@@ -149,7 +174,10 @@ void downmix(const char *p, qsizetype frames, int channels, int bytesPerSample, 
     }
 }
 
-float finiteOrZero(double v) { return std::isfinite(v) ? float(v) : 0.0f; }
+float finiteOrZero(double v)
+{
+    return std::isfinite(v) ? float(v) : 0.0f;
+}
 
 void toMonoFloat(const WavReader::Format &format, const char *p, qsizetype frames, float *out)
 {
@@ -157,9 +185,11 @@ void toMonoFloat(const WavReader::Format &format, const char *p, qsizetype frame
     const int bytes = format.bitsPerSample / 8;
     if (format.sampleType == WavReader::Format::SampleType::Float) {
         if (bytes == 4)
-            downmix(p, frames, channels, 4, out, [](const char *s) { return finiteOrZero(qFromLittleEndian<float>(s)); });
+            downmix(p, frames, channels, 4, out,
+                    [](const char *s) { return finiteOrZero(qFromLittleEndian<float>(s)); });
         else
-            downmix(p, frames, channels, 8, out, [](const char *s) { return finiteOrZero(qFromLittleEndian<double>(s)); });
+            downmix(p, frames, channels, 8, out,
+                    [](const char *s) { return finiteOrZero(qFromLittleEndian<double>(s)); });
         return;
     }
     switch (bytes) {
@@ -167,7 +197,8 @@ void toMonoFloat(const WavReader::Format &format, const char *p, qsizetype frame
         downmix(p, frames, channels, 1, out, [](const char *s) { return float(int(uchar(*s)) - 128) / 128.0f; });
         break;
     case 2:
-        downmix(p, frames, channels, 2, out, [](const char *s) { return float(qFromLittleEndian<qint16>(s)) / 32768.0f; });
+        downmix(p, frames, channels, 2, out,
+                [](const char *s) { return float(qFromLittleEndian<qint16>(s)) / 32768.0f; });
         break;
     case 3:
         downmix(p, frames, channels, 3, out, [](const char *s) {
@@ -213,7 +244,8 @@ WavReader::Layout WavReader::parse(QByteArrayView file, qsizetype maxInputBytes)
     if (size > maxInputBytes)
         return fail(QStringLiteral("WAV input is %1 bytes, over the %2-byte limit").arg(size).arg(maxInputBytes));
     if (size < 12)
-        return fail(QStringLiteral("truncated header: %1 bytes, but a WAV file starts with a 12-byte RIFF header").arg(size));
+        return fail(
+            QStringLiteral("truncated header: %1 bytes, but a WAV file starts with a 12-byte RIFF header").arg(size));
     if (std::memcmp(bytes, "RIFX", 4) == 0)
         return fail(QStringLiteral("big-endian RIFX WAV files are not supported"));
     if (std::memcmp(bytes, "RF64", 4) == 0)
@@ -294,7 +326,8 @@ WavReader::Layout WavReader::parse(QByteArrayView file, qsizetype maxInputBytes)
 
     if (!haveFmt || !haveData) {
         if (pos < end && pos + 8 > end)
-            return fail(QStringLiteral("truncated header: the file ends inside the chunk header at offset %1").arg(pos));
+            return fail(
+                QStringLiteral("truncated header: the file ends inside the chunk header at offset %1").arg(pos));
         if (!haveFmt)
             return fail(haveData ? QStringLiteral("missing fmt chunk: the data chunk has no format")
                                  : QStringLiteral("missing fmt chunk (and no data chunk)"));

@@ -29,14 +29,14 @@ public:
     {
         enum class SampleType { Integer, Float };
 
-        quint16 formatTag = 0;       // as written: 1 PCM, 3 IEEE float or 0xFFFE extensible
+        quint16 formatTag = 0; // as written: 1 PCM, 3 IEEE float or 0xFFFE extensible
         SampleType sampleType = SampleType::Integer; // after resolving the extensible subformat
         int channels = 0;
         int sampleRate = 0;
-        int bitsPerSample = 0;       // container size: 8, 16, 24, 32 (integer) or 32, 64 (float)
-        int validBitsPerSample = 0;  // extensible files may use fewer than the container (e.g. 20 of 24)
-        int blockAlign = 0;          // bytes per frame (all channels)
-        qint64 frames = 0;           // whole frames in the data chunk actually present
+        int bitsPerSample = 0; // container size: 8, 16, 24, 32 (integer) or 32, 64 (float)
+        int validBitsPerSample = 0; // extensible files may use fewer than the container (e.g. 20 of 24)
+        int blockAlign = 0; // bytes per frame (all channels)
+        qint64 frames = 0; // whole frames in the data chunk actually present
         double durationSeconds = 0;
 
         // e.g. "PCM 16-bit, 2 channels, 44100 Hz, 3.25 s"
@@ -47,7 +47,7 @@ public:
     struct Layout
     {
         bool ok = false;
-        QString error;       // when !ok: what is wrong, e.g. "unsupported format tag 7 (mu-law)"
+        QString error; // when !ok: what is wrong, e.g. "unsupported format tag 7 (mu-law)"
         QStringList warnings; // tolerated oddities (placeholder sizes, trailing bytes, ...)
         Format format;
         qsizetype dataOffset = 0;

@@ -122,14 +122,38 @@ void readEnum(const QJsonObject &o, const char *key, const std::array<std::pair<
 
 } // namespace
 
-QString WorkloadSpec::toString(WorkloadKind kind) { return nameOf(Workloads, kind); }
-QString WorkloadSpec::toString(ExecutionModel model) { return nameOf(Models, model); }
-QString WorkloadSpec::toString(AudioSourceKind source) { return nameOf(Sources, source); }
-QString WorkloadSpec::toString(CommandKind command) { return nameOf(Commands, command); }
-bool WorkloadSpec::parse(const QString &text, WorkloadKind *kind) { return valueOf(Workloads, text, kind); }
-bool WorkloadSpec::parse(const QString &text, ExecutionModel *model) { return valueOf(Models, text, model); }
-bool WorkloadSpec::parse(const QString &text, AudioSourceKind *source) { return valueOf(Sources, text, source); }
-bool WorkloadSpec::parse(const QString &text, CommandKind *command) { return valueOf(Commands, text, command); }
+QString WorkloadSpec::toString(WorkloadKind kind)
+{
+    return nameOf(Workloads, kind);
+}
+QString WorkloadSpec::toString(ExecutionModel model)
+{
+    return nameOf(Models, model);
+}
+QString WorkloadSpec::toString(AudioSourceKind source)
+{
+    return nameOf(Sources, source);
+}
+QString WorkloadSpec::toString(CommandKind command)
+{
+    return nameOf(Commands, command);
+}
+bool WorkloadSpec::parse(const QString &text, WorkloadKind *kind)
+{
+    return valueOf(Workloads, text, kind);
+}
+bool WorkloadSpec::parse(const QString &text, ExecutionModel *model)
+{
+    return valueOf(Models, text, model);
+}
+bool WorkloadSpec::parse(const QString &text, AudioSourceKind *source)
+{
+    return valueOf(Sources, text, source);
+}
+bool WorkloadSpec::parse(const QString &text, CommandKind *command)
+{
+    return valueOf(Commands, text, command);
+}
 
 QJsonObject WorkloadSpec::toJson() const
 {

@@ -70,8 +70,9 @@ QTableWidget *makeCountTable(const QStringList &headers, QWidget *parent)
 
 QTableWidgetItem *countItem(int count, int total)
 {
-    auto *item = new QTableWidgetItem(total > 0 ? QStringLiteral("%1  (%2 %)").arg(count).arg(qRound(100.0 * count / total))
-                                                : QString::number(count));
+    auto *item = new QTableWidgetItem(total > 0
+                                          ? QStringLiteral("%1  (%2 %)").arg(count).arg(qRound(100.0 * count / total))
+                                          : QString::number(count));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     item->setData(Qt::UserRole, count);
     return item;
@@ -158,8 +159,8 @@ AlertInspector::AlertInspector(QWidget *parent)
     connect(m_timer, &QTimer::timeout, this, &AlertInspector::tick);
     connect(m_show, &QPushButton::clicked, this, [this] {
         if (m_current.id)
-            Q_EMIT jumpRequested(m_current.startNs, m_current.ongoing() ? TraceClock::nowNs() : m_current.endNs, m_current.lane,
-                                 m_current.id);
+            Q_EMIT jumpRequested(m_current.startNs, m_current.ongoing() ? TraceClock::nowNs() : m_current.endNs,
+                                 m_current.lane, m_current.id);
     });
     setModel(nullptr);
 }
@@ -173,7 +174,8 @@ void AlertInspector::setModel(QAbstractItemModel *model, const QString &unavaila
     m_current = {};
     showDetails(m_current);
     if (!model) {
-        m_unavailable->setText(unavailableText.isEmpty() ? QStringLiteral("No alert source is connected.") : unavailableText);
+        m_unavailable->setText(unavailableText.isEmpty() ? QStringLiteral("No alert source is connected.")
+                                                         : unavailableText);
         m_stack->setCurrentIndex(0);
         m_timer->stop();
         return;
@@ -184,13 +186,15 @@ void AlertInspector::setModel(QAbstractItemModel *model, const QString &unavaila
     h->resizeSection(AlertRoles::DurationColumn, 80);
     h->resizeSection(AlertRoles::VerdictColumn, 130);
     h->resizeSection(AlertRoles::TierColumn, 64);
-    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AlertInspector::currentRowChanged);
-    connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
-        const QModelIndex current = m_list->currentIndex();
-        if (current.isValid() && current.row() >= topLeft.row() && current.row() <= bottomRight.row())
-            currentRowChanged();
-        tick();
-    });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &AlertInspector::currentRowChanged);
+    connect(model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                const QModelIndex current = m_list->currentIndex();
+                if (current.isValid() && current.row() >= topLeft.row() && current.row() <= bottomRight.row())
+                    currentRowChanged();
+                tick();
+            });
     connect(model, &QAbstractItemModel::rowsInserted, this, &AlertInspector::tick);
     connect(model, &QAbstractItemModel::modelReset, this, [this] {
         m_current = {};
@@ -244,19 +248,22 @@ void AlertInspector::currentRowChanged()
         Q_EMIT currentAlertChanged(details.id);
         // An alert with no lane (e.g. from an earlier run) has no place on this timeline.
         if (details.lane != NoLane)
-            Q_EMIT jumpRequested(details.startNs, details.ongoing() ? TraceClock::nowNs() : details.endNs, details.lane, details.id);
+            Q_EMIT jumpRequested(details.startNs, details.ongoing() ? TraceClock::nowNs() : details.endNs, details.lane,
+                                 details.id);
     }
 }
 
 void AlertInspector::showDetails(const AlertDetails &details)
 {
     const bool sameAlert = details.id == m_current.id && details.id != 0;
-    const bool sameSamples = sameAlert && details.sampleCount == m_current.sampleCount && details.stacks.size() == m_current.stacks.size();
+    const bool sameSamples = sameAlert && details.sampleCount == m_current.sampleCount
+        && details.stacks.size() == m_current.stacks.size();
     m_current = details;
     m_show->setEnabled(details.id != 0 && details.lane != NoLane);
     if (details.id == 0) {
-        m_summary->setText(QStringLiteral("<span style='color:#8a93a0'>Select an alert to see where the UI thread was and what it "
-                                          "was doing.</span>"));
+        m_summary->setText(
+            QStringLiteral("<span style='color:#8a93a0'>Select an alert to see where the UI thread was and what it "
+                           "was doing.</span>"));
         m_stacks->clear();
         m_frames->setRowCount(0);
         m_states->setRowCount(0);
@@ -268,7 +275,8 @@ void AlertInspector::showDetails(const AlertDetails &details)
                             esc(details.tier.isEmpty() ? QStringLiteral("?") : details.tier),
                             esc(details.verdict.isEmpty() ? QStringLiteral("unclassified") : details.verdict),
                             TimeFormat::duration(details.durationNs(TraceClock::nowNs())),
-                            details.ongoing() ? QStringLiteral(" <span style='color:#d93b3b'>(still blocked)</span>") : QString());
+                            details.ongoing() ? QStringLiteral(" <span style='color:#d93b3b'>(still blocked)</span>")
+                                              : QString());
     if (details.lane != NoLane) // else its start is on another run's clock
         text += QStringLiteral("<br>started at %1").arg(TimeFormat::timestamp(details.startNs, 1'000'000));
     if (!details.culprit.isEmpty())
@@ -291,8 +299,9 @@ void AlertInspector::showDetails(const AlertDetails &details)
         const AlertStack &stack = stacks[i];
         auto *top = new QTreeWidgetItem(m_stacks);
         top->setText(0, stack.frames.isEmpty() ? QStringLiteral("(empty stack)") : stack.frames.first());
-        top->setText(1, total ? QStringLiteral("%1 (%2 %)").arg(stack.samples).arg(qRound(100.0 * stack.samples / total))
-                              : QString::number(stack.samples));
+        top->setText(1,
+                     total ? QStringLiteral("%1 (%2 %)").arg(stack.samples).arg(qRound(100.0 * stack.samples / total))
+                           : QString::number(stack.samples));
         top->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         QFont bold = top->font(0);
         bold.setBold(true);

@@ -17,7 +17,8 @@ void AsyncFile::read(QObject *context, const QString &path, qint64 maxBytes, Rea
         if (!file.open(QIODevice::ReadOnly))
             error = QStringLiteral("Cannot open %1: %2").arg(path, file.errorString());
         else if (file.size() > maxBytes)
-            error = QStringLiteral("%1 is %2 bytes, more than the limit of %3").arg(path).arg(file.size()).arg(maxBytes);
+            error =
+                QStringLiteral("%1 is %2 bytes, more than the limit of %3").arg(path).arg(file.size()).arg(maxBytes);
         else
             data = file.readAll();
         // Post to the application object (it outlives every job); the guard is only read there.

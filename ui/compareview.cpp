@@ -47,7 +47,8 @@ public:
             if (mine.isValid() && scale > 0) {
                 QRectF bar = QRectF(option.rect).adjusted(4, option.rect.height() - 6, -4, -2);
                 bar.setWidth(bar.width() * std::abs(mine.toDouble()) / scale);
-                QColor color = column == RunComparisonModel::RunAColumn ? QColor(0x3b, 0x78, 0xb8) : QColor(0xb8, 0x6e, 0x34);
+                QColor color = column == RunComparisonModel::RunAColumn ? QColor(0x3b, 0x78, 0xb8)
+                                                                        : QColor(0xb8, 0x6e, 0x34);
                 painter->fillRect(bar, color);
             }
             return;
@@ -92,7 +93,8 @@ CompareView::CompareView(QWidget *parent)
     m_scenario->setCurrentIndex(std::max(0, m_scenario->findText(QStringLiteral("ui-freeze"))));
     m_modelA = new QComboBox(this);
     m_modelB = new QComboBox(this);
-    for (ExecutionModel model : {ExecutionModel::Thread, ExecutionModel::Coroutine, ExecutionModel::Offload, ExecutionModel::Blocking}) {
+    for (ExecutionModel model :
+         {ExecutionModel::Thread, ExecutionModel::Coroutine, ExecutionModel::Offload, ExecutionModel::Blocking}) {
         m_modelA->addItem(WorkloadSpec::toString(model));
         m_modelB->addItem(WorkloadSpec::toString(model));
     }
@@ -101,8 +103,9 @@ CompareView::CompareView(QWidget *parent)
     m_modelA->setAccessibleName(QStringLiteral("Model A"));
     m_modelB->setAccessibleName(QStringLiteral("Model B"));
     m_run = new QPushButton(QStringLiteral("Run both"), this);
-    m_run->setToolTip(QStringLiteral("Runs the scenario once per model in a headless taskscope (its own service and watchdog) "
-                                     "and shows both runs here"));
+    m_run->setToolTip(
+        QStringLiteral("Runs the scenario once per model in a headless taskscope (its own service and watchdog) "
+                       "and shows both runs here"));
     m_runStatus = new QLabel(this);
     m_runStatus->setForegroundRole(QPalette::PlaceholderText);
     m_runStatus->setTextFormat(Qt::PlainText);
@@ -119,7 +122,8 @@ CompareView::CompareView(QWidget *parent)
     auto *bar = new QHBoxLayout;
     auto *loadA = new QPushButton(QStringLiteral("Load run A…"), this);
     auto *loadB = new QPushButton(QStringLiteral("Load run B…"), this);
-    loadA->setToolTip(QStringLiteral("A JSON report, e.g. from taskscope --headless --scenario FILE --report OUT.json"));
+    loadA->setToolTip(
+        QStringLiteral("A JSON report, e.g. from taskscope --headless --scenario FILE --report OUT.json"));
     loadB->setToolTip(loadA->toolTip());
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(QStringLiteral("Filter figures (e.g. p99, tokens, cpu)"));
@@ -213,7 +217,8 @@ void CompareView::setFilter(const QString &text)
     m_proxy->setFilterFixedString(text);
 }
 
-void CompareView::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB, const QJsonObject &reportB)
+void CompareView::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB,
+                          const QJsonObject &reportB)
 {
     m_label[0] = labelA;
     m_label[1] = labelB;
@@ -227,27 +232,32 @@ void CompareView::apply()
     m_model->setRuns(m_label[0], m_report[0], m_label[1], m_report[1]);
     const bool a = !m_report[0].isEmpty(), b = !m_report[1].isEmpty();
     if (!a && !b) {
-        m_caption->setText(QStringLiteral("Compare two runs of a scenario (for instance in the thread and the coroutine "
-                                          "model): run one above, or load two JSON reports from the headless runner."));
+        m_caption->setText(
+            QStringLiteral("Compare two runs of a scenario (for instance in the thread and the coroutine "
+                           "model): run one above, or load two JSON reports from the headless runner."));
     } else {
-        m_caption->setText(QStringLiteral("<b>A</b> %1 &nbsp; vs &nbsp; <b>B</b> %2 · %3 figures · green: B is better, red: B is worse")
-                               .arg((a ? m_label[0] : QStringLiteral("(not loaded)")).toHtmlEscaped(),
-                                    (b ? m_label[1] : QStringLiteral("(not loaded)")).toHtmlEscaped())
-                               .arg(m_model->rowCount()));
+        m_caption->setText(
+            QStringLiteral(
+                "<b>A</b> %1 &nbsp; vs &nbsp; <b>B</b> %2 · %3 figures · green: B is better, red: B is worse")
+                .arg((a ? m_label[0] : QStringLiteral("(not loaded)")).toHtmlEscaped(),
+                     (b ? m_label[1] : QStringLiteral("(not loaded)")).toHtmlEscaped())
+                .arg(m_model->rowCount()));
     }
     Q_EMIT runsChanged();
 }
 
 void CompareView::loadRunA()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run A"), QString(), QStringLiteral("JSON (*.json)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run A"), QString(),
+                                                      QStringLiteral("JSON (*.json)"));
     if (!path.isEmpty())
         loadReportFile(0, path);
 }
 
 void CompareView::loadRunB()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run B"), QString(), QStringLiteral("JSON (*.json)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run B"), QString(),
+                                                      QStringLiteral("JSON (*.json)"));
     if (!path.isEmpty())
         loadReportFile(1, path);
 }

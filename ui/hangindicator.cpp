@@ -87,7 +87,8 @@ bool HangIndicator::isRed() const
 
 QSize HangIndicator::sizeHint() const
 {
-    return QSize(fontMetrics().horizontalAdvance(QStringLiteral("● UI hang · 0000 alerts")) + 16, fontMetrics().height() + 4);
+    return QSize(fontMetrics().horizontalAdvance(QStringLiteral("● UI hang · 0000 alerts")) + 16,
+                 fontMetrics().height() + 4);
 }
 
 void HangIndicator::paintEvent(QPaintEvent *)
@@ -104,15 +105,16 @@ void HangIndicator::paintEvent(QPaintEvent *)
     const double d = 8;
     const QRectF dot(6, (height() - d) / 2, d, d);
     p.setPen(Qt::NoPen);
-    p.setBrush(red ? QColor(Qt::white)
+    p.setBrush(red                ? QColor(Qt::white)
                    : !m_available ? palette().color(QPalette::PlaceholderText)
-                   : (m_count ? QColor(0xe6, 0x9b, 0x2c) : QColor(0x2f, 0x9e, 0x62)));
+                                  : (m_count ? QColor(0xe6, 0x9b, 0x2c) : QColor(0x2f, 0x9e, 0x62)));
     p.drawEllipse(dot);
     p.setPen(red ? QColor(Qt::white) : palette().color(QPalette::WindowText));
-    const QString text = red ? QStringLiteral("UI hang · %1 alert%2").arg(m_count).arg(m_count == 1 ? QString() : QStringLiteral("s"))
-                             : m_count ? QStringLiteral("%1 alert%2").arg(m_count).arg(m_count == 1 ? QString() : QStringLiteral("s"))
-                                       : m_available ? QStringLiteral("No hangs")
-                                                     : QStringLiteral("Watchdog off");
+    const QString text = red
+        ? QStringLiteral("UI hang · %1 alert%2").arg(m_count).arg(m_count == 1 ? QString() : QStringLiteral("s"))
+        : m_count     ? QStringLiteral("%1 alert%2").arg(m_count).arg(m_count == 1 ? QString() : QStringLiteral("s"))
+        : m_available ? QStringLiteral("No hangs")
+                      : QStringLiteral("Watchdog off");
     p.drawText(QRectF(dot.right() + 6, 0, width() - dot.right() - 8, height()), Qt::AlignVCenter | Qt::AlignLeft, text);
 }
 

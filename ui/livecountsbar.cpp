@@ -25,8 +25,9 @@ void LiveCountsBar::setCounts(const LiveCounts &counts, bool live)
 QString LiveCountsBar::text() const
 {
     const LiveCounts &c = m_counts;
-    return QStringLiteral("threads %1/%2, coroutines %3 alive (%4 running, %5 suspended, %6 ready) of %7, streams %8, spans %9, "
-                          "dropped %10, evicted %11, rejected %12")
+    return QStringLiteral(
+               "threads %1/%2, coroutines %3 alive (%4 running, %5 suspended, %6 ready) of %7, streams %8, spans %9, "
+               "dropped %10, evicted %11, rejected %12")
         .arg(c.threadsAlive)
         .arg(c.threadsTotal)
         .arg(c.coroutinesAlive)
@@ -62,7 +63,8 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
     const QFontMetrics fm = fontMetrics();
     const int baseline = (height() + fm.ascent() - fm.descent()) / 2;
     int x = 10;
-    const auto item = [&](const QString &label, const QString &value, const QColor &dot = QColor(), const QColor &valueColor = QColor()) {
+    const auto item = [&](const QString &label, const QString &value, const QColor &dot = QColor(),
+                          const QColor &valueColor = QColor()) {
         if (x > width())
             return;
         if (dot.isValid()) {

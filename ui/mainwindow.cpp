@@ -138,7 +138,8 @@ MainWindow::MainWindow(QWidget *parent)
     auto *dock = new QDockWidget(QStringLiteral("Streams"), this);
     dock->setObjectName(QStringLiteral("StreamsDock"));
     dock->setWidget(m_streamPanel);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                      | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     resizeDocks({dock}, {460}, Qt::Horizontal);
 
@@ -249,8 +250,10 @@ void MainWindow::setSettings(const AppSettings &settings)
     const bool themeChanged = settings.theme != m_settings.theme || (!m_themeApplied && !s_themeAppliedBeforeWindow);
     m_settings = settings.normalized();
     m_timeline->setFollowWindowNs(qint64(m_settings.followWindowMs) * 1'000'000);
-    m_streamPanel->setKeyAvailability(!m_settings.effectiveDeepgramKey().isEmpty(), !m_settings.effectiveOpenAiKey().isEmpty());
-    m_freezeAction->setText(QStringLiteral("&Freeze the UI for %1").arg(TimeFormat::duration(qint64(m_settings.freezeMs) * 1'000'000, 1)));
+    m_streamPanel->setKeyAvailability(!m_settings.effectiveDeepgramKey().isEmpty(),
+                                      !m_settings.effectiveOpenAiKey().isEmpty());
+    m_freezeAction->setText(
+        QStringLiteral("&Freeze the UI for %1").arg(TimeFormat::duration(qint64(m_settings.freezeMs) * 1'000'000, 1)));
     if (themeChanged && m_themeGroup->property("ready").toBool()) {
         applyTheme(m_settings.theme);
         m_themeApplied = true;
@@ -284,28 +287,32 @@ void MainWindow::buildActions()
     m_saveAction->setShortcut(QKeySequence::Save);
     m_saveAction->setToolTip(QStringLiteral("Save what the timeline shows as a Chrome trace for Perfetto (Ctrl+S)"));
     connect(m_saveAction, &QAction::triggered, this, [this] {
-        const QString name = QStringLiteral("taskscope-%1.json").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
-        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save trace"), QDir::home().filePath(name),
-                                                          QStringLiteral("Chrome trace (*.json)"));
+        const QString name = QStringLiteral("taskscope-%1.json")
+                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+        const QString path = QFileDialog::getSaveFileName(
+            this, QStringLiteral("Save trace"), QDir::home().filePath(name), QStringLiteral("Chrome trace (*.json)"));
         if (!path.isEmpty())
             saveTrace(path);
     });
     m_reportAction = new QAction(QStringLiteral("&Export report…"), this);
     m_reportAction->setShortcut(Qt::CTRL | Qt::Key_E);
     connect(m_reportAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export report"), QDir::home().filePath(QStringLiteral("taskscope-report.json")),
-                                                          QStringLiteral("JSON (*.json)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, QStringLiteral("Export report"), QDir::home().filePath(QStringLiteral("taskscope-report.json")),
+            QStringLiteral("JSON (*.json)"));
         if (!path.isEmpty())
             exportReport(path);
     });
     m_scenarioAction = new QAction(QStringLiteral("&Load scenario…"), this);
     m_scenarioAction->setShortcut(Qt::CTRL | Qt::Key_L);
     connect(m_scenarioAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Load scenario"), QString(), QStringLiteral("Scenario (*.json)"));
+        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Load scenario"), QString(),
+                                                          QStringLiteral("Scenario (*.json)"));
         if (!path.isEmpty())
             Q_EMIT scenarioRequested(path);
     });
-    m_liveAction = new QAction(s->standardIcon(QStyle::SP_BrowserReload), QStringLiteral("&Back to live capture"), this);
+    m_liveAction = new QAction(s->standardIcon(QStyle::SP_BrowserReload), QStringLiteral("&Back to live capture"),
+                               this);
     m_liveAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
     m_liveAction->setEnabled(false);
     connect(m_liveAction, &QAction::triggered, this, &MainWindow::backToLive);
@@ -322,8 +329,10 @@ void MainWindow::buildActions()
     m_pauseAction = new QAction(s->standardIcon(QStyle::SP_MediaPause), QStringLiteral("&Pause view"), this);
     m_pauseAction->setShortcut(Qt::Key_Space);
     m_pauseAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_pauseAction->setToolTip(QStringLiteral("Freeze the view (Space); capture goes on and the view says how far behind it is"));
-    connect(m_pauseAction, &QAction::triggered, m_timeline, [this] { m_timeline->setFollowLive(!m_timeline->followsLive()); });
+    m_pauseAction->setToolTip(
+        QStringLiteral("Freeze the view (Space); capture goes on and the view says how far behind it is"));
+    connect(m_pauseAction, &QAction::triggered, m_timeline,
+            [this] { m_timeline->setFollowLive(!m_timeline->followsLive()); });
     m_timeline->addAction(m_pauseAction);
     m_fitAction = new QAction(QStringLiteral("Fit &all"), this);
     m_fitAction->setShortcut(Qt::CTRL | Qt::Key_0);
@@ -340,7 +349,8 @@ void MainWindow::buildActions()
 
     m_freezeAction = new QAction(s->standardIcon(QStyle::SP_MessageBoxWarning), QStringLiteral("&Freeze the UI"), this);
     m_freezeAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
-    m_freezeAction->setToolTip(QStringLiteral("Block the UI thread on purpose (Ctrl+Shift+F): watch the watchdog flag it"));
+    m_freezeAction->setToolTip(
+        QStringLiteral("Block the UI thread on purpose (Ctrl+Shift+F): watch the watchdog flag it"));
     connect(m_freezeAction, &QAction::triggered, this, &MainWindow::freezeUi);
 
     m_settingsAction = new QAction(QStringLiteral("&Preferences…"), this);
@@ -376,9 +386,10 @@ void MainWindow::buildActions()
                            "</table>"));
     });
     m_themeGroup = new QActionGroup(this);
-    const QList<QPair<QString, AppSettings::Theme>> themes = {{QStringLiteral("Follow the &system"), AppSettings::Theme::System},
-                                                              {QStringLiteral("&Light"), AppSettings::Theme::Light},
-                                                              {QStringLiteral("&Dark"), AppSettings::Theme::Dark}};
+    const QList<QPair<QString, AppSettings::Theme>> themes = {
+        {QStringLiteral("Follow the &system"), AppSettings::Theme::System},
+        {QStringLiteral("&Light"), AppSettings::Theme::Light},
+        {QStringLiteral("&Dark"), AppSettings::Theme::Dark}};
     for (const auto &[label, theme] : themes) {
         auto *action = new QAction(label, m_themeGroup);
         action->setCheckable(true);
@@ -442,10 +453,11 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(m_shortcutsAction);
     help->addAction(QStringLiteral("&About Taskscope"), this, [this] {
-        QMessageBox::about(this, QStringLiteral("About Taskscope"),
-                           QStringLiteral("<b>Taskscope %1</b><p>Threads and coroutines on one live timeline, and a watchdog "
-                                          "that explains every UI freeze.</p><p>Qt %2</p>")
-                               .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+        QMessageBox::about(
+            this, QStringLiteral("About Taskscope"),
+            QStringLiteral("<b>Taskscope %1</b><p>Threads and coroutines on one live timeline, and a watchdog "
+                           "that explains every UI freeze.</p><p>Qt %2</p>")
+                .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
     });
 }
 
@@ -456,7 +468,8 @@ void MainWindow::populateScenarioMenu()
     const QStringList names = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QString &name : names) {
         const QString path = dir.filePath(name);
-        m_scenarioMenu->addAction(QFileInfo(name).completeBaseName(), this, [this, path] { Q_EMIT scenarioRequested(path); });
+        m_scenarioMenu->addAction(QFileInfo(name).completeBaseName(), this,
+                                  [this, path] { Q_EMIT scenarioRequested(path); });
     }
     if (names.isEmpty())
         m_scenarioMenu->addAction(QStringLiteral("(none bundled in this build)"))->setEnabled(false);
@@ -483,9 +496,11 @@ void MainWindow::buildStatusBar()
 {
     m_sourceLabel = new QLabel(this);
     m_frameLabel = new QLabel(this);
-    m_frameLabel->setToolTip(QStringLiteral("UI frame: the longest gap between two frames of the UI thread over the last half "
-                                            "second (16.7 ms at 60 fps); paint: the timeline's longest paint"));
-    m_frameLabel->setMinimumWidth(m_frameLabel->fontMetrics().horizontalAdvance(QStringLiteral("UI frame 1000.0 ms · paint 100.0 ms")));
+    m_frameLabel->setToolTip(
+        QStringLiteral("UI frame: the longest gap between two frames of the UI thread over the last half "
+                       "second (16.7 ms at 60 fps); paint: the timeline's longest paint"));
+    m_frameLabel->setMinimumWidth(
+        m_frameLabel->fontMetrics().horizontalAdvance(QStringLiteral("UI frame 1000.0 ms · paint 100.0 ms")));
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
     m_progress->setTextVisible(true);
@@ -559,8 +574,9 @@ void MainWindow::onFrame(quint64 drainedEvents)
         // A still view does not repaint: then the last paint's cost is the one to show.
         if (m_worstPaintNs > 0)
             m_shownPaintNs = m_worstPaintNs;
-        m_frameLabel->setText(QStringLiteral("UI frame %1 · paint %2")
-                                  .arg(TimeFormat::duration(m_worstIntervalNs, 1), TimeFormat::duration(m_shownPaintNs, 1)));
+        m_frameLabel->setText(
+            QStringLiteral("UI frame %1 · paint %2")
+                .arg(TimeFormat::duration(m_worstIntervalNs, 1), TimeFormat::duration(m_shownPaintNs, 1)));
         if (m_metrics) {
             m_metrics->add(MetricNames::UiFrameIntervalMs, now, double(m_worstIntervalNs) / 1e6);
             if (m_worstPaintNs > 0)
@@ -605,8 +621,9 @@ void MainWindow::updateFileProgress()
     const quint64 done = m_job->bytesDone();
     const quint64 total = std::max<quint64>(m_job->bytesTotal(), done);
     m_progress->setValue(total ? int(1000 * done / total) : 0);
-    m_progress->setFormat(QStringLiteral("%1 %2").arg(m_job->kind() == TraceFileJob::Kind::Save ? QStringLiteral("Saving") : QStringLiteral("Reading"),
-                                                      TimeFormat::bytes(done)));
+    m_progress->setFormat(QStringLiteral("%1 %2").arg(
+        m_job->kind() == TraceFileJob::Kind::Save ? QStringLiteral("Saving") : QStringLiteral("Reading"),
+        TimeFormat::bytes(done)));
 }
 
 void MainWindow::openTrace(const QString &path)
@@ -649,7 +666,8 @@ void MainWindow::jobFinished(bool ok, const QString &error)
     if (job->kind() == TraceFileJob::Kind::Save) {
         if (!m_opened)
             Q_EMIT liveStoreReadFinished();
-        showStatus(ok ? QStringLiteral("Saved %1 (%2); it opens in ui.perfetto.dev.").arg(job->path(), TimeFormat::bytes(job->bytesDone()))
+        showStatus(ok ? QStringLiteral("Saved %1 (%2); it opens in ui.perfetto.dev.")
+                            .arg(job->path(), TimeFormat::bytes(job->bytesDone()))
                       : QStringLiteral("Could not save the trace: %1").arg(error),
                    10000);
         return;
@@ -663,11 +681,12 @@ void MainWindow::jobFinished(bool ok, const QString &error)
     m_timeline->setStore(m_opened.get(), false);
     m_lastCountsNs = 0;
     updateTitle();
-    showStatus(QStringLiteral("Opened %1: %2 events on %3 lanes%4. The live capture goes on (File ▸ Back to live capture).")
-                   .arg(QFileInfo(m_openedPath).fileName(), TimeFormat::count(quint64(job->eventsRead())))
-                   .arg(job->lanesRead())
-                   .arg(job->eventsSkipped() ? QStringLiteral(", %1 skipped").arg(job->eventsSkipped()) : QString()),
-               15000);
+    showStatus(
+        QStringLiteral("Opened %1: %2 events on %3 lanes%4. The live capture goes on (File ▸ Back to live capture).")
+            .arg(QFileInfo(m_openedPath).fileName(), TimeFormat::count(quint64(job->eventsRead())))
+            .arg(job->lanesRead())
+            .arg(job->eventsSkipped() ? QStringLiteral(", %1 skipped").arg(job->eventsSkipped()) : QString()),
+        15000);
     Q_EMIT traceOpened(m_openedPath);
 }
 
@@ -685,7 +704,8 @@ void MainWindow::backToLive()
 QJsonObject MainWindow::windowReport() const
 {
     QJsonObject report;
-    report.insert(QStringLiteral("generator"), QStringLiteral("Taskscope %1 (window)").arg(QCoreApplication::applicationVersion()));
+    report.insert(QStringLiteral("generator"),
+                  QStringLiteral("Taskscope %1 (window)").arg(QCoreApplication::applicationVersion()));
     report.insert(QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     if (const TraceStore *store = shownStore()) {
         const LiveCounts c = LiveCounts::compute(*store, !m_opened);
@@ -699,18 +719,20 @@ QJsonObject MainWindow::windowReport() const
         trace.insert(QStringLiteral("alerts"), int(store->alertBands().size()));
         trace.insert(QStringLiteral("dropped_events"), double(c.droppedEvents));
         trace.insert(QStringLiteral("evicted_items"), double(c.evictedItems));
-        trace.insert(QStringLiteral("duration_ms"), store->lastNs() > store->firstNs() ? double(store->lastNs() - store->firstNs()) / 1e6 : 0.0);
+        trace.insert(QStringLiteral("duration_ms"),
+                     store->lastNs() > store->firstNs() ? double(store->lastNs() - store->firstNs()) / 1e6 : 0.0);
         report.insert(QStringLiteral("trace"), trace);
     }
     if (m_metrics) {
         QJsonObject metrics;
         for (const QString &name : m_metrics->names()) {
             const MetricsSeries::Summary s = m_metrics->summary(name);
-            metrics.insert(name, QJsonObject {{QStringLiteral("min"), s.min},
-                                              {QStringLiteral("max"), s.max},
-                                              {QStringLiteral("mean"), s.mean},
-                                              {QStringLiteral("last"), s.last},
-                                              {QStringLiteral("samples"), double(s.count)}});
+            metrics.insert(name,
+                           QJsonObject {{QStringLiteral("min"), s.min},
+                                        {QStringLiteral("max"), s.max},
+                                        {QStringLiteral("mean"), s.mean},
+                                        {QStringLiteral("last"), s.last},
+                                        {QStringLiteral("samples"), double(s.count)}});
         }
         report.insert(QStringLiteral("metrics"), metrics);
     }
@@ -747,7 +769,8 @@ void MainWindow::freezeUi()
 {
     // Real work on the UI thread, recorded like any other span so the timeline and the watchdog
     // both see it: nothing here is simulated.
-    static const NameId sleepName = TraceNames::intern(QStringLiteral("Freeze the UI: blocking sleep on the UI thread"));
+    static const NameId sleepName = TraceNames::intern(
+        QStringLiteral("Freeze the UI: blocking sleep on the UI thread"));
     static const NameId busyName = TraceNames::intern(QStringLiteral("Freeze the UI: busy loop on the UI thread"));
     const int ms = m_settings.freezeMs;
     const bool busy = m_settings.freezeKind == AppSettings::FreezeKind::Busy;

@@ -26,17 +26,59 @@ MetricsView::MetricsView(QWidget *parent)
     using namespace MetricNames;
     const auto s = [](QLatin1StringView v) { return QString(v); };
     m_charts = {
-        Chart {QStringLiteral("Pacing lateness"), QStringLiteral("ms"), nullptr, nullptr, nullptr, nullptr, {},
-               {{s(PacingLatenessP50), QStringLiteral("p50")}, {s(PacingLatenessP99), QStringLiteral("p99")}, {s(PacingLatenessMax), QStringLiteral("max")}}, false},
-        Chart {QStringLiteral("Latency percentiles"), QStringLiteral("ms"), nullptr, nullptr, nullptr, nullptr, {},
-               {{s(LatencyP50), QStringLiteral("p50")}, {s(LatencyP90), QStringLiteral("p90")}, {s(LatencyP99), QStringLiteral("p99")}}, false},
-        Chart {QStringLiteral("Tokens per second"), QStringLiteral("tokens/s"), nullptr, nullptr, nullptr, nullptr, {},
-               {{s(TokensPerSecond), QStringLiteral("tokens/s")}}, false},
-        Chart {QStringLiteral("Live tasks"), QStringLiteral("count"), nullptr, nullptr, nullptr, nullptr, {},
-               {{s(LiveTasks), QStringLiteral("tasks")}, {s(LiveThreads), QStringLiteral("threads")},
-                {s(LiveCoroutines), QStringLiteral("coroutines")}, {s(RunningCoroutines), QStringLiteral("running")}}, false},
-        Chart {QStringLiteral("UI frame time"), QStringLiteral("ms"), nullptr, nullptr, nullptr, nullptr, {},
-               {{s(UiFrameIntervalMs), QStringLiteral("frame interval")}, {s(UiPaintMs), QStringLiteral("timeline paint")}}, false},
+        Chart {QStringLiteral("Pacing lateness"),
+               QStringLiteral("ms"),
+               nullptr,
+               nullptr,
+               nullptr,
+               nullptr,
+               {},
+               {{s(PacingLatenessP50), QStringLiteral("p50")},
+                {s(PacingLatenessP99), QStringLiteral("p99")},
+                {s(PacingLatenessMax), QStringLiteral("max")}},
+               false},
+        Chart {QStringLiteral("Latency percentiles"),
+               QStringLiteral("ms"),
+               nullptr,
+               nullptr,
+               nullptr,
+               nullptr,
+               {},
+               {{s(LatencyP50), QStringLiteral("p50")},
+                {s(LatencyP90), QStringLiteral("p90")},
+                {s(LatencyP99), QStringLiteral("p99")}},
+               false},
+        Chart {QStringLiteral("Tokens per second"),
+               QStringLiteral("tokens/s"),
+               nullptr,
+               nullptr,
+               nullptr,
+               nullptr,
+               {},
+               {{s(TokensPerSecond), QStringLiteral("tokens/s")}},
+               false},
+        Chart {QStringLiteral("Live tasks"),
+               QStringLiteral("count"),
+               nullptr,
+               nullptr,
+               nullptr,
+               nullptr,
+               {},
+               {{s(LiveTasks), QStringLiteral("tasks")},
+                {s(LiveThreads), QStringLiteral("threads")},
+                {s(LiveCoroutines), QStringLiteral("coroutines")},
+                {s(RunningCoroutines), QStringLiteral("running")}},
+               false},
+        Chart {QStringLiteral("UI frame time"),
+               QStringLiteral("ms"),
+               nullptr,
+               nullptr,
+               nullptr,
+               nullptr,
+               {},
+               {{s(UiFrameIntervalMs), QStringLiteral("frame interval")},
+                {s(UiPaintMs), QStringLiteral("timeline paint")}},
+               false},
         Chart {QStringLiteral("Other figures"), QString(), nullptr, nullptr, nullptr, nullptr, {}, {}, true},
     };
 }
@@ -230,7 +272,8 @@ void MetricsView::refresh()
         const double top = peak > 0 ? peak * 1.15 : 1.0;
         c.y->setTickInterval(niceStep(top, 4));
         c.y->setRange(0, top);
-        const bool empty = peak <= 0 && std::all_of(c.series.cbegin(), c.series.cend(), [](QLineSeries *s) { return s->count() == 0; });
+        const bool empty = peak <= 0
+            && std::all_of(c.series.cbegin(), c.series.cend(), [](QLineSeries *s) { return s->count() == 0; });
         c.chart->setTitle(empty ? c.title + QStringLiteral(" · no samples yet") : c.title);
     }
 }

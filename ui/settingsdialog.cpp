@@ -50,18 +50,20 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     wf->addRow(QStringLiteral("Hang"), m_hang);
     wf->addRow(QStringLiteral("Severe"), m_severe);
     wf->addRow(QStringLiteral("Critical"), m_critical);
-    auto *tiersNote = new QLabel(QStringLiteral("How long the UI thread may be blocked before each tier. Defaults: 100 / 250 / "
-                                                "1000 / 5000 ms."),
-                                 watchdog);
+    auto *tiersNote = new QLabel(
+        QStringLiteral("How long the UI thread may be blocked before each tier. Defaults: 100 / 250 / "
+                       "1000 / 5000 ms."),
+        watchdog);
     tiersNote->setWordWrap(true);
     wf->addRow(tiersNote);
     m_recordDispatches = new QCheckBox(QStringLiteral("Record what each event dispatch is"), watchdog);
     m_recordDispatches->setObjectName(QStringLiteral("recordDispatches"));
     wf->addRow(m_recordDispatches);
-    auto *probeNote = new QLabel(QStringLiteral("On: alerts name the receiver, event type and nesting of the blocking dispatch, "
-                                                "for about 6.5 ns per event. Off: heartbeats and stack samples only, nothing per "
-                                                "event; the stacks still name the blocking function."),
-                                 watchdog);
+    auto *probeNote = new QLabel(
+        QStringLiteral("On: alerts name the receiver, event type and nesting of the blocking dispatch, "
+                       "for about 6.5 ns per event. Off: heartbeats and stack samples only, nothing per "
+                       "event; the stacks still name the blocking function."),
+        watchdog);
     probeNote->setWordWrap(true);
     wf->addRow(probeNote);
     tabs->addTab(watchdog, QStringLiteral("Watchdog"));
@@ -73,9 +75,10 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_capacity = spin(1, 64, QStringLiteral(" million items"), trace);
     tf->addRow(QStringLiteral("Keep the last"), m_retention);
     tf->addRow(QStringLiteral("At most"), m_capacity);
-    auto *traceNote = new QLabel(QStringLiteral("Older events are dropped and counted in the timeline's strip; nothing is "
-                                                "dropped silently. A span is 32 bytes."),
-                                 trace);
+    auto *traceNote = new QLabel(
+        QStringLiteral("Older events are dropped and counted in the timeline's strip; nothing is "
+                       "dropped silently. A span is 32 bytes."),
+        trace);
     traceNote->setWordWrap(true);
     tf->addRow(traceNote);
     tabs->addTab(trace, QStringLiteral("Trace"));
@@ -101,9 +104,10 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     ef->addRow(QStringLiteral("OpenAI API key"), m_openAiKey);
     ef->addRow(QStringLiteral("HTTP endpoint (bursts)"), m_httpUrl);
     ef->addRow(QString(), m_showKeys);
-    auto *keyNote = new QLabel(QStringLiteral("Keys are stored with your settings (QSettings) and sent only to the service "
-                                              "they belong to; they never appear in logs, traces or reports."),
-                               endpoints);
+    auto *keyNote = new QLabel(
+        QStringLiteral("Keys are stored with your settings (QSettings) and sent only to the service "
+                       "they belong to; they never appear in logs, traces or reports."),
+        endpoints);
     keyNote->setWordWrap(true);
     ef->addRow(keyNote);
     tabs->addTab(endpoints, QStringLiteral("Endpoints && keys"));
@@ -187,7 +191,8 @@ AppSettings SettingsDialog::settings() const
 
 QString SettingsDialog::validationError() const
 {
-    if (!(m_suspicion->value() <= m_hang->value() && m_hang->value() <= m_severe->value() && m_severe->value() <= m_critical->value()))
+    if (!(m_suspicion->value() <= m_hang->value() && m_hang->value() <= m_severe->value()
+          && m_severe->value() <= m_critical->value()))
         return QStringLiteral("The watchdog tiers must grow: suspicion ≤ hang ≤ severe ≤ critical.");
     const QLineEdit *urls[] = {m_deepgramUrl, m_openAiUrl, m_httpUrl};
     for (const QLineEdit *edit : urls) {

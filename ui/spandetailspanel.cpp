@@ -11,9 +11,10 @@ SpanDetailsPanel::SpanDetailsPanel(QWidget *parent)
     : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
-    m_placeholder = new QLabel(QStringLiteral("Click a span on the timeline to see it here. Double-click zooms to it; "
-                                              "the wheel zooms around the cursor, drag pans, Space pauses the view, F follows live."),
-                               this);
+    m_placeholder = new QLabel(
+        QStringLiteral("Click a span on the timeline to see it here. Double-click zooms to it; "
+                       "the wheel zooms around the cursor, drag pans, Space pauses the view, F follows live."),
+        this);
     m_placeholder->setWordWrap(true);
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(m_placeholder);
@@ -62,7 +63,8 @@ void SpanDetailsPanel::setSelection(const SpanSelection &s)
         return;
     m_values[QStringLiteral("name")]->setText(s.title);
     m_values[QStringLiteral("kind")]->setText(SpanSelection::kindName(s.kind));
-    m_values[QStringLiteral("lane")]->setText(QStringLiteral("%1 (lane %2, depth %3)").arg(s.laneName).arg(s.lane).arg(s.depth));
+    m_values[QStringLiteral("lane")]->setText(
+        QStringLiteral("%1 (lane %2, depth %3)").arg(s.laneName).arg(s.lane).arg(s.depth));
     m_values[QStringLiteral("start")]->setText(TimeFormat::timestamp(s.startNs, 1));
     m_values[QStringLiteral("duration")]->setText(TimeFormat::duration(s.durationNs(), 3)
                                                   + (s.open ? QStringLiteral(" so far (still open)") : QString()));

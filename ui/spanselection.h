@@ -14,27 +14,27 @@ struct SpanSelection
     LaneId lane = NoLane;
     int depth = 0;
     qint64 startNs = 0;
-    qint64 endNs = 0;      ///< for open spans: the store's last time
+    qint64 endNs = 0; ///< for open spans: the store's last time
     bool open = false;
     NameId name = 0;
     SpanKind kind = SpanKind::Span;
     std::uint32_t link = 0;
     std::uint32_t arg = 0;
 
-    QString title;         ///< the span's name, or its state for coroutine segments
+    QString title; ///< the span's name, or its state for coroutine segments
     QString laneName;
-    QString threadName;    ///< the thread that ran it (thread lanes, running coroutine segments)
+    QString threadName; ///< the thread that ran it (thread lanes, running coroutine segments)
     QString coroutineName; ///< the coroutine it belongs to (coroutine lanes, ThreadRunsCoroutine spans)
 
     qint64 durationNs() const { return endNs - startNs; }
     static QString kindName(SpanKind kind);
     /// Resolves names through the store's lanes and the interned name table.
-    static SpanSelection resolve(const TraceStore &store, LaneId lane, int depth, qint64 startNs, qint64 endNs, bool open,
-                                 NameId name, SpanKind kind, std::uint32_t link, std::uint32_t arg);
+    static SpanSelection resolve(const TraceStore &store, LaneId lane, int depth, qint64 startNs, qint64 endNs,
+                                 bool open, NameId name, SpanKind kind, std::uint32_t link, std::uint32_t arg);
     bool operator==(const SpanSelection &other) const
     {
         return valid == other.valid && lane == other.lane && depth == other.depth && startNs == other.startNs
-               && kind == other.kind && name == other.name;
+            && kind == other.kind && name == other.name;
     }
 };
 Q_DECLARE_METATYPE(SpanSelection)

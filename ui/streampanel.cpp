@@ -35,10 +35,14 @@ struct ModelChoice
 };
 
 constexpr ModelChoice ModelChoices[] = {
-    {ExecutionModel::Thread, "Thread", "A worker QObject in its own QThread: real-time pacing independent of the UI thread."},
-    {ExecutionModel::Coroutine, "Coroutine", "A QCoro task on the UI thread's event loop: thousands of concurrent waits on one thread."},
-    {ExecutionModel::Offload, "Offload", "A coroutine whose blocking or CPU-bound parts run on QThreadPool and are awaited."},
-    {ExecutionModel::Blocking, "Blocking", "The blocking calls made on the UI thread: the anti-pattern. It trips the watchdog."},
+    {ExecutionModel::Thread, "Thread",
+     "A worker QObject in its own QThread: real-time pacing independent of the UI thread."},
+    {ExecutionModel::Coroutine, "Coroutine",
+     "A QCoro task on the UI thread's event loop: thousands of concurrent waits on one thread."},
+    {ExecutionModel::Offload, "Offload",
+     "A coroutine whose blocking or CPU-bound parts run on QThreadPool and are awaited."},
+    {ExecutionModel::Blocking, "Blocking",
+     "The blocking calls made on the UI thread: the anti-pattern. It trips the watchdog."},
 };
 
 struct WorkloadChoice
@@ -215,8 +219,9 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_taskView->setItemDelegate(new TaskItemDelegate(m_taskView));
     m_taskView->setAccessibleName(QStringLiteral("Tasks"));
     layout->addWidget(m_taskView, 1);
-    m_emptyHint = new QLabel(QStringLiteral("Tasks you start appear here,\nwith their status, elapsed time and errors."),
-                             m_taskView->viewport());
+    m_emptyHint = new QLabel(
+        QStringLiteral("Tasks you start appear here,\nwith their status, elapsed time and errors."),
+        m_taskView->viewport());
     m_emptyHint->setAlignment(Qt::AlignCenter);
     m_emptyHint->setForegroundRole(QPalette::PlaceholderText);
     m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);
@@ -267,7 +272,8 @@ void StreamPanel::setSamples(const QStringList &resourcePaths)
     m_samples = resourcePaths;
     m_audio->clear();
     for (const QString &path : m_samples)
-        m_audio->addItem(QStringLiteral("Sample: %1").arg(QFileInfo(path).completeBaseName()), int(AudioSourceKind::Sample));
+        m_audio->addItem(QStringLiteral("Sample: %1").arg(QFileInfo(path).completeBaseName()),
+                         int(AudioSourceKind::Sample));
     for (int i = 0; i < m_samples.size(); ++i)
         m_audio->setItemData(i, QFileInfo(m_samples[i]).completeBaseName(), ValueRole);
     m_audio->addItem(QStringLiteral("Tone (440 Hz sine)"), int(AudioSourceKind::Tone));
@@ -391,10 +397,16 @@ void StreamPanel::prefillUrl()
     switch (WorkloadKind(m_workload->currentData().toInt())) {
     case WorkloadKind::LiveTranscription:
     case WorkloadKind::TextToSpeech:
-    case WorkloadKind::Prerecorded: url = m_deepgramUrl; break;
-    case WorkloadKind::ChatStream: url = m_openAiUrl; break;
+    case WorkloadKind::Prerecorded:
+        url = m_deepgramUrl;
+        break;
+    case WorkloadKind::ChatStream:
+        url = m_openAiUrl;
+        break;
     case WorkloadKind::RequestBurst:
-    case WorkloadKind::Command: url = m_httpUrl; break;
+    case WorkloadKind::Command:
+        url = m_httpUrl;
+        break;
     }
     m_prefilledUrl = url.toString();
     m_url->setText(m_prefilledUrl);
@@ -419,9 +431,11 @@ void StreamPanel::updateVisibleRows()
     else if (usesHttp)
         note = QStringLiteral("plain HTTP endpoint; no key is sent");
     else if (usesOpenAi)
-        note = m_openAiKey ? QStringLiteral("OpenAI key: set (Settings)") : QStringLiteral("No OpenAI key: add one in Settings or OPENAI_API_KEY");
+        note = m_openAiKey ? QStringLiteral("OpenAI key: set (Settings)")
+                           : QStringLiteral("No OpenAI key: add one in Settings or OPENAI_API_KEY");
     else
-        note = m_deepgramKey ? QStringLiteral("Deepgram key: set (Settings)") : QStringLiteral("No Deepgram key: add one in Settings or DEEPGRAM_API_KEY");
+        note = m_deepgramKey ? QStringLiteral("Deepgram key: set (Settings)")
+                             : QStringLiteral("No Deepgram key: add one in Settings or DEEPGRAM_API_KEY");
     m_keyNote->setText(note);
 }
 
@@ -449,8 +463,8 @@ bool StreamPanel::currentSpec(WorkloadSpec *spec, QString *error) const
         const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
         const QString scheme = url.scheme();
         if (!url.isValid() || url.host().isEmpty()
-            || !(scheme == QLatin1StringView("http") || scheme == QLatin1StringView("https") || scheme == QLatin1StringView("ws")
-                 || scheme == QLatin1StringView("wss"))) {
+            || !(scheme == QLatin1StringView("http") || scheme == QLatin1StringView("https")
+                 || scheme == QLatin1StringView("ws") || scheme == QLatin1StringView("wss"))) {
             if (error)
                 *error = QStringLiteral("The endpoint must be an http(s):// or ws(s):// URL with a host.");
             return false;
@@ -461,10 +475,11 @@ bool StreamPanel::currentSpec(WorkloadSpec *spec, QString *error) const
     if (kind >= 0)
         s.source = AudioSourceKind(kind);
     s.audio = m_audio->currentData(ValueRole).toString();
-    if ((s.kind == WorkloadKind::LiveTranscription || s.kind == WorkloadKind::Prerecorded) && s.source == AudioSourceKind::Sample
-        && s.audio.isEmpty()) {
+    if ((s.kind == WorkloadKind::LiveTranscription || s.kind == WorkloadKind::Prerecorded)
+        && s.source == AudioSourceKind::Sample && s.audio.isEmpty()) {
         if (error)
-            *error = QStringLiteral("No speech sample is bundled in this build: choose a tone, a WAV file or a microphone.");
+            *error = QStringLiteral(
+                "No speech sample is bundled in this build: choose a tone, a WAV file or a microphone.");
         return false;
     }
     s.chunkMs = m_chunk->value();

@@ -13,7 +13,7 @@ constexpr LaneKind SectionOrder[] = {LaneKind::Thread, LaneKind::Stream, LaneKin
 int laneHeight(int depths, int counters)
 {
     return TimelineLayout::LanePadding * 2 + std::max(depths, 1) * TimelineLayout::DepthHeight
-           + counters * TimelineLayout::CounterHeight;
+        + counters * TimelineLayout::CounterHeight;
 }
 
 } // namespace
@@ -75,7 +75,8 @@ void TimelineLayout::rebuild(const TraceStore &store)
         if (store.depthCount(id) > 0 || !store.counterNames(id).isEmpty())
             return false;
         probe.clear();
-        store.queryInstants(id, std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::max() / 2, 1e18, probe);
+        store.queryInstants(id, std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::max() / 2, 1e18,
+                            probe);
         return probe.empty();
     };
 
@@ -102,9 +103,8 @@ void TimelineLayout::rebuild(const TraceStore &store)
             continue;
         // The UI thread always leads.
         if (kind == LaneKind::Thread) {
-            std::stable_partition(entries.begin(), entries.end(), [](const Entry &e) {
-                return e.group == 0 && e.lanes.front() == UiThreadLane;
-            });
+            std::stable_partition(entries.begin(), entries.end(),
+                                  [](const Entry &e) { return e.group == 0 && e.lanes.front() == UiThreadLane; });
         }
 
         TimelineRow section;
@@ -155,7 +155,8 @@ void TimelineLayout::rebuild(const TraceStore &store)
             group.group = e.group;
             group.indent = 1;
             group.key = QStringLiteral("g:%1:%2").arg(int(kind)).arg(e.group);
-            group.collapsed = isCollapsed(group.key, kind == LaneKind::Coroutine && int(e.lanes.size()) >= AutoCollapseGroupSize);
+            group.collapsed = isCollapsed(group.key,
+                                          kind == LaneKind::Coroutine && int(e.lanes.size()) >= AutoCollapseGroupSize);
             group.y = y;
             group.height = group.collapsed ? GroupHeight : GroupHeaderHeight;
             group.membersBegin = int(m_members.size());
@@ -179,7 +180,8 @@ void TimelineLayout::rebuild(const TraceStore &store)
 
 std::span<const LaneId> TimelineLayout::members(const TimelineRow &row) const
 {
-    if (row.membersCount <= 0 || row.membersBegin < 0 || std::size_t(row.membersBegin + row.membersCount) > m_members.size())
+    if (row.membersCount <= 0 || row.membersBegin < 0
+        || std::size_t(row.membersBegin + row.membersCount) > m_members.size())
         return {};
     return std::span<const LaneId>(m_members.data() + row.membersBegin, std::size_t(row.membersCount));
 }
@@ -189,7 +191,8 @@ int TimelineLayout::rowAt(int y) const
     if (y < 0 || y >= m_totalHeight || m_rows.empty())
         return -1;
     // Rows are sorted by y: the last row starting at or above y.
-    const auto it = std::upper_bound(m_rows.begin(), m_rows.end(), y, [](int value, const TimelineRow &row) { return value < row.y; });
+    const auto it = std::upper_bound(m_rows.begin(), m_rows.end(), y,
+                                     [](int value, const TimelineRow &row) { return value < row.y; });
     if (it == m_rows.begin())
         return -1;
     const int index = int(std::distance(m_rows.begin(), it)) - 1;

@@ -15,23 +15,23 @@ struct TimelineRow
 {
     enum class Type : std::uint8_t {
         Section, ///< "Threads", "Streams", "Coroutines", "Process": a heading that can collapse
-        Lane,    ///< one lane: its spans by depth, then its counters
-        Group,   ///< lanes of one group: a heading when expanded, an aggregate density lane when collapsed
+        Lane, ///< one lane: its spans by depth, then its counters
+        Group, ///< lanes of one group: a heading when expanded, an aggregate density lane when collapsed
     };
 
     Type type = Type::Lane;
     LaneKind kind = LaneKind::Thread;
     bool collapsed = false;
     std::uint8_t indent = 0;
-    LaneId lane = NoLane;   ///< Lane rows
-    NameId group = 0;       ///< Group rows, and Lane rows inside a group
+    LaneId lane = NoLane; ///< Lane rows
+    NameId group = 0; ///< Group rows, and Lane rows inside a group
     int y = 0;
     int height = 0;
-    int depths = 0;         ///< Lane rows: span depths shown
-    int counters = 0;       ///< Lane rows: counter strips below the spans
-    int membersBegin = 0;   ///< Group rows: index into TimelineLayout::members()
+    int depths = 0; ///< Lane rows: span depths shown
+    int counters = 0; ///< Lane rows: counter strips below the spans
+    int membersBegin = 0; ///< Group rows: index into TimelineLayout::members()
     int membersCount = 0;
-    QString key;            ///< collapse-state key of Section and Group rows
+    QString key; ///< collapse-state key of Section and Group rows
 };
 
 /// Where the timeline's lanes go vertically: sections by lane kind, groups of lanes that fold into
@@ -44,7 +44,7 @@ public:
     static constexpr int DepthHeight = 20;
     static constexpr int LanePadding = 3;
     static constexpr int CounterHeight = 30;
-    static constexpr int GroupHeight = 36;      ///< an aggregate (collapsed group) lane
+    static constexpr int GroupHeight = 36; ///< an aggregate (collapsed group) lane
     static constexpr int GroupHeaderHeight = 22; ///< an expanded group's heading
     static constexpr int AutoCollapseGroupSize = 4; ///< coroutine groups this big start collapsed
     static constexpr int MaxDepthsShown = 32;
@@ -52,7 +52,7 @@ public:
     struct Hit
     {
         int row = -1;
-        int depth = -1;   ///< Lane rows: the span depth under the point
+        int depth = -1; ///< Lane rows: the span depth under the point
         int counter = -1; ///< Lane rows: the counter strip under the point
     };
 

@@ -2,7 +2,6 @@
 
 #include "model/tracenames.h"
 
-
 TimelinePalette::TimelinePalette(const QPalette &palette)
 {
     const QColor window = palette.color(QPalette::Window);

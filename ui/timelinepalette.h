@@ -52,7 +52,8 @@ public:
 private:
     bool m_dark = false;
     QColor m_background, m_laneOdd, m_section, m_gutter, m_separator, m_grid, m_text, m_muted, m_ruler, m_selection,
-        m_hover, m_accent, m_suspendedFill, m_suspendedHatch, m_alertBand, m_flow, m_instant, m_counterLine, m_counterFill;
+        m_hover, m_accent, m_suspendedFill, m_suspendedHatch, m_alertBand, m_flow, m_instant, m_counterLine,
+        m_counterFill;
     std::array<QColor, HueCount> m_hues;
     mutable std::vector<std::int8_t> m_hueCache; // by name id, -1 unknown
 };

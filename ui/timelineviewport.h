@@ -9,8 +9,8 @@
 class TimelineViewport final
 {
 public:
-    static constexpr double MinNsPerPx = 0.05;           ///< 20 px per nanosecond
-    static constexpr double MaxNsPerPx = 3600e9;         ///< one hour per pixel
+    static constexpr double MinNsPerPx = 0.05; ///< 20 px per nanosecond
+    static constexpr double MaxNsPerPx = 3600e9; ///< one hour per pixel
     static constexpr double LiveEdgeMarginFraction = 0.04; ///< room right of the live edge when following
 
     TimelineViewport() = default;

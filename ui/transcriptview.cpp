@@ -58,10 +58,12 @@ void TranscriptView::setModel(TranscriptModel *model)
         });
         connect(model, &QAbstractItemModel::rowsRemoved, this, [this] {
             if (m_model && !m_model->entry(m_stream))
-                showStream(m_model->rowCount() ? m_model->index(0).data(TranscriptModel::StreamIdRole).toULongLong() : 0);
+                showStream(m_model->rowCount() ? m_model->index(0).data(TranscriptModel::StreamIdRole).toULongLong()
+                                               : 0);
         });
         connect(model, &QAbstractItemModel::modelReset, this, [this] { showStream(0); });
-        connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, &TranscriptView::selectionChanged);
+        connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
+                &TranscriptView::selectionChanged);
         if (model->rowCount() > 0)
             showStream(model->index(0).data(TranscriptModel::StreamIdRole).toULongLong());
     }
@@ -104,22 +106,25 @@ void TranscriptView::refresh()
     const TranscriptEntry *e = m_model ? m_model->entry(m_stream) : nullptr;
     if (!e) {
         m_header->setText(QString());
-        m_html = QStringLiteral("<p style='color:#8a93a0'>Transcripts and tokens of running streams appear "
-                                "here: final text in full colour, the current interim hypothesis in light italics until "
-                                "the final replaces it.</p>");
+        m_html = QStringLiteral(
+            "<p style='color:#8a93a0'>Transcripts and tokens of running streams appear "
+            "here: final text in full colour, the current interim hypothesis in light italics until "
+            "the final replaces it.</p>");
         m_text->setHtml(m_html);
         return;
     }
-    m_header->setText(QStringLiteral("%1 · %2 finals · %3 tokens%4")
-                          .arg(e->label.isEmpty() ? QStringLiteral("stream %1").arg(e->streamId) : e->label)
-                          .arg(e->finals)
-                          .arg(e->tokens)
-                          .arg(e->droppedChars ? QStringLiteral(" · %1 older characters dropped").arg(e->droppedChars) : QString()));
+    m_header->setText(
+        QStringLiteral("%1 · %2 finals · %3 tokens%4")
+            .arg(e->label.isEmpty() ? QStringLiteral("stream %1").arg(e->streamId) : e->label)
+            .arg(e->finals)
+            .arg(e->tokens)
+            .arg(e->droppedChars ? QStringLiteral(" · %1 older characters dropped").arg(e->droppedChars) : QString()));
     QString html;
     if (!e->finalText.isEmpty() || !e->interimText.isEmpty()) {
         html += QStringLiteral("<p>") + e->finalText.toHtmlEscaped();
         if (!e->interimText.isEmpty())
-            html += QStringLiteral(" <span style='color:#8a93a0; font-style:italic'>%1</span>").arg(e->interimText.toHtmlEscaped());
+            html += QStringLiteral(" <span style='color:#8a93a0; font-style:italic'>%1</span>")
+                        .arg(e->interimText.toHtmlEscaped());
         html += QStringLiteral("</p>");
     }
     if (!e->tokenText.isEmpty())

@@ -63,8 +63,8 @@ AlertDetails AlertDetailsProxy::details(const AlertRecord &r, quint32 shownId)
     if (!r.uiThread.summary.isEmpty()) {
         QString state = r.uiThread.summary;
         if (!r.uiThread.state.isEmpty())
-            state += QStringLiteral(" (%1%2)").arg(r.uiThread.state,
-                                                   r.uiThread.wchan.isEmpty() ? QString() : QStringLiteral(" in ") + r.uiThread.wchan);
+            state += QStringLiteral(" (%1%2)").arg(
+                r.uiThread.state, r.uiThread.wchan.isEmpty() ? QString() : QStringLiteral(" in ") + r.uiThread.wchan);
         d.threadStates.append({state, std::max(1, r.sampleCount)});
     }
 
@@ -79,7 +79,8 @@ AlertDetails AlertDetailsProxy::details(const AlertRecord &r, quint32 shownId)
     if (r.culpritSpans.size() > 1)
         d.notes.append(QStringLiteral("open spans: ") + r.culpritSpans.join(QStringLiteral(" › ")));
     if (r.detectedNs > r.startNs && !r.previousSession)
-        d.notes.append(QStringLiteral("detected %1 after it began").arg(AlertRecord::formatDuration(r.detectedNs - r.startNs)));
+        d.notes.append(
+            QStringLiteral("detected %1 after it began").arg(AlertRecord::formatDuration(r.detectedNs - r.startNs)));
     if (!r.budget.isEmpty())
         d.notes.append(QStringLiteral("over its budget: ") + r.budget);
     int workers = 0;
@@ -99,8 +100,10 @@ AlertDetails AlertDetailsProxy::details(const AlertRecord &r, quint32 shownId)
 
 QVariant AlertDetailsProxy::data(const QModelIndex &index, int role) const
 {
-    if (role == Qt::ForegroundRole && checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
-        && AlertVerdict(QIdentityProxyModel::data(index, AlertListModel::VerdictRole).toInt()) == AlertVerdict::NestedModalLoop) {
+    if (role == Qt::ForegroundRole
+        && checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
+        && AlertVerdict(QIdentityProxyModel::data(index, AlertListModel::VerdictRole).toInt())
+            == AlertVerdict::NestedModalLoop) {
         // Information, not a hang: listed greyed.
         return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
     }
@@ -118,7 +121,8 @@ QVariant AlertDetailsProxy::data(const QModelIndex &index, int role) const
     case AlertRoles::StartNsRole:
         return r.previousSession ? QVariant() : QVariant(r.startNs);
     case AlertRoles::EndNsRole:
-        return r.previousSession ? QVariant() : QVariant(r.isOngoing() ? qint64(-1) : r.startNs + r.durationNs + r.excludedNs);
+        return r.previousSession ? QVariant()
+                                 : QVariant(r.isOngoing() ? qint64(-1) : r.startNs + r.durationNs + r.excludedNs);
     case AlertRoles::OngoingRole:
         return r.isOngoing() && !r.previousSession && r.verdict != AlertVerdict::NestedModalLoop;
     case AlertRoles::HangRole:

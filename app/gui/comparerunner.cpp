@@ -50,8 +50,8 @@ bool CompareRunner::start(const QString &scenario, ExecutionModel a, ExecutionMo
     m_process = new QProcess(this);
     m_process->setProgram(m_program);
     // Not --quiet: the child's progress lines (one every 5 s off a terminal) are what is shown.
-    m_process->setArguments({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario, QStringLiteral("--compare"),
-                             m_labels[0] + u',' + m_labels[1], QStringLiteral("--report"),
+    m_process->setArguments({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+                             QStringLiteral("--compare"), m_labels[0] + u',' + m_labels[1], QStringLiteral("--report"),
                              m_dir->filePath(QStringLiteral("compare.json"))});
     m_process->setStandardOutputFile(QProcess::nullDevice()); // the tables; the report has the figures
     connect(m_process, &QProcess::readyReadStandardError, this, &CompareRunner::readOutput);
@@ -64,7 +64,8 @@ bool CompareRunner::start(const QString &scenario, ExecutionModel a, ExecutionMo
     m_clock.start();
     m_process->start(QIODevice::ReadOnly);
     m_ticker.start();
-    Q_EMIT progress(QStringLiteral("Running %1 as %2, then as %3…").arg(QFileInfo(scenario).completeBaseName(), m_labels[0], m_labels[1]));
+    Q_EMIT progress(QStringLiteral("Running %1 as %2, then as %3…")
+                        .arg(QFileInfo(scenario).completeBaseName(), m_labels[0], m_labels[1]));
     return true;
 }
 
@@ -136,9 +137,12 @@ void CompareRunner::onFinished(int exitCode, bool crashed)
         if (m_cancelled)
             error = QStringLiteral("the comparison was cancelled");
         else if (crashed)
-            error = QStringLiteral("the headless runner did not run to its end%1").arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why);
+            error = QStringLiteral("the headless runner did not run to its end%1")
+                        .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why);
         else
-            error = QStringLiteral("the headless runner exited with %1%2").arg(exitCode).arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why);
+            error = QStringLiteral("the headless runner exited with %1%2")
+                        .arg(exitCode)
+                        .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why);
         Q_EMIT finished(false, error, m_labels[0], {}, m_labels[1], {}, report);
         return;
     }
@@ -184,17 +188,21 @@ QJsonObject CompareRunner::comparableFigures(const QJsonObject &run)
         figures.insert(key, summary);
     }
     const QJsonObject process = run.value(QStringLiteral("process")).toObject();
-    figures.insert(QStringLiteral("process"),
-                   QJsonObject {{QStringLiteral("cpuMs"), process.value(QStringLiteral("cpuMs"))},
-                                {QStringLiteral("cpuMsPerStreamSecond"), process.value(QStringLiteral("cpuMsPerStreamSecond"))},
-                                {QStringLiteral("peakRssMiB"), process.value(QStringLiteral("peakRssBytes")).toDouble() / 1048576.0},
-                                {QStringLiteral("memoryPerStreamKiB"), process.value(QStringLiteral("memoryPerStreamBytes")).toDouble() / 1024.0}});
+    figures.insert(
+        QStringLiteral("process"),
+        QJsonObject {
+            {QStringLiteral("cpuMs"), process.value(QStringLiteral("cpuMs"))},
+            {QStringLiteral("cpuMsPerStreamSecond"), process.value(QStringLiteral("cpuMsPerStreamSecond"))},
+            {QStringLiteral("peakRssMiB"), process.value(QStringLiteral("peakRssBytes")).toDouble() / 1048576.0},
+            {QStringLiteral("memoryPerStreamKiB"),
+             process.value(QStringLiteral("memoryPerStreamBytes")).toDouble() / 1024.0}});
     const QJsonArray alerts = run.value(QStringLiteral("alerts")).toArray();
     double longestMs = 0;
     for (const QJsonValue &alert : alerts)
         longestMs = std::max(longestMs, double(alert.toObject().value(QStringLiteral("durationNs")).toInteger()) / 1e6);
-    figures.insert(QStringLiteral("ui watchdog"), QJsonObject {{QStringLiteral("alerts"), alerts.size()},
-                                                              {QStringLiteral("longestAlertMs"), longestMs}});
+    figures.insert(
+        QStringLiteral("ui watchdog"),
+        QJsonObject {{QStringLiteral("alerts"), alerts.size()}, {QStringLiteral("longestAlertMs"), longestMs}});
     figures.insert(QStringLiteral("wallS"), run.value(QStringLiteral("wallS")));
     figures.insert(QStringLiteral("label"), run.value(QStringLiteral("model")));
     return figures;

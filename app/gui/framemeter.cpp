@@ -7,12 +7,10 @@ namespace {
 QJsonObject histogramMs(const LatencyHistogram &h)
 {
     const QList<quint64> p = h.percentiles({50, 90, 99});
-    return QJsonObject {{QStringLiteral("count"), double(h.count())},
-                        {QStringLiteral("p50"), double(p.value(0)) / 1e6},
-                        {QStringLiteral("p90"), double(p.value(1)) / 1e6},
-                        {QStringLiteral("p99"), double(p.value(2)) / 1e6},
-                        {QStringLiteral("max"), double(h.max()) / 1e6},
-                        {QStringLiteral("mean"), h.mean() / 1e6}};
+    return QJsonObject {
+        {QStringLiteral("count"), double(h.count())},      {QStringLiteral("p50"), double(p.value(0)) / 1e6},
+        {QStringLiteral("p90"), double(p.value(1)) / 1e6}, {QStringLiteral("p99"), double(p.value(2)) / 1e6},
+        {QStringLiteral("max"), double(h.max()) / 1e6},    {QStringLiteral("mean"), h.mean() / 1e6}};
 }
 
 } // namespace
@@ -89,8 +87,9 @@ QString FrameMeter::describe() const
     const QList<quint64> f = m_frameTimes.percentiles({50, 99});
     const QList<quint64> p = m_intervals.percentiles({50, 99});
     const auto ms = [](quint64 ns) { return QString::number(double(ns) / 1e6, 'f', 1); };
-    return QStringLiteral("frame time p50 %1 ms · p99 %2 ms · max %3 ms over %4 frames (%5 over 16.7 ms) · "
-                          "tick interval p50 %6 ms · p99 %7 ms · max %8 ms (%9 longer than 33 ms) · paint p50 %10 ms · p99 %11 ms")
+    return QStringLiteral(
+               "frame time p50 %1 ms · p99 %2 ms · max %3 ms over %4 frames (%5 over 16.7 ms) · "
+               "tick interval p50 %6 ms · p99 %7 ms · max %8 ms (%9 longer than 33 ms) · paint p50 %10 ms · p99 %11 ms")
         .arg(ms(f.value(0)), ms(f.value(1)), ms(m_frameTimes.max()))
         .arg(m_frameTimes.count())
         .arg(m_overBudget)

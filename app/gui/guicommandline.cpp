@@ -13,42 +13,60 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
         "Run `taskscope --headless --scenario FILE` for the scenario runner without a window."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("A Chrome trace (JSON) to open in the timeline."), QStringLiteral("[trace.json]"));
-    QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."), QStringLiteral("file"));
-    QCommandLineOption compare(QStringLiteral("compare-reports"), QStringLiteral("Show two JSON reports side by side in the Compare tab."),
+    parser.addPositionalArgument(QStringLiteral("trace"),
+                                 QStringLiteral("A Chrome trace (JSON) to open in the timeline."),
+                                 QStringLiteral("[trace.json]"));
+    QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Load a scenario file at start-up."),
+                                QStringLiteral("file"));
+    QCommandLineOption compare(QStringLiteral("compare-reports"),
+                               QStringLiteral("Show two JSON reports side by side in the Compare tab."),
                                QStringLiteral("a.json,b.json"));
-    QCommandLineOption compareRun(QStringLiteral("compare-scenario"),
-                                  QStringLiteral("Run a scenario in two execution models (headless, in the background) and show "
-                                                 "both runs in the Compare tab."),
-                                  QStringLiteral("file,model,model"));
-    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light, dark or system for this session (not saved)."), QStringLiteral("theme"));
-    QCommandLineOption startup(QStringLiteral("startup-report"),
-                               QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
+    QCommandLineOption compareRun(
+        QStringLiteral("compare-scenario"),
+        QStringLiteral("Run a scenario in two execution models (headless, in the background) and show "
+                       "both runs in the Compare tab."),
+        QStringLiteral("file,model,model"));
+    QCommandLineOption theme(QStringLiteral("theme"),
+                             QStringLiteral("light, dark or system for this session (not saved)."),
+                             QStringLiteral("theme"));
+    QCommandLineOption startup(
+        QStringLiteral("startup-report"),
+        QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
     // Automation, for scripts/screenshot: not shown in --help.
-    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."), QStringLiteral("file"));
-    QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."), QStringLiteral("ms"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window, then quit."),
+                                  QStringLiteral("file"));
+    QCommandLineOption after(QStringLiteral("screenshot-after-ms"), QStringLiteral("Delay before the screenshot."),
+                             QStringLiteral("ms"));
     QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Bottom tab to show."), QStringLiteral("name"));
-    QCommandLineOption freeze(QStringLiteral("freeze-after-ms"), QStringLiteral("Trigger Run > Freeze the UI after this delay."), QStringLiteral("ms"));
-    QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."), QStringLiteral("from,to"));
-    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."), QStringLiteral("lane,depth,ns"));
-    QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."), QStringLiteral("id"));
-    QCommandLineOption selectAlert(QStringLiteral("select-alert"), QStringLiteral("Select this run's alert in the inspector when it ends."),
+    QCommandLineOption freeze(QStringLiteral("freeze-after-ms"),
+                              QStringLiteral("Trigger Run > Freeze the UI after this delay."), QStringLiteral("ms"));
+    QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Show this time range (ns,ns) once loaded."),
+                            QStringLiteral("from,to"));
+    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the span at lane,depth,ns once loaded."),
+                              QStringLiteral("lane,depth,ns"));
+    QCommandLineOption alert(QStringLiteral("highlight-alert"), QStringLiteral("Highlight an alert band once loaded."),
+                             QStringLiteral("id"));
+    QCommandLineOption selectAlert(QStringLiteral("select-alert"),
+                                   QStringLiteral("Select this run's alert in the inspector when it ends."),
                                    QStringLiteral("id"));
-    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."), QStringLiteral("ms"));
-    QCommandLineOption reportOnClose(QStringLiteral("report-on-close"), QStringLiteral("Write the window's report when it closes."),
+    QCommandLineOption quit(QStringLiteral("quit-after-ms"), QStringLiteral("Close the window after this delay."),
+                            QStringLiteral("ms"));
+    QCommandLineOption reportOnClose(QStringLiteral("report-on-close"),
+                                     QStringLiteral("Write the window's report when it closes."),
                                      QStringLiteral("file"));
-    QCommandLineOption quitAfterScenario(QStringLiteral("quit-after-scenario-ms"),
-                                         QStringLiteral("Close the window this long after the --scenario run finished."),
-                                         QStringLiteral("ms"));
-    QCommandLineOption frames(QStringLiteral("frames-from-ms"), QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
+    QCommandLineOption quitAfterScenario(
+        QStringLiteral("quit-after-scenario-ms"),
+        QStringLiteral("Close the window this long after the --scenario run finished."), QStringLiteral("ms"));
+    QCommandLineOption frames(QStringLiteral("frames-from-ms"),
+                              QStringLiteral("Measure frame times from this moment on."), QStringLiteral("ms"));
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
     QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
                              QStringLiteral("top,bottom"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
-                                       &quitAfterScenario, &frames, &size, &split})
+    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit,
+                                       &reportOnClose, &quitAfterScenario, &frames, &size, &split})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select, alert, selectAlert, quit,
-                       reportOnClose, quitAfterScenario, frames, size, split});
+    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select,
+                       alert, selectAlert, quit, reportOnClose, quitAfterScenario, frames, size, split});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();

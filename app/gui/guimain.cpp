@@ -2,8 +2,8 @@
 
 #include "app/gui/guicommandline.h"
 #include "app/gui/guisession.h"
-#include "app/gui/windowautomation.h"
 #include "app/gui/taskscopeapplication.h"
+#include "app/gui/windowautomation.h"
 #include "model/appsettings.h"
 #include "model/laneregistry.h"
 #include "model/procstat.h"
@@ -18,15 +18,16 @@
 #include <QApplication>
 #include <QAudioDevice>
 #include <QDockWidget>
-#include <QSplitter>
 #include <QMediaDevices>
 #include <QSettings>
+#include <QSplitter>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+
 #include <unistd.h>
 
 namespace {
@@ -141,7 +142,8 @@ int runGui(int argc, char *argv[])
         ExecutionModel a = ExecutionModel::Coroutine, b = ExecutionModel::Offload;
         if (parts.size() != 3 || !WorkloadSpec::parse(parts[1], &a) || !WorkloadSpec::parse(parts[2], &b)
             || !session.runComparison(parts[0], a, b)) {
-            std::fprintf(stderr, "taskscope: --compare-scenario needs FILE,MODEL,MODEL (%s)\n", qPrintable(session.compare().errorString()));
+            std::fprintf(stderr, "taskscope: --compare-scenario needs FILE,MODEL,MODEL (%s)\n",
+                         qPrintable(session.compare().errorString()));
             return 2;
         }
         window.showTab(QStringLiteral("compare"));
@@ -166,8 +168,8 @@ int runGui(int argc, char *argv[])
         std::fprintf(stderr,
                      "taskscope: closed with %d live streams; shut down %.0f ms after the window closed "
                      "(workloads %.0f ms, %d not ended in time; watchdog %.0f ms; service %.0f ms)\n",
-                     streamsAtClose, double(TraceClock::nowNs() - closedNs) / 1e6, times.workloadsMs, times.workloadsLeft,
-                     times.watchdogMs, times.serviceMs);
+                     streamsAtClose, double(TraceClock::nowNs() - closedNs) / 1e6, times.workloadsMs,
+                     times.workloadsLeft, times.watchdogMs, times.serviceMs);
     }
     return code;
 }

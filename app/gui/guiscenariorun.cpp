@@ -29,11 +29,13 @@ QStringList GuiScenarioRun::notes() const
 {
     QStringList notes;
     if (m_scenario.service.external || m_scenario.service.loadSink)
-        notes << QStringLiteral("runs on the window's built-in service (with recognition), not the %1 service it names; run it "
-                                "headless for that")
+        notes << QStringLiteral(
+                     "runs on the window's built-in service (with recognition), not the %1 service it names; run it "
+                     "headless for that")
                      .arg(m_scenario.service.external ? QStringLiteral("external") : QStringLiteral("load-sink"));
     if (!m_scenario.service.faults.isEmpty())
-        notes << QStringLiteral("its server-wide faults are not applied to the window's service (per-workload faults are)");
+        notes << QStringLiteral(
+            "its server-wide faults are not applied to the window's service (per-workload faults are)");
     return notes;
 }
 
@@ -56,7 +58,8 @@ void GuiScenarioRun::startEntry(int index)
     m_taskIds[index] = id;
     // A task that failed to start has already ended.
     const TaskRow::Status status = m_controller->status(id);
-    if (!(status == TaskRow::Status::Starting || status == TaskRow::Status::Running || status == TaskRow::Status::Stopping))
+    if (!(status == TaskRow::Status::Starting || status == TaskRow::Status::Running
+          || status == TaskRow::Status::Stopping))
         m_ended[index] = status;
     Q_EMIT progressChanged(progressText());
     checkDone();
@@ -120,6 +123,8 @@ void GuiScenarioRun::checkDone()
     }
     m_finished = true;
     m_schedule.cancel();
-    const bool ok = !m_timedOut && std::none_of(m_ended.cbegin(), m_ended.cend(), [](TaskRow::Status s) { return s == TaskRow::Status::Failed; });
+    const bool ok = !m_timedOut && std::none_of(m_ended.cbegin(), m_ended.cend(), [](TaskRow::Status s) {
+        return s == TaskRow::Status::Failed;
+    });
     Q_EMIT finished(ok);
 }

@@ -95,7 +95,8 @@ void GuiSession::wire()
 
     connect(&m_trace, &TraceController::frame, this, &GuiSession::onFrame);
     connect(&m_trace, &TraceController::frame, &w, &MainWindow::onFrame);
-    connect(w.timeline(), &TimelineView::framePainted, this, [this](qint64 paintNs, qint64) { m_frames.paint(paintNs); });
+    connect(w.timeline(), &TimelineView::framePainted, this,
+            [this](qint64 paintNs, qint64) { m_frames.paint(paintNs); });
     connect(&w, &MainWindow::framePresented, this, [this](qint64 nowNs) { m_frames.presented(nowNs); });
     connect(&w, &MainWindow::liveStoreReadStarted, &m_trace, [this] { m_trace.setDrainPaused(true); });
     connect(&w, &MainWindow::liveStoreReadFinished, &m_trace, [this] { m_trace.setDrainPaused(false); });
@@ -115,31 +116,35 @@ void GuiSession::wire()
     connect(&m_watchdog, &WatchdogController::hangActiveChanged, hang, &HangIndicator::setHangActive);
     connect(&m_watchdog, &WatchdogController::countsChanged, this, [this, hang](int thisRun, int earlier) {
         hang->setAlertCount(thisRun);
-        hang->setToolTip(QStringLiteral("UI-thread hangs the watchdog caught: %1 this run%2. Click to open the alert inspector.")
-                             .arg(thisRun)
-                             .arg(earlier ? QStringLiteral(", %1 from earlier runs").arg(earlier) : QString()));
+        hang->setToolTip(
+            QStringLiteral("UI-thread hangs the watchdog caught: %1 this run%2. Click to open the alert inspector.")
+                .arg(thisRun)
+                .arg(earlier ? QStringLiteral(", %1 from earlier runs").arg(earlier) : QString()));
     });
     connect(&m_watchdog, &WatchdogController::alertEnded, this, [this](const AlertRecord &alert) {
         if (alert.previousSession || alert.tier < AlertTier::Hang)
             return;
         m_window->showStatus(QStringLiteral("Watchdog: the UI thread was blocked for %1 (%2, %3): %4")
-                                 .arg(AlertRecord::formatDuration(alert.durationNs), AlertRecord::verdictName(alert.verdict),
-                                      AlertRecord::tierName(alert.tier), alert.culprit),
+                                 .arg(AlertRecord::formatDuration(alert.durationNs),
+                                      AlertRecord::verdictName(alert.verdict), AlertRecord::tierName(alert.tier),
+                                      alert.culprit),
                              15000);
     });
     connect(&m_watchdog, &WatchdogController::restarted, this, &GuiSession::updateWatchdogLabel);
 
     CompareView *compare = w.compareView();
-    connect(compare, &CompareView::runRequested, this, [this, compare](const QString &path, const QString &a, const QString &b) {
-        ExecutionModel ma = ExecutionModel::Coroutine, mb = ExecutionModel::Offload;
-        if (!WorkloadSpec::parse(a, &ma) || !WorkloadSpec::parse(b, &mb) || !runComparison(path, ma, mb))
-            compare->setRunState(false, m_compare.errorString());
-    });
+    connect(compare, &CompareView::runRequested, this,
+            [this, compare](const QString &path, const QString &a, const QString &b) {
+                ExecutionModel ma = ExecutionModel::Coroutine, mb = ExecutionModel::Offload;
+                if (!WorkloadSpec::parse(a, &ma) || !WorkloadSpec::parse(b, &mb) || !runComparison(path, ma, mb))
+                    compare->setRunState(false, m_compare.errorString());
+            });
     connect(compare, &CompareView::cancelRunRequested, &m_compare, &CompareRunner::cancel);
-    connect(&m_compare, &CompareRunner::progress, compare, [compare](const QString &text) { compare->setRunState(true, text); });
+    connect(&m_compare, &CompareRunner::progress, compare,
+            [compare](const QString &text) { compare->setRunState(true, text); });
     connect(&m_compare, &CompareRunner::finished, this,
-            [this, compare](bool ok, const QString &error, const QString &labelA, const QJsonObject &runA, const QString &labelB,
-                            const QJsonObject &runB, const QJsonObject &) {
+            [this, compare](bool ok, const QString &error, const QString &labelA, const QJsonObject &runA,
+                            const QString &labelB, const QJsonObject &runB, const QJsonObject &) {
                 if (!ok) {
                     compare->setRunState(false, QStringLiteral("Comparison failed: %1").arg(error));
                     Q_EMIT comparisonFinished(false, error);
@@ -150,11 +155,13 @@ void GuiSession::wire()
                 CompareRunner::dropZeroInBoth(figuresA, figuresB);
                 compare->setRuns(labelA, figuresA, labelB, figuresB);
                 const auto verdict = [](const QJsonObject &run) {
-                    return run.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok") : QStringLiteral("with failures");
+                    return run.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok")
+                                                                    : QStringLiteral("with failures");
                 };
-                compare->setRunState(false, QStringLiteral("Done in %1 s: %2 %3, %4 %5.")
-                                                .arg(m_compare.elapsedS(), 0, 'f', 1)
-                                                .arg(labelA, verdict(runA), labelB, verdict(runB)));
+                compare->setRunState(false,
+                                     QStringLiteral("Done in %1 s: %2 %3, %4 %5.")
+                                         .arg(m_compare.elapsedS(), 0, 'f', 1)
+                                         .arg(labelA, verdict(runA), labelB, verdict(runB)));
                 Q_EMIT comparisonFinished(true, {});
             });
 }
@@ -172,18 +179,21 @@ void GuiSession::start()
     m_trace.start();
     if (m_options.loadPreviousAlerts) {
         // After the first frame: the journal is read on the UI thread and must not delay the window.
-        connect(m_window->timeline(), &TimelineView::framePainted, this, [this] {
-            if (m_previousAlertsLoaded)
-                return;
-            m_previousAlertsLoaded = true;
-            const int earlier = m_watchdog.loadPreviousSessionAlerts();
-            if (earlier > 0) {
-                m_window->showStatus(QStringLiteral("The alert inspector lists %1 alert%2 from earlier runs.")
-                                         .arg(earlier)
-                                         .arg(earlier == 1 ? QString() : QStringLiteral("s")),
-                                     10000);
-            }
-        }, Qt::QueuedConnection);
+        connect(
+            m_window->timeline(), &TimelineView::framePainted, this,
+            [this] {
+                if (m_previousAlertsLoaded)
+                    return;
+                m_previousAlertsLoaded = true;
+                const int earlier = m_watchdog.loadPreviousSessionAlerts();
+                if (earlier > 0) {
+                    m_window->showStatus(QStringLiteral("The alert inspector lists %1 alert%2 from earlier runs.")
+                                             .arg(earlier)
+                                             .arg(earlier == 1 ? QString() : QStringLiteral("s")),
+                                         10000);
+                }
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -196,11 +206,12 @@ void GuiSession::onFrame(quint64)
 void GuiSession::onServiceReady(const QUrl &url)
 {
     m_serviceLabel->setText(QStringLiteral("Built-in service %1").arg(url.toString()));
-    m_serviceLabel->setToolTip(QStringLiteral("The loopback service runs in this process on its own threads (started in %1 ms)%2")
-                                   .arg(m_service.startMs(), 0, 'f', 0)
-                                   .arg(m_service.warnings().isEmpty() ? QString()
-                                                                       : QStringLiteral("\n") + m_service.warnings().join(u'\n')));
-    m_window->streamPanel()->setBuiltInServiceText(QStringLiteral("Built-in service · %1:%2").arg(url.host()).arg(url.port()));
+    m_serviceLabel->setToolTip(
+        QStringLiteral("The loopback service runs in this process on its own threads (started in %1 ms)%2")
+            .arg(m_service.startMs(), 0, 'f', 0)
+            .arg(m_service.warnings().isEmpty() ? QString() : QStringLiteral("\n") + m_service.warnings().join(u'\n')));
+    m_window->streamPanel()->setBuiltInServiceText(
+        QStringLiteral("Built-in service · %1:%2").arg(url.host()).arg(url.port()));
     m_workloads->setLoopbackUrl(url);
     Q_EMIT serviceReady(url);
 }
@@ -211,7 +222,8 @@ void GuiSession::onServiceFailed(const QString &error)
     m_serviceLabel->setToolTip(error);
     m_window->streamPanel()->setBuiltInServiceText(QStringLiteral("Built-in service (not running)"));
     m_window->streamPanel()->setStatusMessage(
-        QStringLiteral("The built-in service did not start: %1. Workloads can still use another URL.").arg(error), true);
+        QStringLiteral("The built-in service did not start: %1. Workloads can still use another URL.").arg(error),
+        true);
     m_workloads->setLoopbackFailed(error);
     Q_EMIT serviceFailed(error);
 }
@@ -247,7 +259,8 @@ void GuiSession::applySettings(const AppSettings &settings)
     m_settings = settings.normalized();
     m_trace.applySettings(m_settings);
     m_workloads->applySettings(m_settings);
-    m_window->streamPanel()->setServiceUrls(m_settings.deepgramBaseUrl, m_settings.openAiBaseUrl, m_settings.httpBaseUrl);
+    m_window->streamPanel()->setServiceUrls(m_settings.deepgramBaseUrl, m_settings.openAiBaseUrl,
+                                            m_settings.httpBaseUrl);
     if (m_started && m_options.startWatchdog)
         m_watchdog.applySettings(m_settings);
     if (m_window->settings() != m_settings)
@@ -274,15 +287,21 @@ bool GuiSession::runScenario(const QString &pathOrName, QString *error)
     auto *run = new GuiScenarioRun(std::move(*scenario), m_workloads.get(), this);
     m_scenario = run;
     StreamPanel *panel = m_window->streamPanel();
-    const QString notes = run->notes().isEmpty() ? QString() : QStringLiteral(" Note: ") + run->notes().join(QStringLiteral("; ")) + u'.';
-    connect(run, &GuiScenarioRun::progressChanged, panel, [panel, notes](const QString &text) { panel->setStatusMessage(text + notes); });
+    const QString notes = run->notes().isEmpty()
+        ? QString()
+        : QStringLiteral(" Note: ") + run->notes().join(QStringLiteral("; ")) + u'.';
+    connect(run, &GuiScenarioRun::progressChanged, panel,
+            [panel, notes](const QString &text) { panel->setStatusMessage(text + notes); });
     connect(run, &GuiScenarioRun::finished, this, [this, run](bool ok) {
-        m_window->showStatus(QStringLiteral("%1 — %2.").arg(run->progressText(), ok ? QStringLiteral("done") : QStringLiteral("with failures")),
-                             15000);
+        m_window->showStatus(
+            QStringLiteral("%1 — %2.")
+                .arg(run->progressText(), ok ? QStringLiteral("done") : QStringLiteral("with failures")),
+            15000);
         Q_EMIT scenarioFinished(ok);
     });
     m_window->compareView()->setScenario(source);
-    m_window->showStatus(QStringLiteral("Running the scenario %1: %2").arg(run->scenario().name, run->scenario().description), 15000);
+    m_window->showStatus(
+        QStringLiteral("Running the scenario %1: %2").arg(run->scenario().name, run->scenario().description), 15000);
     run->start();
     return true;
 }
@@ -311,11 +330,13 @@ QJsonObject GuiSession::report() const
     }
     const WorkloadEnvironment &env = m_workloads->environment();
     QJsonObject report;
-    report.insert(QStringLiteral("taskscope"), QJsonObject {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
-                                                            {QStringLiteral("format"), RunReport::FormatVersion},
-                                                            {QStringLiteral("kind"), QStringLiteral("window")}});
+    report.insert(QStringLiteral("taskscope"),
+                  QJsonObject {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                               {QStringLiteral("format"), RunReport::FormatVersion},
+                               {QStringLiteral("kind"), QStringLiteral("window")}});
     report.insert(QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-    report.insert(QStringLiteral("environment"), RunReport::environment(service, !env.openAiKey.isEmpty(), !env.deepgramKey.isEmpty()));
+    report.insert(QStringLiteral("environment"),
+                  RunReport::environment(service, !env.openAiKey.isEmpty(), !env.deepgramKey.isEmpty()));
     report.insert(QStringLiteral("settings"), m_settings.describe());
     report.insert(QStringLiteral("tasks"), m_workloads->tasksJson());
     report.insert(QStringLiteral("alerts"), m_watchdog.alertsJson());

@@ -3,10 +3,10 @@
 #include "app/gui/comparerunner.h"
 #include "app/gui/framemeter.h"
 #include "app/gui/guiscenariorun.h"
-#include "app/scenario/loopbackhost.h"
 #include "app/gui/tracecontroller.h"
 #include "app/gui/watchdogcontroller.h"
 #include "app/gui/workloadcontroller.h"
+#include "app/scenario/loopbackhost.h"
 #include "model/appsettings.h"
 #include "model/metricsseries.h"
 #include "model/tasklistmodel.h"
@@ -45,8 +45,8 @@ public:
         /// Everything but the tiers, which come from the settings (journal path, notifications, ...).
         UiWatchdogConfig watchdog = defaultWatchdogConfig();
         bool loadPreviousAlerts = true;
-        bool saveSettings = true;       ///< write settings changes to QSettings
-        int closeTimeoutMs = 1000;      ///< how long shutdown() waits for workloads to end
+        bool saveSettings = true; ///< write settings changes to QSettings
+        int closeTimeoutMs = 1000; ///< how long shutdown() waits for workloads to end
     };
     static UiWatchdogConfig defaultWatchdogConfig();
 
@@ -56,7 +56,7 @@ public:
         double watchdogMs = 0;
         double serviceMs = 0;
         double totalMs = 0;
-        int workloadsLeft = 0;  ///< had not ended within closeTimeoutMs (then deleted anyway)
+        int workloadsLeft = 0; ///< had not ended within closeTimeoutMs (then deleted anyway)
         int streamsAtClose = 0; ///< live streams when the window closed
     };
 

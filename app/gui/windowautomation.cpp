@@ -36,7 +36,8 @@ void arrange(MainWindow &window, const GuiCommandLine &options)
         }
         window.timeline()->relayout();
         if (window.timeline()->layout().rowOfLane(lane) >= 0) {
-            const TimelineRow &row = window.timeline()->layout().rows()[std::size_t(window.timeline()->layout().rowOfLane(lane))];
+            const TimelineRow &row =
+                window.timeline()->layout().rows()[std::size_t(window.timeline()->layout().rowOfLane(lane))];
             if (row.type == TimelineRow::Type::Group)
                 window.timeline()->layout().toggle(row);
             window.timeline()->relayout();
@@ -76,12 +77,13 @@ void WindowAutomation::install(GuiSession &session, const GuiCommandLine &option
     MainWindow &window = session.window();
     if (options.selectAlert > 0) {
         // Selecting it shows its evidence and moves the timeline to it, as a click would.
-        QObject::connect(&session.watchdog(), &WatchdogController::alertEnded, &window, [&window, &options](const AlertRecord &alert) {
-            if (alert.previousSession || alert.id != quint32(options.selectAlert))
-                return;
-            window.showTab(QStringLiteral("alerts"));
-            window.alertInspector()->selectAlert(alert.id);
-        });
+        QObject::connect(&session.watchdog(), &WatchdogController::alertEnded, &window,
+                         [&window, &options](const AlertRecord &alert) {
+                             if (alert.previousSession || alert.id != quint32(options.selectAlert))
+                                 return;
+                             window.showTab(QStringLiteral("alerts"));
+                             window.alertInspector()->selectAlert(alert.id);
+                         });
     }
     if (!options.tab.isEmpty())
         window.showTab(options.tab);
@@ -100,8 +102,9 @@ void WindowAutomation::install(GuiSession &session, const GuiCommandLine &option
     if (options.quitAfterMs >= 0)
         QTimer::singleShot(options.quitAfterMs, &window, &QWidget::close);
     if (options.quitAfterScenarioMs >= 0) {
-        QObject::connect(&session, &GuiSession::scenarioFinished, &window,
-                         [&window, &options] { QTimer::singleShot(options.quitAfterScenarioMs, &window, &QWidget::close); });
+        QObject::connect(&session, &GuiSession::scenarioFinished, &window, [&window, &options] {
+            QTimer::singleShot(options.quitAfterScenarioMs, &window, &QWidget::close);
+        });
     }
     if (!options.reportOnClose.isEmpty()) {
         // Comparing a window run with a headless one: the report as Export report writes it.

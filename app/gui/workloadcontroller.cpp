@@ -25,7 +25,8 @@ double ms(quint64 ns)
 
 } // namespace
 
-WorkloadController::WorkloadController(TaskListModel *tasks, TranscriptModel *transcripts, MetricsSeries *metrics, QObject *parent)
+WorkloadController::WorkloadController(TaskListModel *tasks, TranscriptModel *transcripts, MetricsSeries *metrics,
+                                       QObject *parent)
     : QObject(parent)
     , m_taskModel(tasks)
     , m_transcripts(transcripts)
@@ -36,7 +37,8 @@ WorkloadController::WorkloadController(TaskListModel *tasks, TranscriptModel *tr
     // pool of their own so a trace save on the global pool never queues behind them.
     m_cpuPool->setObjectName(QStringLiteral("offload pool"));
     m_cpuPool->setMaxThreadCount(std::max(4, 2 * QThread::idealThreadCount()));
-    m_threadPool = std::make_shared<WorkerThreadPool>(std::max(4, 2 * QThread::idealThreadCount()), QStringLiteral("worker pool"));
+    m_threadPool = std::make_shared<WorkerThreadPool>(std::max(4, 2 * QThread::idealThreadCount()),
+                                                      QStringLiteral("worker pool"));
     m_env.cpuPool = m_cpuPool.get();
     m_env.threadPool = m_threadPool;
     m_env.threadPoolSize = m_threadPool->maxThreads();
@@ -140,18 +142,34 @@ QString WorkloadController::labelFor(const WorkloadSpec &spec)
         return spec.label;
     QString audio;
     switch (spec.source) {
-    case AudioSourceKind::Sample: audio = spec.audio; break;
-    case AudioSourceKind::File: audio = QFileInfo(spec.audio).fileName(); break;
-    case AudioSourceKind::Tone: audio = QStringLiteral("tone %1 Hz").arg(spec.toneHz); break;
-    case AudioSourceKind::Microphone: audio = QStringLiteral("microphone"); break;
+    case AudioSourceKind::Sample:
+        audio = spec.audio;
+        break;
+    case AudioSourceKind::File:
+        audio = QFileInfo(spec.audio).fileName();
+        break;
+    case AudioSourceKind::Tone:
+        audio = QStringLiteral("tone %1 Hz").arg(spec.toneHz);
+        break;
+    case AudioSourceKind::Microphone:
+        audio = QStringLiteral("microphone");
+        break;
     }
     const QString count = spec.count > 1 ? QStringLiteral(" ×%1").arg(spec.count) : QString();
     QString label;
     switch (spec.kind) {
-    case WorkloadKind::LiveTranscription: label = QStringLiteral("live%1 · %2").arg(count, audio); break;
-    case WorkloadKind::TextToSpeech: label = QStringLiteral("speak%1").arg(count); break;
-    case WorkloadKind::Prerecorded: label = QStringLiteral("prerecorded%1 · %2").arg(count, audio); break;
-    case WorkloadKind::ChatStream: label = QStringLiteral("chat%1 · %2 tokens").arg(count).arg(spec.maxTokens); break;
+    case WorkloadKind::LiveTranscription:
+        label = QStringLiteral("live%1 · %2").arg(count, audio);
+        break;
+    case WorkloadKind::TextToSpeech:
+        label = QStringLiteral("speak%1").arg(count);
+        break;
+    case WorkloadKind::Prerecorded:
+        label = QStringLiteral("prerecorded%1 · %2").arg(count, audio);
+        break;
+    case WorkloadKind::ChatStream:
+        label = QStringLiteral("chat%1 · %2 tokens").arg(count).arg(spec.maxTokens);
+        break;
     case WorkloadKind::RequestBurst:
         label = QStringLiteral("burst%1 · %2 req @%3").arg(count).arg(spec.requests).arg(spec.concurrency);
         break;
@@ -169,12 +187,18 @@ QString WorkloadController::labelFor(const WorkloadSpec &spec)
 TaskRow::Status WorkloadController::toStatus(Workload::State state)
 {
     switch (state) {
-    case Workload::State::Idle: return TaskRow::Status::Starting;
-    case Workload::State::Running: return TaskRow::Status::Running;
-    case Workload::State::Stopping: return TaskRow::Status::Stopping;
-    case Workload::State::Finished: return TaskRow::Status::Finished;
-    case Workload::State::Stopped: return TaskRow::Status::Stopped;
-    case Workload::State::Failed: return TaskRow::Status::Failed;
+    case Workload::State::Idle:
+        return TaskRow::Status::Starting;
+    case Workload::State::Running:
+        return TaskRow::Status::Running;
+    case Workload::State::Stopping:
+        return TaskRow::Status::Stopping;
+    case Workload::State::Finished:
+        return TaskRow::Status::Finished;
+    case Workload::State::Stopped:
+        return TaskRow::Status::Stopped;
+    case Workload::State::Failed:
+        return TaskRow::Status::Failed;
     }
     return TaskRow::Status::Failed;
 }
@@ -205,7 +229,8 @@ quint64 WorkloadController::start(const WorkloadSpec &spec)
             fail(task, QStringLiteral("the built-in service did not start: %1").arg(m_serviceError));
         } else {
             task.waitingForService = true;
-            Q_EMIT statusMessage(QStringLiteral("Task %1 starts as soon as the built-in service is up…").arg(id), false);
+            Q_EMIT statusMessage(QStringLiteral("Task %1 starts as soon as the built-in service is up…").arg(id),
+                                 false);
         }
     } else {
         launch(task);
@@ -228,8 +253,9 @@ void WorkloadController::launch(Task &task)
     connect(w, &Workload::finished, this, [this, id] { onFinished(id); });
     connect(w, &Workload::streamFinished, this,
             [this, id](int stream, bool ok, const QString &reason) { onStreamFinished(id, stream, ok, reason); });
-    connect(w, &Workload::transcript, this,
-            [this, id](int stream, const QString &text, bool isFinal, double, double) { onTranscript(id, stream, text, isFinal); });
+    connect(w, &Workload::transcript, this, [this, id](int stream, const QString &text, bool isFinal, double, double) {
+        onTranscript(id, stream, text, isFinal);
+    });
     connect(w, &Workload::token, this, [this, id](int stream, const QString &text) { onToken(id, stream, text); });
     w->start();
     // Transcript rows in stream order (text arrives in any order); up to a screenful per task.
@@ -294,10 +320,11 @@ int WorkloadController::shutdown(int timeoutMs)
         QTimer deadline;
         deadline.setSingleShot(true);
         connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-        const QMetaObject::Connection ended = connect(this, &WorkloadController::activeCountChanged, &loop, [&loop](int active) {
-            if (active == 0)
-                loop.quit();
-        });
+        const QMetaObject::Connection ended = connect(this, &WorkloadController::activeCountChanged, &loop,
+                                                      [&loop](int active) {
+                                                          if (active == 0)
+                                                              loop.quit();
+                                                      });
         deadline.start(std::max(0, timeoutMs));
         loop.exec();
         disconnect(ended);
@@ -326,7 +353,8 @@ void WorkloadController::onStateChanged(quint64 id, Workload::State state)
         if (task->streamErrors == 0 && !task->error.isEmpty())
             m_taskModel->addError(id, task->error);
     }
-    if (!(status == TaskRow::Status::Starting || status == TaskRow::Status::Running || status == TaskRow::Status::Stopping))
+    if (!(status == TaskRow::Status::Starting || status == TaskRow::Status::Running
+          || status == TaskRow::Status::Stopping))
         task->endedNs = now;
     m_taskModel->setStatus(id, status, now);
 }
@@ -553,7 +581,8 @@ void WorkloadController::sampleMetrics(qint64 nowNs)
     if (anyChat) {
         if (m_lastTokensTotal >= 0 && nowNs > m_lastTokensNs)
             m_metrics->add(MetricNames::TokensPerSecond, nowNs,
-                           double(std::max<qint64>(0, tokens - m_lastTokensTotal)) * 1e9 / double(nowNs - m_lastTokensNs));
+                           double(std::max<qint64>(0, tokens - m_lastTokensTotal)) * 1e9
+                               / double(nowNs - m_lastTokensNs));
         m_lastTokensTotal = tokens;
         m_lastTokensNs = nowNs;
     }

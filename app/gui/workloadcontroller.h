@@ -42,12 +42,13 @@ class WorkloadController final : public QObject
     Q_DISABLE_COPY_MOVE(WorkloadController)
 
 public:
-    static constexpr int PollIntervalMs = 250;     ///< progress, figures
-    static constexpr int MetricsIntervalMs = 500;  ///< chart samples
+    static constexpr int PollIntervalMs = 250; ///< progress, figures
+    static constexpr int MetricsIntervalMs = 500; ///< chart samples
     static constexpr int MaxFinishedWithStreams = 16; ///< finished tasks that keep per-stream figures
     static constexpr int MaxTranscriptRowsUpFront = 64; ///< rows made at start (more come with their text)
 
-    WorkloadController(TaskListModel *tasks, TranscriptModel *transcripts, MetricsSeries *metrics, QObject *parent = nullptr);
+    WorkloadController(TaskListModel *tasks, TranscriptModel *transcripts, MetricsSeries *metrics,
+                       QObject *parent = nullptr);
     ~WorkloadController() override;
 
     /// Keys and the shared pools come from here; the loopback URL from setLoopbackUrl().

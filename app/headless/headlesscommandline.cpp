@@ -87,7 +87,8 @@ std::optional<HeadlessCommandLine> HeadlessCommandLine::parse(const QStringList 
             for (const QString &name : names) {
                 ExecutionModel model;
                 if (!WorkloadSpec::parse(name.trimmed(), &model)) {
-                    *error = QStringLiteral("--compare: \"%1\" is not an execution model (thread, coroutine, offload, blocking)")
+                    *error = QStringLiteral(
+                                 "--compare: \"%1\" is not an execution model (thread, coroutine, offload, blocking)")
                                  .arg(name.trimmed());
                     return std::nullopt;
                 }

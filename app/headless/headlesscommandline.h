@@ -11,11 +11,11 @@
 /// `taskscope --headless` options (see helpText()).
 struct HeadlessCommandLine
 {
-    QString scenario;              ///< a path, or the name of a bundled scenario
+    QString scenario; ///< a path, or the name of a bundled scenario
     QString reportPath;
     QString tracePath;
     QList<ExecutionModel> compare; ///< empty: one run with each workload's own model
-    double durationS = -1;         ///< -1: the scenario's own
+    double durationS = -1; ///< -1: the scenario's own
     bool quiet = false;
     bool help = false;
     bool listScenarios = false;

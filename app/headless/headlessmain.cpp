@@ -36,7 +36,8 @@ int runHeadlessWithWatchdog(const QStringList &arguments)
     // Writing the report and a large trace after the runs is the session's own work on the guarded
     // thread: budgeted, so only an overrun is an alert (and names the budget).
     session.setOwnWorkScope([&watchdog](QStringView reason) {
-        return std::static_pointer_cast<void>(std::make_shared<WatchdogBudget>(watchdog, std::chrono::seconds(30), reason));
+        return std::static_pointer_cast<void>(
+            std::make_shared<WatchdogBudget>(watchdog, std::chrono::seconds(30), reason));
     });
     // A run's report carries the alerts up to its end, with final durations: the watcher's last
     // word arrives within a few polls once the loop runs again; 2 s bounds a collector still busy.

@@ -1,10 +1,10 @@
 #include "app/headless/headlesssession.h"
 
 #include "app/headless/headlesscommandline.h"
+#include "app/headless/servicehost.h"
 #include "app/scenario/runreport.h"
 #include "app/scenario/scenario.h"
 #include "app/scenario/scenariorunner.h"
-#include "app/headless/servicehost.h"
 #include "model/chrometracewriter.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
@@ -24,6 +24,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -80,11 +81,12 @@ public:
         m_notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read);
         QObject::connect(m_notifier, &QSocketNotifier::activated, session, [session] {
             char buffer[16];
-            while (::read(s_signalPipe[0], buffer, sizeof buffer) > 0) {
-            }
+            while (::read(s_signalPipe[0], buffer, sizeof buffer) > 0) { }
             session->interrupt();
         });
-        struct sigaction action {};
+        struct sigaction action
+        {
+        };
         action.sa_handler = &onStopSignal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;
@@ -106,8 +108,12 @@ public:
 
 private:
     QSocketNotifier *m_notifier = nullptr;
-    struct sigaction m_oldInt {};
-    struct sigaction m_oldTerm {};
+    struct sigaction m_oldInt
+    {
+    };
+    struct sigaction m_oldTerm
+    {
+    };
 };
 
 HeadlessSession::HeadlessSession(QObject *parent)

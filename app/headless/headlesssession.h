@@ -37,7 +37,10 @@ public:
     void addAlertProducer(std::function<QList<QJsonObject>()> producer);
     /// Known work on the calling thread after the runs (writing the report and the trace): the
     /// returned token (e.g. a WatchdogBudget) lives while it runs.
-    void setOwnWorkScope(std::function<std::shared_ptr<void>(QStringView reason)> scope) { m_ownWork = std::move(scope); }
+    void setOwnWorkScope(std::function<std::shared_ptr<void>(QStringView reason)> scope)
+    {
+        m_ownWork = std::move(scope);
+    }
     /// See ScenarioRunner::setAlertSettler: every run's alerts wait for it.
     void setAlertSettler(std::function<void(std::function<void()>)> settler) { m_alertSettler = std::move(settler); }
     /// Where the progress line, tables and errors go (default: stderr and stdout).

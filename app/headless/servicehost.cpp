@@ -29,7 +29,8 @@ QString ServiceHost::findServerProgram()
     if (!fromEnvironment.isEmpty())
         candidates << fromEnvironment;
     const QString dir = QCoreApplication::applicationDirPath();
-    candidates << dir + QStringLiteral("/taskscope-server") << dir + QStringLiteral("/../workers/loopback/taskscope-server")
+    candidates << dir + QStringLiteral("/taskscope-server")
+               << dir + QStringLiteral("/../workers/loopback/taskscope-server")
                << dir + QStringLiteral("/../../workers/loopback/taskscope-server");
     for (const QString &candidate : std::as_const(candidates)) {
         const QFileInfo info(candidate);
@@ -144,7 +145,8 @@ bool ServiceHost::startExternal(const Scenario::Service &settings)
     }
     const QByteArray errors = m_process->readAllStandardError().trimmed();
     m_error = QStringLiteral("service.external: %1 did not report \"listening on\" within 15 s%2")
-                  .arg(m_program, errors.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(errors.right(400)));
+                  .arg(m_program,
+                       errors.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(errors.right(400)));
     stop();
     return false;
 }

@@ -42,20 +42,23 @@ void LoopbackHost::start(const LoopbackConfig &config)
         const QString error = port ? QString() : m_service->errorString();
         const QStringList warnings = m_service->warnings();
         // Back on the UI thread; dropped if the host is gone by then.
-        QMetaObject::invokeMethod(this, [this, url, error, warnings, ms] {
-            if (m_stopped)
-                return;
-            m_starting = false;
-            m_startMs = ms;
-            m_warnings = warnings;
-            if (url.isEmpty()) {
-                m_error = error.isEmpty() ? QStringLiteral("unknown error") : error;
-                Q_EMIT failed(m_error);
-            } else {
-                m_url = url;
-                Q_EMIT ready(m_url);
-            }
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, url, error, warnings, ms] {
+                if (m_stopped)
+                    return;
+                m_starting = false;
+                m_startMs = ms;
+                m_warnings = warnings;
+                if (url.isEmpty()) {
+                    m_error = error.isEmpty() ? QStringLiteral("unknown error") : error;
+                    Q_EMIT failed(m_error);
+                } else {
+                    m_url = url;
+                    Q_EMIT ready(m_url);
+                }
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -65,13 +68,16 @@ void LoopbackHost::stop()
     if (!m_context)
         return;
     // Runs after a start still in progress (the owner thread does one thing at a time).
-    QMetaObject::invokeMethod(m_context, [this] {
-        if (m_service) {
-            m_service->stop();
-            delete m_service;
-            m_service = nullptr;
-        }
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context,
+        [this] {
+            if (m_service) {
+                m_service->stop();
+                delete m_service;
+                m_service = nullptr;
+            }
+        },
+        Qt::BlockingQueuedConnection);
     m_context->deleteLater();
     m_context = nullptr;
     m_thread.quit();

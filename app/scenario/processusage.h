@@ -8,7 +8,7 @@ struct ProcessUsage
 {
     qint64 userNs = 0;
     qint64 systemNs = 0;
-    qint64 rssBytes = 0;     ///< resident now (VmRSS)
+    qint64 rssBytes = 0; ///< resident now (VmRSS)
     qint64 peakRssBytes = 0; ///< high-water mark (VmHWM), since start or the last resetPeak()
 
     qint64 cpuNs() const { return userNs + systemNs; }

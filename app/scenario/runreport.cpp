@@ -45,7 +45,8 @@ QString mib(double bytes)
 
 QString kib(const QJsonValue &bytes)
 {
-    return bytes.isNull() || bytes.isUndefined() ? QStringLiteral("-") : QString::number(bytes.toDouble() / 1024.0, 'f', 1);
+    return bytes.isNull() || bytes.isUndefined() ? QStringLiteral("-")
+                                                 : QString::number(bytes.toDouble() / 1024.0, 'f', 1);
 }
 
 // Rows of cells, padded into columns.
@@ -93,7 +94,8 @@ QJsonObject RunReport::environment(const QJsonObject &service, bool openAiKeySet
     o.insert(QStringLiteral("eventDispatcher"),
              qEnvironmentVariableIsSet("QT_NO_GLIB") ? QStringLiteral("unix") : QStringLiteral("glib"));
     o.insert(QStringLiteral("program"), QCoreApplication::applicationFilePath());
-    o.insert(QStringLiteral("service"), service.isEmpty() ? QJsonObject {{QStringLiteral("kind"), QStringLiteral("none")}} : service);
+    o.insert(QStringLiteral("service"),
+             service.isEmpty() ? QJsonObject {{QStringLiteral("kind"), QStringLiteral("none")}} : service);
     o.insert(QStringLiteral("openAiKeySet"), openAiKeySet);
     o.insert(QStringLiteral("deepgramKeySet"), deepgramKeySet);
     return o;
@@ -103,8 +105,9 @@ QJsonObject RunReport::build(const Scenario &scenario, const QString &source, co
                              const QList<QJsonObject> &runs)
 {
     QJsonObject report;
-    report.insert(QStringLiteral("taskscope"), QJsonObject {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
-                                                            {QStringLiteral("format"), FormatVersion}});
+    report.insert(QStringLiteral("taskscope"),
+                  QJsonObject {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                               {QStringLiteral("format"), FormatVersion}});
     report.insert(QStringLiteral("scenario"), scenario.toJson());
     report.insert(QStringLiteral("source"), source);
     report.insert(QStringLiteral("environment"), environment);
@@ -122,16 +125,24 @@ QJsonObject RunReport::build(const Scenario &scenario, const QString &source, co
 QString RunReport::summaryTable(const QJsonObject &run)
 {
     QList<QStringList> rows;
-    rows << QStringList {QStringLiteral("workload"), QStringLiteral("model"), QStringLiteral("streams"),
-                         QStringLiteral("ok"), QStringLiteral("failed"), QStringLiteral("lateness p50/p95/p99 ms"),
-                         QStringLiteral("latency p50/p99 ms"), QStringLiteral("TTFT p50 ms"), QStringLiteral("tok/s"),
-                         QStringLiteral("req/s"), QStringLiteral("errors/reconnects/retries/malformed")};
+    rows << QStringList {QStringLiteral("workload"),
+                         QStringLiteral("model"),
+                         QStringLiteral("streams"),
+                         QStringLiteral("ok"),
+                         QStringLiteral("failed"),
+                         QStringLiteral("lateness p50/p95/p99 ms"),
+                         QStringLiteral("latency p50/p99 ms"),
+                         QStringLiteral("TTFT p50 ms"),
+                         QStringLiteral("tok/s"),
+                         QStringLiteral("req/s"),
+                         QStringLiteral("errors/reconnects/retries/malformed")};
     const QJsonArray workloads = run.value(QStringLiteral("workloads")).toArray();
     for (const QJsonValue &v : workloads) {
         const QJsonObject w = v.toObject();
         const QJsonObject s = w.value(QStringLiteral("summary")).toObject();
         QString latency = triple(s, "latencyP50Ms", "latencyP99Ms", nullptr, 2);
-        if (latency != QLatin1String("-") && s.value(QStringLiteral("latencyKind")).toString() == QLatin1String("transcript"))
+        if (latency != QLatin1String("-")
+            && s.value(QStringLiteral("latencyKind")).toString() == QLatin1String("transcript"))
             latency += QStringLiteral(" (transcript)");
         rows << QStringList {workloadName(w),
                              w.value(QStringLiteral("spec")).toObject().value(QStringLiteral("model")).toString(),
@@ -153,26 +164,33 @@ QString RunReport::summaryTable(const QJsonObject &run)
     const QJsonObject p = run.value(QStringLiteral("process")).toObject();
     out += QStringLiteral("client process: CPU %1 ms = %2 ms per stream-second (%3 stream-s)%4; peak RSS %5 MiB; "
                           "memory per stream %6 KiB at %7 live streams\n")
-               .arg(number(p.value(QStringLiteral("cpuMs")), 0), number(p.value(QStringLiteral("cpuMsPerStreamSecond")), 3),
+               .arg(number(p.value(QStringLiteral("cpuMs")), 0),
+                    number(p.value(QStringLiteral("cpuMsPerStreamSecond")), 3),
                     number(p.value(QStringLiteral("streamSeconds")), 1),
-                    p.value(QStringLiteral("includesInProcessService")).toBool() ? QStringLiteral(" incl. the in-process service")
-                                                                                 : QString(),
-                    mib(p.value(QStringLiteral("peakRssBytes")).toDouble()), kib(p.value(QStringLiteral("memoryPerStreamBytes"))))
+                    p.value(QStringLiteral("includesInProcessService")).toBool()
+                        ? QStringLiteral(" incl. the in-process service")
+                        : QString(),
+                    mib(p.value(QStringLiteral("peakRssBytes")).toDouble()),
+                    kib(p.value(QStringLiteral("memoryPerStreamBytes"))))
                .arg(p.value(QStringLiteral("maxLiveStreams")).toInt());
     const QJsonObject service = run.value(QStringLiteral("service")).toObject();
     if (service.contains(QStringLiteral("cpuMs")))
-        out += QStringLiteral("external service process: CPU %1 ms\n").arg(number(service.value(QStringLiteral("cpuMs")), 0));
+        out += QStringLiteral("external service process: CPU %1 ms\n")
+                   .arg(number(service.value(QStringLiteral("cpuMs")), 0));
     const QJsonObject trace = run.value(QStringLiteral("trace")).toObject();
-    out += QStringLiteral("run: %1 after %2 s (load average %3 at start); trace: %4 ms draining, events dropped: %5 by the "
-                          "recorder, %6 by the store\n")
+    out += QStringLiteral(
+               "run: %1 after %2 s (load average %3 at start); trace: %4 ms draining, events dropped: %5 by the "
+               "recorder, %6 by the store\n")
                .arg(run.value(QStringLiteral("end")).toString(), number(run.value(QStringLiteral("wallS")), 2),
-                    number(run.value(QStringLiteral("loadAverageAtStart")), 2), number(trace.value(QStringLiteral("drainMs")), 0))
+                    number(run.value(QStringLiteral("loadAverageAtStart")), 2),
+                    number(trace.value(QStringLiteral("drainMs")), 0))
                .arg(trace.value(QStringLiteral("recorderDroppedEvents")).toInteger())
                .arg(trace.value(QStringLiteral("storeDroppedItems")).toInteger());
     const double load = run.value(QStringLiteral("loadAverageAtStart")).toDouble(-1);
     if (load > QThread::idealThreadCount())
-        out += QStringLiteral("note: load average %1 on %2 cores at the start: other processes competed for the CPU, so "
-                              "lateness and rates are not representative\n")
+        out += QStringLiteral(
+                   "note: load average %1 on %2 cores at the start: other processes competed for the CPU, so "
+                   "lateness and rates are not representative\n")
                    .arg(load, 0, 'f', 2)
                    .arg(QThread::idealThreadCount());
     const QJsonArray alerts = run.value(QStringLiteral("alerts")).toArray();
@@ -200,18 +218,26 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
         std::function<QString(const QJsonObject &)> cell;
     };
     const QList<Line> lines {
-        {"  streams ok/failed", [](const QJsonObject &s) {
-             return QStringLiteral("%1/%2").arg(s.value(QStringLiteral("ok")).toInt()).arg(s.value(QStringLiteral("failed")).toInt());
+        {"  streams ok/failed",
+         [](const QJsonObject &s) {
+             return QStringLiteral("%1/%2")
+                 .arg(s.value(QStringLiteral("ok")).toInt())
+                 .arg(s.value(QStringLiteral("failed")).toInt());
          }},
-        {"  lateness p50/p95/p99 ms", [](const QJsonObject &s) { return triple(s, "latenessP50Ms", "latenessP95Ms", "latenessP99Ms", 2); }},
+        {"  lateness p50/p95/p99 ms",
+         [](const QJsonObject &s) { return triple(s, "latenessP50Ms", "latenessP95Ms", "latenessP99Ms", 2); }},
         {"  lateness max ms", [](const QJsonObject &s) { return number(s.value(QStringLiteral("latenessMaxMs")), 2); }},
-        {"  latency p50/p99 ms", [](const QJsonObject &s) { return triple(s, "latencyP50Ms", "latencyP99Ms", nullptr, 2); }},
+        {"  latency p50/p99 ms",
+         [](const QJsonObject &s) { return triple(s, "latencyP50Ms", "latencyP99Ms", nullptr, 2); }},
         {"  TTFT p50 ms", [](const QJsonObject &s) { return firstFigure(s); }},
         {"  inter-token gap p50/p99/max ms",
-         [](const QJsonObject &s) { return triple(s, "interTokenGapP50Ms", "interTokenGapP99Ms", "interTokenGapMaxMs", 2); }},
+         [](const QJsonObject &s) {
+             return triple(s, "interTokenGapP50Ms", "interTokenGapP99Ms", "interTokenGapMaxMs", 2);
+         }},
         {"  tokens/s", [](const QJsonObject &s) { return number(s.value(QStringLiteral("tokensPerSecond")), 1); }},
         {"  requests/s", [](const QJsonObject &s) { return number(s.value(QStringLiteral("requestsPerSecond")), 1); }},
-        {"  errors/reconnects/retries/malformed", [](const QJsonObject &s) {
+        {"  errors/reconnects/retries/malformed",
+         [](const QJsonObject &s) {
              return QStringLiteral("%1/%2/%3/%4")
                  .arg(s.value(QStringLiteral("errors")).toInteger())
                  .arg(s.value(QStringLiteral("reconnects")).toInteger())
@@ -233,11 +259,15 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
     }
     rows << QStringList {QStringLiteral("client process")};
     const QList<std::pair<const char *, std::function<QString(const QJsonObject &)>>> process {
-        {"  CPU ms per stream-second", [](const QJsonObject &p) { return number(p.value(QStringLiteral("cpuMsPerStreamSecond")), 3); }},
+        {"  CPU ms per stream-second",
+         [](const QJsonObject &p) { return number(p.value(QStringLiteral("cpuMsPerStreamSecond")), 3); }},
         {"  CPU ms (user+sys)", [](const QJsonObject &p) { return number(p.value(QStringLiteral("cpuMs")), 0); }},
-        {"  peak RSS MiB", [](const QJsonObject &p) { return mib(p.value(QStringLiteral("peakRssBytes")).toDouble()); }},
-        {"  memory per stream KiB", [](const QJsonObject &p) { return kib(p.value(QStringLiteral("memoryPerStreamBytes"))); }},
-        {"  max live streams", [](const QJsonObject &p) { return QString::number(p.value(QStringLiteral("maxLiveStreams")).toInt()); }},
+        {"  peak RSS MiB",
+         [](const QJsonObject &p) { return mib(p.value(QStringLiteral("peakRssBytes")).toDouble()); }},
+        {"  memory per stream KiB",
+         [](const QJsonObject &p) { return kib(p.value(QStringLiteral("memoryPerStreamBytes"))); }},
+        {"  max live streams",
+         [](const QJsonObject &p) { return QString::number(p.value(QStringLiteral("maxLiveStreams")).toInt()); }},
     };
     for (const auto &[label, cell] : process) {
         QStringList row {QString::fromLatin1(label)};
@@ -254,7 +284,8 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
     rows << drainRow << loadRow;
     QStringList endRow {QStringLiteral("run end")};
     for (const QJsonObject &run : runs)
-        endRow << QStringLiteral("%1 (%2 s)").arg(run.value(QStringLiteral("end")).toString(), number(run.value(QStringLiteral("wallS")), 1));
+        endRow << QStringLiteral("%1 (%2 s)")
+                      .arg(run.value(QStringLiteral("end")).toString(), number(run.value(QStringLiteral("wallS")), 1));
     rows << endRow;
     return formatTable(rows);
 }

@@ -20,14 +20,15 @@ QSet<QString> workloadKeys()
 {
     static const QSet<QString> keys = [] {
         QSet<QString> k {QStringLiteral("startS"), QStringLiteral("stopAfterS")};
-        for (const char *key : {"workload", "model", "count", "baseUrl", "label", "source", "audio", "chunkMs",
-                                "durationS", "toneHz", "speed", "pauseS", "text", "maxTokens", "tokensPerSecond",
-                                "requests", "concurrency", "payloadBytes", "latencyMs", "command", "commandMs",
-                                "faults"})
+        for (const char *key : {"workload",  "model",     "count",           "baseUrl",  "label",       "source",
+                                "audio",     "chunkMs",   "durationS",       "toneHz",   "speed",       "pauseS",
+                                "text",      "maxTokens", "tokensPerSecond", "requests", "concurrency", "payloadBytes",
+                                "latencyMs", "command",   "commandMs",       "faults"})
             k.insert(QString::fromLatin1(key));
         // Whatever WorkloadSpec writes is a field it reads, so fields added to it later are known too.
-        for (WorkloadKind kind : {WorkloadKind::LiveTranscription, WorkloadKind::TextToSpeech, WorkloadKind::Prerecorded,
-                                  WorkloadKind::ChatStream, WorkloadKind::RequestBurst, WorkloadKind::Command}) {
+        for (WorkloadKind kind :
+             {WorkloadKind::LiveTranscription, WorkloadKind::TextToSpeech, WorkloadKind::Prerecorded,
+              WorkloadKind::ChatStream, WorkloadKind::RequestBurst, WorkloadKind::Command}) {
             WorkloadSpec spec;
             spec.kind = kind;
             const QJsonObject o = spec.toJson();
@@ -65,7 +66,8 @@ public:
             if (!known.contains(it.key())) {
                 QStringList names(known.begin(), known.end());
                 names.sort();
-                fail(it.key(), QStringLiteral("is not a known field (known: %1)").arg(names.join(QStringLiteral(", "))));
+                fail(it.key(),
+                     QStringLiteral("is not a known field (known: %1)").arg(names.join(QStringLiteral(", "))));
             }
         }
     }
@@ -257,7 +259,10 @@ std::optional<Scenario> Scenario::load(const QString &pathOrName, QString *error
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        err = QStringLiteral("%1 is not valid JSON at offset %2: %3").arg(path).arg(parseError.offset).arg(parseError.errorString());
+        err = QStringLiteral("%1 is not valid JSON at offset %2: %3")
+                  .arg(path)
+                  .arg(parseError.offset)
+                  .arg(parseError.errorString());
         return std::nullopt;
     }
     if (!doc.isObject()) {
@@ -279,7 +284,8 @@ std::optional<Scenario> Scenario::load(const QString &pathOrName, QString *error
 QStringList Scenario::bundledNames()
 {
     QStringList names;
-    const QStringList files = QDir(QStringLiteral(":/scenarios")).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QStringList files =
+        QDir(QStringLiteral(":/scenarios")).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QString &file : files)
         names << QFileInfo(file).completeBaseName();
     return names;
@@ -305,9 +311,10 @@ QJsonObject Scenario::toJson() const
     if (service.idleTimeoutMs > 0)
         svc.insert(QStringLiteral("idleTimeoutMs"), service.idleTimeoutMs);
     o.insert(QStringLiteral("service"), svc);
-    o.insert(QStringLiteral("trace"), QJsonObject {{QStringLiteral("retentionS"), trace.retentionS},
-                                                   {QStringLiteral("maxItems"), trace.maxItems},
-                                                   {QStringLiteral("bufferMiB"), trace.bufferMiB}});
+    o.insert(QStringLiteral("trace"),
+             QJsonObject {{QStringLiteral("retentionS"), trace.retentionS},
+                          {QStringLiteral("maxItems"), trace.maxItems},
+                          {QStringLiteral("bufferMiB"), trace.bufferMiB}});
     QJsonArray list;
     for (const Entry &e : workloads) {
         QJsonObject w = e.spec.toJson();

@@ -24,31 +24,31 @@ class Scenario
 public:
     struct Service
     {
-        bool external = false;           ///< launch taskscope-server as its own process (scale runs)
-        bool loadSink = false;           ///< listen streams skip recognition (energy VAD, byte counts)
-        int networkThreads = 0;          ///< 0: one per core
-        QString faults;                  ///< server-wide fault spec (workers/loopback/faultspec.h)
+        bool external = false; ///< launch taskscope-server as its own process (scale runs)
+        bool loadSink = false; ///< listen streams skip recognition (energy VAD, byte counts)
+        int networkThreads = 0; ///< 0: one per core
+        QString faults; ///< server-wide fault spec (workers/loopback/faultspec.h)
         double chatTokensPerSecond = -1; ///< -1: the service default (50)
-        int chatFirstTokenDelayMs = -1;  ///< -1: the service default (100)
-        int idleTimeoutMs = 0;           ///< 0: the service default (10,000)
+        int chatFirstTokenDelayMs = -1; ///< -1: the service default (100)
+        int idleTimeoutMs = 0; ///< 0: the service default (10,000)
     };
     struct Trace
     {
-        double retentionS = 0;           ///< 0: keep everything (up to maxItems)
+        double retentionS = 0; ///< 0: keep everything (up to maxItems)
         qint64 maxItems = 8'000'000;
-        int bufferMiB = 0;               ///< recorder budget for undrained events; 0: the default
+        int bufferMiB = 0; ///< recorder budget for undrained events; 0: the default
     };
     struct Entry
     {
         WorkloadSpec spec;
-        double startS = 0;               ///< start offset from the beginning of the run
-        double stopAfterS = 0;           ///< 0: run until done; else stop it this long after its start
+        double startS = 0; ///< start offset from the beginning of the run
+        double stopAfterS = 0; ///< 0: run until done; else stop it this long after its start
     };
 
     QString name;
     QString description;
     double durationS = 0; ///< 0: until every workload ends; else stop everything then (a normal end)
-    double timeoutS = 0;  ///< 0: none; else stop everything then and fail the run
+    double timeoutS = 0; ///< 0: none; else stop everything then and fail the run
     Service service;
     Trace trace;
     QList<Entry> workloads;

@@ -98,11 +98,16 @@ void ScenarioRunner::addAlertProducer(std::function<QList<QJsonObject>()> produc
 QString ScenarioRunner::toString(End end)
 {
     switch (end) {
-    case End::Completed: return QStringLiteral("completed");
-    case End::Duration: return QStringLiteral("duration");
-    case End::Timeout: return QStringLiteral("timeout");
-    case End::Interrupted: return QStringLiteral("interrupted");
-    case End::StartFailed: return QStringLiteral("start failed");
+    case End::Completed:
+        return QStringLiteral("completed");
+    case End::Duration:
+        return QStringLiteral("duration");
+    case End::Timeout:
+        return QStringLiteral("timeout");
+    case End::Interrupted:
+        return QStringLiteral("interrupted");
+    case End::StartFailed:
+        return QStringLiteral("start failed");
     }
     return {};
 }
@@ -296,7 +301,8 @@ QJsonObject ScenarioRunner::summarize(const QJsonObject &statistics, double wall
         latency = aggregate.value(QStringLiteral("transcriptLatencyMs")).toObject();
         latencyKind = QStringLiteral("transcript");
     }
-    o.insert(QStringLiteral("latencyKind"), latency.value(QStringLiteral("count")).toInteger() > 0 ? latencyKind : QString());
+    o.insert(QStringLiteral("latencyKind"),
+             latency.value(QStringLiteral("count")).toInteger() > 0 ? latencyKind : QString());
     o.insert(QStringLiteral("latencyP50Ms"), figure(latency, "p50"));
     o.insert(QStringLiteral("latencyP99Ms"), figure(latency, "p99"));
     const double ttft = medianOf(firstTokens);
@@ -378,7 +384,9 @@ void ScenarioRunner::finalize()
             workloads.append(w);
             continue;
         }
-        const double slotWallS = slot.startedNs >= 0 ? double((slot.endedNs >= 0 ? slot.endedNs : endNs) - slot.startedNs) / 1e9 : 0;
+        const double slotWallS = slot.startedNs >= 0
+            ? double((slot.endedNs >= 0 ? slot.endedNs : endNs) - slot.startedNs) / 1e9
+            : 0;
         const QJsonObject statistics = slot.workload->statistics();
         const QJsonObject summary = summarize(statistics, slotWallS);
         streamSeconds += summary.value(QStringLiteral("streamSeconds")).toDouble();
@@ -393,10 +401,11 @@ void ScenarioRunner::finalize()
         if (state == Workload::State::Failed || slot.workload->isActive()) {
             anyFailed = true;
             const QString why = slot.workload->isActive() ? QStringLiteral("still running at the end")
-                                                           : slot.workload->errorString();
+                                                          : slot.workload->errorString();
             errors << QStringLiteral("workloads[%1] (%2, %3): %4")
                           .arg(i)
-                          .arg(WorkloadSpec::toString(slot.entry.spec.kind), WorkloadSpec::toString(slot.entry.spec.model), why);
+                          .arg(WorkloadSpec::toString(slot.entry.spec.kind),
+                               WorkloadSpec::toString(slot.entry.spec.model), why);
         }
     }
 
@@ -406,18 +415,21 @@ void ScenarioRunner::finalize()
     process.insert(QStringLiteral("cpuUserMs"), double(usage.userNs - m_usageAtStart.userNs) / 1e6);
     process.insert(QStringLiteral("cpuSystemMs"), double(usage.systemNs - m_usageAtStart.systemNs) / 1e6);
     process.insert(QStringLiteral("streamSeconds"), streamSeconds);
-    process.insert(QStringLiteral("cpuMsPerStreamSecond"), streamSeconds > 0 ? QJsonValue(cpuMs / streamSeconds) : QJsonValue::Null);
+    process.insert(QStringLiteral("cpuMsPerStreamSecond"),
+                   streamSeconds > 0 ? QJsonValue(cpuMs / streamSeconds) : QJsonValue::Null);
     process.insert(QStringLiteral("baselineRssBytes"), m_baselineRss);
     process.insert(QStringLiteral("peakRssBytes"), std::max(usage.peakRssBytes, m_maxRss));
     process.insert(QStringLiteral("maxLiveStreams"), m_maxLiveStreams);
     process.insert(QStringLiteral("memoryPerStreamBytes"),
-                   m_maxLiveStreams > 0 ? QJsonValue(double(std::max<qint64>(0, m_rssAtMaxLive - (m_baselineRss - m_baselineTraceBytes)))
-                                                     / m_maxLiveStreams)
-                                        : QJsonValue::Null);
+                   m_maxLiveStreams > 0
+                       ? QJsonValue(double(std::max<qint64>(0, m_rssAtMaxLive - (m_baselineRss - m_baselineTraceBytes)))
+                                    / m_maxLiveStreams)
+                       : QJsonValue::Null);
     process.insert(QStringLiteral("includesInProcessService"), !m_serviceCpu && m_scenario.needsLoopback());
 
     QJsonObject result;
-    result.insert(QStringLiteral("model"), m_modelOverride ? WorkloadSpec::toString(*m_modelOverride) : QStringLiteral("as specified"));
+    result.insert(QStringLiteral("model"),
+                  m_modelOverride ? WorkloadSpec::toString(*m_modelOverride) : QStringLiteral("as specified"));
     result.insert(QStringLiteral("end"), toString(m_end));
     result.insert(QStringLiteral("wallS"), wallS);
     result.insert(QStringLiteral("loadAverageAtStart"), m_loadAtStart);
@@ -426,10 +438,12 @@ void ScenarioRunner::finalize()
     if (m_serviceCpu) {
         const qint64 serviceCpu = m_serviceCpu();
         if (serviceCpu >= 0 && m_serviceCpuAtStart >= 0)
-            result.insert(QStringLiteral("service"), QJsonObject {{QStringLiteral("cpuMs"), double(serviceCpu - m_serviceCpuAtStart) / 1e6}});
+            result.insert(QStringLiteral("service"),
+                          QJsonObject {{QStringLiteral("cpuMs"), double(serviceCpu - m_serviceCpuAtStart) / 1e6}});
     }
     QJsonObject trace;
-    trace.insert(QStringLiteral("recorderDroppedEvents"), qint64(TraceRecorder::droppedEvents() - m_recorderDroppedAtStart));
+    trace.insert(QStringLiteral("recorderDroppedEvents"),
+                 qint64(TraceRecorder::droppedEvents() - m_recorderDroppedAtStart));
     trace.insert(QStringLiteral("drainMs"), double(m_drainNs) / 1e6);
     if (m_store) {
         trace.insert(QStringLiteral("storeDroppedItems"), qint64(m_store->droppedItems() - m_storeDroppedAtStart));
@@ -438,7 +452,8 @@ void ScenarioRunner::finalize()
     result.insert(QStringLiteral("trace"), trace);
     result.insert(QStringLiteral("workloads"), workloads);
     result.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
-    result.insert(QStringLiteral("ok"), !anyFailed && m_end != End::Timeout && m_end != End::StartFailed && m_runErrors.isEmpty());
+    result.insert(QStringLiteral("ok"),
+                  !anyFailed && m_end != End::Timeout && m_end != End::StartFailed && m_runErrors.isEmpty());
     m_result = result;
     // The figures above are taken; the alerts wait for the watchdog's last word (bounded by the settler).
     const auto complete = [this] {
@@ -447,7 +462,8 @@ void ScenarioRunner::finalize()
         QJsonArray nestedLoops;
         for (const QJsonValue &alert : all) {
             // A nested modal loop is information (events flowed), not a hang.
-            if (alert.toObject().value(QStringLiteral("verdict")).toString() == AlertRecord::verdictKey(AlertVerdict::NestedModalLoop))
+            if (alert.toObject().value(QStringLiteral("verdict")).toString()
+                == AlertRecord::verdictKey(AlertVerdict::NestedModalLoop))
                 nestedLoops.append(alert);
             else
                 alerts.append(alert);

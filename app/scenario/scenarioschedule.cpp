@@ -56,7 +56,8 @@ void ScenarioSchedule::announce(int index)
     if (m_cancelled)
         return;
     if (m_stopAfterS.at(index) > 0)
-        connect(armed(delay(m_stopAfterS.at(index))), &QTimer::timeout, this, [this, index] { Q_EMIT entryStopDue(index); });
+        connect(armed(delay(m_stopAfterS.at(index))), &QTimer::timeout, this,
+                [this, index] { Q_EMIT entryStopDue(index); });
     Q_EMIT entryDue(index);
 }
 

@@ -10,18 +10,22 @@
 #include <QEventLoop>
 #include <QTcpSocket>
 #include <QTimer>
+
 #include <benchmark/benchmark.h>
+
 #include <memory>
-#include <sys/resource.h>
 #include <vector>
+
+#include <sys/resource.h>
 
 namespace {
 
 double cpuSeconds()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // One streamed chat completion read over a raw socket; counts SSE events ("\n\n" terminators).
@@ -36,12 +40,14 @@ public:
 
     void start(quint16 port, int tokens, double rate)
     {
-        const QByteArray body = "{\"messages\":[{\"role\":\"user\",\"content\":\"benchmark\"}],\"stream\":true,\"x_tokens\":"
+        const QByteArray body =
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"benchmark\"}],\"stream\":true,\"x_tokens\":"
             + QByteArray::number(tokens) + ",\"x_tokens_per_second\":" + QByteArray::number(rate)
             + ",\"x_first_token_delay_ms\":0}";
         connect(&socket, &QTcpSocket::connected, this, [this, body] {
             socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                         "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                         "Connection: close\r\nContent-Length: "
+                         + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         });
         connect(&socket, &QTcpSocket::readyRead, this, [this] {
             const QByteArray data = socket.readAll();
@@ -153,7 +159,7 @@ BENCHMARK(BM_Sse500ClientsPaced250)->Arg(1000)->Iterations(1)->UseManualTime()->
 int main(int argc, char **argv)
 {
     qputenv("QT_NO_GLIB", "1");
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);

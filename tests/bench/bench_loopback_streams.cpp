@@ -23,12 +23,15 @@
 #include <QSet>
 #include <QTcpSocket>
 #include <QTimer>
-#include <algorithm>
+
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
 #include <memory>
+#include <vector>
+
 #include <sys/resource.h>
 #include <unistd.h>
-#include <vector>
 
 namespace {
 
@@ -43,9 +46,10 @@ int benchSeconds()
 
 double cpuSeconds()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // CPU seconds of this process's threads whose name starts with `prefix` (the service names its
@@ -86,7 +90,7 @@ public:
     bool open = false;
     bool closed = false;
     std::function<void(const QByteArray &)> onText;
-    qint64 startMs = 0;   // wall time when chunk 0 was due
+    qint64 startMs = 0; // wall time when chunk 0 was due
     qint64 sentChunks = 0;
     int playlist = 0;
     qint64 firstSpeechChunk = -1; // silence before it (decoder warm-up)
@@ -94,8 +98,9 @@ public:
     void connectTo(quint16 port, const QByteArray &path)
     {
         connect(&socket, &QTcpSocket::connected, this, [this, path] {
-            socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            socket.write("GET " + path
+                         + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
         });
         connect(&socket, &QTcpSocket::readyRead, this, [this] {
             input += socket.readAll();
@@ -231,7 +236,8 @@ void BM_LoadSinkStreams(benchmark::State &state)
         const double serverCpu = threadCpuSeconds("loopback-net") - serverCpu0;
         // Drain: how long until the server has everything that was sent?
         const qint64 drainStart = nowMs();
-        while (service.stats().totals().audioBytesReceived - receivedBefore < pacer.totalBytes && nowMs() - drainStart < 10000) {
+        while (service.stats().totals().audioBytesReceived - receivedBefore < pacer.totalBytes
+               && nowMs() - drainStart < 10000) {
             QEventLoop wait;
             QTimer::singleShot(10, &wait, &QEventLoop::quit);
             wait.exec();
@@ -260,13 +266,15 @@ struct Sample
 QList<Sample> loadSamples()
 {
     QList<Sample> samples;
-    const QStringList names = QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
+    const QStringList names =
+        QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
     for (const QString &name : names) {
         QFile wav(QStringLiteral(":/speech/") + name);
         QFile txt(QStringLiteral(":/speech/") + name.chopped(4) + QStringLiteral(".txt"));
         if (!wav.open(QIODevice::ReadOnly) || !txt.open(QIODevice::ReadOnly))
             continue;
-        samples.append({wav.readAll().mid(44), QString::fromUtf8(txt.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts)});
+        samples.append(
+            {wav.readAll().mid(44), QString::fromUtf8(txt.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts)});
     }
     return samples;
 }
@@ -304,8 +312,12 @@ void BM_RecognitionStreams(benchmark::State &state)
                 if (!text.contains("\"is_final\":true"))
                     return;
                 const QJsonObject m = QJsonDocument::fromJson(text).object();
-                const QJsonObject alt = m.value(QStringLiteral("channel")).toObject().value(QStringLiteral("alternatives"))
-                                            .toArray().first().toObject();
+                const QJsonObject alt = m.value(QStringLiteral("channel"))
+                                            .toObject()
+                                            .value(QStringLiteral("alternatives"))
+                                            .toArray()
+                                            .first()
+                                            .toObject();
                 const QJsonArray words = alt.value(QStringLiteral("words")).toArray();
                 if (words.isEmpty())
                     return;
@@ -314,7 +326,8 @@ void BM_RecognitionStreams(benchmark::State &state)
                 ++finals;
                 exact += sentences.contains(alt.value(QStringLiteral("transcript")).toString()) ? 1 : 0;
             };
-            s->connectTo(service.port(), "/v1/listen?encoding=linear16&sample_rate=16000&interim_results=true&endpointing=300");
+            s->connectTo(service.port(),
+                         "/v1/listen?encoding=linear16&sample_rate=16000&interim_results=true&endpointing=300");
             streams.push_back(std::move(stream));
         }
         waitOpen(streams, 30000);
@@ -372,14 +385,22 @@ void BM_RecognitionStreams(benchmark::State &state)
             s->socket.abort();
     }
 }
-BENCHMARK(BM_RecognitionStreams)->Arg(16)->Arg(32)->Arg(48)->Arg(64)->Arg(128)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecognitionStreams)
+    ->Arg(16)
+    ->Arg(32)
+    ->Arg(48)
+    ->Arg(64)
+    ->Arg(128)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
 
 int main(int argc, char **argv)
 {
     qputenv("QT_NO_GLIB", "1");
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);

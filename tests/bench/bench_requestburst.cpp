@@ -2,8 +2,8 @@
 // /v1/echo (1 KiB answers, no server latency) per execution model and concurrency, and of the chat
 // token stream (tokens/s, unthrottled). The wrk comparison is a headless run against a standalone
 // taskscope-server (see README's Figures); this keeps the client side measurable on its own.
-#include "workers/workloads/chatstreamworkload.h"
 #include "workers/loopback/loopbackservice.h"
+#include "workers/workloads/chatstreamworkload.h"
 #include "workers/workloads/requestburstworkload.h"
 
 #include <QCoreApplication>
@@ -58,7 +58,8 @@ void BM_RequestBurst(benchmark::State &state)
     state.SetLabel(WorkloadSpec::toString(model).toStdString());
 }
 BENCHMARK(BM_RequestBurst)
-    ->ArgsProduct({{int(ExecutionModel::Coroutine), int(ExecutionModel::Thread), int(ExecutionModel::Blocking)}, {1, 16}})
+    ->ArgsProduct({{int(ExecutionModel::Coroutine), int(ExecutionModel::Thread), int(ExecutionModel::Blocking)},
+                   {1, 16}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -12,19 +12,21 @@ namespace {
 
 QByteArray chatCompletionStream()
 {
-    static const char *const tokens[] = {"Hello", "!", " How", " can", " I", " help", " you", " today",
-                                         "?", " The", " quick", " brown", " fox", " jumps", " over", " the",
-                                         " lazy", " dog", ".", "\\n\\n", " \xD0\xB8", "\xE2\x80\xA6"};
+    static const char *const tokens[] = {
+        "Hello",  "!",    " How",   " can",  " I",   " help", " you", " today", "?",      " The",      " quick",
+        " brown", " fox", " jumps", " over", " the", " lazy", " dog", ".",      "\\n\\n", " \xD0\xB8", "\xE2\x80\xA6"};
     QByteArray stream;
-    const QByteArray head = "data: {\"id\":\"chatcmpl-AB1cDeFgHiJkLmNoPqRsTuVwXyZ01\",\"object\":\"chat.completion.chunk\","
-                            "\"created\":1727346171,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":"
-                            "\"fp_0ba0d124f1\",\"choices\":[{\"index\":0,\"delta\":";
-    stream += head + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,"
-                     "\"finish_reason\":null}]}\n\n";
+    const QByteArray head =
+        "data: {\"id\":\"chatcmpl-AB1cDeFgHiJkLmNoPqRsTuVwXyZ01\",\"object\":\"chat.completion.chunk\","
+        "\"created\":1727346171,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":"
+        "\"fp_0ba0d124f1\",\"choices\":[{\"index\":0,\"delta\":";
+    stream += head
+        + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,"
+          "\"finish_reason\":null}]}\n\n";
     int i = 0;
     while (stream.size() < 4 * 1024 * 1024) {
         stream += head + "{\"content\":\"" + tokens[i % std::size(tokens)]
-                  + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+            + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
         if (++i % 500 == 0)
             stream += ": keep-alive\n\n";
     }
@@ -54,7 +56,8 @@ void feedInChunks(benchmark::State &state, const QByteArray &stream, qsizetype c
     }
     benchmark::DoNotOptimize(dispatched);
     state.SetBytesProcessed(state.iterations() * stream.size());
-    state.counters["MB/s"] = benchmark::Counter(double(stream.size()) / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["MB/s"] = benchmark::Counter(double(stream.size()) / 1e6,
+                                                benchmark::Counter::kIsIterationInvariantRate);
     state.counters["events/s"] = benchmark::Counter(double(dispatched), benchmark::Counter::kIsRate);
 }
 

@@ -41,10 +41,10 @@ LaneId addLane(TraceStore &store, LaneId id, LaneKind kind, const QString &name,
 void fill(TraceStore &store)
 {
     std::mt19937_64 rng(42);
-    const NameId names[] = {TraceNames::intern("decodeChunk"), TraceNames::intern("sendChunk"),
+    const NameId names[] = {TraceNames::intern("decodeChunk"),     TraceNames::intern("sendChunk"),
                             TraceNames::intern("parseTranscript"), TraceNames::intern("resample"),
-                            TraceNames::intern("onReadyRead"), TraceNames::intern("QTimer::timeout"),
-                            TraceNames::intern("processEvents"), TraceNames::intern("hashPayload")};
+                            TraceNames::intern("onReadyRead"),     TraceNames::intern("QTimer::timeout"),
+                            TraceNames::intern("processEvents"),   TraceNames::intern("hashPayload")};
     const NameId awaits[] = {TraceNames::intern("QTimer 20 ms"), TraceNames::intern("socket readyRead"),
                              TraceNames::intern("QNetworkReply GET /v1/echo"), TraceNames::intern("pool job")};
     LaneId next = 1;
@@ -53,7 +53,8 @@ void fill(TraceStore &store)
     for (int i = 0; i < 8; ++i)
         threads.push_back(addLane(store, next++, LaneKind::Thread, QStringLiteral("stream worker %1").arg(i)));
     for (int i = 0; i < 8; ++i)
-        threads.push_back(addLane(store, next++, LaneKind::Thread, QStringLiteral("pool thread %1").arg(i), QStringLiteral("QThreadPool")));
+        threads.push_back(addLane(store, next++, LaneKind::Thread, QStringLiteral("pool thread %1").arg(i),
+                                  QStringLiteral("QThreadPool")));
 
     // Threads: ~700 k spans, nested three deep, durations from microseconds to milliseconds.
     std::uniform_int_distribution<qint64> gap(50'000, 2 * Ms), dur(20'000, 4 * Ms);
@@ -90,7 +91,8 @@ void fill(TraceStore &store)
     }
     // A group of 1,024 short-lived request coroutines: one aggregate lane.
     for (int c = 0; c < 1024; ++c) {
-        const LaneId lane = addLane(store, next++, LaneKind::Coroutine, QStringLiteral("fetch #%1").arg(c), QStringLiteral("fetchChunk"));
+        const LaneId lane = addLane(store, next++, LaneKind::Coroutine, QStringLiteral("fetch #%1").arg(c),
+                                    QStringLiteral("fetchChunk"));
         qint64 t = qint64(rng() % quint64(TraceLengthNs - Second));
         for (int k = 0; k < 20; ++k) {
             store.setCoroutineState(lane, threads[0], t, CoroutineState::Running, 0);
@@ -121,8 +123,8 @@ void fill(TraceStore &store)
     }
     // Watchdog alert bands on the UI thread.
     for (int a = 0; a < 6; ++a)
-        store.setAlert(threads[0], quint32(a + 1), TraceNames::intern("UI thread blocked"), qint64(a) * 9 * Second + 3 * Second,
-                       qint64(a) * 9 * Second + 3 * Second + 300 * Ms * (a + 1));
+        store.setAlert(threads[0], quint32(a + 1), TraceNames::intern("UI thread blocked"),
+                       qint64(a) * 9 * Second + 3 * Second, qint64(a) * 9 * Second + 3 * Second + 300 * Ms * (a + 1));
 }
 
 Fixture &fixture()
@@ -169,7 +171,8 @@ BENCHMARK(BM_TimelinePaint)
 
 int main(int argc, char **argv)
 {
-    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
+    qputenv("QT_QPA_PLATFORM",
+            qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))

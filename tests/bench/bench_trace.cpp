@@ -12,7 +12,6 @@
 
 #include <benchmark/benchmark.h>
 
-
 namespace {
 
 // Recording is measured on the producer side; every 256 Ki spans the timer pauses while the
@@ -20,8 +19,7 @@ namespace {
 void drainUntimed(benchmark::State &state, TraceStore &store)
 {
     state.PauseTiming();
-    while (TraceRecorder::drain(store) > 0) {
-    }
+    while (TraceRecorder::drain(store) > 0) { }
     state.ResumeTiming();
 }
 
@@ -86,7 +84,8 @@ void Drain(benchmark::State &state)
         benchmark::DoNotOptimize(moved);
     }
     state.SetItemsProcessed(state.iterations() * Spans * 2);
-    state.counters["events/s"] = benchmark::Counter(double(state.iterations()) * Spans * 2, benchmark::Counter::kIsRate);
+    state.counters["events/s"] = benchmark::Counter(double(state.iterations()) * Spans * 2,
+                                                    benchmark::Counter::kIsRate);
 }
 BENCHMARK(Drain)->Unit(benchmark::kMillisecond)->Iterations(10);
 

@@ -12,17 +12,16 @@
 #include "workers/watchdog/stacksampler.h"
 #include "workers/watchdog/uiwatchdog.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-
 #include <qcoro/qcorotask.h>
 #include <qcoro/qcorotimer.h>
+
+#include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <atomic>
@@ -77,8 +76,7 @@ __attribute__((noinline)) void benchBlockSleep(std::chrono::milliseconds duratio
 __attribute__((noinline)) void benchBlockCpu(std::chrono::milliseconds duration)
 {
     const auto end = std::chrono::steady_clock::now() + duration;
-    while (std::chrono::steady_clock::now() < end) {
-    }
+    while (std::chrono::steady_clock::now() < end) { }
     asm volatile("" ::: "memory");
 }
 
@@ -124,7 +122,11 @@ void BM_DetectionLatencyPastHangTier(benchmark::State &state)
     report(state, "alertSampleRoundTripMedian_us", sampleRoundTripUs);
     state.counters["missed"] = double(blockStarts.size() - std::min(blockStarts.size(), detections.size()));
 }
-BENCHMARK(BM_DetectionLatencyPastHangTier)->ArgsProduct({{0, 1}, {40}})->ArgNames({"cpu", "blocks"})->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DetectionLatencyPastHangTier)
+    ->ArgsProduct({{0, 1}, {40}})
+    ->ArgNames({"cpu", "blocks"})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 // Stack-sample round trip: signal sent to a thread until its raw addresses are back.
 void BM_StackSampleRoundTrip(benchmark::State &state)
@@ -188,14 +190,16 @@ std::int64_t floodBatch(QObject *receiver, int batch, std::chrono::nanoseconds w
 {
     std::int64_t delivered = 0;
     for (int i = 0; i < batch; ++i) {
-        QMetaObject::invokeMethod(receiver, [&delivered, work] {
-            ++delivered;
-            if (work.count()) {
-                const auto end = std::chrono::steady_clock::now() + work;
-                while (std::chrono::steady_clock::now() < end) {
+        QMetaObject::invokeMethod(
+            receiver,
+            [&delivered, work] {
+                ++delivered;
+                if (work.count()) {
+                    const auto end = std::chrono::steady_clock::now() + work;
+                    while (std::chrono::steady_clock::now() < end) { }
                 }
-            }
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
     QCoreApplication::processEvents();
     return delivered;
@@ -230,7 +234,8 @@ void BM_QueuedCallFlood(benchmark::State &state)
         delivered += floodBatch(&receiver, batch, work);
     QCoreApplication::processEvents();
     state.SetItemsProcessed(delivered);
-    state.counters["cpu_ns_per_item"] = benchmark::Counter(double(delivered), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["cpu_ns_per_item"] = benchmark::Counter(double(delivered),
+                                                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     if (watchdog) {
         state.counters["alerts"] = double(watchdog->alerts().size());
         watchdog->stop();
@@ -240,9 +245,19 @@ void BM_QueuedCallFlood(benchmark::State &state)
 }
 BENCHMARK(BM_QueuedCallFlood)
     ->ArgNames({"mode", "batch", "workNs"})
-    ->Args({0, 1000, 0})->Args({1, 1000, 0})->Args({2, 1000, 0})->Args({3, 1000, 0})->Args({4, 1000, 0})
-    ->Args({0, 1, 0})->Args({2, 1, 0})->Args({3, 1, 0})->Args({4, 1, 0})
-    ->Args({0, 1000, 2000})->Args({2, 1000, 2000})->Args({3, 1000, 2000})->Args({4, 1000, 2000})
+    ->Args({0, 1000, 0})
+    ->Args({1, 1000, 0})
+    ->Args({2, 1000, 0})
+    ->Args({3, 1000, 0})
+    ->Args({4, 1000, 0})
+    ->Args({0, 1, 0})
+    ->Args({2, 1, 0})
+    ->Args({3, 1, 0})
+    ->Args({4, 1, 0})
+    ->Args({0, 1000, 2000})
+    ->Args({2, 1000, 2000})
+    ->Args({3, 1000, 2000})
+    ->Args({4, 1000, 2000})
     ->MinTime(1.0);
 
 qint64 threadCpuNs()
@@ -292,7 +307,13 @@ void BM_ProbeInterleaved(benchmark::State &state)
     state.counters["on_ns_per_call"] = on;
     state.counters["cost_pct"] = (on / off - 1) * 100;
 }
-BENCHMARK(BM_ProbeInterleaved)->ArgName("rounds")->Arg(200)->Iterations(1)->Repetitions(5)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_ProbeInterleaved)
+    ->ArgName("rounds")
+    ->Arg(200)
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 // The throughput cost measured in pairs close in time, because this VM's speed drifts by more than
 // the 1 % being measured between the separate runs of BM_QueuedCallFlood (its medians' CV is
@@ -362,8 +383,11 @@ void BM_QueuedCallFloodPaired(benchmark::State &state)
 }
 BENCHMARK(BM_QueuedCallFloodPaired)
     ->ArgNames({"what", "cycles", "blockMs"})
-    ->Args({0, 120, 200})->Args({2, 120, 200})
-    ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+    ->Args({0, 120, 200})
+    ->Args({2, 120, 200})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 // stop() latency: both threads joined. Arg 0 stops while the symbolizer is still pre-warming right
 // after start(); arg 1 once the watchdog is warm and idle.
@@ -386,7 +410,13 @@ void BM_StopLatency(benchmark::State &state)
     report(state, "stop_ms", stopMs);
     report(state, "symbolizerPrewarm_ms", prewarmMs);
 }
-BENCHMARK(BM_StopLatency)->Arg(0)->Arg(1)->ArgName("warm")->Iterations(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_StopLatency)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("warm")
+    ->Iterations(10)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 QCoro::Task<> stream(LaneId lane, std::atomic<bool> *stop, std::atomic<int> *finished)
 {

@@ -19,12 +19,10 @@
 #include "model/tracestore.h"
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/transport/httpresponseparser.h"
-#include "workers/workloads/livetranscriptionworkload.h"
 #include "workers/execution/threadservices.h"
+#include "workers/transport/httpresponseparser.h"
 #include "workers/transport/websocketframecodec.h"
-
-#include <benchmark/benchmark.h>
+#include "workers/workloads/livetranscriptionworkload.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -35,9 +33,12 @@
 #include <QProcess>
 #include <QTimer>
 
+#include <benchmark/benchmark.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
 #include <sys/resource.h>
 
 namespace {
@@ -186,10 +187,12 @@ int runScale(const QStringList &args)
     QProcess serverProcess;
     if (server.isEmpty()) {
         const QString binary = argument(args, QStringLiteral("--server-binary"),
-                                        QCoreApplication::applicationDirPath() + QStringLiteral("/../../workers/loopback/taskscope-server"));
+                                        QCoreApplication::applicationDirPath()
+                                            + QStringLiteral("/../../workers/loopback/taskscope-server"));
         serverProcess.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        serverProcess.start(binary, {QStringLiteral("--load-sink"), QStringLiteral("--quiet"), QStringLiteral("--idle-timeout-ms"),
-                                     QStringLiteral("30000")});
+        serverProcess.start(binary,
+                            {QStringLiteral("--load-sink"), QStringLiteral("--quiet"),
+                             QStringLiteral("--idle-timeout-ms"), QStringLiteral("30000")});
         if (!serverProcess.waitForStarted(5000)) {
             std::fprintf(stderr, "cannot start %s\n", qPrintable(binary));
             return 2;
@@ -286,13 +289,15 @@ int runScale(const QStringList &args)
         std::printf("%s\n", QJsonDocument(report).toJson(QJsonDocument::Compact).constData());
     } else {
         const QJsonObject l = report.value(QStringLiteral("sendLatenessMs")).toObject();
-        std::printf("%s x%d (%d ms chunks, %.0f s, load %.1f): client CPU %.3f ms/stream-s (user %.3f), p50 %.3f p95 %.3f p99 %.3f max %.3f ms, "
+        std::printf("%s x%d (%d ms chunks, %.0f s, load %.1f): client CPU %.3f ms/stream-s (user %.3f), p50 %.3f p95 "
+                    "%.3f p99 %.3f max %.3f ms, "
                     "RSS %.1f KiB/stream, %s%s\n",
                     qPrintable(WorkloadSpec::toString(model)), streams, chunkMs, seconds, load,
                     report.value(QStringLiteral("cpuMsPerStreamSecond")).toDouble(),
-                    (after.userMs - before.userMs) / std::max(1.0, streamSeconds), l.value(QStringLiteral("p50")).toDouble(),
-                    l.value(QStringLiteral("p95")).toDouble(), l.value(QStringLiteral("p99")).toDouble(),
-                    l.value(QStringLiteral("max")).toDouble(), report.value(QStringLiteral("rssPerStreamKiB")).toDouble(),
+                    (after.userMs - before.userMs) / std::max(1.0, streamSeconds),
+                    l.value(QStringLiteral("p50")).toDouble(), l.value(QStringLiteral("p95")).toDouble(),
+                    l.value(QStringLiteral("p99")).toDouble(), l.value(QStringLiteral("max")).toDouble(),
+                    report.value(QStringLiteral("rssPerStreamKiB")).toDouble(),
                     qPrintable(Workload::toString(workload.state())),
                     workload.errorString().isEmpty() ? "" : qPrintable(QStringLiteral(": ") + workload.errorString()));
     }

@@ -3,6 +3,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+
 #include <cstdint>
 #include <cstdio>
 

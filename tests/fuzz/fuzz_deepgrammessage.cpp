@@ -6,7 +6,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const DeepgramMessage message = DeepgramMessage::parse(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
+    const DeepgramMessage message = DeepgramMessage::parse(
+        QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
     (void)message.toJson();
     return 0;
 }

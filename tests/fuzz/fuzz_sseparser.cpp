@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     SseParser parser(4096);
     QList<SseParser::Event> events;
     for (size_t at = 1; at < size; at += step) {
-        parser.feed(QByteArrayView(reinterpret_cast<const char *>(data + at), qsizetype(std::min(step, size - at))), events);
+        parser.feed(QByteArrayView(reinterpret_cast<const char *>(data + at), qsizetype(std::min(step, size - at))),
+                    events);
         if (events.size() > 1000)
             events.clear();
     }

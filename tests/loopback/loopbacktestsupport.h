@@ -2,8 +2,8 @@
 // Shared pieces of the loopback network tests (header-only; each tst_*.cpp is its own executable):
 // a running service, the bundled samples, a Qt WebSocket client that records everything it receives,
 // and small synchronous HTTP helpers over a real QNetworkAccessManager or a raw QTcpSocket.
-#include "workers/loopback/loopbackservice.h"
 #include "workers/loopback/audio/wavheader.h"
+#include "workers/loopback/loopbackservice.h"
 #include "workers/loopback/websocket/websocketframeparser.h"
 
 #include <QElapsedTimer>
@@ -20,12 +20,13 @@
 #include <QTest>
 #include <QTimer>
 #include <QWebSocket>
+
 #include <memory>
 #include <optional>
 
 namespace LoopbackTest {
 
-inline std::unique_ptr<LoopbackService> startService(LoopbackConfig config = LoopbackConfig{})
+inline std::unique_ptr<LoopbackService> startService(LoopbackConfig config = LoopbackConfig {})
 {
     auto service = std::make_unique<LoopbackService>(config);
     if (!service->start())
@@ -68,9 +69,9 @@ class RecordingClient : public QObject
 {
 public:
     QWebSocket socket;
-    QList<QJsonObject> messages;       // parsed text messages, in order
+    QList<QJsonObject> messages; // parsed text messages, in order
     QList<QByteArray> rawTexts;
-    QByteArray audio;                  // concatenated binary messages
+    QByteArray audio; // concatenated binary messages
     int binaryMessages = 0;
     bool connected = false;
     bool disconnected = false;
@@ -96,10 +97,11 @@ public:
             audio += data;
             ++binaryMessages;
         });
-        connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError e) {
-            socketError = e;
-            errorText = socket.errorString();
-        });
+        connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+                [this](QAbstractSocket::SocketError e) {
+                    socketError = e;
+                    errorText = socket.errorString();
+                });
     }
 
     bool open(const QUrl &url, const QByteArray &authorization = QByteArray(), int timeoutMs = 5000)
@@ -117,7 +119,10 @@ public:
             socket.sendBinaryMessage(pcm.mid(at, chunkBytes));
     }
 
-    void sendJson(const char *type) { socket.sendTextMessage(QStringLiteral("{\"type\":\"%1\"}").arg(QLatin1String(type))); }
+    void sendJson(const char *type)
+    {
+        socket.sendTextMessage(QStringLiteral("{\"type\":\"%1\"}").arg(QLatin1String(type)));
+    }
 
     QList<QJsonObject> ofType(const QString &type) const
     {
@@ -158,14 +163,26 @@ public:
 
     static QString transcriptOf(const QJsonObject &results)
     {
-        return results.value(QStringLiteral("channel")).toObject().value(QStringLiteral("alternatives")).toArray()
-            .first().toObject().value(QStringLiteral("transcript")).toString();
+        return results.value(QStringLiteral("channel"))
+            .toObject()
+            .value(QStringLiteral("alternatives"))
+            .toArray()
+            .first()
+            .toObject()
+            .value(QStringLiteral("transcript"))
+            .toString();
     }
 
     static QJsonArray wordsOf(const QJsonObject &results)
     {
-        return results.value(QStringLiteral("channel")).toObject().value(QStringLiteral("alternatives")).toArray()
-            .first().toObject().value(QStringLiteral("words")).toArray();
+        return results.value(QStringLiteral("channel"))
+            .toObject()
+            .value(QStringLiteral("alternatives"))
+            .toArray()
+            .first()
+            .toObject()
+            .value(QStringLiteral("words"))
+            .toArray();
     }
 };
 
@@ -218,7 +235,8 @@ inline HttpResult httpRequest(QNetworkAccessManager &nam, const QByteArray &meth
 }
 
 // Writes raw bytes to the server and collects what comes back until the server closes or the timeout.
-inline QByteArray rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs = 5000, bool *closedByServer = nullptr)
+inline QByteArray rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs = 5000,
+                              bool *closedByServer = nullptr)
 {
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
@@ -257,8 +275,10 @@ public:
         socket.connectToHost(QHostAddress::LocalHost, port);
         if (!socket.waitForConnected(timeoutMs))
             return false;
-        socket.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+        socket.write("GET " + pathAndQuery
+                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                     + extraHeaders + "\r\n");
         QElapsedTimer clock;
         clock.start();
         while (clock.elapsed() < timeoutMs && !input.contains("\r\n\r\n")) {
@@ -283,8 +303,8 @@ public:
     }
 
     // Reads server frames until `until` says stop, the server closes, or the timeout.
-    QList<WebSocketFrameParser::Frame> readFrames(const std::function<bool(const QList<WebSocketFrameParser::Frame> &)> &until,
-                                                  int timeoutMs = 5000)
+    QList<WebSocketFrameParser::Frame> readFrames(
+        const std::function<bool(const QList<WebSocketFrameParser::Frame> &)> &until, int timeoutMs = 5000)
     {
         QList<WebSocketFrameParser::Frame> frames;
         WebSocketFrameParser parser(64 * 1024 * 1024, false);

@@ -1,14 +1,15 @@
 // The audio plumbing under listen and speak: G.711 codecs, the streaming resampler, the PCM converter
 // (split frames, channels, encodings), the WAV header reader, and the energy VAD of the load sink.
-#include "workers/loopback/speech/energyvad.h"
 #include "workers/loopback/audio/g711.h"
 #include "workers/loopback/audio/linearresampler.h"
 #include "workers/loopback/audio/pcmconverter.h"
 #include "workers/loopback/audio/wavheader.h"
+#include "workers/loopback/speech/energyvad.h"
 
 #include <QFile>
 #include <QTest>
 #include <QtEndian>
+
 #include <cmath>
 
 namespace {
@@ -136,7 +137,9 @@ private slots:
 
         // A LIST chunk with an odd size before the data, and espeak --stdout's placeholder sizes.
         QByteArray odd = wav.left(36);
-        odd += QByteArray("LIST\x03\x00\x00\x00" "abc\x00", 12);
+        odd += QByteArray("LIST\x03\x00\x00\x00"
+                          "abc\x00",
+                          12);
         odd += QByteArray("data\x00\xF0\xFF\x7F", 8);
         odd += wav.mid(44, 100);
         const WavHeader streamed = WavHeader::parse(odd);

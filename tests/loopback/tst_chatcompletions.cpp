@@ -51,9 +51,10 @@ private slots:
 
     void streamedChunksParseAndEndWithDone()
     {
-        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
-                                         chatBody(true, QStringLiteral(",\"max_tokens\":20,\"stream_options\":{\"include_usage\":true}")),
-                                         {{"Authorization", "Bearer sk-anything"}, {"Accept", "text/event-stream"}});
+        const HttpResult r = httpRequest(
+            m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
+            chatBody(true, QStringLiteral(",\"max_tokens\":20,\"stream_options\":{\"include_usage\":true}")),
+            {{"Authorization", "Bearer sk-anything"}, {"Accept", "text/event-stream"}});
         QCOMPARE(r.status, 200);
         QVERIFY(r.header("Content-Type").startsWith("text/event-stream"));
         const QList<QByteArray> data = sseData(r.body);
@@ -73,7 +74,12 @@ private slots:
             QCOMPARE(chunk.value(QStringLiteral("id")).toString(), id);
             const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
             if (i == 0) {
-                QCOMPARE(choices.first().toObject().value(QStringLiteral("delta")).toObject().value(QStringLiteral("role")).toString(),
+                QCOMPARE(choices.first()
+                             .toObject()
+                             .value(QStringLiteral("delta"))
+                             .toObject()
+                             .value(QStringLiteral("role"))
+                             .toString(),
                          QStringLiteral("assistant"));
                 continue;
             }
@@ -108,8 +114,14 @@ private slots:
         const QList<QByteArray> data = sseData(r.body);
         // role + 7 content + finish + [DONE]
         QCOMPARE(data.size(), 10);
-        QCOMPARE(QJsonDocument::fromJson(data.at(8)).object().value(QStringLiteral("choices")).toArray().first().toObject()
-                     .value(QStringLiteral("finish_reason")).toString(),
+        QCOMPARE(QJsonDocument::fromJson(data.at(8))
+                     .object()
+                     .value(QStringLiteral("choices"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("finish_reason"))
+                     .toString(),
                  QStringLiteral("stop"));
     }
 
@@ -118,8 +130,15 @@ private slots:
         auto text = [this] {
             const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
                                              chatBody(false, QStringLiteral(",\"max_tokens\":30,\"seed\":42")));
-            return r.json().value(QStringLiteral("choices")).toArray().first().toObject().value(QStringLiteral("message"))
-                .toObject().value(QStringLiteral("content")).toString();
+            return r.json()
+                .value(QStringLiteral("choices"))
+                .toArray()
+                .first()
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toObject()
+                .value(QStringLiteral("content"))
+                .toString();
         };
         const QString first = text();
         QVERIFY(!first.isEmpty());
@@ -135,8 +154,11 @@ private slots:
         QCOMPARE(completion.value(QStringLiteral("object")).toString(), QStringLiteral("chat.completion"));
         const QJsonObject choice = completion.value(QStringLiteral("choices")).toArray().first().toObject();
         QCOMPARE(choice.value(QStringLiteral("finish_reason")).toString(), QStringLiteral("length"));
-        QCOMPARE(choice.value(QStringLiteral("message")).toObject().value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
-        QCOMPARE(completion.value(QStringLiteral("usage")).toObject().value(QStringLiteral("completion_tokens")).toInt(), 12);
+        QCOMPARE(choice.value(QStringLiteral("message")).toObject().value(QStringLiteral("role")).toString(),
+                 QStringLiteral("assistant"));
+        QCOMPARE(
+            completion.value(QStringLiteral("usage")).toObject().value(QStringLiteral("completion_tokens")).toInt(),
+            12);
     }
 
     void tokensArriveIncrementally()
@@ -161,8 +183,9 @@ private slots:
 
     void unlimitedRateSendsEverything()
     {
-        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
-                                         chatBody(true, QStringLiteral(",\"max_tokens\":5000,\"x_tokens_per_second\":0")));
+        const HttpResult r = httpRequest(
+            m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
+            chatBody(true, QStringLiteral(",\"max_tokens\":5000,\"x_tokens_per_second\":0")));
         QCOMPARE(r.status, 200);
         QCOMPARE(sseData(r.body).size(), 5000 + 3);
     }
@@ -177,8 +200,10 @@ private slots:
         socket.connectToHost(QHostAddress::LocalHost, m_service->port());
         QVERIFY(socket.waitForConnected());
         const QByteArray body = chatBody(true, QStringLiteral(",\"x_tokens\":200000,\"x_tokens_per_second\":1000000"));
-        socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                     "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        socket.write(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            "Content-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         QTest::qWait(3000);
         const qint64 sentWhilePaused = m_service->stats().totals().chatTokensSent - tokensBefore;
         QByteArray received;
@@ -190,7 +215,8 @@ private slots:
         }
         received += socket.readAll();
         QVERIFY2(received.endsWith("data: [DONE]\n\n\r\n0\r\n\r\n"), received.right(200).constData());
-        QVERIFY2(received.count("\"content\":\"") >= 200000, qPrintable(QString::number(received.count("\"content\":\""))));
+        QVERIFY2(received.count("\"content\":\"") >= 200000,
+                 qPrintable(QString::number(received.count("\"content\":\""))));
         QVERIFY2(sentWhilePaused < 100000, qPrintable(QString::number(sentWhilePaused)));
     }
 
@@ -200,13 +226,14 @@ private slots:
         QTest::addColumn<QString>("mentions");
         QTest::addRow("not json") << QByteArray("hello") << QStringLiteral("JSON object");
         QTest::addRow("no messages") << QByteArray("{\"model\":\"m\"}") << QStringLiteral("messages");
-        QTest::addRow("bad max_tokens") << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-3}")
+        QTest::addRow("bad max_tokens") << QByteArray(
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-3}")
                                         << QStringLiteral("max_tokens");
         QTest::addRow("an array, not an object") << QByteArray("[1,2,3]") << QStringLiteral("not an array");
-        QTest::addRow("model name of 1 MiB")
-            << QByteArray("{\"model\":\"" + QByteArray(1024 * 1024, 'm') + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
-                          "\"stream\":true}")
-            << QStringLiteral("'model' longer than 256");
+        QTest::addRow("model name of 1 MiB") << QByteArray("{\"model\":\"" + QByteArray(1024 * 1024, 'm')
+                                                           + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                                                             "\"stream\":true}")
+                                             << QStringLiteral("'model' longer than 256");
         QTest::addRow("ten million tokens not streamed")
             << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":10000000}")
             << QStringLiteral("at most 131072 tokens");
@@ -216,7 +243,8 @@ private slots:
     {
         QFETCH(QByteArray, body);
         QFETCH(QString, mentions);
-        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")), body);
+        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
+                                         body);
         QCOMPARE(r.status, 400);
         const QJsonObject error = r.json().value(QStringLiteral("error")).toObject();
         QCOMPARE(error.value(QStringLiteral("type")).toString(), QStringLiteral("invalid_request_error"));
@@ -244,8 +272,9 @@ private slots:
     {
         const HttpResult r = httpRequest(m_nam, "GET", m_service->httpUrl(QStringLiteral("/v1/models")));
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.json().value(QStringLiteral("data")).toArray().first().toObject().value(QStringLiteral("id")).toString(),
-                 m_service->config().chatModel);
+        QCOMPARE(
+            r.json().value(QStringLiteral("data")).toArray().first().toObject().value(QStringLiteral("id")).toString(),
+            m_service->config().chatModel);
     }
 
 private:

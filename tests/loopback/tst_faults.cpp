@@ -1,8 +1,8 @@
 // Faults on demand: each fault item does what faultspec.h says, per request (header or query), per
 // WebSocket connection, and server-wide, including p= and only=.
-#include "loopbacktestsupport.h"
-
 #include "workers/loopback/servicestats.h"
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 
@@ -74,14 +74,18 @@ private slots:
         QFETCH(int, status);
         QFETCH(QByteArray, retryAfter);
         // Via the query parameter on the chat endpoint.
-        const HttpResult r = httpRequest(
-            m_nam, "POST",
-            m_service->httpUrl(QStringLiteral("/v1/chat/completions?faults=") + QString::fromLatin1(QUrl::toPercentEncoding(spec))),
-            chatBody(3));
+        const HttpResult r = httpRequest(m_nam, "POST",
+                                         m_service->httpUrl(QStringLiteral("/v1/chat/completions?faults=")
+                                                            + QString::fromLatin1(QUrl::toPercentEncoding(spec))),
+                                         chatBody(3));
         QCOMPARE(r.status, status);
         QCOMPARE(r.header("Retry-After"), retryAfter);
-        QVERIFY(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(
-            QString::number(status)));
+        QVERIFY(r.json()
+                    .value(QStringLiteral("error"))
+                    .toObject()
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QString::number(status)));
     }
 
     void dropAfterTxBytesCutsTheBody()
@@ -109,9 +113,9 @@ private slots:
 
     void dropAfterMsCutsTheEventStream()
     {
-        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")),
-                                         chatBody(100),
-                                         {{"X-Taskscope-Faults", "drop-after-ms=300"}, {"X-Taskscope-Token-Rate", "50"}});
+        const HttpResult r = httpRequest(
+            m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/chat/completions")), chatBody(100),
+            {{"X-Taskscope-Faults", "drop-after-ms=300"}, {"X-Taskscope-Token-Rate", "50"}});
         QVERIFY(r.error != QNetworkReply::NoError);
         const QList<QByteArray> data = sseData(r.body);
         QVERIFY(!data.isEmpty());
@@ -135,7 +139,8 @@ private slots:
 
     void malformedJsonBreaksAJsonResponse()
     {
-        const HttpResult r = httpRequest(m_nam, "GET", m_service->httpUrl(QStringLiteral("/v1/echo?faults=malformed-json")));
+        const HttpResult r = httpRequest(m_nam, "GET",
+                                         m_service->httpUrl(QStringLiteral("/v1/echo?faults=malformed-json")));
         QCOMPARE(r.status, 200);
         QJsonParseError error;
         QJsonDocument::fromJson(r.body, &error);
@@ -147,8 +152,12 @@ private slots:
         const HttpResult r = httpRequest(m_nam, "GET", m_service->httpUrl(QStringLiteral("/v1/echo")), {},
                                          {{"X-Taskscope-Faults", "explode=now"}});
         QCOMPARE(r.status, 400);
-        QVERIFY(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(
-            QStringLiteral("explode")));
+        QVERIFY(r.json()
+                    .value(QStringLiteral("error"))
+                    .toObject()
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QStringLiteral("explode")));
     }
 
     void probabilityZeroNeverApplies()
@@ -176,11 +185,12 @@ private slots:
         QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/models"))).status, 200);
         QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/stats"))).status, 200);
         // A request's own spec replaces the server-wide one.
-        QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/echo")), {}, {{"X-Taskscope-Faults", "latency=1"}})
+        QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/echo")), {},
+                             {{"X-Taskscope-Faults", "latency=1"}})
                      .status,
                  200);
         // Changed at run time.
-        service->setFaults(FaultSpec{});
+        service->setFaults(FaultSpec {});
         QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/echo"))).status, 200);
         QVERIFY(service->stats().totals().faultsApplied >= 1);
     }
@@ -265,7 +275,8 @@ private slots:
     void dropAfterRxBytesAfterExactlyThatMuchAudio()
     {
         RecordingClient client;
-        QVERIFY(client.open(m_service->webSocketUrl(listen(QStringLiteral("drop-after-rx-bytes=32000")) + QStringLiteral("&tag=rxdrop"))));
+        QVERIFY(client.open(m_service->webSocketUrl(listen(QStringLiteral("drop-after-rx-bytes=32000"))
+                                                    + QStringLiteral("&tag=rxdrop"))));
         client.sendAudio(samplePcm(QStringLiteral("weather-tomorrow")), 640);
         QVERIFY(client.waitClosed());
         QCOMPARE(client.socketError, QAbstractSocket::RemoteHostClosedError);
@@ -277,7 +288,8 @@ private slots:
     void dropAfterRxBytesWithACloseCode()
     {
         RecordingClient client;
-        QVERIFY(client.open(m_service->webSocketUrl(listen(QStringLiteral("drop-after-rx-bytes=6400,close=1011:NET-0001")))));
+        QVERIFY(client.open(
+            m_service->webSocketUrl(listen(QStringLiteral("drop-after-rx-bytes=6400,close=1011:NET-0001")))));
         client.sendAudio(samplePcm(QStringLiteral("set-timer")), 640);
         QVERIFY(client.waitClosed());
         QCOMPARE(client.closeCode, 1011);
@@ -329,7 +341,8 @@ private slots:
     void slowReadThrottlesAStream()
     {
         RecordingClient client;
-        QVERIFY(client.open(m_service->webSocketUrl(listen(QStringLiteral("slow-read=64000")) + QStringLiteral("&tag=slowread"))));
+        QVERIFY(client.open(
+            m_service->webSocketUrl(listen(QStringLiteral("slow-read=64000")) + QStringLiteral("&tag=slowread"))));
         const QByteArray pcm = samplePcm(QStringLiteral("email-dictation")); // ~153 KB
         QElapsedTimer clock;
         clock.start();

@@ -63,8 +63,10 @@ private slots:
         QTest::addRow("unknown item") << QStringLiteral("explode=1") << QStringLiteral("unknown fault");
         QTest::addRow("negative latency") << QStringLiteral("latency=-5") << QStringLiteral("latency");
         QTest::addRow("latency of 2^32 ms") << QStringLiteral("latency=4294967296") << QStringLiteral("0-86400000");
-        QTest::addRow("message delay of 2^31 ms") << QStringLiteral("message-delay=2147483648") << QStringLiteral("0-86400000");
-        QTest::addRow("drop after 2^63 ms") << QStringLiteral("drop-after-ms=9223372036854775808") << QStringLiteral("drop-after-ms");
+        QTest::addRow("message delay of 2^31 ms")
+            << QStringLiteral("message-delay=2147483648") << QStringLiteral("0-86400000");
+        QTest::addRow("drop after 2^63 ms")
+            << QStringLiteral("drop-after-ms=9223372036854775808") << QStringLiteral("drop-after-ms");
         QTest::addRow("latency without value") << QStringLiteral("latency") << QStringLiteral("latency");
         QTest::addRow("status out of range") << QStringLiteral("status=200") << QStringLiteral("400-599");
         QTest::addRow("reserved close code") << QStringLiteral("close=1006") << QStringLiteral("close code");
@@ -73,8 +75,8 @@ private slots:
         QTest::addRow("slow read of zero") << QStringLiteral("slow-read=0") << QStringLiteral("bytes per second");
         QTest::addRow("relative only path") << QStringLiteral("only=v1") << QStringLiteral("path");
         QTest::addRow("malformed json index zero") << QStringLiteral("malformed-json=0") << QStringLiteral("index");
-        QTest::addRow("close reason too long") << QStringLiteral("close=4000:") + QString(130, QLatin1Char('x'))
-                                               << QStringLiteral("123 bytes");
+        QTest::addRow("close reason too long")
+            << QStringLiteral("close=4000:") + QString(130, QLatin1Char('x')) << QStringLiteral("123 bytes");
     }
 
     void rejectsBadSpecs()

@@ -3,12 +3,13 @@
 // resident memory back near where it started. Each case's peak RSS above idle is printed (the
 // server's VmHWM, reset before the case through /proc/PID/clear_refs), so this is also how the
 // figures in workers/loopback/README.md are measured. TASKSCOPE_SERVER_BINARY points it at another build.
-#include "loopbacktestsupport.h"
-
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+
 #include <sys/resource.h>
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 using P = WebSocketFrameParser;
@@ -19,14 +20,16 @@ constexpr qint64 mib = 1024 * 1024;
 
 QByteArray upgradeRequest(const QByteArray &pathAndQuery)
 {
-    return "GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    return "GET " + pathAndQuery
+        + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 }
 
 QByteArray chatRequest(const QByteArray &body)
 {
     return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
-           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+           "Content-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 // Keeps a socket's unsent bytes near `backlog` with `piece`, for `ms` or until it is closed or `limit` is sent.
@@ -35,7 +38,8 @@ qint64 pushFor(QTcpSocket &socket, const QByteArray &piece, int ms, qint64 limit
     qint64 written = 0;
     QElapsedTimer clock;
     clock.start();
-    while (clock.elapsed() < ms && socket.state() == QAbstractSocket::ConnectedState && (limit < 0 || written < limit)) {
+    while (clock.elapsed() < ms && socket.state() == QAbstractSocket::ConnectedState
+           && (limit < 0 || written < limit)) {
         while (socket.bytesToWrite() < backlog && (limit < 0 || written < limit)) {
             socket.write(piece);
             written += piece.size();
@@ -55,7 +59,7 @@ private slots:
     void initTestCase()
     {
         // A thousand connections need a thousand descriptors on each side (the server inherits this).
-        rlimit files{};
+        rlimit files {};
         if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
             files.rlim_cur = std::min<rlim_t>(files.rlim_max, 8192);
             setrlimit(RLIMIT_NOFILE, &files);
@@ -72,23 +76,27 @@ private slots:
         QByteArray out;
         static const QRegularExpression listening(QStringLiteral("listening on http://127.0.0.1:(\\d+)"));
         QRegularExpressionMatch match;
-        QVERIFY(QTest::qWaitFor([&] {
-            out += m_server.readAllStandardOutput();
-            match = listening.match(QString::fromUtf8(out));
-            return match.hasMatch();
-        }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                out += m_server.readAllStandardOutput();
+                match = listening.match(QString::fromUtf8(out));
+                return match.hasMatch();
+            },
+            20000));
         m_port = quint16(match.captured(1).toUInt());
         m_pid = m_server.processId();
         QVERIFY(healthy());
         QTest::qWait(500);
         m_idleRssKiB = status("VmRSS");
         const qint64 limit = status("VmSize") * 1024 + 1024 * mib;
-        QCOMPARE(QProcess::execute(QStringLiteral("prlimit"),
-                                   {QStringLiteral("--pid"), QString::number(m_pid),
-                                    QStringLiteral("--as=%1").arg(limit)}),
-                 0);
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("prlimit"),
+                              {QStringLiteral("--pid"), QString::number(m_pid), QStringLiteral("--as=%1").arg(limit)}),
+            0);
         qInfo().noquote() << QStringLiteral("server %1: idle RSS %2 MiB, address-space limit %3 MiB")
-                                 .arg(binary).arg(m_idleRssKiB / 1024).arg(limit / mib);
+                                 .arg(binary)
+                                 .arg(m_idleRssKiB / 1024)
+                                 .arg(limit / mib);
     }
 
     void init()
@@ -99,15 +107,17 @@ private slots:
 
     void cleanup()
     {
-        QVERIFY2(m_server.state() == QProcess::Running,
-                 qPrintable(QStringLiteral("server died: exit %1, %2").arg(m_server.exitCode()).arg(m_server.exitStatus())));
+        QVERIFY2(
+            m_server.state() == QProcess::Running,
+            qPrintable(QStringLiteral("server died: exit %1, %2").arg(m_server.exitCode()).arg(m_server.exitStatus())));
         const qint64 peakKiB = status("VmHWM");
         QVERIFY(healthy());
         const QJsonObject t = totals();
         // Back near the start once the clients are gone (freed buffers go back to the system).
         const bool settled = QTest::qWaitFor([this] { return status("VmRSS") - m_idleRssKiB < 64 * 1024; }, 15000);
-        qInfo().noquote() << QStringLiteral("%1: peak RSS %2 MiB above idle, %3 MiB above idle after; budget peak %4 MiB, "
-                                            "%5 refused")
+        qInfo().noquote() << QStringLiteral(
+                                 "%1: peak RSS %2 MiB above idle, %3 MiB above idle after; budget peak %4 MiB, "
+                                 "%5 refused")
                                  .arg(QString::fromLatin1(QTest::currentTestFunction()))
                                  .arg((peakKiB - m_idleRssKiB) / 1024)
                                  .arg((status("VmRSS") - m_idleRssKiB) / 1024)
@@ -165,8 +175,9 @@ private slots:
     void chatTenMillionTokensNotStreamed()
     {
         const QByteArray reply = rawExchange(
-            m_port, chatRequest("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x_tokens\":10000000,"
-                                "\"x_tokens_per_second\":0}"),
+            m_port,
+            chatRequest("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x_tokens\":10000000,"
+                        "\"x_tokens_per_second\":0}"),
             20000);
         QVERIFY2(reply.startsWith("HTTP/1.1 400"), reply.left(100).constData());
     }
@@ -178,7 +189,8 @@ private slots:
             auto socket = std::make_unique<QTcpSocket>();
             socket->connectToHost(QHostAddress::LocalHost, m_port);
             QVERIFY(socket->waitForConnected());
-            socket->write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(64 * mib) + "\r\n\r\n");
+            socket->write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(64 * mib)
+                          + "\r\n\r\n");
             sockets.push_back(std::move(socket));
         }
         const QByteArray piece(mib, 'b');
@@ -205,7 +217,7 @@ private slots:
 
     void aThousandClientsAtOnce()
     {
-        rlimit files{};
+        rlimit files {};
         if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur < 2200)
             QSKIP("needs 2,200 open files (ulimit -n)");
         // Each announces a 4 MiB body and sends 256 KiB of it: together far past the budget.
@@ -216,12 +228,15 @@ private slots:
             socket->connectToHost(QHostAddress::LocalHost, m_port);
             sockets.push_back(std::move(socket));
         }
-        QVERIFY(QTest::qWaitFor([&] {
-            return std::all_of(sockets.begin(), sockets.end(),
-                               [](const auto &s) { return s->state() != QAbstractSocket::ConnectingState; });
-        }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return std::all_of(sockets.begin(), sockets.end(),
+                                   [](const auto &s) { return s->state() != QAbstractSocket::ConnectingState; });
+            },
+            20000));
         for (auto &s : sockets)
-            s->write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(4 * mib) + "\r\n\r\n" + piece);
+            s->write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(4 * mib) + "\r\n\r\n"
+                     + piece);
         QTest::qWait(5000);
         sockets.clear();
     }
@@ -232,8 +247,8 @@ private slots:
         flooder.connectToHost(QHostAddress::LocalHost, m_port);
         QVERIFY(flooder.waitForConnected());
         flooder.write(upgradeRequest("/v1/speak?encoding=linear16&sample_rate=8000"));
-        const QByteArray speak = P::encodeMasked(P::Text, "{\"type\":\"Speak\",\"text\":\"Hello there, this is a flood.\"}",
-                                                 0x01020304u, true);
+        const QByteArray speak = P::encodeMasked(
+            P::Text, "{\"type\":\"Speak\",\"text\":\"Hello there, this is a flood.\"}", 0x01020304u, true);
         const QByteArray flush = P::encodeMasked(P::Text, "{\"type\":\"Flush\"}", 0x01020304u, true);
         QByteArray burst;
         for (int i = 0; i < 60000; ++i)
@@ -246,9 +261,11 @@ private slots:
         clock.start();
         other.send(P::Text, "{\"type\":\"Speak\",\"text\":\"Am I heard?\"}");
         other.send(P::Text, "{\"type\":\"Flush\"}");
-        const auto frames = other.readFrames([](const auto &frames) {
-            return std::any_of(frames.begin(), frames.end(), [](const auto &f) { return f.opcode == P::Binary; });
-        }, 60000);
+        const auto frames = other.readFrames(
+            [](const auto &frames) {
+                return std::any_of(frames.begin(), frames.end(), [](const auto &f) { return f.opcode == P::Binary; });
+            },
+            60000);
         const qint64 firstAudioMs = clock.elapsed();
         qInfo() << "second client's first audio after" << firstAudioMs << "ms";
         QVERIFY(std::any_of(frames.begin(), frames.end(), [](const auto &f) { return f.opcode == P::Binary; }));
@@ -261,7 +278,8 @@ private slots:
         socket.setReadBufferSize(64 * 1024);
         socket.connectToHost(QHostAddress::LocalHost, m_port);
         QVERIFY(socket.waitForConnected());
-        socket.write("GET /v1/echo?bytes=" + QByteArray::number(64 * mib) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        socket.write("GET /v1/echo?bytes=" + QByteArray::number(64 * mib)
+                     + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QTest::qWait(3000);
         qint64 received = 0;
         QElapsedTimer clock;
@@ -297,8 +315,12 @@ private:
 
     QJsonObject totals() const
     {
-        const QByteArray reply = rawExchange(m_port, "GET /v1/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
-        return QJsonDocument::fromJson(reply.mid(reply.indexOf("\r\n\r\n") + 4)).object().value(QStringLiteral("totals")).toObject();
+        const QByteArray reply = rawExchange(m_port, "GET /v1/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                             5000);
+        return QJsonDocument::fromJson(reply.mid(reply.indexOf("\r\n\r\n") + 4))
+            .object()
+            .value(QStringLiteral("totals"))
+            .toObject();
     }
 
     bool healthy() const

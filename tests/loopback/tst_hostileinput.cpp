@@ -1,9 +1,9 @@
 // Hostile and broken input: garbage HTTP, huge heads and bodies, slow heads, bad handshakes, protocol
 // violations on the WebSocket, clients that vanish or never read. Each gets a clear error (status,
 // close code or Error message) and the server keeps serving.
-#include "loopbacktestsupport.h"
-
 #include "workers/loopback/servicestats.h"
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 using P = WebSocketFrameParser;
@@ -39,20 +39,25 @@ private slots:
     {
         QTest::addColumn<QByteArray>("wire");
         QTest::addColumn<QByteArray>("statusLine");
-        QTest::addRow("TLS hello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) << QByteArray("HTTP/1.1 400");
+        QTest::addRow("TLS hello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)
+                                   << QByteArray("HTTP/1.1 400");
         QTest::addRow("garbage line") << QByteArray("hello there\r\n\r\n") << QByteArray("HTTP/1.1 400");
-        QTest::addRow("huge header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: " + QByteArray(40000, 'a') + "\r\n\r\n")
+        QTest::addRow("huge header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX: " + QByteArray(40000, 'a')
+                                                   + "\r\n\r\n")
                                      << QByteArray("HTTP/1.1 431");
-        QTest::addRow("huge body") << QByteArray("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n")
+        QTest::addRow("huge body") << QByteArray(
+            "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n")
                                    << QByteArray("HTTP/1.1 413");
         QTest::addRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << QByteArray("HTTP/1.1 505");
-        QTest::addRow("head never finished") << QByteArray("GET /v1/echo HTTP/1.1\r\nHost: x\r\n") << QByteArray("HTTP/1.1 408");
+        QTest::addRow("head never finished")
+            << QByteArray("GET /v1/echo HTTP/1.1\r\nHost: x\r\n") << QByteArray("HTTP/1.1 408");
         QTest::addRow("unknown path") << QByteArray("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                                       << QByteArray("HTTP/1.1 404");
         QTest::addRow("wrong method") << QByteArray("DELETE /v1/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                                       << QByteArray("HTTP/1.1 405");
-        QTest::addRow("listen without upgrade") << QByteArray("GET /v1/listen HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                                                << QByteArray("HTTP/1.1 426");
+        QTest::addRow("listen without upgrade")
+            << QByteArray("GET /v1/listen HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            << QByteArray("HTTP/1.1 426");
         QTest::addRow("old WebSocket version")
             << QByteArray("GET /v1/listen HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
@@ -65,18 +70,19 @@ private slots:
             << QByteArray("GET /v1/speak HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: !!!!dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
             << QByteArray("HTTP/1.1 400");
-        QTest::addRow("tag of 300 characters")
-            << QByteArray("GET /v1/speak?tag=" + QByteArray(300, 't') + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            << QByteArray("HTTP/1.1 400");
+        QTest::addRow("tag of 300 characters") << QByteArray(
+            "GET /v1/speak?tag=" + QByteArray(300, 't')
+            + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                                               << QByteArray("HTTP/1.1 400");
         QTest::addRow("chunk-size line of 2,000 bytes")
-            << QByteArray("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;" + QByteArray(2000, 'e')
-                          + "\r\nhello\r\n0\r\n\r\n")
+            << QByteArray("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;"
+                          + QByteArray(2000, 'e') + "\r\nhello\r\n0\r\n\r\n")
             << QByteArray("HTTP/1.1 400");
-        QTest::addRow("bad listen parameter")
-            << QByteArray("GET /v1/listen?sample_rate=abc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            << QByteArray("HTTP/1.1 400");
+        QTest::addRow("bad listen parameter") << QByteArray(
+            "GET /v1/listen?sample_rate=abc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                                              << QByteArray("HTTP/1.1 400");
     }
 
     void badRequestsGetStatusesAndAClose()
@@ -89,17 +95,23 @@ private slots:
         QVERIFY(closed);
         // The body says what was wrong.
         const QByteArray body = reply.mid(reply.indexOf("\r\n\r\n") + 4);
-        QVERIFY(!QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toObject()
-                     .value(QStringLiteral("message")).toString().isEmpty());
+        QVERIFY(!QJsonDocument::fromJson(body)
+                     .object()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .isEmpty());
     }
 
     void pipelinedRequestsAreAnsweredInOrder()
     {
-        const QByteArray reply = rawExchange(m_service->port(),
-                                             "GET /v1/echo?n=1&latency_ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
-                                             "POST /v1/echo?n=2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                             "3\r\nabc\r\n0\r\n\r\n"
-                                             "GET /v1/echo?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const QByteArray reply = rawExchange(
+            m_service->port(),
+            "GET /v1/echo?n=1&latency_ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
+            "POST /v1/echo?n=2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "3\r\nabc\r\n0\r\n\r\n"
+            "GET /v1/echo?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QCOMPARE(reply.count("HTTP/1.1 200"), 3);
         const qsizetype first = reply.indexOf("\"n\":\"1\"");
         const qsizetype second = reply.indexOf("\"n\":\"2\"");
@@ -151,8 +163,11 @@ private slots:
         client.socket.sendTextMessage(QStringLiteral("[1,2,3]"));
         client.socket.sendTextMessage(QStringLiteral("{\"type\":\"Dance\"}"));
         QVERIFY(client.waitForType(QStringLiteral("Error"), 3));
-        QVERIFY(client.ofType(QStringLiteral("Error")).first().value(QStringLiteral("description")).toString().contains(
-            QStringLiteral("JSON")));
+        QVERIFY(client.ofType(QStringLiteral("Error"))
+                    .first()
+                    .value(QStringLiteral("description"))
+                    .toString()
+                    .contains(QStringLiteral("JSON")));
         client.sendAudio(samplePcm(QStringLiteral("lights-off")), 640);
         client.sendJson("CloseStream");
         QVERIFY(client.waitClosed());
@@ -197,17 +212,20 @@ private slots:
         QCOMPARE(frames.size(), 1);
         QCOMPARE(frames.first().opcode, quint8(P::Pong));
         QCOMPARE(frames.first().payload, QByteArray("are you there"));
-        QVERIFY(QTest::qWaitFor([this] {
-            const auto r = m_service->stats().streams(QStringLiteral("fragments"));
-            return !r.isEmpty() && r.first()->payloadBytesReceived.load() == 3200;
-        }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [this] {
+                const auto r = m_service->stats().streams(QStringLiteral("fragments"));
+                return !r.isEmpty() && r.first()->payloadBytesReceived.load() == 3200;
+            },
+            5000));
         QCOMPARE(m_service->stats().streams(QStringLiteral("fragments")).first()->binaryMessagesReceived.load(), 1);
         // Client-initiated close: the server echoes the code and ends the TCP connection.
         ws.send(P::Close, P::closePayload(1000, QStringLiteral("bye")));
         frames = ws.readFrames([](const auto &f) { return RawWebSocket::hasClose(f); });
         QCOMPARE(RawWebSocket::closeCodeOf(frames), 1000);
-        QVERIFY(QTest::qWaitFor([&] { return ws.socket.state() == QAbstractSocket::UnconnectedState
-                                             || !ws.socket.waitForReadyRead(10); }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return ws.socket.state() == QAbstractSocket::UnconnectedState || !ws.socket.waitForReadyRead(10); },
+            5000));
     }
 
     void vanishingClientsDoNotHurt()
@@ -224,7 +242,8 @@ private slots:
         }
         for (int i = 0; i < 5; ++i) {
             auto *client = new RecordingClient;
-            QVERIFY(client->open(m_service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
+            QVERIFY(client->open(
+                m_service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
             client->sendAudio(samplePcm(QStringLiteral("email-dictation")), 640);
             client->socket.abort();
             delete client;
@@ -272,7 +291,8 @@ private slots:
         socket.setReadBufferSize(16 * 1024);
         socket.connectToHost(QHostAddress::LocalHost, m_service->port());
         QVERIFY(socket.waitForConnected());
-        socket.write("GET /v1/echo?bytes=" + QByteArray::number(bytes) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        socket.write("GET /v1/echo?bytes=" + QByteArray::number(bytes)
+                     + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QTest::qWait(1000);
         QByteArray reply;
         QElapsedTimer clock;
@@ -329,14 +349,16 @@ private slots:
         holder.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(config.maxMemoryBytes)
                      + "\r\n\r\n" + QByteArray(1000, 'b'));
         holder.flush();
-        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes >= config.maxMemoryBytes; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes >= config.maxMemoryBytes; },
+                                5000));
         // A new request: 503 with Retry-After.
         const QByteArray refused = rawExchange(service->port(), "GET /v1/echo HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
         QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.left(200).constData());
         QVERIFY(refused.contains("Retry-After: 1"));
         // A new message on an open WebSocket: close 1013 (try again later).
         ws.send(P::Binary, QByteArray(3200, '\0'));
-        QCOMPARE(RawWebSocket::closeCodeOf(ws.readFrames([](const auto &f) { return RawWebSocket::hasClose(f); })), 1013);
+        QCOMPARE(RawWebSocket::closeCodeOf(ws.readFrames([](const auto &f) { return RawWebSocket::hasClose(f); })),
+                 1013);
         // The control endpoints still answer, and say why.
         const HttpResult stats = httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/stats")));
         QCOMPARE(stats.status, 200);
@@ -382,9 +404,10 @@ private slots:
         QVERIFY(ws.open(m_service->port(), "/v1/speak?encoding=linear16&sample_rate=48000"));
         ws.socket.setReadBufferSize(4096); // the client stops reading: kernel buffers fill up
         const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
-        ws.send(P::Text, QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
-                                                   {QStringLiteral("text"), text.left(1990)}})
-                             .toJson(QJsonDocument::Compact));
+        ws.send(P::Text,
+                QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                           {QStringLiteral("text"), text.left(1990)}})
+                    .toJson(QJsonDocument::Compact));
         ws.send(P::Text, "{\"type\":\"Flush\"}");
         QVERIFY(QTest::qWaitFor([this] { return m_service->stats().totals().slowClientsCutOff >= 1; }, 20000));
     }
@@ -394,12 +417,13 @@ private slots:
         // message-delay holds the audio in the server, not in the socket: it must still be capped.
         const qint64 cutBefore = m_service->stats().totals().slowClientsCutOff;
         RecordingClient client;
-        QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral(
-            "/v1/speak?encoding=linear16&sample_rate=48000&faults=message-delay%3D60000"))));
+        QVERIFY(client.open(m_service->webSocketUrl(
+            QStringLiteral("/v1/speak?encoding=linear16&sample_rate=48000&faults=message-delay%3D60000"))));
         const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
-        client.socket.sendTextMessage(QString::fromUtf8(
-            QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")}, {QStringLiteral("text"), text.left(1990)}})
-                .toJson(QJsonDocument::Compact)));
+        client.socket.sendTextMessage(
+            QString::fromUtf8(QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                         {QStringLiteral("text"), text.left(1990)}})
+                                  .toJson(QJsonDocument::Compact)));
         client.sendJson("Flush");
         QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().slowClientsCutOff > cutBefore; }, 20000));
         QVERIFY(client.waitClosed());

@@ -60,7 +60,8 @@ private slots:
         const HttpRequest r10 = parser.takeRequest();
         QCOMPARE(r10.versionMinor, 0);
         QVERIFY(!r10.keepAlive());
-        QByteArray upgrade = "GET /v1/listen HTTP/1.1\r\nHost: x\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n\r\n";
+        QByteArray upgrade =
+            "GET /v1/listen HTTP/1.1\r\nHost: x\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n\r\n";
         QCOMPARE(parser.feed(upgrade), HttpRequestParser::State::Complete);
         QVERIFY(parser.takeRequest().isWebSocketUpgrade());
     }
@@ -76,19 +77,29 @@ private slots:
         QTest::addRow("no Host on 1.1") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400;
         QTest::addRow("header without colon") << QByteArray("GET / HTTP/1.1\r\nHost x\r\n\r\n") << 400;
         QTest::addRow("folded header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n y\r\n\r\n") << 400;
-        QTest::addRow("negative length") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n") << 400;
+        QTest::addRow("negative length") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
+                                         << 400;
         QTest::addRow("length and chunked") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
-                                                          "Transfer-Encoding: chunked\r\n\r\n") << 400;
-        QTest::addRow("gzip coding") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n") << 501;
-        QTest::addRow("body too large") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n") << 413;
-        QTest::addRow("chunk-size line of 2,000 bytes with its LF")
-            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;" + QByteArray(2000, 'e') + "\r\n") << 400;
+                                                          "Transfer-Encoding: chunked\r\n\r\n")
+                                            << 400;
+        QTest::addRow("gzip coding") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n")
+                                     << 501;
+        QTest::addRow("body too large") << QByteArray(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n")
+                                        << 413;
+        QTest::addRow("chunk-size line of 2,000 bytes with its LF") << QByteArray(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;" + QByteArray(2000, 'e') + "\r\n")
+                                                                    << 400;
         QTest::addRow("endless trailer lines")
             << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
                           + QByteArray("X-T: 1234567890\r\n").repeated(2000))
             << 431;
-        QTest::addRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
-        QTest::addRow("huge header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n") << 431;
+        QTest::addRow("bad chunk size") << QByteArray(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                                        << 400;
+        QTest::addRow("huge header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20000, 'a')
+                                                   + "\r\n\r\n")
+                                     << 431;
         QTest::addRow("endless header") << QByteArray("GET / HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'a')) << 431;
         QTest::addRow("control character in target") << QByteArray("GET /a\x01 HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     }

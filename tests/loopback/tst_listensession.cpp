@@ -1,13 +1,13 @@
 // Deepgram listen v1 against the loopback service over 127.0.0.1 with a Qt WebSocket client: exact
 // finals for the bundled samples, interim results before them, word times in order, KeepAlive and the
 // NET-0001 idle close, Finalize and CloseStream, auth, load-sink mode, and the byte counts.
-#include "loopbacktestsupport.h"
-
 #include "workers/loopback/endpoints/listensession.h"
 #include "workers/loopback/speech/utterancerecognizer.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 
@@ -16,7 +16,8 @@ namespace {
 QString listenPath(const QString &extra = QString())
 {
     // endpointing=300 unless the test sets its own.
-    const QString endpointing = extra.contains(QStringLiteral("endpointing=")) ? QString() : QStringLiteral("&endpointing=300");
+    const QString endpointing = extra.contains(QStringLiteral("endpointing=")) ? QString()
+                                                                               : QStringLiteral("&endpointing=300");
     return QStringLiteral("/v1/listen?model=nova-3&encoding=linear16&sample_rate=16000&channels=1&interim_results=true")
         + endpointing + extra;
 }
@@ -40,7 +41,8 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("chunkMs");
-        const QStringList names = QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
+        const QStringList names =
+            QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
         QVERIFY(names.size() >= 5);
         for (const QString &file : names) {
             for (int chunkMs : {20, 250})
@@ -87,8 +89,12 @@ private slots:
                 QVERIFY(ws >= start - 1e-6 && we <= end + 1e-6);
                 lastWordEnd = we;
             }
-            QCOMPARE(m.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("model_info")).toObject()
-                         .value(QStringLiteral("name")).toString(),
+            QCOMPARE(m.value(QStringLiteral("metadata"))
+                         .toObject()
+                         .value(QStringLiteral("model_info"))
+                         .toObject()
+                         .value(QStringLiteral("name"))
+                         .toString(),
                      UtteranceRecognizer::grammarModelName);
         }
         QVERIFY(interimsBeforeFinal > 0);
@@ -113,13 +119,16 @@ private slots:
 
         // The same count is served by GET /v1/stats?tag= and by the in-process API (once the server has
         // finished its side of the close handshake).
-        QVERIFY(QTest::qWaitFor([this] { return !m_service->stats().streams(QStringLiteral("byte-count")).first()->open.load(); }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [this] { return !m_service->stats().streams(QStringLiteral("byte-count")).first()->open.load(); }, 5000));
         QNetworkAccessManager nam;
-        const HttpResult stats = httpRequest(nam, "GET", m_service->httpUrl(QStringLiteral("/v1/stats?tag=byte-count")));
+        const HttpResult stats = httpRequest(nam, "GET",
+                                             m_service->httpUrl(QStringLiteral("/v1/stats?tag=byte-count")));
         QCOMPARE(stats.status, 200);
         const QJsonArray streams = stats.json().value(QStringLiteral("streams")).toArray();
         QCOMPARE(streams.size(), 1);
-        QCOMPARE(qint64(streams.first().toObject().value(QStringLiteral("bytes_received")).toDouble()), qint64(pcm.size()));
+        QCOMPARE(qint64(streams.first().toObject().value(QStringLiteral("bytes_received")).toDouble()),
+                 qint64(pcm.size()));
         QCOMPARE(streams.first().toObject().value(QStringLiteral("close_code")).toInt(), 1000);
         const auto records = m_service->stats().streams(QStringLiteral("byte-count"));
         QCOMPARE(records.size(), 1);
@@ -151,7 +160,8 @@ private slots:
         QVERIFY(client.waitClosed(5000));
         QCOMPARE(client.closeCode, 1011);
         QCOMPARE(client.closeReason, ListenSession::idleTimeoutReason);
-        QVERIFY(client.closeReason.contains(QStringLiteral("NET-0001")) || client.closeReason.contains(QStringLiteral("net0001")));
+        QVERIFY(client.closeReason.contains(QStringLiteral("NET-0001"))
+                || client.closeReason.contains(QStringLiteral("net0001")));
     }
 
     void finalizeFlushesAndKeepsTheStreamOpen()
@@ -211,7 +221,8 @@ private slots:
     void twoUtterancesGiveTwoFinalsAndUtteranceEnd()
     {
         RecordingClient client;
-        QVERIFY(client.open(m_service->webSocketUrl(listenPath(QStringLiteral("&vad_events=true&utterance_end_ms=1000")))));
+        QVERIFY(
+            client.open(m_service->webSocketUrl(listenPath(QStringLiteral("&vad_events=true&utterance_end_ms=1000")))));
         client.sendAudio(samplePcm(QStringLiteral("two-utterances")), 640);
         client.sendJson("CloseStream");
         QVERIFY(client.waitClosed());
@@ -219,7 +230,8 @@ private slots:
         QCOMPARE(client.ofType(QStringLiteral("SpeechStarted")).size(), 2);
         // The 1.5 s gap after the first utterance is longer than utterance_end_ms; the stream end closes the second.
         QVERIFY(client.ofType(QStringLiteral("UtteranceEnd")).size() >= 1);
-        const double lastWordEnd = client.ofType(QStringLiteral("UtteranceEnd")).first().value(QStringLiteral("last_word_end")).toDouble();
+        const double lastWordEnd =
+            client.ofType(QStringLiteral("UtteranceEnd")).first().value(QStringLiteral("last_word_end")).toDouble();
         QVERIFY(lastWordEnd > 0.5 && lastWordEnd < 2.0);
     }
 
@@ -230,7 +242,7 @@ private slots:
         client.sendAudio(samplePcm(QStringLiteral("set-timer")), 3200);
         client.sendJson("CloseStream");
         QVERIFY(client.waitClosed());
-        QCOMPARE(client.finalTranscripts(), QStringList{QStringLiteral("Set a timer for ten minutes.")});
+        QCOMPARE(client.finalTranscripts(), QStringList {QStringLiteral("Set a timer for ten minutes.")});
     }
 
     void containerizedWavNeedsNoEncodingParameter()
@@ -254,7 +266,8 @@ private slots:
         // A sentence that is not a sample, from the service's own speak endpoint at 16 kHz.
         RecordingClient speaker;
         QVERIFY(speaker.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=16000"))));
-        speaker.socket.sendTextMessage(QStringLiteral("{\"type\":\"Speak\",\"text\":\"please open the garage door and turn on the radio\"}"));
+        speaker.socket.sendTextMessage(
+            QStringLiteral("{\"type\":\"Speak\",\"text\":\"please open the garage door and turn on the radio\"}"));
         speaker.sendJson("Flush");
         QVERIFY(speaker.waitForType(QStringLiteral("Flushed")));
         const QByteArray speech = silence(200) + speaker.audio + silence(800);
@@ -267,8 +280,13 @@ private slots:
         bool viaLanguageModel = false;
         for (const QJsonObject &m : client.ofType(QStringLiteral("Results"))) {
             if (m.value(QStringLiteral("is_final")).toBool()
-                && m.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("model_info")).toObject()
-                           .value(QStringLiteral("name")).toString() == UtteranceRecognizer::languageModelName)
+                && m.value(QStringLiteral("metadata"))
+                        .toObject()
+                        .value(QStringLiteral("model_info"))
+                        .toObject()
+                        .value(QStringLiteral("name"))
+                        .toString()
+                    == UtteranceRecognizer::languageModelName)
                 viaLanguageModel = true;
         }
         QVERIFY(viaLanguageModel);
@@ -310,8 +328,8 @@ private slots:
     {
         RecordingClient client;
         QVERIFY(client.open(m_service->webSocketUrl(
-            listenPath(QStringLiteral("&vad_events=true&tag=sink")).replace(QStringLiteral("model=nova-3"),
-                                                                         QStringLiteral("model=taskscope-load-sink")))));
+            listenPath(QStringLiteral("&vad_events=true&tag=sink"))
+                .replace(QStringLiteral("model=nova-3"), QStringLiteral("model=taskscope-load-sink")))));
         const QByteArray pcm = samplePcm(QStringLiteral("two-utterances"));
         client.sendAudio(pcm, 640);
         client.sendJson("CloseStream");
@@ -319,14 +337,21 @@ private slots:
         QCOMPARE(client.closeCode, 1000);
         QCOMPARE(client.ofType(QStringLiteral("SpeechStarted")).size(), 2);
         const QJsonObject metadata = client.ofType(QStringLiteral("Metadata")).first();
-        QCOMPARE(qint64(metadata.value(QStringLiteral("taskscope")).toObject().value(QStringLiteral("bytes_received")).toDouble()),
+        QCOMPARE(qint64(metadata.value(QStringLiteral("taskscope"))
+                            .toObject()
+                            .value(QStringLiteral("bytes_received"))
+                            .toDouble()),
                  qint64(pcm.size()));
         const QJsonObject modelInfo = metadata.value(QStringLiteral("model_info")).toObject().begin()->toObject();
         QCOMPARE(modelInfo.value(QStringLiteral("name")).toString(), ListenSession::loadSinkModelName);
         for (const QJsonObject &m : client.ofType(QStringLiteral("Results"))) {
             QVERIFY(RecordingClient::transcriptOf(m).isEmpty());
-            QCOMPARE(m.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("model_info")).toObject()
-                         .value(QStringLiteral("name")).toString(),
+            QCOMPARE(m.value(QStringLiteral("metadata"))
+                         .toObject()
+                         .value(QStringLiteral("model_info"))
+                         .toObject()
+                         .value(QStringLiteral("name"))
+                         .toString(),
                      ListenSession::loadSinkModelName);
         }
     }

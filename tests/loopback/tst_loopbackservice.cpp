@@ -1,8 +1,8 @@
 // The embeddable service's life cycle: free ports, restart, loopback-only binding, two services in one
 // process (espeak-ng is process-global), shutdown with streams open, and the in-process stats.
-#include "loopbacktestsupport.h"
-
 #include "workers/loopback/servicestats.h"
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 
@@ -18,7 +18,8 @@ private slots:
         const quint16 port = service.start();
         QVERIFY(port != 0);
         QCOMPARE(service.port(), port);
-        QCOMPARE(service.httpUrl(QStringLiteral("/healthz")).toString(), QStringLiteral("http://127.0.0.1:%1/healthz").arg(port));
+        QCOMPARE(service.httpUrl(QStringLiteral("/healthz")).toString(),
+                 QStringLiteral("http://127.0.0.1:%1/healthz").arg(port));
         QCOMPARE(service.webSocketUrl(QStringLiteral("/v1/listen")).scheme(), QStringLiteral("ws"));
         QVERIFY(service.warnings().isEmpty());
         QNetworkAccessManager nam;
@@ -78,15 +79,16 @@ private slots:
         QList<RecordingClient *> clients;
         for (int i = 0; i < 8; ++i) {
             auto *client = new RecordingClient;
-            QVERIFY(client->open(service->webSocketUrl(
-                i % 2 ? QStringLiteral("/v1/speak") : QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
+            QVERIFY(client->open(
+                service->webSocketUrl(i % 2 ? QStringLiteral("/v1/speak")
+                                            : QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000"))));
             if (i % 2) {
                 // Synthesis in progress when the service stops: stop() waits for it to be cancelled.
-                client->socket.sendTextMessage(QStringLiteral("{\"type\":\"Speak\",\"text\":\"%1\"}")
-                                                   .arg(QStringLiteral("A long text to be cut short by the shutdown. ").repeated(40)));
+                client->socket.sendTextMessage(
+                    QStringLiteral("{\"type\":\"Speak\",\"text\":\"%1\"}")
+                        .arg(QStringLiteral("A long text to be cut short by the shutdown. ").repeated(40)));
                 client->sendJson("Flush");
-            }
-            else
+            } else
                 client->sendAudio(samplePcm(QStringLiteral("email-dictation")), 640);
             clients << client;
         }
@@ -102,9 +104,11 @@ private slots:
         auto service = startService();
         QNetworkAccessManager nam;
         for (int i = 0; i < 3; ++i)
-            QCOMPARE(httpRequest(nam, "GET", service->httpUrl(QStringLiteral("/v1/echo?bytes=1000"))).body.size(), 1000);
+            QCOMPARE(httpRequest(nam, "GET", service->httpUrl(QStringLiteral("/v1/echo?bytes=1000"))).body.size(),
+                     1000);
         RecordingClient client;
-        QVERIFY(client.open(service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000&tag=t1"))));
+        QVERIFY(client.open(
+            service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000&tag=t1"))));
         const QByteArray pcm = samplePcm(QStringLiteral("set-timer"));
         client.sendAudio(pcm, 640);
         client.sendJson("CloseStream");
@@ -144,9 +148,12 @@ private slots:
         first.sendJson("CloseStream");
         QVERIFY(first.waitClosed());
         RecordingClient third;
-        QVERIFY(QTest::qWaitFor([&] {
-            return third.open(service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000")), {}, 1000);
-        }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return third.open(
+                    service->webSocketUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000")), {}, 1000);
+            },
+            5000));
     }
 };
 

@@ -1,11 +1,11 @@
 // POST /v1/listen (prerecorded): WAV and raw bodies decode to the samples' texts in Deepgram's JSON
 // shape; bodies that are not audio get clear errors.
-#include "loopbacktestsupport.h"
-
 #include "workers/loopback/endpoints/listensession.h"
 #include "workers/loopback/speech/utterancerecognizer.h"
 
 #include <QCryptographicHash>
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 
@@ -13,8 +13,16 @@ namespace {
 
 QJsonObject firstAlternative(const QJsonObject &response)
 {
-    return response.value(QStringLiteral("results")).toObject().value(QStringLiteral("channels")).toArray().first()
-        .toObject().value(QStringLiteral("alternatives")).toArray().first().toObject();
+    return response.value(QStringLiteral("results"))
+        .toObject()
+        .value(QStringLiteral("channels"))
+        .toArray()
+        .first()
+        .toObject()
+        .value(QStringLiteral("alternatives"))
+        .toArray()
+        .first()
+        .toObject();
 }
 
 } // namespace
@@ -41,8 +49,8 @@ private slots:
     {
         QFETCH(QString, name);
         const QByteArray wav = sampleWav(name);
-        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/listen?model=nova-3")), wav,
-                                         {{"Content-Type", "audio/wav"}, {"Authorization", "Token anything"}});
+        const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/listen?model=nova-3")),
+                                         wav, {{"Content-Type", "audio/wav"}, {"Authorization", "Token anything"}});
         QCOMPARE(r.status, 200);
         const QJsonObject response = r.json();
         const QJsonObject alternative = firstAlternative(response);
@@ -66,9 +74,10 @@ private slots:
 
     void rawLinear16WithQueryParameters()
     {
-        const HttpResult r = httpRequest(m_nam, "POST",
-                                         m_service->httpUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000&channels=1")),
-                                         samplePcm(QStringLiteral("set-timer")), {{"Content-Type", "audio/l16"}});
+        const HttpResult r = httpRequest(
+            m_nam, "POST",
+            m_service->httpUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=16000&channels=1")),
+            samplePcm(QStringLiteral("set-timer")), {{"Content-Type", "audio/l16"}});
         QCOMPARE(r.status, 200);
         QCOMPARE(firstAlternative(r.json()).value(QStringLiteral("transcript")).toString(),
                  sampleText(QStringLiteral("set-timer")).first());
@@ -83,9 +92,10 @@ private slots:
             stereo8k += pcm.mid(i, 2);
             stereo8k += pcm.mid(i, 2);
         }
-        const HttpResult r = httpRequest(m_nam, "POST",
-                                         m_service->httpUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=8000&channels=2")),
-                                         stereo8k, {{"Content-Type", "audio/l16"}});
+        const HttpResult r = httpRequest(
+            m_nam, "POST",
+            m_service->httpUrl(QStringLiteral("/v1/listen?encoding=linear16&sample_rate=8000&channels=2")), stereo8k,
+            {{"Content-Type", "audio/l16"}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("duration")).toDouble(),
                  std::round(pcm.size() / 32.0) / 1000.0);
@@ -99,8 +109,13 @@ private slots:
                                          sampleWav(QStringLiteral("set-timer")), {{"Content-Type", "audio/wav"}});
         QCOMPARE(r.status, 200);
         QCOMPARE(firstAlternative(r.json()).value(QStringLiteral("transcript")).toString(), QString());
-        const QJsonObject info = r.json().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("model_info"))
-                                     .toObject().begin()->toObject();
+        const QJsonObject info = r.json()
+                                     .value(QStringLiteral("metadata"))
+                                     .toObject()
+                                     .value(QStringLiteral("model_info"))
+                                     .toObject()
+                                     .begin()
+                                     ->toObject();
         QCOMPARE(info.value(QStringLiteral("name")).toString(), ListenSession::loadSinkModelName);
     }
 
@@ -129,7 +144,8 @@ private slots:
         const HttpResult r = httpRequest(m_nam, "POST", m_service->httpUrl(QStringLiteral("/v1/listen") + query), body,
                                          {{"Content-Type", "application/octet-stream"}});
         QCOMPARE(r.status, status);
-        const QString message = r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+        const QString message =
+            r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
         QVERIFY2(message.contains(mentions), qPrintable(message));
     }
 

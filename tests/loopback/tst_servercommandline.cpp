@@ -25,16 +25,35 @@ private slots:
     void everyOption()
     {
         QString error;
-        const auto r = ServerCommandLine::parse(
-            {QStringLiteral("taskscope-server"), QStringLiteral("--host"), QStringLiteral("::1"), QStringLiteral("--port=8123"),
-             QStringLiteral("--key"), QStringLiteral("k1"), QStringLiteral("--faults"), QStringLiteral("latency=5,p=0.5"),
-             QStringLiteral("--load-sink"), QStringLiteral("--idle-timeout-ms"), QStringLiteral("2500"),
-             QStringLiteral("--network-threads"), QStringLiteral("3"), QStringLiteral("--recognition-threads"),
-             QStringLiteral("2"), QStringLiteral("--max-recognition-streams"), QStringLiteral("40"),
-             QStringLiteral("--chat-tokens"), QStringLiteral("500"), QStringLiteral("--chat-rate"), QStringLiteral("0"),
-             QStringLiteral("--chat-first-token-ms"), QStringLiteral("7"), QStringLiteral("--chat-model"),
-             QStringLiteral("m"), QStringLiteral("--max-memory-mib"), QStringLiteral("96"), QStringLiteral("--quiet")},
-            QStringLiteral("from-env"), &error);
+        const auto r = ServerCommandLine::parse({QStringLiteral("taskscope-server"),
+                                                 QStringLiteral("--host"),
+                                                 QStringLiteral("::1"),
+                                                 QStringLiteral("--port=8123"),
+                                                 QStringLiteral("--key"),
+                                                 QStringLiteral("k1"),
+                                                 QStringLiteral("--faults"),
+                                                 QStringLiteral("latency=5,p=0.5"),
+                                                 QStringLiteral("--load-sink"),
+                                                 QStringLiteral("--idle-timeout-ms"),
+                                                 QStringLiteral("2500"),
+                                                 QStringLiteral("--network-threads"),
+                                                 QStringLiteral("3"),
+                                                 QStringLiteral("--recognition-threads"),
+                                                 QStringLiteral("2"),
+                                                 QStringLiteral("--max-recognition-streams"),
+                                                 QStringLiteral("40"),
+                                                 QStringLiteral("--chat-tokens"),
+                                                 QStringLiteral("500"),
+                                                 QStringLiteral("--chat-rate"),
+                                                 QStringLiteral("0"),
+                                                 QStringLiteral("--chat-first-token-ms"),
+                                                 QStringLiteral("7"),
+                                                 QStringLiteral("--chat-model"),
+                                                 QStringLiteral("m"),
+                                                 QStringLiteral("--max-memory-mib"),
+                                                 QStringLiteral("96"),
+                                                 QStringLiteral("--quiet")},
+                                                QStringLiteral("from-env"), &error);
         QVERIFY2(r, qPrintable(error));
         const LoopbackConfig &c = r->config;
         QCOMPARE(c.host, QHostAddress(QHostAddress::LocalHostIPv6));
@@ -59,7 +78,8 @@ private slots:
     void keyFromTheEnvironment()
     {
         QString error;
-        const auto r = ServerCommandLine::parse({QStringLiteral("taskscope-server")}, QStringLiteral("env-key"), &error);
+        const auto r = ServerCommandLine::parse({QStringLiteral("taskscope-server")}, QStringLiteral("env-key"),
+                                                &error);
         QVERIFY(r);
         QCOMPARE(r->config.apiKey, QStringLiteral("env-key"));
     }
@@ -67,10 +87,12 @@ private slots:
     void remoteHostsNeedTheFlag()
     {
         QString error;
-        QVERIFY(!ServerCommandLine::parse({QStringLiteral("s"), QStringLiteral("--host"), QStringLiteral("0.0.0.0")}, {}, &error));
+        QVERIFY(!ServerCommandLine::parse({QStringLiteral("s"), QStringLiteral("--host"), QStringLiteral("0.0.0.0")},
+                                          {}, &error));
         QVERIFY(error.contains(QStringLiteral("--allow-remote")));
-        const auto r = ServerCommandLine::parse(
-            {QStringLiteral("s"), QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--allow-remote")}, {}, &error);
+        const auto r = ServerCommandLine::parse({QStringLiteral("s"), QStringLiteral("--host"),
+                                                 QStringLiteral("0.0.0.0"), QStringLiteral("--allow-remote")},
+                                                {}, &error);
         QVERIFY(r);
         QVERIFY(r->config.allowRemote);
     }
@@ -79,15 +101,20 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
-        QTest::addRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("unknown option");
-        QTest::addRow("port out of range") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")} << QStringLiteral("--port");
-        QTest::addRow("missing value") << QStringList{QStringLiteral("--key")} << QStringLiteral("needs a value");
-        QTest::addRow("memory budget under 16 MiB") << QStringList{QStringLiteral("--max-memory-mib"), QStringLiteral("8")}
-                                                    << QStringLiteral("--max-memory-mib");
-        QTest::addRow("latency of 2^32 ms") << QStringList{QStringLiteral("--faults"), QStringLiteral("latency=4294967296")}
-                                            << QStringLiteral("0-86400000");
-        QTest::addRow("bad faults") << QStringList{QStringLiteral("--faults"), QStringLiteral("boom")} << QStringLiteral("--faults");
-        QTest::addRow("host not an address") << QStringList{QStringLiteral("--host"), QStringLiteral("example.com")}
+        QTest::addRow("unknown option") << QStringList {QStringLiteral("--frobnicate")}
+                                        << QStringLiteral("unknown option");
+        QTest::addRow("port out of range")
+            << QStringList {QStringLiteral("--port"), QStringLiteral("70000")} << QStringLiteral("--port");
+        QTest::addRow("missing value") << QStringList {QStringLiteral("--key")} << QStringLiteral("needs a value");
+        QTest::addRow("memory budget under 16 MiB")
+            << QStringList {QStringLiteral("--max-memory-mib"), QStringLiteral("8")}
+            << QStringLiteral("--max-memory-mib");
+        QTest::addRow("latency of 2^32 ms")
+            << QStringList {QStringLiteral("--faults"), QStringLiteral("latency=4294967296")}
+            << QStringLiteral("0-86400000");
+        QTest::addRow("bad faults") << QStringList {QStringLiteral("--faults"), QStringLiteral("boom")}
+                                    << QStringLiteral("--faults");
+        QTest::addRow("host not an address") << QStringList {QStringLiteral("--host"), QStringLiteral("example.com")}
                                              << QStringLiteral("not an IP address");
     }
 
@@ -104,8 +131,9 @@ private slots:
     void helpMentionsEveryOption()
     {
         const QString help = ServerCommandLine::helpText();
-        for (const char *option : {"--host", "--port", "--allow-remote", "--key", "--faults", "--load-sink", "--idle-timeout-ms",
-                                   "--network-threads", "--recognition-threads", "--chat-rate", "--max-memory-mib", "--quiet"})
+        for (const char *option :
+             {"--host", "--port", "--allow-remote", "--key", "--faults", "--load-sink", "--idle-timeout-ms",
+              "--network-threads", "--recognition-threads", "--chat-rate", "--max-memory-mib", "--quiet"})
             QVERIFY2(help.contains(QLatin1String(option)), option);
         QString error;
         QVERIFY(ServerCommandLine::parse({QStringLiteral("s"), QStringLiteral("-h")}, {}, &error)->showHelp);

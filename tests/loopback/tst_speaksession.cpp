@@ -1,9 +1,9 @@
 // Deepgram speak v1 against the loopback service: Speak + Flush stream espeak-ng audio whose length
 // fits the text, Flushed carries the sequence id, Clear and Close behave, sample_rate and encoding are
 // honoured, and the REST variant streams a WAV.
-#include "loopbacktestsupport.h"
-
 #include "workers/loopback/endpoints/speaksession.h"
+
+#include "loopbacktestsupport.h"
 
 using namespace LoopbackTest;
 
@@ -33,8 +33,10 @@ private slots:
         QTest::addColumn<int>("sampleRate");
         QTest::addColumn<QString>("text");
         QTest::addRow("24 kHz, short") << 24000 << QStringLiteral("Hello there.");
-        QTest::addRow("16 kHz, a sentence") << 16000 << QStringLiteral("The quick brown fox jumps over the lazy dog near the river.");
-        QTest::addRow("48 kHz, two sentences") << 48000 << QStringLiteral("Turn off the lights. Then play some music in the kitchen.");
+        QTest::addRow("16 kHz, a sentence")
+            << 16000 << QStringLiteral("The quick brown fox jumps over the lazy dog near the river.");
+        QTest::addRow("48 kHz, two sentences")
+            << 48000 << QStringLiteral("Turn off the lights. Then play some music in the kitchen.");
     }
 
     void flushStreamsAudioOfPlausibleLength()
@@ -44,8 +46,8 @@ private slots:
         RecordingClient client;
         QVERIFY(client.open(m_service->webSocketUrl(
             QStringLiteral("/v1/speak?model=aura-2-thalia-en&encoding=linear16&sample_rate=%1").arg(sampleRate))));
-        client.socket.sendTextMessage(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
-                                                                {QStringLiteral("text"), text}})
+        client.socket.sendTextMessage(QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                                 {QStringLiteral("text"), text}})
                                           .toJson(QJsonDocument::Compact));
         client.sendJson("Flush");
         QVERIFY(client.waitForType(QStringLiteral("Flushed")));
@@ -67,8 +69,10 @@ private slots:
         const int rates[2] = {8000, 16000};
         for (int i = 0; i < 2; ++i) {
             RecordingClient client;
-            QVERIFY(client.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=%1").arg(rates[i]))));
-            client.socket.sendTextMessage(QStringLiteral("{\"type\":\"Speak\",\"text\":\"Set a timer for ten minutes.\"}"));
+            QVERIFY(client.open(
+                m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=%1").arg(rates[i]))));
+            client.socket.sendTextMessage(
+                QStringLiteral("{\"type\":\"Speak\",\"text\":\"Set a timer for ten minutes.\"}"));
             client.sendJson("Flush");
             QVERIFY(client.waitForType(QStringLiteral("Flushed")));
             bytes[i] = client.audio.size();
@@ -130,8 +134,8 @@ private slots:
         // 9 Speak messages of ~500 characters: 4,500 characters, more than one synthesis job holds.
         const QString sentence = QStringLiteral("The quick brown fox jumps over the lazy dog. ").repeated(11);
         for (int i = 0; i < 9; ++i)
-            client.socket.sendTextMessage(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
-                                                                    {QStringLiteral("text"), sentence}})
+            client.socket.sendTextMessage(QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                                     {QStringLiteral("text"), sentence}})
                                               .toJson(QJsonDocument::Compact));
         client.sendJson("Flush");
         QVERIFY(client.waitForType(QStringLiteral("Flushed"), 1, 30000));
@@ -139,20 +143,22 @@ private slots:
         QCOMPARE(client.ofType(QStringLiteral("Flushed")).size(), 1);
         QCOMPARE(client.ofType(QStringLiteral("Flushed")).first().value(QStringLiteral("sequence_id")).toInt(), 0);
         const int words = 9 * 11 * 9;
-        QVERIFY2(plausibleSeconds(client.audio.size() / 16000.0, words), qPrintable(QString::number(client.audio.size() / 16000.0)));
+        QVERIFY2(plausibleSeconds(client.audio.size() / 16000.0, words),
+                 qPrintable(QString::number(client.audio.size() / 16000.0)));
     }
 
     void aFloodingStreamDoesNotHoldUpTheOthers()
     {
         // One stream queues its maximum of jobs; a second stream's job runs after the job in progress,
         // not after the whole queue (streams take turns on the one synthesizer).
-        const QString sentence = QStringLiteral("This is a sentence that the first client keeps sending. ").repeated(10);
+        const QString sentence =
+            QStringLiteral("This is a sentence that the first client keeps sending. ").repeated(10);
         RecordingClient flooder;
         RecordingClient other;
         QVERIFY(flooder.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=8000"))));
         QVERIFY(other.open(m_service->webSocketUrl(QStringLiteral("/v1/speak?encoding=linear16&sample_rate=8000"))));
-        const QByteArray speak = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("Speak")},
-                                                           {QStringLiteral("text"), sentence}})
+        const QByteArray speak = QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                            {QStringLiteral("text"), sentence}})
                                      .toJson(QJsonDocument::Compact);
         for (int i = 0; i < SpeakSession::maxQueuedJobs + 4; ++i) {
             flooder.socket.sendTextMessage(QString::fromUtf8(speak));

@@ -19,10 +19,14 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("canonical");
-        QTest::addRow("already canonical") << QStringLiteral("set a timer for ten minutes") << QStringLiteral("set a timer for ten minutes");
-        QTest::addRow("case and punctuation") << QStringLiteral("Set a timer, for TEN minutes!") << QStringLiteral("set a timer for ten minutes");
-        QTest::addRow("apostrophes inside words") << QStringLiteral("It's 'quoted' isn't it?") << QStringLiteral("it's quoted isn't it");
-        QTest::addRow("spaces and line ends") << QStringLiteral("  hey\tassistant \r\n") << QStringLiteral("hey assistant");
+        QTest::addRow("already canonical")
+            << QStringLiteral("set a timer for ten minutes") << QStringLiteral("set a timer for ten minutes");
+        QTest::addRow("case and punctuation")
+            << QStringLiteral("Set a timer, for TEN minutes!") << QStringLiteral("set a timer for ten minutes");
+        QTest::addRow("apostrophes inside words")
+            << QStringLiteral("It's 'quoted' isn't it?") << QStringLiteral("it's quoted isn't it");
+        QTest::addRow("spaces and line ends")
+            << QStringLiteral("  hey\tassistant \r\n") << QStringLiteral("hey assistant");
     }
 
     void canonicalForm()
@@ -63,7 +67,7 @@ private slots:
         a.write("turn on the lights\nplease frobnicate the qwzxv\n");
         a.close();
         const SpeechGrammar grammar(dir.path(), cmuDictionary);
-        QCOMPARE(grammar.sentences(), QStringList{QStringLiteral("turn on the lights")});
+        QCOMPARE(grammar.sentences(), QStringList {QStringLiteral("turn on the lights")});
         QCOMPARE(grammar.problems().size(), 1);
         QVERIFY(grammar.problems().first().contains(QStringLiteral("qwzxv")));
         QVERIFY(grammar.isUsable());

@@ -1,11 +1,11 @@
 // Recognition of the bundled speech samples with pocketsphinx, without the network: exact finals,
 // interim results before them, ordered word times, and the language-model fallback for other audio.
-#include "workers/loopback/speech/decoderpool.h"
+#include "workers/loopback/audio/wavheader.h"
 #include "workers/loopback/servicestats.h"
+#include "workers/loopback/speech/decoderpool.h"
 #include "workers/loopback/speech/speechgrammar.h"
 #include "workers/loopback/speech/speechsynthesizer.h"
 #include "workers/loopback/speech/utterancerecognizer.h"
-#include "workers/loopback/audio/wavheader.h"
 
 #include <QDir>
 #include <QFile>
@@ -102,7 +102,8 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("chunkMs");
-        const QStringList names = QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
+        const QStringList names =
+            QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
         QVERIFY(names.size() >= 5);
         for (const QString &file : names) {
             const QString name = file.chopped(4);
@@ -174,7 +175,12 @@ private slots:
             result->done = true;
         };
         synthesizer->submit(std::move(job));
-        QVERIFY(QTest::qWaitFor([&] { QMutexLocker locker(&result->lock); return result->done; }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                QMutexLocker locker(&result->lock);
+                return result->done;
+            },
+            10000));
         const QByteArray pcm = result->pcm;
         std::vector<int16_t> samples(std::size_t(pcm.size() / 2));
         std::memcpy(samples.data(), pcm.constData(), samples.size() * 2);

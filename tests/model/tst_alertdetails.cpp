@@ -27,8 +27,9 @@ void TestAlertDetails::stacksMostFrequentFirst()
 void TestAlertDetails::framesCountEverySampleThatShowsThem()
 {
     AlertDetails d;
-    d.stacks = {{{QStringLiteral("nanosleep"), QStringLiteral("freeze"), QStringLiteral("main")}, 3},
-                {{QStringLiteral("hash"), QStringLiteral("hash"), QStringLiteral("freeze"), QStringLiteral("main")}, 5}};
+    d.stacks = {
+        {{QStringLiteral("nanosleep"), QStringLiteral("freeze"), QStringLiteral("main")}, 3},
+        {{QStringLiteral("hash"), QStringLiteral("hash"), QStringLiteral("freeze"), QStringLiteral("main")}, 5}};
     const auto frames = d.framesByFrequency();
     QCOMPARE(frames.size(), 4);
     QCOMPARE(frames[0].second, 8); // freeze (or main): in every sample

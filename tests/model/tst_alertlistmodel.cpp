@@ -40,10 +40,17 @@ void TestAlertListModel::columnsShowTimeDurationVerdictTierCulprit_data()
     QTest::addColumn<int>("tier");
     QTest::addColumn<QString>("verdictText");
     QTest::addColumn<QString>("tierText");
-    QTest::newRow("long dispatch hang") << int(AlertVerdict::LongDispatch) << int(AlertTier::Hang) << "long dispatch" << "hang";
-    QTest::newRow("backlog severe") << int(AlertVerdict::BacklogSaturation) << int(AlertTier::Severe) << "backlog saturation" << "severe";
-    QTest::newRow("modal loop is not a hang") << int(AlertVerdict::NestedModalLoop) << int(AlertTier::None) << "nested modal loop" << "not a hang";
-    QTest::newRow("outside dispatch critical") << int(AlertVerdict::BlockedOutsideDispatch) << int(AlertTier::Critical) << "blocked outside dispatch" << "critical";
+    QTest::newRow("long dispatch hang") << int(AlertVerdict::LongDispatch) << int(AlertTier::Hang) << "long dispatch"
+                                        << "hang";
+    QTest::newRow("backlog severe") << int(AlertVerdict::BacklogSaturation) << int(AlertTier::Severe)
+                                    << "backlog saturation"
+                                    << "severe";
+    QTest::newRow("modal loop is not a hang")
+        << int(AlertVerdict::NestedModalLoop) << int(AlertTier::None) << "nested modal loop"
+        << "not a hang";
+    QTest::newRow("outside dispatch critical")
+        << int(AlertVerdict::BlockedOutsideDispatch) << int(AlertTier::Critical) << "blocked outside dispatch"
+        << "critical";
 }
 
 void TestAlertListModel::columnsShowTimeDurationVerdictTierCulprit()
@@ -84,7 +91,8 @@ void TestAlertListModel::rowsAreKeyedBySession()
 {
     AlertListModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    AlertRecord earlier = makeAlert(1, AlertVerdict::LongDispatch, AlertTier::Critical, AlertEnd::KilledWhileHung, 6'000'000'000);
+    AlertRecord earlier = makeAlert(1, AlertVerdict::LongDispatch, AlertTier::Critical, AlertEnd::KilledWhileHung,
+                                    6'000'000'000);
     earlier.session = QStringLiteral("before");
     earlier.previousSession = true;
     model.upsert(earlier);
@@ -158,8 +166,10 @@ void TestAlertListModel::rolesCarryTheEvidence()
     r.workers = {worker};
     model.upsert(r);
     const QModelIndex row = model.index(0, 0);
-    QCOMPARE(row.data(AlertListModel::StackRole).toStringList(), QStringList {QStringLiteral("sleepInSlot() (test.cpp:12)")});
-    QCOMPARE(row.data(AlertListModel::TopFramesRole).toStringList().value(0), QStringLiteral("5/6  sleepInSlot() (test.cpp:12)"));
+    QCOMPARE(row.data(AlertListModel::StackRole).toStringList(),
+             QStringList {QStringLiteral("sleepInSlot() (test.cpp:12)")});
+    QCOMPARE(row.data(AlertListModel::TopFramesRole).toStringList().value(0),
+             QStringLiteral("5/6  sleepInSlot() (test.cpp:12)"));
     QCOMPARE(row.data(AlertListModel::ThreadStateRole).toString(), r.uiThread.summary);
     QCOMPARE(row.data(AlertListModel::DispatchRole).toString(), QStringLiteral("QTimer Timer (depth 1)"));
     QCOMPARE(row.data(AlertListModel::WorkersRole).toStringList().value(0), QStringLiteral("pool-1: busy on CPU"));

@@ -85,10 +85,14 @@ void TestAlertRecord::jsonRoundTripKeepsEvidence_data()
     QTest::addColumn<int>("verdict");
     QTest::addColumn<int>("tier");
     QTest::addColumn<int>("end");
-    QTest::newRow("ongoing long dispatch at hang") << int(AlertVerdict::LongDispatch) << int(AlertTier::Hang) << int(AlertEnd::Ongoing);
-    QTest::newRow("recovered backlog at severe") << int(AlertVerdict::BacklogSaturation) << int(AlertTier::Severe) << int(AlertEnd::Recovered);
-    QTest::newRow("modal loop is not a hang") << int(AlertVerdict::NestedModalLoop) << int(AlertTier::None) << int(AlertEnd::Recovered);
-    QTest::newRow("killed while blocked outside dispatch") << int(AlertVerdict::BlockedOutsideDispatch) << int(AlertTier::Critical) << int(AlertEnd::KilledWhileHung);
+    QTest::newRow("ongoing long dispatch at hang")
+        << int(AlertVerdict::LongDispatch) << int(AlertTier::Hang) << int(AlertEnd::Ongoing);
+    QTest::newRow("recovered backlog at severe")
+        << int(AlertVerdict::BacklogSaturation) << int(AlertTier::Severe) << int(AlertEnd::Recovered);
+    QTest::newRow("modal loop is not a hang")
+        << int(AlertVerdict::NestedModalLoop) << int(AlertTier::None) << int(AlertEnd::Recovered);
+    QTest::newRow("killed while blocked outside dispatch")
+        << int(AlertVerdict::BlockedOutsideDispatch) << int(AlertTier::Critical) << int(AlertEnd::KilledWhileHung);
 }
 
 void TestAlertRecord::jsonRoundTripKeepsEvidence()

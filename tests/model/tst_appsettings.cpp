@@ -53,10 +53,14 @@ void TestAppSettings::handEditedValuesAreClamped_data()
     QTest::addColumn<QString>("value");
     QTest::addColumn<int>("hangMs");
     QTest::addColumn<int>("retentionS");
-    QTest::newRow("hang below suspicion becomes suspicion") << QStringLiteral("watchdog/hangMs") << QStringLiteral("5") << 100 << 120;
-    QTest::newRow("not a number keeps the default") << QStringLiteral("watchdog/hangMs") << QStringLiteral("soon") << 250 << 120;
-    QTest::newRow("negative retention is zero") << QStringLiteral("trace/retentionS") << QStringLiteral("-7") << 250 << 0;
-    QTest::newRow("absurd retention is a day") << QStringLiteral("trace/retentionS") << QStringLiteral("99999999") << 250 << 86400;
+    QTest::newRow("hang below suspicion becomes suspicion")
+        << QStringLiteral("watchdog/hangMs") << QStringLiteral("5") << 100 << 120;
+    QTest::newRow("not a number keeps the default")
+        << QStringLiteral("watchdog/hangMs") << QStringLiteral("soon") << 250 << 120;
+    QTest::newRow("negative retention is zero")
+        << QStringLiteral("trace/retentionS") << QStringLiteral("-7") << 250 << 0;
+    QTest::newRow("absurd retention is a day")
+        << QStringLiteral("trace/retentionS") << QStringLiteral("99999999") << 250 << 86400;
 }
 
 void TestAppSettings::handEditedValuesAreClamped()

@@ -72,7 +72,7 @@ SineFit fitSine(const QList<float> &samples, int rate, double frequency)
     double residual = 0;
     for (qsizetype i = from; i < to; ++i) {
         const double model = a * std::sin(2 * M_PI * frequency * double(i) / rate)
-                             + b * std::cos(2 * M_PI * frequency * double(i) / rate);
+            + b * std::cos(2 * M_PI * frequency * double(i) / rate);
         residual += (samples[i] - model) * (samples[i] - model);
     }
     return {std::hypot(a, b), std::sqrt(residual / double(to - from))};
@@ -88,7 +88,10 @@ double rms(const QList<float> &samples)
     return std::sqrt(sum / double(to - from));
 }
 
-double decibels(double ratio) { return 20 * std::log10(ratio); }
+double decibels(double ratio)
+{
+    return 20 * std::log10(ratio);
+}
 
 } // namespace
 
@@ -148,7 +151,8 @@ void tst_AudioResampler::passbandToneKeepsAmplitudeAndFrequency()
     const SineFit fit = fitSine(output, 16000, frequency);
     // Passband flat within 0.1 dB; whatever is not the tone (distortion, aliases, images) under -70 dB.
     QVERIFY2(std::abs(decibels(fit.amplitude / 0.5)) < 0.1, qPrintable(QString::number(fit.amplitude)));
-    QVERIFY2(decibels(fit.residualRms / (0.5 / M_SQRT2)) < -70, qPrintable(QString::number(decibels(fit.residualRms / (0.5 / M_SQRT2)))));
+    QVERIFY2(decibels(fit.residualRms / (0.5 / M_SQRT2)) < -70,
+             qPrintable(QString::number(decibels(fit.residualRms / (0.5 / M_SQRT2)))));
 }
 
 void tst_AudioResampler::toneAboveTheOutputNyquistIsRemoved_data()
@@ -227,7 +231,7 @@ void tst_AudioResampler::linear16PathMatchesFloatPathAcrossOddByteSplits()
 
 void tst_AudioResampler::invalidRatesProduceNothing()
 {
-    for (const auto &[in, out] : {std::pair{0, 16000}, {16000, -1}, {AudioResampler::MaxRate + 1, 16000}}) {
+    for (const auto &[in, out] : {std::pair {0, 16000}, {16000, -1}, {AudioResampler::MaxRate + 1, 16000}}) {
         AudioResampler resampler(in, out);
         QVERIFY(!resampler.isValid());
         QList<float> output;
@@ -239,14 +243,14 @@ void tst_AudioResampler::invalidRatesProduceNothing()
 
 void tst_AudioResampler::linear16ConversionRoundsAndClips()
 {
-    const QList<float> samples{0.0f, 1.5f, -2.0f, std::nanf(""), 0.5f, -0.5f, 1.0f / 32768.0f * 2.6f, -1.0f};
+    const QList<float> samples {0.0f, 1.5f, -2.0f, std::nanf(""), 0.5f, -0.5f, 1.0f / 32768.0f * 2.6f, -1.0f};
     QByteArray bytes;
     AudioResampler::appendLinear16(samples, bytes);
     QCOMPARE(bytes.size(), samples.size() * 2);
     QList<qint16> values;
     for (qsizetype i = 0; i < bytes.size(); i += 2)
         values << qFromLittleEndian<qint16>(bytes.constData() + i);
-    QCOMPARE(values, (QList<qint16>{0, 32767, -32768, 0, 16384, -16384, 3, -32768}));
+    QCOMPARE(values, (QList<qint16> {0, 32767, -32768, 0, 16384, -16384, 3, -32768}));
 }
 
 QTEST_GUILESS_MAIN(tst_AudioResampler)

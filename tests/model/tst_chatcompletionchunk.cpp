@@ -32,26 +32,30 @@ void tst_ChatCompletionChunk::parse_data()
     QTest::addColumn<QString>("role");
     QTest::addColumn<QString>("finishReason");
     QTest::addColumn<qint64>("totalTokens"); // -1: no usage
-    QTest::addColumn<QString>("error");      // a substring of errorMessage
+    QTest::addColumn<QString>("error"); // a substring of errorMessage
 
     QTest::newRow("first chunk carries the role and empty content")
-        << QByteArray(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
-                             "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}")
+        << QByteArray(head
+                      + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+                        "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}")
         << Kind::Chunk << QString("") << true << QString("assistant") << QString() << qint64(-1) << QString();
-    QTest::newRow("content chunk")
-        << QByteArray(head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"\"},\"logprobs\":null,"
-                             "\"finish_reason\":null}]}")
-        << Kind::Chunk << QString("{\"") << true << QString() << QString() << qint64(-1) << QString();
+    QTest::newRow("content chunk") << QByteArray(
+        head
+        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"\"},\"logprobs\":null,"
+          "\"finish_reason\":null}]}")
+                                   << Kind::Chunk << QString("{\"") << true << QString() << QString() << qint64(-1)
+                                   << QString();
     QTest::newRow("content with unicode escapes and multi-byte UTF-8")
         << QByteArray("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\u00e9t\xC3\xA9 \xE2\x80\xA8\"}}]}")
         << Kind::Chunk << QStringLiteral("\u00e9t\u00e9 \u2028") << true << QString() << QString() << qint64(-1)
         << QString();
-    QTest::newRow("content null")
-        << QByteArray("{\"choices\":[{\"index\":0,\"delta\":{\"content\":null}}]}") << Kind::Chunk << QString()
-        << false << QString() << QString() << qint64(-1) << QString();
-    QTest::newRow("content absent")
-        << QByteArray("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}") << Kind::Chunk
-        << QString() << false << QString() << QString() << qint64(-1) << QString();
+    QTest::newRow("content null") << QByteArray("{\"choices\":[{\"index\":0,\"delta\":{\"content\":null}}]}")
+                                  << Kind::Chunk << QString() << false << QString() << QString() << qint64(-1)
+                                  << QString();
+    QTest::newRow("content absent") << QByteArray(
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}")
+                                    << Kind::Chunk << QString() << false << QString() << QString() << qint64(-1)
+                                    << QString();
     QTest::newRow("last content chunk has an empty delta and the finish reason")
         << QByteArray(head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}")
         << Kind::Chunk << QString() << false << QString() << QString("stop") << qint64(-1) << QString();
@@ -59,8 +63,9 @@ void tst_ChatCompletionChunk::parse_data()
         << QByteArray("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}") << Kind::Chunk
         << QString() << false << QString() << QString("length") << qint64(-1) << QString();
     QTest::newRow("usage chunk with empty choices")
-        << QByteArray(head + "\"choices\":[],\"usage\":{\"prompt_tokens\":79,\"completion_tokens\":11,"
-                             "\"total_tokens\":90,\"completion_tokens_details\":{\"reasoning_tokens\":0}}}")
+        << QByteArray(head
+                      + "\"choices\":[],\"usage\":{\"prompt_tokens\":79,\"completion_tokens\":11,"
+                        "\"total_tokens\":90,\"completion_tokens_details\":{\"reasoning_tokens\":0}}}")
         << Kind::Chunk << QString() << false << QString() << QString() << qint64(90) << QString();
     QTest::newRow("usage chunk with null choices")
         << QByteArray("{\"choices\":null,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")
@@ -79,34 +84,33 @@ void tst_ChatCompletionChunk::parse_data()
         << Kind::ServerError << QString() << false << QString() << QString() << qint64(-1)
         << QString("The server had an error while processing your request.");
     QTest::newRow("error given as a plain string")
-        << QByteArray("{\"error\":\"overloaded\"}") << Kind::ServerError << QString() << false << QString()
-        << QString() << qint64(-1) << QString("overloaded");
+        << QByteArray("{\"error\":\"overloaded\"}") << Kind::ServerError << QString() << false << QString() << QString()
+        << qint64(-1) << QString("overloaded");
     QTest::newRow("error without a message")
-        << QByteArray("{\"error\":{\"code\":500}}") << Kind::ServerError << QString() << false << QString()
-        << QString() << qint64(-1) << QString("without a message");
+        << QByteArray("{\"error\":{\"code\":500}}") << Kind::ServerError << QString() << false << QString() << QString()
+        << qint64(-1) << QString("without a message");
     QTest::newRow("null error key is not an error")
         << QByteArray("{\"error\":null,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}") << Kind::Chunk
         << QString("x") << true << QString() << QString() << qint64(-1) << QString();
     QTest::newRow("malformed JSON") << QByteArray("{\"choices\":[{\"index\":0,") << Kind::Malformed << QString()
                                     << false << QString() << QString() << qint64(-1) << QString("malformed JSON");
-    QTest::newRow("empty payload") << QByteArray() << Kind::Malformed << QString() << false << QString()
-                                   << QString() << qint64(-1) << QString("malformed JSON");
+    QTest::newRow("empty payload") << QByteArray() << Kind::Malformed << QString() << false << QString() << QString()
+                                   << qint64(-1) << QString("malformed JSON");
     QTest::newRow("JSON array instead of object")
         << QByteArray("[1,2]") << Kind::Malformed << QString() << false << QString() << QString() << qint64(-1)
         << QString("an array, expected a JSON object");
-    QTest::newRow("choices is a string")
-        << QByteArray("{\"choices\":\"nope\"}") << Kind::Malformed << QString() << false << QString() << QString()
-        << qint64(-1) << QString("chunk.choices is a string");
-    QTest::newRow("a choice is a number")
-        << QByteArray("{\"choices\":[3]}") << Kind::Malformed << QString() << false << QString() << QString()
-        << qint64(-1) << QString("choices[0] is a number");
+    QTest::newRow("choices is a string") << QByteArray("{\"choices\":\"nope\"}") << Kind::Malformed << QString()
+                                         << false << QString() << QString() << qint64(-1)
+                                         << QString("chunk.choices is a string");
+    QTest::newRow("a choice is a number") << QByteArray("{\"choices\":[3]}") << Kind::Malformed << QString() << false
+                                          << QString() << QString() << qint64(-1) << QString("choices[0] is a number");
     QTest::newRow("delta content is a number")
         << QByteArray("{\"choices\":[{\"index\":0,\"delta\":{\"content\":42}}]}") << Kind::Malformed << QString()
         << false << QString() << QString() << qint64(-1)
         << QString("choices[0].delta.content is a number, expected a string or null");
-    QTest::newRow("delta is an array")
-        << QByteArray("{\"choices\":[{\"index\":0,\"delta\":[]}]}") << Kind::Malformed << QString() << false
-        << QString() << QString() << qint64(-1) << QString("choices[0].delta is an array");
+    QTest::newRow("delta is an array") << QByteArray("{\"choices\":[{\"index\":0,\"delta\":[]}]}") << Kind::Malformed
+                                       << QString() << false << QString() << QString() << qint64(-1)
+                                       << QString("choices[0].delta is an array");
     QTest::newRow("usage tokens as strings")
         << QByteArray("{\"choices\":[],\"usage\":{\"total_tokens\":\"9\"}}") << Kind::Malformed << QString() << false
         << QString() << QString() << qint64(-1) << QString("usage.total_tokens is a string");
@@ -141,8 +145,9 @@ void tst_ChatCompletionChunk::parse()
 void tst_ChatCompletionChunk::choicesCarryTheirOwnIndexAndFields()
 {
     const ChatCompletionChunk chunk = ChatCompletionChunk::parse(QByteArray(
-        head + "\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"}},{\"index\":0,\"delta\":{\"content\":\"A\","
-               "\"refusal\":\"no\"},\"finish_reason\":\"content_filter\"}]}"));
+        head
+        + "\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"}},{\"index\":0,\"delta\":{\"content\":\"A\","
+          "\"refusal\":\"no\"},\"finish_reason\":\"content_filter\"}]}"));
     QCOMPARE(chunk.kind, Kind::Chunk);
     QCOMPARE(chunk.id, QString("chatcmpl-AB1"));
     QCOMPARE(chunk.model, QString("gpt-4o-2024-08-06"));

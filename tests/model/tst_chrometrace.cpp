@@ -51,8 +51,8 @@ void fill(TraceStore &store)
 
 struct Summary
 {
-    QMap<QString, QString> laneKinds;     // name -> kind
-    QList<QPair<qint64, qint64>> spans;   // thread/stream spans
+    QMap<QString, QString> laneKinds; // name -> kind
+    QList<QPair<qint64, qint64>> spans; // thread/stream spans
     QList<int> segmentKinds;
     int mirrors = 0;
     int instants = 0;
@@ -126,7 +126,7 @@ void TestChromeTrace::exportFollowsThePerfettoRules()
         if (ph == QLatin1StringView("b") || ph == QLatin1StringView("e")) {
             QVERIFY(e.value(QLatin1StringView("id")).isDouble());
             const QString key = e.value(QLatin1StringView("cat")).toString() + QLatin1Char('/')
-                                + QString::number(e.value(QLatin1StringView("id")).toInteger());
+                + QString::number(e.value(QLatin1StringView("id")).toInteger());
             asyncBalance[key] += ph == QLatin1StringView("b") ? 1 : -1;
             QVERIFY(asyncBalance[key] >= 0);
         }
@@ -220,21 +220,26 @@ void TestChromeTrace::hostileInputIsRefusedClearly_data()
     QTest::newRow("long ph") << QByteArray(R"([{"ph":"XX","ts":1}])") << QStringLiteral("'ph'");
     QTest::newRow("ph not a string") << QByteArray(R"([{"ph":5,"ts":1}])") << QStringLiteral("'ph'");
     QTest::newRow("ts missing") << QByteArray(R"([{"ph":"i","pid":1,"tid":1}])") << QStringLiteral("'ts' is missing");
-    QTest::newRow("ts not numeric") << QByteArray(R"([{"ph":"i","ts":"soon"}])") << QStringLiteral("'ts' is not a number");
+    QTest::newRow("ts not numeric") << QByteArray(R"([{"ph":"i","ts":"soon"}])")
+                                    << QStringLiteral("'ts' is not a number");
     QTest::newRow("ts an object") << QByteArray(R"([{"ph":"i","ts":{}}])") << QStringLiteral("'ts' is not a number");
-    QTest::newRow("ts astronomically large") << QByteArray(R"([{"ph":"i","ts":1e300}])") << QStringLiteral("out of range");
-    QTest::newRow("X without dur") << QByteArray(R"([{"ph":"X","ts":1,"pid":1,"tid":1}])") << QStringLiteral("'dur' is missing");
+    QTest::newRow("ts astronomically large")
+        << QByteArray(R"([{"ph":"i","ts":1e300}])") << QStringLiteral("out of range");
+    QTest::newRow("X without dur") << QByteArray(R"([{"ph":"X","ts":1,"pid":1,"tid":1}])")
+                                   << QStringLiteral("'dur' is missing");
     QTest::newRow("negative dur") << QByteArray(R"([{"ph":"X","ts":1,"dur":-5}])") << QStringLiteral("negative");
     QTest::newRow("name not a string") << QByteArray(R"([{"ph":"i","ts":1,"name":7}])") << QStringLiteral("'name'");
     QTest::newRow("args an array") << QByteArray(R"([{"ph":"i","ts":1,"args":[1]}])") << QStringLiteral("'args'");
     QTest::newRow("tid a list") << QByteArray(R"([{"ph":"i","ts":1,"tid":[1]}])") << QStringLiteral("'tid'");
-    QTest::newRow("async without id") << QByteArray(R"([{"ph":"b","ts":1,"cat":"x"}])") << QStringLiteral("without 'id'");
+    QTest::newRow("async without id") << QByteArray(R"([{"ph":"b","ts":1,"cat":"x"}])")
+                                      << QStringLiteral("without 'id'");
     QTest::newRow("flow without id") << QByteArray(R"([{"ph":"s","ts":1}])") << QStringLiteral("without 'id'");
     QTest::newRow("id an object") << QByteArray(R"([{"ph":"b","ts":1,"id":{}}])") << QStringLiteral("'id'");
-    QTest::newRow("id astronomically large") << QByteArray(R"([{"ph":"b","ts":1,"cat":"x","id":1e300}])")
-                                             << QStringLiteral("'id' is out of range");
-    QTest::newRow("ts + dur past the largest time") << QByteArray(R"([{"ph":"X","ts":8.9e15,"dur":8.9e15,"pid":1,"tid":1}])")
-                                                    << QStringLiteral("'ts' + 'dur' is out of range");
+    QTest::newRow("id astronomically large")
+        << QByteArray(R"([{"ph":"b","ts":1,"cat":"x","id":1e300}])") << QStringLiteral("'id' is out of range");
+    QTest::newRow("ts + dur past the largest time")
+        << QByteArray(R"([{"ph":"X","ts":8.9e15,"dur":8.9e15,"pid":1,"tid":1}])")
+        << QStringLiteral("'ts' + 'dur' is out of range");
 }
 
 void TestChromeTrace::hostileInputIsRefusedClearly()

@@ -58,7 +58,8 @@ void TestChunkedColumn::searchesAgreeWithTheStandardLibrary()
     const int top = kept.empty() ? 4 : kept.back() + 4;
     for (std::size_t from = 0; from <= kept.size(); ++from) {
         for (int probe = -2; probe <= top; ++probe) {
-            const auto expected = std::size_t(std::lower_bound(kept.begin() + std::ptrdiff_t(from), kept.end(), probe) - kept.begin());
+            const auto expected = std::size_t(std::lower_bound(kept.begin() + std::ptrdiff_t(from), kept.end(), probe)
+                                              - kept.begin());
             QCOMPARE(column.lowerBound(identity, probe, from), expected);
             QCOMPARE(column.gallopingLowerBound(identity, probe, from), expected);
         }

@@ -49,7 +49,7 @@ void tst_DeepgramMessage::finalResultsWithWords()
     QVERIFY2(message.type == Type::Results, qPrintable(message.error));
     QVERIFY(message.error.isEmpty());
     const DeepgramMessage::Results &r = message.results;
-    QCOMPARE(r.channelIndex, (QList<int>{0, 1}));
+    QCOMPARE(r.channelIndex, (QList<int> {0, 1}));
     QCOMPARE(r.start, 17.0);
     QCOMPARE(r.duration, 1.6599998);
     QVERIFY(r.isFinal);
@@ -80,8 +80,8 @@ void tst_DeepgramMessage::interimResultsWithEmptyTranscriptAndNoWords()
     QCOMPARE(message.results.transcript, QString());
     QVERIFY(message.results.words.isEmpty());
 
-    const DeepgramMessage noAlternatives =
-        DeepgramMessage::parse(R"({"type":"Results","channel":{"alternatives":[]}})");
+    const DeepgramMessage noAlternatives = DeepgramMessage::parse(
+        R"({"type":"Results","channel":{"alternatives":[]}})");
     QCOMPARE(noAlternatives.type, Type::Results);
     QCOMPARE(noAlternatives.results.transcript, QString());
 }
@@ -127,14 +127,16 @@ void tst_DeepgramMessage::speakMetadata()
 
 void tst_DeepgramMessage::speechStartedAndUtteranceEnd()
 {
-    const DeepgramMessage started = DeepgramMessage::parse(R"({"type":"SpeechStarted","channel":[0,1],"timestamp":0.25})");
+    const DeepgramMessage started = DeepgramMessage::parse(
+        R"({"type":"SpeechStarted","channel":[0,1],"timestamp":0.25})");
     QCOMPARE(started.type, Type::SpeechStarted);
-    QCOMPARE(started.channel, (QList<int>{0, 1}));
+    QCOMPARE(started.channel, (QList<int> {0, 1}));
     QCOMPARE(started.timestamp, 0.25);
 
-    const DeepgramMessage end = DeepgramMessage::parse(R"({"type":"UtteranceEnd","channel":[0,1],"last_word_end":2.395})");
+    const DeepgramMessage end = DeepgramMessage::parse(
+        R"({"type":"UtteranceEnd","channel":[0,1],"last_word_end":2.395})");
     QCOMPARE(end.type, Type::UtteranceEnd);
-    QCOMPARE(end.channel, (QList<int>{0, 1}));
+    QCOMPARE(end.channel, (QList<int> {0, 1}));
     QCOMPARE(end.lastWordEnd, 2.395);
 }
 
@@ -150,15 +152,16 @@ void tst_DeepgramMessage::speakReplies_data()
                              << QString() << QString();
     QTest::newRow("cleared") << QByteArray(R"({"type":"Cleared","sequence_id":0})") << Type::Cleared << qint64(0)
                              << QString() << QString();
-    QTest::newRow("warning")
-        << QByteArray(R"({"type":"Warning","description":"Exceeded flush limit","code":"FLUSH_LIMIT"})")
-        << Type::Warning << qint64(-1) << QString("Exceeded flush limit") << QString("FLUSH_LIMIT");
+    QTest::newRow("warning") << QByteArray(
+        R"({"type":"Warning","description":"Exceeded flush limit","code":"FLUSH_LIMIT"})")
+                             << Type::Warning << qint64(-1) << QString("Exceeded flush limit")
+                             << QString("FLUSH_LIMIT");
     QTest::newRow("error with description and code")
         << QByteArray(R"({"type":"Error","description":"Bad text","code":"INVALID_INPUT"})") << Type::Error
         << qint64(-1) << QString("Bad text") << QString("INVALID_INPUT");
     QTest::newRow("error with err_msg and err_code")
-        << QByteArray(R"({"type":"Error","err_msg":"Too many requests","err_code":"429"})") << Type::Error
-        << qint64(-1) << QString("Too many requests") << QString("429");
+        << QByteArray(R"({"type":"Error","err_msg":"Too many requests","err_code":"429"})") << Type::Error << qint64(-1)
+        << QString("Too many requests") << QString("429");
 }
 
 void tst_DeepgramMessage::speakReplies()
@@ -242,8 +245,8 @@ void tst_DeepgramMessage::invalidMessagesGiveClearErrors_data()
     QTest::newRow("is_final is a string")
         << QByteArray(R"({"type":"Results","is_final":"yes","channel":{"alternatives":[]}})")
         << QString("Results: is_final is a string, expected a boolean");
-    QTest::newRow("Results without channel") << QByteArray(R"({"type":"Results"})")
-                                             << QString("Results: channel is missing, expected an object");
+    QTest::newRow("Results without channel")
+        << QByteArray(R"({"type":"Results"})") << QString("Results: channel is missing, expected an object");
     QTest::newRow("alternatives is an object")
         << QByteArray(R"({"type":"Results","channel":{"alternatives":{}}})")
         << QString("Results: channel.alternatives is an object, expected an array");
@@ -263,8 +266,8 @@ void tst_DeepgramMessage::invalidMessagesGiveClearErrors_data()
     QTest::newRow("channel_index holds a string")
         << QByteArray(R"({"type":"Results","channel_index":[0,"1"],"channel":{"alternatives":[]}})")
         << QString("Results: channel_index[1] is a string, expected an integer");
-    QTest::newRow("Flushed without sequence_id") << QByteArray(R"({"type":"Flushed"})")
-                                                 << QString("Flushed: sequence_id is missing, expected an integer");
+    QTest::newRow("Flushed without sequence_id")
+        << QByteArray(R"({"type":"Flushed"})") << QString("Flushed: sequence_id is missing, expected an integer");
     QTest::newRow("fractional sequence_id") << QByteArray(R"({"type":"Cleared","sequence_id":1.5})")
                                             << QString("Cleared: sequence_id is 1.5, expected an integer");
     QTest::newRow("Speak without text") << QByteArray(R"({"type":"Speak"})")
@@ -290,10 +293,10 @@ void tst_DeepgramMessage::everyMessageRoundTrips_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::newRow("final results") << finalResults;
-    QTest::newRow("listen metadata")
-        << QByteArray(R"({"type":"Metadata","request_id":"abc","sha256":"5d","created":"t","duration":1.5,"channels":1})");
-    QTest::newRow("speak metadata")
-        << QByteArray(R"({"type":"Metadata","request_id":"r","model_name":"m","model_version":"v","model_uuid":"u"})");
+    QTest::newRow("listen metadata") << QByteArray(
+        R"({"type":"Metadata","request_id":"abc","sha256":"5d","created":"t","duration":1.5,"channels":1})");
+    QTest::newRow("speak metadata") << QByteArray(
+        R"({"type":"Metadata","request_id":"r","model_name":"m","model_version":"v","model_uuid":"u"})");
     QTest::newRow("speech started") << QByteArray(R"({"type":"SpeechStarted","channel":[0,1],"timestamp":0.5})");
     QTest::newRow("utterance end") << QByteArray(R"({"type":"UtteranceEnd","channel":[0,1],"last_word_end":2.5})");
     QTest::newRow("flushed") << QByteArray(R"({"type":"Flushed","sequence_id":7})");

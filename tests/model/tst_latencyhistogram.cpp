@@ -88,7 +88,7 @@ void tst_LatencyHistogram::smallValuesAreCountedExactly()
     LatencyHistogram h;
     for (int v = 0; v < 128; ++v)
         h.record(v);
-    QCOMPARE(h.p50(), 63u);  // rank 64 of 128
+    QCOMPARE(h.p50(), 63u); // rank 64 of 128
     QCOMPARE(h.p90(), 115u); // rank ceil(115.2) = 116
     QCOMPARE(h.p99(), 126u); // rank ceil(126.72) = 127
     QCOMPARE(h.percentile(100), 127u);
@@ -146,7 +146,7 @@ void tst_LatencyHistogram::percentilesStayWithinTheDocumentedError()
 {
     QFETCH(int, seed);
     QFETCH(double, maxValue);
-    QRandomGenerator random{quint32(seed)};
+    QRandomGenerator random {quint32(seed)};
     LatencyHistogram h;
     QList<quint64> all;
     for (int i = 0; i < 50000; ++i) {

@@ -32,7 +32,8 @@ void TestRunComparisonModel::passesTheModelTester()
 {
     RunComparisonModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setRuns(QStringLiteral("thread"), report(R"({"a":1,"b":{"c":2}})"), QStringLiteral("coroutine"), report(R"({"a":3,"d":4})"));
+    model.setRuns(QStringLiteral("thread"), report(R"({"a":1,"b":{"c":2}})"), QStringLiteral("coroutine"),
+                  report(R"({"a":3,"d":4})"));
     model.clear();
     model.setRuns({}, {}, {}, report(R"({"x":1})"));
 }
@@ -46,8 +47,9 @@ void TestRunComparisonModel::flattensNumbersByPath()
         names.append(f.first);
     names.sort();
     // Strings are not figures; booleans count as 0 / 1; arrays of named objects go by name.
-    QCOMPARE(names, (QStringList {QStringLiteral("ok"), QStringLiteral("pacing.max_ms"), QStringLiteral("pacing.p99_ms"),
-                                  QStringLiteral("streams[1].x"), QStringLiteral("streams[s1].ttft_ms")}));
+    QCOMPARE(names,
+             (QStringList {QStringLiteral("ok"), QStringLiteral("pacing.max_ms"), QStringLiteral("pacing.p99_ms"),
+                           QStringLiteral("streams[1].x"), QStringLiteral("streams[s1].ttft_ms")}));
 }
 
 void TestRunComparisonModel::pairsFiguresOfBothRuns()
@@ -104,7 +106,8 @@ void TestRunComparisonModel::boundedAgainstHugeReports()
     RunComparisonModel model;
     model.setRuns(QStringLiteral("A"), big, QStringLiteral("B"), big);
     QVERIFY(model.rowCount() <= RunComparisonModel::MaxFigures);
-    QVERIFY(RunComparisonModel::flatten(QJsonObject {{QStringLiteral("array"), longArray}}).size() <= RunComparisonModel::MaxArrayItems);
+    QVERIFY(RunComparisonModel::flatten(QJsonObject {{QStringLiteral("array"), longArray}}).size()
+            <= RunComparisonModel::MaxArrayItems);
 }
 
 QTEST_GUILESS_MAIN(TestRunComparisonModel)

@@ -128,7 +128,8 @@ void TestTaskListModel::errorsCountAndKeepTheLastMessage()
     model.addError(3, QStringLiteral("HTTP 429"));
     model.addError(3, QStringLiteral("closed with 1011 NET-0001"));
     QCOMPARE(model.index(0, TaskListModel::ErrorsColumn).data().toInt(), 2);
-    QCOMPARE(model.index(0, 0).data(TaskListModel::LastErrorRole).toString(), QStringLiteral("closed with 1011 NET-0001"));
+    QCOMPARE(model.index(0, 0).data(TaskListModel::LastErrorRole).toString(),
+             QStringLiteral("closed with 1011 NET-0001"));
     QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("2 error(s)")));
     model.addError(3, QString(10'000, QLatin1Char('x')));
     QCOMPARE(model.task(3)->lastError.size(), 500); // bounded
@@ -145,7 +146,10 @@ void TestTaskListModel::figuresStayWithTheTask()
     QCOMPARE(changed.size(), 1);
     model.setStatus(5, TaskRow::Status::Finished, 10);
     QCOMPARE(model.index(0, 0).data(TaskListModel::FiguresRole).toString(), QStringLiteral("lateness p99 1.2 ms"));
-    QVERIFY(model.index(0, TaskListModel::TaskColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("lateness p99")));
+    QVERIFY(model.index(0, TaskListModel::TaskColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("lateness p99")));
     QVERIFY(!model.setFigures(6, QStringLiteral("x")));
 }
 

@@ -44,7 +44,8 @@ void TestTimeFormat::timestamp_data()
     QTest::newRow("ticks 20 ms apart") << qint64(1'240'000'000) << qint64(20'000'000) << QStringLiteral("1.24 s");
     QTest::newRow("ticks 5 µs apart") << qint64(1'000'005'000) << qint64(5'000) << QStringLiteral("1.000005 s");
     QTest::newRow("nanoseconds") << qint64(1'000'000'007) << qint64(1) << QStringLiteral("1.000000007 s");
-    QTest::newRow("hours of trace") << qint64(3723) * 1'000'000'000 << qint64(1'000'000'000) << QStringLiteral("1:02:03");
+    QTest::newRow("hours of trace") << qint64(3723) * 1'000'000'000 << qint64(1'000'000'000)
+                                    << QStringLiteral("1:02:03");
 }
 
 void TestTimeFormat::timestamp()

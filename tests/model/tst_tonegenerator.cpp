@@ -95,7 +95,7 @@ void tst_ToneGenerator::sineHasTheRequestedFrequencyAndLevel()
 
 void tst_ToneGenerator::anyChunkingGivesTheSameBytes()
 {
-    const ToneGenerator::Settings settings{697.3, 0.7, 1500, 300, 200, 16000};
+    const ToneGenerator::Settings settings {697.3, 0.7, 1500, 300, 200, 16000};
     ToneGenerator whole(settings);
     const QByteArray expected = whole.read(whole.totalSamples());
     ToneGenerator chunked(settings);

@@ -23,7 +23,10 @@ bool depthsAreDisjoint(const TraceStore &store, LaneId lane, QString *why)
                                   return;
                               if (span.startNs < previousEnd) {
                                   ok = false;
-                                  *why = QStringLiteral("depth %1: span at %2 starts before %3").arg(d).arg(span.startNs).arg(previousEnd);
+                                  *why = QStringLiteral("depth %1: span at %2 starts before %3")
+                                             .arg(d)
+                                             .arg(span.startNs)
+                                             .arg(previousEnd);
                               }
                               previousEnd = span.endNs;
                           });
@@ -62,8 +65,7 @@ private slots:
 private:
     void drainAll(TraceStore &store)
     {
-        while (TraceRecorder::drain(store) > 0) {
-        }
+        while (TraceRecorder::drain(store) > 0) { }
     }
 };
 
@@ -199,7 +201,8 @@ void TestTraceRecorder::droppedEventsAreCountedWhenTheBudgetIsSpent()
     TraceStore after;
     drainAll(after);
     std::vector<InstantItem> kept;
-    after.queryInstants(lane, std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::max() / 2, 1.0, kept);
+    after.queryInstants(lane, std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::max() / 2, 1.0,
+                        kept);
     quint64 keptCount = 0;
     for (const InstantItem &item : kept)
         keptCount += item.count;

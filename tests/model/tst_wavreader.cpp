@@ -76,7 +76,7 @@ QByteArray guid(int subTag, bool valid = true)
 QByteArray extensibleBody(int channels, int rate, int bits, int validBits, int subTag, bool validGuid = true)
 {
     return fmtBody(0xFFFE, channels, rate, bits) + le16(22) + le16(validBits) + le32(channels == 1 ? 4 : 3)
-           + guid(subTag, validGuid);
+        + guid(subTag, validGuid);
 }
 
 struct Layout
@@ -148,14 +148,14 @@ std::pair<double, double> fitSine(const QList<double> &x, int rate, double frequ
     double residual = 0;
     for (qsizetype i = from; i < to; ++i) {
         const double m = a * std::sin(2 * M_PI * frequency * double(i) / rate)
-                         + b * std::cos(2 * M_PI * frequency * double(i) / rate);
+            + b * std::cos(2 * M_PI * frequency * double(i) / rate);
         residual += (x[i] - m) * (x[i] - m);
     }
     return {std::hypot(a, b), std::sqrt(residual / double(to - from))};
 }
 
 // A byte string literal that may contain NUL bytes.
-template <std::size_t N>
+template<std::size_t N>
 QByteArray bytes(const char (&literal)[N])
 {
     return QByteArray(literal, qsizetype(N - 1));
@@ -191,8 +191,8 @@ void tst_WavReader::everySupportedFormatDecodesTo16kMono_data()
     row("float 32-bit mono 16 kHz (no resampling)", fmtBody(3, 1, 16000, 32), true, 32, 32, 1, 16000, -80);
     row("float 64-bit stereo 11025 Hz", fmtBody(3, 2, 11025, 64), true, 64, 64, 2, 11025, -80);
     row("extensible PCM 16-bit 6 channels 48 kHz", extensibleBody(6, 48000, 16, 16, 1), false, 16, 16, 6, 48000, -80);
-    row("extensible PCM 24-bit (20 valid) stereo 96 kHz", extensibleBody(2, 96000, 24, 20, 1), false, 24, 20, 2,
-        96000, -80);
+    row("extensible PCM 24-bit (20 valid) stereo 96 kHz", extensibleBody(2, 96000, 24, 20, 1), false, 24, 20, 2, 96000,
+        -80);
     row("extensible float 32-bit mono 44.1 kHz", extensibleBody(1, 44100, 32, 32, 3), true, 32, 32, 1, 44100, -80);
 }
 
@@ -224,7 +224,8 @@ void tst_WavReader::everySupportedFormatDecodesTo16kMono()
     QCOMPARE(audio.source.sampleRate, rate);
     QCOMPARE(audio.source.bitsPerSample, bits);
     QCOMPARE(audio.source.validBitsPerSample, validBits);
-    QCOMPARE(audio.source.sampleType, isFloat ? WavReader::Format::SampleType::Float : WavReader::Format::SampleType::Integer);
+    QCOMPARE(audio.source.sampleType,
+             isFloat ? WavReader::Format::SampleType::Float : WavReader::Format::SampleType::Integer);
     QCOMPARE(audio.source.frames, frames);
     QCOMPARE(audio.source.durationSeconds, double(frames) / rate);
     QCOMPARE(audio.linear16.size(), (frames * 16000 + rate - 1) / rate * 2);
@@ -243,7 +244,8 @@ void tst_WavReader::linear16At16kMonoIsCopiedBitExactly()
     QRandomGenerator random(3);
     for (char &b : pcm)
         b = char(random.bounded(256));
-    const WavReader::Audio audio = WavReader::decode(riff(chunk("fmt ", fmtBody(1, 1, 16000, 16)) + chunk("data", pcm)));
+    const WavReader::Audio audio = WavReader::decode(
+        riff(chunk("fmt ", fmtBody(1, 1, 16000, 16)) + chunk("data", pcm)));
     QVERIFY2(audio.ok, qPrintable(audio.error));
     QCOMPARE(audio.linear16, pcm);
     QCOMPARE(audio.durationSeconds, 10000.0 / 16000);
@@ -253,9 +255,8 @@ void tst_WavReader::espeakPlaceholderSizesReadToEndOfFile()
 {
     // The header `espeak-ng --stdout` writes: 22050 Hz mono 16-bit, RIFF 0x7FFFF024, data 0x7FFFF000.
     const QByteArray samples = encode({sine(300, 22050, 22050, 0.5)}, {});
-    const QByteArray file = riff(chunk("fmt ", fmtBody(1, 1, 22050, 16)) + QByteArray("data") + le32(0x7FFFF000)
-                                     + samples,
-                                 0x7FFFF024);
+    const QByteArray file = riff(
+        chunk("fmt ", fmtBody(1, 1, 22050, 16)) + QByteArray("data") + le32(0x7FFFF000) + samples, 0x7FFFF024);
     QCOMPARE(file.left(12), QByteArray("RIFF\x24\xF0\xFF\x7FWAVE"));
     const WavReader::Layout layout = WavReader::parse(file);
     QVERIFY2(layout.ok, qPrintable(layout.error));
@@ -299,7 +300,8 @@ void tst_WavReader::otherChunksAreSkippedWithTheirPadByte()
 void tst_WavReader::fmtAfterDataIsAccepted()
 {
     const QByteArray samples = encode({sine(440, 16000, 800, 0.5)}, {});
-    const WavReader::Audio audio = WavReader::decode(riff(chunk("data", samples) + chunk("fmt ", fmtBody(1, 1, 16000, 16))));
+    const WavReader::Audio audio = WavReader::decode(
+        riff(chunk("data", samples) + chunk("fmt ", fmtBody(1, 1, 16000, 16))));
     QVERIFY2(audio.ok, qPrintable(audio.error));
     QCOMPARE(audio.linear16, samples);
 }
@@ -328,7 +330,8 @@ void tst_WavReader::hostileFilesGiveClearErrors_data()
 
     row("empty input", QByteArray(), "truncated header: 0 bytes");
     row("text file", "root:x:0:0:root:/root:/bin/bash\n", "not a RIFF file: it starts with \"root\"");
-    row("binary garbage", QByteArray("\x00\xFF\x10\x01 more bytes here", 20), "not a RIFF file: it starts with \"\\x00\\xff\\x10\\x01\"");
+    row("binary garbage", QByteArray("\x00\xFF\x10\x01 more bytes here", 20),
+        "not a RIFF file: it starts with \"\\x00\\xff\\x10\\x01\"");
     row("big-endian RIFX", "RIFX" + le32(4) + "WAVE", "big-endian RIFX");
     row("RF64", "RF64" + le32(0xFFFFFFFF) + "WAVE", "RF64");
     row("AVI, not WAVE", "RIFF" + le32(4) + "AVI ", "not a WAVE file: the RIFF form type is \"AVI \"");
@@ -336,7 +339,8 @@ void tst_WavReader::hostileFilesGiveClearErrors_data()
     row("data but no fmt", riff(data), "missing fmt chunk: the data chunk has no format");
     row("fmt but no data", riff(fmt16), "no data chunk");
     row("mu-law", riff(chunk("fmt ", fmtBody(7, 1, 8000, 8)) + data), "unsupported format tag 7 (mu-law)");
-    row("Microsoft ADPCM", riff(chunk("fmt ", fmtBody(2, 1, 8000, 4, 256)) + data), "unsupported format tag 2 (Microsoft ADPCM)");
+    row("Microsoft ADPCM", riff(chunk("fmt ", fmtBody(2, 1, 8000, 4, 256)) + data),
+        "unsupported format tag 2 (Microsoft ADPCM)");
     row("MP3 in WAV", riff(chunk("fmt ", fmtBody(0x55, 2, 44100, 0, 1)) + data), "unsupported format tag 85 (MP3)");
     row("extensible with a foreign GUID", riff(chunk("fmt ", extensibleBody(2, 48000, 16, 16, 1, false)) + data),
         "not a KSDATAFORMAT_SUBTYPE GUID");
@@ -349,9 +353,11 @@ void tst_WavReader::hostileFilesGiveClearErrors_data()
     row("zero channels", riff(chunk("fmt ", fmtBody(1, 0, 16000, 16, 2)) + data), "zero channels");
     row("sample rate zero", riff(chunk("fmt ", fmtBody(1, 1, 0, 16)) + data), "absurd sample rate 0 Hz");
     row("sample rate 5 MHz", riff(chunk("fmt ", fmtBody(1, 1, 5000000, 16)) + data), "absurd sample rate 5000000 Hz");
-    row("sample rate 4 GHz", riff(chunk("fmt ", fmtBody(1, 1, 0xFFFFFFFFLL, 16)) + data), "absurd sample rate 4294967295 Hz");
+    row("sample rate 4 GHz", riff(chunk("fmt ", fmtBody(1, 1, 0xFFFFFFFFLL, 16)) + data),
+        "absurd sample rate 4294967295 Hz");
     row("12-bit PCM", riff(chunk("fmt ", fmtBody(1, 1, 16000, 12, 2)) + data), "unsupported PCM sample size 12 bits");
-    row("16-bit float", riff(chunk("fmt ", fmtBody(3, 1, 16000, 16)) + data), "unsupported IEEE float sample size 16 bits");
+    row("16-bit float", riff(chunk("fmt ", fmtBody(3, 1, 16000, 16)) + data),
+        "unsupported IEEE float sample size 16 bits");
     row("block align mismatch", riff(chunk("fmt ", fmtBody(1, 2, 16000, 16, 2)) + data),
         "block align 2 does not match 2 channels of 16-bit samples (4 bytes)");
     row("fmt chunk of 14 bytes", riff(chunk("fmt ", fmtBody(1, 1, 16000, 16).first(14)) + data),
@@ -367,7 +373,8 @@ void tst_WavReader::hostileFilesGiveClearErrors_data()
         "missing fmt chunk: the data chunk has no format");
     row("over the size cap", canonical16kMono(1000), "over the 1024-byte limit", 1024);
     // 1 kHz 8-bit grows 32 times at 16 kHz 16-bit: refused before anything is allocated.
-    row("8-bit 1 kHz, 32 times larger decoded", riff(chunk("fmt ", fmtBody(1, 1, 1000, 8)) + chunk("data", QByteArray(64 * 1024, '\x80'))),
+    row("8-bit 1 kHz, 32 times larger decoded",
+        riff(chunk("fmt ", fmtBody(1, 1, 1000, 8)) + chunk("data", QByteArray(64 * 1024, '\x80'))),
         "more than 4 times the");
 }
 
@@ -390,10 +397,9 @@ void tst_WavReader::truncationAtEveryHeaderOffsetFailsCleanly_data()
 
     const QByteArray canonical = canonical16kMono(50);
     QTest::newRow("canonical 44-byte header") << canonical << 44 << 2;
-    const QByteArray withList = riff(chunk("LIST", bytes("INFOISFT\x05\x00\x00\x00Lavf\x00"))
-                                     + chunk("fmt ", extensibleBody(2, 48000, 24, 24, 1))
-                                     + chunk("data", encode({sine(1, 48000, 50, 0.1), sine(1, 48000, 50, 0.1)},
-                                                            {false, 24, 2})));
+    const QByteArray withList = riff(
+        chunk("LIST", bytes("INFOISFT\x05\x00\x00\x00Lavf\x00")) + chunk("fmt ", extensibleBody(2, 48000, 24, 24, 1))
+        + chunk("data", encode({sine(1, 48000, 50, 0.1), sine(1, 48000, 50, 0.1)}, {false, 24, 2})));
     QTest::newRow("LIST then extensible fmt") << withList << 12 + 26 + 48 + 8 << 6;
 }
 

@@ -15,12 +15,16 @@ private slots:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("mentions");
-        QTest::addRow("count of 1e300") << QByteArray(R"({"workload":"command","count":1e300})") << QStringLiteral("'count' must be between");
-        QTest::addRow("count of -1e300") << QByteArray(R"({"workload":"command","count":-1e300})") << QStringLiteral("'count' must be between");
+        QTest::addRow("count of 1e300") << QByteArray(R"({"workload":"command","count":1e300})")
+                                        << QStringLiteral("'count' must be between");
+        QTest::addRow("count of -1e300") << QByteArray(R"({"workload":"command","count":-1e300})")
+                                         << QStringLiteral("'count' must be between");
         QTest::addRow("count of 2^63") << QByteArray(R"({"workload":"command","count":9223372036854775808})")
                                        << QStringLiteral("'count' must be between");
-        QTest::addRow("count of 1.5") << QByteArray(R"({"workload":"command","count":1.5})") << QStringLiteral("'count' must be an integer");
-        QTest::addRow("count as text") << QByteArray(R"({"workload":"command","count":"2"})") << QStringLiteral("'count' must be an integer");
+        QTest::addRow("count of 1.5") << QByteArray(R"({"workload":"command","count":1.5})")
+                                      << QStringLiteral("'count' must be an integer");
+        QTest::addRow("count as text") << QByteArray(R"({"workload":"command","count":"2"})")
+                                       << QStringLiteral("'count' must be an integer");
     }
 
     void numbersGetTheRightReason()
@@ -35,7 +39,8 @@ private slots:
     void aValidCountIsRead()
     {
         QString error;
-        const WorkloadSpec spec = WorkloadSpec::fromJson(QJsonDocument::fromJson(R"({"workload":"command","count":7})").object(), &error);
+        const WorkloadSpec spec = WorkloadSpec::fromJson(
+            QJsonDocument::fromJson(R"({"workload":"command","count":7})").object(), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(spec.count, 7);
     }

@@ -45,7 +45,8 @@ inline void fill(TraceStore &store)
         const LaneId id = GroupFirst + LaneId(i);
         lane(store, id, LaneKind::Coroutine, "fetch", "fetchChunk");
         store.setCoroutineState(id, Ui, (1 + i) * Ms, CoroutineState::Running, 0);
-        store.setCoroutineState(id, NoLane, (1 + i) * Ms + 200'000, CoroutineState::Suspended, TraceNames::intern("reply"));
+        store.setCoroutineState(id, NoLane, (1 + i) * Ms + 200'000, CoroutineState::Suspended,
+                                TraceNames::intern("reply"));
         store.setCoroutineState(id, NoLane, (1 + i) * Ms + 5 * Ms, CoroutineState::Finished, 0);
     }
     store.addSpan(Ui, 10 * Ms, 30 * Ms, TraceNames::intern("onTimer"), SpanKind::Span, 0, 42);

@@ -7,9 +7,9 @@
 #include "ui/alertinspector.h"
 #include "ui/hangindicator.h"
 
+#include <QLabel>
 #include <QSignalSpy>
 #include <QStandardItemModel>
-#include <QLabel>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -29,8 +29,10 @@ AlertDetails hang(quint32 id, qint64 start, qint64 end)
     d.tier = QStringLiteral("severe");
     d.culprit = QStringLiteral("Freeze the UI: blocking sleep on the UI thread");
     d.sampleCount = 30;
-    d.stacks = {{{QStringLiteral("clock_nanosleep"), QStringLiteral("QThread::msleep"), QStringLiteral("MainWindow::freezeUi")}, 5},
-                {{QStringLiteral("__futex_wait"), QStringLiteral("QMutex::lock"), QStringLiteral("MainWindow::freezeUi")}, 25}};
+    d.stacks = {
+        {{QStringLiteral("clock_nanosleep"), QStringLiteral("QThread::msleep"), QStringLiteral("MainWindow::freezeUi")},
+         5},
+        {{QStringLiteral("__futex_wait"), QStringLiteral("QMutex::lock"), QStringLiteral("MainWindow::freezeUi")}, 25}};
     d.threadStates = {{QStringLiteral("running (R)"), 2}, {QStringLiteral("sleeping (S) in futex_wait_queue"), 28}};
     return d;
 }
@@ -38,7 +40,8 @@ AlertDetails hang(quint32 id, qint64 start, qint64 end)
 void addRow(QStandardItemModel &model, const AlertDetails &d)
 {
     QList<QStandardItem *> items;
-    const QStringList texts = {QString(), d.ongoing() ? QString() : QStringLiteral("%1 ms").arg((d.endNs - d.startNs) / 1'000'000),
+    const QStringList texts = {QString(),
+                               d.ongoing() ? QString() : QStringLiteral("%1 ms").arg((d.endNs - d.startNs) / 1'000'000),
                                d.verdict, d.tier, d.culprit};
     for (const QString &text : texts) {
         auto *item = new QStandardItem(text);

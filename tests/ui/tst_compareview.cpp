@@ -24,8 +24,10 @@ private Q_SLOTS:
 void TestCompareView::showsRunsFromTheApp()
 {
     CompareView view;
-    view.setRuns(QStringLiteral("thread"), QJsonObject {{QStringLiteral("cpu_ms_per_stream_s"), 1.4}, {QStringLiteral("p99_ms"), 1.1}},
-                 QStringLiteral("coroutine"), QJsonObject {{QStringLiteral("cpu_ms_per_stream_s"), 0.7}, {QStringLiteral("p99_ms"), 2.0}});
+    view.setRuns(QStringLiteral("thread"),
+                 QJsonObject {{QStringLiteral("cpu_ms_per_stream_s"), 1.4}, {QStringLiteral("p99_ms"), 1.1}},
+                 QStringLiteral("coroutine"),
+                 QJsonObject {{QStringLiteral("cpu_ms_per_stream_s"), 0.7}, {QStringLiteral("p99_ms"), 2.0}});
     QCOMPARE(view.comparison()->rowCount(), 2);
     QCOMPARE(view.table()->model()->rowCount(), 2);
     view.setFilter(QStringLiteral("p99"));

@@ -5,7 +5,6 @@
 #include "model/tasklistmodel.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
-#include "tests/ui/tracefixture.h"
 #include "ui/compareview.h"
 #include "ui/livecountsbar.h"
 #include "ui/mainwindow.h"
@@ -19,6 +18,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "tests/ui/tracefixture.h"
 
 class TestMainWindow final : public QObject
 {
@@ -40,8 +41,10 @@ void TestMainWindow::freezeRecordsARealSpanOnTheUiThread_data()
 {
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("name");
-    QTest::newRow("sleep") << int(AppSettings::FreezeKind::Sleep) << QStringLiteral("Freeze the UI: blocking sleep on the UI thread");
-    QTest::newRow("busy loop") << int(AppSettings::FreezeKind::Busy) << QStringLiteral("Freeze the UI: busy loop on the UI thread");
+    QTest::newRow("sleep") << int(AppSettings::FreezeKind::Sleep)
+                           << QStringLiteral("Freeze the UI: blocking sleep on the UI thread");
+    QTest::newRow("busy loop") << int(AppSettings::FreezeKind::Busy)
+                               << QStringLiteral("Freeze the UI: busy loop on the UI thread");
 }
 
 void TestMainWindow::freezeRecordsARealSpanOnTheUiThread()
@@ -147,8 +150,15 @@ void TestMainWindow::exportsAReport()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
-    QCOMPARE(report.value(QStringLiteral("trace")).toObject().value(QStringLiteral("spans")).toDouble(), double(live.spanCount()));
-    QCOMPARE(report.value(QStringLiteral("metrics")).toObject().value(QString(MetricNames::LatencyP99)).toObject().value(QStringLiteral("max")).toDouble(), 12.5);
+    QCOMPARE(report.value(QStringLiteral("trace")).toObject().value(QStringLiteral("spans")).toDouble(),
+             double(live.spanCount()));
+    QCOMPARE(report.value(QStringLiteral("metrics"))
+                 .toObject()
+                 .value(QString(MetricNames::LatencyP99))
+                 .toObject()
+                 .value(QStringLiteral("max"))
+                 .toDouble(),
+             12.5);
     QCOMPARE(report.value(QStringLiteral("tasks")).toArray().size(), 1);
 
     // The app can supply its own report (the headless format).
@@ -158,7 +168,8 @@ void TestMainWindow::exportsAReport()
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(path), 10000);
     file.close();
     QVERIFY(file.open(QIODevice::ReadOnly));
-    QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("scenario")).toString(), QStringLiteral("ui-freeze"));
+    QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("scenario")).toString(),
+             QStringLiteral("ui-freeze"));
 }
 
 void TestMainWindow::framesFeedCountsAndMetrics()

@@ -84,12 +84,13 @@ void TestStreamPanel::startEmitsTheFormsSpec_data()
     QTest::addColumn<QString>("chunk");
     QTest::addColumn<QString>("url");
     QTest::newRow("live transcription in threads, 4 streams of 40 ms chunks")
-        << int(WorkloadKind::LiveTranscription) << int(ExecutionModel::Thread) << QStringLiteral("4") << QStringLiteral("40") << QString();
+        << int(WorkloadKind::LiveTranscription) << int(ExecutionModel::Thread) << QStringLiteral("4")
+        << QStringLiteral("40") << QString();
     QTest::newRow("token stream as coroutines against another service")
         << int(WorkloadKind::ChatStream) << int(ExecutionModel::Coroutine) << QStringLiteral("16") << QString()
         << QStringLiteral("http://127.0.0.1:8099");
-    QTest::newRow("a blocking command on the UI thread") << int(WorkloadKind::Command) << int(ExecutionModel::Blocking)
-                                                         << QStringLiteral("1") << QString() << QString();
+    QTest::newRow("a blocking command on the UI thread")
+        << int(WorkloadKind::Command) << int(ExecutionModel::Blocking) << QStringLiteral("1") << QString() << QString();
     QTest::newRow("request burst offloaded") << int(WorkloadKind::RequestBurst) << int(ExecutionModel::Offload)
                                              << QStringLiteral("2") << QString() << QString();
 }
@@ -250,10 +251,14 @@ void TestStreamPanel::anotherUrlStartsFromTheWorkloadsService_data()
 {
     QTest::addColumn<WorkloadKind>("kind");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("live transcription uses the Deepgram endpoint") << WorkloadKind::LiveTranscription << QStringLiteral("wss://deepgram.test");
-    QTest::newRow("text to speech uses the Deepgram endpoint") << WorkloadKind::TextToSpeech << QStringLiteral("wss://deepgram.test");
-    QTest::newRow("chat stream uses the OpenAI endpoint") << WorkloadKind::ChatStream << QStringLiteral("https://openai.test/v1");
-    QTest::newRow("request burst uses the HTTP endpoint") << WorkloadKind::RequestBurst << QStringLiteral("http://echo.test");
+    QTest::newRow("live transcription uses the Deepgram endpoint")
+        << WorkloadKind::LiveTranscription << QStringLiteral("wss://deepgram.test");
+    QTest::newRow("text to speech uses the Deepgram endpoint")
+        << WorkloadKind::TextToSpeech << QStringLiteral("wss://deepgram.test");
+    QTest::newRow("chat stream uses the OpenAI endpoint")
+        << WorkloadKind::ChatStream << QStringLiteral("https://openai.test/v1");
+    QTest::newRow("request burst uses the HTTP endpoint")
+        << WorkloadKind::RequestBurst << QStringLiteral("http://echo.test");
 }
 
 void TestStreamPanel::anotherUrlStartsFromTheWorkloadsService()

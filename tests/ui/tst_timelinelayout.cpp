@@ -1,8 +1,9 @@
 // Where lanes go: sections, groups that fold, depths and counter strips, hit-testing by y.
-#include "tests/ui/tracefixture.h"
 #include "ui/timelinelayout.h"
 
 #include <QTest>
+
+#include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
 

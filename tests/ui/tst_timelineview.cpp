@@ -1,6 +1,5 @@
 // The timeline widget: painting at any zoom, hit-testing clicks, wheel zoom, drag, pause and
 // follow-live, groups folding, alerts.
-#include "tests/ui/tracefixture.h"
 #include "ui/timelinepalette.h"
 #include "ui/timelineview.h"
 
@@ -9,6 +8,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
+
+#include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
 
@@ -103,7 +104,8 @@ void TestTimelineView::paintsAtAnyZoom()
     const double width = double(m_view->viewport().width());
     const double range = nsPerPx * width / 1.3;
     m_view->zoomToRange(centre - qint64(range / 2), centre + qint64(range / 2));
-    QVERIFY(std::abs(m_view->viewport().nsPerPx() - std::clamp(nsPerPx, TimelineViewport::MinNsPerPx, TimelineViewport::MaxNsPerPx))
+    QVERIFY(std::abs(m_view->viewport().nsPerPx()
+                     - std::clamp(nsPerPx, TimelineViewport::MinNsPerPx, TimelineViewport::MaxNsPerPx))
             <= nsPerPx * 0.01 + 1e-9);
     for (const bool dark : {false, true}) {
         QPalette palette;
@@ -152,17 +154,18 @@ void TestTimelineView::clickSelectsSpan_data()
                                              << QStringLiteral("UI thread") << QString() << 10 * Ms << 20 * Ms;
     QTest::newRow("its nested child") << Ui << 1 << 15 * Ms << QStringLiteral("parse") << int(SpanKind::Span)
                                       << QStringLiteral("UI thread") << QString() << 12 * Ms << 8 * Ms;
-    QTest::newRow("a suspended coroutine segment") << Coro << 0 << 10 * Ms << QStringLiteral("suspended: QTimer 20 ms")
-                                                   << int(SpanKind::CoroutineSuspended) << QString()
-                                                   << QStringLiteral("transcribe #1") << Ms / 2 << 25 * Ms - Ms / 2;
-    QTest::newRow("a ready coroutine segment") << Coro << 0 << 26 * Ms << QStringLiteral("ready") << int(SpanKind::CoroutineReady)
-                                               << QString() << QStringLiteral("transcribe #1") << 25 * Ms << 2 * Ms;
+    QTest::newRow("a suspended coroutine segment")
+        << Coro << 0 << 10 * Ms << QStringLiteral("suspended: QTimer 20 ms") << int(SpanKind::CoroutineSuspended)
+        << QString() << QStringLiteral("transcribe #1") << Ms / 2 << 25 * Ms - Ms / 2;
+    QTest::newRow("a ready coroutine segment")
+        << Coro << 0 << 26 * Ms << QStringLiteral("ready") << int(SpanKind::CoroutineReady) << QString()
+        << QStringLiteral("transcribe #1") << 25 * Ms << 2 * Ms;
     QTest::newRow("the coroutine running on the worker, seen from the worker")
         << Worker << 1 << 28 * Ms << QStringLiteral("transcribe #1") << int(SpanKind::ThreadRunsCoroutine)
         << QStringLiteral("worker") << QStringLiteral("transcribe #1") << 27 * Ms << 3 * Ms;
-    QTest::newRow("the same run, seen from the coroutine") << Coro << 0 << 28 * Ms << QStringLiteral("running")
-                                                           << int(SpanKind::CoroutineRunning) << QStringLiteral("worker")
-                                                           << QStringLiteral("transcribe #1") << 27 * Ms << 3 * Ms;
+    QTest::newRow("the same run, seen from the coroutine")
+        << Coro << 0 << 28 * Ms << QStringLiteral("running") << int(SpanKind::CoroutineRunning)
+        << QStringLiteral("worker") << QStringLiteral("transcribe #1") << 27 * Ms << 3 * Ms;
 }
 
 void TestTimelineView::clickSelectsSpan()
@@ -224,7 +227,8 @@ void TestTimelineView::wheelZoomsAroundCursor_data()
     QTest::addColumn<int>("delta");
     QTest::addColumn<Qt::KeyboardModifiers>("modifiers");
     QTest::addColumn<double>("factor");
-    QTest::newRow("one notch in near the left") << TimelineView::GutterWidth + 40 << 120 << Qt::KeyboardModifiers() << 1.25;
+    QTest::newRow("one notch in near the left")
+        << TimelineView::GutterWidth + 40 << 120 << Qt::KeyboardModifiers() << 1.25;
     QTest::newRow("one notch out near the right") << 900 << -120 << Qt::KeyboardModifiers() << 1 / 1.25;
     QTest::newRow("two notches in") << 600 << 240 << Qt::KeyboardModifiers() << 1.25 * 1.25;
     QTest::newRow("fine zoom with Ctrl") << 500 << 120 << Qt::KeyboardModifiers(Qt::ControlModifier) << 1.05;
@@ -240,7 +244,8 @@ void TestTimelineView::wheelZoomsAroundCursor()
     const TimelineViewport before = m_view->viewport();
     const double timeUnderCursor = before.timeAt(x - TimelineView::GutterWidth);
     const QPointF pos(x, 200);
-    QWheelEvent wheel(pos, m_view->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton, modifiers, Qt::NoScrollPhase, false);
+    QWheelEvent wheel(pos, m_view->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton, modifiers,
+                      Qt::NoScrollPhase, false);
     QApplication::sendEvent(m_view.get(), &wheel);
     const TimelineViewport after = m_view->viewport();
     QVERIFY(std::abs(after.nsPerPx() - before.nsPerPx() / factor) < before.nsPerPx() * 1e-9);
@@ -316,7 +321,8 @@ void TestTimelineView::clickOnGroupExpandsIt()
     const QPoint inGutter(40, row.y - m_view->scrollY() + TimelineView::RulerHeight + 8);
     QTest::mouseClick(m_view.get(), Qt::LeftButton, {}, inGutter);
     QCOMPARE(int(m_view->layout().rows().size()), rowsBefore + GroupSize);
-    QCOMPARE(m_view->layout().rows()[std::size_t(m_view->layout().rowOfLane(GroupFirst))].type, TimelineRow::Type::Lane);
+    QCOMPARE(m_view->layout().rows()[std::size_t(m_view->layout().rowOfLane(GroupFirst))].type,
+             TimelineRow::Type::Lane);
 }
 
 void TestTimelineView::clickOnAlertBandNamesIt()

@@ -164,8 +164,8 @@ void TestTimelineViewport::setRangeShowsRange_data()
     QTest::addColumn<double>("expectedNsPerPx");
     QTest::addColumn<double>("expectedStart");
     QTest::newRow("ten seconds") << 0.0 << 10e9 << 1e7 << 0.0;
-    QTest::newRow("narrower than the finest scale is centred") << 100.0 << 110.0 << TimelineViewport::MinNsPerPx
-                                                               << 105.0 - TimelineViewport::MinNsPerPx * 500;
+    QTest::newRow("narrower than the finest scale is centred")
+        << 100.0 << 110.0 << TimelineViewport::MinNsPerPx << 105.0 - TimelineViewport::MinNsPerPx * 500;
 }
 
 void TestTimelineViewport::setRangeShowsRange()

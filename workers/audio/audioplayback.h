@@ -38,7 +38,7 @@ public:
 private:
     double m_speed;
     qint64 m_firstNs = -1;
-    qint64 m_playStartNs = 0;  ///< virtual clock origin (moved forward by each underrun)
+    qint64 m_playStartNs = 0; ///< virtual clock origin (moved forward by each underrun)
     qint64 m_bytes = 0;
     qint64 m_underruns = 0;
     qint64 m_underrunNs = 0;

@@ -3,14 +3,15 @@
 #include "model/tonegenerator.h"
 #include "model/wavreader.h"
 
+#include <QAudioDevice>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QAudioDevice>
 #include <QMediaDevices>
 #include <QMutex>
 #include <QtEndian>
+
 #include <algorithm>
 #include <cmath>
 
@@ -108,7 +109,8 @@ AudioSource::Loaded decodeSource(const WorkloadSpec &spec)
         }
         loaded.pcm = std::make_shared<const QByteArray>(audio.linear16);
         loaded.totalBytes = loopedBytes(audio.linear16, spec.durationS);
-        loaded.description = QStringLiteral("file %1 (%2)").arg(QFileInfo(spec.audio).fileName(), audio.source.description());
+        loaded.description =
+            QStringLiteral("file %1 (%2)").arg(QFileInfo(spec.audio).fileName(), audio.source.description());
         break;
     }
     case AudioSourceKind::Tone: {
@@ -198,7 +200,8 @@ AudioSource::Loaded AudioSource::loadFile(const WorkloadSpec &spec, QByteArray *
             return loaded;
         }
         if (file.size() > WavReader::DefaultMaxInputBytes) {
-            loaded.error = QStringLiteral("%1 is larger than %2 MiB").arg(path).arg(WavReader::DefaultMaxInputBytes >> 20);
+            loaded.error =
+                QStringLiteral("%1 is larger than %2 MiB").arg(path).arg(WavReader::DefaultMaxInputBytes >> 20);
             return loaded;
         }
         *wavBytes = file.readAll();
@@ -231,7 +234,8 @@ AudioSource::Loaded AudioSource::loadFile(const WorkloadSpec &spec, QByteArray *
 QStringList AudioSource::sampleNames()
 {
     QStringList names;
-    const QStringList files = QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
+    const QStringList files =
+        QDir(QStringLiteral(":/speech")).entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
     for (const QString &f : files)
         names.append(QFileInfo(f).completeBaseName());
     return names;

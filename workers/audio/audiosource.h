@@ -29,12 +29,12 @@ public:
     struct Loaded
     {
         bool ok = false;
-        QString error;                          ///< why not, e.g. "unsupported format tag 7 (mu-law) in x.wav"
-        std::shared_ptr<const QByteArray> pcm;  ///< 16 kHz mono linear16, one pass of the source
-        qint64 totalBytes = 0;                  ///< the stream: pcm repeated to this length (durationS), never
-                                                ///< materialized, so a day-long looped stream costs one pass
-        QString expectedText;                   ///< bundled samples: the exact words (lines joined by a space)
-        QString description;                    ///< e.g. "sample two-utterances (4.1 s)"
+        QString error; ///< why not, e.g. "unsupported format tag 7 (mu-law) in x.wav"
+        std::shared_ptr<const QByteArray> pcm; ///< 16 kHz mono linear16, one pass of the source
+        qint64 totalBytes = 0; ///< the stream: pcm repeated to this length (durationS), never
+                               ///< materialized, so a day-long looped stream costs one pass
+        QString expectedText; ///< bundled samples: the exact words (lines joined by a space)
+        QString description; ///< e.g. "sample two-utterances (4.1 s)"
         double durationS() const { return double(totalBytes) / BytesPerSecond; }
         /// Bytes [from, to) of the looped stream: no copy unless the range wraps around the pass.
         QByteArray bytes(qint64 from, qint64 to) const;

@@ -31,7 +31,8 @@ bool MicrophoneCapture::start()
     format.setSampleFormat(QAudioFormat::Int16);
     if (!device.isFormatSupported(format)) {
         const QAudioFormat preferred = device.preferredFormat();
-        m_error = QStringLiteral("the input device \"%1\" cannot record 16 kHz mono 16-bit (it prefers %2 Hz, %3 channels)")
+        m_error = QStringLiteral(
+                      "the input device \"%1\" cannot record 16 kHz mono 16-bit (it prefers %2 Hz, %3 channels)")
                       .arg(device.description())
                       .arg(preferred.sampleRate())
                       .arg(preferred.channelCount());

@@ -14,7 +14,8 @@ void CancelToken::cancel()
         // this stream, which must not be resumed re-entrantly.
         QObject *anchor = a.anchor;
         WakeFunction wake = a.wake;
-        QMetaObject::invokeMethod(anchor, [anchor, wake] { wake(anchor); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            anchor, [anchor, wake] { wake(anchor); }, Qt::QueuedConnection);
     }
 }
 
@@ -23,7 +24,8 @@ void CancelToken::attach(QObject *anchor, WakeFunction wake)
     QMutexLocker locker(&m_mutex);
     m_attached.push_back({anchor, wake});
     if (m_cancelled.load(std::memory_order_acquire))
-        QMetaObject::invokeMethod(anchor, [anchor, wake] { wake(anchor); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            anchor, [anchor, wake] { wake(anchor); }, Qt::QueuedConnection);
 }
 
 void CancelToken::detach(QObject *anchor)

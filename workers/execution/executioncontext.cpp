@@ -83,9 +83,9 @@ ExecutionContext::ExecutionContext(Config config)
     // The thread's lane first, then its coroutine's: a thread exists before what it runs (and the
     // store sees lane ids in that order).
     TraceRecorder::threadLane();
-    m_coroutineLane = LaneRegistry::create(LaneKind::Coroutine,
-                                           config.coroutineName.isEmpty() ? QStringLiteral("coroutine") : config.coroutineName,
-                                           m_group, m_streamLane);
+    m_coroutineLane = LaneRegistry::create(
+        LaneKind::Coroutine, config.coroutineName.isEmpty() ? QStringLiteral("coroutine") : config.coroutineName,
+        m_group, m_streamLane);
     TraceRecorder::coroutineState(m_coroutineLane, CoroutineState::Running);
     m_cancel->attach(m_anchor, &ExecutionContext::wakeAnchor);
     const int live = s_liveContexts.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -133,8 +133,7 @@ bool ExecutionContext::blockingSleepUntil(qint64 deadlineNs, const std::atomic<b
         timespec ts {};
         ts.tv_sec = time_t(slice / 1'000'000'000);
         ts.tv_nsec = long(slice % 1'000'000'000);
-        while (::nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-        }
+        while (::nanosleep(&ts, &ts) < 0 && errno == EINTR) { }
     }
 }
 
@@ -237,11 +236,14 @@ void ExecutionContext::finishChild(QObject *parentAnchor, const std::shared_ptr<
     state->done.store(true, std::memory_order_release);
     // The parent waits for every child before its context (and anchor) goes away, so the anchor is
     // alive here. Queued even on the same thread: the parent must not resume inside the child.
-    QMetaObject::invokeMethod(parentAnchor, [parentAnchor] {
-        ExecutionContext *parent = static_cast<ContextAnchor *>(parentAnchor)->context;
-        --parent->m_liveChildren;
-        parent->m_childrenSource.notify();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        parentAnchor,
+        [parentAnchor] {
+            ExecutionContext *parent = static_cast<ContextAnchor *>(parentAnchor)->context;
+            --parent->m_liveChildren;
+            parent->m_childrenSource.notify();
+        },
+        Qt::QueuedConnection);
 }
 
 QCoro::Task<void> ExecutionContext::join(ChildTask child)
@@ -250,8 +252,7 @@ QCoro::Task<void> ExecutionContext::join(ChildTask child)
     while (!child.isDone())
         co_await waitUncancellable(m_childrenSource, what);
     // The completion call is queued after `done`; wait for it too so liveChildren() is exact.
-    while (m_childrenSource.consumeSignal()) {
-    }
+    while (m_childrenSource.consumeSignal()) { }
 }
 
 QCoro::Task<void> ExecutionContext::joinChildren()

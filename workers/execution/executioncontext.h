@@ -11,7 +11,6 @@
 #include <QFutureWatcher>
 #include <QString>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <qcoro/qcorotask.h>
 
 #include <atomic>
@@ -43,11 +42,12 @@ struct ChildTask
 ///
 /// | primitive | thread | coroutine | offload | blocking |
 /// | --- | --- | --- | --- | --- |
-/// | sleepUntil / waitEvent deadline | worker thread's Pacer | UI thread's Pacer | UI thread's Pacer | clock_nanosleep on the UI thread |
-/// | waitEvent(source) | queued resume | queued resume | queued resume | source->blockUntil(): really blocks |
-/// | blockingPart(what, fn) | inline on the worker | inline on the UI thread | QtConcurrent::run on the pool | inline on the UI thread |
-/// | createWebSocket / createHttpCall (transport/) | QWebSocket / QNAM (this thread's) | same | same | BlockingWebSocket / BlockingHttpCall |
-/// | spawn(child) | a WorkerThreadPool thread | this thread | this thread | runs to completion at once |
+/// | sleepUntil / waitEvent deadline | worker thread's Pacer | UI thread's Pacer | UI thread's Pacer | clock_nanosleep
+/// on the UI thread | | waitEvent(source) | queued resume | queued resume | queued resume | source->blockUntil():
+/// really blocks | | blockingPart(what, fn) | inline on the worker | inline on the UI thread | QtConcurrent::run on the
+/// pool | inline on the UI thread | | createWebSocket / createHttpCall (transport/) | QWebSocket / QNAM (this thread's)
+/// | same | same | BlockingWebSocket / BlockingHttpCall | | spawn(child) | a WorkerThreadPool thread | this thread |
+/// this thread | runs to completion at once |
 ///
 /// Every await records the coroutine's states on its own lane: Suspended (naming what it awaits),
 /// Ready when the awaited thing happened (for deadlines: the deadline), Running when resumed. The
@@ -69,12 +69,12 @@ public:
     struct Config
     {
         ExecutionModel model = ExecutionModel::Coroutine;
-        std::shared_ptr<CancelToken> cancel;    ///< shared with children; created if null
-        QThreadPool *cpuPool = nullptr;         ///< offload: blocking parts (null: the global pool)
+        std::shared_ptr<CancelToken> cancel; ///< shared with children; created if null
+        QThreadPool *cpuPool = nullptr; ///< offload: blocking parts (null: the global pool)
         WorkerThreadPool *threadPool = nullptr; ///< thread model: where spawn() runs children (null: this thread)
-        LaneId streamLane = NoLane;             ///< the stream this coroutine serves
-        QString coroutineName;                  ///< its lane's name, e.g. "live #3 · coroutine"
-        QString group;                          ///< lane group: the workload kind, e.g. "live-transcription"
+        LaneId streamLane = NoLane; ///< the stream this coroutine serves
+        QString coroutineName; ///< its lane's name, e.g. "live #3 · coroutine"
+        QString group; ///< lane group: the workload kind, e.g. "live-transcription"
     };
 
     explicit ExecutionContext(Config config);
@@ -111,10 +111,7 @@ public:
     {
         return EventWait(this, nullptr, deadlineNs, what ? what : s_sleepName);
     }
-    EventWait sleepFor(qint64 durationNs, NameId what = 0) noexcept
-    {
-        return sleepUntil(nowNs() + durationNs, what);
-    }
+    EventWait sleepFor(qint64 durationNs, NameId what = 0) noexcept { return sleepUntil(nowNs() + durationNs, what); }
 
     /// Runs blocking or CPU-bound work (WAV decode, big parse, hashing) the way the model does:
     /// on the CPU pool in Offload (the coroutine waits for the job, "pool job"), inline elsewhere.
@@ -156,7 +153,8 @@ private:
     static void wakeAnchor(QObject *anchor);
     static QCoro::Task<void> runChild(Config config, ChildFunction fn, std::shared_ptr<ChildTask::State> state,
                                       QObject *parentAnchor, WorkerThread *thread);
-    static void finishChild(QObject *parentAnchor, const std::shared_ptr<ChildTask::State> &state, const QString &error);
+    static void finishChild(QObject *parentAnchor, const std::shared_ptr<ChildTask::State> &state,
+                            const QString &error);
     Config childConfig(const QString &name) const;
 
     template<typename R>
@@ -202,7 +200,8 @@ QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId wh
             TraceScope scope(what);
             return fn();
         };
-        QFuture<R> future = m_cpuPool ? QtConcurrent::run(m_cpuPool, std::move(job)) : QtConcurrent::run(std::move(job));
+        QFuture<R> future = m_cpuPool ? QtConcurrent::run(m_cpuPool, std::move(job))
+                                      : QtConcurrent::run(std::move(job));
         FutureSource<R> source(future);
         while (!source.isFinished() && !isCancelled()) {
             const WaitOutcome outcome = co_await waitEvent(source, PendingWait::NoDeadline, s_poolJobName);

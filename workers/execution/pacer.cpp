@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <cerrno>
+
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -20,8 +21,7 @@ Pacer::Pacer(QObject *parent)
         m_notifier = new QSocketNotifier(qintptr(m_timerFd), QSocketNotifier::Read, this);
         connect(m_notifier, &QSocketNotifier::activated, this, [this] {
             std::uint64_t expirations = 0;
-            while (::read(m_timerFd, &expirations, sizeof expirations) < 0 && errno == EINTR) {
-            }
+            while (::read(m_timerFd, &expirations, sizeof expirations) < 0 && errno == EINTR) { }
             m_armedNs = PendingWait::NoDeadline;
             fire();
         });
@@ -154,7 +154,8 @@ void Pacer::fire()
         ++sinceClockRead;
         // Ready at the deadline: the time the coroutine could have run, had the loop been free.
         const qint64 lateNs = std::max<qint64>(0, now - wait->m_deadlineNs);
-        const std::uint64_t readyTicks = nowTicks - std::min<std::uint64_t>(nowTicks, std::uint64_t(double(lateNs) * ticksPerNs));
+        const std::uint64_t readyTicks = nowTicks
+            - std::min<std::uint64_t>(nowTicks, std::uint64_t(double(lateNs) * ticksPerNs));
         wait->wake(WaitOutcome::Deadline, readyTicks, true);
         if (TraceClock::ticks() > sliceEndTicks && !m_heap.empty() && m_heap.front().deadlineNs <= now) {
             // Let the loop breathe: the rest is due too, and the re-armed timer fires on the next

@@ -13,9 +13,9 @@ class ExecutionContext;
 
 /// How an await ended.
 enum class WaitOutcome : std::uint8_t {
-    Pending,   ///< still waiting (never seen by the coroutine)
-    Event,     ///< the awaited source signalled (a message, a state change, a finished job)
-    Deadline,  ///< the deadline passed first
+    Pending, ///< still waiting (never seen by the coroutine)
+    Event, ///< the awaited source signalled (a message, a state change, a finished job)
+    Deadline, ///< the deadline passed first
     Cancelled, ///< the stream was stopped
 };
 
@@ -79,9 +79,9 @@ protected:
 private:
     friend class Pacer;
     friend class ExecutionContext;
-    int m_heapIndex = -1;           ///< position in the Pacer's heap, -1 when not there
-    std::uint64_t m_sequence = 0;   ///< Pacer: FIFO order among equal deadlines
-    PendingWait *m_prev = nullptr;  ///< the context's list of pending waits (for cancellation)
+    int m_heapIndex = -1; ///< position in the Pacer's heap, -1 when not there
+    std::uint64_t m_sequence = 0; ///< Pacer: FIFO order among equal deadlines
+    PendingWait *m_prev = nullptr; ///< the context's list of pending waits (for cancellation)
     PendingWait *m_next = nullptr;
     bool m_linked = false;
 };

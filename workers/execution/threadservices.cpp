@@ -34,8 +34,7 @@ ThreadServices *ThreadServices::current()
         qAddPostRoutine(&ThreadServices::destroyCurrent);
     } else {
         // finished is emitted on the thread itself while its event dispatcher still exists.
-        QObject::connect(thread, &QThread::finished, t_services, &ThreadServices::destroyCurrent,
-                         Qt::DirectConnection);
+        QObject::connect(thread, &QThread::finished, t_services, &ThreadServices::destroyCurrent, Qt::DirectConnection);
     }
     return t_services;
 }

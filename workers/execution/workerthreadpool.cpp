@@ -34,8 +34,8 @@ WorkerThread &WorkerThreadPool::pick()
         }
     }
     if (!best || (bestLoad > 0 && int(m_threads.size()) < m_maxThreads)) {
-        m_threads.push_back(std::make_unique<WorkerThread>(
-            QStringLiteral("%1 %2").arg(m_name).arg(m_threads.size() + 1)));
+        m_threads.push_back(
+            std::make_unique<WorkerThread>(QStringLiteral("%1 %2").arg(m_name).arg(m_threads.size() + 1)));
         return *m_threads.back();
     }
     m_next = (m_next + 1) % m_threads.size();

@@ -20,5 +20,6 @@ void ConnectionAcceptor::incomingConnection(qintptr descriptor)
     if (loop->thread() == thread())
         loop->adoptSocket(descriptor);
     else
-        QMetaObject::invokeMethod(loop, [loop, descriptor] { loop->adoptSocket(descriptor); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            loop, [loop, descriptor] { loop->adoptSocket(descriptor); }, Qt::QueuedConnection);
 }

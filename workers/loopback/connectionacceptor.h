@@ -1,8 +1,8 @@
 #pragma once
 // Accepts TCP connections and deals them round-robin to the network loops (each on its own thread),
 // so one accept thread can feed all cores.
-#include <QTcpServer>
 #include <QList>
+#include <QTcpServer>
 
 class NetworkLoop;
 class ServiceContext;

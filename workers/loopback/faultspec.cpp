@@ -34,7 +34,7 @@ bool validCloseCode(int code)
 
 bool FaultSpec::isEmpty() const
 {
-    return *this == FaultSpec{};
+    return *this == FaultSpec {};
 }
 
 bool FaultSpec::hasDropTrigger() const
@@ -65,9 +65,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString &text, QString *error)
         const QString value = eq < 0 ? QString() : item.mid(eq + 1).trimmed();
         const bool hasValue = eq >= 0;
         auto needValue = [&]() { return hasValue && !value.isEmpty(); };
-        auto bad = [&](const QString &why) {
-            return fail(QStringLiteral("fault item '%1': %2").arg(item, why));
-        };
+        auto bad = [&](const QString &why) { return fail(QStringLiteral("fault item '%1': %2").arg(item, why)); };
         qint64 n = 0;
         if (name == u"latency") {
             if (!needValue() || !parseMilliseconds(value, &spec.latencyMs))

@@ -37,6 +37,7 @@
 // Example: taskscope-server --faults 'only=/v1/listen,p=0.1,drop-after-ms=3000,close=1011:NET-0001'
 #include <QByteArray>
 #include <QString>
+
 #include <optional>
 
 struct FaultSpec
@@ -47,11 +48,11 @@ struct FaultSpec
     qint64 dropAfterRxBytes = -1;
     qint64 dropAfterTxBytes = -1;
     qint64 dropAfterMessages = -1;
-    int closeCode = 0;             // 0: abort at the drop point instead of a close frame
+    int closeCode = 0; // 0: abort at the drop point instead of a close frame
     QString closeReason;
-    int malformedJsonMessage = 0;  // 0: none, else the 1-based message index
-    int errorEventMessage = 0;     // 0: none, else the 1-based SSE event replaced by an error event
-    int httpStatus = 0;            // 0: serve normally
+    int malformedJsonMessage = 0; // 0: none, else the 1-based message index
+    int errorEventMessage = 0; // 0: none, else the 1-based SSE event replaced by an error event
+    int httpStatus = 0; // 0: serve normally
     int retryAfterSeconds = 1;
     qint64 slowReadBytesPerSecond = 0;
     double probability = 1.0;

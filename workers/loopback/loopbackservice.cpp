@@ -1,9 +1,9 @@
 #include "workers/loopback/loopbackservice.h"
 
 #include "workers/loopback/connectionacceptor.h"
-#include "workers/loopback/speech/decoderpool.h"
 #include "workers/loopback/networkloop.h"
 #include "workers/loopback/servicecontext.h"
+#include "workers/loopback/speech/decoderpool.h"
 
 #include <QRunnable>
 #include <QThread>
@@ -68,7 +68,8 @@ quint16 LoopbackService::start()
     DecoderPool *decoders = m_context->decoders();
     const int prewarm = m_config.prewarmDecoders;
     if (prewarm > 0 && decoders->grammarAvailable() && !m_config.loadSink)
-        m_context->recognitionPool()->start(QRunnable::create([decoders, prewarm] { decoders->prewarm(DecoderPool::Kind::Grammar, prewarm); }));
+        m_context->recognitionPool()->start(
+            QRunnable::create([decoders, prewarm] { decoders->prewarm(DecoderPool::Kind::Grammar, prewarm); }));
     return m_port;
 }
 
@@ -78,11 +79,13 @@ void LoopbackService::stop()
         return;
     if (m_acceptor) {
         ConnectionAcceptor *acceptor = m_acceptor;
-        QMetaObject::invokeMethod(m_loops.first(), [acceptor] { delete acceptor; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_loops.first(), [acceptor] { delete acceptor; }, Qt::BlockingQueuedConnection);
         m_acceptor = nullptr;
     }
     for (NetworkLoop *loop : std::as_const(m_loops))
-        QMetaObject::invokeMethod(loop, [loop] { loop->closeAll(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            loop, [loop] { loop->closeAll(); }, Qt::BlockingQueuedConnection);
     // Closing cancelled every synthesis; wait for the synthesis thread to let go of this service.
     m_context->waitForSynthesisJobs();
     // Nothing may be posted to the loops once they start to go away.

@@ -22,6 +22,7 @@
 #include <QObject>
 #include <QString>
 #include <QUrl>
+
 #include <memory>
 
 class ConnectionAcceptor;
@@ -35,7 +36,7 @@ class LoopbackService final : public QObject
     Q_DISABLE_COPY_MOVE(LoopbackService)
 
 public:
-    explicit LoopbackService(const LoopbackConfig &config = LoopbackConfig{}, QObject *parent = nullptr);
+    explicit LoopbackService(const LoopbackConfig &config = LoopbackConfig {}, QObject *parent = nullptr);
     ~LoopbackService() override;
 
     // Starts the threads and binds. Returns the port, or 0 with errorString() set. Blocks briefly.

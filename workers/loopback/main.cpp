@@ -4,8 +4,10 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+
 #include <csignal>
 #include <cstdio>
+
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -15,7 +17,7 @@ namespace {
 // Thousands of sockets need more than the usual soft limit of 1024 descriptors.
 void raiseDescriptorLimit()
 {
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
@@ -61,9 +63,10 @@ int main(int argc, char *argv[])
     }
     QSocketNotifier signalNotifier(signalFd, QSocketNotifier::Read);
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [signalFd] {
-        signalfd_siginfo info{};
+        signalfd_siginfo info {};
         while (read(signalFd, &info, sizeof info) == sizeof info)
-            std::fprintf(stderr, "taskscope-server: %s, shutting down\n", info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+            std::fprintf(stderr, "taskscope-server: %s, shutting down\n",
+                         info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
         QCoreApplication::quit();
     });
 

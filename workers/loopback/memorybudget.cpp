@@ -1,8 +1,8 @@
 #include "workers/loopback/memorybudget.h"
 
-#include <unistd.h>
-
 #include <algorithm>
+
+#include <unistd.h>
 
 MemoryBudget::MemoryBudget(qint64 limitBytes)
     : m_limit(limitBytes > 0 ? limitBytes : defaultLimit())
@@ -22,6 +22,5 @@ void MemoryBudget::adjust(qint64 delta)
 {
     const qint64 now = m_used.fetch_add(delta, std::memory_order_relaxed) + delta;
     qint64 peak = m_peak.load(std::memory_order_relaxed);
-    while (now > peak && !m_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
-    }
+    while (now > peak && !m_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) { }
 }

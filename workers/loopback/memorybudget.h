@@ -5,6 +5,7 @@
 // new work is refused (503 + Retry-After, WebSocket close 1013) instead of the process growing until
 // the kernel or a container limit kills it. Thread-safe (atomics only).
 #include <QtGlobal>
+
 #include <atomic>
 
 class MemoryBudget
@@ -28,6 +29,6 @@ public:
 
 private:
     const qint64 m_limit;
-    std::atomic<qint64> m_used{0};
-    std::atomic<qint64> m_peak{0};
+    std::atomic<qint64> m_used {0};
+    std::atomic<qint64> m_peak {0};
 };

@@ -4,6 +4,7 @@
 #include "workers/loopback/servicecontext.h"
 
 #include <QTcpSocket>
+
 #include <algorithm>
 #include <chrono>
 

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+
 #include <algorithm>
 #include <limits>
 #include <vector>

@@ -51,7 +51,7 @@ QString ServerCommandLine::helpText()
 }
 
 std::optional<ServerCommandLine::Result> ServerCommandLine::parse(const QStringList &arguments,
-                                                                 const QString &environmentKey, QString *error)
+                                                                  const QString &environmentKey, QString *error)
 {
     Result result;
     LoopbackConfig &c = result.config;
@@ -84,7 +84,8 @@ std::optional<ServerCommandLine::Result> ServerCommandLine::parse(const QStringL
             if (!next(&text))
                 return false;
             if (!takeInt(text, min, max, out)) {
-                *error = QStringLiteral("%1 must be an integer %2-%3, not \"%4\"").arg(option).arg(min).arg(max).arg(text);
+                *error =
+                    QStringLiteral("%1 must be an integer %2-%3, not \"%4\"").arg(option).arg(min).arg(max).arg(text);
                 return false;
             }
             return true;

@@ -1,8 +1,8 @@
 #include "workers/loopback/servicecontext.h"
 
-#include "workers/loopback/speech/decoderpool.h"
 #include "workers/loopback/http/httprequest.h"
 #include "workers/loopback/networkloop.h"
+#include "workers/loopback/speech/decoderpool.h"
 #include "workers/loopback/speech/speechgrammar.h"
 #include "workers/loopback/speech/speechsynthesizer.h"
 
@@ -62,7 +62,7 @@ FaultSpec ServiceContext::serverFaults() const
 
 bool ServiceContext::faultsFor(const HttpRequest &request, FaultSpec *out, QString *error) const
 {
-    *out = FaultSpec{};
+    *out = FaultSpec {};
     std::optional<FaultSpec> spec;
     if (request.hasHeader("x-taskscope-faults")) {
         spec = FaultSpec::parse(QString::fromUtf8(request.header("x-taskscope-faults")), error);

@@ -10,6 +10,7 @@
 #include <QMutex>
 #include <QThreadPool>
 #include <QWaitCondition>
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -74,7 +75,7 @@ private:
     mutable QMutex m_lock;
     FaultSpec m_serverFaults;
     std::shared_ptr<SpeechSynthesizer> m_synthesizer;
-    std::atomic<int> m_recognitionStreams{0};
+    std::atomic<int> m_recognitionStreams {0};
     QMutex m_postLock;
     bool m_posting = true;
     QMutex m_synthesisLock;

@@ -7,19 +7,19 @@
 
 QJsonObject StreamRecord::toJson() const
 {
-    QJsonObject o{{QStringLiteral("id"), id},
-                  {QStringLiteral("kind"), kind},
-                  {QStringLiteral("tag"), tag},
-                  {QStringLiteral("model"), model},
-                  {QStringLiteral("peer"), peer},
-                  {QStringLiteral("started"), started.toString(Qt::ISODateWithMs)},
-                  {QStringLiteral("open"), open.load()},
-                  {QStringLiteral("bytes_received"), double(payloadBytesReceived.load())},
-                  {QStringLiteral("binary_messages_received"), double(binaryMessagesReceived.load())},
-                  {QStringLiteral("text_messages_received"), double(textMessagesReceived.load())},
-                  {QStringLiteral("messages_sent"), double(messagesSent.load())},
-                  {QStringLiteral("bytes_sent"), double(payloadBytesSent.load())},
-                  {QStringLiteral("audio_bytes_dropped"), double(audioBytesDropped.load())}};
+    QJsonObject o {{QStringLiteral("id"), id},
+                   {QStringLiteral("kind"), kind},
+                   {QStringLiteral("tag"), tag},
+                   {QStringLiteral("model"), model},
+                   {QStringLiteral("peer"), peer},
+                   {QStringLiteral("started"), started.toString(Qt::ISODateWithMs)},
+                   {QStringLiteral("open"), open.load()},
+                   {QStringLiteral("bytes_received"), double(payloadBytesReceived.load())},
+                   {QStringLiteral("binary_messages_received"), double(binaryMessagesReceived.load())},
+                   {QStringLiteral("text_messages_received"), double(textMessagesReceived.load())},
+                   {QStringLiteral("messages_sent"), double(messagesSent.load())},
+                   {QStringLiteral("bytes_sent"), double(payloadBytesSent.load())},
+                   {QStringLiteral("audio_bytes_dropped"), double(audioBytesDropped.load())}};
     if (!open.load()) {
         o.insert(QStringLiteral("ended"), ended.toString(Qt::ISODateWithMs));
         o.insert(QStringLiteral("close_code"), closeCode);
@@ -131,29 +131,29 @@ QList<std::shared_ptr<const StreamRecord>> ServiceStats::streams(const QString &
 QJsonObject ServiceStats::toJson(const QString &tagFilter, const QString &idFilter) const
 {
     const Totals t = totals();
-    QJsonObject totalsJson{{QStringLiteral("connections_accepted"), double(t.connectionsAccepted)},
-                           {QStringLiteral("connections_open"), double(t.connectionsOpen)},
-                           {QStringLiteral("http_requests"), double(t.httpRequests)},
-                           {QStringLiteral("http_errors"), double(t.httpErrors)},
-                           {QStringLiteral("websockets_opened"), double(t.webSocketsOpened)},
-                           {QStringLiteral("websockets_open"), double(t.webSocketsOpen)},
-                           {QStringLiteral("bytes_received"), double(t.bytesReceived)},
-                           {QStringLiteral("bytes_sent"), double(t.bytesSent)},
-                           {QStringLiteral("audio_bytes_received"), double(t.audioBytesReceived)},
-                           {QStringLiteral("audio_bytes_dropped"), double(t.audioBytesDropped)},
-                           {QStringLiteral("faults_applied"), double(t.faultsApplied)},
-                           {QStringLiteral("chat_tokens_sent"), double(t.chatTokensSent)},
-                           {QStringLiteral("utterances_finalized"), double(t.utterancesFinalized)},
-                           {QStringLiteral("language_model_fallbacks"), double(t.languageModelFallbacks)},
-                           {QStringLiteral("recognition_rejected"), double(t.recognitionRejected)},
-                           {QStringLiteral("decoders_created"), double(t.decodersCreated)},
-                           {QStringLiteral("speech_ms_synthesized"), double(t.speechMsSynthesized)},
-                           {QStringLiteral("slow_clients_cut_off"), double(t.slowClientsCutOff)},
-                           {QStringLiteral("finished_streams_forgotten"), double(t.finishedStreamsForgotten)},
-                           {QStringLiteral("memory_refused"), double(t.memoryRefused)},
-                           {QStringLiteral("memory_buffered_bytes"), double(t.memoryBufferedBytes)},
-                           {QStringLiteral("memory_buffered_peak_bytes"), double(t.memoryBufferedPeakBytes)},
-                           {QStringLiteral("memory_budget_bytes"), double(t.memoryBudgetBytes)}};
+    QJsonObject totalsJson {{QStringLiteral("connections_accepted"), double(t.connectionsAccepted)},
+                            {QStringLiteral("connections_open"), double(t.connectionsOpen)},
+                            {QStringLiteral("http_requests"), double(t.httpRequests)},
+                            {QStringLiteral("http_errors"), double(t.httpErrors)},
+                            {QStringLiteral("websockets_opened"), double(t.webSocketsOpened)},
+                            {QStringLiteral("websockets_open"), double(t.webSocketsOpen)},
+                            {QStringLiteral("bytes_received"), double(t.bytesReceived)},
+                            {QStringLiteral("bytes_sent"), double(t.bytesSent)},
+                            {QStringLiteral("audio_bytes_received"), double(t.audioBytesReceived)},
+                            {QStringLiteral("audio_bytes_dropped"), double(t.audioBytesDropped)},
+                            {QStringLiteral("faults_applied"), double(t.faultsApplied)},
+                            {QStringLiteral("chat_tokens_sent"), double(t.chatTokensSent)},
+                            {QStringLiteral("utterances_finalized"), double(t.utterancesFinalized)},
+                            {QStringLiteral("language_model_fallbacks"), double(t.languageModelFallbacks)},
+                            {QStringLiteral("recognition_rejected"), double(t.recognitionRejected)},
+                            {QStringLiteral("decoders_created"), double(t.decodersCreated)},
+                            {QStringLiteral("speech_ms_synthesized"), double(t.speechMsSynthesized)},
+                            {QStringLiteral("slow_clients_cut_off"), double(t.slowClientsCutOff)},
+                            {QStringLiteral("finished_streams_forgotten"), double(t.finishedStreamsForgotten)},
+                            {QStringLiteral("memory_refused"), double(t.memoryRefused)},
+                            {QStringLiteral("memory_buffered_bytes"), double(t.memoryBufferedBytes)},
+                            {QStringLiteral("memory_buffered_peak_bytes"), double(t.memoryBufferedPeakBytes)},
+                            {QStringLiteral("memory_budget_bytes"), double(t.memoryBudgetBytes)}};
     QJsonArray list;
     if (!idFilter.isEmpty()) {
         if (const auto r = stream(idFilter))
@@ -163,5 +163,5 @@ QJsonObject ServiceStats::toJson(const QString &tagFilter, const QString &idFilt
         for (const auto &r : all)
             list.append(r->toJson());
     }
-    return QJsonObject{{QStringLiteral("totals"), totalsJson}, {QStringLiteral("streams"), list}};
+    return QJsonObject {{QStringLiteral("totals"), totalsJson}, {QStringLiteral("streams"), list}};
 }

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QMutex>
 #include <QString>
+
 #include <atomic>
 #include <deque>
 #include <memory>
@@ -17,19 +18,19 @@ class MemoryBudget;
 
 struct StreamRecord
 {
-    QString id;             // the Deepgram request_id
-    QString kind;           // "listen" or "speak"
-    QString tag;            // the client's ?tag= query parameter
-    QString model;          // what served it, e.g. "pocketsphinx-en-us" or "taskscope-load-sink"
+    QString id; // the Deepgram request_id
+    QString kind; // "listen" or "speak"
+    QString tag; // the client's ?tag= query parameter
+    QString model; // what served it, e.g. "pocketsphinx-en-us" or "taskscope-load-sink"
     QString peer;
     QDateTime started;
-    std::atomic<qint64> payloadBytesReceived{0}; // binary message payload (audio for listen)
-    std::atomic<qint64> binaryMessagesReceived{0};
-    std::atomic<qint64> textMessagesReceived{0};
-    std::atomic<qint64> messagesSent{0};
-    std::atomic<qint64> payloadBytesSent{0};
-    std::atomic<qint64> audioBytesDropped{0};   // accepted but not decoded (decoder backlog cap)
-    std::atomic<bool> open{true};
+    std::atomic<qint64> payloadBytesReceived {0}; // binary message payload (audio for listen)
+    std::atomic<qint64> binaryMessagesReceived {0};
+    std::atomic<qint64> textMessagesReceived {0};
+    std::atomic<qint64> messagesSent {0};
+    std::atomic<qint64> payloadBytesSent {0};
+    std::atomic<qint64> audioBytesDropped {0}; // accepted but not decoded (decoder backlog cap)
+    std::atomic<bool> open {true};
     // Written once, when the stream ends (under ServiceStats' lock).
     QDateTime ended;
     int closeCode = 0;
@@ -46,12 +47,12 @@ public:
         qint64 connectionsAccepted = 0;
         qint64 connectionsOpen = 0;
         qint64 httpRequests = 0;
-        qint64 httpErrors = 0;          // 4xx/5xx answers, faults included
+        qint64 httpErrors = 0; // 4xx/5xx answers, faults included
         qint64 webSocketsOpened = 0;
         qint64 webSocketsOpen = 0;
-        qint64 bytesReceived = 0;       // on the sockets, all protocols
+        qint64 bytesReceived = 0; // on the sockets, all protocols
         qint64 bytesSent = 0;
-        qint64 audioBytesReceived = 0;  // listen audio payload
+        qint64 audioBytesReceived = 0; // listen audio payload
         qint64 audioBytesDropped = 0;
         qint64 faultsApplied = 0;
         qint64 chatTokensSent = 0;
@@ -60,33 +61,33 @@ public:
         qint64 recognitionRejected = 0; // streams refused at maxRecognitionStreams
         qint64 decodersCreated = 0;
         qint64 speechMsSynthesized = 0;
-        qint64 slowClientsCutOff = 0;   // connections aborted because their unsent output passed the cap
+        qint64 slowClientsCutOff = 0; // connections aborted because their unsent output passed the cap
         qint64 finishedStreamsForgotten = 0; // beyond the retention of finished streams
-        qint64 memoryRefused = 0;       // requests, upgrades and messages refused because the budget was spent
+        qint64 memoryRefused = 0; // requests, upgrades and messages refused because the budget was spent
         qint64 memoryBufferedBytes = 0; // bytes buffered for clients now (MemoryBudget::used)
         qint64 memoryBufferedPeakBytes = 0;
         qint64 memoryBudgetBytes = 0;
     };
 
-    std::atomic<qint64> connectionsAccepted{0};
-    std::atomic<qint64> connectionsOpen{0};
-    std::atomic<qint64> httpRequests{0};
-    std::atomic<qint64> httpErrors{0};
-    std::atomic<qint64> webSocketsOpened{0};
-    std::atomic<qint64> webSocketsOpen{0};
-    std::atomic<qint64> bytesReceived{0};
-    std::atomic<qint64> bytesSent{0};
-    std::atomic<qint64> audioBytesReceived{0};
-    std::atomic<qint64> audioBytesDropped{0};
-    std::atomic<qint64> faultsApplied{0};
-    std::atomic<qint64> chatTokensSent{0};
-    std::atomic<qint64> utterancesFinalized{0};
-    std::atomic<qint64> languageModelFallbacks{0};
-    std::atomic<qint64> recognitionRejected{0};
-    std::atomic<qint64> decodersCreated{0};
-    std::atomic<qint64> speechMsSynthesized{0};
-    std::atomic<qint64> slowClientsCutOff{0};
-    std::atomic<qint64> memoryRefused{0};
+    std::atomic<qint64> connectionsAccepted {0};
+    std::atomic<qint64> connectionsOpen {0};
+    std::atomic<qint64> httpRequests {0};
+    std::atomic<qint64> httpErrors {0};
+    std::atomic<qint64> webSocketsOpened {0};
+    std::atomic<qint64> webSocketsOpen {0};
+    std::atomic<qint64> bytesReceived {0};
+    std::atomic<qint64> bytesSent {0};
+    std::atomic<qint64> audioBytesReceived {0};
+    std::atomic<qint64> audioBytesDropped {0};
+    std::atomic<qint64> faultsApplied {0};
+    std::atomic<qint64> chatTokensSent {0};
+    std::atomic<qint64> utterancesFinalized {0};
+    std::atomic<qint64> languageModelFallbacks {0};
+    std::atomic<qint64> recognitionRejected {0};
+    std::atomic<qint64> decodersCreated {0};
+    std::atomic<qint64> speechMsSynthesized {0};
+    std::atomic<qint64> slowClientsCutOff {0};
+    std::atomic<qint64> memoryRefused {0};
 
     explicit ServiceStats(int finishedRetention = 4096);
 

@@ -4,8 +4,8 @@
 #include "workers/execution/threadservices.h"
 
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
 

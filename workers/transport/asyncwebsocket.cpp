@@ -18,7 +18,8 @@ AsyncWebSocket::AsyncWebSocket(ExecutionContext *context)
                      [this](const QByteArray &data) { enqueue(MessageKind::Binary, data); });
     QObject::connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), m_socket,
                      [this](QAbstractSocket::SocketError) {
-                         // Qt reports a refused upgrade only as text: "... Unhandled http status code: 401 (Unauthorized)."
+                         // Qt reports a refused upgrade only as text: "... Unhandled http status code: 401
+                         // (Unauthorized)."
                          static const QRegularExpression statusPattern(QStringLiteral("status code: (\\d{3})"));
                          const QString text = m_socket->errorString();
                          const QRegularExpressionMatch match = statusPattern.match(text);
@@ -70,6 +71,6 @@ void AsyncWebSocket::onDisconnected()
         setClosed(int(m_socket->closeCode()), m_socket->closeReason());
         return;
     }
-    setClosed(AbnormalClosure, errorString().isEmpty() ? QStringLiteral("connection dropped without a close frame")
-                                                       : errorString());
+    setClosed(AbnormalClosure,
+              errorString().isEmpty() ? QStringLiteral("connection dropped without a close frame") : errorString());
 }

@@ -66,7 +66,8 @@ bool BlockingSocket::connectTo(const QUrl &url, qint64 deadlineNs, const std::at
             return true;
         if (m_socket->state() == QAbstractSocket::UnconnectedState
             || m_socket->error() != QAbstractSocket::SocketTimeoutError) {
-            m_error = QStringLiteral("cannot connect to %1:%2: %3").arg(url.host()).arg(port).arg(m_socket->errorString());
+            m_error =
+                QStringLiteral("cannot connect to %1:%2: %3").arg(url.host()).arg(port).arg(m_socket->errorString());
             m_socket->abort();
             return false;
         }

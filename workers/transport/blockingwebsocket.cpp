@@ -119,7 +119,8 @@ bool BlockingWebSocket::handshake(const QNetworkRequest &request, qint64 deadlin
             upgrade = value.toLower() == "websocket";
     }
     const QByteArray expected = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
-                                                         QCryptographicHash::Sha1).toBase64();
+                                                         QCryptographicHash::Sha1)
+                                    .toBase64();
     if (!upgrade || accept != expected) {
         setError(QStringLiteral("invalid WebSocket handshake response (Upgrade or Sec-WebSocket-Accept wrong)"));
         m_socket.abort();

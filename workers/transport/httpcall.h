@@ -6,7 +6,6 @@
 #include <QList>
 #include <QString>
 #include <QUrl>
-
 #include <qcoro/qcorotask.h>
 
 #include <utility>
@@ -22,7 +21,8 @@ class ExecutionContext;
 ///     call->start({"POST", url, {{"Authorization", "Bearer " + key}}, body});
 ///     while (!call->isFinished()) {
 ///         parser.feed(call->readBody());
-///         if (co_await ctx.waitEvent(*call, idleDeadline, names.replyData) != WaitOutcome::Event) { call->abort(); break; }
+///         if (co_await ctx.waitEvent(*call, idleDeadline, names.replyData) != WaitOutcome::Event) { call->abort();
+///         break; }
 ///     }
 ///     parser.feed(call->readBody());
 ///

@@ -62,10 +62,10 @@ void KeepAliveHttpCall::open(bool reuse)
     }
     m_socket = socket;
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [this] { onReadyRead(); });
-    QObject::connect(socket, &QTcpSocket::disconnected, socket, [this] { onClosed(QStringLiteral("connection closed")); });
-    QObject::connect(socket, &QTcpSocket::errorOccurred, socket, [this, socket](QAbstractSocket::SocketError) {
-        onClosed(socket->errorString());
-    });
+    QObject::connect(socket, &QTcpSocket::disconnected, socket,
+                     [this] { onClosed(QStringLiteral("connection closed")); });
+    QObject::connect(socket, &QTcpSocket::errorOccurred, socket,
+                     [this, socket](QAbstractSocket::SocketError) { onClosed(socket->errorString()); });
     if (socket->state() == QAbstractSocket::ConnectedState) {
         socket->write(m_head);
         socket->flush();

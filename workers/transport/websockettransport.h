@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QNetworkRequest>
 #include <QString>
-
 #include <qcoro/qcorotask.h>
 
 #include <deque>
@@ -38,9 +37,9 @@ public:
     struct Message
     {
         MessageKind kind = MessageKind::Text;
-        QByteArray data;              ///< UTF-8 for text messages
+        QByteArray data; ///< UTF-8 for text messages
         std::uint64_t arrivalTicks = 0; ///< TraceClock ticks when it arrived
-        qint64 arrivalNs = 0;         ///< ExecutionContext::nowNs() when it arrived
+        qint64 arrivalNs = 0; ///< ExecutionContext::nowNs() when it arrived
     };
 
     static constexpr int MaxQueuedMessages = 4096;

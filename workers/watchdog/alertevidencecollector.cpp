@@ -15,6 +15,7 @@
 #include <QMetaEnum>
 
 #include <algorithm>
+
 #include <pthread.h>
 #include <unistd.h>
 
@@ -224,15 +225,16 @@ void AlertEvidenceCollector::mergeSamples(AlertState &state, const AlertEvidence
         QList<AlertStackFrame> frames;
         frames.reserve(raw.depth);
         for (int i = 0; i < raw.depth; ++i) {
-            frames.append(m_resources->symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[i])),
-                                                            i > 0));
+            frames.append(m_resources->symbolizer.symbolize(
+                std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[i])), i > 0));
         }
         // Count each function once per sample, remembering how far from the leaf it sits.
         QHash<QString, bool> seen;
         for (qsizetype i = 0; i < frames.size(); ++i) {
             const AlertStackFrame &frame = frames.at(i);
-            const QString key = frame.function == u"??" ? frame.module + QStringLiteral("+0x") + QString::number(frame.address, 16)
-                                                        : frame.function;
+            const QString key = frame.function == u"??"
+                ? frame.module + QStringLiteral("+0x") + QString::number(frame.address, 16)
+                : frame.function;
             if (seen.contains(key) || isInstrumentationFrame(frame.function))
                 continue;
             seen.insert(key, true);
@@ -270,7 +272,8 @@ void AlertEvidenceCollector::mergeSamples(AlertState &state, const AlertEvidence
     // The representative stack: the kept sample with the most frequent leaf-side function.
     const QString topFunction = state.record.topFrames.first().function;
     for (const QList<AlertStackFrame> &stack : state.keptStacks) {
-        if (std::any_of(stack.begin(), stack.end(), [&](const AlertStackFrame &f) { return f.function == topFunction; })) {
+        if (std::any_of(stack.begin(), stack.end(),
+                        [&](const AlertStackFrame &f) { return f.function == topFunction; })) {
             state.record.stack = stack;
             break;
         }
@@ -374,17 +377,20 @@ void AlertEvidenceCollector::drawOnTimeline(const AlertRecord &record, bool ende
         : AlertRecord::tierName(record.tier) + QStringLiteral(": ") + AlertRecord::verdictName(record.verdict);
     const NameId name = TraceNames::intern(label);
     const std::uint64_t start = toTicks(record.startNs);
-    const std::uint64_t end = ended ? qMax(start + 1, toTicks(record.startNs + record.durationNs + record.excludedNs)) : 0;
+    const std::uint64_t end = ended ? qMax(start + 1, toTicks(record.startNs + record.durationNs + record.excludedNs))
+                                    : 0;
     TraceRecorder::alert(UiThreadLane, name, record.id, start, end);
 }
 
 void AlertEvidenceCollector::notifyDesktop(const AlertRecord &record)
 {
     DesktopNotifier *notifier = m_resources->notifier.get();
-    if (!notifier || !notifier->available() || record.debuggerAttached || record.verdict == AlertVerdict::NestedModalLoop)
+    if (!notifier || !notifier->available() || record.debuggerAttached
+        || record.verdict == AlertVerdict::NestedModalLoop)
         return;
     const QString summary = QStringLiteral("Taskscope: UI thread %1 (%2)")
-                                .arg(record.tier >= AlertTier::Severe ? QStringLiteral("frozen") : QStringLiteral("blocked"),
+                                .arg(record.tier >= AlertTier::Severe ? QStringLiteral("frozen")
+                                                                      : QStringLiteral("blocked"),
                                      AlertRecord::verdictName(record.verdict));
     QString body = QStringLiteral("%1 so far. %2").arg(AlertRecord::formatDuration(record.durationNs), record.culprit);
     if (!record.uiThread.summary.isEmpty())

@@ -56,10 +56,10 @@ struct AlertEvidenceMessage
     int depth = 0;
     qint64 dispatchStartNs = 0;
     quint64 nestedEvents = 0;
-    std::vector<RawStack> stacks;       ///< new samples since the previous message
-    int sampleFailures = 0;             ///< new failures since the previous message
+    std::vector<RawStack> stacks; ///< new samples since the previous message
+    int sampleFailures = 0; ///< new failures since the previous message
     std::vector<ActivityCapture> activities;
-    ThreadStateSample firstState;       ///< first read in the episode
+    ThreadStateSample firstState; ///< first read in the episode
     std::vector<ThreadStateSample> states; ///< reads of the UI thread since the previous message
     QStringList notes;
 };

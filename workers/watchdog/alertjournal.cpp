@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -94,7 +95,8 @@ bool AlertJournal::open(QString *error)
     m_fd = ::open(QFile::encodeName(m_path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (m_fd < 0) {
         if (error)
-            *error = QStringLiteral("cannot open the journal %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+            *error = QStringLiteral("cannot open the journal %1: %2")
+                         .arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
     return true;
@@ -148,8 +150,7 @@ QList<AlertJournal::Line> AlertJournal::readLines()
             if (!raw.isEmpty())
                 ++m_skippedLines;
             if (raw.size() >= MaxLineBytes - 1) {
-                while (!file.atEnd() && !file.readLine(MaxLineBytes).endsWith('\n')) {
-                }
+                while (!file.atEnd() && !file.readLine(MaxLineBytes).endsWith('\n')) { }
             }
             continue;
         }

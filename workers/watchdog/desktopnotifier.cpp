@@ -4,6 +4,7 @@
 #include <QStandardPaths>
 
 #include <csignal>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -25,7 +26,8 @@ DesktopNotifier::DesktopNotifier()
         || QFile::exists(QStringLiteral("/run/user/%1/bus").arg(getuid()));
     if (!notifySend.isEmpty()) {
         m_program = notifySend;
-    } else if (const QString gdbus = QStandardPaths::findExecutable(QStringLiteral("gdbus")); !gdbus.isEmpty() && haveBus) {
+    } else if (const QString gdbus = QStandardPaths::findExecutable(QStringLiteral("gdbus"));
+               !gdbus.isEmpty() && haveBus) {
         m_program = gdbus;
         m_useGdbus = true;
     } else if (!haveBus) {
@@ -70,9 +72,19 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body, bool c
     QList<QByteArray> args;
     args.append(QFile::encodeName(m_program));
     if (m_useGdbus) {
-        args << "call" << "--session" << "--timeout" << "5" << "--dest" << "org.freedesktop.Notifications"
-             << "--object-path" << "/org/freedesktop/Notifications" << "--method"
-             << "org.freedesktop.Notifications.Notify" << "Taskscope" << "0" << "dialog-warning";
+        args << "call"
+             << "--session"
+             << "--timeout"
+             << "5"
+             << "--dest"
+             << "org.freedesktop.Notifications"
+             << "--object-path"
+             << "/org/freedesktop/Notifications"
+             << "--method"
+             << "org.freedesktop.Notifications.Notify"
+             << "Taskscope"
+             << "0"
+             << "dialog-warning";
         // gdbus parses GVariant text: quote the strings.
         auto quoted = [](const QString &text) {
             QString escaped = text;
@@ -82,8 +94,8 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body, bool c
         args << quoted(summary) << quoted(body) << "[]"
              << (critical ? QByteArray("{\"urgency\": <byte 2>}") : QByteArray("{\"urgency\": <byte 1>}")) << "8000";
     } else {
-        args << "--app-name=Taskscope" << (critical ? "--urgency=critical" : "--urgency=normal")
-             << "--expire-time=8000" << summary.toUtf8() << body.toUtf8();
+        args << "--app-name=Taskscope" << (critical ? "--urgency=critical" : "--urgency=normal") << "--expire-time=8000"
+             << summary.toUtf8() << body.toUtf8();
     }
     std::vector<char *> argv;
     for (QByteArray &arg : args)

@@ -3,8 +3,9 @@
 #include <QString>
 #include <QStringList>
 
-#include <sys/types.h>
 #include <vector>
+
+#include <sys/types.h>
 
 /// Desktop notifications that work while the UI thread is frozen: it spawns `notify-send`, or else
 /// `gdbus call … org.freedesktop.Notifications.Notify` on the session bus, without waiting for it

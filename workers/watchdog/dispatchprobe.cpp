@@ -4,9 +4,9 @@
 #include <QEvent>
 #include <QObject>
 
-#include <dlfcn.h>
-
 #include <limits>
+
+#include <dlfcn.h>
 
 namespace {
 

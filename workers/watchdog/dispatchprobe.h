@@ -73,7 +73,7 @@ public:
 
     struct Level
     {
-        std::uint64_t entryId = 0;            ///< 1, 2, 3, ... in order of entry, at any depth
+        std::uint64_t entryId = 0; ///< 1, 2, 3, ... in order of entry, at any depth
         const char *receiverClass = nullptr; ///< static meta-object string
         int eventType = -1;
         char16_t objectName[MaxObjectName] = {};
@@ -83,9 +83,9 @@ public:
     /// What the watcher sees.
     struct Snapshot
     {
-        int depth = 0;                  ///< active dispatches (notify nesting)
-        std::uint64_t entered = 0;      ///< dispatches begun since install (the latest entry's id)
-        Level levels[MaxLevels];        ///< [0] = outermost; valid up to min(depth, MaxLevels)
+        int depth = 0; ///< active dispatches (notify nesting)
+        std::uint64_t entered = 0; ///< dispatches begun since install (the latest entry's id)
+        Level levels[MaxLevels]; ///< [0] = outermost; valid up to min(depth, MaxLevels)
         /// Dispatches begun since levels[d] began (progress inside a nested loop).
         std::uint64_t enteredSince[MaxLevels] = {};
     };

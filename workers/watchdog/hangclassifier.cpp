@@ -73,7 +73,8 @@ HangClassifier::Candidate HangClassifier::hangCandidate(const HangObservation &o
     // high-priority heartbeat cannot jump a backlog that sendPostedEvents() is already working
     // through, so the dispatches the probe saw begin are the evidence; without the probe, the
     // high-priority heartbeat getting through is.)
-    const bool priorityFlows = o.priorityPendingSinceNs == 0 || o.nowNs - o.priorityPendingSinceNs < m_tiers.suspicionNs;
+    const bool priorityFlows = o.priorityPendingSinceNs == 0
+        || o.nowNs - o.priorityPendingSinceNs < m_tiers.suspicionNs;
     const bool flowing = o.probeActive ? o.enteredSinceNormalPost >= BacklogEvidence : priorityFlows;
     if (o.normalPendingSinceNs > 0 && flowing)
         return Candidate {true, AlertVerdict::BacklogSaturation, o.normalPendingSinceNs, o.normalPendingSinceNs, -1};
@@ -135,7 +136,8 @@ void HangClassifier::followPhase(const Candidate &candidate, qint64 nowNs)
         return;
     // The new cause held long enough to be a phase of its own.
     if (m_episode.phaseCount < Episode::MaxPhases) {
-        m_episode.phases[std::size_t(m_episode.phaseCount++)] = Episode::Phase {m_nextVerdict, m_nextSinceNs, m_nextLevel};
+        m_episode.phases[std::size_t(m_episode.phaseCount++)] = Episode::Phase {m_nextVerdict, m_nextSinceNs,
+                                                                                m_nextLevel};
     } else {
         current = Episode::Phase {m_nextVerdict, current.startNs, m_nextLevel};
     }

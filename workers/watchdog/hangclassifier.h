@@ -21,18 +21,18 @@ struct WatchdogTiers
 struct HangObservation
 {
     qint64 nowNs = 0;
-    bool probeActive = true;  ///< the dispatch probe is installed
-    int depth = 0;            ///< active dispatches
-    int levels = 0;           ///< known levels: min(depth, MaxLevels)
+    bool probeActive = true; ///< the dispatch probe is installed
+    int depth = 0; ///< active dispatches
+    int levels = 0; ///< known levels: min(depth, MaxLevels)
     std::array<qint64, DispatchProbe::MaxLevels> levelStartNs {};
-    qint64 lastProgressNs = 0;       ///< latest dispatch entry/exit at any depth
+    qint64 lastProgressNs = 0; ///< latest dispatch entry/exit at any depth
     qint64 normalPendingSinceNs = 0; ///< post time of the unanswered normal heartbeat, 0 if none
     qint64 priorityPendingSinceNs = 0;
-    qint64 lastAnswerNs = 0;         ///< latest heartbeat (either kind) dispatched
-    qint64 lastNormalAnswerNs = 0;   ///< latest normal-priority heartbeat dispatched
+    qint64 lastAnswerNs = 0; ///< latest heartbeat (either kind) dispatched
+    qint64 lastNormalAnswerNs = 0; ///< latest normal-priority heartbeat dispatched
     quint64 enteredSinceNormalPost = 0; ///< dispatches begun since the pending normal heartbeat was posted
     bool paused = false;
-    qint64 budgetNs = 0;             ///< active WatchdogBudget length, 0 if none
+    qint64 budgetNs = 0; ///< active WatchdogBudget length, 0 if none
 };
 
 /// The decision logic of the watchdog, apart from threads and clocks so it can be tested with
@@ -68,12 +68,12 @@ public:
         AlertVerdict verdict = AlertVerdict::LongDispatch;
         AlertTier tier = AlertTier::None;
         qint64 onsetNs = 0;
-        qint64 elapsedNs = 0;   ///< excludes watcher gaps
+        qint64 elapsedNs = 0; ///< excludes watcher gaps
         qint64 excludedNs = 0;
-        qint64 detectedNs = 0;  ///< when the alert started (hang tier reached)
+        qint64 detectedNs = 0; ///< when the alert started (hang tier reached)
         qint64 endNs = 0;
-        int level = -1;         ///< the blamed dispatch level, -1 none
-        qint64 budgetNs = 0;    ///< budget that excused part of it
+        int level = -1; ///< the blamed dispatch level, -1 none
+        qint64 budgetNs = 0; ///< budget that excused part of it
         qint64 anchorNs = 0;
 
         /// A stretch of the episode with one cause.
@@ -85,7 +85,7 @@ public:
         };
         static constexpr int MaxPhases = 8;
         std::array<Phase, MaxPhases> phases {};
-        int phaseCount = 0;      ///< phases kept (later changes merge into the last)
+        int phaseCount = 0; ///< phases kept (later changes merge into the last)
         bool verdictChanged = false; ///< the verdict changed at this step
         /// Time under each verdict so far (indexed by AlertVerdict), up to `atNs`.
         qint64 verdictNs(AlertVerdict verdict, qint64 atNs) const;
@@ -94,10 +94,10 @@ public:
     enum class Change {
         None,
         SamplingStarted, ///< a hang-track episode passed the suspicion tier
-        AlertStarted,    ///< it passed the hang tier
-        AlertUpdated,    ///< tier rose or verdict changed
-        AlertEnded,      ///< the UI thread made progress again
-        Discarded,       ///< ended before the hang tier: no alert
+        AlertStarted, ///< it passed the hang tier
+        AlertUpdated, ///< tier rose or verdict changed
+        AlertEnded, ///< the UI thread made progress again
+        Discarded, ///< ended before the hang tier: no alert
     };
     enum class ModalChange { None, Started, Ended };
 
@@ -110,7 +110,7 @@ public:
         Change change = Change::None;
         ModalChange modalEnd = ModalChange::None; ///< Ended: the previous modal episode (modalEnded)
         Episode modalEnded;
-        ModalChange modal = ModalChange::None;    ///< Started: a new modal episode
+        ModalChange modal = ModalChange::None; ///< Started: a new modal episode
     };
 
     explicit HangClassifier(const WatchdogTiers &tiers = {});

@@ -7,11 +7,12 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <thread>
+
 #include <execinfo.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
-#include <thread>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -20,7 +21,7 @@ namespace {
 struct SamplerState
 {
     std::atomic<bool> installed {false};
-    std::atomic<std::uint64_t> armed {0};    // the request being waited for, 0 none
+    std::atomic<std::uint64_t> armed {0}; // the request being waited for, 0 none
     std::atomic<std::uint64_t> answered {0}; // the request the slot holds
     std::uint64_t nextRequest = 0;
     std::atomic<quint64> lateAnswers {0};

@@ -3,15 +3,16 @@
 #include <QtGlobal>
 
 #include <cstdint>
+
 #include <sys/types.h>
 
 /// One raw native stack of the observed thread: return addresses, innermost first.
 struct RawStack
 {
     static constexpr int MaxFrames = 64;
-    std::uint64_t ticks = 0;      ///< TraceClock ticks when the handler ran
-    qint64 roundTripNs = 0;       ///< signal sent to the addresses being back
-    qint64 captureDelayNs = 0;    ///< signal sent to the stack captured (the skew of the evidence)
+    std::uint64_t ticks = 0; ///< TraceClock ticks when the handler ran
+    qint64 roundTripNs = 0; ///< signal sent to the addresses being back
+    qint64 captureDelayNs = 0; ///< signal sent to the stack captured (the skew of the evidence)
     int depth = 0;
     void *frames[MaxFrames] = {};
 };

@@ -2,12 +2,13 @@
 
 #include "model/traceclock.h"
 
-#include <cxxabi.h>
-#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
 #include <cstdlib>
+
+#include <cxxabi.h>
+#include <dwarf.h>
 #include <unistd.h>
 
 namespace {
@@ -72,7 +73,8 @@ void resolveInlining(Dwfl_Module *module, std::uint64_t address, AlertStackFrame
             && dwarf_formudata(dwarf_attr(&scopes[outermostInline], DW_AT_call_line, &attribute), &callLine) == 0
             && dwarf_getsrcfiles(cu, &files, &fileCount) == 0 && callFile < fileCount) {
             if (const char *file = dwarf_filesrc(files, callFile, nullptr, nullptr)) {
-                const char *inner = dwarf_tag(&scopes[0]) == DW_TAG_inlined_subroutine ? dwarf_diename(&scopes[0]) : nullptr;
+                const char *inner = dwarf_tag(&scopes[0]) == DW_TAG_inlined_subroutine ? dwarf_diename(&scopes[0])
+                                                                                       : nullptr;
                 frame->inlined = (inner ? QString::fromUtf8(inner) : QStringLiteral("inlined code"))
                     + QStringLiteral(" (") + frame->file.section(u'/', -1) + u':' + QString::number(frame->line) + u')';
                 frame->file = QString::fromUtf8(file);
@@ -138,7 +140,8 @@ AlertStackFrame Symbolizer::symbolize(std::uint64_t address, bool returnAddress)
         module = dwfl_addrmodule(m_dwfl, Dwarf_Addr(lookup));
     }
     if (module) {
-        const char *moduleName = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+        const char *moduleName = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                                  nullptr);
         if (moduleName)
             frame.module = QString::fromUtf8(moduleName);
         if (const char *symbol = dwfl_module_addrname(module, Dwarf_Addr(lookup)))

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -171,9 +172,11 @@ AlertThreadState ThreadStateReader::describe(pid_t tid, const ThreadStateSample 
     if (nr == SYS_futex) {
         state.futexAddress = current.args[0];
         state.futexOwnerTid = current.futexOwner;
-        state.summary = QStringLiteral("waiting on futex ") + hex(state.futexAddress) + QStringLiteral(" (a lock or condition)");
+        state.summary = QStringLiteral("waiting on futex ") + hex(state.futexAddress)
+            + QStringLiteral(" (a lock or condition)");
     } else if (isPollSyscall(nr)) {
-        state.summary = QStringLiteral("waiting in ") + syscallName(nr) + QStringLiteral(" (event loop idle or a blocking wait)");
+        state.summary = QStringLiteral("waiting in ") + syscallName(nr)
+            + QStringLiteral(" (event loop idle or a blocking wait)");
     } else if (isSleepSyscall(nr)) {
         state.summary = QStringLiteral("sleeping (") + syscallName(nr) + u')';
     } else if (isReadSyscall(nr)) {

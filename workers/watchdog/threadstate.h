@@ -5,6 +5,7 @@
 #include <QtGlobal>
 
 #include <cstdint>
+
 #include <sys/types.h>
 
 /// One read of a thread's kernel state from /proc/self/task/<tid>/{stat,wchan,syscall,schedstat}.
@@ -15,12 +16,12 @@ struct ThreadStateSample
     bool valid = false;
     char state = '?';
     char wchan[48] = {};
-    long syscall = -1;        ///< -1 running in user space or unreadable
+    long syscall = -1; ///< -1 running in user space or unreadable
     std::uint64_t args[6] = {};
-    pid_t futexOwner = 0;     ///< for a futex wait: the probable owner, read at the same moment
-    std::uint64_t runNs = 0;  ///< schedstat: time on a CPU
+    pid_t futexOwner = 0; ///< for a futex wait: the probable owner, read at the same moment
+    std::uint64_t runNs = 0; ///< schedstat: time on a CPU
     std::uint64_t waitNs = 0; ///< schedstat: time runnable on a run queue
-    qint64 atNs = 0;          ///< TraceClock ns of the read
+    qint64 atNs = 0; ///< TraceClock ns of the read
 };
 
 /// Reads and explains thread states: busy on CPU, CPU-starved, waiting on a futex (and whose),

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -61,7 +62,8 @@ ActivityCapture captureActivity(const ThreadActivity *activity)
     capture.coroutine = activity->coroutine.load(std::memory_order_relaxed);
     const std::uint32_t depth = qMin(activity->depth.load(std::memory_order_acquire), ThreadActivity::MaxScopes);
     // Keep the innermost scopes: they name what is running.
-    const std::uint32_t first = depth > std::uint32_t(ActivityCapture::MaxScopes) ? depth - ActivityCapture::MaxScopes : 0;
+    const std::uint32_t first = depth > std::uint32_t(ActivityCapture::MaxScopes) ? depth - ActivityCapture::MaxScopes
+                                                                                  : 0;
     for (std::uint32_t d = first; d < depth; ++d) {
         capture.scopeNames[std::size_t(capture.depth)] = activity->scopeName[d].load(std::memory_order_relaxed);
         capture.scopeLanes[std::size_t(capture.depth)] = activity->scopeLane[d].load(std::memory_order_relaxed);
@@ -99,8 +101,9 @@ QString phaseHistory(const HangClassifier::Episode &episode, qint64 endNs)
     for (int i = 0; i < episode.phaseCount; ++i) {
         const HangClassifier::Episode::Phase &phase = episode.phases[std::size_t(i)];
         const qint64 end = i + 1 < episode.phaseCount ? episode.phases[std::size_t(i + 1)].startNs : endNs;
-        parts << QStringLiteral("%1 for %2").arg(AlertRecord::verdictName(phase.verdict),
-                                                 AlertRecord::formatDuration(qMax<qint64>(0, end - phase.startNs)));
+        parts << QStringLiteral("%1 for %2")
+                     .arg(AlertRecord::verdictName(phase.verdict),
+                          AlertRecord::formatDuration(qMax<qint64>(0, end - phase.startNs)));
     }
     return QStringLiteral("one episode, its cause changed: ") + parts.join(QStringLiteral(", then "));
 }
@@ -296,15 +299,15 @@ void UiWatchdog::pause()
 void UiWatchdog::resume()
 {
     int count = m_pauseCount.load(std::memory_order_relaxed);
-    while (count > 0 && !m_pauseCount.compare_exchange_weak(count, count - 1, std::memory_order_relaxed)) {
-    }
+    while (count > 0 && !m_pauseCount.compare_exchange_weak(count, count - 1, std::memory_order_relaxed)) { }
 }
 
 QString UiWatchdog::journalPath() const
 {
     if (!m_config.journal)
         return {};
-    return m_collector ? m_collector->journalPath() : AlertEvidenceCollector(m_config, m_session, 0, {}, {}).journalPath();
+    return m_collector ? m_collector->journalPath()
+                       : AlertEvidenceCollector(m_config, m_session, 0, {}, {}).journalPath();
 }
 
 QString UiWatchdog::notificationStatus() const
@@ -406,7 +409,8 @@ void UiWatchdog::watch()
     const qint64 updateNs = std::chrono::nanoseconds(m_config.updateInterval).count();
     const qint64 toleranceNs = std::chrono::nanoseconds(m_config.latenessTolerance).count();
     const qint64 debuggerCheckNs = std::chrono::nanoseconds(m_config.debuggerCheckInterval).count();
-    const auto debuggerProbe = m_config.debuggerAttached ? m_config.debuggerAttached : std::function<bool()>(defaultDebuggerProbe);
+    const auto debuggerProbe = m_config.debuggerAttached ? m_config.debuggerAttached
+                                                         : std::function<bool()>(defaultDebuggerProbe);
 
     HangClassifier classifier(tiers);
     DispatchProbe::Snapshot probe;
@@ -526,7 +530,8 @@ void UiWatchdog::watch()
             } else {
                 classifier.noteWatcherGap(now, overslept);
                 ++localLate;
-                gapNotes = {QStringLiteral("the watcher was stopped for %1 (system suspend or SIGSTOP); that time is not counted")
+                gapNotes = {QStringLiteral(
+                                "the watcher was stopped for %1 (system suspend or SIGSTOP); that time is not counted")
                                 .arg(AlertRecord::formatDuration(overslept))};
             }
         }
@@ -583,7 +588,8 @@ void UiWatchdog::watch()
             // previous poll (and after a heartbeat answered since, which ran before it at its depth
             // or above). Taking that earliest moment means a tier is never reached late, and a
             // duration is over-stated by at most one poll.
-            const qint64 entryFloorNs = o.lastAnswerNs >= previousPollNs ? qMin(o.lastAnswerNs + 1, now) : previousPollNs;
+            const qint64 entryFloorNs = o.lastAnswerNs >= previousPollNs ? qMin(o.lastAnswerNs + 1, now)
+                                                                         : previousPollNs;
             for (int level = 0; level < o.levels; ++level) {
                 const std::size_t l = std::size_t(level);
                 if (probe.levels[level].entryId != seenEntryId[l]) {
@@ -665,7 +671,8 @@ void UiWatchdog::watch()
                 send(hang, AlertEvidenceMessage::Kind::Start, episode);
                 hang.lastUpdateNs = now;
             } else if (hang.alerted
-                       && (step.change == HangClassifier::Change::AlertUpdated || now - hang.lastUpdateNs >= updateNs)) {
+                       && (step.change == HangClassifier::Change::AlertUpdated
+                           || now - hang.lastUpdateNs >= updateNs)) {
                 if (episode.verdictChanged && episode.verdict == AlertVerdict::LongDispatch)
                     fillDispatch(hang.pending, episode.level, now);
                 heartbeatLatencies(hang.pending, o);
@@ -677,7 +684,8 @@ void UiWatchdog::watch()
         // A settle request is answered once the loop ran a heartbeat after it and no episode is
         // open; the collector handles the answer after everything sent before it.
         if (const quint64 request = m_settleRequest.load(std::memory_order_acquire); request > settledRequest
-            && o.lastNormalAnswerNs >= m_settleRequestNs.load(std::memory_order_relaxed) && !classifier.episode().active) {
+            && o.lastNormalAnswerNs >= m_settleRequestNs.load(std::memory_order_relaxed)
+            && !classifier.episode().active) {
             settledRequest = request;
             AlertEvidenceMessage marker;
             marker.kind = AlertEvidenceMessage::Kind::Settled;

@@ -91,9 +91,9 @@ public:
         quint64 heartbeatsPosted = 0;
         quint64 samples = 0;
         quint64 sampleFailures = 0;
-        quint64 lateWakeups = 0;     ///< the watcher overslept (suspend, SIGSTOP): time excluded
-        quint64 suppressed = 0;      ///< episodes not alerted because a debugger was attached
-        quint64 discarded = 0;       ///< episodes that ended between suspicion and hang
+        quint64 lateWakeups = 0; ///< the watcher overslept (suspend, SIGSTOP): time excluded
+        quint64 suppressed = 0; ///< episodes not alerted because a debugger was attached
+        quint64 discarded = 0; ///< episodes that ended between suspicion and hang
         qint64 symbolizerPrewarmNs = 0;
         int notificationsSent = 0;
     };

@@ -19,11 +19,11 @@ struct UiWatchdogConfig
     ms severe {1000};
     ms critical {5000};
 
-    ms pollInterval {2};       ///< watcher period: dispatch entries and exits are timed to within one poll
+    ms pollInterval {2}; ///< watcher period: dispatch entries and exits are timed to within one poll
     ms heartbeatInterval {20}; ///< a new heartbeat this long after the last one was answered
-    ms sampleInterval {10};    ///< UI-thread stack sampling period while an episode lasts
+    ms sampleInterval {10}; ///< UI-thread stack sampling period while an episode lasts
     int maxSamplesPerAlert = 200; ///< then sampling slows to a tenth of the rate
-    ms updateInterval {250};   ///< alertUpdated cadence while an alert lasts
+    ms updateInterval {250}; ///< alertUpdated cadence while an alert lasts
     ms latenessTolerance {100}; ///< the watcher waking later than this means the process or machine was stopped
     ms debuggerCheckInterval {500};
 
@@ -33,14 +33,14 @@ struct UiWatchdogConfig
     bool dispatchProbe = true;
     bool installDispatchProbe = true; ///< false: the app brackets dispatches with DispatchProbe::Scope
     bool sampleStacks = true;
-    bool timeline = true;             ///< draw alert bands with TraceRecorder::alert
+    bool timeline = true; ///< draw alert bands with TraceRecorder::alert
     bool journal = true;
-    QString journalPath;              ///< empty: AlertJournal::defaultPath()
+    QString journalPath; ///< empty: AlertJournal::defaultPath()
     qint64 journalMaxBytes = 512 * 1024;
     bool desktopNotifications = true;
     AlertTier notifyMinTier = AlertTier::Hang;
     int maxWorkersInEvidence = 32;
-    int maxAlertsKept = 1000;         ///< alerts() and the model keep at most this many
+    int maxAlertsKept = 1000; ///< alerts() and the model keep at most this many
 
     /// Injectable for tests; default: TracerPid in /proc/self/status is non-zero.
     std::function<bool()> debuggerAttached;

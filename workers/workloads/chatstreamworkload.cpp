@@ -5,10 +5,10 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/transport/transportfactory.h"
+#include "workers/execution/tracespan.h"
 #include "workers/transport/httpcall.h"
 #include "workers/transport/keepalivehttpcall.h"
-#include "workers/execution/tracespan.h"
+#include "workers/transport/transportfactory.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -140,7 +140,8 @@ QCoro::Task<void> runChatStream(StreamHandle s)
             if (outcome == WaitOutcome::Deadline && !call->headersReceived()) {
                 call->abort();
                 report.fail(QStringLiteral("no response from %1 within %2 s")
-                                .arg(request.url.toString()).arg(HeaderTimeoutNs / 1'000'000'000));
+                                .arg(request.url.toString())
+                                .arg(HeaderTimeoutNs / 1'000'000'000));
                 co_return;
             }
         }
@@ -286,7 +287,8 @@ QCoro::Task<void> runChatStream(StreamHandle s)
     } else if (!usable && progress.stats.malformedMessages > 0) {
         ++progress.stats.errors;
         report.fail(QStringLiteral("no usable event: %1 malformed (first: %2)")
-                        .arg(progress.stats.malformedMessages).arg(firstMalformed));
+                        .arg(progress.stats.malformedMessages)
+                        .arg(firstMalformed));
     } else if (!done) {
         ++progress.stats.errors;
         QString why;
@@ -299,7 +301,8 @@ QCoro::Task<void> runChatStream(StreamHandle s)
                       .arg(QString::fromLatin1(call->header("Content-Type")));
         else
             why = QStringLiteral("the connection closed");
-        report.fail(QStringLiteral("stream ended after %1 tokens without [DONE]: %2").arg(progress.stats.tokens).arg(why));
+        report.fail(
+            QStringLiteral("stream ended after %1 tokens without [DONE]: %2").arg(progress.stats.tokens).arg(why));
     }
     report.progress(1);
     progress.publish(report, startedNs);
@@ -374,7 +377,8 @@ double ChatStreamWorkload::retryDelayS(const QByteArray &retryAfter, int attempt
     if (!text.isEmpty()) {
         const QDateTime when = QDateTime::fromString(QString::fromLatin1(text), Qt::RFC2822Date);
         if (when.isValid())
-            return std::clamp<double>(double(QDateTime::currentDateTimeUtc().msecsTo(when)) / 1000.0, 0, MaxRetryAfterS);
+            return std::clamp<double>(double(QDateTime::currentDateTimeUtc().msecsTo(when)) / 1000.0, 0,
+                                      MaxRetryAfterS);
     }
     return std::min<double>(double(1 << std::clamp(attempt, 0, 5)), MaxRetryAfterS);
 }

@@ -2,9 +2,9 @@
 
 #include "model/tracenames.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/transport/transportfactory.h"
-#include "workers/transport/httpcall.h"
 #include "workers/execution/tracespan.h"
+#include "workers/transport/httpcall.h"
+#include "workers/transport/transportfactory.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

@@ -4,12 +4,12 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "workers/audio/audiosource.h"
-#include "workers/workloads/deepgramrequest.h"
-#include "workers/execution/executioncontext.h"
-#include "workers/transport/transportfactory.h"
 #include "workers/audio/microphonecapture.h"
+#include "workers/execution/executioncontext.h"
 #include "workers/execution/tracespan.h"
+#include "workers/transport/transportfactory.h"
 #include "workers/transport/websockettransport.h"
+#include "workers/workloads/deepgramrequest.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -148,7 +148,9 @@ QCoro::Task<void> LiveTranscriptionStream::run()
         // A connection that got final results made progress: count failures from there.
         failures = m_ackBytes > ackBefore ? 1 : failures + 1;
         if (failures > m_options.maxAttempts) {
-            fail(QStringLiteral("gave up after %1 failed reconnect attempts: %2").arg(m_options.maxAttempts).arg(m_lastDropReason));
+            fail(QStringLiteral("gave up after %1 failed reconnect attempts: %2")
+                     .arg(m_options.maxAttempts)
+                     .arg(m_lastDropReason));
             break;
         }
         ++m_stats.reconnects;
@@ -184,8 +186,8 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
     if (firstConnection && !m_s.spec.faults.isEmpty())
         query.addQueryItem(QStringLiteral("faults"), m_s.spec.faults);
     const QUrl url = DeepgramRequest::url(m_s.env.baseUrlFor(m_s.spec), QStringLiteral("/v1/listen"), query, true);
-    const QNetworkRequest request =
-        DeepgramRequest::request(url, m_s.env.keyFor(m_s.spec, WorkloadEnvironment::Service::Deepgram));
+    const QNetworkRequest request = DeepgramRequest::request(
+        url, m_s.env.keyFor(m_s.spec, WorkloadEnvironment::Service::Deepgram));
 
     TraceSpan connectSpan(m_lane, n.connect);
     const bool opened = co_await ws->open(request, m_options.connectTimeoutNs);
@@ -195,7 +197,8 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
     if (!opened) {
         const int status = ws->handshakeStatus();
         if (status == 401 || status == 403) {
-            fail(QStringLiteral("authentication failed: the server refused the API key (HTTP %1); check DEEPGRAM_API_KEY")
+            fail(QStringLiteral(
+                     "authentication failed: the server refused the API key (HTTP %1); check DEEPGRAM_API_KEY")
                      .arg(status));
             co_return ConnectionEnd::Failed;
         }
@@ -290,7 +293,8 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
                     co_return ConnectionEnd::Done;
                 }
                 ws->abort();
-                fail(QStringLiteral("no Metadata within %1 s after CloseStream").arg(m_options.closeTimeoutNs / 1'000'000'000));
+                fail(QStringLiteral("no Metadata within %1 s after CloseStream")
+                         .arg(m_options.closeTimeoutNs / 1'000'000'000));
                 co_return ConnectionEnd::Failed;
             }
             // After Metadata the server closes; give it a short while.
@@ -335,7 +339,9 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
         fail(QStringLiteral("the server closed the stream before it ended (%1 %2)").arg(code).arg(reason));
         co_return ConnectionEnd::Failed;
     }
-    fail(QStringLiteral("the server closed the connection: %1 %2").arg(code).arg(reason.isEmpty() ? ws->errorString() : reason));
+    fail(QStringLiteral("the server closed the connection: %1 %2")
+             .arg(code)
+             .arg(reason.isEmpty() ? ws->errorString() : reason));
     co_return ConnectionEnd::Failed;
 }
 
@@ -499,7 +505,8 @@ void LiveTranscriptionStream::publish(bool force)
     extra.insert(QStringLiteral("totalBytes"), totalBytes());
     QJsonArray connections;
     for (const ConnectionBytes &c : m_connections)
-        connections.append(QJsonObject {{QStringLiteral("offsetBytes"), c.offsetBytes}, {QStringLiteral("bytesSent"), c.bytesSent}});
+        connections.append(
+            QJsonObject {{QStringLiteral("offsetBytes"), c.offsetBytes}, {QStringLiteral("bytesSent"), c.bytesSent}});
     extra.insert(QStringLiteral("connections"), connections);
     m_s.report->statistics(m_stats, extra);
     if (totalBytes() > 0) {

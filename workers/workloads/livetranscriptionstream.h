@@ -105,15 +105,15 @@ private:
     AudioSource::Loaded m_source;
     std::unique_ptr<MicrophoneCapture> m_microphone;
     qint64 m_chunkBytes = 640;
-    qint64 m_chunkNs = 20'000'000;  ///< schedule spacing (chunkMs / speed)
+    qint64 m_chunkNs = 20'000'000; ///< schedule spacing (chunkMs / speed)
     qint64 m_t0 = 0;
     qint64 m_pauseFromChunk = -1;
     qint64 m_pauseNs = 0;
 
-    qint64 m_sendPos = 0;        ///< next audio byte to send (on the whole stream's timeline)
-    qint64 m_highWater = 0;      ///< furthest byte ever sent (replays below it)
-    qint64 m_ackBytes = 0;       ///< end of the last final result
-    qint64 m_offsetBytes = 0;    ///< where the current connection's audio starts
+    qint64 m_sendPos = 0; ///< next audio byte to send (on the whole stream's timeline)
+    qint64 m_highWater = 0; ///< furthest byte ever sent (replays below it)
+    qint64 m_ackBytes = 0; ///< end of the last final result
+    qint64 m_offsetBytes = 0; ///< where the current connection's audio starts
     /// Per open connection: where its audio started and how many bytes were written to it. With the
     /// server's own counts this proves that no audio was lost across reconnects (see the tests).
     struct ConnectionBytes
@@ -123,8 +123,9 @@ private:
     };
     std::vector<ConnectionBytes> m_connections;
     bool m_catchingUp = false;
-    bool m_reconnecting = false; ///< a "reconnect" span is open   ///< replaying / behind schedule after a reconnect: <= replaySpeed
-    qint64 m_lastFrameNs = 0;    ///< any frame (audio or control) on this connection
+    bool m_reconnecting =
+        false; ///< a "reconnect" span is open   ///< replaying / behind schedule after a reconnect: <= replaySpeed
+    qint64 m_lastFrameNs = 0; ///< any frame (audio or control) on this connection
     qint64 m_lastChunkNs = 0;
     qint64 m_firstChunkNs = -1;
     qint64 m_startNs = 0;

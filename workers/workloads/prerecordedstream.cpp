@@ -2,11 +2,11 @@
 
 #include "model/tracenames.h"
 #include "workers/audio/audiosource.h"
-#include "workers/workloads/deepgramrequest.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/transport/transportfactory.h"
-#include "workers/transport/httpcall.h"
 #include "workers/execution/tracespan.h"
+#include "workers/transport/httpcall.h"
+#include "workers/transport/transportfactory.h"
+#include "workers/workloads/deepgramrequest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -161,9 +161,11 @@ QCoro::Task<void> PrerecordedStream::run()
             done = true;
             break;
         } else if (call->status() == 401 || call->status() == 403) {
-            m_s.report->fail(QStringLiteral("authentication failed: the server refused the API key (HTTP %1: %2); check DEEPGRAM_API_KEY")
-                                 .arg(call->status())
-                                 .arg(errorMessage(body)));
+            m_s.report->fail(
+                QStringLiteral(
+                    "authentication failed: the server refused the API key (HTTP %1: %2); check DEEPGRAM_API_KEY")
+                    .arg(call->status())
+                    .arg(errorMessage(body)));
             co_return;
         } else if (call->status() == 429 || call->status() >= 500) {
             lastFailure = QStringLiteral("HTTP %1: %2").arg(call->status()).arg(errorMessage(body));
@@ -172,7 +174,9 @@ QCoro::Task<void> PrerecordedStream::run()
             if (ok && seconds >= 0)
                 retryAfterNs = std::min(seconds * 1'000'000'000, m_options.maxRetryAfterNs);
         } else {
-            m_s.report->fail(QStringLiteral("the server rejected the request: HTTP %1: %2").arg(call->status()).arg(errorMessage(body)));
+            m_s.report->fail(QStringLiteral("the server rejected the request: HTTP %1: %2")
+                                 .arg(call->status())
+                                 .arg(errorMessage(body)));
             co_return;
         }
         ++m_stats.errors;

@@ -3,10 +3,10 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/transport/transportfactory.h"
+#include "workers/execution/tracespan.h"
 #include "workers/transport/httpcall.h"
 #include "workers/transport/keepalivehttpcall.h"
-#include "workers/execution/tracespan.h"
+#include "workers/transport/transportfactory.h"
 
 #include <QJsonDocument>
 #include <QMutex>
@@ -57,8 +57,7 @@ struct BurstState
     void noteEnd(qint64 ns)
     {
         qint64 last = lastEndNs.load(std::memory_order_relaxed);
-        while (last < ns && !lastEndNs.compare_exchange_weak(last, ns, std::memory_order_relaxed)) {
-        }
+        while (last < ns && !lastEndNs.compare_exchange_weak(last, ns, std::memory_order_relaxed)) { }
     }
     double requestsPerSecond() const
     {
@@ -80,7 +79,9 @@ QString describeFailure(const HttpCall &call, const QByteArray &body)
         message = doc.object().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
     if (message.isEmpty())
         message = QString::fromUtf8(body.left(120)).simplified();
-    return QStringLiteral("HTTP %1%2").arg(call.status()).arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message);
+    return QStringLiteral("HTTP %1%2")
+        .arg(call.status())
+        .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message);
 }
 
 // One of the C concurrent requesters: takes request numbers until all N are taken.
@@ -185,7 +186,8 @@ QCoro::Task<void> runBurst(StreamHandle s)
     }
     // Progress while the children work (they cannot use the reporter: they may be on other threads).
     for (;;) {
-        const bool allDone = std::all_of(children.begin(), children.end(), [](const ChildTask &c) { return c.isDone(); });
+        const bool allDone = std::all_of(children.begin(), children.end(),
+                                         [](const ChildTask &c) { return c.isDone(); });
         if (allDone || ctx.isCancelled())
             break;
         report.progress(double(state->completed.load(std::memory_order_relaxed)) / state->total);
@@ -207,22 +209,24 @@ QCoro::Task<void> runBurst(StreamHandle s)
             QMutexLocker locker(&state->mutex);
             firstError = state->firstError;
         }
-        report.fail(QStringLiteral("all %1 requests to %2 failed; first: %3").arg(completed).arg(url.toString(), firstError));
+        report.fail(
+            QStringLiteral("all %1 requests to %2 failed; first: %3").arg(completed).arg(url.toString(), firstError));
     }
 }
 
 } // namespace
 
 RequestBurstWorkload::RequestBurstWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent)
-    : Workload(spec,
-               [&] {
-                   // Thread model: one pool thread per concurrent request (bounded), not a shared pool.
-                   WorkloadEnvironment own = env;
-                   own.threadPool.reset();
-                   own.threadPoolSize = std::clamp(spec.concurrency, 1, MaxPoolThreads);
-                   return own;
-               }(),
-               parent)
+    : Workload(
+        spec,
+        [&] {
+            // Thread model: one pool thread per concurrent request (bounded), not a shared pool.
+            WorkloadEnvironment own = env;
+            own.threadPool.reset();
+            own.threadPoolSize = std::clamp(spec.concurrency, 1, MaxPoolThreads);
+            return own;
+        }(),
+        parent)
 {
 }
 

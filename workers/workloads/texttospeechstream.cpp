@@ -5,11 +5,11 @@
 #include "model/tracerecorder.h"
 #include "workers/audio/audioplayback.h"
 #include "workers/audio/audiosource.h"
-#include "workers/workloads/deepgramrequest.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/transport/transportfactory.h"
 #include "workers/execution/tracespan.h"
+#include "workers/transport/transportfactory.h"
 #include "workers/transport/websockettransport.h"
+#include "workers/workloads/deepgramrequest.h"
 
 #include <QJsonObject>
 
@@ -39,7 +39,8 @@ const Names &names()
 
 QString TextToSpeechStream::defaultText()
 {
-    return QStringLiteral("Hello from Taskscope. This sentence is synthesized on the server and streamed back as audio.");
+    return QStringLiteral(
+        "Hello from Taskscope. This sentence is synthesized on the server and streamed back as audio.");
 }
 
 TextToSpeechStream::TextToSpeechStream(StreamHandle handle, Options options)
@@ -87,7 +88,10 @@ QCoro::Task<void> TextToSpeechStream::run()
     if (!opened) {
         const int status = ws->handshakeStatus();
         if (status == 401 || status == 403)
-            m_s.report->fail(QStringLiteral("authentication failed: the server refused the API key (HTTP %1); check DEEPGRAM_API_KEY").arg(status));
+            m_s.report->fail(
+                QStringLiteral(
+                    "authentication failed: the server refused the API key (HTTP %1); check DEEPGRAM_API_KEY")
+                    .arg(status));
         else
             m_s.report->fail(QStringLiteral("cannot connect: %1").arg(ws->errorString()));
         co_return;

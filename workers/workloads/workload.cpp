@@ -37,8 +37,8 @@ public:
             fn(workload);
             return;
         }
-        QMetaObject::invokeMethod(workload, [workload, fn = std::move(fn)]() mutable { fn(workload); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            workload, [workload, fn = std::move(fn)]() mutable { fn(workload); }, Qt::QueuedConnection);
     }
 
     void cut()
@@ -138,12 +138,18 @@ Workload::~Workload()
 QString Workload::toString(State state)
 {
     switch (state) {
-    case State::Idle: return QStringLiteral("idle");
-    case State::Running: return QStringLiteral("running");
-    case State::Stopping: return QStringLiteral("stopping");
-    case State::Finished: return QStringLiteral("finished");
-    case State::Stopped: return QStringLiteral("stopped");
-    case State::Failed: return QStringLiteral("failed");
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Running:
+        return QStringLiteral("running");
+    case State::Stopping:
+        return QStringLiteral("stopping");
+    case State::Finished:
+        return QStringLiteral("finished");
+    case State::Stopped:
+        return QStringLiteral("stopped");
+    case State::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -153,9 +159,7 @@ QString Workload::laneLabel() const
     return WorkloadSpec::toString(m_spec.kind);
 }
 
-void Workload::aggregate(QJsonObject &, const QList<QJsonObject> &) const
-{
-}
+void Workload::aggregate(QJsonObject &, const QList<QJsonObject> &) const { }
 
 void Workload::setState(State state)
 {
@@ -198,8 +202,9 @@ QJsonObject Workload::streamStatistics(int stream) const
         o.insert(it.key(), it.value());
     o.insert(QStringLiteral("stream"), stream);
     o.insert(QStringLiteral("model"), WorkloadSpec::toString(m_spec.model));
-    o.insert(QStringLiteral("state"), s.running ? QStringLiteral("running")
-                                                : (s.error.isEmpty() ? QStringLiteral("finished") : QStringLiteral("failed")));
+    o.insert(QStringLiteral("state"),
+             s.running ? QStringLiteral("running")
+                       : (s.error.isEmpty() ? QStringLiteral("finished") : QStringLiteral("failed")));
     if (!s.error.isEmpty())
         o.insert(QStringLiteral("error"), s.error);
     return o;
@@ -274,9 +279,9 @@ void Workload::launch()
     const QString label = m_spec.label.isEmpty() ? laneLabel() : m_spec.label;
     WorkerThreadPool *pool = nullptr;
     if (m_spec.model == ExecutionModel::Thread) {
-        m_threadPool = m_env.threadPool ? m_env.threadPool
-                                        : std::make_shared<WorkerThreadPool>(m_env.threadPoolSize,
-                                                                             QStringLiteral("%1 pool").arg(label));
+        m_threadPool = m_env.threadPool
+            ? m_env.threadPool
+            : std::make_shared<WorkerThreadPool>(m_env.threadPoolSize, QStringLiteral("%1 pool").arg(label));
         pool = m_threadPool.get();
     }
     for (int i = 0; i < streamCount(); ++i) {

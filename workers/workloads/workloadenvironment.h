@@ -17,14 +17,14 @@ struct WorkloadEnvironment
 {
     enum class Service { Deepgram, OpenAi };
 
-    QUrl loopbackBaseUrl;  ///< http://127.0.0.1:PORT of the built-in service (empty: none running)
+    QUrl loopbackBaseUrl; ///< http://127.0.0.1:PORT of the built-in service (empty: none running)
     QUrl deepgramBaseUrl = QUrl(QStringLiteral("https://api.deepgram.com"));
     QUrl openAiBaseUrl = QUrl(QStringLiteral("https://api.openai.com"));
     ApiKey deepgramKey;
     ApiKey openAiKey;
-    QThreadPool *cpuPool = nullptr;                  ///< offload jobs (null: the global pool)
-    std::shared_ptr<WorkerThreadPool> threadPool;    ///< thread model fan-out (null: one per workload)
-    int threadPoolSize = 8;                          ///< size of that pool when the workload makes its own
+    QThreadPool *cpuPool = nullptr; ///< offload jobs (null: the global pool)
+    std::shared_ptr<WorkerThreadPool> threadPool; ///< thread model fan-out (null: one per workload)
+    int threadPoolSize = 8; ///< size of that pool when the workload makes its own
 
     /// Keys from DEEPGRAM_API_KEY / OPENAI_API_KEY.
     static WorkloadEnvironment fromProcessEnvironment()
@@ -37,7 +37,10 @@ struct WorkloadEnvironment
 
     /// The base URL a spec talks to: its own, else the built-in service.
     QUrl baseUrlFor(const WorkloadSpec &spec) const { return spec.baseUrl.isEmpty() ? loopbackBaseUrl : spec.baseUrl; }
-    bool usesLoopback(const WorkloadSpec &spec) const { return spec.baseUrl.isEmpty() || spec.baseUrl == loopbackBaseUrl; }
+    bool usesLoopback(const WorkloadSpec &spec) const
+    {
+        return spec.baseUrl.isEmpty() || spec.baseUrl == loopbackBaseUrl;
+    }
     /// The key for a service: the real key for a real endpoint, a placeholder for the built-in one
     /// (it accepts any key unless a 401 fault is injected; real keys never go to it).
     ApiKey keyFor(const WorkloadSpec &spec, Service service) const

@@ -40,9 +40,11 @@ AlertRecord alert(quint32 id, const QString &session, bool earlier, AlertEnd end
     r.durationNs = 1'500'000'000;
     r.startWallMs = 1'700'000'000'000;
     r.culprit = QStringLiteral("span 'Freeze the UI: blocking sleep on the UI thread'");
-    r.culpritSpans = {QStringLiteral("timeline paint"), QStringLiteral("Freeze the UI: blocking sleep on the UI thread")};
+    r.culpritSpans = {QStringLiteral("timeline paint"),
+                      QStringLiteral("Freeze the UI: blocking sleep on the UI thread")};
     r.sampleCount = 140;
-    r.topFrames = {frame("clock_nanosleep", 140), frame("MainWindow::freezeUi()", 138), frame("QAction::triggered", 120)};
+    r.topFrames = {frame("clock_nanosleep", 140), frame("MainWindow::freezeUi()", 138),
+                   frame("QAction::triggered", 120)};
     r.stack = {frame("clock_nanosleep", 0), frame("MainWindow::freezeUi()", 0), frame("QAction::triggered", 0)};
     r.uiThread.state = QStringLiteral("S");
     r.uiThread.wchan = QStringLiteral("hrtimer_nanosleep");

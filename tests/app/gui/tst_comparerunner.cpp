@@ -22,18 +22,21 @@ private:
     static QString taskscope()
     {
         // tests/ and app/ are siblings in the build tree.
-        return QFileInfo(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/taskscope")).absoluteFilePath();
+        return QFileInfo(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/taskscope"))
+            .absoluteFilePath();
     }
 };
 
 void TestCompareRunner::runsTheScenarioInTwoModels()
 {
-    QVERIFY2(QFileInfo(taskscope()).isExecutable(), qPrintable(QStringLiteral("build the taskscope target: %1").arg(taskscope())));
+    QVERIFY2(QFileInfo(taskscope()).isExecutable(),
+             qPrintable(QStringLiteral("build the taskscope target: %1").arg(taskscope())));
     CompareRunner runner;
     runner.setProgram(taskscope());
     QSignalSpy progress(&runner, &CompareRunner::progress);
     QSignalSpy finished(&runner, &CompareRunner::finished);
-    QVERIFY(runner.start(QStringLiteral(":/scenarios/ui-freeze.json"), ExecutionModel::Coroutine, ExecutionModel::Offload));
+    QVERIFY(
+        runner.start(QStringLiteral(":/scenarios/ui-freeze.json"), ExecutionModel::Coroutine, ExecutionModel::Offload));
     QVERIFY(runner.isRunning());
     QVERIFY(!progress.isEmpty());
     QVERIFY(finished.wait(60'000));
@@ -51,8 +54,10 @@ void TestCompareRunner::runsTheScenarioInTwoModels()
     QJsonObject figuresB = CompareRunner::comparableFigures(b);
     QVERIFY(figuresA.contains(QStringLiteral("chat-stream")));
     QVERIFY(figuresA.contains(QStringLiteral("command sleep")));
-    const double gapA = figuresA.value(QStringLiteral("chat-stream")).toObject().value(QStringLiteral("interTokenGapMaxMs")).toDouble();
-    const double gapB = figuresB.value(QStringLiteral("chat-stream")).toObject().value(QStringLiteral("interTokenGapMaxMs")).toDouble();
+    const double gapA =
+        figuresA.value(QStringLiteral("chat-stream")).toObject().value(QStringLiteral("interTokenGapMaxMs")).toDouble();
+    const double gapB =
+        figuresB.value(QStringLiteral("chat-stream")).toObject().value(QStringLiteral("interTokenGapMaxMs")).toDouble();
     QVERIFY2(gapA > gapB, qPrintable(QStringLiteral("%1 vs %2").arg(gapA).arg(gapB)));
     QVERIFY(figuresA.value(QStringLiteral("ui watchdog")).toObject().value(QStringLiteral("alerts")).toInt() >= 1);
     QCOMPARE(figuresB.value(QStringLiteral("ui watchdog")).toObject().value(QStringLiteral("alerts")).toInt(), 0);

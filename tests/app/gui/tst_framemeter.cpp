@@ -33,11 +33,12 @@ void TestFrameMeter::frameTimeCountsFromTheDueTime_data()
     // Due at 132, ran at 135: the frame took the 3 ms it waited plus its paint.
     QTest::newRow("a tick late by 3 ms") << QList<qint64> {100, 116, 135} << qint64(2) << qint64(5) << quint64(0);
     // A late tick does not move the schedule: the next one is due at 148 and comes on time.
-    QTest::newRow("the tick after a late one") << QList<qint64> {100, 116, 135, 148} << qint64(2) << qint64(2) << quint64(0);
+    QTest::newRow("the tick after a late one")
+        << QList<qint64> {100, 116, 135, 148} << qint64(2) << qint64(2) << quint64(0);
     // Blocked for 50 ms: due at 132, ran at 182 (Qt then reschedules one period after 182).
     QTest::newRow("a blocked loop") << QList<qint64> {100, 116, 182} << qint64(2) << qint64(52) << quint64(1);
-    QTest::newRow("after a blocked loop the schedule restarts") << QList<qint64> {100, 116, 182, 198} << qint64(2) << qint64(2)
-                                                               << quint64(1);
+    QTest::newRow("after a blocked loop the schedule restarts")
+        << QList<qint64> {100, 116, 182, 198} << qint64(2) << qint64(2) << quint64(1);
     QTest::newRow("a slow paint") << QList<qint64> {100, 116, 132} << qint64(20) << qint64(20) << quint64(3);
 }
 

@@ -336,10 +336,13 @@ void TestGuiSession::dialogsAreNotHangs()
         const int browse = panel->audioBox()->findText(QStringLiteral("WAV file…"), Qt::MatchStartsWith);
         QVERIFY(browse >= 0);
         // As a user's pick would: the panel opens the picker on activated().
-        QMetaObject::invokeMethod(panel->audioBox(), [panel, browse] {
-            panel->audioBox()->setCurrentIndex(browse);
-            Q_EMIT panel->audioBox()->activated(browse);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            panel->audioBox(),
+            [panel, browse] {
+                panel->audioBox()->setCurrentIndex(browse);
+                Q_EMIT panel->audioBox()->activated(browse);
+            },
+            Qt::QueuedConnection);
     }
     QTRY_VERIFY_WITH_TIMEOUT(opened || !closer.isActive(), StartTimeoutMs);
     QVERIFY2(opened, "no modal dialog was open when the timer fired");
@@ -351,7 +354,10 @@ void TestGuiSession::dialogsAreNotHangs()
                       .arg(a.value(QStringLiteral("verdict")).toString())
                       .arg(a.value(QStringLiteral("durationNs")).toInteger() / 1'000'000)
                       .arg(a.value(QStringLiteral("culprit")).toString(),
-                           a.value(QStringLiteral("dispatch")).toObject().value(QStringLiteral("receiverClass")).toString());
+                           a.value(QStringLiteral("dispatch"))
+                               .toObject()
+                               .value(QStringLiteral("receiverClass"))
+                               .toString());
     }
     QVERIFY2(!redWhileOpen, qPrintable(raised.mid(before).join(u'\n')));
     QVERIFY(!s.window().hangIndicator()->isRed());

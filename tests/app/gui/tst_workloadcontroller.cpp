@@ -2,8 +2,8 @@
 // workloads wait for the built-in service and start when it is up (or fail with its error);
 // transcripts and tokens reach the model only when a frame flushes them, interims replaced by
 // finals; finished tasks keep their figures; a spec that cannot run fails with the reason.
-#include "app/scenario/loopbackhost.h"
 #include "app/gui/workloadcontroller.h"
+#include "app/scenario/loopbackhost.h"
 #include "model/metricsseries.h"
 #include "model/tasklistmodel.h"
 #include "model/transcriptmodel.h"
@@ -73,7 +73,9 @@ void TestWorkloadController::waitsForTheServiceThenRuns()
     QVERIFY(tasks.task(id)->figures.contains(QStringLiteral("20 tokens")));
     const QJsonArray json = controller.tasksJson();
     QCOMPARE(json.size(), 1);
-    QCOMPARE(json.first().toObject().value(QStringLiteral("summary")).toObject().value(QStringLiteral("tokens")).toInt(), 20);
+    QCOMPARE(
+        json.first().toObject().value(QStringLiteral("summary")).toObject().value(QStringLiteral("tokens")).toInt(),
+        20);
     QVERIFY(!controller.workload(id)); // released; its figures stay
 }
 

@@ -35,8 +35,9 @@ QJsonArray runAlerts(const QByteArray &scenario, QString *error)
     if (!out.open(QIODevice::WriteOnly) || out.write(scenario) != scenario.size())
         return *error = QStringLiteral("cannot write the scenario"), QJsonArray();
     out.close();
-    const int code = runHeadlessWithWatchdog({QStringLiteral("taskscope"), QStringLiteral("--headless"), QStringLiteral("--scenario"), path,
-                                              QStringLiteral("--report"), report, QStringLiteral("--quiet")});
+    const int code = runHeadlessWithWatchdog({QStringLiteral("taskscope"), QStringLiteral("--headless"),
+                                              QStringLiteral("--scenario"), path, QStringLiteral("--report"), report,
+                                              QStringLiteral("--quiet")});
     QFile file(report);
     if (code != 0 || !file.open(QIODevice::ReadOnly))
         return *error = QStringLiteral("exit code %1").arg(code), QJsonArray();
@@ -55,9 +56,12 @@ void TestHeadlessMain::oneFreezeIsOneAlert_data()
     const QByteArray live = R"({"workload": "live-transcription", "model": "blocking", "count": 1, "source": "sample",
                                "audio": "call-reminder", "chunkMs": 20})";
     QTest::newRow("blocking sleep that ends the run") << QByteArray(R"({"workloads": [)" + sleep + "]}") << 700;
-    QTest::newRow("blocking sleep in the middle of the run") << QByteArray(R"({"workloads": [)" + sleep + ", " + wait + "]}") << 700;
-    QTest::newRow("blocking live transcription that ends the run") << QByteArray(R"({"workloads": [)" + live + "]}") << 0;
-    QTest::newRow("blocking live transcription in the middle") << QByteArray(R"({"workloads": [)" + live + ", " + wait + "]}") << 0;
+    QTest::newRow("blocking sleep in the middle of the run")
+        << QByteArray(R"({"workloads": [)" + sleep + ", " + wait + "]}") << 700;
+    QTest::newRow("blocking live transcription that ends the run")
+        << QByteArray(R"({"workloads": [)" + live + "]}") << 0;
+    QTest::newRow("blocking live transcription in the middle")
+        << QByteArray(R"({"workloads": [)" + live + ", " + wait + "]}") << 0;
 }
 
 void TestHeadlessMain::oneFreezeIsOneAlert()
@@ -85,9 +89,10 @@ void TestHeadlessMain::noBlockingNoAlert()
     // Starts the built-in service (grammar and decoders) and streams through it in the coroutine
     // model: nothing Taskscope does may block the event loop past the suspicion tier.
     QString error;
-    const QJsonArray alerts = runAlerts(R"({"workloads": [{"workload": "live-transcription", "model": "coroutine", "count": 1,
+    const QJsonArray alerts = runAlerts(
+        R"({"workloads": [{"workload": "live-transcription", "model": "coroutine", "count": 1,
                                           "source": "sample", "audio": "call-reminder", "chunkMs": 20}]})",
-                                        &error);
+        &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY2(alerts.isEmpty(), qPrintable(QJsonDocument(alerts).toJson()));
 }
@@ -96,9 +101,9 @@ void TestHeadlessMain::uiFreezeReportCarriesTheAlert()
 {
     QTemporaryDir dir;
     const QString report = dir.filePath(QStringLiteral("report.json"));
-    const int code = runHeadlessWithWatchdog({QStringLiteral("taskscope"), QStringLiteral("--headless"), QStringLiteral("--scenario"),
-                                              QStringLiteral("ui-freeze"), QStringLiteral("--report"), report,
-                                              QStringLiteral("--quiet")});
+    const int code = runHeadlessWithWatchdog({QStringLiteral("taskscope"), QStringLiteral("--headless"),
+                                              QStringLiteral("--scenario"), QStringLiteral("ui-freeze"),
+                                              QStringLiteral("--report"), report, QStringLiteral("--quiet")});
     QCOMPARE(code, 0);
     QFile file(report);
     QVERIFY(file.open(QIODevice::ReadOnly));

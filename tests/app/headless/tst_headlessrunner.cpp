@@ -94,10 +94,12 @@ void TestHeadlessRunner::tinyScenarioEndToEnd()
     const QJsonObject report = QJsonDocument::fromJson(reportBytes).object();
     QCOMPARE(report, o.report);
     QVERIFY(report.value(QStringLiteral("ok")).toBool());
-    QCOMPARE(report.value(QStringLiteral("scenario")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("tiny"));
+    QCOMPARE(report.value(QStringLiteral("scenario")).toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("tiny"));
     const QJsonObject environment = report.value(QStringLiteral("environment")).toObject();
     QVERIFY(environment.value(QStringLiteral("openAiKeySet")).toBool());
-    QCOMPARE(environment.value(QStringLiteral("service")).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("in-process"));
+    QCOMPARE(environment.value(QStringLiteral("service")).toObject().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("in-process"));
     const QJsonArray runs = report.value(QStringLiteral("runs")).toArray();
     QCOMPARE(runs.size(), 1);
     const QJsonObject run = runs.at(0).toObject();
@@ -109,7 +111,8 @@ void TestHeadlessRunner::tinyScenarioEndToEnd()
     QCOMPARE(chat.value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
     QCOMPARE(chat.value(QStringLiteral("statistics")).toObject().value(QStringLiteral("streams")).toArray().size(), 2);
     QCOMPARE(chat.value(QStringLiteral("summary")).toObject().value(QStringLiteral("tokens")).toInt(), 40);
-    QVERIFY(chat.value(QStringLiteral("summary")).toObject().value(QStringLiteral("timeToFirstTokenP50Ms")).toDouble() > 0);
+    QVERIFY(chat.value(QStringLiteral("summary")).toObject().value(QStringLiteral("timeToFirstTokenP50Ms")).toDouble()
+            > 0);
     const QJsonObject burst = workloads.at(1).toObject().value(QStringLiteral("summary")).toObject();
     QCOMPARE(burst.value(QStringLiteral("requests")).toInt(), 50);
     QVERIFY(burst.value(QStringLiteral("requestsPerSecond")).toDouble() > 0);
@@ -130,8 +133,9 @@ void TestHeadlessRunner::compareRunsEveryModel()
         {"workload": "request-burst", "requests": 30, "concurrency": 3},
         {"workload": "command", "command": "sleep", "commandMs": 20}]})");
     const QString reportPath = m_dir.filePath(QStringLiteral("compare.json"));
-    const Outcome o = run({QStringLiteral("--scenario"), scenario, QStringLiteral("--compare"), QStringLiteral("thread,coroutine,blocking"),
-                           QStringLiteral("--report"), reportPath, QStringLiteral("--quiet")});
+    const Outcome o = run({QStringLiteral("--scenario"), scenario, QStringLiteral("--compare"),
+                           QStringLiteral("thread,coroutine,blocking"), QStringLiteral("--report"), reportPath,
+                           QStringLiteral("--quiet")});
     QVERIFY2(o.exitCode == 0, qPrintable(o.err + o.out));
     const QJsonArray runs = o.report.value(QStringLiteral("runs")).toArray();
     QCOMPARE(runs.size(), 3);
@@ -141,8 +145,15 @@ void TestHeadlessRunner::compareRunsEveryModel()
         QCOMPARE(r.value(QStringLiteral("model")).toString(), models[i]);
         const QJsonArray workloads = r.value(QStringLiteral("workloads")).toArray();
         for (const QJsonValue &w : workloads)
-            QCOMPARE(w.toObject().value(QStringLiteral("spec")).toObject().value(QStringLiteral("model")).toString(), models[i]);
-        QCOMPARE(workloads.at(0).toObject().value(QStringLiteral("summary")).toObject().value(QStringLiteral("requests")).toInt(), 30);
+            QCOMPARE(w.toObject().value(QStringLiteral("spec")).toObject().value(QStringLiteral("model")).toString(),
+                     models[i]);
+        QCOMPARE(workloads.at(0)
+                     .toObject()
+                     .value(QStringLiteral("summary"))
+                     .toObject()
+                     .value(QStringLiteral("requests"))
+                     .toInt(),
+                 30);
     }
     QVERIFY(o.out.contains(QStringLiteral("== comparison")));
     QVERIFY(o.out.contains(QStringLiteral("thread")) && o.out.contains(QStringLiteral("blocking")));
@@ -161,8 +172,9 @@ void TestHeadlessRunner::failingWorkloadExitsOne()
     const QString error = run.value(QStringLiteral("errors")).toArray().at(0).toString();
     QVERIFY2(error.startsWith(QStringLiteral("workloads[0] (chat-stream, coroutine): HTTP 500")), qPrintable(error));
     QVERIFY(o.out.contains(QStringLiteral("error: workloads[0]")));
-    QCOMPARE(run.value(QStringLiteral("workloads")).toArray().at(1).toObject().value(QStringLiteral("state")).toString(),
-             QStringLiteral("finished"));
+    QCOMPARE(
+        run.value(QStringLiteral("workloads")).toArray().at(1).toObject().value(QStringLiteral("state")).toString(),
+        QStringLiteral("finished"));
 }
 
 void TestHeadlessRunner::timeoutFailsTheRun()
@@ -173,7 +185,11 @@ void TestHeadlessRunner::timeoutFailsTheRun()
     QCOMPARE(o.exitCode, 1);
     const QJsonObject run = o.report.value(QStringLiteral("runs")).toArray().at(0).toObject();
     QCOMPARE(run.value(QStringLiteral("end")).toString(), QStringLiteral("timeout"));
-    QVERIFY(run.value(QStringLiteral("errors")).toArray().at(0).toString().startsWith(QStringLiteral("timed out after 0.3 s")));
+    QVERIFY(run.value(QStringLiteral("errors"))
+                .toArray()
+                .at(0)
+                .toString()
+                .startsWith(QStringLiteral("timed out after 0.3 s")));
 }
 
 void TestHeadlessRunner::usageErrorsExitTwo_data()
@@ -181,14 +197,16 @@ void TestHeadlessRunner::usageErrorsExitTwo_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     QTest::newRow("no scenario") << QStringList {} << QStringLiteral("--scenario FILE|NAME is required");
-    QTest::newRow("unknown option") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"), QStringLiteral("--fast")}
+    QTest::newRow("unknown option") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"),
+                                                    QStringLiteral("--fast")}
                                     << QStringLiteral("unknown option \"--fast\"");
     QTest::newRow("one model to compare") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"),
                                                           QStringLiteral("--compare"), QStringLiteral("thread")}
                                           << QStringLiteral("--compare needs at least two models");
-    QTest::newRow("unknown model to compare") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"),
-                                                              QStringLiteral("--compare"), QStringLiteral("thread,fibers")}
-                                              << QStringLiteral("--compare: \"fibers\" is not an execution model");
+    QTest::newRow("unknown model to compare")
+        << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"), QStringLiteral("--compare"),
+                        QStringLiteral("thread,fibers")}
+        << QStringLiteral("--compare: \"fibers\" is not an execution model");
     QTest::newRow("bad duration") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"),
                                                   QStringLiteral("--duration"), QStringLiteral("-3")}
                                   << QStringLiteral("--duration must be a number of seconds > 0");
@@ -220,7 +238,8 @@ void TestHeadlessRunner::durationEndsARunNormally()
     const QJsonObject run = o.report.value(QStringLiteral("runs")).toArray().at(0).toObject();
     QCOMPARE(run.value(QStringLiteral("end")).toString(), QStringLiteral("duration"));
     QCOMPARE(o.report.value(QStringLiteral("scenario")).toObject().value(QStringLiteral("durationS")).toDouble(), 0.5);
-    const QJsonObject summary = run.value(QStringLiteral("workloads")).toArray().at(0).toObject().value(QStringLiteral("summary")).toObject();
+    const QJsonObject summary =
+        run.value(QStringLiteral("workloads")).toArray().at(0).toObject().value(QStringLiteral("summary")).toObject();
     QVERIFY(summary.value(QStringLiteral("requests")).toInt() > 0);
     QVERIFY(summary.value(QStringLiteral("requests")).toInt() < 1000000);
 }
@@ -234,19 +253,25 @@ void TestHeadlessRunner::alertHookPutsAlertsInTheReport()
     old->setData(QJsonObject {{QStringLiteral("id"), 1}}, jsonRole);
     alerts.appendRow(old); // raised before the run: not this run's
     session.setAlertSource(&alerts, jsonRole);
-    session.addAlertProducer([] { return QList<QJsonObject> {QJsonObject {{QStringLiteral("from"), QStringLiteral("producer")}}}; });
+    session.addAlertProducer([] {
+        return QList<QJsonObject> {QJsonObject {{QStringLiteral("from"), QStringLiteral("producer")}}};
+    });
     QTimer::singleShot(100, &alerts, [&alerts, jsonRole] {
         auto *item = new QStandardItem;
-        item->setData(QJsonObject {{QStringLiteral("id"), 2}, {QStringLiteral("verdict"), QStringLiteral("long dispatch")}}, jsonRole);
+        item->setData(
+            QJsonObject {{QStringLiteral("id"), 2}, {QStringLiteral("verdict"), QStringLiteral("long dispatch")}},
+            jsonRole);
         alerts.appendRow(item);
     });
     // A base URL the sleep never uses: no built-in service to start (its start runs the event loop,
     // and the timer above would fire before the run began).
-    const QString scenario = writeScenario(R"({"workloads": [{"workload": "command", "model": "offload", "command": "sleep",
+    const QString scenario = writeScenario(
+        R"({"workloads": [{"workload": "command", "model": "offload", "command": "sleep",
                                               "commandMs": 400, "baseUrl": "http://127.0.0.1:9"}]})");
     const Outcome o = run({QStringLiteral("--scenario"), scenario, QStringLiteral("--quiet")}, &session);
     QCOMPARE(o.exitCode, 0);
-    const QJsonArray list = o.report.value(QStringLiteral("runs")).toArray().at(0).toObject().value(QStringLiteral("alerts")).toArray();
+    const QJsonArray list =
+        o.report.value(QStringLiteral("runs")).toArray().at(0).toObject().value(QStringLiteral("alerts")).toArray();
     QCOMPARE(list.size(), 2);
     QCOMPARE(list.at(0).toObject().value(QStringLiteral("id")).toInt(), 2);
     QCOMPARE(list.at(1).toObject().value(QStringLiteral("from")).toString(), QStringLiteral("producer"));
@@ -260,8 +285,9 @@ void TestHeadlessRunner::interruptStopsAndWritesWhatItHas()
         {"workload": "chat-stream", "count": 2, "maxTokens": 100000, "tokensPerSecond": 50}]})");
     const QString reportPath = m_dir.filePath(QStringLiteral("interrupted.json"));
     QTimer::singleShot(600, &session, [&session] { session.interrupt(); });
-    const Outcome o = run({QStringLiteral("--scenario"), scenario, QStringLiteral("--report"), reportPath, QStringLiteral("--quiet"),
-                           QStringLiteral("--compare"), QStringLiteral("coroutine,thread")}, &session);
+    const Outcome o = run({QStringLiteral("--scenario"), scenario, QStringLiteral("--report"), reportPath,
+                           QStringLiteral("--quiet"), QStringLiteral("--compare"), QStringLiteral("coroutine,thread")},
+                          &session);
     QCOMPARE(o.exitCode, 130);
     QVERIFY(QFile::exists(reportPath));
     const QJsonArray runs = o.report.value(QStringLiteral("runs")).toArray();

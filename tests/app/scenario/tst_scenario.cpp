@@ -22,9 +22,9 @@ private slots:
 void TestScenario::everyBundledScenarioParses()
 {
     const QStringList names = Scenario::bundledNames();
-    for (const char *expected : {"live-transcription", "text-to-speech", "prerecorded", "chat-stream", "request-burst",
-                                 "commands", "mixed-voice-assistant", "faults-reconnect", "ui-freeze",
-                                 "scale-512-streams", "scale-1000-streams"})
+    for (const char *expected :
+         {"live-transcription", "text-to-speech", "prerecorded", "chat-stream", "request-burst", "commands",
+          "mixed-voice-assistant", "faults-reconnect", "ui-freeze", "scale-512-streams", "scale-1000-streams"})
         QVERIFY2(names.contains(QLatin1String(expected)), expected);
     for (const QString &name : names) {
         QString error;
@@ -83,18 +83,21 @@ void TestScenario::badScenariosNameTheField_data()
     QTest::newRow("no workloads") << QByteArray(R"({"name": "x"})") << QStringLiteral("workloads is missing");
     QTest::newRow("empty workloads") << QByteArray(R"({"workloads": []})")
                                      << QStringLiteral("workloads must be a non-empty list");
-    QTest::newRow("workload not an object") << QByteArray(R"({"workloads": [3]})")
-                                            << QStringLiteral("workloads[0] must be an object");
+    QTest::newRow("workload not an object")
+        << QByteArray(R"({"workloads": [3]})") << QStringLiteral("workloads[0] must be an object");
     QTest::newRow("unknown workload kind") << QByteArray(R"({"workloads": [{"workload": "dance"}]})")
                                            << QStringLiteral("workloads[0].workload: 'workload' must be one of");
     QTest::newRow("missing workload kind") << QByteArray(R"({"workloads": [{"count": 2}]})")
                                            << QStringLiteral("workloads[0].workload: 'workload' is missing");
-    QTest::newRow("chunk out of range") << QByteArray(R"({"workloads": [{"workload": "chat-stream"}, {"workload": "live-transcription", "chunkMs": 5}]})")
-                                        << QStringLiteral("workloads[1].chunkMs: 'chunkMs' must be between 10 and 1000");
+    QTest::newRow("chunk out of range") << QByteArray(
+        R"({"workloads": [{"workload": "chat-stream"}, {"workload": "live-transcription", "chunkMs": 5}]})")
+                                        << QStringLiteral(
+                                               "workloads[1].chunkMs: 'chunkMs' must be between 10 and 1000");
     QTest::newRow("count not an integer") << QByteArray(R"({"workloads": [{"workload": "command", "count": 1.5}]})")
                                           << QStringLiteral("workloads[0].count: 'count' must be an integer");
-    QTest::newRow("typo in a workload field") << QByteArray(R"({"workloads": [{"workload": "command", "command_ms": 5}]})")
-                                              << QStringLiteral("workloads[0].command_ms is not a known field");
+    QTest::newRow("typo in a workload field")
+        << QByteArray(R"({"workloads": [{"workload": "command", "command_ms": 5}]})")
+        << QStringLiteral("workloads[0].command_ms is not a known field");
     QTest::newRow("negative start offset") << QByteArray(R"({"workloads": [{"workload": "command", "startS": -1}]})")
                                            << QStringLiteral("workloads[0].startS must be a number between 0 and");
     QTest::newRow("typo in a workload's faults")
@@ -103,7 +106,8 @@ void TestScenario::badScenariosNameTheField_data()
     QTest::newRow("bad value in the service's faults")
         << QByteArray(R"({"service": {"faults": "drop-after-ms=soon"}, "workloads": [{"workload": "chat-stream"}]})")
         << QStringLiteral("service.faults: fault item 'drop-after-ms=soon'");
-    QTest::newRow("bad base url") << QByteArray(R"({"workloads": [{"workload": "chat-stream", "baseUrl": "not a url"}]})")
+    QTest::newRow("bad base url") << QByteArray(
+        R"({"workloads": [{"workload": "chat-stream", "baseUrl": "not a url"}]})")
                                   << QStringLiteral("workloads[0].baseUrl: 'baseUrl' is not a valid absolute URL");
     QTest::newRow("unknown top-level field") << QByteArray(R"({"duration": 5, "workloads": [{"workload": "command"}]})")
                                              << QStringLiteral("duration is not a known field");
@@ -111,11 +115,14 @@ void TestScenario::badScenariosNameTheField_data()
                                        << QStringLiteral("durationS must be a number");
     QTest::newRow("service not an object") << QByteArray(R"({"service": true, "workloads": [{"workload": "command"}]})")
                                            << QStringLiteral("service must be an object");
-    QTest::newRow("service external not a boolean") << QByteArray(R"({"service": {"external": "yes"}, "workloads": [{"workload": "command"}]})")
-                                                    << QStringLiteral("service.external must be a boolean");
-    QTest::newRow("unknown service field") << QByteArray(R"({"service": {"loadsink": true}, "workloads": [{"workload": "command"}]})")
-                                           << QStringLiteral("service.loadsink is not a known field");
-    QTest::newRow("trace cap too small") << QByteArray(R"({"trace": {"maxItems": 5}, "workloads": [{"workload": "command"}]})")
+    QTest::newRow("service external not a boolean")
+        << QByteArray(R"({"service": {"external": "yes"}, "workloads": [{"workload": "command"}]})")
+        << QStringLiteral("service.external must be a boolean");
+    QTest::newRow("unknown service field")
+        << QByteArray(R"({"service": {"loadsink": true}, "workloads": [{"workload": "command"}]})")
+        << QStringLiteral("service.loadsink is not a known field");
+    QTest::newRow("trace cap too small") << QByteArray(
+        R"({"trace": {"maxItems": 5}, "workloads": [{"workload": "command"}]})")
                                          << QStringLiteral("trace.maxItems must be an integer between 1000");
 }
 
@@ -155,7 +162,8 @@ void TestScenario::unreadableFilesAreClearErrors()
     QTemporaryDir dir;
     QString error;
     QVERIFY(!Scenario::load(dir.filePath(QStringLiteral("missing.json")), &error));
-    QVERIFY2(error.contains(QStringLiteral("no scenario file")) && error.contains(QStringLiteral("chat-stream")), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("no scenario file")) && error.contains(QStringLiteral("chat-stream")),
+             qPrintable(error));
     const QString path = dir.filePath(QStringLiteral("broken.json"));
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));

@@ -85,8 +85,10 @@ void TestScenarioSchedule::stopAfterCountsFromTheEntrysStart()
 {
     ScenarioSchedule schedule(scenarioWith({{0.05, 0.01}, {0, 0}}));
     QList<QString> order;
-    connect(&schedule, &ScenarioSchedule::entryDue, this, [&order](int i) { order << QStringLiteral("start %1").arg(i); });
-    connect(&schedule, &ScenarioSchedule::entryStopDue, this, [&order](int i) { order << QStringLiteral("stop %1").arg(i); });
+    connect(&schedule, &ScenarioSchedule::entryDue, this,
+            [&order](int i) { order << QStringLiteral("start %1").arg(i); });
+    connect(&schedule, &ScenarioSchedule::entryStopDue, this,
+            [&order](int i) { order << QStringLiteral("stop %1").arg(i); });
     schedule.start();
     QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 5000);
     QCOMPARE(order, (QList<QString> {QStringLiteral("start 1"), QStringLiteral("start 0"), QStringLiteral("stop 0")}));

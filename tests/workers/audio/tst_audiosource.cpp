@@ -1,8 +1,7 @@
 // Audio sources for live streams: a source looped to a long duration costs one pass of memory, not the
 // whole duration, and its bytes are the pass repeated (including across the wrap-around).
-#include "workers/audio/audiosource.h"
-
 #include "model/tonegenerator.h"
+#include "workers/audio/audiosource.h"
 
 #include <QTest>
 

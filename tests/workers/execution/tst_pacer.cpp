@@ -7,7 +7,6 @@
 #include "workers/execution/workerthreadpool.h"
 
 #include <QtTest>
-
 #include <qcoro/qcorotask.h>
 
 #include <memory>
@@ -71,7 +70,7 @@ private slots:
 void TestPacer::ordersByDeadlineThenArrival_data()
 {
     QTest::addColumn<QList<int>>("offsetsMs"); // deadline offsets, in arrival order
-    QTest::addColumn<QList<int>>("expected");  // ids (arrival index) in wake order
+    QTest::addColumn<QList<int>>("expected"); // ids (arrival index) in wake order
     QTest::newRow("already sorted") << QList<int> {5, 10, 15, 20} << QList<int> {0, 1, 2, 3};
     QTest::newRow("reverse") << QList<int> {20, 15, 10, 5} << QList<int> {3, 2, 1, 0};
     QTest::newRow("shuffled") << QList<int> {12, 3, 30, 7, 21, 1} << QList<int> {5, 1, 3, 0, 4, 2};

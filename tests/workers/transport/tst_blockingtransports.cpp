@@ -2,9 +2,9 @@
 // parser, and BlockingWebSocket / BlockingHttpCall against scripted servers on 127.0.0.1 (run on
 // their own thread, since the blocking clients block the test's thread as they would the UI's).
 #include "model/tracenames.h"
+#include "workers/execution/executioncontext.h"
 #include "workers/transport/blockinghttpcall.h"
 #include "workers/transport/blockingwebsocket.h"
-#include "workers/execution/executioncontext.h"
 #include "workers/transport/httpresponseparser.h"
 #include "workers/transport/websocketframecodec.h"
 
@@ -91,10 +91,12 @@ public:
             if (line.toLower().startsWith("sec-websocket-key:"))
                 key = line.mid(18).trimmed();
         }
-        const QByteArray accept =
-            QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), QCryptographicHash::Sha1).toBase64();
-        send(s, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-                    + accept + "\r\n\r\n");
+        const QByteArray accept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                                           QCryptographicHash::Sha1)
+                                      .toBase64();
+        send(s,
+             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                 + accept + "\r\n\r\n");
     }
     // Reads client frames (masked) until `count` arrive or 5 s pass.
     static QList<Frame> readFrames(QTcpSocket &s, int count)
@@ -311,19 +313,24 @@ void TestBlockingTransports::httpParserFramesBodies_data()
     QTest::newRow("content-length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") << false << false
                                     << 200 << QByteArray("hello");
     QTest::newRow("chunked with extension and trailer")
-        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=x\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: 1\r\n\r\n")
+        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=x\r\nhello\r\n7\r\n, "
+                      "world\r\n0\r\nX-Trailer: 1\r\n\r\n")
         << false << false << 200 << QByteArray("hello, world");
-    QTest::newRow("chunked with uppercase hex") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n")
-                                               << false << false << 200 << QByteArray("0123456789");
-    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: 1\n\ndata: 2\n\n")
+    QTest::newRow("chunked with uppercase hex")
+        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n") << false
+        << false << 200 << QByteArray("0123456789");
+    QTest::newRow("close-delimited") << QByteArray(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: 1\n\ndata: 2\n\n")
                                      << false << true << 200 << QByteArray("data: 1\n\ndata: 2\n\n");
-    QTest::newRow("204 has no body") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << false << false << 204 << QByteArray();
-    QTest::newRow("HEAD has no body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n") << true << false << 200
-                                      << QByteArray();
-    QTest::newRow("100 Continue then 201") << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")
-                                           << false << false << 201 << QByteArray("ok");
-    QTest::newRow("LF-only line ends") << QByteArray("HTTP/1.1 200 OK\nContent-Length: 3\n\nabc") << false << false << 200
-                                       << QByteArray("abc");
+    QTest::newRow("204 has no body") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << false << false << 204
+                                     << QByteArray();
+    QTest::newRow("HEAD has no body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n") << true << false
+                                      << 200 << QByteArray();
+    QTest::newRow("100 Continue then 201")
+        << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok") << false
+        << false << 201 << QByteArray("ok");
+    QTest::newRow("LF-only line ends") << QByteArray("HTTP/1.1 200 OK\nContent-Length: 3\n\nabc") << false << false
+                                       << 200 << QByteArray("abc");
 }
 
 void TestBlockingTransports::httpParserFramesBodies()
@@ -357,17 +364,18 @@ void TestBlockingTransports::httpParserRejectsBrokenResponses_data()
     QTest::addColumn<bool>("atEof");
     QTest::addColumn<QString>("errorContains");
     QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH\r\n\r\n") << false << QStringLiteral("status line");
-    QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << false
-                                    << QStringLiteral("chunk size");
-    QTest::newRow("chunk without CRLF") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX") << false
-                                        << QStringLiteral("CRLF");
+    QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                                    << false << QStringLiteral("chunk size");
+    QTest::newRow("chunk without CRLF") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX")
+                                        << false << QStringLiteral("CRLF");
     QTest::newRow("short body at EOF") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc") << true
                                        << QStringLiteral("7 missing");
-    QTest::newRow("truncated chunked at EOF") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab")
-                                              << true << QStringLiteral("middle");
+    QTest::newRow("truncated chunked at EOF")
+        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab") << true
+        << QStringLiteral("middle");
     QTest::newRow("no response at all") << QByteArray() << true << QStringLiteral("without a response");
-    QTest::newRow("invalid content-length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") << false
-                                            << QStringLiteral("Content-Length");
+    QTest::newRow("invalid content-length")
+        << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") << false << QStringLiteral("Content-Length");
     QTest::newRow("headers too large") << (QByteArray("HTTP/1.1 200 OK\r\nX: ") + QByteArray(70000, 'a')) << false
                                        << QStringLiteral("longer than");
 }
@@ -398,7 +406,8 @@ void TestBlockingTransports::webSocketReassemblesAnswersPingsAndCloses()
         ScriptedServer::send(s, C::encode(C::Continuation, "world", true, std::nullopt), 20);
         ScriptedServer::send(s, C::encode(C::Binary, QByteArray("\x00\x01\x02", 3), true, std::nullopt));
         fromClient = ScriptedServer::readFrames(s, 2); // the client's text and the pong
-        ScriptedServer::send(s, C::encode(C::Close, C::closePayload(1011, QStringLiteral("NET-0001")), true, std::nullopt));
+        ScriptedServer::send(
+            s, C::encode(C::Close, C::closePayload(1011, QStringLiteral("NET-0001")), true, std::nullopt));
         fromClient += ScriptedServer::readFrames(s, 1); // the close echo
     });
     const WsResult r = QCoro::waitFor(converse(server.port(), {QByteArray("{\"type\":\"KeepAlive\"}")}, false));
@@ -460,9 +469,10 @@ void TestBlockingTransports::webSocketClosingHandshakeFromClient()
     ScriptedServer server([&](QTcpSocket &s) {
         ScriptedServer::acceptWebSocket(s);
         fromClient = ScriptedServer::readFrames(s, 1);
-        ScriptedServer::send(s, WebSocketFrameCodec::encode(WebSocketFrameCodec::Close,
-                                                            WebSocketFrameCodec::closePayload(1000, QString()), true,
-                                                            std::nullopt));
+        ScriptedServer::send(s,
+                             WebSocketFrameCodec::encode(WebSocketFrameCodec::Close,
+                                                         WebSocketFrameCodec::closePayload(1000, QString()), true,
+                                                         std::nullopt));
     });
     const WsResult r = QCoro::waitFor(converse(server.port(), {}, true));
     QVERIFY(r.opened);
@@ -481,7 +491,8 @@ void TestBlockingTransports::webSocketDropIsAbnormalClosure()
 {
     ScriptedServer server([](QTcpSocket &s) {
         ScriptedServer::acceptWebSocket(s);
-        ScriptedServer::send(s, WebSocketFrameCodec::encode(WebSocketFrameCodec::Text, "last words", true, std::nullopt));
+        ScriptedServer::send(s,
+                             WebSocketFrameCodec::encode(WebSocketFrameCodec::Text, "last words", true, std::nullopt));
         s.abort();
     });
     const WsResult r = QCoro::waitFor(converse(server.port(), {}, false));
@@ -521,11 +532,12 @@ void TestBlockingTransports::httpCloseDelimitedAndContentLength_data()
     QTest::addColumn<QByteArray>("response");
     QTest::addColumn<bool>("succeeds");
     QTest::addColumn<QByteArray>("body");
-    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\n\r\nuntil the end") << true << QByteArray("until the end");
-    QTest::newRow("content-length") << QByteArray("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 4\r\n\r\nslow") << true
-                                    << QByteArray("slow");
-    QTest::newRow("short content-length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\nshort") << false
-                                          << QByteArray("short");
+    QTest::newRow("close-delimited") << QByteArray("HTTP/1.1 200 OK\r\n\r\nuntil the end") << true
+                                     << QByteArray("until the end");
+    QTest::newRow("content-length") << QByteArray("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 4\r\n\r\nslow")
+                                    << true << QByteArray("slow");
+    QTest::newRow("short content-length")
+        << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\nshort") << false << QByteArray("short");
 }
 
 void TestBlockingTransports::httpCloseDelimitedAndContentLength()

@@ -8,8 +8,9 @@
 #include <QThread>
 
 #include <atomic>
-#include <dlfcn.h>
 #include <thread>
+
+#include <dlfcn.h>
 
 namespace {
 
@@ -214,8 +215,7 @@ void TestDispatchProbe::snapshotsStayConsistentWhileTheUiThreadDispatches()
                 const QString name = QString::fromUtf16(level.objectName, level.objectNameLength);
                 const bool consistent = ((name == u"alpha" && level.eventType == alphaType)
                                          || (name == u"bravo" && level.eventType == bravoType))
-                    && level.entryId <= snapshot.entered
-                    && snapshot.enteredSince[d] == snapshot.entered - level.entryId
+                    && level.entryId <= snapshot.entered && snapshot.enteredSince[d] == snapshot.entered - level.entryId
                     && (d == 0 || level.entryId > snapshot.levels[d - 1].entryId);
                 if (!consistent && torn.fetch_add(1) == 0)
                     firstProblem = QStringLiteral("depth %1: %2 with type %3").arg(d).arg(name).arg(level.eventType);
@@ -226,7 +226,8 @@ void TestDispatchProbe::snapshotsStayConsistentWhileTheUiThreadDispatches()
     // unscheduled for a while) has copied a good number of nested levels.
     QElapsedTimer elapsed;
     elapsed.start();
-    for (int i = 0; (i < 200'000 || seenNested.load(std::memory_order_relaxed) < 1000) && elapsed.elapsed() < 20'000; ++i) {
+    for (int i = 0; (i < 200'000 || seenNested.load(std::memory_order_relaxed) < 1000) && elapsed.elapsed() < 20'000;
+         ++i) {
         // Outer and inner receivers alternate, so every entry rewrites its level's description.
         Recorder *outer = i % 2 ? &alpha : &bravo;
         nested = i % 3 == 0 ? (outer == &alpha ? &bravo : &alpha) : nullptr;
@@ -234,9 +235,12 @@ void TestDispatchProbe::snapshotsStayConsistentWhileTheUiThreadDispatches()
     }
     stop.store(true);
     reader.join();
-    QVERIFY2(torn.load() == 0, qPrintable(QStringLiteral("%1 torn snapshots, first: %2").arg(torn.load()).arg(firstProblem)));
-    QVERIFY2(seenNested.load() >= 1000, qPrintable(QStringLiteral("the reader copied only %1 nested levels in %2 snapshots")
-                                                     .arg(seenNested.load()).arg(snapshots.load())));
+    QVERIFY2(torn.load() == 0,
+             qPrintable(QStringLiteral("%1 torn snapshots, first: %2").arg(torn.load()).arg(firstProblem)));
+    QVERIFY2(seenNested.load() >= 1000,
+             qPrintable(QStringLiteral("the reader copied only %1 nested levels in %2 snapshots")
+                            .arg(seenNested.load())
+                            .arg(snapshots.load())));
 }
 
 void TestDispatchProbe::countsNestedProgress()

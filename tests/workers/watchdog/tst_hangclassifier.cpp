@@ -216,11 +216,12 @@ void TestHangClassifier::oneFreezeIsOneAlertThroughTheQueueDraining_data()
     QTest::addColumn<qint64>("answeredMs");
     QTest::addColumn<int>("phases");
     QTest::addColumn<int>("verdict");
-    QTest::newRow("the queue drains in 16 ms: no phase of its own") << qint64(8650) << qint64(8666) << 1 << int(AlertVerdict::LongDispatch);
-    QTest::newRow("a 300 ms drain is a phase, the freeze's cause stays") << qint64(8650) << qint64(8950) << 2
-                                                                         << int(AlertVerdict::LongDispatch);
-    QTest::newRow("a drain longer than the block changes the verdict") << qint64(1400) << qint64(2000) << 2
-                                                                       << int(AlertVerdict::BacklogSaturation);
+    QTest::newRow("the queue drains in 16 ms: no phase of its own")
+        << qint64(8650) << qint64(8666) << 1 << int(AlertVerdict::LongDispatch);
+    QTest::newRow("a 300 ms drain is a phase, the freeze's cause stays")
+        << qint64(8650) << qint64(8950) << 2 << int(AlertVerdict::LongDispatch);
+    QTest::newRow("a drain longer than the block changes the verdict")
+        << qint64(1400) << qint64(2000) << 2 << int(AlertVerdict::BacklogSaturation);
 }
 
 void TestHangClassifier::oneFreezeIsOneAlertThroughTheQueueDraining()

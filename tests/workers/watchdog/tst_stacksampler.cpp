@@ -7,16 +7,16 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <pthread.h>
 #include <thread>
+
+#include <pthread.h>
 
 using namespace std::chrono_literals;
 
 extern "C++" {
 __attribute__((noinline)) void samplerTestInnermostSpin(std::atomic<bool> &stop)
 {
-    while (!stop.load(std::memory_order_relaxed)) {
-    }
+    while (!stop.load(std::memory_order_relaxed)) { }
     asm volatile("" ::: "memory");
 }
 
@@ -66,10 +66,13 @@ void TestStackSampler::sampleStartsAtTheInterruptedFunction()
         ++answered;
         QVERIFY(raw.depth >= 3);
         QVERIFY(raw.roundTripNs > 0);
-        AlertStackFrame top = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[0])), false);
-        AlertStackFrame caller = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[1])), true);
+        AlertStackFrame top = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[0])),
+                                                   false);
+        AlertStackFrame caller = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(raw.frames[1])),
+                                                      true);
         // No signal-handler frames on top: the spin loop itself is frame 0.
-        QVERIFY2(!top.function.contains(u"sampleHandler") && !top.function.contains(u"restore_rt"), qPrintable(top.function));
+        QVERIFY2(!top.function.contains(u"sampleHandler") && !top.function.contains(u"restore_rt"),
+                 qPrintable(top.function));
 #ifndef __OPTIMIZE__
         // Unoptimised builds call std::atomic<bool>::load and its helpers out of line: step over
         // those standard-library frames to the spin.
@@ -143,7 +146,8 @@ void TestStackSampler::symbolizerNamesFunctionFileAndLine()
     QVERIFY(sawCallSite);
 #endif
     // A libc function comes back demangled-or-plain with its module.
-    const AlertStackFrame libc = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&::getpid)), false);
+    const AlertStackFrame libc = symbolizer.symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&::getpid)),
+                                                      false);
     QVERIFY2(libc.module.contains(u"libc"), qPrintable(libc.module));
     // Garbage is "??", not a crash.
     QCOMPARE(symbolizer.symbolize(0x10, false).function, QStringLiteral("??"));

@@ -8,9 +8,10 @@
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
+#include <thread>
+
 #include <sys/ptrace.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -88,7 +89,8 @@ void TestThreadState::spinningThreadIsBusyOnCpu()
     const AlertThreadState state = ThreadStateReader::describe(probe.tid, second, &first);
     QCOMPARE(state.state, QStringLiteral("R"));
     // On a busy machine the spinner may be starved; either way it is runnable, not waiting.
-    QVERIFY2(state.summary.startsWith(u"busy on CPU") || state.summary.startsWith(u"CPU-starved"), qPrintable(state.summary));
+    QVERIFY2(state.summary.startsWith(u"busy on CPU") || state.summary.startsWith(u"CPU-starved"),
+             qPrintable(state.summary));
     QVERIFY(state.intervalNs > 0);
     QCOMPARE(state.runNs, qint64(second.runNs - first.runNs));
 }

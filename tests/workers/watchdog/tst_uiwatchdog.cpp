@@ -19,7 +19,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
-
 #include <qcoro/qcorotask.h>
 #include <qcoro/qcorotimer.h>
 
@@ -29,6 +28,7 @@
 #include <csignal>
 #include <mutex>
 #include <thread>
+
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -65,8 +65,7 @@ __attribute__((noinline)) void watchdogTestLockMutex(std::mutex &mutex)
 __attribute__((noinline)) void watchdogTestShortWork(std::chrono::microseconds duration)
 {
     const auto end = std::chrono::steady_clock::now() + duration;
-    while (std::chrono::steady_clock::now() < end) {
-    }
+    while (std::chrono::steady_clock::now() < end) { }
     asm volatile("" ::: "memory");
 }
 
@@ -103,8 +102,9 @@ UiWatchdogConfig fastConfig(const QString &journalPath)
 AlertTier tierOf(const AlertRecord &alert)
 {
     const UiWatchdogConfig config = fastConfig({});
-    const WatchdogTiers tiers {std::chrono::nanoseconds(config.suspicion).count(), std::chrono::nanoseconds(config.hang).count(),
-                               std::chrono::nanoseconds(config.severe).count(), std::chrono::nanoseconds(config.critical).count()};
+    const WatchdogTiers tiers {
+        std::chrono::nanoseconds(config.suspicion).count(), std::chrono::nanoseconds(config.hang).count(),
+        std::chrono::nanoseconds(config.severe).count(), std::chrono::nanoseconds(config.critical).count()};
     return tiers.tierFor(alert.durationNs);
 }
 
@@ -344,7 +344,8 @@ void TestUiWatchdog::floodOfShortEventsIsBacklogSaturation()
     const QList<AlertRecord> alerts = runBlock(watchdog, [&] {
         // 200 queued calls of 1 ms each: no single dispatch is long, the queue is.
         for (int i = 0; i < 200; ++i)
-            QMetaObject::invokeMethod(&context, [] { watchdogTestShortWork(1ms); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &context, [] { watchdogTestShortWork(1ms); }, Qt::QueuedConnection);
     });
     QCOMPARE(alerts.size(), 1);
     const AlertRecord &alert = alerts.first();
@@ -367,8 +368,10 @@ void TestUiWatchdog::freezeWithEventsQueuedBehindItIsOneAlert()
         // Events that pile up behind the freeze run when it ends (a backlog the freeze caused):
         // the same episode, not a second alert.
         for (int i = 0; i < 20; ++i)
-            QMetaObject::invokeMethod(&context, [] { watchdogTestShortWork(200us); }, Qt::QueuedConnection);
-        QMetaObject::invokeMethod(&context, [&] { blockedNs = blocked.nsecsElapsed(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &context, [] { watchdogTestShortWork(200us); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &context, [&] { blockedNs = blocked.nsecsElapsed(); }, Qt::QueuedConnection);
         watchdogTestSleepInSlot(300ms);
     });
     QTest::qWait(200); // a second alert would have started by now
@@ -469,14 +472,16 @@ void TestUiWatchdog::suspicionsThatPassTakeNoAlertNumber()
     });
     QTRY_VERIFY(shortDone);
     QTest::qWait(50);
-    runBlock(watchdog, [] { watchdogTestSleepInSlot(250ms); }, ended.count() + 1);
+    runBlock(
+        watchdog, [] { watchdogTestSleepInSlot(250ms); }, ended.count() + 1);
     watchdog.stop();
     const QList<AlertRecord> alerts = caughtAlerts(ended);
     QVERIFY(!alerts.isEmpty());
     // On a loaded machine the short block may itself become an alert; numbering must hold anyway.
     for (qsizetype i = 0; i < alerts.size(); ++i)
         QCOMPARE(alerts[i].id, quint32(i + 1));
-    QVERIFY2(watchdog.stats().discarded >= 1 || alerts.size() == 2, "the short block was neither discarded nor an alert");
+    QVERIFY2(watchdog.stats().discarded >= 1 || alerts.size() == 2,
+             "the short block was neither discarded nor an alert");
 }
 
 void TestUiWatchdog::sixtyFourStreamsRaiseNoAlert()
@@ -519,10 +524,13 @@ void TestUiWatchdog::journalSurvivesAKill()
     child.start();
     QVERIFY(child.waitForStarted());
     // Wait (without blocking the event loop) until the child journaled its hang as started.
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(journalPath()) && [&] {
-        QFile journal(journalPath());
-        return journal.open(QIODevice::ReadOnly) && journal.readAll().contains("\"op\":\"start\"");
-    }(), 15'000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QFile::exists(journalPath()) &&
+            [&] {
+                QFile journal(journalPath());
+                return journal.open(QIODevice::ReadOnly) && journal.readAll().contains("\"op\":\"start\"");
+            }(),
+        15'000);
     QTest::qWait(300); // let it pass a tier and journal an update
     const qint64 childPid = child.processId();
     child.kill();
@@ -575,8 +583,9 @@ void TestUiWatchdog::stoppedProcessIsNotAHang()
     QTest::qWait(100);
     // A helper stops this whole process for 500 ms (like a laptop suspend or Ctrl-Z), then resumes it.
     QProcess stopper;
-    stopper.start(QStringLiteral("/bin/sh"),
-                  {QStringLiteral("-c"), QStringLiteral("sleep 0.2; kill -STOP %1; sleep 0.5; kill -CONT %1").arg(getpid())});
+    stopper.start(
+        QStringLiteral("/bin/sh"),
+        {QStringLiteral("-c"), QStringLiteral("sleep 0.2; kill -STOP %1; sleep 0.5; kill -CONT %1").arg(getpid())});
     QVERIFY(stopper.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(stopper.state() == QProcess::NotRunning, 10'000);
     QTest::qWait(300);
@@ -659,7 +668,8 @@ void TestUiWatchdog::appNotifyScopeWorksWithoutTheCallback()
     QVERIFY(!DispatchProbe::isInstalled());
     ScopedNotifyApp receiver;
     const QList<AlertRecord> alerts = runBlock(watchdog, [&] {
-        QMetaObject::invokeMethod(&receiver, [] { watchdogTestSleepInSlot(250ms); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &receiver, [] { watchdogTestSleepInSlot(250ms); }, Qt::QueuedConnection);
     });
     QCOMPARE(alerts.size(), 1);
     QCOMPARE(alerts.first().verdict, AlertVerdict::LongDispatch);
@@ -678,7 +688,8 @@ void TestUiWatchdog::withoutTheProbeStacksStillNameTheBlock()
     const std::uint64_t enteredBefore = DispatchProbe::enteredCount();
     ScopedNotifyApp receiver;
     const QList<AlertRecord> alerts = runBlock(watchdog, [&] {
-        QMetaObject::invokeMethod(&receiver, [] { watchdogTestSleepInSlot(300ms); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &receiver, [] { watchdogTestSleepInSlot(300ms); }, Qt::QueuedConnection);
     });
     QCOMPARE(DispatchProbe::enteredCount(), enteredBefore); // the Scope stayed idle
     QCOMPARE(alerts.size(), 1);

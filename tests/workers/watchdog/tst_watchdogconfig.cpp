@@ -51,7 +51,8 @@ void TestWatchdogConfig::badSettingsAreReported_data()
     QTest::newRow("tiers out of order") << QByteArray(R"({"hangMs": 2000})") << QStringLiteral("increase");
     QTest::newRow("negative interval") << QByteArray(R"({"pollIntervalMs": -5})") << QStringLiteral("pollIntervalMs");
     QTest::newRow("text for a number") << QByteArray(R"({"severeMs": "1s"})") << QStringLiteral("severeMs");
-    QTest::newRow("unknown tier name") << QByteArray(R"({"notifyMinTier": "awful"})") << QStringLiteral("notifyMinTier");
+    QTest::newRow("unknown tier name") << QByteArray(R"({"notifyMinTier": "awful"})")
+                                       << QStringLiteral("notifyMinTier");
     QTest::newRow("tiny journal") << QByteArray(R"({"journalMaxBytes": 10})") << QStringLiteral("journalMaxBytes");
 }
 

@@ -2,11 +2,10 @@
 // arrive in order and equal the server's generator output, [DONE] ends the stream, a mid-stream
 // error event, HTTP errors (401 from a key check, 500, 429 with retries), malformed events, a
 // dropped connection, a real-endpoint path with a Bearer key, and stop().
-#include "workers/workloads/chatstreamworkload.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/loopback/loopbackservice.h"
 #include "workers/loopback/endpoints/tokengenerator.h"
-#include "workloadtestsupport.h"
+#include "workers/loopback/loopbackservice.h"
+#include "workers/workloads/chatstreamworkload.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +13,8 @@
 #include <QtTest>
 
 #include <memory>
+
+#include "workloadtestsupport.h"
 
 namespace {
 
@@ -81,7 +82,10 @@ void TestChatStreamWorkload::initTestCase()
     QVERIFY2(m_service->start() != 0, qPrintable(m_service->errorString()));
 }
 
-void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone_data() { workloadtest::addExecutionModels(); }
+void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone()
 {
@@ -103,14 +107,23 @@ void TestChatStreamWorkload::tokensArriveInOrderAndEndWithDone()
         QCOMPARE(stats.value(QStringLiteral("usageCompletionTokens")).toInt(), tokens);
         QCOMPARE(stats.value(QStringLiteral("finishReason")).toString(), QStringLiteral("length"));
         QCOMPARE(stats.value(QStringLiteral("malformedMessages")).toInt(), 0);
-        QCOMPARE(stats.value(QStringLiteral("interTokenGapMs")).toObject().value(QStringLiteral("count")).toInt(), tokens - 1);
+        QCOMPARE(stats.value(QStringLiteral("interTokenGapMs")).toObject().value(QStringLiteral("count")).toInt(),
+                 tokens - 1);
         QVERIFY(stats.value(QStringLiteral("timeToFirstTokenMs")).toDouble() > 0);
         QVERIFY(stats.value(QStringLiteral("tokensPerSecond")).toDouble() > 0);
     }
-    QVERIFY(workload.statistics().value(QStringLiteral("aggregate")).toObject().value(QStringLiteral("tokensPerSecond")).toDouble() > 0);
+    QVERIFY(workload.statistics()
+                .value(QStringLiteral("aggregate"))
+                .toObject()
+                .value(QStringLiteral("tokensPerSecond"))
+                .toDouble()
+            > 0);
 }
 
-void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage_data() { workloadtest::addExecutionModels(); }
+void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage()
 {
@@ -120,7 +133,8 @@ void TestChatStreamWorkload::midStreamErrorEventFailsWithServerMessage()
     ChatStreamWorkload workload(spec, env());
     QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
-    QVERIFY2(workload.errorString().contains(QStringLiteral("injected fault: error event 5")), qPrintable(workload.errorString()));
+    QVERIFY2(workload.errorString().contains(QStringLiteral("injected fault: error event 5")),
+             qPrintable(workload.errorString()));
     QVERIFY2(workload.errorString().contains(QStringLiteral("after 3 tokens")), qPrintable(workload.errorString()));
     QCOMPARE(workload.streamStatistics(0).value(QStringLiteral("tokens")).toInt(), 3);
 }
@@ -135,10 +149,10 @@ void TestChatStreamWorkload::httpErrorsBeforeTheStream_data()
                                                                  {"thread", ExecutionModel::Thread},
                                                                  {"blocking", ExecutionModel::Blocking}};
     for (const auto &[name, model] : models) {
-        QTest::addRow("server error 500, %s", name) << model << QStringLiteral("status=500")
-                                                   << QStringLiteral("HTTP 500: injected fault: HTTP 500") << 0;
-        QTest::addRow("unauthorized 401, %s", name) << model << QStringLiteral("status=401")
-                                                   << QStringLiteral("HTTP 401: injected fault: HTTP 401") << 0;
+        QTest::addRow("server error 500, %s", name)
+            << model << QStringLiteral("status=500") << QStringLiteral("HTTP 500: injected fault: HTTP 500") << 0;
+        QTest::addRow("unauthorized 401, %s", name)
+            << model << QStringLiteral("status=401") << QStringLiteral("HTTP 401: injected fault: HTTP 401") << 0;
         QTest::addRow("rate limited 429 retried then given up, %s", name)
             << model << QStringLiteral("status=429,retry-after=0")
             << QStringLiteral("HTTP 429: injected fault: HTTP 429") << ChatStreamWorkload::MaxRetries;
@@ -165,7 +179,10 @@ void TestChatStreamWorkload::httpErrorsBeforeTheStream()
         QVERIFY(workload.errorString().contains(QStringLiteral("gave up after %1 retries").arg(retries)));
 }
 
-void TestChatStreamWorkload::malformedEventIsCountedAndSkipped_data() { workloadtest::addExecutionModels(); }
+void TestChatStreamWorkload::malformedEventIsCountedAndSkipped_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestChatStreamWorkload::malformedEventIsCountedAndSkipped()
 {
@@ -182,7 +199,10 @@ void TestChatStreamWorkload::malformedEventIsCountedAndSkipped()
     QCOMPARE(stats.value(QStringLiteral("usageCompletionTokens")).toInt(), tokens);
 }
 
-void TestChatStreamWorkload::droppedConnectionFailsWithoutDone_data() { workloadtest::addExecutionModels(); }
+void TestChatStreamWorkload::droppedConnectionFailsWithoutDone_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestChatStreamWorkload::droppedConnectionFailsWithoutDone()
 {
@@ -287,9 +307,11 @@ void TestChatStreamWorkload::endpointAndRetryHelpers()
     QCOMPARE(ChatStreamWorkload::httpError(503, "<html>busy</html>"), QStringLiteral("HTTP 503: <html>busy</html>"));
     QCOMPARE(ChatStreamWorkload::httpError(400, R"({"error":{"message":"bad","type":"invalid_request_error"}})"),
              QStringLiteral("HTTP 400: bad (invalid_request_error)"));
-    const QJsonObject body = QJsonDocument::fromJson(ChatStreamWorkload::requestBody(chatSpec(ExecutionModel::Coroutine, 7), true)).object();
+    const QJsonObject body =
+        QJsonDocument::fromJson(ChatStreamWorkload::requestBody(chatSpec(ExecutionModel::Coroutine, 7), true)).object();
     QCOMPARE(body.value(QStringLiteral("stream")).toBool(), true);
-    QCOMPARE(body.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool(), true);
+    QCOMPARE(body.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool(),
+             true);
     QCOMPARE(body.value(QStringLiteral("max_tokens")).toInt(), 7);
 }
 

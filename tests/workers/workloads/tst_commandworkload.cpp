@@ -6,15 +6,16 @@
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
-#include "workers/workloads/commandworkload.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
-#include "workloadtestsupport.h"
+#include "workers/workloads/commandworkload.h"
 
 #include <QSignalSpy>
 #include <QtTest>
 
 #include <memory>
+
+#include "workloadtestsupport.h"
 
 namespace {
 
@@ -82,13 +83,13 @@ void TestCommandWorkload::eachKindCompletesInEachModel_data()
     QTest::addColumn<ExecutionModel>("model");
     QTest::addColumn<CommandKind>("kind");
     QTest::addColumn<bool>("onUiThread");
-    const QList<std::tuple<const char *, ExecutionModel, bool>> models {
-        {"thread", ExecutionModel::Thread, false},
-        {"coroutine", ExecutionModel::Coroutine, true},
-        {"offload", ExecutionModel::Offload, false},
-        {"blocking", ExecutionModel::Blocking, true}};
-    const QList<std::pair<const char *, CommandKind>> kinds {
-        {"blocking sleep", CommandKind::Sleep}, {"cpu hashing", CommandKind::CpuHash}, {"io wait", CommandKind::IoWait}};
+    const QList<std::tuple<const char *, ExecutionModel, bool>> models {{"thread", ExecutionModel::Thread, false},
+                                                                        {"coroutine", ExecutionModel::Coroutine, true},
+                                                                        {"offload", ExecutionModel::Offload, false},
+                                                                        {"blocking", ExecutionModel::Blocking, true}};
+    const QList<std::pair<const char *, CommandKind>> kinds {{"blocking sleep", CommandKind::Sleep},
+                                                             {"cpu hashing", CommandKind::CpuHash},
+                                                             {"io wait", CommandKind::IoWait}};
     for (const auto &[kindName, kind] : kinds) {
         for (const auto &[modelName, model, ui] : models)
             QTest::addRow("%s in %s", kindName, modelName) << model << kind << ui;
@@ -110,7 +111,8 @@ void TestCommandWorkload::eachKindCompletesInEachModel()
     for (int i = 0; i < 2; ++i) {
         const QJsonObject stats = workload.streamStatistics(i);
         QCOMPARE(stats.value(QStringLiteral("requestLatencyMs")).toObject().value(QStringLiteral("count")).toInt(), 1);
-        QVERIFY(stats.value(QStringLiteral("requestLatencyMs")).toObject().value(QStringLiteral("max")).toDouble() >= 40 * 0.99);
+        QVERIFY(stats.value(QStringLiteral("requestLatencyMs")).toObject().value(QStringLiteral("max")).toDouble()
+                >= 40 * 0.99);
         QCOMPARE(stats.value(QStringLiteral("command")).toString(), WorkloadSpec::toString(kind));
         if (kind == CommandKind::IoWait) {
             QCOMPARE(stats.value(QStringLiteral("status")).toInt(), 200);
@@ -144,7 +146,8 @@ void TestCommandWorkload::hashRoundsAreDeterministic()
     CommandWorkload second(spec, env());
     QVERIFY(workloadtest::runToEnd(second));
     QCOMPARE(first.streamStatistics(0).value(QStringLiteral("rounds")).toInt(), 25);
-    QCOMPARE(first.streamStatistics(0).value(QStringLiteral("digest")), second.streamStatistics(0).value(QStringLiteral("digest")));
+    QCOMPARE(first.streamStatistics(0).value(QStringLiteral("digest")),
+             second.streamStatistics(0).value(QStringLiteral("digest")));
 }
 
 void TestCommandWorkload::ioWaitAgainstAFailingServerFails()

@@ -8,9 +8,8 @@
 #include "model/tracestore.h"
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"
-#include "workers/workloads/livetranscriptionworkload.h"
 #include "workers/loopback/loopbackservice.h"
-#include "workloadtestsupport.h"
+#include "workers/workloads/livetranscriptionworkload.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -19,8 +18,9 @@
 
 #include <memory>
 
-namespace {
+#include "workloadtestsupport.h"
 
+namespace {
 
 LiveTranscriptionStream::Options fastOptions()
 {
@@ -174,7 +174,8 @@ void TestLiveTranscription::droppedConnectionRecoversWithNothingLost()
     // normally delivered exactly what was written to it.
     const QString tag = stats.value(QStringLiteral("tag")).toString();
     auto records = m_service->stats().streams(tag);
-    std::stable_sort(records.begin(), records.end(), [](const auto &a, const auto &b) { return a->started < b->started; });
+    std::stable_sort(records.begin(), records.end(),
+                     [](const auto &a, const auto &b) { return a->started < b->started; });
     const QJsonArray connections = stats.value(QStringLiteral("connections")).toArray();
     QCOMPARE(records.size(), 1 + stats.value(QStringLiteral("reconnects")).toInt());
     QCOMPARE(qsizetype(connections.size()), records.size());
@@ -184,8 +185,10 @@ void TestLiveTranscription::droppedConnectionRecoversWithNothingLost()
         const qint64 offset = connections[k].toObject().value(QStringLiteral("offsetBytes")).toInteger();
         const qint64 sent = connections[k].toObject().value(QStringLiteral("bytesSent")).toInteger();
         const qint64 received = records[k]->payloadBytesReceived.load();
-        QVERIFY2(received <= sent, qPrintable(QStringLiteral("connection %1: %2 received of %3 sent").arg(k).arg(received).arg(sent)));
-        QVERIFY2(offset <= covered, qPrintable(QStringLiteral("connection %1 starts at %2, after %3").arg(k).arg(offset).arg(covered)));
+        QVERIFY2(received <= sent,
+                 qPrintable(QStringLiteral("connection %1: %2 received of %3 sent").arg(k).arg(received).arg(sent)));
+        QVERIFY2(offset <= covered,
+                 qPrintable(QStringLiteral("connection %1 starts at %2, after %3").arg(k).arg(offset).arg(covered)));
         covered = std::max(covered, offset + received);
         sentOverAll += sent;
     }
@@ -214,9 +217,8 @@ void TestLiveTranscription::timelineShowsTheStream()
 
     // Spans on the stream lane: two connects, a reconnect, chunks, parses, the final wait.
     QHash<QString, int> spans;
-    store.forEachSpan(stream, 0, std::numeric_limits<qint64>::max(), [&](int, const StoredSpan &span) {
-        ++spans[TraceNames::name(span.name)];
-    });
+    store.forEachSpan(stream, 0, std::numeric_limits<qint64>::max(),
+                      [&](int, const StoredSpan &span) { ++spans[TraceNames::name(span.name)]; });
     QVERIFY2(spans.value(QStringLiteral("connect")) >= 2, qPrintable(QStringList(spans.keys()).join(QLatin1Char(','))));
     QVERIFY(spans.value(QStringLiteral("reconnect")) >= 1);
     QVERIFY(spans.value(QStringLiteral("backoff")) >= 1);
@@ -267,8 +269,9 @@ void TestLiveTranscription::serverFaults_data()
     QTest::addColumn<bool>("succeeds");
     QTest::addColumn<QString>("errorContains");
     QTest::addColumn<QString>("statistic"); // must be >= 1
-    const QList<std::pair<const char *, ExecutionModel>> models {
-        {"coroutine", ExecutionModel::Coroutine}, {"blocking", ExecutionModel::Blocking}, {"thread", ExecutionModel::Thread}};
+    const QList<std::pair<const char *, ExecutionModel>> models {{"coroutine", ExecutionModel::Coroutine},
+                                                                 {"blocking", ExecutionModel::Blocking},
+                                                                 {"thread", ExecutionModel::Thread}};
     for (const auto &[name, model] : models) {
         QTest::addRow("401 at the handshake fails (%s)", name)
             << model << QStringLiteral("status=401") << false << QStringLiteral("authentication failed") << QString();
@@ -300,7 +303,8 @@ void TestLiveTranscription::serverFaults()
         QCOMPARE(workload.errorString(), QString());
         QCOMPARE(workload.state(), Workload::State::Finished);
         if (!faults.startsWith(QLatin1String("malformed")))
-            QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("lights-off")));
+            QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
+                     AudioSource::sampleText(QStringLiteral("lights-off")));
         QCOMPARE(serverBytesFor(stats.value(QStringLiteral("tag")).toString()),
                  qint64(stats.value(QStringLiteral("bytesSent")).toDouble()));
     } else {
@@ -318,14 +322,15 @@ void TestLiveTranscription::persistentDropGivesUpWithReason()
     // Server-wide: every connection closes with 1011 at once, so reconnects cannot help.
     FaultSpec faults = *FaultSpec::parse(QStringLiteral("only=/v1/listen,close=1011:NET-0001"));
     m_service->setFaults(faults);
-    LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Coroutine, QStringLiteral("lights-off"), 8), environment(),
-                                       nullptr, fastOptions());
+    LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Coroutine, QStringLiteral("lights-off"), 8),
+                                       environment(), nullptr, fastOptions());
     workload.start();
     const bool done = workloadtest::waitFinished(workload);
     m_service->setFaults(FaultSpec {});
     QVERIFY(done);
     QCOMPARE(workload.state(), Workload::State::Failed);
-    QVERIFY2(workload.errorString().contains(QStringLiteral("gave up after 3 failed reconnect attempts: closed 1011: NET-0001")),
+    QVERIFY2(workload.errorString().contains(
+                 QStringLiteral("gave up after 3 failed reconnect attempts: closed 1011: NET-0001")),
              qPrintable(workload.errorString()));
 }
 
@@ -344,7 +349,8 @@ void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
     const QJsonObject stats = workload.streamStatistics(0);
     QVERIFY(stats.value(QStringLiteral("keepAlives")).toInt() >= 2);
     QCOMPARE(stats.value(QStringLiteral("reconnects")).toInt(), 0);
-    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("two-utterances")));
+    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
+             AudioSource::sampleText(QStringLiteral("two-utterances")));
 }
 
 void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
@@ -363,7 +369,8 @@ void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
     const QJsonObject stats = workload.streamStatistics(0);
     QCOMPARE(stats.value(QStringLiteral("keepAlives")).toInt(), 0);
     QVERIFY(stats.value(QStringLiteral("reconnects")).toInt() >= 1);
-    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("two-utterances")));
+    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
+             AudioSource::sampleText(QStringLiteral("two-utterances")));
     const QString tag = stats.value(QStringLiteral("tag")).toString();
     bool sawIdleClose = false;
     for (const auto &record : m_service->stats().streams(tag))
@@ -376,8 +383,10 @@ void TestLiveTranscription::stopEndsPromptly_data()
 {
     QTest::addColumn<ExecutionModel>("model");
     QTest::addColumn<QString>("phase");
-    for (const auto &[name, model] : QList<std::pair<const char *, ExecutionModel>> {
-             {"thread", ExecutionModel::Thread}, {"coroutine", ExecutionModel::Coroutine}, {"offload", ExecutionModel::Offload}}) {
+    for (const auto &[name, model] :
+         QList<std::pair<const char *, ExecutionModel>> {{"thread", ExecutionModel::Thread},
+                                                         {"coroutine", ExecutionModel::Coroutine},
+                                                         {"offload", ExecutionModel::Offload}}) {
         for (const char *phase : {"connect", "streaming", "reconnect backoff"})
             QTest::addRow("%s during %s", name, phase) << model << QString::fromLatin1(phase);
     }
@@ -419,8 +428,8 @@ void TestLiveTranscription::stopEndsPromptly()
 void TestLiveTranscription::blockingStreamStopsFromAnotherThread()
 {
     // The UI thread is frozen by the blocking stream; a watchdog-like thread stops it.
-    LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"), 1), environment(),
-                                       nullptr, fastOptions());
+    LiveTranscriptionWorkload workload(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"), 1),
+                                       environment(), nullptr, fastOptions());
     std::unique_ptr<QThread> stopper(QThread::create([&workload] {
         QThread::msleep(400);
         workload.cancelFromAnyThread();
@@ -432,7 +441,8 @@ void TestLiveTranscription::blockingStreamStopsFromAnotherThread()
     QCOMPARE(workload.state(), Workload::State::Stopped);
     const double sentS = workload.streamStatistics(0).value(QStringLiteral("audioSentS")).toDouble();
     QVERIFY(sentS > 0);
-    QVERIFY(sentS < AudioSource::load(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"))).durationS());
+    QVERIFY(sentS
+            < AudioSource::load(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"))).durationS());
 }
 
 void TestLiveTranscription::badSourcesFailClearly_data()
@@ -445,17 +455,23 @@ void TestLiveTranscription::badSourcesFailClearly_data()
     QByteArray truncated = AudioSource::wavFromLinear16(QByteArray(3200, '\0')).left(30);
     QByteArray muLaw = AudioSource::wavFromLinear16(QByteArray(3200, '\0'));
     muLaw[20] = 7; // format tag 7: mu-law
-    for (const auto &[name, model] : QList<std::pair<const char *, ExecutionModel>> {
-             {"coroutine", ExecutionModel::Coroutine}, {"offload", ExecutionModel::Offload}, {"thread", ExecutionModel::Thread},
-             {"blocking", ExecutionModel::Blocking}}) {
-        QTest::addRow("not a WAV (%s)", name) << model << int(AudioSourceKind::File) << notWav << QStringLiteral("RIFF");
+    for (const auto &[name, model] :
+         QList<std::pair<const char *, ExecutionModel>> {{"coroutine", ExecutionModel::Coroutine},
+                                                         {"offload", ExecutionModel::Offload},
+                                                         {"thread", ExecutionModel::Thread},
+                                                         {"blocking", ExecutionModel::Blocking}}) {
+        QTest::addRow("not a WAV (%s)", name)
+            << model << int(AudioSourceKind::File) << notWav << QStringLiteral("RIFF");
         QTest::addRow("truncated header (%s)", name) << model << int(AudioSourceKind::File) << truncated << QString();
         QTest::addRow("mu-law (%s)", name) << model << int(AudioSourceKind::File) << muLaw << QStringLiteral("format");
     }
-    QTest::newRow("missing file") << ExecutionModel::Coroutine << int(AudioSourceKind::File) << QByteArray() << QStringLiteral("/no/such/file.wav");
-    QTest::newRow("unknown sample") << ExecutionModel::Coroutine << int(AudioSourceKind::Sample) << QByteArray() << QStringLiteral("no bundled sample");
-    QTest::newRow("microphone on a machine without one") << ExecutionModel::Coroutine << int(AudioSourceKind::Microphone)
-                                                         << QByteArray() << QStringLiteral("no input device");
+    QTest::newRow("missing file") << ExecutionModel::Coroutine << int(AudioSourceKind::File) << QByteArray()
+                                  << QStringLiteral("/no/such/file.wav");
+    QTest::newRow("unknown sample") << ExecutionModel::Coroutine << int(AudioSourceKind::Sample) << QByteArray()
+                                    << QStringLiteral("no bundled sample");
+    QTest::newRow("microphone on a machine without one")
+        << ExecutionModel::Coroutine << int(AudioSourceKind::Microphone) << QByteArray()
+        << QStringLiteral("no input device");
 }
 
 void TestLiveTranscription::badSourcesFailClearly()

@@ -5,13 +5,14 @@
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/workloads/prerecordedworkload.h"
-#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <memory>
+
+#include "workloadtestsupport.h"
 
 namespace {
 
@@ -92,7 +93,8 @@ void TestPrerecorded::exactTextArrives()
     QCOMPARE(workload.errorString(), QString());
     QCOMPARE(words(finals.join(QLatin1Char(' '))), AudioSource::sampleText(QStringLiteral("set-timer")));
     const QJsonObject stats = workload.streamStatistics(0);
-    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("set-timer")));
+    QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
+             AudioSource::sampleText(QStringLiteral("set-timer")));
     QVERIFY(stats.value(QStringLiteral("response")).toObject().contains(QStringLiteral("metadata")));
     QCOMPARE(stats.value(QStringLiteral("requestLatencyMs")).toObject().value(QStringLiteral("count")).toInt(), 1);
     QCOMPARE(stats.value(QStringLiteral("retries")).toInt(), 0);
@@ -104,13 +106,16 @@ void TestPrerecorded::serverErrors_data()
     QTest::addColumn<QString>("faults");
     QTest::addColumn<bool>("succeeds");
     QTest::addColumn<QString>("errorContains");
-    for (const auto &[name, model] : QList<std::pair<const char *, ExecutionModel>> {
-             {"coroutine", ExecutionModel::Coroutine}, {"thread", ExecutionModel::Thread}, {"blocking", ExecutionModel::Blocking},
-             {"offload", ExecutionModel::Offload}}) {
-        QTest::addRow("one 429 is retried (%s)", name) << model << QStringLiteral("status=429,retry-after=1") << true << QString();
+    for (const auto &[name, model] :
+         QList<std::pair<const char *, ExecutionModel>> {{"coroutine", ExecutionModel::Coroutine},
+                                                         {"thread", ExecutionModel::Thread},
+                                                         {"blocking", ExecutionModel::Blocking},
+                                                         {"offload", ExecutionModel::Offload}}) {
+        QTest::addRow("one 429 is retried (%s)", name)
+            << model << QStringLiteral("status=429,retry-after=1") << true << QString();
         QTest::addRow("one 500 is retried (%s)", name) << model << QStringLiteral("status=500") << true << QString();
-        QTest::addRow("401 fails at once (%s)", name) << model << QStringLiteral("status=401") << false
-                                                     << QStringLiteral("authentication failed");
+        QTest::addRow("401 fails at once (%s)", name)
+            << model << QStringLiteral("status=401") << false << QStringLiteral("authentication failed");
         QTest::addRow("400 fails with the server's message (%s)", name)
             << model << QStringLiteral("status=400") << false << QStringLiteral("HTTP 400");
         QTest::addRow("connection dropped mid-response is retried (%s)", name)
@@ -133,7 +138,8 @@ void TestPrerecorded::serverErrors()
     if (succeeds) {
         QCOMPARE(workload.errorString(), QString());
         QCOMPARE(stats.value(QStringLiteral("retries")).toInt(), 1);
-        QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), AudioSource::sampleText(QStringLiteral("set-timer")));
+        QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
+                 AudioSource::sampleText(QStringLiteral("set-timer")));
     } else {
         QCOMPARE(workload.state(), Workload::State::Failed);
         QVERIFY2(workload.errorString().contains(errorContains), qPrintable(workload.errorString()));

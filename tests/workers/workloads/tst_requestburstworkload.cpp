@@ -4,13 +4,14 @@
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/workloads/requestburstworkload.h"
-#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QThread>
 #include <QtTest>
 
 #include <memory>
+
+#include "workloadtestsupport.h"
 
 namespace {
 
@@ -67,7 +68,10 @@ void TestRequestBurstWorkload::initTestCase()
     QVERIFY2(m_service->start() != 0, qPrintable(m_service->errorString()));
 }
 
-void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured_data() { workloadtest::addExecutionModels(); }
+void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured()
 {
@@ -87,7 +91,10 @@ void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured()
     QCOMPARE(workload.progress(), 1.0);
 }
 
-void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail_data() { workloadtest::addExecutionModels(); }
+void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail()
 {
@@ -98,7 +105,8 @@ void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail(
     QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("all 20 requests")), qPrintable(workload.errorString()));
-    QVERIFY2(workload.errorString().contains(QStringLiteral("HTTP 500: injected fault: HTTP 500")), qPrintable(workload.errorString()));
+    QVERIFY2(workload.errorString().contains(QStringLiteral("HTTP 500: injected fault: HTTP 500")),
+             qPrintable(workload.errorString()));
     const QJsonObject stats = workload.streamStatistics(0);
     QCOMPARE(stats.value(QStringLiteral("requests")).toInt(), 20);
     QCOMPARE(stats.value(QStringLiteral("errors")).toInt(), 20);
@@ -167,7 +175,8 @@ void TestRequestBurstWorkload::targetUrlCarriesLatencyAndPayload()
     QCOMPARE(url.query(), QStringLiteral("latency_ms=25&bytes=4096"));
     spec.baseUrl = QUrl(QStringLiteral("http://example.invalid/health?x=1"));
     QCOMPARE(RequestBurstWorkload::targetUrl(spec, env()), spec.baseUrl);
-    QVERIFY(RequestBurstWorkload::targetUrl(burstSpec(ExecutionModel::Coroutine, 1, 1), WorkloadEnvironment {}).isEmpty());
+    QVERIFY(
+        RequestBurstWorkload::targetUrl(burstSpec(ExecutionModel::Coroutine, 1, 1), WorkloadEnvironment {}).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestRequestBurstWorkload)

@@ -4,12 +4,13 @@
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/workloads/texttospeechworkload.h"
-#include "workloadtestsupport.h"
 
 #include <QSignalSpy>
 #include <QtTest>
 
 #include <memory>
+
+#include "workloadtestsupport.h"
 
 namespace {
 
@@ -100,13 +101,16 @@ void TestTextToSpeech::faultsFailWithTheReason_data()
     QTest::addColumn<ExecutionModel>("model");
     QTest::addColumn<QString>("faults");
     QTest::addColumn<QString>("errorContains");
-    for (const auto &[name, model] : QList<std::pair<const char *, ExecutionModel>> {
-             {"coroutine", ExecutionModel::Coroutine}, {"thread", ExecutionModel::Thread}, {"blocking", ExecutionModel::Blocking}}) {
-        QTest::addRow("401 (%s)", name) << model << QStringLiteral("status=401") << QStringLiteral("authentication failed");
+    for (const auto &[name, model] :
+         QList<std::pair<const char *, ExecutionModel>> {{"coroutine", ExecutionModel::Coroutine},
+                                                         {"thread", ExecutionModel::Thread},
+                                                         {"blocking", ExecutionModel::Blocking}}) {
+        QTest::addRow("401 (%s)", name) << model << QStringLiteral("status=401")
+                                        << QStringLiteral("authentication failed");
         QTest::addRow("drop mid-audio (%s)", name) << model << QStringLiteral("drop-after-tx-bytes=4000")
-                                                  << QStringLiteral("closed before the audio was complete");
-        QTest::addRow("close 1011 (%s)", name) << model << QStringLiteral("close=1011:overloaded")
-                                              << QStringLiteral("1011 overloaded");
+                                                   << QStringLiteral("closed before the audio was complete");
+        QTest::addRow("close 1011 (%s)", name)
+            << model << QStringLiteral("close=1011:overloaded") << QStringLiteral("1011 overloaded");
     }
 }
 

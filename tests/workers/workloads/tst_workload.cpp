@@ -6,11 +6,12 @@
 #include "model/tracenames.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/workloads/workload.h"
-#include "workloadtestsupport.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QtTest>
+
+#include "workloadtestsupport.h"
 
 namespace {
 
@@ -21,7 +22,10 @@ public:
     using Workload::Workload;
 
 protected:
-    StreamFunction makeStream() override { return [](StreamHandle s) { return run(std::move(s)); }; }
+    StreamFunction makeStream() override
+    {
+        return [](StreamHandle s) { return run(std::move(s)); };
+    }
     QString laneLabel() const override { return QStringLiteral("tick"); }
 
 private:
@@ -32,7 +36,8 @@ private:
         const qint64 start = ExecutionContext::nowNs();
         int ticks = 0;
         for (; ticks < s.spec.requests; ++ticks) {
-            const WaitOutcome outcome = co_await ctx.sleepUntil(start + qint64(ticks + 1) * s.spec.commandMs * 1'000'000);
+            const WaitOutcome outcome = co_await ctx.sleepUntil(start
+                                                                + qint64(ticks + 1) * s.spec.commandMs * 1'000'000);
             if (outcome == WaitOutcome::Cancelled || ctx.isCancelled())
                 break;
             TraceRecorder::instant(ctx.streamLane(), tickName);
@@ -79,7 +84,10 @@ private slots:
     void deletingARunningWorkloadIsSafe();
 };
 
-void TestWorkload::runsToTheEndInEveryModel_data() { workloadtest::addExecutionModels(); }
+void TestWorkload::runsToTheEndInEveryModel_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestWorkload::runsToTheEndInEveryModel()
 {
@@ -102,7 +110,10 @@ void TestWorkload::runsToTheEndInEveryModel()
     }
 }
 
-void TestWorkload::stopEndsEveryStreamPromptly_data() { workloadtest::addExecutionModels(); }
+void TestWorkload::stopEndsEveryStreamPromptly_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestWorkload::stopEndsEveryStreamPromptly()
 {
@@ -119,7 +130,8 @@ void TestWorkload::stopEndsEveryStreamPromptly()
         return;
     }
     // 200 streams sleeping 1000 x 100 ms: only cancellation can end them within the test.
-    TickWorkload workload(tickSpec(model, model == ExecutionModel::Thread ? 20 : 200, 1000, 100), WorkloadEnvironment {});
+    TickWorkload workload(tickSpec(model, model == ExecutionModel::Thread ? 20 : 200, 1000, 100),
+                          WorkloadEnvironment {});
     QSignalSpy finished(&workload, &Workload::finished);
     const int contextsBefore = ExecutionContext::liveContexts();
     workload.start();
@@ -134,7 +146,10 @@ void TestWorkload::stopEndsEveryStreamPromptly()
     QTRY_COMPARE_WITH_TIMEOUT(ExecutionContext::liveContexts(), contextsWhileRunning - workload.streamCount(), 5000);
 }
 
-void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey_data() { workloadtest::addExecutionModels(); }
+void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey_data()
+{
+    workloadtest::addExecutionModels();
+}
 
 void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey()
 {

@@ -11,7 +11,6 @@
 #include <QSignalSpy>
 #include <QTest>
 
-
 namespace workloadtest {
 
 /// One data row per execution model, in the column "model".

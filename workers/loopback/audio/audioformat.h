@@ -1,6 +1,7 @@
 #pragma once
 // The audio encodings the loopback service reads (listen) and writes (speak).
 #include <QString>
+
 #include <optional>
 
 struct AudioFormat

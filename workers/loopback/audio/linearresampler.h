@@ -18,11 +18,11 @@ public:
 private:
     int m_inputRate;
     int m_outputRate;
-    double m_step;          // input samples per output sample
-    double m_position = 1;  // next output position; index 0 is m_previous, 1.. the new input
+    double m_step; // input samples per output sample
+    double m_position = 1; // next output position; index 0 is m_previous, 1.. the new input
     int16_t m_previous = 0;
     bool m_started = false;
     int m_boxWidth = 1;
-    std::vector<int> m_boxHistory;  // last m_boxWidth - 1 raw inputs for the pre-filter
+    std::vector<int> m_boxHistory; // last m_boxWidth - 1 raw inputs for the pre-filter
     std::vector<int16_t> m_scratch;
 };

@@ -3,6 +3,7 @@
 #include "workers/loopback/audio/g711.h"
 
 #include <QtEndian>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+
 #include <cstdint>
 #include <vector>
 

@@ -70,7 +70,9 @@ WavHeader WavHeader::parse(QByteArrayView bytes)
             } else {
                 header.status = Status::Unsupported;
                 header.error = QStringLiteral("unsupported WAV encoding (format tag %1, %2 bits); use 16-bit PCM, "
-                                              "32-bit float, mu-law or A-law").arg(tag).arg(bits);
+                                              "32-bit float, mu-law or A-law")
+                                   .arg(tag)
+                                   .arg(bits);
                 return header;
             }
             if (!format.isValid()) {

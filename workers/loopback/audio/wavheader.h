@@ -13,10 +13,10 @@ struct WavHeader
     enum class Status { Ok, NeedMoreData, NotWav, Unsupported };
 
     Status status = Status::NeedMoreData;
-    QString error;            // for NotWav / Unsupported
+    QString error; // for NotWav / Unsupported
     AudioFormat format;
     qsizetype dataOffset = 0; // first byte of the samples
-    qint64 dataSize = -1;     // as declared; -1 or larger than the file when a placeholder was written
+    qint64 dataSize = -1; // as declared; -1 or larger than the file when a placeholder was written
 
     static bool looksLikeWav(QByteArrayView bytes);
     // Parses a header at the start of `bytes`.

@@ -8,13 +8,14 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+
 #include <cmath>
 
 namespace {
 
 constexpr qint64 pacedBacklogBytes = 256 * 1024;
 constexpr qint64 unlimitedBacklogBytes = 64 * 1024;
-constexpr qint64 flushBytes = 16 * 1024;      // queued events are written as one chunk at this size
+constexpr qint64 flushBytes = 16 * 1024; // queued events are written as one chunk at this size
 constexpr int maxTokens = 10'000'000;
 // A non-streamed answer is built in one piece on the network thread: kept to a size that takes
 // milliseconds, not seconds (a longer completion streams).
@@ -37,11 +38,21 @@ QByteArray jsonString(const QByteArray &utf8)
     out.reserve(utf8.size() + 2);
     for (char c : utf8) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (uchar(c) < 0x20)
                 out += "\\u00" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
@@ -70,7 +81,8 @@ bool numberParameter(const QJsonObject &body, const char *field, const HttpReque
         bool ok = false;
         const double v = request.header(header).toDouble(&ok);
         if (!ok || v < min || v > max) {
-            *error = QStringLiteral("header %1 must be a number %2-%3").arg(QString::fromLatin1(header)).arg(min).arg(max);
+            *error =
+                QStringLiteral("header %1 must be a number %2-%3").arg(QString::fromLatin1(header)).arg(min).arg(max);
             return false;
         }
         *out = v;
@@ -91,7 +103,8 @@ void ChatCompletionStream::start(HttpConnection *connection)
     if (parseError.error != QJsonParseError::NoError)
         return fail(QStringLiteral("request body must be a JSON object (%1)").arg(parseError.errorString()));
     if (!doc.isObject())
-        return fail(QStringLiteral("request body must be a JSON object, not %1").arg(doc.isArray() ? QStringLiteral("an array") : QStringLiteral("a scalar")));
+        return fail(QStringLiteral("request body must be a JSON object, not %1")
+                        .arg(doc.isArray() ? QStringLiteral("an array") : QStringLiteral("a scalar")));
     const QJsonObject body = doc.object();
     const QJsonValue messages = body.value(QStringLiteral("messages"));
     if (!messages.isArray() || messages.toArray().isEmpty())
@@ -104,7 +117,8 @@ void ChatCompletionStream::start(HttpConnection *connection)
     if (p.model.size() > maxModelLength)
         return fail(QStringLiteral("'model' longer than %1 characters").arg(maxModelLength));
     p.stream = body.value(QStringLiteral("stream")).toBool(false);
-    p.includeUsage = body.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool(false);
+    p.includeUsage =
+        body.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool(false);
     p.tokens = config.chatTokens;
     p.tokensPerSecond = config.chatTokensPerSecond;
     p.firstTokenDelayMs = config.chatFirstTokenDelayMs;
@@ -132,13 +146,14 @@ void ChatCompletionStream::start(HttpConnection *connection)
     if (value >= 0)
         p.tokensPerSecond = value;
     value = -1;
-    if (!numberParameter(body, "x_first_token_delay_ms", request, "x-taskscope-first-token-delay-ms", 0, 600000,
-                         &value, &error))
+    if (!numberParameter(body, "x_first_token_delay_ms", request, "x-taskscope-first-token-delay-ms", 0, 600000, &value,
+                         &error))
         return fail(error);
     if (value >= 0)
         p.firstTokenDelayMs = int(value);
     if (!p.stream && p.tokens > maxWholeTokens)
-        return fail(QStringLiteral("a completion without \"stream\": true is at most %1 tokens (this one: %2); stream longer ones")
+        return fail(QStringLiteral(
+                        "a completion without \"stream\": true is at most %1 tokens (this one: %2); stream longer ones")
                         .arg(maxWholeTokens)
                         .arg(p.tokens));
 
@@ -152,7 +167,7 @@ void ChatCompletionStream::start(HttpConnection *connection)
     }
     p.promptTokens = std::max(1, (words * 4 + 2) / 3);
     p.seed = body.contains(QStringLiteral("seed")) ? quint64(body.value(QStringLiteral("seed")).toInteger())
-                                                    : TokenGenerator::seedFor(promptText);
+                                                   : TokenGenerator::seedFor(promptText);
     new ChatCompletionStream(connection, p);
 }
 
@@ -172,7 +187,9 @@ ChatCompletionStream::ChatCompletionStream(HttpConnection *connection, const Par
     m_startTimer.setTimerType(Qt::PreciseTimer);
     const qint64 delay = m_parameters.firstTokenDelayMs + connection->faults().messageDelayMs;
     if (!m_parameters.stream) {
-        const double generation = m_parameters.tokensPerSecond > 0 ? m_parameters.tokens / m_parameters.tokensPerSecond * 1000.0 : 0;
+        const double generation = m_parameters.tokensPerSecond > 0
+            ? m_parameters.tokens / m_parameters.tokensPerSecond * 1000.0
+            : 0;
         connect(&m_startTimer, &QTimer::timeout, this, &ChatCompletionStream::respondWhole);
         m_startTimer.start(NetworkLoop::timerMs(qint64(std::min<double>(delay + generation, 24.0 * 3600 * 1000))));
         return;
@@ -217,8 +234,8 @@ void ChatCompletionStream::tick(qint64 nowMs)
     if (m_done || !m_connection || nowMs < m_firstTokenAtMs)
         return;
     const double elapsedMs = double(nowMs - m_firstTokenAtMs);
-    const qint64 due = qint64(std::min(double(m_parameters.tokens),
-                                       1.0 + std::floor(elapsedMs * m_parameters.tokensPerSecond / 1000.0)));
+    const qint64 due = qint64(
+        std::min(double(m_parameters.tokens), 1.0 + std::floor(elapsedMs * m_parameters.tokensPerSecond / 1000.0)));
     // Tokens that are due go out only while the client reads: one that paused gets the backlog later,
     // a socket's worth at a time, not all at once.
     produceWhile([this, due] { return m_sent < due; }, pacedBacklogBytes);
@@ -252,7 +269,9 @@ void ChatCompletionStream::emitTokens(qint64 count)
 {
     if (!m_roleSent) {
         m_roleSent = true;
-        emitEvent(m_chunkPrefix + "\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        emitEvent(m_chunkPrefix
+                  + "\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":"
+                    "null}]}\n\n");
     }
     static const QByteArray contentOpen = QByteArrayLiteral("\"content\":\"");
     static const QByteArray contentClose = QByteArrayLiteral("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
@@ -284,7 +303,8 @@ void ChatCompletionStream::emitEvent(const QByteArray &event)
     if (errorEvent > 0 && m_events == errorEvent) {
         // A mid-stream error the way OpenAI sends one, then the end of the stream.
         m_connection->context()->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
-        m_connection->writeEvent("data: {\"error\":{\"message\":\"injected fault: error event " + QByteArray::number(errorEvent)
+        m_connection->writeEvent("data: {\"error\":{\"message\":\"injected fault: error event "
+                                 + QByteArray::number(errorEvent)
                                  + "\",\"type\":\"server_error\",\"param\":null,\"code\":\"injected_fault\"}}\n\n");
         if (!m_connection->isGone()) {
             m_connection->flushEvents();
@@ -318,8 +338,8 @@ void ChatCompletionStream::finishStream()
         emitEvent("data: {\"id\":\"" + m_id + "\",\"object\":\"chat.completion.chunk\",\"created\":"
                   + QByteArray::number(m_created) + ",\"model\":\"" + jsonString(m_parameters.model.toUtf8())
                   + "\",\"system_fingerprint\":\"fp_taskscope\",\"choices\":[],\"usage\":{\"prompt_tokens\":"
-                  + QByteArray::number(m_parameters.promptTokens) + ",\"completion_tokens\":" + QByteArray::number(m_sent)
-                  + ",\"total_tokens\":" + QByteArray::number(total) + "}}\n\n");
+                  + QByteArray::number(m_parameters.promptTokens) + ",\"completion_tokens\":"
+                  + QByteArray::number(m_sent) + ",\"total_tokens\":" + QByteArray::number(total) + "}}\n\n");
     }
     if (!m_done)
         emitEvent(QByteArrayLiteral("data: [DONE]\n\n"));
@@ -337,24 +357,24 @@ void ChatCompletionStream::respondWhole()
         content += m_generator.next();
     m_sent = m_parameters.tokens;
     m_connection->context()->stats().chatTokensSent.fetch_add(m_sent, std::memory_order_relaxed);
-    const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
-                              {QStringLiteral("content"), QString::fromUtf8(content)},
-                              {QStringLiteral("refusal"), QJsonValue::Null}};
-    const QJsonObject choice{{QStringLiteral("index"), 0},
-                             {QStringLiteral("message"), message},
-                             {QStringLiteral("logprobs"), QJsonValue::Null},
-                             {QStringLiteral("finish_reason"),
-                              m_parameters.lengthLimited ? QStringLiteral("length") : QStringLiteral("stop")}};
-    const QJsonObject usage{{QStringLiteral("prompt_tokens"), m_parameters.promptTokens},
-                            {QStringLiteral("completion_tokens"), m_parameters.tokens},
-                            {QStringLiteral("total_tokens"), m_parameters.promptTokens + m_parameters.tokens}};
-    const QJsonObject body{{QStringLiteral("id"), QString::fromLatin1(m_id)},
-                           {QStringLiteral("object"), QStringLiteral("chat.completion")},
-                           {QStringLiteral("created"), m_created},
-                           {QStringLiteral("model"), m_parameters.model},
-                           {QStringLiteral("system_fingerprint"), QStringLiteral("fp_taskscope")},
-                           {QStringLiteral("choices"), QJsonArray{choice}},
-                           {QStringLiteral("usage"), usage}};
+    const QJsonObject message {{QStringLiteral("role"), QStringLiteral("assistant")},
+                               {QStringLiteral("content"), QString::fromUtf8(content)},
+                               {QStringLiteral("refusal"), QJsonValue::Null}};
+    const QJsonObject choice {{QStringLiteral("index"), 0},
+                              {QStringLiteral("message"), message},
+                              {QStringLiteral("logprobs"), QJsonValue::Null},
+                              {QStringLiteral("finish_reason"),
+                               m_parameters.lengthLimited ? QStringLiteral("length") : QStringLiteral("stop")}};
+    const QJsonObject usage {{QStringLiteral("prompt_tokens"), m_parameters.promptTokens},
+                             {QStringLiteral("completion_tokens"), m_parameters.tokens},
+                             {QStringLiteral("total_tokens"), m_parameters.promptTokens + m_parameters.tokens}};
+    const QJsonObject body {{QStringLiteral("id"), QString::fromLatin1(m_id)},
+                            {QStringLiteral("object"), QStringLiteral("chat.completion")},
+                            {QStringLiteral("created"), m_created},
+                            {QStringLiteral("model"), m_parameters.model},
+                            {QStringLiteral("system_fingerprint"), QStringLiteral("fp_taskscope")},
+                            {QStringLiteral("choices"), QJsonArray {choice}},
+                            {QStringLiteral("usage"), usage}};
     m_connection->respond(HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     stop();
 }

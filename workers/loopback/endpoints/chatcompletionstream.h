@@ -14,18 +14,21 @@
 // paused reader gets the rest of its stream, whole, when it reads again. Without "stream": true the
 // answer is built in one piece, so it is limited to 131,072 tokens; "model" is at most 256 characters
 // (every event repeats it).
-#include "workers/loopback/networkloop.h"
 #include "workers/loopback/endpoints/tokengenerator.h"
+#include "workers/loopback/networkloop.h"
 
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+
 #include <functional>
 
 class HttpConnection;
 
-class ChatCompletionStream final : public QObject, public NetworkLoop::Ticker
+class ChatCompletionStream final
+    : public QObject
+    , public NetworkLoop::Ticker
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatCompletionStream)

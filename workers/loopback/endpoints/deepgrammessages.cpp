@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
+
 #include <cmath>
 
 namespace {
@@ -35,9 +36,9 @@ QString modelUuid(const QString &modelName)
 QJsonObject modelInfo(const QString &modelName)
 {
     const bool sink = modelName.contains(QStringLiteral("load-sink"));
-    return QJsonObject{{QStringLiteral("name"), modelName},
-                       {QStringLiteral("version"), sink ? QStringLiteral("1") : QStringLiteral("0.8+5prealpha")},
-                       {QStringLiteral("arch"), sink ? QStringLiteral("energy-vad") : QStringLiteral("pocketsphinx")}};
+    return QJsonObject {{QStringLiteral("name"), modelName},
+                        {QStringLiteral("version"), sink ? QStringLiteral("1") : QStringLiteral("0.8+5prealpha")},
+                        {QStringLiteral("arch"), sink ? QStringLiteral("energy-vad") : QStringLiteral("pocketsphinx")}};
 }
 
 QByteArray results(const RecognitionEvent &event, const QString &requestId, bool punctuate)
@@ -55,94 +56,94 @@ QByteArray results(const RecognitionEvent &event, const QString &requestId, bool
                 punctuated += QLatin1Char('.');
         }
         transcriptWords << (punctuate ? punctuated : w.word);
-        words.append(QJsonObject{{QStringLiteral("word"), w.word},
-                                 {QStringLiteral("start"), ms(w.start)},
-                                 {QStringLiteral("end"), ms(w.end)},
-                                 {QStringLiteral("confidence"), ms(w.confidence)},
-                                 {QStringLiteral("punctuated_word"), punctuated}});
+        words.append(QJsonObject {{QStringLiteral("word"), w.word},
+                                  {QStringLiteral("start"), ms(w.start)},
+                                  {QStringLiteral("end"), ms(w.end)},
+                                  {QStringLiteral("confidence"), ms(w.confidence)},
+                                  {QStringLiteral("punctuated_word"), punctuated}});
     }
     const QString transcript = event.words.isEmpty() ? event.transcript : transcriptWords.join(QLatin1Char(' '));
-    const QJsonObject alternative{{QStringLiteral("transcript"), transcript},
-                                  {QStringLiteral("confidence"), ms(event.confidence)},
-                                  {QStringLiteral("words"), words}};
-    const QJsonObject metadata{{QStringLiteral("request_id"), requestId},
-                               {QStringLiteral("model_info"), modelInfo(event.model)},
-                               {QStringLiteral("model_uuid"), modelUuid(event.model)}};
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Results")},
-                               {QStringLiteral("channel_index"), QJsonArray{0, 1}},
-                               {QStringLiteral("duration"), ms(event.duration)},
-                               {QStringLiteral("start"), ms(event.start)},
-                               {QStringLiteral("is_final"), isFinal},
-                               {QStringLiteral("speech_final"), isFinal && event.speechFinal},
-                               {QStringLiteral("from_finalize"), isFinal && event.fromFinalize},
-                               {QStringLiteral("channel"),
-                                QJsonObject{{QStringLiteral("alternatives"), QJsonArray{alternative}}}},
-                               {QStringLiteral("metadata"), metadata}});
+    const QJsonObject alternative {{QStringLiteral("transcript"), transcript},
+                                   {QStringLiteral("confidence"), ms(event.confidence)},
+                                   {QStringLiteral("words"), words}};
+    const QJsonObject metadata {{QStringLiteral("request_id"), requestId},
+                                {QStringLiteral("model_info"), modelInfo(event.model)},
+                                {QStringLiteral("model_uuid"), modelUuid(event.model)}};
+    return compact(QJsonObject {
+        {QStringLiteral("type"), QStringLiteral("Results")},
+        {QStringLiteral("channel_index"), QJsonArray {0, 1}},
+        {QStringLiteral("duration"), ms(event.duration)},
+        {QStringLiteral("start"), ms(event.start)},
+        {QStringLiteral("is_final"), isFinal},
+        {QStringLiteral("speech_final"), isFinal && event.speechFinal},
+        {QStringLiteral("from_finalize"), isFinal && event.fromFinalize},
+        {QStringLiteral("channel"), QJsonObject {{QStringLiteral("alternatives"), QJsonArray {alternative}}}},
+        {QStringLiteral("metadata"), metadata}});
 }
 
 QByteArray speechStarted(double timestamp)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("SpeechStarted")},
-                               {QStringLiteral("channel"), QJsonArray{0, 1}},
-                               {QStringLiteral("timestamp"), ms(timestamp)}});
+    return compact(QJsonObject {{QStringLiteral("type"), QStringLiteral("SpeechStarted")},
+                                {QStringLiteral("channel"), QJsonArray {0, 1}},
+                                {QStringLiteral("timestamp"), ms(timestamp)}});
 }
 
 QByteArray utteranceEnd(double lastWordEnd)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("UtteranceEnd")},
-                               {QStringLiteral("channel"), QJsonArray{0, 1}},
-                               {QStringLiteral("last_word_end"), ms(lastWordEnd)}});
+    return compact(QJsonObject {{QStringLiteral("type"), QStringLiteral("UtteranceEnd")},
+                                {QStringLiteral("channel"), QJsonArray {0, 1}},
+                                {QStringLiteral("last_word_end"), ms(lastWordEnd)}});
 }
 
 QByteArray listenMetadata(const QString &requestId, const QString &sha256, const QString &created,
                           double durationSeconds, const QString &modelName, const QJsonObject &taskscope)
 {
     const QString uuid = modelUuid(modelName);
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Metadata")},
-                               {QStringLiteral("transaction_key"), QStringLiteral("deprecated")},
-                               {QStringLiteral("request_id"), requestId},
-                               {QStringLiteral("sha256"), sha256},
-                               {QStringLiteral("created"), created},
-                               {QStringLiteral("duration"), ms(durationSeconds)},
-                               {QStringLiteral("channels"), 1},
-                               {QStringLiteral("models"), QJsonArray{uuid}},
-                               {QStringLiteral("model_info"), QJsonObject{{uuid, modelInfo(modelName)}}},
-                               {QStringLiteral("taskscope"), taskscope}});
+    return compact(QJsonObject {{QStringLiteral("type"), QStringLiteral("Metadata")},
+                                {QStringLiteral("transaction_key"), QStringLiteral("deprecated")},
+                                {QStringLiteral("request_id"), requestId},
+                                {QStringLiteral("sha256"), sha256},
+                                {QStringLiteral("created"), created},
+                                {QStringLiteral("duration"), ms(durationSeconds)},
+                                {QStringLiteral("channels"), 1},
+                                {QStringLiteral("models"), QJsonArray {uuid}},
+                                {QStringLiteral("model_info"), QJsonObject {{uuid, modelInfo(modelName)}}},
+                                {QStringLiteral("taskscope"), taskscope}});
 }
 
 QByteArray error(const QString &code, const QString &description)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Error")},
-                               {QStringLiteral("err_code"), code},
-                               {QStringLiteral("description"), description}});
+    return compact(QJsonObject {{QStringLiteral("type"), QStringLiteral("Error")},
+                                {QStringLiteral("err_code"), code},
+                                {QStringLiteral("description"), description}});
 }
 
 QByteArray speakMetadata(const QString &requestId, const QString &modelName)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Metadata")},
-                               {QStringLiteral("request_id"), requestId},
-                               {QStringLiteral("model_name"), modelName},
-                               {QStringLiteral("model_version"), QStringLiteral("espeak-ng-1.51")},
-                               {QStringLiteral("model_uuid"), modelUuid(modelName)}});
+    return compact(QJsonObject {{QStringLiteral("type"), QStringLiteral("Metadata")},
+                                {QStringLiteral("request_id"), requestId},
+                                {QStringLiteral("model_name"), modelName},
+                                {QStringLiteral("model_version"), QStringLiteral("espeak-ng-1.51")},
+                                {QStringLiteral("model_uuid"), modelUuid(modelName)}});
 }
 
 QByteArray flushed(int sequenceId)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Flushed")},
-                               {QStringLiteral("sequence_id"), sequenceId}});
+    return compact(
+        QJsonObject {{QStringLiteral("type"), QStringLiteral("Flushed")}, {QStringLiteral("sequence_id"), sequenceId}});
 }
 
 QByteArray cleared(int sequenceId)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Cleared")},
-                               {QStringLiteral("sequence_id"), sequenceId}});
+    return compact(
+        QJsonObject {{QStringLiteral("type"), QStringLiteral("Cleared")}, {QStringLiteral("sequence_id"), sequenceId}});
 }
 
 QByteArray warning(const QString &code, const QString &description)
 {
-    return compact(QJsonObject{{QStringLiteral("type"), QStringLiteral("Warning")},
-                               {QStringLiteral("description"), description},
-                               {QStringLiteral("code"), code}});
+    return compact(QJsonObject {{QStringLiteral("type"), QStringLiteral("Warning")},
+                                {QStringLiteral("description"), description},
+                                {QStringLiteral("code"), code}});
 }
 
 } // namespace DeepgramMessages

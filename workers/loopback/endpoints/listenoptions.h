@@ -4,6 +4,7 @@
 #include "workers/loopback/audio/audioformat.h"
 
 #include <QString>
+
 #include <optional>
 
 class HttpRequest;
@@ -14,9 +15,9 @@ struct ListenOptions
     int sampleRate = 16000;
     int channels = 1;
     bool interimResults = false;
-    bool punctuate = false;       // punctuate or smart_format
+    bool punctuate = false; // punctuate or smart_format
     bool endpointing = true;
-    int endpointingMs = 10;       // Deepgram's default
+    int endpointingMs = 10; // Deepgram's default
     int utteranceEndMs = 0;
     bool vadEvents = false;
     QString model = QStringLiteral("nova-3");

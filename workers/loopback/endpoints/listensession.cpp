@@ -1,11 +1,11 @@
 #include "workers/loopback/endpoints/listensession.h"
 
-#include "workers/loopback/speech/decoderpool.h"
+#include "workers/loopback/audio/wavheader.h"
 #include "workers/loopback/endpoints/deepgrammessages.h"
-#include "workers/loopback/speech/recognitionqueue.h"
 #include "workers/loopback/servicecontext.h"
 #include "workers/loopback/servicestats.h"
-#include "workers/loopback/audio/wavheader.h"
+#include "workers/loopback/speech/decoderpool.h"
+#include "workers/loopback/speech/recognitionqueue.h"
 #include "workers/loopback/websocket/websocketconnection.h"
 
 #include <QJsonDocument>
@@ -194,7 +194,8 @@ void ListenSession::onText(const QByteArray &utf8)
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         sendMessage(DeepgramMessages::error(
             QStringLiteral("INVALID_MESSAGE"),
-            QStringLiteral("text messages must be JSON objects like {\"type\":\"KeepAlive\"}; audio goes in binary messages")));
+            QStringLiteral(
+                "text messages must be JSON objects like {\"type\":\"KeepAlive\"}; audio goes in binary messages")));
         return;
     }
     const QString type = doc.object().value(QStringLiteral("type")).toString();
@@ -222,7 +223,8 @@ void ListenSession::onText(const QByteArray &utf8)
     } else {
         sendMessage(DeepgramMessages::error(QStringLiteral("INVALID_MESSAGE"),
                                             QStringLiteral("unknown message type \"%1\" (expected KeepAlive, Finalize "
-                                                           "or CloseStream)").arg(type)));
+                                                           "or CloseStream)")
+                                                .arg(type)));
     }
 }
 
@@ -249,10 +251,10 @@ void ListenSession::beginCloseStream()
 
 void ListenSession::finishCloseStream()
 {
-    const double seconds = m_converter ? double(m_audioBytes - m_containerHeaderBytes) / m_converter->inputFormat().bytesPerFrame()
-            / m_converter->inputFormat().sampleRate
+    const double seconds = m_converter ? double(m_audioBytes - m_containerHeaderBytes)
+            / m_converter->inputFormat().bytesPerFrame() / m_converter->inputFormat().sampleRate
                                        : 0.0;
-    const QJsonObject taskscope{
+    const QJsonObject taskscope {
         {QStringLiteral("bytes_received"), double(m_record->payloadBytesReceived.load())},
         {QStringLiteral("binary_messages_received"), double(m_record->binaryMessagesReceived.load())},
         {QStringLiteral("text_messages_received"), double(m_record->textMessagesReceived.load())},

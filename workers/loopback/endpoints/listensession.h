@@ -7,16 +7,17 @@
 // With recognition, audio goes through a RecognitionQueue (pocketsphinx on the recognition pool). In
 // load-sink mode (server setting, or model=taskscope-load-sink) nothing is recognized: a cheap energy
 // VAD yields SpeechStarted, empty final Results and UtteranceEnd, all named "taskscope-load-sink".
-#include "workers/loopback/speech/energyvad.h"
+#include "workers/loopback/audio/pcmconverter.h"
 #include "workers/loopback/endpoints/listenoptions.h"
 #include "workers/loopback/networkloop.h"
-#include "workers/loopback/audio/pcmconverter.h"
+#include "workers/loopback/speech/energyvad.h"
 #include "workers/loopback/speech/recognitionevent.h"
 #include "workers/loopback/websocket/websocketsession.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QObject>
+
 #include <memory>
 #include <optional>
 
@@ -25,7 +26,10 @@ class ServiceContext;
 class WebSocketConnection;
 struct StreamRecord;
 
-class ListenSession final : public QObject, public WebSocketSession, public NetworkLoop::Ticker
+class ListenSession final
+    : public QObject
+    , public WebSocketSession
+    , public NetworkLoop::Ticker
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ListenSession)
@@ -64,14 +68,14 @@ private:
     std::shared_ptr<StreamRecord> m_record;
     std::shared_ptr<RecognitionQueue> m_queue;
     std::optional<PcmConverter> m_converter;
-    QByteArray m_containerHeader;       // WAV header bytes while they arrive (no encoding= given)
+    QByteArray m_containerHeader; // WAV header bytes while they arrive (no encoding= given)
     std::vector<int16_t> m_samples;
-    QCryptographicHash m_sha256{QCryptographicHash::Sha256};
+    QCryptographicHash m_sha256 {QCryptographicHash::Sha256};
     QDateTime m_created;
     qint64 m_audioBytes = 0;
     qint64 m_containerHeaderBytes = 0; // a WAV header's bytes, received but not audio
     qint64 m_lastActivityMs = 0;
-    bool m_closing = false;             // CloseStream received: no more input, no idle timeout
+    bool m_closing = false; // CloseStream received: no more input, no idle timeout
     bool m_closed = false;
     // Load sink
     std::optional<EnergyVad> m_vad;

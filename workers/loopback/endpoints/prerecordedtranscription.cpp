@@ -1,14 +1,14 @@
 #include "workers/loopback/endpoints/prerecordedtranscription.h"
 
+#include "workers/loopback/audio/pcmconverter.h"
+#include "workers/loopback/audio/wavheader.h"
 #include "workers/loopback/endpoints/deepgrammessages.h"
-#include "workers/loopback/http/httpconnection.h"
 #include "workers/loopback/endpoints/listenoptions.h"
 #include "workers/loopback/endpoints/listensession.h"
+#include "workers/loopback/http/httpconnection.h"
 #include "workers/loopback/networkloop.h"
-#include "workers/loopback/audio/pcmconverter.h"
 #include "workers/loopback/servicecontext.h"
 #include "workers/loopback/speech/utterancerecognizer.h"
-#include "workers/loopback/audio/wavheader.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -18,6 +18,7 @@
 #include <QPointer>
 #include <QRunnable>
 #include <QUuid>
+
 #include <cmath>
 #include <memory>
 
@@ -90,13 +91,15 @@ struct PrerecordedJob : std::enable_shared_from_this<PrerecordedJob>
             if (!self->connection || self->connection->isGone())
                 return;
             if (self->failed) {
-                self->connection->respond(HttpResponse::error(503, QStringLiteral("recognition unavailable: %1").arg(self->error)));
+                self->connection->respond(
+                    HttpResponse::error(503, QStringLiteral("recognition unavailable: %1").arg(self->error)));
                 return;
             }
             const double duration = double(self->samples.size()) / UtteranceRecognizer::sampleRate;
             self->connection->respond(HttpResponse::json(
-                200, PrerecordedTranscription::responseJson(self->finals, self->requestId, self->sha256, duration,
-                                                            UtteranceRecognizer::grammarModelName)));
+                200,
+                PrerecordedTranscription::responseJson(self->finals, self->requestId, self->sha256, duration,
+                                                       UtteranceRecognizer::grammarModelName)));
         });
     }
 };
@@ -117,11 +120,11 @@ QByteArray PrerecordedTranscription::responseJson(const std::vector<RecognitionE
         if (!models.contains(e.model))
             models << e.model;
         for (const RecognizedWord &w : e.words) {
-            words.append(QJsonObject{{QStringLiteral("word"), w.word},
-                                     {QStringLiteral("start"), ms(w.start)},
-                                     {QStringLiteral("end"), ms(w.end)},
-                                     {QStringLiteral("confidence"), ms(w.confidence)},
-                                     {QStringLiteral("punctuated_word"), w.word}});
+            words.append(QJsonObject {{QStringLiteral("word"), w.word},
+                                      {QStringLiteral("start"), ms(w.start)},
+                                      {QStringLiteral("end"), ms(w.end)},
+                                      {QStringLiteral("confidence"), ms(w.confidence)},
+                                      {QStringLiteral("punctuated_word"), w.word}});
         }
     }
     if (models.isEmpty())
@@ -133,22 +136,22 @@ QByteArray PrerecordedTranscription::responseJson(const std::vector<RecognitionE
         modelUuids.append(uuid);
         modelInfo.insert(uuid, DeepgramMessages::modelInfo(m));
     }
-    const QJsonObject metadata{{QStringLiteral("transaction_key"), QStringLiteral("deprecated")},
-                               {QStringLiteral("request_id"), requestId},
-                               {QStringLiteral("sha256"), sha256},
-                               {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                               {QStringLiteral("duration"), ms(durationSeconds)},
-                               {QStringLiteral("channels"), 1},
-                               {QStringLiteral("models"), modelUuids},
-                               {QStringLiteral("model_info"), modelInfo}};
-    const QJsonObject alternative{
+    const QJsonObject metadata {
+        {QStringLiteral("transaction_key"), QStringLiteral("deprecated")},
+        {QStringLiteral("request_id"), requestId},
+        {QStringLiteral("sha256"), sha256},
+        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("duration"), ms(durationSeconds)},
+        {QStringLiteral("channels"), 1},
+        {QStringLiteral("models"), modelUuids},
+        {QStringLiteral("model_info"), modelInfo}};
+    const QJsonObject alternative {
         {QStringLiteral("transcript"), transcripts.join(QLatin1Char(' '))},
         {QStringLiteral("confidence"), finals.empty() ? 0.0 : ms(confidenceSum / double(finals.size()))},
         {QStringLiteral("words"), words}};
-    const QJsonObject results{
-        {QStringLiteral("channels"),
-         QJsonArray{QJsonObject{{QStringLiteral("alternatives"), QJsonArray{alternative}}}}}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("metadata"), metadata}, {QStringLiteral("results"), results}})
+    const QJsonObject results {{QStringLiteral("channels"),
+                                QJsonArray {QJsonObject {{QStringLiteral("alternatives"), QJsonArray {alternative}}}}}};
+    return QJsonDocument(QJsonObject {{QStringLiteral("metadata"), metadata}, {QStringLiteral("results"), results}})
         .toJson(QJsonDocument::Compact);
 }
 

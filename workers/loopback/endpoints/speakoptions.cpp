@@ -23,7 +23,8 @@ bool SpeakOptions::parse(const HttpRequest &request, SpeakOptions *out, QString 
         bool ok = false;
         const int rate = request.queryValue(QStringLiteral("sample_rate")).toInt(&ok);
         if (!ok || rate < 4000 || rate > 48000) {
-            *error = QStringLiteral("sample_rate must be 4000-48000 (Deepgram offers 8000, 16000, 24000, 32000, 48000)");
+            *error = QStringLiteral(
+                "sample_rate must be 4000-48000 (Deepgram offers 8000, 16000, 24000, 32000, 48000)");
             return false;
         }
         o.sampleRate = rate;

@@ -11,7 +11,7 @@ struct SpeakOptions
     QString model = QStringLiteral("aura-2-thalia-en");
     AudioFormat::Encoding encoding = AudioFormat::Encoding::Linear16;
     int sampleRate = 24000;
-    bool wavContainer = true;   // REST only: a WAV header before linear16 audio (container=none: raw)
+    bool wavContainer = true; // REST only: a WAV header before linear16 audio (container=none: raw)
 
     static bool parse(const HttpRequest &request, SpeakOptions *out, QString *error);
 };

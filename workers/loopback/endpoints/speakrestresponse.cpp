@@ -90,7 +90,7 @@ SpeakRestResponse::SpeakRestResponse(HttpConnection *connection, const SpeakOpti
     const int sampleRate = options.sampleRate;
     job.onAudio = [context, loop, guard, bytesPerSample, sampleRate](QByteArray chunk) {
         context->stats().speechMsSynthesized.fetch_add(chunk.size() / bytesPerSample * 1000 / sampleRate,
-                                                        std::memory_order_relaxed);
+                                                       std::memory_order_relaxed);
         context->post(loop, [guard, chunk] {
             if (guard)
                 guard->onAudio(chunk);

@@ -33,7 +33,8 @@ void SpeakSession::onOpen()
 {
     m_connection->sendText(DeepgramMessages::speakMetadata(m_requestId, modelName));
     if (!m_synthesizer->isAvailable()) {
-        m_connection->sendText(DeepgramMessages::error(QStringLiteral("SYNTHESIS_UNAVAILABLE"), m_synthesizer->error()));
+        m_connection->sendText(
+            DeepgramMessages::error(QStringLiteral("SYNTHESIS_UNAVAILABLE"), m_synthesizer->error()));
         m_connection->close(1011, QStringLiteral("synthesis unavailable"));
     }
 }
@@ -70,9 +71,10 @@ void SpeakSession::onText(const QByteArray &utf8)
     if (type == u"Speak") {
         const QString text = message.value(QStringLiteral("text")).toString();
         if (text.size() > SpeechSynthesizer::maxTextLength) {
-            m_connection->sendText(DeepgramMessages::warning(
-                QStringLiteral("TEXT_TOO_LONG"),
-                QStringLiteral("Speak text longer than %1 characters was ignored").arg(SpeechSynthesizer::maxTextLength)));
+            m_connection->sendText(
+                DeepgramMessages::warning(QStringLiteral("TEXT_TOO_LONG"),
+                                          QStringLiteral("Speak text longer than %1 characters was ignored")
+                                              .arg(SpeechSynthesizer::maxTextLength)));
             return;
         }
         if (m_text.size() + text.size() > maxBufferedText) {
@@ -147,7 +149,7 @@ void SpeakSession::submit(const QString &text, int sequenceId, bool announce)
     job.sampleRate = m_options.sampleRate;
     job.encoding = m_options.encoding;
     job.owner = this;
-    m_inFlight.push_back(Flight{sequenceId, job.cancelled});
+    m_inFlight.push_back(Flight {sequenceId, job.cancelled});
     QPointer<SpeakSession> guard(this);
     ServiceContext *context = m_context;
     NetworkLoop *loop = m_connection->loop();
@@ -156,7 +158,7 @@ void SpeakSession::submit(const QString &text, int sequenceId, bool announce)
     const int bytesPerSample = m_options.encoding == AudioFormat::Encoding::Linear16 ? 2 : 1;
     job.onAudio = [context, loop, guard, cancelled, sampleRate, bytesPerSample](QByteArray chunk) {
         context->stats().speechMsSynthesized.fetch_add(chunk.size() / bytesPerSample * 1000 / sampleRate,
-                                                        std::memory_order_relaxed);
+                                                       std::memory_order_relaxed);
         context->post(loop, [guard, cancelled, chunk] {
             if (guard && !cancelled->load() && !guard->m_closed)
                 guard->m_connection->sendBinary(chunk);

@@ -7,6 +7,7 @@
 #include "workers/loopback/websocket/websocketsession.h"
 
 #include <QObject>
+
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -16,7 +17,9 @@ class SpeechSynthesizer;
 class WebSocketConnection;
 struct StreamRecord;
 
-class SpeakSession final : public QObject, public WebSocketSession
+class SpeakSession final
+    : public QObject
+    , public WebSocketSession
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SpeakSession)

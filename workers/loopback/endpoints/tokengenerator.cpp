@@ -1,21 +1,25 @@
 #include "workers/loopback/endpoints/tokengenerator.h"
 
 #include <QCryptographicHash>
+
 #include <iterator>
 
 namespace {
 
 constexpr const char *vocabulary[] = {
-    "the", "stream", "thread", "event", "loop", "audio", "chunk", "token", "server", "client", "latency",
-    "and", "a", "of", "to", "in", "is", "on", "with", "for", "that", "while", "each", "every",
-    "coroutine", "worker", "timeline", "socket", "buffer", "frame", "signal", "queue", "request", "reply",
-    "waits", "runs", "sends", "reads", "writes", "resumes", "blocks", "schedules", "measures", "records",
-    "quickly", "steadily", "again", "later", "first", "next", "before", "after", "during", "between",
-    "real", "time", "speech", "voice", "model", "result", "final", "interim", "word", "sentence",
-    "user", "window", "watchdog", "alert", "trace", "span", "lane", "core", "pool", "task",
-    "async", "blocking", "offload", "pacing", "jitter", "budget", "deadline", "backpressure", "transcript",
-    "synthesis", "recognition", "connection", "message", "keepalive", "endpoint", "utterance", "silence",
-    "microphone", "speaker", "network", "kernel", "scheduler", "throughput"};
+    "the",       "stream",       "thread",     "event",      "loop",        "audio",      "chunk",   "token",
+    "server",    "client",       "latency",    "and",        "a",           "of",         "to",      "in",
+    "is",        "on",           "with",       "for",        "that",        "while",      "each",    "every",
+    "coroutine", "worker",       "timeline",   "socket",     "buffer",      "frame",      "signal",  "queue",
+    "request",   "reply",        "waits",      "runs",       "sends",       "reads",      "writes",  "resumes",
+    "blocks",    "schedules",    "measures",   "records",    "quickly",     "steadily",   "again",   "later",
+    "first",     "next",         "before",     "after",      "during",      "between",    "real",    "time",
+    "speech",    "voice",        "model",      "result",     "final",       "interim",    "word",    "sentence",
+    "user",      "window",       "watchdog",   "alert",      "trace",       "span",       "lane",    "core",
+    "pool",      "task",         "async",      "blocking",   "offload",     "pacing",     "jitter",  "budget",
+    "deadline",  "backpressure", "transcript", "synthesis",  "recognition", "connection", "message", "keepalive",
+    "endpoint",  "utterance",    "silence",    "microphone", "speaker",     "network",    "kernel",  "scheduler",
+    "throughput"};
 
 } // namespace
 

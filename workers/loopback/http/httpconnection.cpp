@@ -2,12 +2,12 @@
 
 #include "workers/loopback/endpoints/chatcompletionstream.h"
 #include "workers/loopback/endpoints/listensession.h"
-#include "workers/loopback/loopbacklog.h"
-#include "workers/loopback/networkloop.h"
 #include "workers/loopback/endpoints/prerecordedtranscription.h"
-#include "workers/loopback/servicecontext.h"
 #include "workers/loopback/endpoints/speakrestresponse.h"
 #include "workers/loopback/endpoints/speaksession.h"
+#include "workers/loopback/loopbacklog.h"
+#include "workers/loopback/networkloop.h"
+#include "workers/loopback/servicecontext.h"
 #include "workers/loopback/websocket/websocketconnection.h"
 #include "workers/loopback/websocket/websockethandshake.h"
 
@@ -166,7 +166,8 @@ void HttpConnection::processInput()
         }
         if (m_parser.headersComplete() && !m_faultsEvaluated) {
             const HttpRequest &head = m_parser.currentRequest();
-            if (!isControlPath(head.path) && !m_context->memory().hasRoomFor(head.header("content-length").toLongLong())) {
+            if (!isControlPath(head.path)
+                && !m_context->memory().hasRoomFor(head.header("content-length").toLongLong())) {
                 refuseForMemory();
                 return;
             }
@@ -187,7 +188,8 @@ void HttpConnection::processInput()
                 m_bodyProgress = received;
                 m_idleTimer.start(m_context->config().headerTimeoutMs);
                 // A chunked body grows without a reservation: it stops when the budget is spent.
-                if (head.hasHeader("transfer-encoding") && !isControlPath(head.path) && m_context->memory().isExhausted()) {
+                if (head.hasHeader("transfer-encoding") && !isControlPath(head.path)
+                    && m_context->memory().isExhausted()) {
                     refuseForMemory();
                     return;
                 }
@@ -206,7 +208,7 @@ void HttpConnection::evaluateFaults()
     const HttpRequest &head = m_parser.currentRequest();
     m_faultError.clear();
     if (!m_context->faultsFor(head, &m_faults, &m_faultError))
-        m_faults = FaultSpec{};
+        m_faults = FaultSpec {};
     if (m_faults.slowReadBytesPerSecond > 0 && m_socket) {
         m_slowReadRate = m_faults.slowReadBytesPerSecond;
         m_socket->setReadBufferSize(std::max<qint64>(512, m_slowReadRate / 10));
@@ -258,8 +260,8 @@ void HttpConnection::dispatch()
         return refuseForMemory();
     if (m_faults.httpStatus != 0) {
         m_context->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
-        HttpResponse response = HttpResponse::error(
-            m_faults.httpStatus, QStringLiteral("injected fault: HTTP %1").arg(m_faults.httpStatus));
+        HttpResponse response = HttpResponse::error(m_faults.httpStatus,
+                                                    QStringLiteral("injected fault: HTTP %1").arg(m_faults.httpStatus));
         if (m_faults.httpStatus == 429 || m_faults.httpStatus == 503)
             response.setHeader("Retry-After", QByteArray::number(m_faults.retryAfterSeconds));
         respond(response);
@@ -268,9 +270,10 @@ void HttpConnection::dispatch()
     const bool get = method == "GET" || method == "HEAD";
     const bool post = method == "POST";
     auto wrongMethod = [this](const QByteArray &allow) {
-        HttpResponse response = HttpResponse::error(405, QStringLiteral("method %1 not allowed here; use %2")
-                                                             .arg(QString::fromLatin1(m_request.method),
-                                                                  QString::fromLatin1(allow)));
+        HttpResponse response = HttpResponse::error(
+            405,
+            QStringLiteral("method %1 not allowed here; use %2")
+                .arg(QString::fromLatin1(m_request.method), QString::fromLatin1(allow)));
         response.setHeader("Allow", allow);
         respond(response);
     };
@@ -278,20 +281,19 @@ void HttpConnection::dispatch()
         if (!get)
             return wrongMethod("GET");
         respond(HttpResponse::json(200, "{\"status\":\"ok\"}"));
-    } else if (path == u"/" ) {
+    } else if (path == u"/") {
         if (!get)
             return wrongMethod("GET");
-        const QJsonObject about{
+        const QJsonObject about {
             {QStringLiteral("service"), QStringLiteral("taskscope-loopback")},
             {QStringLiteral("endpoints"),
-             QJsonArray{QStringLiteral("GET /v1/listen (WebSocket, Deepgram listen v1)"),
-                        QStringLiteral("POST /v1/listen (prerecorded)"),
-                        QStringLiteral("GET /v1/speak (WebSocket, Deepgram speak v1)"),
-                        QStringLiteral("POST /v1/speak (audio)"),
-                        QStringLiteral("POST /v1/chat/completions (OpenAI-compatible, SSE)"),
-                        QStringLiteral("GET /v1/models"),
-                        QStringLiteral("GET|POST /v1/echo?latency_ms=&bytes="),
-                        QStringLiteral("GET /v1/stats?tag=&id="), QStringLiteral("GET /healthz")}}};
+             QJsonArray {QStringLiteral("GET /v1/listen (WebSocket, Deepgram listen v1)"),
+                         QStringLiteral("POST /v1/listen (prerecorded)"),
+                         QStringLiteral("GET /v1/speak (WebSocket, Deepgram speak v1)"),
+                         QStringLiteral("POST /v1/speak (audio)"),
+                         QStringLiteral("POST /v1/chat/completions (OpenAI-compatible, SSE)"),
+                         QStringLiteral("GET /v1/models"), QStringLiteral("GET|POST /v1/echo?latency_ms=&bytes="),
+                         QStringLiteral("GET /v1/stats?tag=&id="), QStringLiteral("GET /healthz")}}};
         respond(HttpResponse::json(200, QJsonDocument(about).toJson(QJsonDocument::Compact)));
     } else if (path == u"/v1/stats") {
         if (!get)
@@ -310,7 +312,8 @@ void HttpConnection::dispatch()
             return handlePrerecorded();
         if (get) {
             HttpResponse response = HttpResponse::error(
-                426, QStringLiteral("GET /v1/listen needs a WebSocket upgrade; POST audio for prerecorded transcription"));
+                426,
+                QStringLiteral("GET /v1/listen needs a WebSocket upgrade; POST audio for prerecorded transcription"));
             response.setHeader("Upgrade", "websocket");
             return respond(response);
         }
@@ -343,9 +346,9 @@ void HttpConnection::dispatch()
 void HttpConnection::respondUnauthorized(bool deepgramStyle)
 {
     if (deepgramStyle) {
-        const QJsonObject body{{QStringLiteral("err_code"), QStringLiteral("INVALID_AUTH")},
-                               {QStringLiteral("err_msg"), QStringLiteral("Invalid credentials.")},
-                               {QStringLiteral("request_id"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
+        const QJsonObject body {{QStringLiteral("err_code"), QStringLiteral("INVALID_AUTH")},
+                                {QStringLiteral("err_msg"), QStringLiteral("Invalid credentials.")},
+                                {QStringLiteral("request_id"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
         HttpResponse response = HttpResponse::json(401, QJsonDocument(body).toJson(QJsonDocument::Compact));
         response.setHeader("WWW-Authenticate", "Token");
         respond(response);
@@ -388,9 +391,10 @@ void HttpConnection::upgradeToWebSocket(bool listen)
         if (!holdsRecognitionSlot) {
             m_context->stats().recognitionRejected.fetch_add(1, std::memory_order_relaxed);
             HttpResponse response = HttpResponse::error(
-                503, QStringLiteral("recognition capacity reached (%1 live streams); use model=taskscope-load-sink "
-                                    "for scale runs")
-                         .arg(m_context->config().maxRecognitionStreams));
+                503,
+                QStringLiteral("recognition capacity reached (%1 live streams); use model=taskscope-load-sink "
+                               "for scale runs")
+                    .arg(m_context->config().maxRecognitionStreams));
             response.setHeader("Retry-After", "1");
             respond(response);
             return;
@@ -455,12 +459,12 @@ void HttpConnection::handleEcho()
         const auto items = m_request.query.queryItems(QUrl::FullyDecoded);
         for (const auto &[key, value] : items)
             query.insert(key, value);
-        const QJsonObject body{{QStringLiteral("method"), QString::fromLatin1(m_request.method)},
-                               {QStringLiteral("path"), m_request.path},
-                               {QStringLiteral("query"), query},
-                               {QStringLiteral("body_bytes"), double(m_request.body.size())},
-                               {QStringLiteral("received_at"),
-                                QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
+        const QJsonObject body {
+            {QStringLiteral("method"), QString::fromLatin1(m_request.method)},
+            {QStringLiteral("path"), m_request.path},
+            {QStringLiteral("query"), query},
+            {QStringLiteral("body_bytes"), double(m_request.body.size())},
+            {QStringLiteral("received_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
         respond(HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     };
     if (latency > 0)
@@ -481,11 +485,12 @@ void HttpConnection::handleSpeakRest()
 
 void HttpConnection::handleModels()
 {
-    const QJsonObject model{{QStringLiteral("id"), m_context->config().chatModel},
-                            {QStringLiteral("object"), QStringLiteral("model")},
-                            {QStringLiteral("created"), 1735689600},
-                            {QStringLiteral("owned_by"), QStringLiteral("taskscope")}};
-    const QJsonObject body{{QStringLiteral("object"), QStringLiteral("list")}, {QStringLiteral("data"), QJsonArray{model}}};
+    const QJsonObject model {{QStringLiteral("id"), m_context->config().chatModel},
+                             {QStringLiteral("object"), QStringLiteral("model")},
+                             {QStringLiteral("created"), 1735689600},
+                             {QStringLiteral("owned_by"), QStringLiteral("taskscope")}};
+    const QJsonObject body {{QStringLiteral("object"), QStringLiteral("list")},
+                            {QStringLiteral("data"), QJsonArray {model}}};
     respond(HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
 }
 
@@ -503,7 +508,7 @@ void HttpConnection::adoptBareRequest()
         return;
     // A parse error or a refusal before the request is whole: answer all the same.
     m_busy = true;
-    m_request = HttpRequest{};
+    m_request = HttpRequest {};
     m_request.versionMinor = 1;
     m_requestClock.start();
     m_context->stats().httpRequests.fetch_add(1, std::memory_order_relaxed);
@@ -515,8 +520,9 @@ void HttpConnection::refuseForMemory()
     m_closeAfterResponse = true;
     adoptBareRequest();
     HttpResponse response = HttpResponse::error(
-        503, QStringLiteral("the server's memory budget (%1 MiB for all clients) is spent; retry later")
-                 .arg(m_context->memory().limit() / (1024 * 1024)));
+        503,
+        QStringLiteral("the server's memory budget (%1 MiB for all clients) is spent; retry later")
+            .arg(m_context->memory().limit() / (1024 * 1024)));
     response.setHeader("Retry-After", "1");
     respond(response);
 }
@@ -684,7 +690,7 @@ void HttpConnection::finishResponse()
     m_busy = false;
     m_request.body = QByteArray(); // responders that still need it hold their own copy
     accountMemory();
-    m_faults = FaultSpec{};
+    m_faults = FaultSpec {};
     m_faultError.clear();
     if (m_slowReadTimer.isActive() && m_socket) {
         m_slowReadTimer.stop();

@@ -107,10 +107,10 @@ private:
     QTimer m_dropTimer;
     QTimer m_slowReadTimer;
     qint64 m_slowReadRate = 0;
-    qint64 m_bodyProgress = -1;     // body bytes seen while the body arrives (its stall timer restarts on progress)
-    QByteArray m_pendingBody;       // the unsent rest of a large response body
+    qint64 m_bodyProgress = -1; // body bytes seen while the body arrives (its stall timer restarts on progress)
+    QByteArray m_pendingBody; // the unsent rest of a large response body
     qint64 m_pendingBodyOffset = 0;
-    qint64 m_pendingFill = 0;       // ... or the count of filler bytes still to make
-    bool m_dropAfterBody = false;   // drop-after-tx-bytes: the body was cut at the drop point
+    qint64 m_pendingFill = 0; // ... or the count of filler bytes still to make
+    bool m_dropAfterBody = false; // drop-after-tx-bytes: the body was cut at the drop point
     MemoryCharge m_charge;
 };

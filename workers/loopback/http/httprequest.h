@@ -4,15 +4,16 @@
 #include <QList>
 #include <QString>
 #include <QUrlQuery>
+
 #include <utility>
 
 struct HttpRequest
 {
     QByteArray method;
-    QByteArray target;       // as sent: origin-form "/path?query" or absolute-form
-    QString path;            // decoded path
+    QByteArray target; // as sent: origin-form "/path?query" or absolute-form
+    QString path; // decoded path
     QUrlQuery query;
-    int versionMinor = 1;    // HTTP/1.<versionMinor>
+    int versionMinor = 1; // HTTP/1.<versionMinor>
     QList<std::pair<QByteArray, QByteArray>> headers; // names lower-cased, values trimmed, in order
     QByteArray body;
 

@@ -34,7 +34,7 @@ bool hasControlCharacters(QByteArrayView text)
 } // namespace
 
 HttpRequestParser::HttpRequestParser()
-    : HttpRequestParser(Limits{})
+    : HttpRequestParser(Limits {})
 {
 }
 
@@ -81,7 +81,8 @@ HttpRequestParser::State HttpRequestParser::feed(QByteArray &buffer)
         }
         if (end < 0) {
             if (buffer.size() > m_limits.maxHeaderBytes)
-                return fail(431, QStringLiteral("request header block larger than %1 bytes").arg(m_limits.maxHeaderBytes));
+                return fail(431,
+                            QStringLiteral("request header block larger than %1 bytes").arg(m_limits.maxHeaderBytes));
             return State::NeedMoreData;
         }
         if (end > m_limits.maxHeaderBytes)
@@ -114,7 +115,8 @@ HttpRequestParser::State HttpRequestParser::parseHeaderBlock(const QByteArray &b
     else if (version == "HTTP/1.0")
         m_request.versionMinor = 0;
     else
-        return fail(505, QStringLiteral("HTTP version %1 not supported (use HTTP/1.1)").arg(QString::fromLatin1(version)));
+        return fail(505,
+                    QStringLiteral("HTTP version %1 not supported (use HTTP/1.1)").arg(QString::fromLatin1(version)));
     m_request.method = parts[0];
     m_request.target = parts[1];
     if (hasControlCharacters(m_request.target))
@@ -275,7 +277,7 @@ void HttpRequestParser::reserveBody()
 HttpRequest HttpRequestParser::takeRequest()
 {
     HttpRequest request = std::move(m_request);
-    m_request = HttpRequest{};
+    m_request = HttpRequest {};
     m_phase = Phase::Headers;
     m_remaining = 0;
     m_trailerBytes = 0;

@@ -12,7 +12,7 @@ class HttpRequestParser
 public:
     struct Limits
     {
-        qsizetype maxHeaderBytes = 16 * 1024;   // request line + headers
+        qsizetype maxHeaderBytes = 16 * 1024; // request line + headers
         int maxHeaders = 100;
         qint64 maxBodyBytes = 64 * 1024 * 1024;
     };

@@ -3,6 +3,7 @@
 // the helpers streaming replies use (head only, chunk framing).
 #include <QByteArray>
 #include <QList>
+
 #include <utility>
 
 struct HttpResponse
@@ -24,6 +25,6 @@ struct HttpResponse
     QByteArray serializeHead(bool keepAlive, bool streamingHead = false) const;
     QByteArray serialize(bool keepAlive) const;
 
-    static QByteArray chunk(QByteArrayView data);   // "<hex>\r\n<data>\r\n"
-    static QByteArray lastChunk();                  // "0\r\n\r\n"
+    static QByteArray chunk(QByteArrayView data); // "<hex>\r\n<data>\r\n"
+    static QByteArray lastChunk(); // "0\r\n\r\n"
 };

@@ -5,9 +5,11 @@
 
 #include <QFileInfo>
 #include <QMutexLocker>
-#include <mutex>
+
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+
+#include <mutex>
 #include <type_traits>
 
 static_assert(std::is_same_v<mfcc_t, float>, "this sphinxbase build uses fixed-point features");
@@ -118,8 +120,8 @@ ps_decoder_s *DecoderPool::create(Kind kind)
         }
         const QByteArray dict = (m_settings.modelDirectory + QStringLiteral("/cmudict-en-us.dict")).toLocal8Bit();
         const QByteArray lm = (m_settings.modelDirectory + QStringLiteral("/en-us.lm.bin")).toLocal8Bit();
-        config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.constData(), "-dict", dict.constData(),
-                             "-lm", lm.constData(), "-vad_postspeech", postSpeech.constData(), nullptr);
+        config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.constData(), "-dict", dict.constData(), "-lm",
+                             lm.constData(), "-vad_postspeech", postSpeech.constData(), nullptr);
     }
     if (!config) {
         QMutexLocker locker(&m_lock);

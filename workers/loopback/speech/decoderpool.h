@@ -7,6 +7,7 @@
 #include <QMutex>
 #include <QString>
 #include <QWaitCondition>
+
 #include <memory>
 #include <vector>
 
@@ -20,8 +21,8 @@ public:
     enum class Kind { Grammar, LanguageModel };
     struct Settings
     {
-        QString modelDirectory;         // holds en-us/, en-us.lm.bin, cmudict-en-us.dict
-        int endpointingFloorMs = 250;   // -vad_postspeech
+        QString modelDirectory; // holds en-us/, en-us.lm.bin, cmudict-en-us.dict
+        int endpointingFloorMs = 250; // -vad_postspeech
         int maxLanguageModelDecoders = 2;
         int maxIdleGrammarDecoders = 64;
     };
@@ -76,7 +77,7 @@ private:
     QWaitCondition m_languageModelFreed;
     std::vector<ps_decoder_s *> m_idleGrammar;
     std::vector<ps_decoder_s *> m_idleLanguageModel;
-    int m_languageModelDecoders = 0;    // created, idle or leased
+    int m_languageModelDecoders = 0; // created, idle or leased
     std::vector<float> m_initialCepstralMean; // captured from the first decoder
     QString m_lastError;
 };

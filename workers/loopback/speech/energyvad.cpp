@@ -4,8 +4,8 @@
 #include <cmath>
 
 namespace {
-constexpr double absoluteFloorRms = 300.0;  // about -41 dBFS
-constexpr double noiseRatio = 4.0;          // voiced: 12 dB over the noise level
+constexpr double absoluteFloorRms = 300.0; // about -41 dBFS
+constexpr double noiseRatio = 4.0; // voiced: 12 dB over the noise level
 } // namespace
 
 EnergyVad::EnergyVad(int sampleRate, int hangoverMs)

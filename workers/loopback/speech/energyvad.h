@@ -31,7 +31,7 @@ private:
     int m_frameSamples;
     int m_hangoverFrames;
     static constexpr int startFrames = 3;
-    double m_noiseLevel = 100.0;   // RMS
+    double m_noiseLevel = 100.0; // RMS
     double m_frameEnergy = 0.0;
     int m_frameFill = 0;
     long long m_processedSamples = 0;

@@ -15,13 +15,13 @@ struct RecognizedWord
 struct RecognitionEvent
 {
     enum class Kind {
-        SpeechStarted,  // timestamp
-        Interim,        // start, duration, transcript, words
-        Final,          // start, duration, transcript, words, speechFinal, fromFinalize, model
-        UtteranceEnd,   // lastWordEnd
-        FinalizeDone,   // a Finalize request has been fully answered
-        Finished,       // all audio is processed after finish(): the stream can close
-        Failed          // recognition cannot run (transcript holds why)
+        SpeechStarted, // timestamp
+        Interim, // start, duration, transcript, words
+        Final, // start, duration, transcript, words, speechFinal, fromFinalize, model
+        UtteranceEnd, // lastWordEnd
+        FinalizeDone, // a Finalize request has been fully answered
+        Finished, // all audio is processed after finish(): the stream can close
+        Failed // recognition cannot run (transcript holds why)
     };
 
     Kind kind = Kind::Interim;
@@ -33,6 +33,6 @@ struct RecognitionEvent
     QList<RecognizedWord> words;
     bool speechFinal = false;
     bool fromFinalize = false;
-    QString model;          // which search produced a final: grammar, language model or load sink
+    QString model; // which search produced a final: grammar, language model or load sink
     double lastWordEnd = 0;
 };

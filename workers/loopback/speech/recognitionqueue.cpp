@@ -10,8 +10,8 @@ namespace {
 constexpr qint64 samplesPerJob = UtteranceRecognizer::sampleRate; // one second of audio
 }
 
-RecognitionQueue::RecognitionQueue(ServiceContext *context, const UtteranceRecognizer::Options &options,
-                                   EventSink sink, std::shared_ptr<StreamRecord> record)
+RecognitionQueue::RecognitionQueue(ServiceContext *context, const UtteranceRecognizer::Options &options, EventSink sink,
+                                   std::shared_ptr<StreamRecord> record)
     : m_context(context)
     , m_sink(std::move(sink))
     , m_record(std::move(record))
@@ -37,17 +37,17 @@ void RecognitionQueue::pushAudio(std::vector<int16_t> &&samples)
             return;
         }
     }
-    enqueue(Command{Command::Kind::Audio, std::move(samples)});
+    enqueue(Command {Command::Kind::Audio, std::move(samples)});
 }
 
 void RecognitionQueue::finalize()
 {
-    enqueue(Command{Command::Kind::Finalize, {}});
+    enqueue(Command {Command::Kind::Finalize, {}});
 }
 
 void RecognitionQueue::finish()
 {
-    enqueue(Command{Command::Kind::Finish, {}});
+    enqueue(Command {Command::Kind::Finish, {}});
 }
 
 void RecognitionQueue::cancel()

@@ -10,6 +10,7 @@
 #include "workers/loopback/speech/utterancerecognizer.h"
 
 #include <QMutex>
+
 #include <deque>
 #include <functional>
 #include <memory>

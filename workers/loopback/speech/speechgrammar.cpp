@@ -11,8 +11,8 @@ QString SpeechGrammar::canonical(const QString &text)
     bool pendingSpace = false;
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text.at(i).toLower();
-        const bool apostropheInWord = c == QLatin1Char('\'') && !out.isEmpty() && !pendingSpace
-            && i + 1 < text.size() && text.at(i + 1).isLetter();
+        const bool apostropheInWord = c == QLatin1Char('\'') && !out.isEmpty() && !pendingSpace && i + 1 < text.size()
+            && text.at(i + 1).isLetter();
         if (c.isLetterOrNumber() || apostropheInWord) {
             if (pendingSpace && !out.isEmpty())
                 out += QLatin1Char(' ');

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+
 #include <memory>
 
 class SpeechGrammar

@@ -5,8 +5,10 @@
 
 #include <QMutexLocker>
 #include <QThread>
-#include <algorithm>
+
 #include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
 
 namespace {
 
@@ -108,9 +110,10 @@ void SpeechSynthesizer::submit(Job job)
             job.onDone(false, m_error.isEmpty() ? QStringLiteral("synthesizer stopped") : m_error);
         return;
     }
-    auto queue = std::find_if(m_queues.begin(), m_queues.end(), [&job](const OwnerQueue &q) { return q.owner == job.owner; });
+    auto queue = std::find_if(m_queues.begin(), m_queues.end(),
+                              [&job](const OwnerQueue &q) { return q.owner == job.owner; });
     if (queue == m_queues.end())
-        m_queues.push_back(OwnerQueue{job.owner, {}});
+        m_queues.push_back(OwnerQueue {job.owner, {}});
     (queue == m_queues.end() ? m_queues.back() : *queue).jobs.push_back(std::move(job));
     m_wake.wakeOne();
 }
@@ -160,7 +163,6 @@ void SpeechSynthesizer::run()
             queue.jobs.pop_front();
             if (!queue.jobs.empty())
                 m_queues.push_back(std::move(queue)); // the owner's next job after everyone else's
-
         }
         synthesize(job);
     }
@@ -174,7 +176,7 @@ void SpeechSynthesizer::synthesize(Job &job)
         return;
     }
     const QByteArray text = job.text.left(maxTextLength).toUtf8();
-    ActiveJob active{&job, LinearResampler(m_nativeRate, job.sampleRate), {}};
+    ActiveJob active {&job, LinearResampler(m_nativeRate, job.sampleRate), {}};
     QMutexLocker espeakLocker(&espeakLock);
     const espeak_ERROR result = espeak_Synth(text.constData(), size_t(text.size() + 1), 0, POS_CHARACTER, 0,
                                              espeakCHARS_UTF8 | espeakENDPAUSE, nullptr, &active);

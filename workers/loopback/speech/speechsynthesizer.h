@@ -11,6 +11,7 @@
 #include <QMutex>
 #include <QString>
 #include <QWaitCondition>
+
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -26,7 +27,7 @@ public:
         QString text;
         int sampleRate = 24000;
         AudioFormat::Encoding encoding = AudioFormat::Encoding::Linear16;
-        const void *owner = nullptr;  // jobs with the same owner run in submission order
+        const void *owner = nullptr; // jobs with the same owner run in submission order
         std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
         // Both run on the synthesis thread; they must hand the data to the right thread themselves.
         std::function<void(QByteArray)> onAudio;

@@ -2,14 +2,15 @@
 
 #include "workers/loopback/servicestats.h"
 
+#include <pocketsphinx.h>
+
 #include <algorithm>
 #include <cmath>
-#include <pocketsphinx.h>
 
 namespace {
 
-constexpr std::size_t sliceSamples = UtteranceRecognizer::sampleRate / 10;   // 100 ms
-constexpr std::size_t prerollSamples = UtteranceRecognizer::sampleRate;      // kept while silent
+constexpr std::size_t sliceSamples = UtteranceRecognizer::sampleRate / 10; // 100 ms
+constexpr std::size_t prerollSamples = UtteranceRecognizer::sampleRate; // kept while silent
 constexpr double poorMeanFrameScore = -50.0;
 constexpr double poorWordFrameScore = -70.0;
 
@@ -93,7 +94,8 @@ void UtteranceRecognizer::processSlice(const int16_t *samples, std::size_t count
         if (!m_heardSpeech) {
             m_heardSpeech = true;
             // The VAD needs ~100 ms of speech to decide; the slice boundary adds up to one slice.
-            m_speechStartSample = std::max<long long>(m_utteranceAudioStart, m_samples - (long long)count - sampleRate / 10);
+            m_speechStartSample = std::max<long long>(m_utteranceAudioStart,
+                                                      m_samples - (long long)count - sampleRate / 10);
             if (m_options.vadEvents) {
                 RecognitionEvent e;
                 e.kind = RecognitionEvent::Kind::SpeechStarted;
@@ -114,14 +116,14 @@ void UtteranceRecognizer::processSlice(const int16_t *samples, std::size_t count
     }
 
     if (m_heardSpeech && !m_speaking && m_options.endpointing) {
-        const long long needed = (long long)std::max(m_options.endpointingMs, m_options.endpointingFloorMs) * sampleRate / 1000;
+        const long long needed = (long long)std::max(m_options.endpointingMs, m_options.endpointingFloorMs) * sampleRate
+            / 1000;
         if (m_samples - m_silenceStartSample >= needed) {
             endUtterance(true, false, false, events);
             return;
         }
     }
-    if (m_heardSpeech
-        && m_samples - m_speechStartSample > (long long)m_options.maxUtteranceMs * sampleRate / 1000) {
+    if (m_heardSpeech && m_samples - m_speechStartSample > (long long)m_options.maxUtteranceMs * sampleRate / 1000) {
         endUtterance(false, false, false, events);
         return;
     }
@@ -242,7 +244,7 @@ void UtteranceRecognizer::endUtterance(bool speechFinal, bool fromFinalize, bool
                 result = fallback;
                 model = languageModelName;
             } else if (!result.words.isEmpty()) {
-                result = DecodedUtterance{}; // a poor grammar guess is worse than nothing
+                result = DecodedUtterance {}; // a poor grammar guess is worse than nothing
             }
         }
     }

@@ -19,6 +19,7 @@
 #include "workers/loopback/speech/recognitionevent.h"
 
 #include <QString>
+
 #include <cstdint>
 #include <vector>
 
@@ -35,12 +36,12 @@ public:
     {
         bool interimResults = false;
         bool vadEvents = false;
-        bool endpointing = true;        // false: utterances end only on Finalize, CloseStream or length
-        int endpointingMs = 10;         // Deepgram's default; raised to the floor below
-        int endpointingFloorMs = 250;   // must match the decoder pool's VAD hangover
-        int utteranceEndMs = 0;         // 0: no UtteranceEnd messages
+        bool endpointing = true; // false: utterances end only on Finalize, CloseStream or length
+        int endpointingMs = 10; // Deepgram's default; raised to the floor below
+        int endpointingFloorMs = 250; // must match the decoder pool's VAD hangover
+        int utteranceEndMs = 0; // 0: no UtteranceEnd messages
         int maxUtteranceMs = 20000;
-        int interimIntervalMs = 200;    // at most one interim per this much audio
+        int interimIntervalMs = 200; // at most one interim per this much audio
     };
 
     UtteranceRecognizer(DecoderPool *pool, ServiceStats *stats, const Options &options);
@@ -85,10 +86,10 @@ private:
     long long m_samples = 0;
     double m_segmentStart = 0;
     bool m_speaking = false;
-    bool m_heardSpeech = false;         // since the last final
+    bool m_heardSpeech = false; // since the last final
     long long m_speechStartSample = 0;
     long long m_silenceStartSample = -1;
-    std::vector<int16_t> m_utteranceAudio;  // audio of the current segment, for the fallback
+    std::vector<int16_t> m_utteranceAudio; // audio of the current segment, for the fallback
     long long m_utteranceAudioStart = 0;
     QString m_lastInterim;
     long long m_lastInterimSample = -1;

@@ -262,7 +262,8 @@ void WebSocketConnection::handleFrame(quint8 opcode, bool fin, QByteArray &paylo
             return;
         }
         if (m_fragments.size() + payload.size() > m_context->config().maxWebSocketMessageBytes) {
-            protocolError(1009, QStringLiteral("message larger than %1 bytes").arg(m_context->config().maxWebSocketMessageBytes));
+            protocolError(
+                1009, QStringLiteral("message larger than %1 bytes").arg(m_context->config().maxWebSocketMessageBytes));
             return;
         }
         m_fragments += payload;
@@ -323,8 +324,8 @@ void WebSocketConnection::protocolError(int code, const QString &reason)
     if (m_state == State::Open) {
         m_outgoing.clear();
         m_outgoingBytes = 0;
-        const QByteArray frame = WebSocketFrameParser::encode(WebSocketFrameParser::Close,
-                                                              WebSocketFrameParser::closePayload(quint16(code), reason));
+        const QByteArray frame = WebSocketFrameParser::encode(
+            WebSocketFrameParser::Close, WebSocketFrameParser::closePayload(quint16(code), reason));
         if (m_socket) {
             m_socket->write(frame);
             m_context->stats().bytesSent.fetch_add(frame.size(), std::memory_order_relaxed);
@@ -380,11 +381,11 @@ void WebSocketConnection::enqueue(QByteArray frame, qint64 payloadBytes, bool is
 {
     const qint64 delay = isMessage || isClose ? m_faults.messageDelayMs : 0;
     if (delay <= 0 && m_outgoing.empty()) {
-        writeFrame(Outgoing{0, std::move(frame), payloadBytes, isMessage, isClose});
+        writeFrame(Outgoing {0, std::move(frame), payloadBytes, isMessage, isClose});
         return;
     }
     m_outgoingBytes += frame.size();
-    m_outgoing.push_back(Outgoing{NetworkLoop::nowMs() + delay, std::move(frame), payloadBytes, isMessage, isClose});
+    m_outgoing.push_back(Outgoing {NetworkLoop::nowMs() + delay, std::move(frame), payloadBytes, isMessage, isClose});
     // Held messages count towards the unsent-bytes cap like written ones.
     if (cutOffIfBacklogged())
         return;
@@ -400,7 +401,8 @@ bool WebSocketConnection::cutOffIfBacklogged()
     m_context->stats().slowClientsCutOff.fetch_add(1, std::memory_order_relaxed);
     m_outgoing.clear();
     m_outgoingBytes = 0;
-    abort(QStringLiteral("client does not read: more than %1 bytes unsent").arg(m_context->config().maxPendingWriteBytes));
+    abort(QStringLiteral("client does not read: more than %1 bytes unsent")
+              .arg(m_context->config().maxPendingWriteBytes));
     return true;
 }
 
@@ -477,7 +479,8 @@ void WebSocketConnection::finish(int code, const QString &reason)
     if (m_context->config().logConnections) {
         qCInfo(lcLoopback).noquote() << QStringLiteral("%1 ws %2 %3s rx=%4 tx=%5 close=%6 %7")
                                             .arg(m_peer, m_path)
-                                            .arg(m_openedMs ? (NetworkLoop::nowMs() - m_openedMs) / 1000.0 : 0.0, 0, 'f', 1)
+                                            .arg(m_openedMs ? (NetworkLoop::nowMs() - m_openedMs) / 1000.0 : 0.0, 0,
+                                                 'f', 1)
                                             .arg(m_rxPayload)
                                             .arg(m_txPayload)
                                             .arg(code)

@@ -1,6 +1,7 @@
 #include "workers/loopback/websocket/websocketframeparser.h"
 
 #include <QtEndian>
+
 #include <cstring>
 
 WebSocketFrameParser::WebSocketFrameParser(qint64 maxFramePayload, bool requireMask)
@@ -54,7 +55,9 @@ WebSocketFrameParser::Result WebSocketFrameParser::next(const QByteArray &buffer
     if (m_requireMask && !masked)
         return fail(1002, QStringLiteral("client frames must be masked"));
     if (length > quint64(m_maxFramePayload))
-        return fail(1009, QStringLiteral("frame payload of %1 bytes exceeds the %2-byte limit").arg(length).arg(m_maxFramePayload));
+        return fail(
+            1009,
+            QStringLiteral("frame payload of %1 bytes exceeds the %2-byte limit").arg(length).arg(m_maxFramePayload));
     const qsizetype maskBytes = masked ? 4 : 0;
     const qsizetype total = header + maskBytes + qsizetype(length);
     if (available < total)
