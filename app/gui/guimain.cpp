@@ -21,6 +21,7 @@
 #include <QMediaDevices>
 #include <QSettings>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -89,7 +90,10 @@ int runGui(int argc, char *argv[])
             const double ms = msSinceProcessStart();
             static const NameId name = TraceNames::intern(QStringLiteral("window shown"));
             TraceRecorder::instant(UiThreadLane, name, std::uint64_t(std::max(0.0, ms)));
-            window.showStatus(QStringLiteral("Ready: window drawn %1 ms after launch.").arg(ms, 0, 'f', 0), 8000);
+            // A trace or scenario given on the command line may already have said something (an
+            // error, say): that stays; "Ready" is only for a window with nothing else to say.
+            if (window.statusBar()->currentMessage().isEmpty())
+                window.showStatus(QStringLiteral("Ready: window drawn %1 ms after launch.").arg(ms, 0, 'f', 0), 8000);
             if (options.startupReport)
                 std::fprintf(stderr, "taskscope: window shown %.0f ms after process start (first paint)\n", ms);
             // Device discovery can take a while (audio servers): after the window is up, never before.
