@@ -220,6 +220,19 @@ private:
         m_out.integer(tid);
     }
 
+    /// The start of an `M` (metadata) event up to its open args object.
+    void metadataHead(const char *name, LaneId tid)
+    {
+        next();
+        m_out.raw("{\"ph\":\"M\",\"name\":\"");
+        m_out.raw(name);
+        m_out.raw("\",\"pid\":");
+        m_out.raw(m_pid);
+        m_out.raw(",\"tid\":");
+        m_out.integer(tid);
+        m_out.raw(",\"ts\":0,\"args\":{");
+    }
+
     const TraceStore &m_store;
     Out m_out;
     NameCache m_names;
@@ -231,22 +244,16 @@ private:
 void TraceEmitter::processAndLanes(const QString &processName)
 {
     m_out.raw("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
-    next();
-    m_out.raw("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
-    m_out.raw(m_pid);
-    m_out.raw(",\"tid\":0,\"ts\":0,\"args\":{\"name\":");
+    metadataHead("process_name", 0);
+    m_out.raw("\"name\":");
     m_out.string(escapeJson(processName));
     m_out.raw("}}");
 
     int sortIndex = 0;
     for (const LaneInfo &lane : m_store.lanes()) {
         // Our own lane description, ignored by other tools, so an import restores kinds and groups.
-        next();
-        m_out.raw("{\"ph\":\"M\",\"name\":\"taskscope_lane\",\"pid\":");
-        m_out.raw(m_pid);
-        m_out.raw(",\"tid\":");
-        m_out.integer(lane.id);
-        m_out.raw(",\"ts\":0,\"args\":{\"name\":");
+        metadataHead("taskscope_lane", lane.id);
+        m_out.raw("\"name\":");
         m_out.string(m_names(lane.name));
         m_out.raw(",\"kind\":\"");
         m_out.raw(laneKindName(lane.kind));
@@ -257,20 +264,12 @@ void TraceEmitter::processAndLanes(const QString &processName)
         m_out.raw("}}");
         if (lane.kind == LaneKind::Coroutine)
             continue;
-        next();
-        m_out.raw("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":");
-        m_out.raw(m_pid);
-        m_out.raw(",\"tid\":");
-        m_out.integer(lane.id);
-        m_out.raw(",\"ts\":0,\"args\":{\"name\":");
+        metadataHead("thread_name", lane.id);
+        m_out.raw("\"name\":");
         m_out.string(m_names(lane.name));
         m_out.raw("}}");
-        next();
-        m_out.raw("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":");
-        m_out.raw(m_pid);
-        m_out.raw(",\"tid\":");
-        m_out.integer(lane.id);
-        m_out.raw(",\"ts\":0,\"args\":{\"sort_index\":");
+        metadataHead("thread_sort_index", lane.id);
+        m_out.raw("\"sort_index\":");
         m_out.integer(sortIndex++);
         m_out.raw("}}");
     }

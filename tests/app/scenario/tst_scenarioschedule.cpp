@@ -88,10 +88,11 @@ void TestScenarioSchedule::stopAfterCountsFromTheEntrysStart()
     connect(&schedule, &ScenarioSchedule::entryDue, this,
             [&order](int i) { order << QStringLiteral("start %1").arg(i); });
     connect(&schedule, &ScenarioSchedule::entryStopDue, this,
-            [&order](int i) { order << QStringLiteral("stop %1").arg(i); });
+            [&order](int i) { order << QStringLiteral("stop-after %1").arg(i); });
     schedule.start();
     QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 5000);
-    QCOMPARE(order, (QList<QString> {QStringLiteral("start 1"), QStringLiteral("start 0"), QStringLiteral("stop 0")}));
+    QCOMPARE(order,
+             (QList<QString> {QStringLiteral("start 1"), QStringLiteral("start 0"), QStringLiteral("stop-after 0")}));
 }
 
 void TestScenarioSchedule::durationAndTimeoutAreAnnounced()
