@@ -124,6 +124,10 @@ private slots:
                                  .arg(t.value(QStringLiteral("memory_buffered_peak_bytes")).toInteger() / mib)
                                  .arg(t.value(QStringLiteral("memory_refused")).toInteger() - m_refusedBefore);
         QVERIFY(settled);
+        // Every holder reserves before it buffers: the budget's own count never passes its limit.
+        QVERIFY2(t.value(QStringLiteral("memory_buffered_peak_bytes")).toInteger()
+                     <= t.value(QStringLiteral("memory_budget_bytes")).toInteger(),
+                 qPrintable(QString::number(t.value(QStringLiteral("memory_buffered_peak_bytes")).toInteger())));
     }
 
     void cleanupTestCase()

@@ -1,6 +1,7 @@
 // Hostile and broken input: garbage HTTP, huge heads and bodies, slow heads, bad handshakes, protocol
 // violations on the WebSocket, clients that vanish or never read. Each gets a clear error (status,
 // close code or Error message) and the server keeps serving.
+#include "workers/loopback/memorybudget.h"
 #include "workers/loopback/servicestats.h"
 
 #include "loopbacktestsupport.h"
@@ -333,6 +334,39 @@ private slots:
         QVERIFY2(peak < 8 * 1024 * 1024, qPrintable(QString::number(peak)));
     }
 
+    void anUpgradeNotAnsweredInTimeIsRefused()
+    {
+        // A latency fault longer than the handshake timeout: the upgrade is refused with 503 and the
+        // connection ends, instead of the client holding it (and its unread input) until the 101.
+        LoopbackConfig config;
+        config.handshakeTimeoutMs = 300;
+        auto service = startService(config);
+        QVERIFY(service->isRunning());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("GET /v1/listen?model=taskscope-load-sink&faults=latency%3D600000 HTTP/1.1\r\nHost: x\r\n"
+                     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n");
+        socket.write(QByteArray(16 * 1024, 'j')); // sent ahead of the 101, never read
+        QByteArray reply;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                reply += socket.readAll();
+                return socket.state() != QAbstractSocket::ConnectedState;
+            },
+            20000));
+        reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 503"), reply.left(200).constData());
+        QVERIFY(reply.contains("handshake not completed within 300 ms"));
+        QCOMPARE(service->stats().totals().handshakesTimedOut, 1);
+        QCOMPARE(service->stats().totals().webSocketsOpened, 0);
+        // An upgrade answered within the timeout is not affected.
+        RawWebSocket ws;
+        QVERIFY(ws.open(service->port(), "/v1/listen?model=taskscope-load-sink&faults=latency%3D50"));
+        QCOMPARE(service->stats().totals().handshakesTimedOut, 1);
+    }
+
     void pastTheMemoryBudgetNewWorkIsRefused()
     {
         LoopbackConfig config;
@@ -342,15 +376,21 @@ private slots:
         QVERIFY(service->isRunning());
         RawWebSocket ws;
         QVERIFY(ws.open(service->port(), "/v1/listen?model=taskscope-load-sink"));
-        // A body announced at the whole budget is admitted and holds it while it arrives.
+        // A body announced at what is left of the budget's share for work (the rest is kept for request
+        // heads) is admitted and holds it while it arrives.
+        const qint64 workShare = config.maxMemoryBytes - MemoryBudget::headroomFor(config.maxMemoryBytes);
+        const qint64 left = workShare - service->stats().totals().memoryBufferedBytes;
+        // Its reservation: the body, the read buffers it streams through, and the head's share.
+        const qint64 announced = left - 2 * 256 * 1024 - 2 * (16 * 1024 + 1024);
+        QVERIFY(announced > 0);
         QTcpSocket holder;
         holder.connectToHost(QHostAddress::LocalHost, service->port());
         QVERIFY(holder.waitForConnected());
-        holder.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(config.maxMemoryBytes)
+        holder.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + QByteArray::number(announced)
                      + "\r\n\r\n" + QByteArray(1000, 'b'));
         holder.flush();
-        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes >= config.maxMemoryBytes; },
-                                5000));
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes >= workShare; }, 5000));
+        QVERIFY(service->stats().totals().memoryBufferedBytes <= config.maxMemoryBytes);
         // A new request: 503 with Retry-After.
         const QByteArray refused = rawExchange(service->port(), "GET /v1/echo HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
         QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.left(200).constData());
@@ -368,7 +408,7 @@ private slots:
         QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/healthz"))).status, 200);
         // When the holder leaves, its share comes back and work is accepted again.
         holder.abort();
-        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 64 * 1024; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 256 * 1024; }, 5000));
         QCOMPARE(httpRequest(m_nam, "GET", service->httpUrl(QStringLiteral("/v1/echo"))).status, 200);
     }
 
@@ -394,40 +434,109 @@ private slots:
         }
         QVERIFY2(reply.startsWith("HTTP/1.1 503"), reply.left(200).constData());
         QCOMPARE(service->stats().totals().memoryRefused, 1);
-        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 64 * 1024; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return service->stats().totals().memoryBufferedBytes < 256 * 1024; }, 5000));
     }
 
     void aClientThatNeverReadsIsCutOff()
     {
-        // Long speech requested, nothing read: the server's unsent bytes pass the 1 MiB cap and it lets go.
+        // Pings from a client that never reads its pongs: the unsent pongs pass the 1 MiB cap and the
+        // server lets go of the connection.
+        const qint64 cutBefore = m_service->stats().totals().slowClientsCutOff;
+        RawWebSocket ws;
+        QVERIFY(ws.open(m_service->port(), "/v1/listen?model=taskscope-load-sink"));
+        ws.socket.setReadBufferSize(4096); // the client stops reading: kernel buffers fill up
+        QByteArray pings;
+        for (int i = 0; i < 1000; ++i)
+            pings += WebSocketFrameParser::encodeMasked(P::Ping, QByteArray(125, 'p'), 0x12345678u, true);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                if (ws.socket.state() == QAbstractSocket::ConnectedState && ws.socket.bytesToWrite() < 1024 * 1024)
+                    ws.socket.write(pings);
+                return m_service->stats().totals().slowClientsCutOff > cutBefore;
+            },
+            30000));
+    }
+
+    void aSpeakClientThatStopsReadingGetsItsAudioLaterWhole()
+    {
+        // Long speech requested, nothing read for a while: synthesis waits for the socket instead of
+        // running ahead of it, so the stream is not cut off at the unsent-bytes cap (1 MiB here); what
+        // was made meanwhile counts in the memory budget; once the client reads, it gets every byte.
+        const ServiceStats::Totals before = m_service->stats().totals();
         RawWebSocket ws;
         QVERIFY(ws.open(m_service->port(), "/v1/speak?encoding=linear16&sample_rate=48000"));
         ws.socket.setReadBufferSize(4096); // the client stops reading: kernel buffers fill up
         const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
-        ws.send(P::Text,
-                QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
-                                           {QStringLiteral("text"), text.left(1990)}})
-                    .toJson(QJsonDocument::Compact));
-        ws.send(P::Text, "{\"type\":\"Flush\"}");
-        QVERIFY(QTest::qWaitFor([this] { return m_service->stats().totals().slowClientsCutOff >= 1; }, 20000));
+        for (int i = 0; i < 2; ++i) {
+            ws.send(P::Text,
+                    QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                               {QStringLiteral("text"), text.left(1990)}})
+                        .toJson(QJsonDocument::Compact));
+            ws.send(P::Text, "{\"type\":\"Flush\"}");
+        }
+        // The first job is made (a minute of speech at least, far past the cap) while the client is away.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_service->stats().totals().speechMsSynthesized - before.speechMsSynthesized >= 60000
+                    || m_service->stats().totals().slowClientsCutOff > before.slowClientsCutOff;
+            },
+            30000));
+        QCOMPARE(m_service->stats().totals().slowClientsCutOff, before.slowClientsCutOff);
+        const qint64 buffered = m_service->stats().totals().memoryBufferedBytes;
+        QVERIFY2(buffered > 1024 * 1024, qPrintable(QString::number(buffered))); // past the cap, counted
+        ws.socket.setReadBufferSize(0);
+        const auto frames = ws.readFrames(
+            [](const QList<P::Frame> &got) {
+                return std::count_if(
+                           got.begin(), got.end(),
+                           [](const P::Frame &f) { return f.opcode == P::Text && f.payload.contains("Flushed"); })
+                    == 2;
+            },
+            60000);
+        qint64 audioBytes = 0;
+        QList<int> flushed;
+        for (const P::Frame &f : frames) {
+            QVERIFY(f.opcode != P::Close);
+            if (f.opcode == P::Binary)
+                audioBytes += f.payload.size();
+            else if (f.payload.contains("Flushed"))
+                flushed << QJsonDocument::fromJson(f.payload).object().value(QStringLiteral("sequence_id")).toInt();
+        }
+        QCOMPARE(flushed, (QList<int> {0, 1}));
+        const double seconds = audioBytes / 2.0 / 48000;
+        QVERIFY2(seconds > 2 * 0.2 * 380, qPrintable(QString::number(seconds)));
+        QCOMPARE(m_service->stats().totals().slowClientsCutOff, before.slowClientsCutOff);
+        QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().memoryBufferedBytes < 1024 * 1024; }, 10000));
     }
 
-    void heldMessagesCountTowardsTheUnsentCap()
+    void heldMessagesHoldBackSpeechInsteadOfACut()
     {
-        // message-delay holds the audio in the server, not in the socket: it must still be capped.
-        const qint64 cutBefore = m_service->stats().totals().slowClientsCutOff;
+        // message-delay holds the audio in the server, not in the socket: it counts as unsent, so
+        // synthesis stops there instead of the connection being cut off at the cap.
+        const ServiceStats::Totals before = m_service->stats().totals();
         RecordingClient client;
         QVERIFY(client.open(m_service->webSocketUrl(
             QStringLiteral("/v1/speak?encoding=linear16&sample_rate=48000&faults=message-delay%3D60000"))));
         const QString text = QStringLiteral("This is a long sentence that keeps going and going. ").repeated(38);
-        client.socket.sendTextMessage(
-            QString::fromUtf8(QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
-                                                         {QStringLiteral("text"), text.left(1990)}})
-                                  .toJson(QJsonDocument::Compact)));
-        client.sendJson("Flush");
-        QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().slowClientsCutOff > cutBefore; }, 20000));
-        QVERIFY(client.waitClosed());
+        for (int i = 0; i < 2; ++i) {
+            client.socket.sendTextMessage(
+                QString::fromUtf8(QJsonDocument(QJsonObject {{QStringLiteral("type"), QStringLiteral("Speak")},
+                                                             {QStringLiteral("text"), text.left(1990)}})
+                                      .toJson(QJsonDocument::Compact)));
+            client.sendJson("Flush");
+        }
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_service->stats().totals().speechMsSynthesized - before.speechMsSynthesized >= 60000
+                    || m_service->stats().totals().slowClientsCutOff > before.slowClientsCutOff;
+            },
+            30000));
+        QCOMPARE(m_service->stats().totals().slowClientsCutOff, before.slowClientsCutOff);
+        QVERIFY(!client.disconnected);
         QCOMPARE(client.binaryMessages, 0); // nothing was due yet
+        client.socket.close();
+        QVERIFY(client.waitClosed());
+        QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().memoryBufferedBytes < 1024 * 1024; }, 10000));
     }
 
 private:

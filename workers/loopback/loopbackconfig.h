@@ -45,6 +45,9 @@ struct LoopbackConfig
     int keepAliveTimeoutMs = 30000; // idle HTTP keep-alive connections are closed after this
     int headerTimeoutMs = 15000; // a request head must arrive within this, and a body must not
                                  // stall (no new byte) for longer than this
+    int handshakeTimeoutMs = 30000; // a WebSocket upgrade is answered with 101 within this of its request
+                                    // (a longer latency fault ends it with 503), so no client holds a
+                                    // half-open upgrade and its unread input for long
 
     bool logConnections = false; // one line per connection on the taskscope.loopback category
 };

@@ -6,7 +6,28 @@
 
 MemoryBudget::MemoryBudget(qint64 limitBytes)
     : m_limit(limitBytes > 0 ? limitBytes : defaultLimit())
+    , m_headroom(headroomFor(m_limit))
 {
+}
+
+qint64 MemoryBudget::headroomFor(qint64 limitBytes)
+{
+    return std::min<qint64>(limitBytes / 16, 8 * 1024 * 1024);
+}
+
+bool MemoryBudget::tryReserve(qint64 bytes, qint64 headroom)
+{
+    if (bytes <= 0) {
+        adjust(bytes);
+        return true;
+    }
+    qint64 used = m_used.load(std::memory_order_relaxed);
+    do {
+        if (used + bytes > m_limit - headroom)
+            return false;
+    } while (!m_used.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+    notePeak(used + bytes);
+    return true;
 }
 
 qint64 MemoryBudget::defaultLimit()
@@ -20,7 +41,11 @@ qint64 MemoryBudget::defaultLimit()
 
 void MemoryBudget::adjust(qint64 delta)
 {
-    const qint64 now = m_used.fetch_add(delta, std::memory_order_relaxed) + delta;
+    notePeak(m_used.fetch_add(delta, std::memory_order_relaxed) + delta);
+}
+
+void MemoryBudget::notePeak(qint64 now)
+{
     qint64 peak = m_peak.load(std::memory_order_relaxed);
     while (now > peak && !m_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) { }
 }

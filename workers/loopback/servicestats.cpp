@@ -54,6 +54,7 @@ ServiceStats::Totals ServiceStats::totals() const
     t.decodersCreated = decodersCreated.load();
     t.speechMsSynthesized = speechMsSynthesized.load();
     t.slowClientsCutOff = slowClientsCutOff.load();
+    t.handshakesTimedOut = handshakesTimedOut.load();
     t.memoryRefused = memoryRefused.load();
     if (m_memory) {
         t.memoryBufferedBytes = m_memory->used();
@@ -149,6 +150,7 @@ QJsonObject ServiceStats::toJson(const QString &tagFilter, const QString &idFilt
                             {QStringLiteral("decoders_created"), double(t.decodersCreated)},
                             {QStringLiteral("speech_ms_synthesized"), double(t.speechMsSynthesized)},
                             {QStringLiteral("slow_clients_cut_off"), double(t.slowClientsCutOff)},
+                            {QStringLiteral("handshakes_timed_out"), double(t.handshakesTimedOut)},
                             {QStringLiteral("finished_streams_forgotten"), double(t.finishedStreamsForgotten)},
                             {QStringLiteral("memory_refused"), double(t.memoryRefused)},
                             {QStringLiteral("memory_buffered_bytes"), double(t.memoryBufferedBytes)},

@@ -62,6 +62,7 @@ public:
         qint64 decodersCreated = 0;
         qint64 speechMsSynthesized = 0;
         qint64 slowClientsCutOff = 0; // connections aborted because their unsent output passed the cap
+        qint64 handshakesTimedOut = 0; // WebSocket upgrades not answered within the handshake timeout
         qint64 finishedStreamsForgotten = 0; // beyond the retention of finished streams
         qint64 memoryRefused = 0; // requests, upgrades and messages refused because the budget was spent
         qint64 memoryBufferedBytes = 0; // bytes buffered for clients now (MemoryBudget::used)
@@ -87,6 +88,7 @@ public:
     std::atomic<qint64> decodersCreated {0};
     std::atomic<qint64> speechMsSynthesized {0};
     std::atomic<qint64> slowClientsCutOff {0};
+    std::atomic<qint64> handshakesTimedOut {0};
     std::atomic<qint64> memoryRefused {0};
 
     explicit ServiceStats(int finishedRetention = 4096);

@@ -17,10 +17,12 @@ SpeakSession::SpeakSession(WebSocketConnection *connection, ServiceContext *cont
     , m_context(context)
     , m_options(options)
     , m_requestId(requestId)
+    , m_charge(&context->memory())
 {
     m_record = context->stats().openStream(requestId, QStringLiteral("speak"), tag, modelName, connection->peer());
     connection->setStreamRecord(m_record);
     m_synthesizer = context->synthesizer();
+    connect(connection, &WebSocketConnection::writeBufferDrained, this, &SpeakSession::pump);
 }
 
 SpeakSession::~SpeakSession()
@@ -45,6 +47,9 @@ void SpeakSession::onClosed(int code, const QString &reason)
         return;
     m_closed = true;
     cancelAll();
+    m_held.clear();
+    m_heldBytes = 0;
+    accountMemory();
     m_context->stats().closeStream(m_record, code, reason);
 }
 
@@ -88,18 +93,23 @@ void SpeakSession::onText(const QByteArray &utf8)
         m_text += text;
         if (m_text.size() >= SpeechSynthesizer::maxTextLength)
             flush(false);
+        accountMemory();
     } else if (type == u"Flush") {
         flush(true);
     } else if (type == u"Clear") {
         cancelAll();
         m_text.clear();
-        m_connection->sendText(DeepgramMessages::cleared(std::max(0, m_nextSequenceId - 1)));
+        // Audio not yet handed to the connection is dropped; messages already due stay in order.
+        std::erase_if(m_held, [](const Held &h) { return h.binary; });
+        m_heldBytes = 0;
+        for (const Held &h : m_held)
+            m_heldBytes += h.data.size();
+        sendInOrder(DeepgramMessages::cleared(std::max(0, m_nextSequenceId - 1)));
     } else if (type == u"Close") {
         m_closeRequested = true;
         if (!m_text.trimmed().isEmpty())
             flush(false);
-        if (m_inFlight.empty())
-            m_connection->close(1000);
+        pump();
     } else {
         m_connection->sendText(DeepgramMessages::warning(
             QStringLiteral("INVALID_MESSAGE"),
@@ -125,43 +135,73 @@ void SpeakSession::flush(bool announce)
         pieces << rest.left(cut).trimmed();
         rest = rest.mid(cut).trimmed();
     }
-    if (pieces.isEmpty()) {
-        if (announce)
-            m_connection->sendText(DeepgramMessages::flushed(sequenceId));
-        return;
-    }
-    if (m_inFlight.size() + size_t(pieces.size()) > size_t(maxQueuedJobs)) {
+    const size_t jobs = m_queue.size() + (m_running ? 1 : 0);
+    if (jobs + size_t(std::max<qsizetype>(1, pieces.size())) > size_t(maxQueuedJobs)) {
         m_connection->sendText(DeepgramMessages::warning(
             QStringLiteral("QUEUE_FULL"),
             QStringLiteral("%1 synthesis jobs already queued on this stream; text dropped (wait for Flushed before "
                            "sending more)")
-                .arg(m_inFlight.size())));
+                .arg(jobs)));
+        accountMemory();
         return;
     }
+    // An empty Flush still answers Flushed, after the audio of the jobs before it.
+    if (pieces.isEmpty() && announce)
+        m_queue.push_back(Piece {QString(), sequenceId, true});
     for (qsizetype i = 0; i < pieces.size(); ++i)
-        submit(pieces.at(i), sequenceId, announce && i == pieces.size() - 1);
+        m_queue.push_back(Piece {pieces.at(i), sequenceId, announce && i == pieces.size() - 1});
+    pump();
 }
 
-void SpeakSession::submit(const QString &text, int sequenceId, bool announce)
+void SpeakSession::pump()
+{
+    while (!m_closed && !m_held.empty() && m_connection->pendingWriteBytes() < sendWatermark) {
+        Held item = std::move(m_held.front());
+        m_held.pop_front();
+        m_heldBytes -= item.data.size();
+        if (item.binary)
+            m_connection->sendBinary(item.data);
+        else
+            m_connection->sendText(item.data);
+    }
+    // The next job starts when everything made so far has gone to the connection and it has room.
+    while (!m_closed && !m_running && m_held.empty() && !m_queue.empty()
+           && m_connection->pendingWriteBytes() < sendWatermark) {
+        const Piece piece = std::move(m_queue.front());
+        m_queue.pop_front();
+        if (piece.text.isEmpty()) {
+            m_connection->sendText(DeepgramMessages::flushed(piece.sequenceId));
+            continue;
+        }
+        submit(piece);
+    }
+    if (!m_closed && m_closeRequested && !m_running && m_queue.empty() && m_held.empty())
+        m_connection->close(1000);
+    accountMemory();
+}
+
+void SpeakSession::submit(const Piece &piece)
 {
     SpeechSynthesizer::Job job;
-    job.text = text;
+    job.text = piece.text;
     job.sampleRate = m_options.sampleRate;
     job.encoding = m_options.encoding;
     job.owner = this;
-    m_inFlight.push_back(Flight {sequenceId, job.cancelled});
+    m_running = job.cancelled;
     QPointer<SpeakSession> guard(this);
     ServiceContext *context = m_context;
     NetworkLoop *loop = m_connection->loop();
     const auto cancelled = job.cancelled;
     const int sampleRate = m_options.sampleRate;
     const int bytesPerSample = m_options.encoding == AudioFormat::Encoding::Linear16 ? 2 : 1;
+    const int sequenceId = piece.sequenceId;
+    const bool announce = piece.announce;
     job.onAudio = [context, loop, guard, cancelled, sampleRate, bytesPerSample](QByteArray chunk) {
         context->stats().speechMsSynthesized.fetch_add(chunk.size() / bytesPerSample * 1000 / sampleRate,
                                                        std::memory_order_relaxed);
         context->post(loop, [guard, cancelled, chunk] {
-            if (guard && !cancelled->load() && !guard->m_closed)
-                guard->m_connection->sendBinary(chunk);
+            if (guard)
+                guard->onAudio(cancelled, chunk);
         });
     };
     job.onDone = [context, loop, guard, sequenceId, announce, cancelled](bool completed, const QString &error) {
@@ -175,22 +215,47 @@ void SpeakSession::submit(const QString &text, int sequenceId, bool announce)
     m_synthesizer->submit(std::move(job));
 }
 
+void SpeakSession::onAudio(const std::shared_ptr<std::atomic<bool>> &job, const QByteArray &chunk)
+{
+    if (m_closed || job->load())
+        return;
+    m_held.push_back(Held {chunk, true});
+    m_heldBytes += chunk.size();
+    pump();
+}
+
 void SpeakSession::onJobDone(const std::shared_ptr<std::atomic<bool>> &job, int sequenceId, bool completed,
                              bool announce, const QString &error)
 {
-    std::erase_if(m_inFlight, [&job](const Flight &f) { return f.cancelled == job; });
+    if (m_running == job)
+        m_running.reset();
     if (m_closed)
         return;
     if (!completed && !error.isEmpty() && error != u"cancelled")
-        m_connection->sendText(DeepgramMessages::warning(QStringLiteral("SYNTHESIS_FAILED"), error));
+        sendInOrder(DeepgramMessages::warning(QStringLiteral("SYNTHESIS_FAILED"), error));
     if (completed && announce)
-        m_connection->sendText(DeepgramMessages::flushed(sequenceId));
-    if (m_closeRequested && m_inFlight.empty())
-        m_connection->close(1000);
+        sendInOrder(DeepgramMessages::flushed(sequenceId));
+    pump();
+}
+
+void SpeakSession::sendInOrder(const QByteArray &utf8)
+{
+    m_held.push_back(Held {utf8, false});
+    m_heldBytes += utf8.size();
+    pump();
 }
 
 void SpeakSession::cancelAll()
 {
-    for (const Flight &f : m_inFlight)
-        f.cancelled->store(true);
+    if (m_running)
+        m_running->store(true);
+    m_queue.clear();
+}
+
+void SpeakSession::accountMemory()
+{
+    qint64 textChars = m_text.size();
+    for (const Piece &piece : m_queue)
+        textChars += piece.text.size();
+    m_charge.set(m_heldBytes + textChars * qint64(sizeof(QChar)));
 }

@@ -1,16 +1,22 @@
 #pragma once
 // Deepgram speak v1 over one WebSocket: Speak text messages are buffered; Flush synthesizes the buffer
-// (espeak-ng on the shared synthesis thread) and streams it as binary audio chunks as they are
-// produced, then Flushed{sequence_id}; Clear cancels what is being synthesized and drops the buffer,
-// then Cleared; Close finishes pending audio and closes normally. Metadata is sent on open.
+// (espeak-ng on the shared synthesis thread) and streams it as binary audio chunks, then
+// Flushed{sequence_id}; Clear cancels what is being synthesized and drops the buffer, then Cleared;
+// Close finishes pending audio and closes normally. Metadata is sent on open.
+// Backpressure: audio and the messages that follow it wait in the session and go to the connection
+// only while its unsent bytes are low, and a stream's next synthesis job starts only when the audio
+// of the previous one has gone out, so a client that stops reading holds at most one job's audio
+// (counted in the service's memory budget with its queued text) instead of being cut off.
 #include "workers/loopback/endpoints/speakoptions.h"
+#include "workers/loopback/memorycharge.h"
 #include "workers/loopback/websocket/websocketsession.h"
 
+#include <QByteArray>
 #include <QObject>
 
 #include <atomic>
+#include <deque>
 #include <memory>
-#include <vector>
 
 class ServiceContext;
 class SpeechSynthesizer;
@@ -40,18 +46,33 @@ public:
     void onBinary(const QByteArray &data) override;
     void onClosed(int code, const QString &reason) override;
 
+    // Unsent bytes on the connection below which held audio goes out and the next job may start.
+    static constexpr qint64 sendWatermark = 256 * 1024;
+
 private:
-    struct Flight
+    struct Piece
     {
+        QString text;
         int sequenceId;
-        std::shared_ptr<std::atomic<bool>> cancelled;
+        bool announce; // the last piece of a client's Flush answers Flushed
+    };
+    struct Held
+    {
+        QByteArray data;
+        bool binary;
     };
 
     void flush(bool announce);
-    void submit(const QString &text, int sequenceId, bool announce);
+    // Sends held messages while the connection drains, starts the next job when all is out.
+    void pump();
+    void submit(const Piece &piece);
+    void onAudio(const std::shared_ptr<std::atomic<bool>> &job, const QByteArray &chunk);
     void onJobDone(const std::shared_ptr<std::atomic<bool>> &job, int sequenceId, bool completed, bool announce,
                    const QString &error);
+    // A text message in order after the audio held before it.
+    void sendInOrder(const QByteArray &utf8);
     void cancelAll();
+    void accountMemory();
 
     WebSocketConnection *m_connection;
     ServiceContext *m_context;
@@ -61,7 +82,11 @@ private:
     std::shared_ptr<SpeechSynthesizer> m_synthesizer;
     QString m_text;
     int m_nextSequenceId = 0;
-    std::vector<Flight> m_inFlight;
+    std::deque<Piece> m_queue; // flushed text waiting for the synthesizer
+    std::shared_ptr<std::atomic<bool>> m_running; // the job being synthesized (its cancel flag), or null
+    std::deque<Held> m_held; // made but not yet handed to the connection
+    qint64 m_heldBytes = 0;
     bool m_closeRequested = false;
     bool m_closed = false;
+    MemoryCharge m_charge;
 };

@@ -21,6 +21,7 @@
 namespace {
 
 constexpr qint64 drainedWatermark = 64 * 1024;
+// The socket's read buffer while a body or a WebSocket streams in; until then it holds a head's worth.
 constexpr qint64 readBufferBytes = 256 * 1024;
 constexpr qint64 maxEchoBytes = 64 * 1024 * 1024;
 // A large response body goes out in pieces of this size while the socket holds less than the watermark.
@@ -58,7 +59,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ServiceContext *context, Netw
     , m_charge(&context->memory())
 {
     socket->setParent(this);
-    socket->setReadBufferSize(readBufferBytes);
+    socket->setReadBufferSize(headReadBytes());
     m_peer = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
     m_context->stats().connectionsOpen.fetch_add(1, std::memory_order_relaxed);
     m_idleTimer.setSingleShot(true);
@@ -73,6 +74,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ServiceContext *context, Netw
     });
     m_dropTimer.setSingleShot(true);
     connect(&m_dropTimer, &QTimer::timeout, this, [this] { dropConnection(QStringLiteral("drop-after-ms")); });
+    m_latencyTimer.setSingleShot(true);
+    connect(&m_latencyTimer, &QTimer::timeout, this, &HttpConnection::dispatch);
+    m_handshakeTimer.setSingleShot(true);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, &HttpConnection::handshakeTimedOut);
     connect(&m_slowReadTimer, &QTimer::timeout, this, [this] {
         readFromSocket(std::max<qint64>(1, m_slowReadRate / 10));
         processInput();
@@ -108,8 +113,24 @@ HttpConnection::~HttpConnection()
     }
 }
 
+qint64 HttpConnection::headReadBytes() const
+{
+    return m_context->config().maxHeaderBytes + 1024;
+}
+
+qint64 HttpConnection::headShare() const
+{
+    // What is read before a head is parsed: the socket's buffer and our copy of it.
+    return 2 * headReadBytes();
+}
+
 void HttpConnection::start()
 {
+    // The head's room is reserved before anything is read; without it the service is full.
+    if (!m_charge.reserve(headShare())) {
+        refuseForMemory();
+        return;
+    }
     m_idleTimer.start(m_context->config().headerTimeoutMs);
     if (m_socket && m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -165,9 +186,7 @@ void HttpConnection::processInput()
             return;
         }
         if (m_parser.headersComplete() && !m_faultsEvaluated) {
-            const HttpRequest &head = m_parser.currentRequest();
-            if (!isControlPath(head.path)
-                && !m_context->memory().hasRoomFor(head.header("content-length").toLongLong())) {
+            if (!admitBody()) {
                 refuseForMemory();
                 return;
             }
@@ -187,9 +206,10 @@ void HttpConnection::processInput()
             if (received > m_bodyProgress) {
                 m_bodyProgress = received;
                 m_idleTimer.start(m_context->config().headerTimeoutMs);
-                // A chunked body grows without a reservation: it stops when the budget is spent.
-                if (head.hasHeader("transfer-encoding") && !isControlPath(head.path)
-                    && m_context->memory().isExhausted()) {
+                // A chunked body has no length to reserve up front: its room grows with it.
+                if (head.hasHeader("transfer-encoding")
+                    && !m_charge.reserve(headShare() + head.body.capacity() + 2 * readBufferBytes,
+                                         isControlPath(head.path) ? 0 : m_context->memory().headroom())) {
                     refuseForMemory();
                     return;
                 }
@@ -200,6 +220,23 @@ void HttpConnection::processInput()
         }
         handleRequest(m_parser.takeRequest());
     }
+}
+
+bool HttpConnection::admitBody()
+{
+    // The announced body and the read buffer it streams through are reserved in one atomic step
+    // before the buffer may fill: two network threads cannot both take the last room.
+    const HttpRequest &head = m_parser.currentRequest();
+    const bool chunked = head.hasHeader("transfer-encoding");
+    const qint64 announced = std::max<qint64>(0, head.header("content-length").toLongLong());
+    if (announced == 0 && !chunked)
+        return true;
+    const qint64 share = headShare() + announced + 2 * readBufferBytes;
+    if (!m_charge.reserve(share, isControlPath(head.path) ? 0 : m_context->memory().headroom()))
+        return false;
+    if (m_socket)
+        m_socket->setReadBufferSize(readBufferBytes);
+    return true;
 }
 
 void HttpConnection::evaluateFaults()
@@ -242,12 +279,28 @@ void HttpConnection::handleRequest(HttpRequest request)
     }
     if (m_faults.dropAfterMs >= 0)
         m_dropTimer.start(NetworkLoop::timerMs(m_faults.dropAfterMs));
+    if (m_request.isWebSocketUpgrade())
+        m_handshakeTimer.start(m_context->config().handshakeTimeoutMs);
     if (m_faults.latencyMs > 0) {
         m_context->stats().faultsApplied.fetch_add(1, std::memory_order_relaxed);
-        QTimer::singleShot(NetworkLoop::timerMs(m_faults.latencyMs), this, &HttpConnection::dispatch);
+        m_latencyTimer.start(NetworkLoop::timerMs(m_faults.latencyMs));
         return;
     }
     dispatch();
+}
+
+void HttpConnection::handshakeTimedOut()
+{
+    // Still an HTTP connection: the 101 was not written in time (a latency fault holds it back).
+    if (m_gone || !m_socket)
+        return;
+    m_latencyTimer.stop();
+    m_context->stats().handshakesTimedOut.fetch_add(1, std::memory_order_relaxed);
+    HttpResponse response = HttpResponse::error(
+        503,
+        QStringLiteral("WebSocket handshake not completed within %1 ms").arg(m_context->config().handshakeTimeoutMs));
+    m_closeAfterResponse = true;
+    respond(response);
 }
 
 void HttpConnection::dispatch()
@@ -400,16 +453,24 @@ void HttpConnection::upgradeToWebSocket(bool listen)
             return;
         }
     }
+    // The WebSocket's read buffer is reserved before the 101 (and handed to the connection below).
+    if (!m_charge.reserve(2 * readBufferBytes, m_context->memory().headroom())) {
+        if (holdsRecognitionSlot)
+            m_context->releaseRecognitionSlot();
+        refuseForMemory();
+        return;
+    }
     const QByteArray requestId = QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1();
     m_dropTimer.stop(); // the WebSocket connection runs its own drop timer from the handshake
+    m_handshakeTimer.stop();
     QTcpSocket *socket = m_socket;
     socket->disconnect(this);
     m_socket = nullptr;
     m_slowReadTimer.stop();
     socket->setReadBufferSize(readBufferBytes); // bounded: a client sending faster than we read sees TCP backpressure
-    m_charge.set(0);
     auto *ws = new WebSocketConnection(socket, std::exchange(m_input, QByteArray()), m_faults, m_context, m_loop,
                                        m_request.path, m_loop);
+    ws->adoptMemoryReservation(m_charge);
     m_loop->registerConnection(ws);
     std::unique_ptr<WebSocketSession> session;
     if (listen)
@@ -689,13 +750,14 @@ void HttpConnection::finishResponse()
     logRequest(m_responseStatus, m_responseBodyBytes);
     m_busy = false;
     m_request.body = QByteArray(); // responders that still need it hold their own copy
+    // Back to a head's worth until the next request is admitted.
+    m_charge.reserve(headShare());
     accountMemory();
     m_faults = FaultSpec {};
     m_faultError.clear();
-    if (m_slowReadTimer.isActive() && m_socket) {
-        m_slowReadTimer.stop();
-        m_socket->setReadBufferSize(readBufferBytes);
-    }
+    m_slowReadTimer.stop();
+    if (m_socket)
+        m_socket->setReadBufferSize(headReadBytes());
     if (m_closeAfterResponse) {
         m_gone = true;
         if (m_socket)

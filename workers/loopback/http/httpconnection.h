@@ -59,9 +59,14 @@ private:
     void readFromSocket(qint64 maxBytes);
     void processInput();
     void evaluateFaults();
+    qint64 headReadBytes() const;
+    qint64 headShare() const;
+    // Reserves the announced body's room in the memory budget; false if there is none.
+    bool admitBody();
     void handleRequest(HttpRequest request);
     void dispatch();
     void upgradeToWebSocket(bool listen);
+    void handshakeTimedOut();
     void handleStats();
     void handleEcho();
     void handlePrerecorded();
@@ -105,6 +110,8 @@ private:
     QByteArray m_eventBatch;
     QTimer m_idleTimer;
     QTimer m_dropTimer;
+    QTimer m_latencyTimer; // the latency fault: dispatch when it fires
+    QTimer m_handshakeTimer; // an upgrade request not answered with 101 in time is refused
     QTimer m_slowReadTimer;
     qint64 m_slowReadRate = 0;
     qint64 m_bodyProgress = -1; // body bytes seen while the body arrives (its stall timer restarts on progress)

@@ -25,19 +25,21 @@ void RecognitionQueue::pushAudio(std::vector<int16_t> &&samples)
 {
     if (samples.empty())
         return;
-    {
-        QMutexLocker locker(&m_lock);
-        if (m_cancelled)
-            return;
-        const qint64 bytes = qint64(samples.size()) * 2;
-        if (m_pendingSamples + qint64(samples.size()) > m_maxPendingSamples || !m_context->memory().hasRoomFor(bytes)) {
-            m_context->stats().audioBytesDropped.fetch_add(bytes, std::memory_order_relaxed);
-            if (m_record)
-                m_record->audioBytesDropped.fetch_add(bytes, std::memory_order_relaxed);
-            return;
-        }
+    QMutexLocker locker(&m_lock);
+    if (m_cancelled)
+        return;
+    const qint64 bytes = qint64(samples.size()) * 2;
+    // The room is reserved before the samples are queued, in one step, so threads cannot overshoot together.
+    if (m_pendingSamples + qint64(samples.size()) > m_maxPendingSamples
+        || !m_charge.reserve((m_pendingSamples + qint64(samples.size())) * 2, m_context->memory().headroom())) {
+        m_context->stats().audioBytesDropped.fetch_add(bytes, std::memory_order_relaxed);
+        if (m_record)
+            m_record->audioBytesDropped.fetch_add(bytes, std::memory_order_relaxed);
+        return;
     }
-    enqueue(Command {Command::Kind::Audio, std::move(samples)});
+    m_pendingSamples += qint64(samples.size());
+    m_commands.push_back(Command {Command::Kind::Audio, std::move(samples)});
+    scheduleLocked();
 }
 
 void RecognitionQueue::finalize()
@@ -56,7 +58,7 @@ void RecognitionQueue::cancel()
     m_cancelled = true;
     m_commands.clear();
     m_pendingSamples = 0;
-    m_charge.set(0);
+    m_charge.reserve(0);
     // A last job gives the decoder back on a pool thread, not on the network thread.
     scheduleLocked();
 }
@@ -67,7 +69,7 @@ void RecognitionQueue::enqueue(Command &&command)
     if (m_cancelled)
         return;
     m_pendingSamples += qint64(command.samples.size());
-    m_charge.set(m_pendingSamples * 2);
+    m_charge.reserve(m_pendingSamples * 2);
     m_commands.push_back(std::move(command));
     scheduleLocked();
 }
@@ -96,7 +98,7 @@ void RecognitionQueue::run()
             command = std::move(m_commands.front());
             m_commands.pop_front();
             m_pendingSamples -= qint64(command.samples.size());
-            m_charge.set(m_pendingSamples * 2);
+            m_charge.reserve(m_pendingSamples * 2);
         }
         if (!m_started) {
             m_started = true;

@@ -102,6 +102,11 @@ void WebSocketConnection::setStreamRecord(std::shared_ptr<StreamRecord> record)
     m_record = std::move(record);
 }
 
+void WebSocketConnection::adoptMemoryReservation(MemoryCharge &reservation)
+{
+    reservation.handOver(m_charge);
+}
+
 qint64 WebSocketConnection::pendingWriteBytes() const
 {
     return (m_socket ? m_socket->bytesToWrite() : 0) + m_outgoingBytes;
@@ -212,6 +217,7 @@ void WebSocketConnection::handleFrame(quint8 opcode, bool fin, QByteArray &paylo
             const QByteArray pong = P::encode(P::Pong, payload);
             m_socket->write(pong);
             m_context->stats().bytesSent.fetch_add(pong.size(), std::memory_order_relaxed);
+            cutOffIfBacklogged(); // pings from a client that never reads its pongs
         }
         return;
     }

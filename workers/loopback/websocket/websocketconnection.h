@@ -35,6 +35,8 @@ public:
     void setSession(std::unique_ptr<WebSocketSession> session);
     WebSocketSession *session() const { return m_session.get(); }
     void setStreamRecord(std::shared_ptr<StreamRecord> record);
+    // Takes over the room the HTTP connection reserved for this connection's read buffers.
+    void adoptMemoryReservation(MemoryCharge &reservation);
     // Writes the 101 reply, then opens the session (the latency fault was applied before the upgrade).
     void start(const HttpResponse &handshakeReply);
 
