@@ -15,8 +15,12 @@ struct ChromeTraceLimits
 
 /// Reads Chrome Trace Event JSON (ours or another tool's) into a new, empty TraceStore.
 ///
+/// The file is read event by event (JsonEventStream), never whole: each event is checked, then kept
+/// as a 32-byte record (names interned) until all are read, sorted into arrival order and handed to
+/// the store, their memory given back block by block as it goes.
+///
 /// Hostile input is refused with a clear message and never crashes: the size, the JSON nesting depth
-/// and the event count are capped before anything is parsed, and every field is type-checked
+/// and the event count are capped as the file is read, and every field is type-checked
 /// (the message names the event index and the field). Ids (pid/tid/async id) are remapped to dense
 /// lane ids, so a huge tid cannot make the store allocate. Unknown phases are skipped and counted.
 class ChromeTraceReader final

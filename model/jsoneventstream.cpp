@@ -127,7 +127,9 @@ bool JsonEventStream::scanValue(int depth, qsizetype *length)
                 inString = true;
             } else if (c == '{' || c == '[') {
                 if (depth + ++nest > m_maxDepth) {
-                    fail(QStringLiteral("JSON nesting deeper than %1 levels at byte %2").arg(m_maxDepth).arg(offset(rel)));
+                    fail(QStringLiteral("JSON nesting deeper than %1 levels at byte %2")
+                             .arg(m_maxDepth)
+                             .arg(offset(rel)));
                     return false;
                 }
             } else if (c == '}' || c == ']') {
@@ -138,7 +140,8 @@ bool JsonEventStream::scanValue(int depth, qsizetype *length)
             }
         }
         if (!fill()) {
-            invalid(inString ? QStringLiteral("a string is not terminated") : QStringLiteral("the file ends inside a value"),
+            invalid(inString ? QStringLiteral("a string is not terminated")
+                             : QStringLiteral("the file ends inside a value"),
                     rel);
             return false;
         }

@@ -1,5 +1,5 @@
 // Trace core benchmarks: record cost, drain throughput, level-of-detail query,
-// bytes per stored span, export throughput. Run with scripts/bench trace.
+// bytes per stored span, export throughput, import memory. Run with scripts/bench trace.
 #include "model/chrometracereader.h"
 #include "model/chrometracewriter.h"
 #include "model/laneregistry.h"
@@ -9,8 +9,12 @@
 
 #include <QBuffer>
 #include <QCoreApplication>
+#include <QFile>
+#include <QTemporaryFile>
 
 #include <benchmark/benchmark.h>
+
+#include <malloc.h>
 
 namespace {
 
@@ -182,6 +186,73 @@ void Import(benchmark::State &state)
     state.SetBytesProcessed(state.iterations() * json.size());
 }
 BENCHMARK(Import)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+qint64 statusKiB(const char *field)
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qsizetype(qstrlen(field)) + 1).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// Opening a file of 2 M events (16 stream lanes of X spans, as our exports write them): the peak
+// resident memory the import adds, per event, the store it fills included.
+void ImportMemory(benchmark::State &state)
+{
+    QTemporaryFile file;
+    if (!file.open()) {
+        state.SkipWithError("no temporary file");
+        return;
+    }
+    {
+        TraceStore source;
+        const NameId names[3] = {TraceNames::intern(u"connect"), TraceNames::intern(u"send chunk"),
+                                 TraceNames::intern(u"await result")};
+        for (LaneId lane = 1; lane <= 16; ++lane) {
+            LaneInfo info;
+            info.id = lane;
+            info.kind = LaneKind::Stream;
+            info.name = TraceNames::intern(QStringLiteral("stream %1").arg(lane));
+            source.setLane(info);
+            qint64 t = 0;
+            for (int i = 0; i < 125'000; ++i) {
+                source.addSpan(lane, t, t + 20'000 + i % 7, names[i % 3], SpanKind::Span, 0, std::uint32_t(i));
+                t += 25'013;
+            }
+        }
+        ChromeTraceWriter::write(source, &file);
+    }
+    const qint64 fileBytes = file.size();
+    malloc_trim(0);
+    qint64 events = 0;
+    qint64 peakKiB = 0;
+    qint64 baseKiB = 0;
+    for (auto _ : state) {
+        file.seek(0);
+        QFile reset(QStringLiteral("/proc/self/clear_refs")); // 5: the peak (VmHWM) restarts from now
+        if (reset.open(QIODevice::WriteOnly))
+            reset.write("5");
+        reset.close();
+        baseKiB = statusKiB("VmRSS:");
+        TraceStore store;
+        const auto result = ChromeTraceReader::read(&file, store);
+        if (!result.ok) {
+            state.SkipWithError(qPrintable(result.error));
+            return;
+        }
+        events = result.events;
+        peakKiB = statusKiB("VmHWM:");
+    }
+    state.counters["events"] = double(events);
+    state.counters["file MB"] = double(fileBytes) / 1e6;
+    state.counters["peak MiB"] = double(peakKiB - baseKiB) / 1024.0;
+    state.counters["peak B/event"] = double(peakKiB - baseKiB) * 1024.0 / double(std::max<qint64>(1, events));
+}
+BENCHMARK(ImportMemory)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 } // namespace
 
