@@ -8,8 +8,6 @@
 #include "model/laneregistry.h"
 #include "model/procstat.h"
 #include "model/traceclock.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
 #include "ui/compareview.h"
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
@@ -21,7 +19,6 @@
 #include <QMediaDevices>
 #include <QSettings>
 #include <QSplitter>
-#include <QStatusBar>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -77,35 +74,23 @@ int runGui(int argc, char *argv[])
         settings.theme = AppSettings::themeFromString(options.theme);
 
     MainWindow::applyThemeBeforeWindow(settings.theme);
-    GuiSession session(settings, GuiSession::Options());
+    GuiSession::Options sessionOptions;
+    sessionOptions.msSinceLaunch = msSinceProcessStart;
+    GuiSession session(settings, sessionOptions);
     MainWindow &window = session.window();
 
-    // Start-up time: process start to the timeline's first paint.
-    QObject::connect(
-        window.timeline(), &TimelineView::framePainted, &window,
-        [&window, &options, shown = false]() mutable {
-            if (shown)
-                return;
-            shown = true;
-            const double ms = msSinceProcessStart();
-            static const NameId name = TraceNames::intern(QStringLiteral("window shown"));
-            TraceRecorder::instant(UiThreadLane, name, std::uint64_t(std::max(0.0, ms)));
-            // A trace or scenario given on the command line may already have said something (an
-            // error, say): that stays; "Ready" is only for a window with nothing else to say.
-            if (window.statusBar()->currentMessage().isEmpty())
-                window.showStatus(QStringLiteral("Ready: window drawn %1 ms after launch.").arg(ms, 0, 'f', 0), 8000);
-            if (options.startupReport)
-                std::fprintf(stderr, "taskscope: window shown %.0f ms after process start (first paint)\n", ms);
-            // Device discovery can take a while (audio servers): after the window is up, never before.
-            QTimer::singleShot(0, &window, [&window] {
-                QStringList inputs;
-                const QList<QAudioDevice> devices = QMediaDevices::audioInputs();
-                for (const QAudioDevice &device : devices)
-                    inputs.append(device.description());
-                window.streamPanel()->setAudioInputs(inputs);
-            });
-        },
-        Qt::QueuedConnection);
+    QObject::connect(&session, &GuiSession::firstFramePainted, &window, [&window, &options](double ms) {
+        if (options.startupReport)
+            std::fprintf(stderr, "taskscope: window shown %.0f ms after process start (first paint)\n", ms);
+        // Device discovery can take a while (audio servers): after the window is up, never before.
+        QTimer::singleShot(0, &window, [&window] {
+            QStringList inputs;
+            const QList<QAudioDevice> devices = QMediaDevices::audioInputs();
+            for (const QAudioDevice &device : devices)
+                inputs.append(device.description());
+            window.streamPanel()->setAudioInputs(inputs);
+        });
+    });
     if (options.startupReport) {
         QObject::connect(&session, &GuiSession::serviceReady, &window, [&session](const QUrl &url) {
             std::fprintf(stderr, "taskscope: built-in service %s ready (started in %.0f ms off the UI thread)\n",
@@ -126,15 +111,8 @@ int runGui(int argc, char *argv[])
     window.timeline()->setFocus(); // so F, Space, W/A/S/D work straight away
     session.start();
 
-    if (!options.traceFile.isEmpty())
-        window.openTrace(options.traceFile);
-    if (!options.scenario.isEmpty()) {
-        QString error;
-        if (!session.runScenario(options.scenario, &error)) {
-            std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
-            window.showStatus(error, 20000);
-        }
-    }
+    if (QString error; !session.openAtStartup(options.traceFile, options.scenario, &error))
+        std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
     if (!options.compareReports.isEmpty()) {
         const QStringList files = options.compareReports.split(QLatin1Char(','));
         window.compareView()->loadReportFile(0, files.value(0));

@@ -5,6 +5,8 @@
 #include "app/scenario/scenario.h"
 #include "model/timeformat.h"
 #include "model/traceclock.h"
+#include "model/tracenames.h"
+#include "model/tracerecorder.h"
 #include "ui/compareview.h"
 #include "ui/hangindicator.h"
 #include "ui/mainwindow.h"
@@ -97,6 +99,7 @@ void GuiSession::wire()
     connect(&m_trace, &TraceController::frame, &w, &MainWindow::onFrame);
     connect(w.timeline(), &TimelineView::framePainted, this,
             [this](qint64 paintNs, qint64) { m_frames.paint(paintNs); });
+    connect(w.timeline(), &TimelineView::framePainted, this, &GuiSession::onFirstFrame, Qt::QueuedConnection);
     connect(&w, &MainWindow::framePresented, this, [this](qint64 nowNs) { m_frames.presented(nowNs); });
     connect(&w, &MainWindow::liveStoreReadStarted, &m_trace, [this] { m_trace.setDrainPaused(true); });
     connect(&w, &MainWindow::liveStoreReadFinished, &m_trace, [this] { m_trace.setDrainPaused(false); });
@@ -270,6 +273,39 @@ void GuiSession::applySettings(const AppSettings &settings)
         QSettings out;
         m_settings.save(out);
     }
+}
+
+void GuiSession::onFirstFrame()
+{
+    if (m_firstFrameSeen)
+        return;
+    m_firstFrameSeen = true;
+    const double ms = m_options.msSinceLaunch ? m_options.msSinceLaunch() : -1.0;
+    static const NameId name = TraceNames::intern(QStringLiteral("window shown"));
+    TraceRecorder::instant(UiThreadLane, name, std::uint64_t(std::max(0.0, ms)));
+    // A trace or scenario given on the command line may already have said something (an error, say):
+    // that stays; "Ready" is only for a window with nothing else to say.
+    if (m_window->statusBar()->currentMessage().isEmpty()) {
+        m_window->showStatus(ms >= 0 ? QStringLiteral("Ready: window drawn %1 ms after launch.").arg(ms, 0, 'f', 0)
+                                     : QStringLiteral("Ready."),
+                             8000);
+    }
+    Q_EMIT firstFramePainted(ms);
+}
+
+bool GuiSession::openAtStartup(const QString &traceFile, const QString &scenario, QString *error)
+{
+    if (!traceFile.isEmpty())
+        m_window->openTrace(traceFile);
+    if (scenario.isEmpty())
+        return true;
+    QString why;
+    if (runScenario(scenario, &why))
+        return true;
+    m_window->showStatus(why, 20000);
+    if (error)
+        *error = why;
+    return false;
 }
 
 bool GuiSession::runScenario(const QString &pathOrName, QString *error)

@@ -18,6 +18,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 
 class MainWindow;
@@ -47,6 +48,8 @@ public:
         bool loadPreviousAlerts = true;
         bool saveSettings = true; ///< write settings changes to QSettings
         int closeTimeoutMs = 1000; ///< how long shutdown() waits for workloads to end
+        /// Milliseconds since the process started, for the first frame's "Ready" message (-1: unknown).
+        std::function<double()> msSinceLaunch;
     };
     static UiWatchdogConfig defaultWatchdogConfig();
 
@@ -73,6 +76,11 @@ public:
     /// Loads a scenario (a path or a bundled name) and runs it in the window. False with *error if
     /// it cannot be read.
     bool runScenario(const QString &pathOrName, QString *error = nullptr);
+    /// What the command line opens when the window starts: a trace file (read in the background) and
+    /// a scenario. Their errors go to the status bar and stay there: the first frame's "Ready"
+    /// message is only for a window with nothing else to say. False with *error if the scenario
+    /// cannot be read.
+    bool openAtStartup(const QString &traceFile, const QString &scenario, QString *error = nullptr);
     GuiScenarioRun *currentScenario() const { return m_scenario; }
     /// Runs a scenario in two models in a headless child; the result fills the compare view.
     bool runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b);
@@ -101,6 +109,8 @@ Q_SIGNALS:
     void serviceFailed(const QString &error);
     void scenarioFinished(bool ok);
     void comparisonFinished(bool ok, const QString &error);
+    /// The timeline's first paint, `msSinceLaunch` after the process started (-1 if unknown).
+    void firstFramePainted(double msSinceLaunch);
 
 private:
     void wire();
@@ -109,6 +119,7 @@ private:
     void onServiceFailed(const QString &error);
     void updateWatchdogLabel();
     void onFrame(quint64 drained);
+    void onFirstFrame();
 
     AppSettings m_settings;
     Options m_options;
@@ -128,4 +139,5 @@ private:
     bool m_started = false;
     bool m_shutDown = false;
     bool m_previousAlertsLoaded = false;
+    bool m_firstFrameSeen = false;
 };

@@ -3,7 +3,8 @@
 // the task list and the transcript model; a failing workload shows why and the app goes on; a
 // scenario runs through the panel's path; closing with streams running ends in bounded time; the
 // freeze action raises an alert naming the freeze span; a hang that ended in a kill in an earlier
-// run is listed; the exported report carries tasks and alerts and no key.
+// run is listed; the exported report carries tasks and alerts and no key; a trace or scenario from
+// the command line that fails keeps its error in the status bar past the first frame.
 #include "app/gui/guisession.h"
 #include "app/gui/taskscopeapplication.h"
 #include "app/gui/workloadcontroller.h"
@@ -27,6 +28,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -66,6 +68,8 @@ private Q_SLOTS:
     void newTiersRestartTheWatchdog();
     void closingWithStreamsRunningEndsInBoundedTime();
     void hangKilledInAnEarlierRunIsListed();
+    void startupErrorsStayInTheStatusBar_data();
+    void startupErrorsStayInTheStatusBar();
 
 private:
     GuiSession::Options options(const QString &journal) const
@@ -480,3 +484,58 @@ int main(int argc, char *argv[])
 }
 
 #include "tst_guisession.moc"
+
+void TestGuiSession::startupErrorsStayInTheStatusBar_data()
+{
+    QTest::addColumn<QByteArray>("traceText"); // empty: no trace file given
+    QTest::addColumn<QString>("traceName");
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("expected"); // the start of the status bar's message after the first frame
+    QTest::addRow("a trace that is not JSON") << QByteArray("this is not json") << QStringLiteral("bad.json")
+                                              << QString() << QStringLiteral("Could not open bad.json: not valid JSON");
+    QTest::addRow("a trace that does not exist")
+        << QByteArray() << QStringLiteral("missing.json") << QString() << QStringLiteral("Could not open missing.json");
+    QTest::addRow("a scenario that does not exist") << QByteArray() << QString() << QStringLiteral("no-such-scenario")
+                                                    << QStringLiteral("Cannot run the scenario no-such-scenario");
+    QTest::addRow("nothing to open") << QByteArray() << QString() << QString()
+                                     << QStringLiteral("Ready: window drawn 42 ms after launch.");
+}
+
+void TestGuiSession::startupErrorsStayInTheStatusBar()
+{
+    QFETCH(QByteArray, traceText);
+    QFETCH(QString, traceName);
+    QFETCH(QString, scenario);
+    QFETCH(QString, expected);
+    QString tracePath;
+    if (!traceName.isEmpty()) {
+        tracePath = m_dir.filePath(traceName);
+        QFile::remove(tracePath);
+        if (!traceText.isEmpty()) {
+            QFile file(tracePath);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(traceText);
+        }
+    }
+    GuiSession::Options o = options(m_dir.filePath(QStringLiteral("startup-journal.jsonl")));
+    o.startService = false;
+    o.startWatchdog = false;
+    o.msSinceLaunch = [] { return 42.0; };
+    GuiSession session(settings(), o);
+    QStatusBar *bar = session.window().statusBar();
+    session.start();
+    QString error;
+    QCOMPARE(session.openAtStartup(tracePath, scenario, &error), scenario.isEmpty());
+    // The error is on the bar before the window first paints (the slow case: a quick failure).
+    if (!traceName.isEmpty())
+        QTRY_VERIFY_WITH_TIMEOUT(bar->currentMessage().startsWith(QStringLiteral("Could not open")), StartTimeoutMs);
+    QSignalSpy firstFrame(&session, &GuiSession::firstFramePainted);
+    session.window().show();
+    QVERIFY(firstFrame.wait(StartTimeoutMs));
+    QCOMPARE(firstFrame.first().first().toDouble(), 42.0);
+    QVERIFY2(bar->currentMessage().startsWith(expected), qPrintable(bar->currentMessage()));
+    if (!scenario.isEmpty())
+        QVERIFY(error.startsWith(expected));
+    session.window().close();
+    session.shutdown();
+}
