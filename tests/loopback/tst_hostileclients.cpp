@@ -276,6 +276,39 @@ private slots:
         flooder.abort();
     }
 
+    void speakReaderPausingAt48kHz()
+    {
+        // Four 2,000-character jobs at 48 kHz (about 10 minutes of audio, 55 MiB) to a client that reads
+        // nothing for 5 s: synthesis waits for the socket, so the stream is not cut and comes whole.
+        RawWebSocket ws;
+        QVERIFY(ws.open(m_port, "/v1/speak?encoding=linear16&sample_rate=48000"));
+        ws.socket.setReadBufferSize(4096);
+        const QByteArray text =
+            QByteArray("This is a long sentence that keeps going and going. ").repeated(38).left(1990);
+        for (int i = 0; i < 4; ++i) {
+            ws.send(P::Text, "{\"type\":\"Speak\",\"text\":\"" + text + "\"}");
+            ws.send(P::Text, "{\"type\":\"Flush\"}");
+        }
+        QTest::qWait(5000);
+        ws.socket.setReadBufferSize(0);
+        qint64 audio = 0;
+        int flushed = 0;
+        const auto frames = ws.readFrames(
+            [&](const auto &got) {
+                flushed = int(std::count_if(got.begin(), got.end(), [](const auto &f) {
+                    return f.opcode == P::Text && f.payload.contains("Flushed");
+                }));
+                return flushed == 4 || RawWebSocket::hasClose(got);
+            },
+            120000);
+        for (const auto &f : frames)
+            audio += f.opcode == P::Binary ? f.payload.size() : 0;
+        qInfo() << "paused speak reader got" << audio / mib << "MiB of audio and" << flushed << "Flushed";
+        QCOMPARE(flushed, 4);
+        QVERIFY(!RawWebSocket::hasClose(frames));
+        QCOMPARE(ws.socket.state(), QAbstractSocket::ConnectedState);
+    }
+
     void echoOf64MiBToAReaderThatPauses()
     {
         QTcpSocket socket;

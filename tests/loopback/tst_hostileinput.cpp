@@ -509,6 +509,46 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return m_service->stats().totals().memoryBufferedBytes < 1024 * 1024; }, 10000));
     }
 
+    void aSpeakRestClientThatStopsReadingGetsTheWholeAnswer()
+    {
+        // The REST variant: the streamed WAV waits in the server while the client is away, and the
+        // connection is not cut at the unsent-bytes cap (1 MiB here).
+        const ServiceStats::Totals before = m_service->stats().totals();
+        const QByteArray body = QJsonDocument(QJsonObject {{QStringLiteral("text"),
+                                                            QStringLiteral("This is a long sentence that keeps going "
+                                                                           "and going. ")
+                                                                .repeated(38)
+                                                                .left(1990)}})
+                                    .toJson(QJsonDocument::Compact);
+        QTcpSocket socket;
+        socket.setReadBufferSize(4096);
+        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("POST /v1/speak?sample_rate=48000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                     "Content-Type: application/json\r\nContent-Length: "
+                     + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_service->stats().totals().speechMsSynthesized - before.speechMsSynthesized >= 30000
+                    || m_service->stats().totals().slowClientsCutOff > before.slowClientsCutOff;
+            },
+            30000));
+        QCOMPARE(m_service->stats().totals().slowClientsCutOff, before.slowClientsCutOff);
+        socket.setReadBufferSize(0);
+        QByteArray reply;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                reply += socket.readAll();
+                return socket.state() != QAbstractSocket::ConnectedState;
+            },
+            60000));
+        reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 200"), reply.left(200).constData());
+        QVERIFY(reply.endsWith("0\r\n\r\n")); // the last chunk: the answer is whole
+        QVERIFY2(reply.size() > 30 * 96000, qPrintable(QString::number(reply.size()))); // 30 s at 48 kHz
+        QCOMPARE(m_service->stats().totals().slowClientsCutOff, before.slowClientsCutOff);
+    }
+
     void heldMessagesHoldBackSpeechInsteadOfACut()
     {
         // message-delay holds the audio in the server, not in the socket: it counts as unsent, so

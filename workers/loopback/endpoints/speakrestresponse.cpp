@@ -9,6 +9,13 @@
 #include <QJsonObject>
 #include <QtEndian>
 
+namespace {
+
+// Unsent bytes on the connection below which held audio goes out.
+constexpr qint64 sendWatermark = 256 * 1024;
+
+} // namespace
+
 QByteArray SpeakRestResponse::streamingWavHeader(int sampleRate)
 {
     QByteArray h(44, '\0');
@@ -55,6 +62,7 @@ SpeakRestResponse::SpeakRestResponse(HttpConnection *connection, const SpeakOpti
     : QObject(connection)
     , m_connection(connection)
     , m_options(options)
+    , m_charge(&connection->context()->memory())
 {
     std::shared_ptr<SpeechSynthesizer> synthesizer = connection->context()->synthesizer();
     if (!synthesizer->isAvailable()) {
@@ -83,6 +91,7 @@ SpeakRestResponse::SpeakRestResponse(HttpConnection *connection, const SpeakOpti
     job.owner = this;
     m_cancelled = job.cancelled;
     connect(connection, &HttpConnection::responseAborted, this, [this] { m_cancelled->store(true); });
+    connect(connection, &HttpConnection::writeBufferDrained, this, &SpeakRestResponse::pump);
     QPointer<SpeakRestResponse> guard(this);
     ServiceContext *context = connection->context();
     NetworkLoop *loop = connection->loop();
@@ -111,13 +120,41 @@ void SpeakRestResponse::onAudio(const QByteArray &chunk)
 {
     if (!m_connection || m_connection->isGone())
         return;
-    m_connection->writeEvent(chunk);
-    m_connection->flushEvents();
+    m_held.push_back(chunk);
+    m_heldBytes += chunk.size();
+    pump();
 }
 
 void SpeakRestResponse::onDone(bool, const QString &)
 {
-    if (m_connection && !m_connection->isGone())
-        m_connection->endStream();
-    deleteLater();
+    m_done = true;
+    pump();
+}
+
+void SpeakRestResponse::pump()
+{
+    if (!m_connection || m_connection->isGone()) {
+        m_held.clear();
+        m_heldBytes = 0;
+        m_charge.set(0);
+        if (m_done)
+            deleteLater();
+        return;
+    }
+    while (!m_held.empty() && m_connection->pendingWriteBytes() < sendWatermark) {
+        const QByteArray chunk = std::move(m_held.front());
+        m_held.pop_front();
+        m_heldBytes -= chunk.size();
+        m_connection->writeEvent(chunk);
+        m_connection->flushEvents();
+        if (!m_connection || m_connection->isGone())
+            break;
+    }
+    m_charge.set(m_heldBytes);
+    if (m_done && m_held.empty()) {
+        if (m_connection && !m_connection->isGone())
+            m_connection->endStream();
+        m_charge.set(0);
+        deleteLater();
+    }
 }
