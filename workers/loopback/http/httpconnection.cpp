@@ -21,8 +21,10 @@
 namespace {
 
 constexpr qint64 drainedWatermark = 64 * 1024;
-// The socket's read buffer while a body or a WebSocket streams in; until then it holds a head's worth.
+// The socket's read buffer while a body streams in (until then it holds a head's worth), and on a
+// WebSocket, where it is reserved for the connection's life: 1,000 streams take 128 MiB of the budget.
 constexpr qint64 readBufferBytes = 256 * 1024;
+constexpr qint64 webSocketReadBufferBytes = 64 * 1024;
 constexpr qint64 maxEchoBytes = 64 * 1024 * 1024;
 // A large response body goes out in pieces of this size while the socket holds less than the watermark.
 constexpr qint64 bodyPieceBytes = 64 * 1024;
@@ -56,10 +58,11 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ServiceContext *context, Netw
     , m_context(context)
     , m_loop(loop)
     , m_parser(parserLimits(context->config()))
+    , m_headReadBytes(context->config().maxHeaderBytes + 1024)
     , m_charge(&context->memory())
 {
     socket->setParent(this);
-    socket->setReadBufferSize(headReadBytes());
+    socket->setReadBufferSize(m_headReadBytes);
     m_peer = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
     m_context->stats().connectionsOpen.fetch_add(1, std::memory_order_relaxed);
     m_idleTimer.setSingleShot(true);
@@ -75,6 +78,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ServiceContext *context, Netw
     m_dropTimer.setSingleShot(true);
     connect(&m_dropTimer, &QTimer::timeout, this, [this] { dropConnection(QStringLiteral("drop-after-ms")); });
     m_latencyTimer.setSingleShot(true);
+    m_latencyTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire up to 5 % early
     connect(&m_latencyTimer, &QTimer::timeout, this, &HttpConnection::dispatch);
     m_handshakeTimer.setSingleShot(true);
     connect(&m_handshakeTimer, &QTimer::timeout, this, &HttpConnection::handshakeTimedOut);
@@ -111,17 +115,6 @@ HttpConnection::~HttpConnection()
         m_socket->disconnect(this);
         delete m_socket;
     }
-}
-
-qint64 HttpConnection::headReadBytes() const
-{
-    return m_context->config().maxHeaderBytes + 1024;
-}
-
-qint64 HttpConnection::headShare() const
-{
-    // What is read before a head is parsed: the socket's buffer and our copy of it.
-    return 2 * headReadBytes();
 }
 
 void HttpConnection::start()
@@ -454,7 +447,7 @@ void HttpConnection::upgradeToWebSocket(bool listen)
         }
     }
     // The WebSocket's read buffer is reserved before the 101 (and handed to the connection below).
-    if (!m_charge.reserve(2 * readBufferBytes, m_context->memory().headroom())) {
+    if (!m_charge.reserve(2 * webSocketReadBufferBytes, m_context->memory().headroom())) {
         if (holdsRecognitionSlot)
             m_context->releaseRecognitionSlot();
         refuseForMemory();
@@ -467,7 +460,8 @@ void HttpConnection::upgradeToWebSocket(bool listen)
     socket->disconnect(this);
     m_socket = nullptr;
     m_slowReadTimer.stop();
-    socket->setReadBufferSize(readBufferBytes); // bounded: a client sending faster than we read sees TCP backpressure
+    // Bounded: a client sending faster than we read sees TCP backpressure.
+    socket->setReadBufferSize(webSocketReadBufferBytes);
     auto *ws = new WebSocketConnection(socket, std::exchange(m_input, QByteArray()), m_faults, m_context, m_loop,
                                        m_request.path, m_loop);
     ws->adoptMemoryReservation(m_charge);
@@ -757,7 +751,7 @@ void HttpConnection::finishResponse()
     m_faultError.clear();
     m_slowReadTimer.stop();
     if (m_socket)
-        m_socket->setReadBufferSize(headReadBytes());
+        m_socket->setReadBufferSize(m_headReadBytes);
     if (m_closeAfterResponse) {
         m_gone = true;
         if (m_socket)

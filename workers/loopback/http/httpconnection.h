@@ -59,8 +59,8 @@ private:
     void readFromSocket(qint64 maxBytes);
     void processInput();
     void evaluateFaults();
-    qint64 headReadBytes() const;
-    qint64 headShare() const;
+    // What is read before a head is parsed: the socket's buffer and our copy of it.
+    qint64 headShare() const { return 2 * m_headReadBytes; }
     // Reserves the announced body's room in the memory budget; false if there is none.
     bool admitBody();
     void handleRequest(HttpRequest request);
@@ -93,6 +93,7 @@ private:
     QString m_peer;
     QByteArray m_input;
     HttpRequestParser m_parser;
+    const qint64 m_headReadBytes; // the socket's read buffer until a body is admitted
     bool m_faultsEvaluated = false;
     bool m_continueSent = false;
     bool m_busy = false;
