@@ -75,13 +75,20 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             timeoutNs = 0;
     }
 
-    // Local, not a member: a notifier's handler may run a nested loop that waits again.
-    std::vector<Ready> ready;
+    // One list per depth: a notifier's handler may run a nested loop that waits again.
+    if (m_depth == m_readyLists.size())
+        m_readyLists.emplace_back();
+    std::vector<Ready> &ready = m_readyLists[m_depth];
+    ready.clear();
     applyChanges();
     wait(timeoutNs, includeNotifiers, &ready);
     int handled = 0;
-    if (includeNotifiers)
+    if (includeNotifiers) {
+        ++m_depth;
         handled += activate(ready);
+        --m_depth;
+        ready.clear();
+    }
     if (includeTimers)
         handled += m_timers.fireDue(TimerQueue::nowNs());
     return handled > 0;
@@ -129,18 +136,18 @@ void EpollEventDispatcher::wait(qint64 timeoutNs, bool includeNotifiers, std::ve
         }
         const int fd = int(std::uint32_t(tag));
         const auto serial = std::uint32_t(tag >> 32);
-        const auto it = m_fds.find(fd);
-        if (it == m_fds.end() || it->second.serial != serial)
+        FdEntry *entry = find(fd);
+        if (!entry || entry->serial != serial)
             continue; // a registration that outlived its notifiers (a dup'ed fd): ignored
-        it->second.reportedPass = pass;
+        entry->reportedPass = pass;
         ready->push_back({fd, serial, events[i].events, pass});
     }
     for (int fd : m_alwaysReadyFds) {
-        const auto it = m_fds.find(fd);
-        if (it == m_fds.end())
+        FdEntry *entry = find(fd);
+        if (!entry)
             continue;
-        it->second.reportedPass = pass;
-        ready->push_back({fd, it->second.serial, EPOLLIN | EPOLLOUT, pass});
+        entry->reportedPass = pass;
+        ready->push_back({fd, entry->serial, EPOLLIN | EPOLLOUT, pass});
     }
 }
 
@@ -158,10 +165,10 @@ int EpollEventDispatcher::activate(const std::vector<Ready> &ready)
                 continue;
             // Looked up again for every notifier: the previous handler may have disabled, deleted
             // or replaced any notifier, closed the fd, or run a nested loop that handled it.
-            const auto it = m_fds.find(r.fd);
-            if (it == m_fds.end() || it->second.serial != r.serial || it->second.reportedPass != r.pass)
+            const FdEntry *entry = find(r.fd);
+            if (!entry || entry->serial != r.serial || entry->reportedPass != r.pass)
                 break;
-            QSocketNotifier *notifier = it->second.notifiers[type];
+            QSocketNotifier *notifier = entry->notifiers[type];
             if (!notifier)
                 continue;
             QEvent event(QEvent::SockAct);
@@ -230,13 +237,13 @@ void EpollEventDispatcher::applyChanges()
     if (m_dirtyFds.empty())
         return;
     for (int fd : m_dirtyFds) {
-        const auto it = m_fds.find(fd);
-        if (it == m_fds.end() || !it->second.dirty)
+        FdEntry *entry = find(fd);
+        if (!entry || !entry->dirty)
             continue;
-        it->second.dirty = false;
-        const std::uint32_t wanted = wantedEvents(it->second);
-        if (wanted != it->second.registeredEvents)
-            control(fd, it->second, wanted);
+        entry->dirty = false;
+        const std::uint32_t wanted = wantedEvents(*entry);
+        if (wanted != entry->registeredEvents)
+            control(fd, *entry, wanted);
     }
     m_dirtyFds.clear();
 }
@@ -249,8 +256,15 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         qWarning("EpollEventDispatcher: invalid socket notifier (socket %d)", fd);
         return;
     }
-    auto [it, inserted] = m_fds.try_emplace(fd);
-    FdEntry &entry = it->second;
+    if (std::size_t(fd) >= m_fds.size())
+        m_fds.resize(std::max<std::size_t>(std::size_t(fd) + 1, m_fds.size() * 2));
+    FdEntry &entry = m_fds[std::size_t(fd)];
+    const bool inserted = !entry.used;
+    if (inserted) {
+        entry = FdEntry {};
+        entry.used = true;
+        ++m_watchedFds;
+    }
     if (entry.notifiers[type] && entry.notifiers[type] != notifier)
         qWarning("EpollEventDispatcher: multiple socket notifiers for socket %d and type %d", fd, type);
     entry.notifiers[type] = notifier;
@@ -271,10 +285,10 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
     const int type = int(notifier->type());
-    const auto it = m_fds.find(fd);
-    if (it == m_fds.end() || type < 0 || type > 2 || it->second.notifiers[type] != notifier)
+    FdEntry *found = find(fd);
+    if (!found || type < 0 || type > 2 || found->notifiers[type] != notifier)
         return;
-    FdEntry &entry = it->second;
+    FdEntry &entry = *found;
     entry.notifiers[type] = nullptr;
     if (!entry.notifiers[0] && !entry.notifiers[1] && !entry.notifiers[2]) {
         // At once, not before the next wait: the owner may close the fd and a new socket may get
@@ -290,18 +304,19 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 
 void EpollEventDispatcher::removeFd(int fd)
 {
-    const auto it = m_fds.find(fd);
-    if (it == m_fds.end())
+    FdEntry *entry = find(fd);
+    if (!entry)
         return;
-    if (it->second.alwaysReady) {
+    if (entry->alwaysReady) {
         m_alwaysReadyFds.erase(std::remove(m_alwaysReadyFds.begin(), m_alwaysReadyFds.end(), fd),
                                m_alwaysReadyFds.end());
-    } else if (it->second.registeredEvents && m_epollFd >= 0) {
+    } else if (entry->registeredEvents && m_epollFd >= 0) {
         ++m_controlCalls;
         // Fails harmlessly (EBADF, ENOENT) when the fd was closed first: the kernel dropped it then.
         epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
     }
-    m_fds.erase(it);
+    *entry = FdEntry {}; // unused; its serial is never reused (serials count up)
+    --m_watchedFds;
 }
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
