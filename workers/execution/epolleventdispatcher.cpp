@@ -256,15 +256,9 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         qWarning("EpollEventDispatcher: invalid socket notifier (socket %d)", fd);
         return;
     }
-    if (std::size_t(fd) >= m_fds.size())
-        m_fds.resize(std::max<std::size_t>(std::size_t(fd) + 1, m_fds.size() * 2));
-    FdEntry &entry = m_fds[std::size_t(fd)];
-    const bool inserted = !entry.used;
-    if (inserted) {
-        entry = FdEntry {};
-        entry.used = true;
-        ++m_watchedFds;
-    }
+    FdEntry *existing = find(fd);
+    const bool inserted = !existing;
+    FdEntry &entry = existing ? *existing : add(fd);
     if (entry.notifiers[type] && entry.notifiers[type] != notifier)
         qWarning("EpollEventDispatcher: multiple socket notifiers for socket %d and type %d", fd, type);
     entry.notifiers[type] = notifier;
@@ -315,8 +309,49 @@ void EpollEventDispatcher::removeFd(int fd)
         // Fails harmlessly (EBADF, ENOENT) when the fd was closed first: the kernel dropped it then.
         epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
     }
-    *entry = FdEntry {}; // unused; its serial is never reused (serials count up)
-    --m_watchedFds;
+    // Swap with the last entry (serials are never reused, so a stale ready entry cannot match).
+    const std::size_t position = std::size_t(entry - m_fds.data());
+    if (position + 1 != m_fds.size()) {
+        m_fds[position] = m_fds.back();
+        if (!m_fdIndex.empty())
+            m_fdIndex[std::size_t(m_fds[position].fd)] = std::int32_t(position);
+    }
+    m_fds.pop_back();
+    if (!m_fdIndex.empty())
+        m_fdIndex[std::size_t(fd)] = -1;
+}
+
+EpollEventDispatcher::FdEntry *EpollEventDispatcher::find(int fd)
+{
+    if (m_fdIndex.empty()) {
+        for (FdEntry &entry : m_fds) {
+            if (entry.fd == fd)
+                return &entry;
+        }
+        return nullptr;
+    }
+    if (fd < 0 || std::size_t(fd) >= m_fdIndex.size() || m_fdIndex[std::size_t(fd)] < 0)
+        return nullptr;
+    return &m_fds[std::size_t(m_fdIndex[std::size_t(fd)])];
+}
+
+EpollEventDispatcher::FdEntry &EpollEventDispatcher::add(int fd)
+{
+    m_fds.push_back(FdEntry {});
+    m_fds.back().fd = fd;
+    if (m_fdIndex.empty() && m_fds.size() > SmallFds) {
+        for (std::size_t i = 0; i < m_fds.size(); ++i) {
+            const auto at = std::size_t(m_fds[i].fd);
+            if (at >= m_fdIndex.size())
+                m_fdIndex.resize(std::max(at + 1, m_fdIndex.size() * 2), -1);
+            m_fdIndex[at] = std::int32_t(i);
+        }
+    } else if (!m_fdIndex.empty()) {
+        if (std::size_t(fd) >= m_fdIndex.size())
+            m_fdIndex.resize(std::max(std::size_t(fd) + 1, m_fdIndex.size() * 2), -1);
+        m_fdIndex[std::size_t(fd)] = std::int32_t(m_fds.size() - 1);
+    }
+    return m_fds.back();
 }
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)

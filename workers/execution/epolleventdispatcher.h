@@ -59,7 +59,7 @@ public:
     /// Counters for tests and benchmarks (this thread only).
     quint64 waits() const { return m_waits; }
     quint64 controlCalls() const { return m_controlCalls; }
-    int watchedFds() const { return m_watchedFds; }
+    int watchedFds() const { return int(m_fds.size()); }
 
 private:
     struct FdEntry
@@ -68,7 +68,7 @@ private:
         std::uint32_t registeredEvents = 0; // what the kernel has
         std::uint32_t serial = 0; // changes when the fd is registered anew
         std::uint64_t reportedPass = 0; // the last wait that reported the fd ready
-        bool used = false; // a notifier of this fd is registered
+        int fd = -1;
         bool dirty = false;
         bool alwaysReady = false; // epoll refused it (a regular file)
     };
@@ -84,12 +84,8 @@ private:
     void applyChanges();
     bool control(int fd, FdEntry &entry, std::uint32_t events);
     void removeFd(int fd);
-    // Indexed by fd (small, dense integers): no hashing on the per-event path.
-    FdEntry *find(int fd)
-    {
-        return fd >= 0 && std::size_t(fd) < m_fds.size() && m_fds[std::size_t(fd)].used ? &m_fds[std::size_t(fd)]
-                                                                                        : nullptr;
-    }
+    FdEntry *find(int fd);
+    FdEntry &add(int fd);
     qint64 waitTimeoutNs(QEventLoop::ProcessEventsFlags flags, bool mayWait) const;
     void wait(qint64 timeoutNs, bool includeNotifiers, std::vector<Ready> *ready);
     int activate(const std::vector<Ready> &ready);
@@ -100,12 +96,16 @@ private:
     std::atomic<bool> m_wakePending {false};
     std::atomic<bool> m_interrupt {false};
     TimerQueue m_timers;
+    // The watched fds, dense. A thread with a few fds (a worker: its socket and its pacer) finds
+    // one by a short scan; past SmallFds an index by fd number (fd numbers are process-wide, so an
+    // index per worker thread would cost every thread a slot per fd of the process).
+    static constexpr std::size_t SmallFds = 16;
     std::vector<FdEntry> m_fds;
+    std::vector<std::int32_t> m_fdIndex; // fd -> position in m_fds, -1 if none; empty while small
     // One ready list per nesting depth, kept between passes (no allocation per pass); a deque so
     // an outer pass's list stays put while a nested one is added.
     std::deque<std::vector<Ready>> m_readyLists;
     std::size_t m_depth = 0;
-    int m_watchedFds = 0;
     std::vector<int> m_dirtyFds;
     std::vector<int> m_alwaysReadyFds;
     std::uint32_t m_nextSerial = 0;
