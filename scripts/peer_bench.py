@@ -18,14 +18,22 @@ import sys
 import tempfile
 import time
 
+# Debian's interpreter, whose python3-websockets the peer uses (a pyenv or venv python3 may lack it).
+PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+
 
 def load_average():
     with open("/proc/loadavg") as f:
         return float(f.read().split()[0])
 
 
+# Prefix for every process the bench starts (--nice): on a machine shared with builds, all clients
+# and the sink get the same priority over the compilers, or single-threaded clients starve.
+PREFIX = []
+
+
 def start_server(binary):
-    server = subprocess.Popen([binary, "--load-sink", "--host", "127.0.0.1", "--port", "0"],
+    server = subprocess.Popen(PREFIX + [binary, "--load-sink", "--host", "127.0.0.1", "--port", "0"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
     if not line.startswith("listening on "):
@@ -35,7 +43,7 @@ def start_server(binary):
 
 
 def run_python(root, url, streams, seconds):
-    out = subprocess.run([sys.executable, os.path.join(root, "scripts", "peer_asyncio.py"), "--url", url,
+    out = subprocess.run(PREFIX + [PYTHON, os.path.join(root, "scripts", "peer_asyncio.py"), "--url", url,
                           "--streams", str(streams), "--seconds", str(seconds)],
                          capture_output=True, text=True, timeout=seconds * 6 + 300)
     if out.returncode != 0:
@@ -58,7 +66,7 @@ def run_taskscope(binary, url, model, event_loop, streams, seconds, workdir):
     report_path = os.path.join(workdir, f"report-{model}-{event_loop}-{streams}.json")
     with open(path, "w") as f:
         json.dump(scenario, f)
-    out = subprocess.run([binary, "--headless", "--quiet", "--scenario", path, "--report", report_path,
+    out = subprocess.run(PREFIX + [binary, "--headless", "--quiet", "--scenario", path, "--report", report_path,
                           "--event-loop", event_loop], capture_output=True, text=True,
                          timeout=seconds * 6 + 300)
     if not os.path.exists(report_path):
@@ -102,9 +110,13 @@ def main():
     parser.add_argument("--quick", action="store_true", help="64 streams, 4 s, 1 run: a smoke test")
     parser.add_argument("--build", default=os.environ.get("TASKSCOPE_BUILD_DIR", os.path.join(root, "build")))
     parser.add_argument("--json", help="also write every run's figures to this file")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the sink and every client at this nice value (negative needs root)")
     args = parser.parse_args()
     if args.quick:
         args.streams, args.seconds, args.runs = "64", 4, 1
+    if args.nice:
+        PREFIX.extend(["nice", "-n", str(args.nice)])
     counts = [int(s) for s in args.streams.split(",") if s]
     loops = [s for s in args.event_loops.split(",") if s]
     clients = []
@@ -152,7 +164,8 @@ def main():
 
     print(f"\n{len(counts)} stream counts × {len(clients)} clients × {args.runs} runs, {args.seconds:g} s of "
           f"20 ms chunks per stream, one taskscope-server --load-sink; medians. Load average at the runs' "
-          f"start: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} CPUs.\n")
+          f"start: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} CPUs"
+          + (f"; sink and clients at nice {args.nice}" if args.nice else "") + ".\n")
     print("| client | streams | CPU ms per stream-second | of it user / kernel | p50 lateness ms "
           "| p99 lateness ms | KiB per stream | streams ok |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
