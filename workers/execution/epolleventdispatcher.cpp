@@ -16,7 +16,8 @@ namespace Taskscope::Execution {
 
 namespace {
 
-constexpr int MaxEventsPerWait = 256;
+// Up to this many ready fds per pass (12 KiB of stack); more wait for the next pass (level-triggered).
+constexpr int MaxEventsPerWait = 1024;
 // The wake eventfd's epoll data: no real fd has this serial (serials start at 1).
 constexpr std::uint64_t WakeTag = ~std::uint64_t(0);
 

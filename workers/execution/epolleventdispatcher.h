@@ -86,7 +86,6 @@ private:
     void removeFd(int fd);
     FdEntry *find(int fd);
     FdEntry &add(int fd);
-    qint64 waitTimeoutNs(QEventLoop::ProcessEventsFlags flags, bool mayWait) const;
     void wait(qint64 timeoutNs, bool includeNotifiers, std::vector<Ready> *ready);
     int activate(const std::vector<Ready> &ready);
     void drainWakeFd();
