@@ -1,16 +1,41 @@
 // Taskscope entry point: the window by default, the scenario runner with --headless.
 #include "app/gui/guimain.h"
 #include "app/headless/headlessmain.h"
+#include "workers/execution/eventloopchoice.h"
 
 #include <QByteArray>
+#include <QString>
 
 #include <cstring>
+
+namespace {
+
+// --event-loop must take effect before the application object and the first worker thread exist,
+// so it is read here; the command-line parsers check it again and report a bad value.
+void chooseEventLoop(int argc, char *argv[])
+{
+    using Taskscope::Execution::EventLoopChoice;
+    for (int i = 1; i < argc; ++i) {
+        QString value;
+        if (std::strcmp(argv[i], "--event-loop") == 0 && i + 1 < argc)
+            value = QString::fromLocal8Bit(argv[i + 1]);
+        else if (std::strncmp(argv[i], "--event-loop=", 13) == 0)
+            value = QString::fromLocal8Bit(argv[i] + 13);
+        else
+            continue;
+        if (const auto kind = EventLoopChoice::parse(value))
+            EventLoopChoice::setCurrent(*kind);
+    }
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     // The UNIX event dispatcher costs half the glib one per event; keep glib if asked.
     if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
         qputenv("QT_NO_GLIB", "1");
+    chooseEventLoop(argc, argv);
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--headless") == 0)
             return runHeadless(argc, argv);

@@ -10,7 +10,6 @@
 namespace {
 
 constexpr qint64 RetentionCheckIntervalNs = 250'000'000;
-constexpr int MaxPendingFlows = 1 << 16;
 
 qint64 endOf(const StoredSpan &span, qint64 lastNs)
 {
@@ -291,31 +290,22 @@ void TraceStore::flushFlows() const
 
 void TraceStore::flowOut(LaneId lane, qint64 ns, NameId name, std::uint64_t id)
 {
-    if (const auto it = m_pendingIn.constFind(id); it != m_pendingIn.cend()) {
-        addFlow(StoredFlow {ns, it->ns, lane, it->lane, name, 0, id});
-        m_pendingIn.erase(it);
+    PendingFlowTable::Entry in;
+    if (m_pendingIn.take(id, &in)) {
+        addFlow(StoredFlow {ns, in.ns, lane, in.lane, name, 0, id});
         return;
     }
-    if (m_pendingOut.size() >= MaxPendingFlows) {
-        // A source whose destination never comes must not grow memory forever.
-        m_droppedItems += quint64(m_pendingOut.size());
-        m_pendingOut.clear();
-    }
-    m_pendingOut.insert(id, PendingFlow {ns, lane, name});
+    m_droppedItems += m_pendingOut.put(id, {ns, lane, name});
 }
 
 void TraceStore::flowIn(LaneId lane, qint64 ns, NameId name, std::uint64_t id)
 {
-    if (const auto it = m_pendingOut.constFind(id); it != m_pendingOut.cend()) {
-        addFlow(StoredFlow {it->ns, ns, it->lane, lane, it->name ? it->name : name, 0, id});
-        m_pendingOut.erase(it);
+    PendingFlowTable::Entry out;
+    if (m_pendingOut.take(id, &out)) {
+        addFlow(StoredFlow {out.ns, ns, out.lane, lane, out.name ? out.name : name, 0, id});
         return;
     }
-    if (m_pendingIn.size() >= MaxPendingFlows) {
-        m_droppedItems += quint64(m_pendingIn.size());
-        m_pendingIn.clear();
-    }
-    m_pendingIn.insert(id, PendingFlow {ns, lane, name});
+    m_droppedItems += m_pendingIn.put(id, {ns, lane, name});
 }
 
 void TraceStore::setCoroutineState(LaneId coroutineLane, LaneId threadLane, qint64 ns, CoroutineState state,

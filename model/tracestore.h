@@ -2,6 +2,7 @@
 
 #include "model/chunkedcolumn.h"
 #include "model/laneregistry.h"
+#include "model/pendingflowtable.h"
 #include "model/tracetypes.h"
 
 #include <QHash>
@@ -213,13 +214,6 @@ private:
         bool hasSegment = false;
         LaneId runningOn = NoLane;
     };
-    struct PendingFlow
-    {
-        qint64 ns;
-        LaneId lane;
-        NameId name;
-    };
-
     Track &track(LaneId lane);
     const Track *findTrack(LaneId lane) const;
     LaneKind kindOf(LaneId lane) const;
@@ -244,8 +238,9 @@ private:
     // time order when queried or after each drain; inserting each one in place was quadratic.
     mutable ChunkedColumn<StoredFlow, 10> m_flows; // sorted by toNs
     mutable std::vector<StoredFlow> m_flowBatch;
-    QHash<std::uint64_t, PendingFlow> m_pendingOut;
-    QHash<std::uint64_t, PendingFlow> m_pendingIn;
+    // Flow ends waiting for their partner: one probe each, no hashing (ids are dense).
+    PendingFlowTable m_pendingOut;
+    PendingFlowTable m_pendingIn;
     qint64 m_maxFlowNs = 0;
     std::vector<AlertBand> m_alerts;
 

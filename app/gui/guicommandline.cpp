@@ -29,6 +29,11 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     QCommandLineOption theme(QStringLiteral("theme"),
                              QStringLiteral("light, dark or system for this session (not saved)."),
                              QStringLiteral("theme"));
+    QCommandLineOption eventLoop(
+        QStringLiteral("event-loop"),
+        QStringLiteral("epoll (default) or qt: the event dispatcher of the worker threads that run streams (the "
+                       "window's own thread keeps the platform's)."),
+        QStringLiteral("epoll|qt"));
     QCommandLineOption startup(
         QStringLiteral("startup-report"),
         QStringLiteral("Print how long the window took to appear, the frame times and how long closing took."));
@@ -65,8 +70,9 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit,
                                        &reportOnClose, &quitAfterScenario, &frames, &size, &split})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({scenario, compare, compareRun, theme, startup, screenshot, after, tab, freeze, zoom, select,
-                       alert, selectAlert, quit, reportOnClose, quitAfterScenario, frames, size, split});
+    parser.addOptions(
+        {scenario, compare, compareRun, theme,       eventLoop, startup,       screenshot,        after,  tab,  freeze,
+         zoom,     select,  alert,      selectAlert, quit,      reportOnClose, quitAfterScenario, frames, size, split});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -79,6 +85,12 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     o->compareReports = parser.value(compare);
     o->compareScenario = parser.value(compareRun);
     o->theme = parser.value(theme);
+    // Applied by main() before the application object exists; checked here for the error message.
+    if (parser.isSet(eventLoop) && parser.value(eventLoop) != u"epoll" && parser.value(eventLoop) != u"qt") {
+        std::fprintf(stderr, "taskscope: --event-loop must be epoll or qt, not \"%s\"\n",
+                     qPrintable(parser.value(eventLoop)));
+        return false;
+    }
     o->startupReport = parser.isSet(startup);
     o->screenshot = parser.value(screenshot);
     o->tab = parser.value(tab);

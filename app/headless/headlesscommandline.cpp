@@ -16,6 +16,8 @@ QString HeadlessCommandLine::helpText()
         "  --compare MODEL,MODEL      run once per execution model (thread, coroutine, offload, blocking),\n"
         "                             overriding every workload's model, and print them side by side\n"
         "  --duration S               stop the run after S seconds (overrides the scenario's durationS)\n"
+        "  --event-loop epoll|qt      event dispatcher of the threads that run streams: Linux epoll\n"
+        "                             (default; O(ready sockets) per wake-up) or Qt's own\n"
         "  --quiet                    no progress line\n"
         "  --list-scenarios           list the bundled scenarios\n"
         "  -h, --help                 this text\n"
@@ -69,6 +71,13 @@ std::optional<HeadlessCommandLine> HeadlessCommandLine::parse(const QStringList 
         } else if (option == u"--trace") {
             if (!value(&c.tracePath))
                 return std::nullopt;
+        } else if (option == u"--event-loop") {
+            if (!value(&c.eventLoop))
+                return std::nullopt;
+            if (c.eventLoop != u"epoll" && c.eventLoop != u"qt") {
+                *error = QStringLiteral("--event-loop must be epoll or qt, not \"%1\"").arg(c.eventLoop);
+                return std::nullopt;
+            }
         } else if (option == u"--duration") {
             QString text;
             if (!value(&text))

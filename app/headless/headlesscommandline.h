@@ -16,6 +16,7 @@ struct HeadlessCommandLine
     QString tracePath;
     QList<ExecutionModel> compare; ///< empty: one run with each workload's own model
     double durationS = -1; ///< -1: the scenario's own
+    QString eventLoop; ///< "epoll" or "qt" (empty: the default); applied by main() before the app exists
     bool quiet = false;
     bool help = false;
     bool listScenarios = false;

@@ -1,9 +1,11 @@
 #include "app/headless/headlessmain.h"
 
 #include "app/headless/headlesssession.h"
+#include "workers/execution/eventloopchoice.h"
 #include "workers/watchdog/uiwatchdog.h"
 #include "workers/watchdog/watchdogbudget.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 
 #include <csignal>
@@ -13,8 +15,12 @@ int runHeadless(int argc, char *argv[])
 {
     std::signal(SIGPIPE, SIG_IGN);
     std::unique_ptr<QCoreApplication> app;
-    if (!QCoreApplication::instance())
+    if (!QCoreApplication::instance()) {
+        // Coroutine streams run on this thread: it gets the --event-loop choice too.
+        if (QAbstractEventDispatcher *dispatcher = Taskscope::Execution::EventLoopChoice::create())
+            QCoreApplication::setEventDispatcher(dispatcher);
         app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName(QStringLiteral("taskscope"));
     return runHeadlessWithWatchdog(QCoreApplication::arguments());
 }

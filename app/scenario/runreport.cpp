@@ -1,6 +1,7 @@
 #include "app/scenario/runreport.h"
 
 #include "app/scenario/scenario.h"
+#include "workers/execution/eventloopchoice.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -91,8 +92,12 @@ QJsonObject RunReport::environment(const QJsonObject &service, bool openAiKeySet
     o.insert(QStringLiteral("kernel"), QSysInfo::kernelVersion());
     o.insert(QStringLiteral("cpus"), QThread::idealThreadCount());
     o.insert(QStringLiteral("qt"), QString::fromLatin1(qVersion()));
+    // The dispatcher of the thread that runs coroutine streams (epoll, unix or glib), and the
+    // --event-loop choice every worker thread got.
     o.insert(QStringLiteral("eventDispatcher"),
-             qEnvironmentVariableIsSet("QT_NO_GLIB") ? QStringLiteral("unix") : QStringLiteral("glib"));
+             Taskscope::Execution::EventLoopChoice::describe(QCoreApplication::eventDispatcher()));
+    o.insert(QStringLiteral("eventLoop"),
+             Taskscope::Execution::EventLoopChoice::toString(Taskscope::Execution::EventLoopChoice::current()));
     o.insert(QStringLiteral("program"), QCoreApplication::applicationFilePath());
     o.insert(QStringLiteral("service"),
              service.isEmpty() ? QJsonObject {{QStringLiteral("kind"), QStringLiteral("none")}} : service);

@@ -93,6 +93,58 @@ void Drain(benchmark::State &state)
 }
 BENCHMARK(Drain)->Unit(benchmark::kMillisecond)->Iterations(10);
 
+// What streams make the UI thread drain: per paced chunk, a coroutine goes Suspended -> Ready ->
+// Running (each a state segment, Running also a span on the thread lane), opens and closes a send
+// span, and sends a flow whose other end (a transcript) arrives a few chunks later.
+void DrainCoroutineStreams(benchmark::State &state)
+{
+    const int lanes = int(state.range(0));
+    constexpr int Rounds = 200;
+    static const NameId send = TraceNames::intern(u"send chunk");
+    static const NameId flow = TraceNames::intern(u"chunk -> transcript");
+    static const NameId timer = TraceNames::intern(u"timer");
+    TraceStore store;
+    store.setCapacity(20'000'000);
+    std::vector<LaneId> coroutines;
+    for (int i = 0; i < lanes; ++i)
+        coroutines.push_back(LaneRegistry::create(LaneKind::Coroutine, QStringLiteral("bench coroutine %1").arg(i)));
+    store.syncLanes();
+    std::size_t events = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        std::size_t batch = 0;
+        for (int round = 0; round < Rounds; ++round) {
+            for (int i = 0; i < lanes; ++i) {
+                const LaneId c = coroutines[std::size_t(i)];
+                const std::uint64_t id = TraceRecorder::newFlowId();
+                TraceRecorder::coroutineState(c, CoroutineState::Ready, timer);
+                TraceRecorder::coroutineState(c, CoroutineState::Running, timer);
+                TraceRecorder::begin(c, send);
+                TraceRecorder::flowOut(c, flow, id);
+                TraceRecorder::end(c, send);
+                if (id > 4 * std::uint64_t(lanes))
+                    TraceRecorder::flowIn(c, flow, id - 4 * std::uint64_t(lanes));
+                TraceRecorder::coroutineState(c, CoroutineState::Suspended, timer);
+                batch += 7;
+            }
+            // Drained as it goes (the UI thread drains every frame), untimed: the timed part below.
+            if (round % 8 == 7) {
+                state.ResumeTiming();
+                while (TraceRecorder::drain(store) > 0) { }
+                state.PauseTiming();
+            }
+        }
+        state.ResumeTiming();
+        while (TraceRecorder::drain(store) > 0) { }
+        store.afterIngest();
+        events += batch;
+    }
+    state.SetItemsProcessed(std::int64_t(events));
+    state.counters["events/s"] = benchmark::Counter(double(events), benchmark::Counter::kIsRate);
+    state.counters["dropped"] = double(store.droppedItems());
+}
+BENCHMARK(DrainCoroutineStreams)->Arg(512)->Arg(2000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 // 10 M spans on one lane: 1 µs spans every 1.5 µs, 15 s of trace.
 TraceStore &bigStore()
 {

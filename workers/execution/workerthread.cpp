@@ -1,5 +1,7 @@
 #include "workers/execution/workerthread.h"
 
+#include "workers/execution/eventloopchoice.h"
+
 #include <QDeadlineTimer>
 #include <QMetaObject>
 #include <QObject>
@@ -11,6 +13,8 @@ WorkerThread::WorkerThread(const QString &name)
 {
     m_thread->setObjectName(name);
     m_thread->setStackSize(StackBytes);
+    // Streams run here: the process's event loop choice (epoll unless --event-loop qt).
+    Taskscope::Execution::EventLoopChoice::prepare(m_thread);
     m_worker->moveToThread(m_thread);
     m_thread->start();
 }

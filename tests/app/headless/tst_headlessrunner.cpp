@@ -98,6 +98,11 @@ void TestHeadlessRunner::tinyScenarioEndToEnd()
              QStringLiteral("tiny"));
     const QJsonObject environment = report.value(QStringLiteral("environment")).toObject();
     QVERIFY(environment.value(QStringLiteral("openAiKeySet")).toBool());
+    // The dispatcher that ran the coroutines is named (this test's own thread: Qt's), and the choice
+    // worker threads got.
+    const QString dispatcher = environment.value(QStringLiteral("eventDispatcher")).toString();
+    QVERIFY2(dispatcher == u"unix" || dispatcher == u"glib" || dispatcher == u"epoll", qPrintable(dispatcher));
+    QCOMPARE(environment.value(QStringLiteral("eventLoop")).toString(), QStringLiteral("epoll"));
     QCOMPARE(environment.value(QStringLiteral("service")).toObject().value(QStringLiteral("kind")).toString(),
              QStringLiteral("in-process"));
     const QJsonArray runs = report.value(QStringLiteral("runs")).toArray();
@@ -210,6 +215,9 @@ void TestHeadlessRunner::usageErrorsExitTwo_data()
     QTest::newRow("bad duration") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"),
                                                   QStringLiteral("--duration"), QStringLiteral("-3")}
                                   << QStringLiteral("--duration must be a number of seconds > 0");
+    QTest::newRow("unknown event loop") << QStringList {QStringLiteral("--scenario"), QStringLiteral("chat-stream"),
+                                                        QStringLiteral("--event-loop"), QStringLiteral("select")}
+                                        << QStringLiteral("--event-loop must be epoll or qt, not \"select\"");
     QTest::newRow("no such scenario") << QStringList {QStringLiteral("--scenario"), QStringLiteral("no-such-thing")}
                                       << QStringLiteral("no scenario file \"no-such-thing\"");
 }
