@@ -1,6 +1,7 @@
 // Taskscope entry point: the window by default, the scenario runner with --headless.
 #include "app/gui/guimain.h"
 #include "app/headless/headlessmain.h"
+#include "app/probe/launchmain.h"
 
 #include <QByteArray>
 
@@ -8,6 +9,9 @@
 
 int main(int argc, char *argv[])
 {
+    // Before anything touches the environment: the launched program inherits it.
+    if (argc > 1 && std::strcmp(argv[1], "launch") == 0)
+        return runLaunch(argc, argv);
     // The UNIX event dispatcher costs half the glib one per event; keep glib if asked.
     if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
         qputenv("QT_NO_GLIB", "1");

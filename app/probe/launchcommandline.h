@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+#include <optional>
+
+namespace Taskscope::Probe {
+
+/// `taskscope launch [options] -- PROGRAM ARGS…` (see helpText()).
+struct LaunchCommandLine
+{
+    QString program;
+    QStringList programArguments;
+    bool headless = false;
+    QString reportPath;
+    QString tracePath;
+    std::optional<std::chrono::milliseconds> failOnHang; ///< exit 3 when the UI thread blocked longer
+    std::optional<std::chrono::milliseconds> stopAfter; ///< terminate the program after this long
+    bool followChildren = false;
+    bool quiet = false;
+    bool help = false;
+
+    /// Parses the arguments (argv[0] first, then "launch"); nullopt with *error naming the problem.
+    static std::optional<LaunchCommandLine> parse(const QStringList &arguments, QString *error);
+    static QString helpText();
+};
+
+} // namespace Taskscope::Probe
