@@ -24,7 +24,8 @@ bool ProbeFrameReader::next(Frame *frame)
     std::memcpy(&length, m_buffer.constData() + m_offset, sizeof length);
     const auto type = quint8(m_buffer.at(m_offset + 4));
     if (length > ProbeWire::MaxPayloadBytes) {
-        m_error = QStringLiteral("frame of %1 bytes exceeds the limit of %2").arg(length).arg(ProbeWire::MaxPayloadBytes);
+        m_error =
+            QStringLiteral("frame of %1 bytes exceeds the limit of %2").arg(length).arg(ProbeWire::MaxPayloadBytes);
         return false;
     }
     if (type < quint8(MessageType::Hello) || type > quint8(MessageType::Bye)) {

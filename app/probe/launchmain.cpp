@@ -25,8 +25,9 @@ int runLaunch(int argc, char *argv[])
         return 0;
     }
     if (!line->headless) {
-        std::fprintf(stderr, "taskscope launch: only --headless is available so far (the window's lane groups "
-                             "for watched programs are not built yet)\n");
+        std::fprintf(stderr,
+                     "taskscope launch: only --headless is available so far (the window's lane groups "
+                     "for watched programs are not built yet)\n");
         return 1;
     }
     LaunchSession session(*line);

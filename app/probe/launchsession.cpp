@@ -107,7 +107,8 @@ bool LaunchSession::start(QString *error)
     if (m_options.failOnHang && *m_options.failOnHang < std::chrono::milliseconds(250)) {
         // Blocks shorter than the default hang tier must still become alerts.
         const qint64 hang = qMax<qint64>(2, m_options.failOnHang->count());
-        const QJsonObject tiers {{QStringLiteral("hangMs"), hang}, {QStringLiteral("suspicionMs"), qMax<qint64>(1, hang / 2)}};
+        const QJsonObject tiers {{QStringLiteral("hangMs"), hang},
+                                 {QStringLiteral("suspicionMs"), qMax<qint64>(1, hang / 2)}};
         environment.insert(QStringLiteral("TASKSCOPE_PROBE_WATCHDOG"),
                            QString::fromUtf8(QJsonDocument(tiers).toJson(QJsonDocument::Compact)));
     }
@@ -201,7 +202,8 @@ QJsonObject LaunchSession::report() const
         {QStringLiteral("stoppedByLauncher"), m_stoppedByUs},
         {QStringLiteral("probe"), m_receiver->hello()},
         {QStringLiteral("probeConnected"), m_receiver->greeted()},
-        {QStringLiteral("probeEnded"), m_receiver->saidBye() ? m_receiver->byeReason() : QStringLiteral("connection lost")},
+        {QStringLiteral("probeEnded"),
+         m_receiver->saidBye() ? m_receiver->byeReason() : QStringLiteral("connection lost")},
         {QStringLiteral("probeStats"), m_receiver->lastStats()},
         {QStringLiteral("protocolError"), m_receiver->error()},
         {QStringLiteral("launchToFirstEventMs"), m_firstEventMs},
@@ -271,15 +273,20 @@ void LaunchSession::finish()
         m_exitCode = m_stoppedByUs ? 0 : m_programExitCode;
     }
     if (!m_options.quiet) {
-        std::fprintf(stderr, "taskscope launch: %s %s; probe %s; %d threads, %llu spans, %d alerts; longest UI block %.0f ms%s\n",
-                     qPrintable(QFileInfo(m_options.program).fileName()),
-                     m_stoppedByUs ? "stopped after the set time"
-                         : m_programExitStatus == QProcess::CrashExit ? "crashed"
-                                                                      : qPrintable(QStringLiteral("exited %1").arg(m_programExitCode)),
-                     m_receiver->greeted() ? "connected" : "never connected", int(m_receiver->threadNames().size()),
-                     static_cast<unsigned long long>(m_store->spanCount()), int(m_receiver->alerts().size()),
-                     double(longest) / 1e6,
-                     m_exitCode == ExitHangOverLimit ? qPrintable(QStringLiteral(" (over the %1 ms limit)").arg(m_options.failOnHang->count())) : "");
+        std::fprintf(
+            stderr,
+            "taskscope launch: %s %s; probe %s; %d threads, %llu spans, %d alerts; longest UI block %.0f ms%s\n",
+            qPrintable(QFileInfo(m_options.program).fileName()),
+            m_stoppedByUs ? "stopped after the set time"
+                : m_programExitStatus == QProcess::CrashExit
+                ? "crashed"
+                : qPrintable(QStringLiteral("exited %1").arg(m_programExitCode)),
+            m_receiver->greeted() ? "connected" : "never connected", int(m_receiver->threadNames().size()),
+            static_cast<unsigned long long>(m_store->spanCount()), int(m_receiver->alerts().size()),
+            double(longest) / 1e6,
+            m_exitCode == ExitHangOverLimit
+                ? qPrintable(QStringLiteral(" (over the %1 ms limit)").arg(m_options.failOnHang->count()))
+                : "");
     }
     Q_UNUSED(ExitBadCommandLine);
     emit finished(m_exitCode);

@@ -19,7 +19,8 @@ QString eventTypeName(quint16 type)
 {
     if (const char *key = QMetaEnum::fromType<QEvent::Type>().valueToKey(type))
         return QString::fromLatin1(key);
-    return type >= QEvent::User ? QStringLiteral("User+%1").arg(type - QEvent::User) : QStringLiteral("Event %1").arg(type);
+    return type >= QEvent::User ? QStringLiteral("User+%1").arg(type - QEvent::User)
+                                : QStringLiteral("Event %1").arg(type);
 }
 
 } // namespace

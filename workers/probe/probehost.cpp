@@ -28,7 +28,8 @@ ProbeHost::Settings ProbeHost::Settings::fromEnvironment(QString *error)
         const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
         if (!document.isObject()) {
             if (error)
-                *error = QStringLiteral("TASKSCOPE_PROBE_WATCHDOG is not a JSON object: %1").arg(parseError.errorString());
+                *error =
+                    QStringLiteral("TASKSCOPE_PROBE_WATCHDOG is not a JSON object: %1").arg(parseError.errorString());
         } else {
             const QJsonObject overrides = document.object();
             for (auto it = overrides.begin(); it != overrides.end(); ++it)

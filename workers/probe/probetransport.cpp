@@ -11,10 +11,10 @@
 #include <QJsonArray>
 
 #include <algorithm>
-#include <vector>
-
 #include <cerrno>
 #include <cstring>
+#include <vector>
+
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -163,8 +163,9 @@ void ProbeTransport::collect()
             QJsonArray list;
             for (int id = m_namesSent; id < names; ++id)
                 list.append(TraceNames::name(NameId(id)));
-            ProbeWire::appendJson(m_pending, MessageType::Names,
-                                  QJsonObject {{QStringLiteral("first"), m_namesSent}, {QStringLiteral("names"), list}});
+            ProbeWire::appendJson(
+                m_pending, MessageType::Names,
+                QJsonObject {{QStringLiteral("first"), m_namesSent}, {QStringLiteral("names"), list}});
             m_namesSent = names;
         }
         const QList<LaneInfo> lanes = LaneRegistry::changedSince(m_laneGeneration, &m_laneGeneration);
