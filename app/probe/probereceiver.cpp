@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QMetaEnum>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -223,8 +224,10 @@ void ProbeReceiver::handleEvents(const QByteArray &payload)
 
 QStringList ProbeReceiver::threadNames() const
 {
+    QList<LaneInfo> lanes = m_store->lanes();
+    std::sort(lanes.begin(), lanes.end(), [](const LaneInfo &a, const LaneInfo &b) { return a.id < b.id; });
     QStringList names;
-    for (const LaneInfo &lane : m_store->lanes()) {
+    for (const LaneInfo &lane : std::as_const(lanes)) {
         if (lane.kind == LaneKind::Thread)
             names.append(TraceNames::name(lane.name));
     }

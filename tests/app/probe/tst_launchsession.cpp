@@ -139,6 +139,29 @@ private slots:
         QCOMPARE(hangs(session).size(), 0);
         QCOMPARE(session.exitCode(), 0);
     }
+
+    void debianDesignerRunsUnderTheProbe()
+    {
+        const QString designer = QStringLiteral("/usr/lib/qt6/bin/designer");
+        if (!QFileInfo(designer).isExecutable())
+            QSKIP("designer-qt6 is not installed (scripts/setup installs it)");
+        QTemporaryDir dir;
+        LaunchCommandLine line = commandLine(QString(), dir);
+        line.program = designer;
+        line.programArguments = {};
+        line.failOnHang.reset();
+        line.stopAfter = std::chrono::milliseconds(4000);
+        LaunchSession session(line);
+        QVERIFY(run(session));
+        QVERIFY2(session.receiver().greeted(), "the probe never connected to designer");
+        QCOMPARE(session.receiver().error(), QString());
+        QCOMPARE(session.receiver().hello().value(u"qtVersion").toString(), QString::fromLatin1(qVersion()));
+        int uiSpans = 0;
+        session.store().forEachSpan(UiThreadLane, 0, StoredSpan::OpenEnd, [&](int, const StoredSpan &) { ++uiSpans; });
+        QVERIFY2(uiSpans > 100, qPrintable(QString::number(uiSpans)));
+        QCOMPARE(session.report().value(u"stoppedByLauncher").toBool(), true);
+        QCOMPARE(session.exitCode(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLaunchSession)
