@@ -10,7 +10,7 @@
 int main(int argc, char *argv[])
 {
     // Before anything touches the environment: the launched program inherits it.
-    if (argc > 1 && std::strcmp(argv[1], "launch") == 0)
+    if (argc > 1 && (std::strcmp(argv[1], "launch") == 0 || std::strcmp(argv[1], "attach") == 0))
         return runLaunch(argc, argv);
     // The UNIX event dispatcher costs half the glib one per event; keep glib if asked.
     if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))

@@ -18,7 +18,8 @@ std::optional<LaunchCommandLine> LaunchCommandLine::parse(const QStringList &arg
 {
     LaunchCommandLine line;
     int i = 1;
-    if (i < arguments.size() && arguments.at(i) == u"launch")
+    const bool attach = i < arguments.size() && arguments.at(i) == u"attach";
+    if (i < arguments.size() && (arguments.at(i) == u"launch" || attach))
         ++i;
     for (; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
@@ -61,9 +62,23 @@ std::optional<LaunchCommandLine> LaunchCommandLine::parse(const QStringList &arg
         } else if (argument.startsWith(u'-')) {
             *error = QStringLiteral("unknown option %1 (the program and its arguments go after --)").arg(argument);
             return std::nullopt;
+        } else if (attach) {
+            bool ok = false;
+            line.attachPid = argument.toLongLong(&ok);
+            if (!ok || line.attachPid <= 0) {
+                *error = QStringLiteral("attach wants a process id, not \"%1\"").arg(argument);
+                return std::nullopt;
+            }
         } else {
             break; // the program, without a --
         }
+    }
+    if (attach) {
+        line.headless = true; // nothing else yet
+        if (line.attachPid > 0)
+            return line;
+        *error = QStringLiteral("no process id (taskscope attach [options] PID)");
+        return std::nullopt;
     }
     if (i >= arguments.size()) {
         *error = QStringLiteral("no program to launch (taskscope launch [options] -- PROGRAM ARGS...)");
@@ -86,12 +101,18 @@ QString LaunchCommandLine::helpText()
         "  --report FILE        JSON report: alerts with their evidence, threads, counts, drops\n"
         "  --fail-on-hang MS    exit 3 when the UI thread blocked longer than MS (the watchdog's\n"
         "                       hang tier is lowered to MS when MS is below it)\n"
-        "  --stop-after MS      terminate the program after MS (SIGTERM, then SIGKILL 3 s later)\n"
+        "  --stop-after MS      terminate the program after MS (SIGTERM, then SIGKILL 3 s later);\n"
+        "                       attach: stop watching MS after the probe connected\n"
         "  --follow-children    the program's own child processes get the probe too\n"
         "  --quiet              no summary line\n"
         "\n"
         "Exit status: 0, or the program's own non-zero status; 3 when --fail-on-hang was exceeded;\n"
-        "2 when the program could not be started or crashed; 1 for a bad command line.\n");
+        "2 when the program could not be started or crashed; 1 for a bad command line.\n"
+        "\n"
+        "Usage: taskscope attach [--report FILE] [--trace FILE] [--fail-on-hang MS] [--stop-after MS] PID\n"
+        "Injects the probe into a running Qt 6 process with gdb and collects until the process exits or\n"
+        "--stop-after has passed (the probe then stays in the process, idle, until it exits). Says why\n"
+        "when it cannot: no gdb, ptrace not permitted (and which setting), not Qt 6, another Qt version.\n");
 }
 
 } // namespace Taskscope::Probe

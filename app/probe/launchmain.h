@@ -1,4 +1,4 @@
 #pragma once
 
-/// `taskscope launch ...`: argv[1] is "launch". Returns the process exit status.
+/// `taskscope launch ...` and `taskscope attach ...`: argv[1] names which. Returns the exit status.
 int runLaunch(int argc, char *argv[]);

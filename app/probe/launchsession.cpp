@@ -1,5 +1,6 @@
 #include "app/probe/launchsession.h"
 
+#include "app/probe/attachpreflight.h"
 #include "app/probe/probereceiver.h"
 #include "model/alertrecord.h"
 #include "model/chrometracewriter.h"
@@ -14,6 +15,7 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QUuid>
 
@@ -27,6 +29,7 @@ constexpr int ExitLaunchFailed = 2;
 constexpr int ExitHangOverLimit = 3;
 constexpr auto KillGrace = std::chrono::seconds(3);
 constexpr auto DrainAfterExit = std::chrono::seconds(2); // the probe's last words after the program ended
+constexpr auto ConnectTimeout = std::chrono::seconds(10);
 
 } // namespace
 
@@ -44,6 +47,11 @@ LaunchSession::LaunchSession(LaunchCommandLine options, QObject *parent)
     m_stopTimer.setSingleShot(true);
     connect(&m_stopTimer, &QTimer::timeout, this, [this] {
         m_stoppedByUs = true;
+        if (m_options.attachPid > 0) { // detach: the probe stays in the process, idle
+            m_processDone = true;
+            finish();
+            return;
+        }
         m_process.terminate();
         m_killTimer.start(KillGrace);
     });
@@ -51,10 +59,25 @@ LaunchSession::LaunchSession(LaunchCommandLine options, QObject *parent)
     connect(&m_killTimer, &QTimer::timeout, &m_process, &QProcess::kill);
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, &LaunchSession::finish);
+    m_gdb.setProcessChannelMode(QProcess::MergedChannels);
+    connect(&m_gdb, &QProcess::finished, this, &LaunchSession::onGdbFinished);
+    m_connectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        if (m_receiver->greeted())
+            return;
+        m_processError = QStringLiteral("the probe was injected but did not connect within %1 s (the process's UI "
+                                        "thread may be blocked, or it runs no event loop)")
+                             .arg(ConnectTimeout.count());
+        m_processDone = true;
+        finish();
+    });
 }
 
 LaunchSession::~LaunchSession()
 {
+    // gdb detaches at the end of its batch; killing it mid-way could leave the process stopped.
+    if (m_gdb.state() != QProcess::NotRunning && !m_gdb.waitForFinished(10'000))
+        m_gdb.kill();
     if (m_process.state() != QProcess::NotRunning) {
         m_process.kill();
         m_process.waitForFinished(3000);
@@ -97,6 +120,8 @@ bool LaunchSession::start(QString *error)
         return false;
     }
     connect(m_server, &QLocalServer::newConnection, this, &LaunchSession::onNewConnection);
+    if (m_options.attachPid > 0)
+        return startAttach(library, error);
 
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString preload = environment.value(QStringLiteral("LD_PRELOAD"));
@@ -104,14 +129,8 @@ bool LaunchSession::start(QString *error)
     environment.insert(QStringLiteral("TASKSCOPE_PROBE_SOCKET"), m_server->fullServerName());
     if (m_options.followChildren)
         environment.insert(QStringLiteral("TASKSCOPE_PROBE_FOLLOW_CHILDREN"), QStringLiteral("1"));
-    if (m_options.failOnHang && *m_options.failOnHang < std::chrono::milliseconds(250)) {
-        // Blocks shorter than the default hang tier must still become alerts.
-        const qint64 hang = qMax<qint64>(2, m_options.failOnHang->count());
-        const QJsonObject tiers {{QStringLiteral("hangMs"), hang},
-                                 {QStringLiteral("suspicionMs"), qMax<qint64>(1, hang / 2)}};
-        environment.insert(QStringLiteral("TASKSCOPE_PROBE_WATCHDOG"),
-                           QString::fromUtf8(QJsonDocument(tiers).toJson(QJsonDocument::Compact)));
-    }
+    if (const QString settings = watchdogSettings(); !settings.isEmpty())
+        environment.insert(QStringLiteral("TASKSCOPE_PROBE_WATCHDOG"), settings);
     m_process.setProcessEnvironment(environment);
     m_process.setProgram(m_options.program);
     m_process.setArguments(m_options.programArguments);
@@ -120,6 +139,70 @@ bool LaunchSession::start(QString *error)
     if (m_options.stopAfter)
         m_stopTimer.start(*m_options.stopAfter);
     return true;
+}
+
+QString LaunchSession::watchdogSettings() const
+{
+    if (!m_options.failOnHang || *m_options.failOnHang >= std::chrono::milliseconds(250))
+        return {};
+    // Blocks shorter than the default hang tier must still become alerts.
+    const qint64 hang = qMax<qint64>(2, m_options.failOnHang->count());
+    const QJsonObject tiers {{QStringLiteral("hangMs"), hang},
+                             {QStringLiteral("suspicionMs"), qMax<qint64>(1, hang / 2)}};
+    return QString::fromUtf8(QJsonDocument(tiers).toJson(QJsonDocument::Compact));
+}
+
+bool LaunchSession::startAttach(const QString &library, QString *error)
+{
+    QString gdb;
+    if (QString why = AttachPreflight::refusal(m_options.attachPid, &gdb); !why.isEmpty()) {
+        *error = why;
+        return false;
+    }
+    m_pid = m_options.attachPid;
+    auto quoted = [](const QString &text) {
+        QString escaped = text;
+        escaped.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        return QString(u'"' + escaped + u'"');
+    };
+    QStringList arguments {QStringLiteral("-nx"), QStringLiteral("-batch"), QStringLiteral("-p"),
+                           QString::number(m_options.attachPid)};
+    auto command = [&arguments](const QString &text) { arguments << QStringLiteral("-ex") << text; };
+    command(QStringLiteral("call (int)setenv(%1, %2, 1)")
+                .arg(quoted(QStringLiteral("TASKSCOPE_PROBE_SOCKET")), quoted(m_server->fullServerName())));
+    if (const QString settings = watchdogSettings(); !settings.isEmpty())
+        command(QStringLiteral("call (int)setenv(%1, %2, 1)")
+                    .arg(quoted(QStringLiteral("TASKSCOPE_PROBE_WATCHDOG")), quoted(settings)));
+    // The probe's constructor hands its set-up to the UI thread (gdb stops the process on any thread).
+    command(QStringLiteral("call (void *)dlopen(%1, 2)").arg(quoted(library)));
+    command(QStringLiteral("detach"));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("LD_PRELOAD"));
+    m_gdb.setProcessEnvironment(environment);
+    m_clock.start();
+    m_gdb.start(gdb, arguments);
+    return true; // --stop-after counts from the probe's greeting (gdb may take seconds)
+}
+
+void LaunchSession::onGdbFinished(int exitCode, QProcess::ExitStatus status)
+{
+    const QString output = QString::fromLocal8Bit(m_gdb.readAll());
+    static const QRegularExpression nullResult(QStringLiteral(R"(\$\d+ = \(void \*\) 0x0\b)"));
+    QString why;
+    if (status != QProcess::NormalExit || output.contains(u"ptrace: Operation not permitted"))
+        why = QStringLiteral("gdb could not attach to process %1").arg(m_options.attachPid);
+    else if (nullResult.match(output).hasMatch())
+        why = QStringLiteral("dlopen of the probe failed inside process %1").arg(m_options.attachPid);
+    else if (!output.contains(u"(void *) 0x"))
+        why = QStringLiteral("gdb did not run the injection (exit %1)").arg(exitCode);
+    if (why.isEmpty()) {
+        if (!m_receiver->greeted())
+            m_connectTimer.start(ConnectTimeout);
+        return;
+    }
+    m_processError = why + QStringLiteral("; gdb said:\n") + output.trimmed();
+    m_processDone = true;
+    finish();
 }
 
 void LaunchSession::onNewConnection()
@@ -135,7 +218,7 @@ void LaunchSession::onNewConnection()
         connect(socket, &QLocalSocket::readyRead, this, &LaunchSession::onReadyRead);
         connect(socket, &QLocalSocket::disconnected, this, [this] {
             onReadyRead();
-            if (m_processDone)
+            if (m_processDone || m_options.attachPid > 0) // attached: the process exited
                 finish();
         });
     }
@@ -147,7 +230,10 @@ void LaunchSession::onReadyRead()
         return;
     const QByteArray bytes = m_socket->readAll();
     const quint64 before = m_receiver->eventsReceived();
+    const bool wasGreeted = m_receiver->greeted();
     m_receiver->feed(bytes);
+    if (!wasGreeted && m_receiver->greeted() && m_options.attachPid > 0 && m_options.stopAfter)
+        m_stopTimer.start(*m_options.stopAfter);
     if (m_firstEventMs < 0 && m_receiver->eventsReceived() > before)
         m_firstEventMs = m_clock.elapsed();
     if (m_receiver->failed())

@@ -19,7 +19,8 @@ namespace Taskscope::Probe {
 class ProbeReceiver;
 
 /// One `taskscope launch`: a local server, the program started with the probe preloaded, the
-/// probe's stream collected into a timeline, then the trace and the report written.
+/// probe's stream collected into a timeline, then the trace and the report written. Or one
+/// `taskscope attach`: the same, with the probe injected into a running process by gdb.
 ///
 /// The program's first probe connection is the one recorded; later ones (children, when they are
 /// followed) are counted and closed. Helper processes never get the probe: only the program's
@@ -53,6 +54,9 @@ private:
     void onReadyRead();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
+    bool startAttach(const QString &library, QString *error);
+    void onGdbFinished(int exitCode, QProcess::ExitStatus status);
+    QString watchdogSettings() const;
     void finish();
     bool writeOutputs(QString *error);
     qint64 longestUiBlockNs() const;
@@ -63,6 +67,8 @@ private:
     QLocalServer *m_server = nullptr;
     QLocalSocket *m_socket = nullptr;
     QProcess m_process;
+    QProcess m_gdb;
+    QTimer m_connectTimer; // attach: the injected probe must connect within this
     QTimer m_stopTimer;
     QTimer m_killTimer;
     QTimer m_drainTimer;

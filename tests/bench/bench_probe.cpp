@@ -96,7 +96,8 @@ private:
                 if (message.value(u"phase").toInt() != 0)
                     continue;
                 std::lock_guard lock(m_mutex);
-                m_arrivals.push_back({message.value(u"alert").toObject().value(u"startNs").toInteger(), TraceClock::nowNs()});
+                m_arrivals.push_back(
+                    {message.value(u"alert").toObject().value(u"startNs").toInteger(), TraceClock::nowNs()});
             }
         }
         close(fd);
@@ -124,7 +125,8 @@ std::int64_t floodBatch(QObject *receiver, int batch)
 {
     std::int64_t delivered = 0;
     for (int i = 0; i < batch; ++i)
-        QMetaObject::invokeMethod(receiver, [&delivered] { ++delivered; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            receiver, [&delivered] { ++delivered; }, Qt::QueuedConnection);
     QCoreApplication::processEvents();
     return delivered;
 }
@@ -151,8 +153,8 @@ void BM_ProbeQueuedCalls(benchmark::State &state)
     for (auto _ : state)
         delivered += floodBatch(&receiver, 1000);
     state.SetItemsProcessed(delivered);
-    state.counters["ns_per_call"]
-        = benchmark::Counter(double(delivered), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_call"] = benchmark::Counter(double(delivered),
+                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     if (host)
         host->stop(QStringLiteral("benchmark done"));
 }
@@ -184,7 +186,8 @@ void BM_ProbeAlertLatencyPastTier(benchmark::State &state)
             state.SetIterationTime(1.0);
             continue;
         }
-        const qint64 pastTier = arrivals.front().arrivedNs - (arrivals.front().startNs + qint64(hang.count()) * 1'000'000);
+        const qint64 pastTier = arrivals.front().arrivedNs
+            - (arrivals.front().startNs + qint64(hang.count()) * 1'000'000);
         state.SetIterationTime(double(pastTier) / 1e9);
     }
     state.counters["missed"] = double(missed);

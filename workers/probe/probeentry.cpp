@@ -29,6 +29,16 @@ void stopOnUiThread()
     g_host = nullptr;
 }
 
+// exit() without the application object's destructor: stop the probe's threads before the
+// static objects they use are destroyed.
+void stopAtExit()
+{
+    if (g_host) {
+        g_host->stop(QStringLiteral("process exiting"));
+        g_host = nullptr; // not deleted: QObject destruction this late is not worth the risk
+    }
+}
+
 void startOnUiThread()
 {
     if (g_host)
@@ -45,6 +55,7 @@ void startOnUiThread()
         return;
     }
     qAddPostRoutine(stopOnUiThread);
+    std::atexit(stopAtExit);
 }
 
 void startRoutine()

@@ -2,6 +2,7 @@
 
 #include "model/alertrecord.h"
 #include "model/probewire.h"
+#include "model/tracerecorder.h"
 #include "workers/probe/dispatchrecorder.h"
 #include "workers/probe/probetransport.h"
 #include "workers/watchdog/uiwatchdog.h"
@@ -15,6 +16,11 @@
 #include <unistd.h>
 
 namespace Taskscope::Probe {
+namespace {
+
+constexpr quint64 MaxRecorderBytes = 32ull << 20;
+
+} // namespace
 
 ProbeHost::Settings ProbeHost::Settings::fromEnvironment(QString *error)
 {
@@ -70,6 +76,8 @@ bool ProbeHost::start()
     QCoreApplication *app = QCoreApplication::instance();
     if (!app || QThread::currentThread() != app->thread() || m_watchdog)
         return false;
+    // A guest's share of the host's memory: the transport drains every 25 ms, so this is seconds of a flood.
+    TraceRecorder::setBufferBudgetBytes(MaxRecorderBytes);
     const bool recording = DispatchRecorder::install();
     DispatchRecorder::setUiThread();
 

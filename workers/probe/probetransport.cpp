@@ -142,11 +142,18 @@ void ProbeTransport::disconnectSocket()
 void ProbeTransport::collect()
 {
     // Events first: every name and lane they refer to exists by the time they were recorded, so
-    // the names and lanes read afterwards cover them.
+    // the names and lanes read afterwards cover them. What does not fit under the cap is dropped.
     QByteArray events;
-    quint64 eventCount = 0;
+    quint64 kept = 0;
+    quint64 dropped = 0;
+    const qsizetype room = m_socket < 0 ? 0 : m_options.maxPendingBytes - (m_pending.size() - m_pendingOffset);
     std::vector<TraceEvent> converted;
     TraceRecorder::drain([&](LaneId threadLane, const TraceEvent *source, std::size_t count) {
+        const auto bytes = qsizetype(ProbeWire::HeaderBytes + sizeof(LaneId) + count * sizeof(TraceEvent));
+        if (events.size() + bytes > room) {
+            dropped += count;
+            return;
+        }
         converted.assign(source, source + count);
         for (TraceEvent &event : converted) {
             event.ticks = std::uint64_t(TraceClock::toNs(event.ticks));
@@ -154,9 +161,8 @@ void ProbeTransport::collect()
                 event.arg = std::uint64_t(TraceClock::toNs(event.arg));
         }
         ProbeWire::appendEvents(events, threadLane, converted.data(), converted.size());
-        eventCount += count;
+        kept += count;
     });
-    const bool room = m_socket >= 0 && m_pending.size() - m_pendingOffset < m_options.maxPendingBytes;
     if (m_socket >= 0) {
         const int names = TraceNames::count();
         if (names > m_namesSent) {
@@ -175,14 +181,11 @@ void ProbeTransport::collect()
                 list.append(laneJson(lane));
             ProbeWire::appendJson(m_pending, MessageType::Lanes, QJsonObject {{QStringLiteral("lanes"), list}});
         }
+        m_pending.append(events);
     }
     std::lock_guard lock(m_mutex);
-    if (room) {
-        m_pending.append(events);
-        m_stats.eventsSent += eventCount;
-    } else {
-        m_stats.eventsDropped += eventCount;
-    }
+    m_stats.eventsSent += kept;
+    m_stats.eventsDropped += dropped;
 }
 
 void ProbeTransport::collectAlerts()

@@ -18,13 +18,14 @@ private slots:
         QTest::addColumn<bool>("headless");
         const QStringList head {QStringLiteral("taskscope"), QStringLiteral("launch")};
         QTest::newRow("every option, program after --")
-            << head + QStringList {"--headless", "--report", "r.json", "--trace", "t.json", "--fail-on-hang", "250", "--",
-                                   "app", "--flag", "x"}
+            << head + QStringList {"--headless", "--report", "r.json", "--trace", "t.json", "--fail-on-hang",
+                                   "250",        "--",       "app",    "--flag",  "x"}
             << "app" << QStringList {"--flag", "x"} << qint64(250) << true;
-        QTest::newRow("program without --") << head + QStringList {"--headless", "app", "-v"} << "app"
-                                            << QStringList {"-v"} << qint64(-1) << true;
+        QTest::newRow("program without --")
+            << head + QStringList {"--headless", "app", "-v"} << "app" << QStringList {"-v"} << qint64(-1) << true;
         QTest::newRow("program's own options after -- are not ours")
-            << head + QStringList {"--", "app", "--headless"} << "app" << QStringList {"--headless"} << qint64(-1) << false;
+            << head + QStringList {"--", "app", "--headless"} << "app" << QStringList {"--headless"} << qint64(-1)
+            << false;
     }
 
     void parsesOptionsAndProgram()

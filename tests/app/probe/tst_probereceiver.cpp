@@ -1,5 +1,4 @@
 #include "app/probe/probereceiver.h"
-
 #include "model/alertrecord.h"
 #include "model/probewire.h"
 #include "model/tracenames.h"
@@ -21,16 +20,19 @@ private:
     {
         QByteArray bytes;
         ProbeWire::appendJson(bytes, MessageType::Hello, QJsonObject {{QStringLiteral("pid"), 4242}});
-        ProbeWire::appendJson(bytes, MessageType::Names,
-                              QJsonObject {{QStringLiteral("first"), 0},
-                                           {QStringLiteral("names"), QJsonArray {QString(), QStringLiteral("QTimer \"tick\"")}}});
+        ProbeWire::appendJson(
+            bytes, MessageType::Names,
+            QJsonObject {{QStringLiteral("first"), 0},
+                         {QStringLiteral("names"), QJsonArray {QString(), QStringLiteral("QTimer \"tick\"")}}});
         ProbeWire::appendJson(
             bytes, MessageType::Lanes,
             QJsonObject {{QStringLiteral("lanes"),
-                          QJsonArray {QJsonObject {{QStringLiteral("id"), 1}, {QStringLiteral("kind"), 0},
+                          QJsonArray {QJsonObject {{QStringLiteral("id"), 1},
+                                                   {QStringLiteral("kind"), 0},
                                                    {QStringLiteral("name"), QStringLiteral("main")}}}}});
         TraceEvent events[2] {};
-        events[0] = TraceEvent {1000, ProbeWire::DispatchArgFlag | QEvent::Timer, UiThreadLane, 1, EventKind::Begin, 0, 0, 0};
+        events[0] = TraceEvent {
+            1000, ProbeWire::DispatchArgFlag | QEvent::Timer, UiThreadLane, 1, EventKind::Begin, 0, 0, 0};
         events[1] = TraceEvent {5000, 0, UiThreadLane, 0, EventKind::End, 0, 0, 0};
         ProbeWire::appendEvents(bytes, UiThreadLane, events, 2);
         AlertRecord alert;
@@ -42,7 +44,8 @@ private:
         alert.durationNs = 400'000'000;
         ProbeWire::appendJson(bytes, MessageType::Alert,
                               QJsonObject {{QStringLiteral("phase"), 2}, {QStringLiteral("alert"), alert.toJson()}});
-        ProbeWire::appendJson(bytes, MessageType::Bye, QJsonObject {{QStringLiteral("reason"), QStringLiteral("done")}});
+        ProbeWire::appendJson(bytes, MessageType::Bye,
+                              QJsonObject {{QStringLiteral("reason"), QStringLiteral("done")}});
         return bytes;
     }
 

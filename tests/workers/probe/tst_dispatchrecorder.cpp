@@ -1,9 +1,8 @@
-#include "workers/probe/dispatchrecorder.h"
-
 #include "model/probewire.h"
 #include "model/tracenames.h"
 #include "model/tracerecorder.h"
 #include "model/tracestore.h"
+#include "workers/probe/dispatchrecorder.h"
 #include "workers/watchdog/dispatchprobe.h"
 
 #include <QCoreApplication>
@@ -132,7 +131,9 @@ private slots:
         worker.setObjectName(QStringLiteral("onWorker"));
         worker.moveToThread(&thread);
         if (excluded)
-            connect(&thread, &QThread::started, &worker, [] { DispatchRecorder::excludeCurrentThread(); }, Qt::DirectConnection);
+            connect(
+                &thread, &QThread::started, &worker, [] { DispatchRecorder::excludeCurrentThread(); },
+                Qt::DirectConnection);
         thread.start();
         QSignalSpy handled(&worker, &NestingObject::handled);
         QCoreApplication::postEvent(&worker, new QEvent(QEvent::User));

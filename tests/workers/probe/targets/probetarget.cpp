@@ -5,6 +5,7 @@
 //   modal   a modal dialog runs its own loop for 800 ms while a timer keeps ticking (not a hang)
 //   worker  a QThread named "AudioWorker" runs its own event loop with a ticking timer
 //   idle    a window that only waits
+//   linger  a window that waits 30 s (for attaching to it)
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
@@ -92,7 +93,8 @@ int main(int argc, char *argv[])
         QObject::connect(&worker, &QThread::finished, timer, &QObject::deleteLater);
         worker.start();
     }
-    QTimer::singleShot(std::strcmp(mode, "modal") == 0 ? 1600 : 1200, &app, &QCoreApplication::quit);
+    const int lifetimeMs = std::strcmp(mode, "linger") == 0 ? 30000 : std::strcmp(mode, "modal") == 0 ? 1600 : 1200;
+    QTimer::singleShot(lifetimeMs, &app, &QCoreApplication::quit);
     const int code = QApplication::exec();
     worker.quit();
     worker.wait();
