@@ -2,6 +2,7 @@
 #include "app/gui/guimain.h"
 #include "app/headless/headlessmain.h"
 #include "workers/execution/eventloopchoice.h"
+#include "app/probe/launchmain.h"
 
 #include <QByteArray>
 #include <QString>
@@ -32,6 +33,9 @@ void chooseEventLoop(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    // Before anything touches the environment: the launched program inherits it.
+    if (argc > 1 && (std::strcmp(argv[1], "launch") == 0 || std::strcmp(argv[1], "attach") == 0))
+        return runLaunch(argc, argv);
     // The UNIX event dispatcher costs half the glib one per event; keep glib if asked.
     if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
         qputenv("QT_NO_GLIB", "1");

@@ -194,11 +194,20 @@ void TraceRecorder::popScope(LaneId lane, NameId name) noexcept
 
 std::size_t TraceRecorder::drain(TraceStore &store)
 {
+    store.syncLanes();
+    const std::size_t moved = drain([&store](LaneId threadLane, const TraceEvent *events, std::size_t count) {
+        store.ingest(threadLane, events, count);
+    });
+    store.afterIngest();
+    return moved;
+}
+
+std::size_t TraceRecorder::drain(const EventSink &sink)
+{
     BufferPool &p = pool();
     // One consumer at a time; producers never wait for a drain: the pool lock is held only to copy
     // the buffer list, to hand back a read chunk, and to free the buffers of exited threads.
     QMutexLocker drainLock(&p.drainMutex);
-    store.syncLanes();
     std::vector<ThreadTraceBuffer *> &buffers = p.drainList;
     {
         QMutexLocker lock(&p.mutex);
@@ -213,7 +222,7 @@ std::size_t TraceRecorder::drain(TraceStore &store)
             TraceChunk *chunk = buffer->readChunk;
             const std::uint32_t published = chunk->published.load(std::memory_order_acquire);
             if (buffer->readPos < published) {
-                store.ingest(buffer->threadLane, chunk->events + buffer->readPos, published - buffer->readPos);
+                sink(buffer->threadLane, chunk->events + buffer->readPos, published - buffer->readPos);
                 moved += published - buffer->readPos;
                 buffer->readPos = published;
             }
@@ -245,7 +254,6 @@ std::size_t TraceRecorder::drain(TraceStore &store)
             delete buffer;
         }
     }
-    store.afterIngest();
     return moved;
 }
 

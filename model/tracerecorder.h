@@ -8,6 +8,7 @@
 #include <atomic>
 #include <bit>
 #include <cstddef>
+#include <functional>
 
 class TraceStore;
 
@@ -120,6 +121,10 @@ public:
     /// UI thread (or whichever single thread owns the store): moves every complete event into the
     /// store. Returns the number of events moved.
     static std::size_t drain(TraceStore &store);
+    /// The same for a consumer that is not a store (a probe streams the raw events to another
+    /// process): `sink` gets every complete event, in each thread's order, a run at a time.
+    using EventSink = std::function<void(LaneId threadLane, const TraceEvent *events, std::size_t count)>;
+    static std::size_t drain(const EventSink &sink);
 
     /// Events dropped because the buffer budget was spent (the drain fell behind).
     static quint64 droppedEvents() noexcept;

@@ -195,6 +195,8 @@ bool UiWatchdog::start()
             } else if (kind == AlertEvidenceMessage::Kind::End) {
                 delivery = DeliverEnd;
             }
+            if (m_config.alertObserver && delivery != DeliverSuppressed)
+                m_config.alertObserver(record, delivery == DeliverStart ? 0 : delivery == DeliverEnd ? 2 : 1);
             enqueueDelivery(delivery, record);
         });
     m_collector->start();

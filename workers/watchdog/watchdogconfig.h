@@ -42,6 +42,11 @@ struct UiWatchdogConfig
     int maxWorkersInEvidence = 32;
     int maxAlertsKept = 1000; ///< alerts() and the model keep at most this many
 
+    /// Called on the evidence thread the moment an alert starts, changes or ends (phase 0, 1, 2),
+    /// while the signals still wait for the UI thread: a watchdog inside another process streams
+    /// its evidence from here while the UI thread is blocked. Must be quick and must not block.
+    std::function<void(const AlertRecord &record, int phase)> alertObserver;
+
     /// Injectable for tests; default: TracerPid in /proc/self/status is non-zero.
     std::function<bool()> debuggerAttached;
 

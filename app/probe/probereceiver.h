@@ -1,0 +1,76 @@
+#pragma once
+
+#include "model/alertrecord.h"
+#include "model/probeframereader.h"
+#include "model/tracetypes.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QSet>
+#include <QStringList>
+
+class TraceStore;
+
+namespace Taskscope::Probe {
+
+/// Turns one probe's stream into a timeline and a list of alerts.
+///
+/// The probe's lanes keep their ids in `store` (its UI thread is lane 1, as in our own traces);
+/// its names are interned here. A dispatch span is named "Receiver "objectName" · EventType".
+/// Bounded: names past TraceNames' cap and lanes past MaxLanes are refused and counted; the store
+/// applies its own item cap. A malformed stream stops the receiver (error() says why).
+class ProbeReceiver final
+{
+public:
+    static constexpr LaneId MaxLanes = 1 << 16;
+    static constexpr int MaxAlerts = 1000;
+
+    explicit ProbeReceiver(TraceStore *store);
+
+    void feed(QByteArrayView bytes);
+    bool failed() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
+
+    bool greeted() const { return !m_hello.isEmpty(); }
+    QJsonObject hello() const { return m_hello; }
+    QJsonObject lastStats() const { return m_stats; }
+    bool saidBye() const { return !m_byeReason.isNull(); }
+    QString byeReason() const { return m_byeReason; }
+
+    quint64 eventsReceived() const { return m_eventsReceived; }
+    quint64 rejected() const { return m_rejected; }
+    /// Every alert's latest state, by id.
+    QList<AlertRecord> alerts() const { return m_alerts.values(); }
+    /// Alerts whose start arrived before their end: evidence that left while the UI was blocked.
+    int alertsSeenWhileOngoing() const { return int(m_seenOngoing.size()); }
+    /// The thread lanes' names, in lane order (the UI thread first).
+    QStringList threadNames() const;
+
+private:
+    void handle(const ProbeFrameReader::Frame &frame);
+    void handleEvents(const QByteArray &payload);
+    void handleNames(const QJsonObject &object);
+    void handleLanes(const QJsonObject &object);
+    void handleAlert(const QJsonObject &object);
+    NameId localName(NameId remote);
+    NameId dispatchName(NameId remote, quint16 eventType);
+    void ensureLane(LaneId lane);
+
+    TraceStore *m_store;
+    ProbeFrameReader m_reader;
+    QString m_error;
+    QJsonObject m_hello;
+    QJsonObject m_stats;
+    QString m_byeReason;
+    QList<QString> m_names; // the probe's name ids, in order
+    QHash<NameId, NameId> m_localNames;
+    QHash<quint64, NameId> m_dispatchNames;
+    QMap<quint32, AlertRecord> m_alerts;
+    QSet<quint32> m_seenOngoing;
+    quint64 m_eventsReceived = 0;
+    quint64 m_rejected = 0;
+};
+
+} // namespace Taskscope::Probe
