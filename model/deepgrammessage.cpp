@@ -1,5 +1,6 @@
 #include "model/deepgrammessage.h"
 
+#include "model/jsonfieldreader.h"
 #include "model/jsontypename.h"
 
 #include <QJsonArray>
@@ -35,154 +36,28 @@ constexpr TypeEntry TypeNames[] = {
     {DeepgramMessage::Type::Close, "Close"},
 };
 
-// Reads typed fields of one JSON object. Absent and null optional fields keep the caller's default;
-// the first wrong type (or missing required field) records an error naming its path, and every later
-// read fails, so reads chain with &&.
-class FieldReader
+using Need = JsonFieldReader::Need;
+
+// Protocols send null for "no value": null optional fields keep their defaults.
+JsonFieldReader readerOf(const QJsonObject &object, const QString &path, FieldError *error)
 {
-public:
-    FieldReader(const QJsonObject &object, QString path, QString *error)
-        : m_object(object)
-        , m_path(std::move(path))
-        , m_error(error)
-    {
-    }
+    return JsonFieldReader(object, path, error, JsonFieldReader::Null::IsAbsent);
+}
 
-    bool string(const char *key, QString *out, bool required = false)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (value.isString()) {
-            *out = value.toString();
-            return true;
-        }
-        return absentOrFail(key, value, required, "a string");
-    }
-
-    bool number(const char *key, double *out, bool required = false)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (value.isDouble()) {
-            *out = value.toDouble();
-            return true;
-        }
-        return absentOrFail(key, value, required, "a number");
-    }
-
-    bool integer(const char *key, qint64 *out, bool required = false)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (value.isDouble()) {
-            const double d = value.toDouble();
-            if (!std::isfinite(d) || d != std::floor(d) || std::abs(d) > 9.0e15)
-                return fail(key, QStringLiteral("is %1, expected an integer").arg(d));
-            *out = qint64(d);
-            return true;
-        }
-        return absentOrFail(key, value, required, "an integer");
-    }
-
-    bool integer(const char *key, int *out, bool required = false)
-    {
-        qint64 wide = *out;
-        if (!integer(key, &wide, required))
-            return false;
-        if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
-            return fail(key, QStringLiteral("is %1, out of range").arg(wide));
-        *out = int(wide);
-        return true;
-    }
-
-    bool boolean(const char *key, bool *out)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (value.isBool()) {
-            *out = value.toBool();
-            return true;
-        }
-        return absentOrFail(key, value, false, "a boolean");
-    }
-
-    bool integerList(const char *key, QList<int> *out)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (!value.isArray())
-            return absentOrFail(key, value, false, "an array of integers");
-        const QJsonArray array = value.toArray();
-        out->clear();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QJsonValue item = array.at(i);
-            const double d = item.toDouble(std::numeric_limits<double>::quiet_NaN());
-            if (!item.isDouble() || d != std::floor(d) || std::abs(d) > std::numeric_limits<int>::max())
-                return failWith(childPath(key)
-                                + QStringLiteral("[%1] is %2, expected an integer").arg(i).arg(jsonTypeName(item)));
-            out->append(int(d));
-        }
-        return true;
-    }
-
-    // An optional (or required) nested object; *present tells whether it was there.
-    bool object(const char *key, QJsonObject *out, bool *present, bool required = false)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        *present = value.isObject();
-        if (value.isObject()) {
-            *out = value.toObject();
-            return true;
-        }
-        return absentOrFail(key, value, required, "an object");
-    }
-
-    bool array(const char *key, QJsonArray *out, bool required = false)
-    {
-        const QJsonValue value = m_object.value(QLatin1StringView(key));
-        if (value.isArray()) {
-            *out = value.toArray();
-            return true;
-        }
-        return absentOrFail(key, value, required, "an array");
-    }
-
-    QString childPath(const char *key) const
-    {
-        return m_path.isEmpty() ? QString::fromLatin1(key) : m_path + u'.' + QLatin1StringView(key);
-    }
-
-private:
-    bool absentOrFail(const char *key, const QJsonValue &value, bool required, const char *expected)
-    {
-        if ((value.isUndefined() || value.isNull()) && !required)
-            return true;
-        return fail(key, QStringLiteral("is %1, expected %2").arg(jsonTypeName(value), QLatin1StringView(expected)));
-    }
-
-    bool fail(const char *key, const QString &what) { return failWith(childPath(key) + u' ' + what); }
-
-    bool failWith(const QString &message)
-    {
-        if (m_error->isEmpty())
-            *m_error = message;
-        return false;
-    }
-
-    QJsonObject m_object;
-    QString m_path;
-    QString *m_error;
-};
-
-bool parseWords(const QJsonArray &array, const QString &path, QList<DeepgramMessage::Word> *words, QString *error)
+bool parseWords(const QJsonArray &array, const QString &path, QList<DeepgramMessage::Word> *words, FieldError *error)
 {
     words->reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QString wordPath = path + QStringLiteral("[%1]").arg(i);
         const QJsonValue item = array.at(i);
         if (!item.isObject()) {
-            *error = wordPath + QStringLiteral(" is %1, expected an object").arg(jsonTypeName(item));
+            *error = {wordPath, QStringLiteral("is %1, expected an object").arg(jsonTypeName(item))};
             return false;
         }
         DeepgramMessage::Word word;
-        FieldReader reader(item.toObject(), wordPath, error);
-        if (!reader.string("word", &word.word, true) || !reader.number("start", &word.start, true)
-            || !reader.number("end", &word.end, true) || !reader.number("confidence", &word.confidence)
+        JsonFieldReader reader = readerOf(item.toObject(), wordPath, error);
+        if (!reader.string("word", &word.word, Need::Required) || !reader.number("start", &word.start, Need::Required)
+            || !reader.number("end", &word.end, Need::Required) || !reader.number("confidence", &word.confidence)
             || !reader.string("punctuated_word", &word.punctuatedWord) || !reader.integer("speaker", &word.speaker))
             return false;
         words->append(std::move(word));
@@ -190,56 +65,53 @@ bool parseWords(const QJsonArray &array, const QString &path, QList<DeepgramMess
     return true;
 }
 
-bool parseResults(const QJsonObject &root, DeepgramMessage::Results *results, QString *error)
+bool parseResults(const QJsonObject &root, DeepgramMessage::Results *results, FieldError *error)
 {
-    FieldReader reader(root, QString(), error);
+    JsonFieldReader reader = readerOf(root, QString(), error);
     QJsonObject channel;
     QJsonObject metadata;
-    bool hasChannel = false;
     bool hasMetadata = false;
     if (!reader.integerList("channel_index", &results->channelIndex) || !reader.number("start", &results->start)
         || !reader.number("duration", &results->duration) || !reader.boolean("is_final", &results->isFinal)
         || !reader.boolean("speech_final", &results->speechFinal)
         || !reader.boolean("from_finalize", &results->fromFinalize)
-        || !reader.object("channel", &channel, &hasChannel, true)
+        || !reader.object("channel", &channel, nullptr, Need::Required)
         || !reader.object("metadata", &metadata, &hasMetadata))
         return false;
-    if (hasMetadata
-        && !FieldReader(metadata, QStringLiteral("metadata"), error).string("request_id", &results->requestId))
+    if (hasMetadata && !readerOf(metadata, QStringLiteral("metadata"), error).string("request_id", &results->requestId))
         return false;
 
     QJsonArray alternatives;
-    FieldReader channelReader(channel, QStringLiteral("channel"), error);
-    if (!channelReader.array("alternatives", &alternatives, true))
+    if (!readerOf(channel, QStringLiteral("channel"), error).array("alternatives", &alternatives, Need::Required))
         return false;
     if (alternatives.isEmpty())
         return true; // no hypothesis: an empty transcript
     const QJsonValue first = alternatives.at(0);
     const QString path = QStringLiteral("channel.alternatives[0]");
     if (!first.isObject()) {
-        *error = path + QStringLiteral(" is %1, expected an object").arg(jsonTypeName(first));
+        *error = {path, QStringLiteral("is %1, expected an object").arg(jsonTypeName(first))};
         return false;
     }
     QJsonArray words;
-    FieldReader alternative(first.toObject(), path, error);
+    JsonFieldReader alternative = readerOf(first.toObject(), path, error);
     if (!alternative.string("transcript", &results->transcript)
         || !alternative.number("confidence", &results->confidence) || !alternative.array("words", &words))
         return false;
     return parseWords(words, path + QStringLiteral(".words"), &results->words, error);
 }
 
-bool parseMetadata(const QJsonObject &root, DeepgramMessage::Metadata *metadata, QString *error)
+bool parseMetadata(const QJsonObject &root, DeepgramMessage::Metadata *metadata, FieldError *error)
 {
-    FieldReader reader(root, QString(), error);
+    JsonFieldReader reader = readerOf(root, QString(), error);
     return reader.string("request_id", &metadata->requestId) && reader.string("sha256", &metadata->sha256)
         && reader.string("created", &metadata->created) && reader.number("duration", &metadata->duration)
         && reader.integer("channels", &metadata->channels) && reader.string("model_name", &metadata->modelName)
         && reader.string("model_version", &metadata->modelVersion) && reader.string("model_uuid", &metadata->modelUuid);
 }
 
-bool parseBody(const QJsonObject &root, DeepgramMessage *message, QString *error)
+bool parseBody(const QJsonObject &root, DeepgramMessage *message, FieldError *error)
 {
-    FieldReader reader(root, QString(), error);
+    JsonFieldReader reader = readerOf(root, QString(), error);
     using Type = DeepgramMessage::Type;
     switch (message->type) {
     case Type::Results:
@@ -253,7 +125,7 @@ bool parseBody(const QJsonObject &root, DeepgramMessage *message, QString *error
             && reader.number("last_word_end", &message->lastWordEnd);
     case Type::Flushed:
     case Type::Cleared:
-        return reader.integer("sequence_id", &message->sequenceId, true);
+        return reader.integer("sequence_id", &message->sequenceId, Need::Required);
     case Type::Warning:
         return reader.string("description", &message->description) && reader.string("code", &message->code);
     case Type::Error: {
@@ -272,7 +144,7 @@ bool parseBody(const QJsonObject &root, DeepgramMessage *message, QString *error
         return true;
     }
     case Type::Speak:
-        return reader.string("text", &message->text, true);
+        return reader.string("text", &message->text, Need::Required);
     case Type::Finalize:
         return reader.integer("channel", &message->finalizeChannel);
     case Type::KeepAlive:
@@ -346,12 +218,12 @@ DeepgramMessage DeepgramMessage::parse(QByteArrayView json)
             break;
         }
     }
-    QString error;
+    FieldError error;
     if (!parseBody(root, &message, &error)) {
         const QString receivedType = message.receivedType;
         message = DeepgramMessage();
         message.receivedType = receivedType;
-        message.error = receivedType + QStringLiteral(": ") + error;
+        message.error = receivedType + QStringLiteral(": ") + error.toString();
     }
     return message;
 }

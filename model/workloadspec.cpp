@@ -56,70 +56,6 @@ constexpr std::array<std::pair<CommandKind, const char *>, 3> Commands {{
     {CommandKind::IoWait, "io-wait"},
 }};
 
-// Reads an optional integer in [lo, hi]; records the first error.
-void readInt(const QJsonObject &o, const char *key, int lo, int hi, int *out, QString *error)
-{
-    const QJsonValue v = o.value(QLatin1StringView(key));
-    if (v.isUndefined() || !error->isEmpty())
-        return;
-    if (!v.isDouble()) {
-        *error = QStringLiteral("'%1' must be an integer").arg(QLatin1StringView(key));
-        return;
-    }
-    // The range first: converting a double outside the integer's range is undefined behaviour.
-    const double d = v.toDouble();
-    if (!(d >= lo && d <= hi)) {
-        *error = QStringLiteral("'%1' must be between %2 and %3").arg(QLatin1StringView(key)).arg(lo).arg(hi);
-        return;
-    }
-    if (d != std::floor(d)) {
-        *error = QStringLiteral("'%1' must be an integer").arg(QLatin1StringView(key));
-        return;
-    }
-    *out = int(d);
-}
-
-void readDouble(const QJsonObject &o, const char *key, double lo, double hi, double *out, QString *error)
-{
-    const QJsonValue v = o.value(QLatin1StringView(key));
-    if (v.isUndefined() || !error->isEmpty())
-        return;
-    if (!v.isDouble() || v.toDouble() < lo || v.toDouble() > hi) {
-        *error = QStringLiteral("'%1' must be a number between %2 and %3").arg(QLatin1StringView(key)).arg(lo).arg(hi);
-        return;
-    }
-    *out = v.toDouble();
-}
-
-void readString(const QJsonObject &o, const char *key, QString *out, QString *error)
-{
-    const QJsonValue v = o.value(QLatin1StringView(key));
-    if (v.isUndefined() || !error->isEmpty())
-        return;
-    if (!v.isString()) {
-        *error = QStringLiteral("'%1' must be a string").arg(QLatin1StringView(key));
-        return;
-    }
-    *out = v.toString();
-}
-
-template<typename Enum, std::size_t N>
-void readEnum(const QJsonObject &o, const char *key, const std::array<std::pair<Enum, const char *>, N> &table,
-              Enum *out, QString *error)
-{
-    QString text;
-    readString(o, key, &text, error);
-    if (text.isEmpty() || !error->isEmpty())
-        return;
-    if (!valueOf(table, text, out)) {
-        QStringList names;
-        for (const auto &[e, name] : table)
-            names.append(QString::fromLatin1(name));
-        *error = QStringLiteral("'%1' must be one of %2, not \"%3\"")
-                     .arg(QLatin1StringView(key), names.join(QStringLiteral(", ")), text);
-    }
-}
-
 } // namespace
 
 QString WorkloadSpec::toString(WorkloadKind kind)
@@ -206,43 +142,39 @@ QJsonObject WorkloadSpec::toJson() const
     return o;
 }
 
-WorkloadSpec WorkloadSpec::fromJson(const QJsonObject &o, QString *error)
+std::optional<WorkloadSpec> WorkloadSpec::fromJson(const QJsonObject &object, FieldError *error)
 {
+    FieldError local;
+    FieldError &err = error ? *error : local;
+    err = {};
+    JsonFieldReader reader(object, QString(), &err);
+    return read(reader);
+}
+
+std::optional<WorkloadSpec> WorkloadSpec::read(JsonFieldReader &r)
+{
+    using Need = JsonFieldReader::Need;
     WorkloadSpec spec;
-    QString local;
-    QString *err = error ? error : &local;
-    err->clear();
-    if (!o.contains(QLatin1StringView("workload"))) {
-        *err = QStringLiteral("'workload' is missing");
-        return spec;
-    }
-    readEnum(o, "workload", Workloads, &spec.kind, err);
-    readEnum(o, "model", Models, &spec.model, err);
-    readInt(o, "count", 1, 100'000, &spec.count, err);
     QString url;
-    readString(o, "baseUrl", &url, err);
-    if (!url.isEmpty() && err->isEmpty()) {
+    r.oneOf("workload", Workloads, &spec.kind, Need::Required) && r.oneOf("model", Models, &spec.model)
+        && r.integer("count", 1, 100'000, &spec.count) && r.string("baseUrl", &url);
+    if (!url.isEmpty() && r.ok()) {
         spec.baseUrl = QUrl(url, QUrl::StrictMode);
         if (!spec.baseUrl.isValid() || spec.baseUrl.scheme().isEmpty() || spec.baseUrl.host().isEmpty())
-            *err = QStringLiteral("'baseUrl' is not a valid absolute URL: %1").arg(url);
+            r.fail(QStringLiteral("baseUrl"), QStringLiteral("is \"%1\", expected an absolute URL").arg(url));
     }
-    readString(o, "label", &spec.label, err);
-    readEnum(o, "source", Sources, &spec.source, err);
-    readString(o, "audio", &spec.audio, err);
-    readInt(o, "chunkMs", 10, 1000, &spec.chunkMs, err);
-    readDouble(o, "durationS", 0, 86'400, &spec.durationS, err);
-    readDouble(o, "toneHz", 20, 8'000, &spec.toneHz, err);
-    readDouble(o, "speed", 0.1, 100, &spec.speed, err);
-    readDouble(o, "pauseS", 0, 3'600, &spec.pauseS, err);
-    readString(o, "text", &spec.text, err);
-    readInt(o, "maxTokens", 1, 1'000'000, &spec.maxTokens, err);
-    readInt(o, "tokensPerSecond", 0, 10'000'000, &spec.tokensPerSecond, err);
-    readInt(o, "requests", 1, 10'000'000, &spec.requests, err);
-    readInt(o, "concurrency", 1, 100'000, &spec.concurrency, err);
-    readInt(o, "payloadBytes", 0, 64 << 20, &spec.payloadBytes, err);
-    readInt(o, "latencyMs", 0, 600'000, &spec.latencyMs, err);
-    readEnum(o, "command", Commands, &spec.command, err);
-    readInt(o, "commandMs", 0, 600'000, &spec.commandMs, err);
-    readString(o, "faults", &spec.faults, err);
+    r.string("label", &spec.label) && r.oneOf("source", Sources, &spec.source) && r.string("audio", &spec.audio)
+        && r.integer("chunkMs", 10, 1000, &spec.chunkMs) && r.number("durationS", 0, 86'400, &spec.durationS)
+        && r.number("toneHz", 20, 8'000, &spec.toneHz) && r.number("speed", 0.1, 100, &spec.speed)
+        && r.number("pauseS", 0, 3'600, &spec.pauseS) && r.string("text", &spec.text)
+        && r.integer("maxTokens", 1, 1'000'000, &spec.maxTokens)
+        && r.integer("tokensPerSecond", 0, 10'000'000, &spec.tokensPerSecond)
+        && r.integer("requests", 1, 10'000'000, &spec.requests)
+        && r.integer("concurrency", 1, 100'000, &spec.concurrency)
+        && r.integer("payloadBytes", 0, 64 << 20, &spec.payloadBytes)
+        && r.integer("latencyMs", 0, 600'000, &spec.latencyMs) && r.oneOf("command", Commands, &spec.command)
+        && r.integer("commandMs", 0, 600'000, &spec.commandMs) && r.string("faults", &spec.faults);
+    if (!r.ok())
+        return std::nullopt;
     return spec;
 }

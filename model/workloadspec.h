@@ -1,8 +1,13 @@
 #pragma once
 
+#include "model/fielderror.h"
+#include "model/jsonfieldreader.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QUrl>
+
+#include <optional>
 
 /// Which workload a task runs.
 enum class WorkloadKind {
@@ -73,8 +78,10 @@ struct WorkloadSpec
     QString faults; ///< fault spec for the built-in service (see workers/loopback)
 
     QJsonObject toJson() const;
-    /// Parses a spec; unknown keys are ignored, wrong types and out-of-range values are errors.
-    static WorkloadSpec fromJson(const QJsonObject &object, QString *error);
+    /// Parses a spec; unknown keys are ignored, wrong types and out-of-range values are errors
+    /// (*error names the field). `reader` gives the spec's place in a larger input.
+    static std::optional<WorkloadSpec> fromJson(const QJsonObject &object, FieldError *error = nullptr);
+    static std::optional<WorkloadSpec> read(JsonFieldReader &reader);
 
     static QString toString(WorkloadKind kind);
     static QString toString(ExecutionModel model);

@@ -1,5 +1,6 @@
 #include "app/scenario/scenario.h"
 
+#include "model/jsontypename.h"
 #include "workers/loopback/faultspec.h"
 
 #include <QDir>
@@ -40,190 +41,89 @@ QSet<QString> workloadKeys()
     return keys;
 }
 
-// Reads fields of one JSON object, recording the first error with the object's path.
-class FieldReader
+// A fault spec is checked when the scenario is read, so a typo is a scenario error (exit 2), not a
+// failure mid-run or silently ignored.
+bool checkFaults(JsonFieldReader &reader, const QString &faults)
 {
-public:
-    FieldReader(const QJsonObject &object, QString path, QString *error)
-        : m_object(object)
-        , m_path(std::move(path))
-        , m_error(error)
-    {
-    }
-
-    bool ok() const { return m_error->isEmpty(); }
-    QString field(const QString &key) const { return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key; }
-
-    void fail(const QString &key, const QString &message)
-    {
-        if (ok())
-            *m_error = QStringLiteral("%1 %2").arg(field(key), message);
-    }
-
-    void rejectUnknown(const QSet<QString> &known)
-    {
-        for (auto it = m_object.begin(); it != m_object.end() && ok(); ++it) {
-            if (!known.contains(it.key())) {
-                QStringList names(known.begin(), known.end());
-                names.sort();
-                fail(it.key(),
-                     QStringLiteral("is not a known field (known: %1)").arg(names.join(QStringLiteral(", "))));
-            }
-        }
-    }
-
-    void readString(const char *key, QString *out)
-    {
-        const QJsonValue v = m_object.value(QLatin1StringView(key));
-        if (v.isUndefined() || !ok())
-            return;
-        if (!v.isString())
-            return fail(QLatin1StringView(key), QStringLiteral("must be a string"));
-        *out = v.toString();
-    }
-
-    void readBool(const char *key, bool *out)
-    {
-        const QJsonValue v = m_object.value(QLatin1StringView(key));
-        if (v.isUndefined() || !ok())
-            return;
-        if (!v.isBool())
-            return fail(QLatin1StringView(key), QStringLiteral("must be a boolean (true or false)"));
-        *out = v.toBool();
-    }
-
-    void readNumber(const char *key, double lo, double hi, double *out)
-    {
-        const QJsonValue v = m_object.value(QLatin1StringView(key));
-        if (v.isUndefined() || !ok())
-            return;
-        if (!v.isDouble() || !std::isfinite(v.toDouble()) || v.toDouble() < lo || v.toDouble() > hi)
-            return fail(QLatin1StringView(key), QStringLiteral("must be a number between %1 and %2").arg(lo).arg(hi));
-        *out = v.toDouble();
-    }
-
-    template<typename Int>
-    void readInt(const char *key, qint64 lo, qint64 hi, Int *out)
-    {
-        const QJsonValue v = m_object.value(QLatin1StringView(key));
-        if (v.isUndefined() || !ok())
-            return;
-        const double d = v.toDouble();
-        if (!v.isDouble() || d != std::floor(d) || d < double(lo) || d > double(hi))
-            return fail(QLatin1StringView(key), QStringLiteral("must be an integer between %1 and %2").arg(lo).arg(hi));
-        *out = Int(d);
-    }
-
-    bool readObject(const char *key, QJsonObject *out)
-    {
-        const QJsonValue v = m_object.value(QLatin1StringView(key));
-        if (v.isUndefined() || !ok())
-            return false;
-        if (!v.isObject()) {
-            fail(QLatin1StringView(key), QStringLiteral("must be an object"));
-            return false;
-        }
-        *out = v.toObject();
-        return true;
-    }
-
-private:
-    QJsonObject m_object;
-    QString m_path;
-    QString *m_error;
-};
+    QString why;
+    if (faults.isEmpty() || FaultSpec::parse(faults, &why))
+        return reader.ok();
+    return reader.fail(QStringLiteral("faults"), QStringLiteral("is \"%1\": %2").arg(faults, why));
+}
 
 } // namespace
 
-std::optional<Scenario> Scenario::fromJson(const QJsonObject &object, QString *error)
+std::optional<Scenario> Scenario::fromJson(const QJsonObject &object, FieldError *error)
 {
-    QString local;
-    QString &err = error ? *error : local;
-    err.clear();
+    FieldError local;
+    FieldError &err = error ? *error : local;
+    err = {};
     Scenario s;
-    FieldReader top(object, QString(), &err);
+    JsonFieldReader top(object, QString(), &err);
     top.rejectUnknown({QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("durationS"),
                        QStringLiteral("timeoutS"), QStringLiteral("service"), QStringLiteral("trace"),
                        QStringLiteral("workloads")});
-    top.readString("name", &s.name);
-    top.readString("description", &s.description);
-    top.readNumber("durationS", 0, 7 * 86400, &s.durationS);
-    top.readNumber("timeoutS", 0, 7 * 86400, &s.timeoutS);
-
     QJsonObject service;
-    if (top.readObject("service", &service)) {
-        FieldReader r(service, QStringLiteral("service"), &err);
-        r.rejectUnknown({QStringLiteral("external"), QStringLiteral("loadSink"), QStringLiteral("networkThreads"),
-                         QStringLiteral("faults"), QStringLiteral("chatTokensPerSecond"),
-                         QStringLiteral("chatFirstTokenDelayMs"), QStringLiteral("idleTimeoutMs")});
-        r.readBool("external", &s.service.external);
-        r.readBool("loadSink", &s.service.loadSink);
-        r.readInt("networkThreads", 0, 64, &s.service.networkThreads);
-        r.readString("faults", &s.service.faults);
-        r.readNumber("chatTokensPerSecond", 0, 10'000'000, &s.service.chatTokensPerSecond);
-        r.readInt("chatFirstTokenDelayMs", 0, 600'000, &s.service.chatFirstTokenDelayMs);
-        r.readInt("idleTimeoutMs", 100, 3'600'000, &s.service.idleTimeoutMs);
-        // Checked now, so a typo is a scenario error (exit 2), not a failure mid-run or silently ignored.
-        QString why;
-        if (err.isEmpty() && !s.service.faults.isEmpty() && !FaultSpec::parse(s.service.faults, &why))
-            err = QStringLiteral("service.faults: %1").arg(why);
-    }
     QJsonObject trace;
-    if (top.readObject("trace", &trace)) {
-        FieldReader r(trace, QStringLiteral("trace"), &err);
-        r.rejectUnknown({QStringLiteral("retentionS"), QStringLiteral("maxItems"), QStringLiteral("bufferMiB")});
-        r.readNumber("retentionS", 0, 7 * 86400, &s.trace.retentionS);
-        r.readInt("maxItems", 1000, 1'000'000'000, &s.trace.maxItems);
-        r.readInt("bufferMiB", 0, 16384, &s.trace.bufferMiB);
+    bool haveService = false;
+    bool haveTrace = false;
+    top.string("name", &s.name) && top.string("description", &s.description)
+        && top.number("durationS", 0, 7 * 86400, &s.durationS) && top.number("timeoutS", 0, 7 * 86400, &s.timeoutS)
+        && top.object("service", &service, &haveService) && top.object("trace", &trace, &haveTrace);
+    if (haveService)
+        readService(top.nested(service, QStringLiteral("service")), &s.service);
+    if (haveTrace)
+        readTrace(top.nested(trace, QStringLiteral("trace")), &s.trace);
+    QJsonArray list;
+    top.array("workloads", &list, JsonFieldReader::Need::Required);
+    if (top.ok() && list.isEmpty())
+        top.fail(QStringLiteral("workloads"), QStringLiteral("is empty, expected a list of workload objects"));
+    for (qsizetype i = 0; i < list.size() && top.ok(); ++i) {
+        const QString key = QStringLiteral("workloads[%1]").arg(i);
+        if (!list.at(i).isObject()) {
+            top.fail(key, QStringLiteral("is %1, expected an object").arg(jsonTypeName(list.at(i))));
+            break;
+        }
+        if (std::optional<Entry> entry = readEntry(top.nested(list.at(i).toObject(), key)))
+            s.workloads.append(*entry);
     }
     if (!err.isEmpty())
         return std::nullopt;
-
-    const QJsonValue workloads = object.value(QStringLiteral("workloads"));
-    if (workloads.isUndefined()) {
-        err = QStringLiteral("workloads is missing (a list of workload objects)");
-        return std::nullopt;
-    }
-    if (!workloads.isArray() || workloads.toArray().isEmpty()) {
-        err = QStringLiteral("workloads must be a non-empty list of workload objects");
-        return std::nullopt;
-    }
-    const QJsonArray list = workloads.toArray();
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        const QString path = QStringLiteral("workloads[%1]").arg(i);
-        if (!list.at(i).isObject()) {
-            err = QStringLiteral("%1 must be an object").arg(path);
-            return std::nullopt;
-        }
-        const QJsonObject o = list.at(i).toObject();
-        Entry entry;
-        FieldReader r(o, path, &err);
-        r.rejectUnknown(workloadKeys());
-        r.readNumber("startS", 0, 7 * 86400, &entry.startS);
-        r.readNumber("stopAfterS", 0, 7 * 86400, &entry.stopAfterS);
-        if (!err.isEmpty())
-            return std::nullopt;
-        QString specError;
-        entry.spec = WorkloadSpec::fromJson(o, &specError);
-        if (!specError.isEmpty()) {
-            // WorkloadSpec names the key as 'key'; lead with the full path to it.
-            QString key;
-            const qsizetype open = specError.indexOf(QLatin1Char('\''));
-            const qsizetype close = open >= 0 ? specError.indexOf(QLatin1Char('\''), open + 1) : -1;
-            if (open >= 0 && close > open)
-                key = specError.mid(open + 1, close - open - 1);
-            err = key.isEmpty() ? QStringLiteral("%1: %2").arg(path, specError)
-                                : QStringLiteral("%1.%2: %3").arg(path, key, specError);
-            return std::nullopt;
-        }
-        QString why;
-        if (!entry.spec.faults.isEmpty() && !FaultSpec::parse(entry.spec.faults, &why)) {
-            err = QStringLiteral("%1.faults: %2").arg(path, why);
-            return std::nullopt;
-        }
-        s.workloads.append(entry);
-    }
     return s;
+}
+
+void Scenario::readService(JsonFieldReader r, Service *service)
+{
+    r.rejectUnknown({QStringLiteral("external"), QStringLiteral("loadSink"), QStringLiteral("networkThreads"),
+                     QStringLiteral("faults"), QStringLiteral("chatTokensPerSecond"),
+                     QStringLiteral("chatFirstTokenDelayMs"), QStringLiteral("idleTimeoutMs")})
+        && r.boolean("external", &service->external) && r.boolean("loadSink", &service->loadSink)
+        && r.integer("networkThreads", 0, 64, &service->networkThreads) && r.string("faults", &service->faults)
+        && r.number("chatTokensPerSecond", 0, 10'000'000, &service->chatTokensPerSecond)
+        && r.integer("chatFirstTokenDelayMs", 0, 600'000, &service->chatFirstTokenDelayMs)
+        && r.integer("idleTimeoutMs", 100, 3'600'000, &service->idleTimeoutMs) && checkFaults(r, service->faults);
+}
+
+void Scenario::readTrace(JsonFieldReader r, Trace *trace)
+{
+    r.rejectUnknown({QStringLiteral("retentionS"), QStringLiteral("maxItems"), QStringLiteral("bufferMiB")})
+        && r.number("retentionS", 0, 7 * 86400, &trace->retentionS)
+        && r.integer("maxItems", 1000, 1'000'000'000, &trace->maxItems)
+        && r.integer("bufferMiB", 0, 16384, &trace->bufferMiB);
+}
+
+std::optional<Scenario::Entry> Scenario::readEntry(JsonFieldReader r)
+{
+    Entry entry;
+    r.rejectUnknown(workloadKeys()) && r.number("startS", 0, 7 * 86400, &entry.startS)
+        && r.number("stopAfterS", 0, 7 * 86400, &entry.stopAfterS);
+    if (!r.ok())
+        return std::nullopt;
+    std::optional<WorkloadSpec> spec = WorkloadSpec::read(r);
+    if (!spec || !checkFaults(r, spec->faults))
+        return std::nullopt;
+    entry.spec = *spec;
+    return entry;
 }
 
 std::optional<Scenario> Scenario::load(const QString &pathOrName, QString *error, QString *source)
@@ -269,9 +169,10 @@ std::optional<Scenario> Scenario::load(const QString &pathOrName, QString *error
         err = QStringLiteral("%1 must hold a JSON object").arg(path);
         return std::nullopt;
     }
-    std::optional<Scenario> scenario = fromJson(doc.object(), &err);
+    FieldError fieldError;
+    std::optional<Scenario> scenario = fromJson(doc.object(), &fieldError);
     if (!scenario) {
-        err = QStringLiteral("%1: %2").arg(path, err);
+        err = QStringLiteral("%1: %2").arg(path, fieldError.toString());
         return std::nullopt;
     }
     if (scenario->name.isEmpty())

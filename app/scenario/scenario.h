@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/fielderror.h"
+#include "model/jsonfieldreader.h"
 #include "model/workloadspec.h"
 
 #include <QJsonObject>
@@ -11,7 +13,8 @@
 
 /// A headless scenario: what `taskscope --headless --scenario FILE` runs. JSON, documented in the
 /// README ("Scenario files"); every field is checked and an error names the field, e.g.
-/// "workloads[1].chunkMs: 'chunkMs' must be between 10 and 1000" or "service.external must be a boolean".
+/// "workloads[1].chunkMs is 5, expected an integer between 10 and 1000" or
+/// "service.external is a string, expected a boolean (true or false)".
 ///
 ///     {"name": "chat", "durationS": 10, "timeoutS": 60,
 ///      "service": {"external": false, "loadSink": false, "networkThreads": 0, "faults": "",
@@ -54,7 +57,7 @@ public:
     QList<Entry> workloads;
 
     /// Parses and validates; on error returns nullopt with *error naming the field.
-    static std::optional<Scenario> fromJson(const QJsonObject &object, QString *error);
+    static std::optional<Scenario> fromJson(const QJsonObject &object, FieldError *error = nullptr);
     /// From a file path, or the name of a bundled scenario (":/scenarios/NAME.json").
     /// *source gets the path actually read.
     static std::optional<Scenario> load(const QString &pathOrName, QString *error, QString *source = nullptr);
@@ -66,4 +69,9 @@ public:
     bool needsLoopback() const;
     /// Streams over all workloads.
     int totalStreams() const;
+
+private:
+    static void readService(JsonFieldReader reader, Service *service);
+    static void readTrace(JsonFieldReader reader, Trace *trace);
+    static std::optional<Entry> readEntry(JsonFieldReader reader);
 };

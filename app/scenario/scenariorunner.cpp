@@ -364,51 +364,84 @@ void ScenarioRunner::finalize()
     m_graceTimer.stop();
     tick();
     const qint64 endNs = nowNs();
-    const double wallS = double(endNs - m_startNs) / 1e9;
     const ProcessUsage usage = ProcessUsage::now();
 
     QJsonArray workloads;
     QStringList errors = m_runErrors;
     double streamSeconds = 0;
     bool anyFailed = false;
-    for (std::size_t i = 0; i < m_slots.size(); ++i) {
-        const Slot &slot = m_slots[i];
-        QJsonObject w;
-        w.insert(QStringLiteral("index"), int(i));
-        w.insert(QStringLiteral("spec"), slot.entry.spec.toJson());
-        w.insert(QStringLiteral("startS"), slot.entry.startS);
-        if (slot.entry.stopAfterS > 0)
-            w.insert(QStringLiteral("stopAfterS"), slot.entry.stopAfterS);
-        if (!slot.workload) {
-            w.insert(QStringLiteral("state"), QStringLiteral("missing"));
-            workloads.append(w);
-            continue;
-        }
-        const double slotWallS = slot.startedNs >= 0
-            ? double((slot.endedNs >= 0 ? slot.endedNs : endNs) - slot.startedNs) / 1e9
-            : 0;
-        const QJsonObject statistics = slot.workload->statistics();
-        const QJsonObject summary = summarize(statistics, slotWallS);
-        streamSeconds += summary.value(QStringLiteral("streamSeconds")).toDouble();
-        const Workload::State state = slot.workload->state();
-        w.insert(QStringLiteral("state"), slot.started ? Workload::toString(state) : QStringLiteral("not started"));
-        w.insert(QStringLiteral("wallS"), slotWallS);
-        if (!slot.workload->errorString().isEmpty())
-            w.insert(QStringLiteral("error"), slot.workload->errorString());
-        w.insert(QStringLiteral("summary"), summary);
-        w.insert(QStringLiteral("statistics"), statistics);
-        workloads.append(w);
-        if (state == Workload::State::Failed || slot.workload->isActive()) {
-            anyFailed = true;
-            const QString why = slot.workload->isActive() ? QStringLiteral("still running at the end")
-                                                          : slot.workload->errorString();
-            errors << QStringLiteral("workloads[%1] (%2, %3): %4")
-                          .arg(i)
-                          .arg(WorkloadSpec::toString(slot.entry.spec.kind),
-                               WorkloadSpec::toString(slot.entry.spec.model), why);
-        }
-    }
+    for (std::size_t i = 0; i < m_slots.size(); ++i)
+        workloads.append(slotReport(i, endNs, &streamSeconds, &errors, &anyFailed));
 
+    QJsonObject result;
+    result.insert(QStringLiteral("model"),
+                  m_modelOverride ? WorkloadSpec::toString(*m_modelOverride) : QStringLiteral("as specified"));
+    result.insert(QStringLiteral("end"), toString(m_end));
+    result.insert(QStringLiteral("wallS"), double(endNs - m_startNs) / 1e9);
+    result.insert(QStringLiteral("loadAverageAtStart"), m_loadAtStart);
+    result.insert(QStringLiteral("loadAverageAtEnd"), loadAverage());
+    result.insert(QStringLiteral("process"), processReport(usage, streamSeconds));
+    if (m_serviceCpu) {
+        const qint64 serviceCpu = m_serviceCpu();
+        if (serviceCpu >= 0 && m_serviceCpuAtStart >= 0)
+            result.insert(QStringLiteral("service"),
+                          QJsonObject {{QStringLiteral("cpuMs"), double(serviceCpu - m_serviceCpuAtStart) / 1e6}});
+    }
+    result.insert(QStringLiteral("trace"), traceReport());
+    result.insert(QStringLiteral("workloads"), workloads);
+    result.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
+    result.insert(QStringLiteral("ok"),
+                  !anyFailed && m_end != End::Timeout && m_end != End::StartFailed && m_runErrors.isEmpty());
+    m_result = result;
+    // The figures above are taken; the alerts wait for the watchdog's last word (bounded by the settler).
+    if (m_alertSettler)
+        m_alertSettler([this] { completeWithAlerts(); });
+    else
+        completeWithAlerts();
+}
+
+// One workload's part of the report; a failed or unfinished one adds to *errors.
+QJsonObject ScenarioRunner::slotReport(std::size_t i, qint64 endNs, double *streamSeconds, QStringList *errors,
+                                       bool *anyFailed) const
+{
+    const Slot &slot = m_slots[i];
+    QJsonObject w;
+    w.insert(QStringLiteral("index"), int(i));
+    w.insert(QStringLiteral("spec"), slot.entry.spec.toJson());
+    w.insert(QStringLiteral("startS"), slot.entry.startS);
+    if (slot.entry.stopAfterS > 0)
+        w.insert(QStringLiteral("stopAfterS"), slot.entry.stopAfterS);
+    if (!slot.workload) {
+        w.insert(QStringLiteral("state"), QStringLiteral("missing"));
+        return w;
+    }
+    const double slotWallS = slot.startedNs >= 0
+        ? double((slot.endedNs >= 0 ? slot.endedNs : endNs) - slot.startedNs) / 1e9
+        : 0;
+    const QJsonObject statistics = slot.workload->statistics();
+    const QJsonObject summary = summarize(statistics, slotWallS);
+    *streamSeconds += summary.value(QStringLiteral("streamSeconds")).toDouble();
+    const Workload::State state = slot.workload->state();
+    w.insert(QStringLiteral("state"), slot.started ? Workload::toString(state) : QStringLiteral("not started"));
+    w.insert(QStringLiteral("wallS"), slotWallS);
+    if (!slot.workload->errorString().isEmpty())
+        w.insert(QStringLiteral("error"), slot.workload->errorString());
+    w.insert(QStringLiteral("summary"), summary);
+    w.insert(QStringLiteral("statistics"), statistics);
+    if (state == Workload::State::Failed || slot.workload->isActive()) {
+        *anyFailed = true;
+        const QString why = slot.workload->isActive() ? QStringLiteral("still running at the end")
+                                                      : slot.workload->errorString();
+        *errors << QStringLiteral("workloads[%1] (%2, %3): %4")
+                       .arg(i)
+                       .arg(WorkloadSpec::toString(slot.entry.spec.kind), WorkloadSpec::toString(slot.entry.spec.model),
+                            why);
+    }
+    return w;
+}
+
+QJsonObject ScenarioRunner::processReport(const ProcessUsage &usage, double streamSeconds) const
+{
     QJsonObject process;
     const double cpuMs = double(usage.cpuNs() - m_usageAtStart.cpuNs()) / 1e6;
     process.insert(QStringLiteral("cpuMs"), cpuMs);
@@ -426,21 +459,11 @@ void ScenarioRunner::finalize()
                                     / m_maxLiveStreams)
                        : QJsonValue::Null);
     process.insert(QStringLiteral("includesInProcessService"), !m_serviceCpu && m_scenario.needsLoopback());
+    return process;
+}
 
-    QJsonObject result;
-    result.insert(QStringLiteral("model"),
-                  m_modelOverride ? WorkloadSpec::toString(*m_modelOverride) : QStringLiteral("as specified"));
-    result.insert(QStringLiteral("end"), toString(m_end));
-    result.insert(QStringLiteral("wallS"), wallS);
-    result.insert(QStringLiteral("loadAverageAtStart"), m_loadAtStart);
-    result.insert(QStringLiteral("loadAverageAtEnd"), loadAverage());
-    result.insert(QStringLiteral("process"), process);
-    if (m_serviceCpu) {
-        const qint64 serviceCpu = m_serviceCpu();
-        if (serviceCpu >= 0 && m_serviceCpuAtStart >= 0)
-            result.insert(QStringLiteral("service"),
-                          QJsonObject {{QStringLiteral("cpuMs"), double(serviceCpu - m_serviceCpuAtStart) / 1e6}});
-    }
+QJsonObject ScenarioRunner::traceReport() const
+{
     QJsonObject trace;
     trace.insert(QStringLiteral("recorderDroppedEvents"),
                  qint64(TraceRecorder::droppedEvents() - m_recorderDroppedAtStart));
@@ -449,33 +472,25 @@ void ScenarioRunner::finalize()
         trace.insert(QStringLiteral("storeDroppedItems"), qint64(m_store->droppedItems() - m_storeDroppedAtStart));
         trace.insert(QStringLiteral("storeItems"), qint64(m_store->itemCount()));
     }
-    result.insert(QStringLiteral("trace"), trace);
-    result.insert(QStringLiteral("workloads"), workloads);
-    result.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
-    result.insert(QStringLiteral("ok"),
-                  !anyFailed && m_end != End::Timeout && m_end != End::StartFailed && m_runErrors.isEmpty());
-    m_result = result;
-    // The figures above are taken; the alerts wait for the watchdog's last word (bounded by the settler).
-    const auto complete = [this] {
-        const QJsonArray all = collectAlerts();
-        QJsonArray alerts;
-        QJsonArray nestedLoops;
-        for (const QJsonValue &alert : all) {
-            // A nested modal loop is information (events flowed), not a hang.
-            if (alert.toObject().value(QStringLiteral("verdict")).toString()
-                == AlertRecord::verdictKey(AlertVerdict::NestedModalLoop))
-                nestedLoops.append(alert);
-            else
-                alerts.append(alert);
-        }
-        m_result.insert(QStringLiteral("alerts"), alerts);
-        if (!nestedLoops.isEmpty())
-            m_result.insert(QStringLiteral("nestedLoops"), nestedLoops);
-        m_resultComplete = true;
-        emit finished();
-    };
-    if (m_alertSettler)
-        m_alertSettler(complete);
-    else
-        complete();
+    return trace;
+}
+
+void ScenarioRunner::completeWithAlerts()
+{
+    const QJsonArray all = collectAlerts();
+    QJsonArray alerts;
+    QJsonArray nestedLoops;
+    for (const QJsonValue &alert : all) {
+        // A nested modal loop is information (events flowed), not a hang.
+        if (alert.toObject().value(QStringLiteral("verdict")).toString()
+            == AlertRecord::verdictKey(AlertVerdict::NestedModalLoop))
+            nestedLoops.append(alert);
+        else
+            alerts.append(alert);
+    }
+    m_result.insert(QStringLiteral("alerts"), alerts);
+    if (!nestedLoops.isEmpty())
+        m_result.insert(QStringLiteral("nestedLoops"), nestedLoops);
+    m_resultComplete = true;
+    emit finished();
 }

@@ -106,6 +106,11 @@ private:
     /// Memory held by the trace (recorder buffers and the store).
     qint64 traceBytes() const;
     void finalize();
+    QJsonObject slotReport(std::size_t i, qint64 endNs, double *streamSeconds, QStringList *errors,
+                           bool *anyFailed) const;
+    QJsonObject processReport(const ProcessUsage &usage, double streamSeconds) const;
+    QJsonObject traceReport() const;
+    void completeWithAlerts();
     QJsonArray collectAlerts() const;
     static qint64 nowNs();
 

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)));
     if (!doc.isObject())
         return 0;
-    QString error;
+    FieldError error;
     (void)WorkloadSpec::fromJson(doc.object(), &error);
     return 0;
 }

@@ -16,33 +16,39 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("mentions");
         QTest::addRow("count of 1e300") << QByteArray(R"({"workload":"command","count":1e300})")
-                                        << QStringLiteral("'count' must be between");
+                                        << QStringLiteral("count is 1e+300, expected an integer between 1 and 100000");
         QTest::addRow("count of -1e300") << QByteArray(R"({"workload":"command","count":-1e300})")
-                                         << QStringLiteral("'count' must be between");
+                                         << QStringLiteral("count is -1e+300, expected an integer between 1 and");
         QTest::addRow("count of 2^63") << QByteArray(R"({"workload":"command","count":9223372036854775808})")
-                                       << QStringLiteral("'count' must be between");
+                                       << QStringLiteral("count is 9.22337203685e+18, expected an integer between");
         QTest::addRow("count of 1.5") << QByteArray(R"({"workload":"command","count":1.5})")
-                                      << QStringLiteral("'count' must be an integer");
+                                      << QStringLiteral("count is 1.5, expected an integer between 1 and 100000");
         QTest::addRow("count as text") << QByteArray(R"({"workload":"command","count":"2"})")
-                                       << QStringLiteral("'count' must be an integer");
+                                       << QStringLiteral("count is a string, expected an integer between");
+        QTest::addRow("no workload") << QByteArray(R"({"count":2})")
+                                     << QStringLiteral("workload is missing, expected one of live-transcription, ");
+        QTest::addRow("unknown workload")
+            << QByteArray(R"({"workload":"dance"})") << QStringLiteral("workload is \"dance\", expected one of ");
+        QTest::addRow("relative base URL") << QByteArray(R"({"workload":"command","baseUrl":"/v1"})")
+                                           << QStringLiteral("baseUrl is \"/v1\", expected an absolute URL");
     }
 
     void numbersGetTheRightReason()
     {
         QFETCH(QByteArray, json);
         QFETCH(QString, mentions);
-        QString error;
-        WorkloadSpec::fromJson(QJsonDocument::fromJson(json).object(), &error);
-        QVERIFY2(error.contains(mentions), qPrintable(error));
+        FieldError error;
+        QVERIFY(!WorkloadSpec::fromJson(QJsonDocument::fromJson(json).object(), &error));
+        QVERIFY2(error.toString().startsWith(mentions), qPrintable(error.toString()));
     }
 
     void aValidCountIsRead()
     {
-        QString error;
-        const WorkloadSpec spec = WorkloadSpec::fromJson(
+        FieldError error;
+        const std::optional<WorkloadSpec> spec = WorkloadSpec::fromJson(
             QJsonDocument::fromJson(R"({"workload":"command","count":7})").object(), &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(spec.count, 7);
+        QVERIFY2(spec, qPrintable(error.toString()));
+        QCOMPARE(spec->count, 7);
     }
 };
 

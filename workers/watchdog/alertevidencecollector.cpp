@@ -399,11 +399,20 @@ void AlertEvidenceCollector::notifyDesktop(const AlertRecord &record)
         m_notificationsSent.fetch_add(1);
 }
 
+namespace {
+
+void addNote(AlertRecord &r, const QString &note)
+{
+    if (!r.notes.contains(note))
+        r.notes.append(note);
+}
+
+} // namespace
+
 void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping)
 {
-    QHash<quint32, std::shared_ptr<AlertState>> &states = m_states;
     if (message.kind == AlertEvidenceMessage::Kind::Discard) {
-        states.remove(message.id);
+        m_states.remove(message.id);
         return;
     }
     if (message.kind == AlertEvidenceMessage::Kind::Settled) {
@@ -413,7 +422,36 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         m_deliver(message.kind, marker);
         return;
     }
-    std::shared_ptr<AlertState> &slot = states[message.id];
+    AlertState &state = stateFor(message);
+    applyMessage(state.record, message);
+    // Worker threads first (cheap, and they move on quickly), then the slower symbolization.
+    const qint64 now = TraceClock::nowNs();
+    const bool starting = message.kind == AlertEvidenceMessage::Kind::Start;
+    const bool ending = message.kind == AlertEvidenceMessage::Kind::End;
+    if (!stopping && (starting || (!ending && now - state.lastWorkersNs >= 1'000'000'000))) {
+        collectWorkers(state);
+        state.lastWorkersNs = now;
+    }
+    for (const ActivityCapture &capture : message.activities) {
+        QString key = QString::number(capture.coroutine);
+        for (int i = 0; i < capture.depth && i < ActivityCapture::MaxScopes; ++i)
+            key += u'/' + QString::number(capture.scopeNames[std::size_t(i)]);
+        state.culpritVotes[key] += 1;
+        state.culpritCaptures.insert(key, capture);
+    }
+    mergeSamples(state, message, !stopping && m_config.sampleStacks);
+    describeUiThread(state, message);
+    resolveCulprit(state);
+    if (!message.suppressed)
+        publish(state, message.kind, stopping, now);
+    m_deliver(message.kind, state.record);
+    if (ending)
+        m_states.remove(message.id);
+}
+
+AlertEvidenceCollector::AlertState &AlertEvidenceCollector::stateFor(const AlertEvidenceMessage &message)
+{
+    std::shared_ptr<AlertState> &slot = m_states[message.id];
     if (!slot) {
         slot = std::make_shared<AlertState>();
         AlertRecord &r = slot->record;
@@ -423,8 +461,12 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
         r.startWallMs = QDateTime::currentMSecsSinceEpoch() - (TraceClock::nowNs() - message.onsetNs) / 1'000'000;
         slot->firstState = message.firstState;
     }
-    AlertState &state = *slot;
-    AlertRecord &r = state.record;
+    return *slot;
+}
+
+// What the watcher measured: verdict, tier, times, heartbeat latencies, the dispatch, notes.
+void AlertEvidenceCollector::applyMessage(AlertRecord &r, const AlertEvidenceMessage &message)
+{
     r.verdict = message.verdict;
     r.tier = message.tier;
     r.end = message.end;
@@ -449,31 +491,19 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
     }
     if (message.budgetNs > 0 && message.budgetReason) {
         r.budget = TraceNames::name(message.budgetReason);
-        const QString note = QStringLiteral("exceeded its budget '%1' of %2")
-                                 .arg(r.budget, AlertRecord::formatDuration(message.budgetNs));
-        if (!r.notes.contains(note))
-            r.notes.append(note);
+        addNote(r,
+                QStringLiteral("exceeded its budget '%1' of %2")
+                    .arg(r.budget, AlertRecord::formatDuration(message.budgetNs)));
     }
-    for (const QString &note : std::as_const(message.notes)) {
-        if (!r.notes.contains(note))
-            r.notes.append(note);
-    }
-    // Worker threads first (cheap, and they move on quickly), then the slower symbolization.
-    const qint64 now = TraceClock::nowNs();
-    const bool starting = message.kind == AlertEvidenceMessage::Kind::Start;
-    const bool ending = message.kind == AlertEvidenceMessage::Kind::End;
-    if (!stopping && (starting || (!ending && now - state.lastWorkersNs >= 1'000'000'000))) {
-        collectWorkers(state);
-        state.lastWorkersNs = now;
-    }
-    for (const ActivityCapture &capture : message.activities) {
-        QString key = QString::number(capture.coroutine);
-        for (int i = 0; i < capture.depth && i < ActivityCapture::MaxScopes; ++i)
-            key += u'/' + QString::number(capture.scopeNames[std::size_t(i)]);
-        state.culpritVotes[key] += 1;
-        state.culpritCaptures.insert(key, capture);
-    }
-    mergeSamples(state, message, !stopping && m_config.sampleStacks);
+    for (const QString &note : std::as_const(message.notes))
+        addNote(r, note);
+}
+
+// The UI thread's kernel state over the episode: the dominant state, busy vs starved, and the
+// thread holding the lock it waits for (which then leads the worker list: it is the one to look at).
+void AlertEvidenceCollector::describeUiThread(AlertState &state, const AlertEvidenceMessage &message)
+{
+    AlertRecord &r = state.record;
     for (const ThreadStateSample &sample : message.states) {
         if (!sample.valid)
             continue;
@@ -514,13 +544,9 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
                 + QStringLiteral(" (tid %1)").arg(r.uiThread.futexOwnerTid);
         }
         // Runnable but mostly waiting for a core: the machine is overloaded, not (only) the code.
-        if (r.uiThread.summary.startsWith(u"CPU-starved")) {
-            const QString note = QStringLiteral("the UI thread was starved of CPU by other load");
-            if (!r.notes.contains(note))
-                r.notes.append(note);
-        }
+        if (r.uiThread.summary.startsWith(u"CPU-starved"))
+            addNote(r, QStringLiteral("the UI thread was starved of CPU by other load"));
     }
-    // The thread holding the lock the UI thread waits for comes first: it is the one to look at.
     if (const qint64 owner = r.uiThread.futexOwnerTid) {
         for (qsizetype i = 0; i < r.workers.size(); ++i) {
             if (r.workers[i].tid == owner) {
@@ -529,37 +555,39 @@ void AlertEvidenceCollector::handle(AlertEvidenceMessage &message, bool stopping
             }
         }
     }
-    resolveCulprit(state);
+}
 
+// The alert leaves the collector three ways besides the delivery: its timeline band, the journal
+// and a desktop notification.
+void AlertEvidenceCollector::publish(AlertState &state, AlertEvidenceMessage::Kind kind, bool stopping, qint64 now)
+{
+    AlertRecord &r = state.record;
+    const bool starting = kind == AlertEvidenceMessage::Kind::Start;
+    const bool ending = kind == AlertEvidenceMessage::Kind::End;
     const bool isHang = r.verdict != AlertVerdict::NestedModalLoop;
-    if (!message.suppressed) {
-        // A nested modal loop's band is drawn once it ends: an open band reads as a hang going on.
-        if ((starting && isHang) || ending)
-            drawOnTimeline(r, ending);
-        if (AlertJournal *journal = m_resources ? m_resources->journal.get() : nullptr; journal && isHang) {
-            if (starting) {
-                journal->append(AlertJournal::Op::Start, r);
-                state.lastJournalNs = now;
-                state.journaledTier = r.tier;
-            } else if (ending) {
-                journal->append(AlertJournal::Op::End, r);
-            } else if (r.tier > state.journaledTier || now - state.lastJournalNs >= 1'000'000'000) {
-                journal->append(AlertJournal::Op::Update, r);
-                state.lastJournalNs = now;
-                state.journaledTier = r.tier;
-            }
-        }
-        if (!stopping && isHang && m_config.desktopNotifications && r.isOngoing() && r.tier >= m_config.notifyMinTier) {
-            if (!state.notified) {
-                state.notified = true;
-                notifyDesktop(r);
-            } else if (r.tier >= AlertTier::Critical && !state.notifiedCritical) {
-                state.notifiedCritical = true;
-                notifyDesktop(r);
-            }
+    // A nested modal loop's band is drawn once it ends: an open band reads as a hang going on.
+    if ((starting && isHang) || ending)
+        drawOnTimeline(r, ending);
+    if (AlertJournal *journal = m_resources ? m_resources->journal.get() : nullptr; journal && isHang) {
+        if (starting) {
+            journal->append(AlertJournal::Op::Start, r);
+            state.lastJournalNs = now;
+            state.journaledTier = r.tier;
+        } else if (ending) {
+            journal->append(AlertJournal::Op::End, r);
+        } else if (r.tier > state.journaledTier || now - state.lastJournalNs >= 1'000'000'000) {
+            journal->append(AlertJournal::Op::Update, r);
+            state.lastJournalNs = now;
+            state.journaledTier = r.tier;
         }
     }
-    m_deliver(message.kind, r);
-    if (ending)
-        states.remove(message.id);
+    if (stopping || !isHang || !m_config.desktopNotifications || !r.isOngoing() || r.tier < m_config.notifyMinTier)
+        return;
+    if (!state.notified) {
+        state.notified = true;
+        notifyDesktop(r);
+    } else if (r.tier >= AlertTier::Critical && !state.notifiedCritical) {
+        state.notifiedCritical = true;
+        notifyDesktop(r);
+    }
 }

@@ -99,6 +99,10 @@ private:
     struct AlertState;
     void run();
     void handle(AlertEvidenceMessage &message, bool stopping);
+    AlertState &stateFor(const AlertEvidenceMessage &message);
+    static void applyMessage(AlertRecord &r, const AlertEvidenceMessage &message);
+    void describeUiThread(AlertState &state, const AlertEvidenceMessage &message);
+    void publish(AlertState &state, AlertEvidenceMessage::Kind kind, bool stopping, qint64 now);
     void mergeSamples(AlertState &state, const AlertEvidenceMessage &message, bool symbolize);
     void resolveCulprit(AlertState &state);
     void collectWorkers(AlertState &state);

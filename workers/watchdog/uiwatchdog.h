@@ -111,9 +111,11 @@ signals:
 private:
     friend class WatchdogBudget;
     friend class HeartbeatTarget;
+    friend class WatchLoop;
     struct Delivery;
 
     void watch();
+    void postHeartbeat(int kind, quint64 seq); ///< watcher thread
     void deliverPending();
     void enqueueDelivery(int kind, const AlertRecord &record);
 

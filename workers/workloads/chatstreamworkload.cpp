@@ -83,229 +83,300 @@ struct ChatProgress
     }
 };
 
-QCoro::Task<void> runChatStream(StreamHandle s)
+// One chat stream from request to [DONE]. Lives in runChatStream's coroutine frame; its member
+// coroutines are awaited at once, so `this` outlives them.
+class ChatStreamRun final
+{
+    Q_DISABLE_COPY_MOVE(ChatStreamRun)
+
+public:
+    explicit ChatStreamRun(StreamHandle s)
+        : m_s(std::move(s))
+        , m_ctx(*m_s.ctx)
+        , m_report(*m_s.report)
+        , m_lane(m_ctx.streamLane())
+        , m_startedNs(ExecutionContext::nowNs())
+    {
+    }
+
+    bool prepare();
+    QCoro::Task<bool> connect();
+    QCoro::Task<void> readStream();
+    void finish();
+
+private:
+    void handleEvent(const SseParser::Event &event);
+    void handleChunk(const ChatCompletionChunk &chunk);
+    QString whyNoDone() const;
+    std::unique_ptr<HttpCall> createCall() const;
+
+    StreamHandle m_s;
+    ExecutionContext &m_ctx;
+    StreamReporter &m_report;
+    const LaneId m_lane;
+    const qint64 m_startedNs;
+    ChatProgress m_progress;
+    HttpCall::Request m_request;
+    std::unique_ptr<HttpCall> m_call;
+    qint64 m_requestStartNs = 0;
+    SseParser m_parser;
+    bool m_done = false;
+    bool m_usable = false;
+    bool m_cancelled = false;
+    bool m_idleTimedOut = false;
+    QString m_serverError;
+    QString m_firstMalformed;
+};
+
+bool ChatStreamRun::prepare()
+{
+    const bool loopback = m_s.env.usesLoopback(m_s.spec);
+    const QUrl base = m_s.env.baseUrlFor(m_s.spec);
+    m_report.progress(-1);
+    if (base.isEmpty()) {
+        m_report.fail(QStringLiteral("no endpoint: the built-in service is not running and no base URL is set"));
+        return false;
+    }
+    const ApiKey key = m_s.env.keyFor(m_s.spec, WorkloadEnvironment::Service::OpenAi);
+    if (key.isEmpty()) {
+        m_report.fail(QStringLiteral("OPENAI_API_KEY is not set (needed for %1)").arg(base.toString()));
+        return false;
+    }
+    m_request.method = "POST";
+    m_request.url = ChatStreamWorkload::endpointUrl(base);
+    m_request.headers.append({QByteArrayLiteral("Authorization"), key.authorizationValue("Bearer")});
+    m_request.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    m_request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("text/event-stream")});
+    if (loopback && !m_s.spec.faults.isEmpty())
+        m_request.headers.append({QByteArrayLiteral("X-Taskscope-Faults"), m_s.spec.faults.toUtf8()});
+    m_request.body = ChatStreamWorkload::requestBody(m_s.spec, loopback);
+    m_request.timeoutNs = ChatStreamWorkload::IdleTimeoutNs;
+    return true;
+}
+
+// Plain http (the built-in service, local servers): our keep-alive client, which has no per-host
+// connection cap; QNetworkAccessManager runs at most 6 streams per host at once on a thread, so
+// hundreds of coroutine streams would queue behind six. https: QNAM (TLS).
+std::unique_ptr<HttpCall> ChatStreamRun::createCall() const
+{
+    if (!m_ctx.blocksThread() && KeepAliveHttpCall::supports(m_request.url))
+        return std::make_unique<KeepAliveHttpCall>(&m_ctx);
+    return createHttpCall(m_ctx);
+}
+
+// Sends the request until it is answered 200 (retrying 429 as told); false when the stream ended
+// (failed or cancelled) before a body.
+QCoro::Task<bool> ChatStreamRun::connect()
 {
     const ChatNames &n = names();
-    ExecutionContext &ctx = *s.ctx;
-    StreamReporter &report = *s.report;
-    const LaneId lane = ctx.streamLane();
-    const qint64 startedNs = ExecutionContext::nowNs();
-    const bool loopback = s.env.usesLoopback(s.spec);
-    const QUrl base = s.env.baseUrlFor(s.spec);
-    ChatProgress progress;
-    report.progress(-1);
-    if (base.isEmpty()) {
-        report.fail(QStringLiteral("no endpoint: the built-in service is not running and no base URL is set"));
-        co_return;
-    }
-    const ApiKey key = s.env.keyFor(s.spec, WorkloadEnvironment::Service::OpenAi);
-    if (key.isEmpty()) {
-        report.fail(QStringLiteral("OPENAI_API_KEY is not set (needed for %1)").arg(base.toString()));
-        co_return;
-    }
-
-    HttpCall::Request request;
-    request.method = "POST";
-    request.url = ChatStreamWorkload::endpointUrl(base);
-    request.headers.append({QByteArrayLiteral("Authorization"), key.authorizationValue("Bearer")});
-    request.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-    request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("text/event-stream")});
-    if (loopback && !s.spec.faults.isEmpty())
-        request.headers.append({QByteArrayLiteral("X-Taskscope-Faults"), s.spec.faults.toUtf8()});
-    request.body = ChatStreamWorkload::requestBody(s.spec, loopback);
-    request.timeoutNs = ChatStreamWorkload::IdleTimeoutNs;
-
-    std::unique_ptr<HttpCall> call;
-    qint64 requestStartNs = 0;
     for (int attempt = 0;; ++attempt) {
-        // Plain http (the built-in service, local servers): our keep-alive client, which has no
-        // per-host connection cap; QNetworkAccessManager runs at most 6 streams per host at once on
-        // a thread, so hundreds of coroutine streams would queue behind six. https: QNAM (TLS).
-        if (!ctx.blocksThread() && KeepAliveHttpCall::supports(request.url))
-            call = std::make_unique<KeepAliveHttpCall>(&ctx);
-        else
-            call = createHttpCall(ctx);
-        requestStartNs = ExecutionContext::nowNs();
-        ++progress.stats.requests;
-        progress.stats.bytesSent += request.body.size();
-        TraceSpan requestSpan(lane, n.request, std::uint64_t(attempt));
-        call->start(request);
+        m_call = createCall();
+        m_requestStartNs = ExecutionContext::nowNs();
+        ++m_progress.stats.requests;
+        m_progress.stats.bytesSent += m_request.body.size();
+        TraceSpan requestSpan(m_lane, n.request, std::uint64_t(attempt));
+        m_call->start(m_request);
         const qint64 headerDeadline = ExecutionContext::nowNs() + HeaderTimeoutNs;
-        while (!call->headersReceived() && !call->isFinished()) {
-            const WaitOutcome outcome = co_await ctx.waitEvent(*call, headerDeadline, n.awaitHeaders);
-            if (outcome == WaitOutcome::Cancelled || ctx.isCancelled()) {
-                call->abort();
-                co_return;
+        while (!m_call->headersReceived() && !m_call->isFinished()) {
+            const WaitOutcome outcome = co_await m_ctx.waitEvent(*m_call, headerDeadline, n.awaitHeaders);
+            if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled()) {
+                m_call->abort();
+                co_return false;
             }
-            if (outcome == WaitOutcome::Deadline && !call->headersReceived()) {
-                call->abort();
-                report.fail(QStringLiteral("no response from %1 within %2 s")
-                                .arg(request.url.toString())
-                                .arg(HeaderTimeoutNs / 1'000'000'000));
-                co_return;
+            if (outcome == WaitOutcome::Deadline && !m_call->headersReceived()) {
+                m_call->abort();
+                m_report.fail(QStringLiteral("no response from %1 within %2 s")
+                                  .arg(m_request.url.toString())
+                                  .arg(HeaderTimeoutNs / 1'000'000'000));
+                co_return false;
             }
         }
-        if (!call->headersReceived()) {
-            ++progress.stats.errors;
-            report.fail(QStringLiteral("request to %1 failed: %2").arg(request.url.toString(), call->errorString()));
-            progress.publish(report, startedNs);
-            co_return;
+        if (!m_call->headersReceived()) {
+            ++m_progress.stats.errors;
+            m_report.fail(
+                QStringLiteral("request to %1 failed: %2").arg(m_request.url.toString(), m_call->errorString()));
+            m_progress.publish(m_report, m_startedNs);
+            co_return false;
         }
-        const int status = call->status();
+        const int status = m_call->status();
         if (status == 200)
-            break;
-        const QByteArray errorBody = co_await call->readAll(ErrorBodyTimeoutNs);
-        if (ctx.isCancelled())
-            co_return;
+            co_return true;
+        const QByteArray errorBody = co_await m_call->readAll(ErrorBodyTimeoutNs);
+        if (m_ctx.isCancelled())
+            co_return false;
         if (status == 429 && attempt < ChatStreamWorkload::MaxRetries) {
-            const double delayS = ChatStreamWorkload::retryDelayS(call->header("Retry-After"), attempt);
-            ++progress.stats.retries;
+            const double delayS = ChatStreamWorkload::retryDelayS(m_call->header("Retry-After"), attempt);
+            ++m_progress.stats.retries;
             requestSpan.end(std::uint64_t(status));
-            TraceRecorder::instant(lane, n.retry, std::uint64_t(attempt + 1));
-            call.reset();
-            progress.publish(report, startedNs);
-            const WaitOutcome outcome = co_await ctx.sleepFor(qint64(delayS * 1e9), n.retryWait);
-            if (outcome == WaitOutcome::Cancelled || ctx.isCancelled())
-                co_return;
+            TraceRecorder::instant(m_lane, n.retry, std::uint64_t(attempt + 1));
+            m_call.reset();
+            m_progress.publish(m_report, m_startedNs);
+            const WaitOutcome outcome = co_await m_ctx.sleepFor(qint64(delayS * 1e9), n.retryWait);
+            if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled())
+                co_return false;
             continue;
         }
-        ++progress.stats.errors;
+        ++m_progress.stats.errors;
         QString reason = ChatStreamWorkload::httpError(status, errorBody);
         if (status == 429)
-            reason += QStringLiteral(" (gave up after %1 retries)").arg(progress.stats.retries);
-        report.fail(reason);
-        progress.publish(report, startedNs);
-        co_return;
+            reason += QStringLiteral(" (gave up after %1 retries)").arg(m_progress.stats.retries);
+        m_report.fail(reason);
+        m_progress.publish(m_report, m_startedNs);
+        co_return false;
     }
+}
 
-    // The body, incrementally: bytes -> SSE events -> chunks.
-    TraceSpan streamSpan(lane, n.streaming);
-    SseParser parser;
+// The body, incrementally: bytes -> SSE events -> chunks, until [DONE], an error event, the end of
+// the body, cancellation or the idle timeout.
+QCoro::Task<void> ChatStreamRun::readStream()
+{
+    const ChatNames &n = names();
+    TraceSpan streamSpan(m_lane, n.streaming);
     QList<SseParser::Event> events;
-    bool done = false;
-    bool usable = false;
-    QString serverError;
-    QString firstMalformed;
     qint64 idleDeadline = ExecutionContext::nowNs() + ChatStreamWorkload::IdleTimeoutNs;
     qint64 nextPublishNs = ExecutionContext::nowNs() + PublishIntervalNs;
-    bool cancelled = false;
-    bool idleTimedOut = false;
     for (;;) {
         // Finished before this read: the read takes everything left.
-        const bool finishedBeforeRead = call->isFinished();
-        const QByteArray bytes = call->readBody();
+        const bool finishedBeforeRead = m_call->isFinished();
+        const QByteArray bytes = m_call->readBody();
         if (!bytes.isEmpty()) {
-            progress.stats.bytesReceived += bytes.size();
-            parser.feed(bytes, events);
+            m_progress.stats.bytesReceived += bytes.size();
+            m_parser.feed(bytes, events);
             idleDeadline = ExecutionContext::nowNs() + ChatStreamWorkload::IdleTimeoutNs;
         }
         for (const SseParser::Event &event : std::as_const(events)) {
-            if (done || !serverError.isEmpty())
+            if (m_done || !m_serverError.isEmpty())
                 break;
-            if (event.type != "message")
-                continue; // named events are not part of the chat protocol
-            const ChatCompletionChunk chunk = ChatCompletionChunk::parse(event.data);
-            switch (chunk.kind) {
-            case ChatCompletionChunk::Kind::Done:
-                done = true;
-                TraceRecorder::instant(lane, n.done);
-                break;
-            case ChatCompletionChunk::Kind::ServerError:
-                serverError = chunk.errorMessage.isEmpty() ? QStringLiteral("(no message)") : chunk.errorMessage;
-                if (!chunk.errorCode.isEmpty())
-                    serverError += QStringLiteral(" [%1]").arg(chunk.errorCode);
-                TraceRecorder::instant(lane, n.serverError);
-                break;
-            case ChatCompletionChunk::Kind::Malformed:
-                ++progress.stats.malformedMessages;
-                if (firstMalformed.isEmpty())
-                    firstMalformed = chunk.errorMessage;
-                TraceRecorder::instant(lane, n.malformed);
-                break;
-            case ChatCompletionChunk::Kind::Chunk: {
-                usable = true;
-                if (chunk.usage)
-                    progress.usageCompletionTokens = chunk.usage->completionTokens;
-                if (!chunk.finishReason().isEmpty())
-                    progress.finishReason = chunk.finishReason();
-                if (!chunk.hasContent())
-                    break;
-                const QString text = chunk.content();
-                if (text.isEmpty())
-                    break;
-                const qint64 now = ExecutionContext::nowNs();
-                ++progress.stats.tokens;
-                if (progress.firstTokenNs < 0) {
-                    progress.firstTokenNs = now;
-                    progress.stats.timeToFirstTokenNs = now - requestStartNs;
-                } else {
-                    progress.stats.interTokenGap.record(now - progress.lastTokenNs);
-                }
-                progress.lastTokenNs = now;
-                TraceRecorder::instant(lane, n.token, std::uint64_t(progress.stats.tokens));
-                const QByteArray utf8 = text.toUtf8();
-                progress.contentBytes += utf8.size();
-                if (progress.content.size() < ChatStreamWorkload::ContentCapBytes)
-                    progress.content += text;
-                report.token(text);
-                break;
-            }
-            }
+            handleEvent(event);
         }
         events.clear();
-        if (done || !serverError.isEmpty())
+        if (m_done || !m_serverError.isEmpty() || finishedBeforeRead)
             break;
-        if (finishedBeforeRead)
-            break;
-        if (call->isFinished())
+        if (m_call->isFinished())
             continue; // read what arrived with the end
         if (ExecutionContext::nowNs() >= nextPublishNs) {
-            progress.publish(report, startedNs);
+            m_progress.publish(m_report, m_startedNs);
             nextPublishNs = ExecutionContext::nowNs() + PublishIntervalNs;
         }
-        const WaitOutcome outcome = co_await ctx.waitEvent(*call, idleDeadline, n.awaitTokens);
-        if (outcome == WaitOutcome::Cancelled || ctx.isCancelled()) {
-            cancelled = true;
+        const WaitOutcome outcome = co_await m_ctx.waitEvent(*m_call, idleDeadline, n.awaitTokens);
+        if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled()) {
+            m_cancelled = true;
             break;
         }
         if (outcome == WaitOutcome::Deadline && ExecutionContext::nowNs() >= idleDeadline) {
-            idleTimedOut = true;
+            m_idleTimedOut = true;
             break;
         }
     }
-    parser.finish();
-    if (!call->isFinished())
-        call->abort();
-    streamSpan.end(std::uint64_t(progress.stats.tokens));
-    if (cancelled) {
-        progress.publish(report, startedNs);
+    m_parser.finish();
+    if (!m_call->isFinished())
+        m_call->abort();
+    streamSpan.end(std::uint64_t(m_progress.stats.tokens));
+}
+
+void ChatStreamRun::handleEvent(const SseParser::Event &event)
+{
+    const ChatNames &n = names();
+    if (event.type != "message")
+        return; // named events are not part of the chat protocol
+    const ChatCompletionChunk chunk = ChatCompletionChunk::parse(event.data);
+    switch (chunk.kind) {
+    case ChatCompletionChunk::Kind::Done:
+        m_done = true;
+        TraceRecorder::instant(m_lane, n.done);
+        break;
+    case ChatCompletionChunk::Kind::ServerError:
+        m_serverError = chunk.errorMessage.isEmpty() ? QStringLiteral("(no message)") : chunk.errorMessage;
+        if (!chunk.errorCode.isEmpty())
+            m_serverError += QStringLiteral(" [%1]").arg(chunk.errorCode);
+        TraceRecorder::instant(m_lane, n.serverError);
+        break;
+    case ChatCompletionChunk::Kind::Malformed:
+        ++m_progress.stats.malformedMessages;
+        if (m_firstMalformed.isEmpty())
+            m_firstMalformed = chunk.errorMessage;
+        TraceRecorder::instant(m_lane, n.malformed);
+        break;
+    case ChatCompletionChunk::Kind::Chunk:
+        handleChunk(chunk);
+        break;
+    }
+}
+
+void ChatStreamRun::handleChunk(const ChatCompletionChunk &chunk)
+{
+    m_usable = true;
+    if (chunk.usage)
+        m_progress.usageCompletionTokens = chunk.usage->completionTokens;
+    if (!chunk.finishReason().isEmpty())
+        m_progress.finishReason = chunk.finishReason();
+    if (!chunk.hasContent())
+        return;
+    const QString text = chunk.content();
+    if (text.isEmpty())
+        return;
+    const qint64 now = ExecutionContext::nowNs();
+    StreamStatistics &stats = m_progress.stats;
+    ++stats.tokens;
+    if (m_progress.firstTokenNs < 0) {
+        m_progress.firstTokenNs = now;
+        stats.timeToFirstTokenNs = now - m_requestStartNs;
+    } else {
+        stats.interTokenGap.record(now - m_progress.lastTokenNs);
+    }
+    m_progress.lastTokenNs = now;
+    TraceRecorder::instant(m_lane, names().token, std::uint64_t(stats.tokens));
+    m_progress.contentBytes += text.toUtf8().size();
+    if (m_progress.content.size() < ChatStreamWorkload::ContentCapBytes)
+        m_progress.content += text;
+    m_report.token(text);
+}
+
+QString ChatStreamRun::whyNoDone() const
+{
+    if (m_idleTimedOut)
+        return QStringLiteral("no data for %1 s").arg(ChatStreamWorkload::IdleTimeoutNs / 1'000'000'000);
+    if (!m_call->errorString().isEmpty())
+        return m_call->errorString();
+    if (m_parser.dispatchedEventCount() == 0)
+        return QStringLiteral("the response had no events (Content-Type: %1)")
+            .arg(QString::fromLatin1(m_call->header("Content-Type")));
+    return QStringLiteral("the connection closed");
+}
+
+void ChatStreamRun::finish()
+{
+    StreamStatistics &stats = m_progress.stats;
+    if (m_cancelled) {
+        m_progress.publish(m_report, m_startedNs);
+        return;
+    }
+    if (!m_serverError.isEmpty()) {
+        ++stats.errors;
+        m_report.fail(QStringLiteral("server error after %1 tokens: %2").arg(stats.tokens).arg(m_serverError));
+    } else if (!m_usable && stats.malformedMessages > 0) {
+        ++stats.errors;
+        m_report.fail(QStringLiteral("no usable event: %1 malformed (first: %2)")
+                          .arg(stats.malformedMessages)
+                          .arg(m_firstMalformed));
+    } else if (!m_done) {
+        ++stats.errors;
+        m_report.fail(
+            QStringLiteral("stream ended after %1 tokens without [DONE]: %2").arg(stats.tokens).arg(whyNoDone()));
+    }
+    m_report.progress(1);
+    m_progress.publish(m_report, m_startedNs);
+}
+
+QCoro::Task<void> runChatStream(StreamHandle s)
+{
+    ChatStreamRun run(std::move(s));
+    if (!run.prepare())
         co_return;
-    }
-    if (!serverError.isEmpty()) {
-        ++progress.stats.errors;
-        report.fail(QStringLiteral("server error after %1 tokens: %2").arg(progress.stats.tokens).arg(serverError));
-    } else if (!usable && progress.stats.malformedMessages > 0) {
-        ++progress.stats.errors;
-        report.fail(QStringLiteral("no usable event: %1 malformed (first: %2)")
-                        .arg(progress.stats.malformedMessages)
-                        .arg(firstMalformed));
-    } else if (!done) {
-        ++progress.stats.errors;
-        QString why;
-        if (idleTimedOut)
-            why = QStringLiteral("no data for %1 s").arg(ChatStreamWorkload::IdleTimeoutNs / 1'000'000'000);
-        else if (!call->errorString().isEmpty())
-            why = call->errorString();
-        else if (parser.dispatchedEventCount() == 0)
-            why = QStringLiteral("the response had no events (Content-Type: %1)")
-                      .arg(QString::fromLatin1(call->header("Content-Type")));
-        else
-            why = QStringLiteral("the connection closed");
-        report.fail(
-            QStringLiteral("stream ended after %1 tokens without [DONE]: %2").arg(progress.stats.tokens).arg(why));
-    }
-    report.progress(1);
-    progress.publish(report, startedNs);
+    if (!co_await run.connect())
+        co_return;
+    co_await run.readStream();
+    run.finish();
 }
 
 } // namespace

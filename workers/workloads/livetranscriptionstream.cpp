@@ -161,8 +161,8 @@ QCoro::Task<void> LiveTranscriptionStream::run()
             m_reconnecting = true;
         }
         // Exponential backoff with "equal jitter": half fixed, half random.
-        const double exponential = double(m_options.backoffBaseNs) * std::pow(2.0, failures - 1);
-        const qint64 capped = qint64(std::min(exponential, double(m_options.backoffCapNs)));
+        const double exponential = double(m_options.backoffBase.count()) * std::pow(2.0, failures - 1);
+        const qint64 capped = qint64(std::min(exponential, double(m_options.backoffCap.count())));
         const qint64 delay = capped / 2 + qint64(QRandomGenerator::global()->bounded(double(capped) / 2));
         TraceSpan backoffSpan(m_lane, names().backoff, quint64(delay / 1'000'000));
         const WaitOutcome outcome = co_await m_ctx.sleepFor(delay, names().backoff);
@@ -190,28 +190,114 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
         url, m_s.env.keyFor(m_s.spec, WorkloadEnvironment::Service::Deepgram));
 
     TraceSpan connectSpan(m_lane, n.connect);
-    const bool opened = co_await ws->open(request, m_options.connectTimeoutNs);
+    const bool opened = co_await ws->open(request, m_options.connectTimeout.count());
     connectSpan.end();
     if (m_ctx.isCancelled())
         co_return ConnectionEnd::Cancelled;
-    if (!opened) {
-        const int status = ws->handshakeStatus();
-        if (status == 401 || status == 403) {
-            fail(QStringLiteral(
-                     "authentication failed: the server refused the API key (HTTP %1); check DEEPGRAM_API_KEY")
-                     .arg(status));
-            co_return ConnectionEnd::Failed;
+    if (!opened)
+        co_return handshakeRefused(*ws);
+    beginConnection(firstConnection);
+    const NameId waitChunk = TraceNames::intern(QStringLiteral("pacer %1 ms | ws message").arg(m_s.spec.chunkMs));
+
+    bool closeStreamSent = false;
+    qint64 closeDeadline = 0;
+    for (;;) {
+        while (std::optional<WebSocketTransport::Message> m = ws->takeMessage())
+            handleMessage(m->data, m->arrivalNs, m->kind == WebSocketTransport::MessageKind::Binary);
+        if (ws->state() == WebSocketTransport::State::Closed)
+            break;
+        if (m_ctx.isCancelled()) {
+            ws->abort();
+            if (closeStreamSent)
+                TraceRecorder::end(m_lane, n.awaitFinal);
+            co_return ConnectionEnd::Cancelled;
         }
-        if (status == 400 || status == 404 || status == 405) {
-            fail(QStringLiteral("the server refused the stream: %1").arg(ws->errorString()));
-            co_return ConnectionEnd::Failed;
+        const qint64 now = ExecutionContext::nowNs();
+        const qint64 total = totalBytes();
+        qint64 wakeAt = 0;
+        if (m_sendPos < total) {
+            const qint64 due = nextChunkDueNs();
+            const qint64 chunkEnd = std::min((m_sendPos / m_chunkBytes + 1) * m_chunkBytes, total);
+            if (due <= now && availableBytes() < chunkEnd) {
+                wakeAt = now + 5'000'000; // a live source is behind its clock: look again shortly
+            } else if (due <= now) {
+                sendChunk(*ws);
+                continue;
+            } else {
+                wakeAt = due;
+            }
+        } else if (!closeStreamSent) {
+            sendControl(*ws, DeepgramMessage::finalizeMessage(), n.finalize);
+            sendControl(*ws, DeepgramMessage::closeStreamMessage(), n.closeStream);
+            closeStreamSent = true;
+            closeDeadline = now + m_options.closeTimeout.count();
+            TraceRecorder::begin(m_lane, n.awaitFinal);
+            continue;
+        } else {
+            if (now >= closeDeadline) {
+                TraceRecorder::end(m_lane, n.awaitFinal);
+                if (m_metadata) {
+                    co_await ws->close(WebSocketTransport::NormalClosure, QString(), 2'000'000'000);
+                    co_return ConnectionEnd::Done;
+                }
+                ws->abort();
+                fail(QStringLiteral("no Metadata within %1 s after CloseStream")
+                         .arg(std::chrono::duration_cast<std::chrono::seconds>(m_options.closeTimeout).count()));
+                co_return ConnectionEnd::Failed;
+            }
+            // After Metadata the server closes; give it a short while.
+            wakeAt = m_metadata ? std::min(closeDeadline, now + 2'000'000'000) : closeDeadline;
+            if (m_metadata && closeDeadline > now + 2'000'000'000)
+                closeDeadline = now + 2'000'000'000;
         }
-        ++m_stats.errors;
-        m_lastDropReason = QStringLiteral("cannot connect: %1").arg(ws->errorString());
-        co_return ConnectionEnd::Dropped;
+        if (!closeStreamSent) {
+            const qint64 keepAliveAt = m_lastFrameNs + m_options.keepAlive.count();
+            if (keepAliveAt <= now) {
+                sendControl(*ws, DeepgramMessage::keepAliveMessage(), n.keepAlive);
+                ++m_stats.keepAlives;
+                continue;
+            }
+            wakeAt = std::min(wakeAt, keepAliveAt);
+        }
+        if (now - m_lastPublishNs >= m_options.publishEvery.count())
+            publish(false);
+        const WaitOutcome outcome = co_await m_ctx.waitEvent(*ws, wakeAt, closeStreamSent ? n.waitFinal : waitChunk);
+        if (outcome == WaitOutcome::Cancelled) {
+            ws->abort();
+            if (closeStreamSent)
+                TraceRecorder::end(m_lane, n.awaitFinal);
+            co_return ConnectionEnd::Cancelled;
+        }
     }
+
+    if (closeStreamSent)
+        TraceRecorder::end(m_lane, n.awaitFinal);
+    co_return closedEnd(*ws, closeStreamSent);
+}
+
+LiveTranscriptionStream::ConnectionEnd LiveTranscriptionStream::handshakeRefused(const WebSocketTransport &ws)
+{
+    const int status = ws.handshakeStatus();
+    if (status == 401 || status == 403) {
+        fail(QStringLiteral("authentication failed: the server refused the API key (HTTP %1); check DEEPGRAM_API_KEY")
+                 .arg(status));
+        return ConnectionEnd::Failed;
+    }
+    if (status == 400 || status == 404 || status == 405) {
+        fail(QStringLiteral("the server refused the stream: %1").arg(ws.errorString()));
+        return ConnectionEnd::Failed;
+    }
+    ++m_stats.errors;
+    m_lastDropReason = QStringLiteral("cannot connect: %1").arg(ws.errorString());
+    return ConnectionEnd::Dropped;
+}
+
+// A connection is open: start the audio clock (first time) and rewind to what no final result
+// covers yet.
+void LiveTranscriptionStream::beginConnection(bool firstConnection)
+{
     if (m_reconnecting) {
-        TraceRecorder::end(m_lane, n.reconnect);
+        TraceRecorder::end(m_lane, names().reconnect);
         m_reconnecting = false;
     }
     if (m_t0 == 0) {
@@ -242,107 +328,43 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
     m_metadata = false;
     m_lastFrameNs = ExecutionContext::nowNs();
     m_lastChunkNs = m_lastFrameNs - m_chunkNs; // the first (re)sent chunk may go at once
-    const NameId waitChunk = TraceNames::intern(QStringLiteral("pacer %1 ms | ws message").arg(m_s.spec.chunkMs));
+}
 
-    bool closeStreamSent = false;
-    qint64 closeDeadline = 0;
-    for (;;) {
-        while (std::optional<WebSocketTransport::Message> m = ws->takeMessage())
-            handleMessage(m->data, m->arrivalNs, m->kind == WebSocketTransport::MessageKind::Binary);
-        if (ws->state() == WebSocketTransport::State::Closed)
-            break;
-        if (m_ctx.isCancelled()) {
-            ws->abort();
-            if (closeStreamSent)
-                TraceRecorder::end(m_lane, n.awaitFinal);
-            co_return ConnectionEnd::Cancelled;
-        }
-        const qint64 now = ExecutionContext::nowNs();
-        const qint64 total = totalBytes();
-        qint64 wakeAt = 0;
-        if (m_sendPos < total) {
-            qint64 due = scheduleNs(m_sendPos / m_chunkBytes);
-            if (m_catchingUp) {
-                const qint64 paced = m_lastChunkNs + qint64(double(m_chunkNs) / m_options.replaySpeed);
-                if (due >= paced)
-                    m_catchingUp = false; // back on the real-time schedule
-                else
-                    due = paced;
-            }
-            const qint64 chunkEnd = std::min((m_sendPos / m_chunkBytes + 1) * m_chunkBytes, total);
-            if (due <= now && availableBytes() < chunkEnd) {
-                wakeAt = now + 5'000'000; // a live source is behind its clock: look again shortly
-            } else if (due <= now) {
-                sendChunk(*ws);
-                continue;
-            } else {
-                wakeAt = due;
-            }
-        } else if (!closeStreamSent) {
-            sendControl(*ws, DeepgramMessage::finalizeMessage(), n.finalize);
-            sendControl(*ws, DeepgramMessage::closeStreamMessage(), n.closeStream);
-            closeStreamSent = true;
-            closeDeadline = now + m_options.closeTimeoutNs;
-            TraceRecorder::begin(m_lane, n.awaitFinal);
-            continue;
-        } else {
-            if (now >= closeDeadline) {
-                TraceRecorder::end(m_lane, n.awaitFinal);
-                if (m_metadata) {
-                    co_await ws->close(WebSocketTransport::NormalClosure, QString(), 2'000'000'000);
-                    co_return ConnectionEnd::Done;
-                }
-                ws->abort();
-                fail(QStringLiteral("no Metadata within %1 s after CloseStream")
-                         .arg(m_options.closeTimeoutNs / 1'000'000'000));
-                co_return ConnectionEnd::Failed;
-            }
-            // After Metadata the server closes; give it a short while.
-            wakeAt = m_metadata ? std::min(closeDeadline, now + 2'000'000'000) : closeDeadline;
-            if (m_metadata && closeDeadline > now + 2'000'000'000)
-                closeDeadline = now + 2'000'000'000;
-        }
-        if (!closeStreamSent) {
-            const qint64 keepAliveAt = m_lastFrameNs + m_options.keepAliveNs;
-            if (keepAliveAt <= now) {
-                sendControl(*ws, DeepgramMessage::keepAliveMessage(), n.keepAlive);
-                ++m_stats.keepAlives;
-                continue;
-            }
-            wakeAt = std::min(wakeAt, keepAliveAt);
-        }
-        if (now - m_lastPublishNs >= m_options.publishEveryNs)
-            publish(false);
-        const WaitOutcome outcome = co_await m_ctx.waitEvent(*ws, wakeAt, closeStreamSent ? n.waitFinal : waitChunk);
-        if (outcome == WaitOutcome::Cancelled) {
-            ws->abort();
-            if (closeStreamSent)
-                TraceRecorder::end(m_lane, n.awaitFinal);
-            co_return ConnectionEnd::Cancelled;
-        }
-    }
+qint64 LiveTranscriptionStream::nextChunkDueNs()
+{
+    const qint64 due = scheduleNs(m_sendPos / m_chunkBytes);
+    if (!m_catchingUp)
+        return due;
+    const qint64 paced = m_lastChunkNs + qint64(double(m_chunkNs) / m_options.replaySpeed);
+    if (due < paced)
+        return paced;
+    m_catchingUp = false; // back on the real-time schedule
+    return due;
+}
 
-    if (closeStreamSent)
-        TraceRecorder::end(m_lane, n.awaitFinal);
-    const int code = ws->closeCode();
-    const QString reason = ws->closeReason();
+// How a connection that closed (or was closed) ended: done, dropped (reconnect) or failed.
+LiveTranscriptionStream::ConnectionEnd LiveTranscriptionStream::closedEnd(const WebSocketTransport &ws,
+                                                                          bool closeStreamSent)
+{
+    const int code = ws.closeCode();
+    const QString reason = ws.closeReason();
     if (closeStreamSent && (m_metadata || code == WebSocketTransport::NormalClosure))
-        co_return ConnectionEnd::Done;
+        return ConnectionEnd::Done;
     if (isReconnectCode(code)) {
         ++m_stats.errors;
         m_lastDropReason = reason.isEmpty() ? QStringLiteral("closed %1").arg(code)
                                             : QStringLiteral("closed %1: %2").arg(code).arg(reason);
         TraceRecorder::instant(m_lane, TraceNames::intern(QStringLiteral("connection lost (%1)").arg(code)));
-        co_return ConnectionEnd::Dropped;
+        return ConnectionEnd::Dropped;
     }
     if (code == 1000 || code == 1001) {
         fail(QStringLiteral("the server closed the stream before it ended (%1 %2)").arg(code).arg(reason));
-        co_return ConnectionEnd::Failed;
+        return ConnectionEnd::Failed;
     }
     fail(QStringLiteral("the server closed the connection: %1 %2")
              .arg(code)
-             .arg(reason.isEmpty() ? ws->errorString() : reason));
-    co_return ConnectionEnd::Failed;
+             .arg(reason.isEmpty() ? ws.errorString() : reason));
+    return ConnectionEnd::Failed;
 }
 
 bool LiveTranscriptionStream::sendChunk(WebSocketTransport &ws)
@@ -495,7 +517,7 @@ void LiveTranscriptionStream::handleResults(const DeepgramMessage &message, qint
 void LiveTranscriptionStream::publish(bool force)
 {
     const qint64 now = ExecutionContext::nowNs();
-    if (!force && now - m_lastPublishNs < m_options.publishEveryNs)
+    if (!force && now - m_lastPublishNs < m_options.publishEvery.count())
         return;
     m_lastPublishNs = now;
     m_stats.durationS = double(now - m_startNs) / 1e9;

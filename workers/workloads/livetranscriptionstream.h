@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -24,7 +25,7 @@ class WebSocketTransport;
 /// real-time schedule (chunk k at t0 + k * chunk / spec.speed; t0 on a whole millisecond so streams
 /// share pacer wake-ups), each flushed at once. One coroutine per stream waits for "the next
 /// chunk's deadline or a message" in a single await, so messages are handled as they arrive and
-/// chunks leave on time, with no second coroutine. KeepAlive goes out after keepAliveNs without any
+/// chunks leave on time, with no second coroutine. KeepAlive goes out after keepAlive without any
 /// frame (the spec's pause, waiting for late results). At the end: Finalize, CloseStream, then wait
 /// for Metadata and the close.
 ///
@@ -38,7 +39,7 @@ class WebSocketTransport;
 ///
 /// Failures (stream marked failed with the reason): 401/403 ("authentication failed"), other
 /// refusals, a normal close before CloseStream, a protocol close (1002/1003/1007/1008/...), no
-/// Metadata within closeTimeoutNs after CloseStream, unreadable audio. A malformed message is
+/// Metadata within closeTimeout after CloseStream, unreadable audio. A malformed message is
 /// counted ("malformedMessages", "errors"), marked on the timeline and skipped.
 ///
 /// Timeline: spans "connect", "send chunk" (arg: chunk index), "parse", "await final results",
@@ -51,17 +52,17 @@ class LiveTranscriptionStream final
 public:
     struct Options
     {
-        qint64 connectTimeoutNs = 10'000'000'000;
-        qint64 closeTimeoutNs = 15'000'000'000;
-        qint64 keepAliveNs = 3'000'000'000;
-        qint64 backoffBaseNs = 250'000'000;
-        qint64 backoffCapNs = 8'000'000'000;
+        std::chrono::nanoseconds connectTimeout = std::chrono::seconds(10);
+        std::chrono::nanoseconds closeTimeout = std::chrono::seconds(15);
+        std::chrono::nanoseconds keepAlive = std::chrono::seconds(3);
+        std::chrono::nanoseconds backoffBase = std::chrono::milliseconds(250);
+        std::chrono::nanoseconds backoffCap = std::chrono::seconds(8);
         int maxAttempts = 6;
         double replaySpeed = 1.25;
         double maxReplayS = 60;
         int maxPendingFlows = 256;
         int maxPendingChunks = 512;
-        qint64 publishEveryNs = 500'000'000;
+        std::chrono::nanoseconds publishEvery = std::chrono::milliseconds(500);
     };
 
     LiveTranscriptionStream(StreamHandle handle, Options options);
@@ -81,6 +82,10 @@ private:
     };
 
     QCoro::Task<ConnectionEnd> streamOnce(bool firstConnection);
+    ConnectionEnd handshakeRefused(const WebSocketTransport &ws);
+    void beginConnection(bool firstConnection);
+    qint64 nextChunkDueNs();
+    ConnectionEnd closedEnd(const WebSocketTransport &ws, bool closeStreamSent);
     qint64 scheduleNs(qint64 chunkIndex) const;
     bool sendChunk(WebSocketTransport &ws);
     void sendControl(WebSocketTransport &ws, const QString &message, NameId instant);

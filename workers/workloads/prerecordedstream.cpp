@@ -140,7 +140,7 @@ QCoro::Task<void> PrerecordedStream::run()
         if (!key.isEmpty())
             request.headers.emplaceBack("Authorization", key.authorizationValue("Token"));
         request.body = file.wav;
-        request.timeoutNs = m_options.requestTimeoutNs;
+        request.timeoutNs = m_options.requestTimeout.count();
 
         std::unique_ptr<HttpCall> call = createHttpCall(m_ctx);
         const qint64 sentNs = ExecutionContext::nowNs();
@@ -148,7 +148,7 @@ QCoro::Task<void> PrerecordedStream::run()
         call->start(request);
         ++m_stats.requests;
         m_stats.bytesSent += file.wav.size();
-        body = co_await call->readAll(m_options.requestTimeoutNs);
+        body = co_await call->readAll(m_options.requestTimeout.count());
         requestSpan.end();
         if (m_ctx.isCancelled())
             co_return;
@@ -172,7 +172,7 @@ QCoro::Task<void> PrerecordedStream::run()
             bool ok = false;
             const qint64 seconds = call->header("Retry-After").trimmed().toLongLong(&ok);
             if (ok && seconds >= 0)
-                retryAfterNs = std::min(seconds * 1'000'000'000, m_options.maxRetryAfterNs);
+                retryAfterNs = std::min<qint64>(seconds * 1'000'000'000, m_options.maxRetryAfter.count());
         } else {
             m_s.report->fail(QStringLiteral("the server rejected the request: HTTP %1: %2")
                                  .arg(call->status())
@@ -184,7 +184,8 @@ QCoro::Task<void> PrerecordedStream::run()
             break;
         ++m_stats.retries;
         TraceRecorder::instant(m_lane, TraceNames::intern(QStringLiteral("retry: %1").arg(lastFailure.left(60))));
-        const qint64 delay = std::max(retryAfterNs, m_options.backoffBaseNs * (qint64(1) << (attempt - 1)));
+        const qint64 delay = std::max<qint64>(retryAfterNs,
+                                              m_options.backoffBase.count() * (qint64(1) << (attempt - 1)));
         TraceSpan backoffSpan(m_lane, n.backoff, quint64(delay / 1'000'000));
         co_await m_ctx.sleepFor(delay, n.backoff);
         backoffSpan.end();

@@ -3,6 +3,8 @@
 #include "model/streamstatistics.h"
 #include "workers/workloads/workload.h"
 
+#include <chrono>
+
 class ExecutionContext;
 
 /// One prerecorded transcription (Deepgram POST /v1/listen), written once for every execution model:
@@ -20,10 +22,10 @@ class PrerecordedStream final
 public:
     struct Options
     {
-        qint64 requestTimeoutNs = 120'000'000'000;
+        std::chrono::nanoseconds requestTimeout = std::chrono::seconds(120);
         int maxAttempts = 3;
-        qint64 backoffBaseNs = 500'000'000;
-        qint64 maxRetryAfterNs = 5'000'000'000;
+        std::chrono::nanoseconds backoffBase = std::chrono::milliseconds(500);
+        std::chrono::nanoseconds maxRetryAfter = std::chrono::seconds(5);
     };
 
     PrerecordedStream(StreamHandle handle, Options options);

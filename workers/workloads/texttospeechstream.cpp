@@ -81,7 +81,7 @@ QCoro::Task<void> TextToSpeechStream::run()
 
     std::unique_ptr<WebSocketTransport> ws = createWebSocket(m_ctx);
     TraceSpan connectSpan(m_lane, n.connect);
-    const bool opened = co_await ws->open(request, m_options.connectTimeoutNs);
+    const bool opened = co_await ws->open(request, m_options.connectTimeout.count());
     connectSpan.end();
     if (m_ctx.isCancelled())
         co_return;
@@ -103,7 +103,7 @@ QCoro::Task<void> TextToSpeechStream::run()
     ws->sendText(DeepgramMessage::flushMessage());
     ++m_stats.requests;
     TraceRecorder::begin(m_lane, n.synthesize);
-    const qint64 deadline = speakNs + m_options.synthesisTimeoutNs;
+    const qint64 deadline = speakNs + m_options.synthesisTimeout.count();
     bool flushed = false;
     bool playing = false;
     QString failure;
@@ -157,7 +157,8 @@ QCoro::Task<void> TextToSpeechStream::run()
             co_return;
         }
         if (outcome == WaitOutcome::Deadline)
-            failure = QStringLiteral("no Flushed within %1 s").arg(m_options.synthesisTimeoutNs / 1'000'000'000);
+            failure = QStringLiteral("no Flushed within %1 s")
+                          .arg(std::chrono::duration_cast<std::chrono::seconds>(m_options.synthesisTimeout).count());
     }
     TraceRecorder::end(m_lane, n.synthesize);
     playback.end();
@@ -172,7 +173,7 @@ QCoro::Task<void> TextToSpeechStream::run()
         co_return;
     }
     ws->sendText(DeepgramMessage::closeMessage());
-    co_await ws->close(WebSocketTransport::NormalClosure, QString(), m_options.closeTimeoutNs);
+    co_await ws->close(WebSocketTransport::NormalClosure, QString(), m_options.closeTimeout.count());
     while (std::optional<WebSocketTransport::Message> m = ws->takeMessage())
         m_stats.bytesReceived += m->data.size(); // what came with the close (counted, not played)
     ws.reset();

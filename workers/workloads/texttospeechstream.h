@@ -3,6 +3,8 @@
 #include "model/streamstatistics.h"
 #include "workers/workloads/workload.h"
 
+#include <chrono>
+
 class ExecutionContext;
 
 /// One text-to-speech stream (Deepgram speak v1 over WebSocket), written once for every execution
@@ -21,9 +23,9 @@ class TextToSpeechStream final
 public:
     struct Options
     {
-        qint64 connectTimeoutNs = 10'000'000'000;
-        qint64 synthesisTimeoutNs = 30'000'000'000;
-        qint64 closeTimeoutNs = 5'000'000'000;
+        std::chrono::nanoseconds connectTimeout = std::chrono::seconds(10);
+        std::chrono::nanoseconds synthesisTimeout = std::chrono::seconds(30);
+        std::chrono::nanoseconds closeTimeout = std::chrono::seconds(5);
         bool useAudioDevice = true;
     };
     static QString defaultText();

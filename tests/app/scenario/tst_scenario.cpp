@@ -34,8 +34,9 @@ void TestScenario::everyBundledScenarioParses()
         QVERIFY2(!s->description.isEmpty(), qPrintable(name));
         QCOMPARE(s->name, name);
         // The written form reads back the same.
-        const std::optional<Scenario> again = Scenario::fromJson(s->toJson(), &error);
-        QVERIFY2(again, qPrintable(error));
+        FieldError fieldError;
+        const std::optional<Scenario> again = Scenario::fromJson(s->toJson(), &fieldError);
+        QVERIFY2(again, qPrintable(fieldError.toString()));
         QCOMPARE(QJsonDocument(again->toJson()).toJson(), QJsonDocument(s->toJson()).toJson());
     }
     QString error;
@@ -51,9 +52,9 @@ void TestScenario::fieldsAndDefaults()
         "trace": {"retentionS": 10, "maxItems": 5000},
         "workloads": [{"workload": "request-burst", "requests": 10, "concurrency": 2, "startS": 1.5, "stopAfterS": 3},
                       {"workload": "chat-stream", "baseUrl": "https://api.openai.com/v1", "model": "thread"}]})";
-    QString error;
+    FieldError error;
     const std::optional<Scenario> s = Scenario::fromJson(QJsonDocument::fromJson(json).object(), &error);
-    QVERIFY2(s, qPrintable(error));
+    QVERIFY2(s, qPrintable(error.toString()));
     QCOMPARE(s->durationS, 2.5);
     QCOMPARE(s->timeoutS, 30.0);
     QVERIFY(!s->service.external);
@@ -79,62 +80,83 @@ void TestScenario::fieldsAndDefaults()
 void TestScenario::badScenariosNameTheField_data()
 {
     QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no workloads") << QByteArray(R"({"name": "x"})") << QStringLiteral("workloads is missing");
-    QTest::newRow("empty workloads") << QByteArray(R"({"workloads": []})")
-                                     << QStringLiteral("workloads must be a non-empty list");
-    QTest::newRow("workload not an object")
-        << QByteArray(R"({"workloads": [3]})") << QStringLiteral("workloads[0] must be an object");
-    QTest::newRow("unknown workload kind") << QByteArray(R"({"workloads": [{"workload": "dance"}]})")
-                                           << QStringLiteral("workloads[0].workload: 'workload' must be one of");
-    QTest::newRow("missing workload kind") << QByteArray(R"({"workloads": [{"count": 2}]})")
-                                           << QStringLiteral("workloads[0].workload: 'workload' is missing");
+    QTest::newRow("no workloads") << QByteArray(R"({"name": "x"})") << QStringLiteral("workloads")
+                                  << QStringLiteral("workloads is missing, expected an array");
+    QTest::newRow("empty workloads") << QByteArray(R"({"workloads": []})") << QStringLiteral("workloads")
+                                     << QStringLiteral("workloads is empty, expected a list of workload objects");
+    QTest::newRow("workload not an object") << QByteArray(R"({"workloads": [3]})") << QStringLiteral("workloads[0]")
+                                            << QStringLiteral("workloads[0] is a number, expected an object");
+    QTest::newRow("unknown workload kind")
+        << QByteArray(R"({"workloads": [{"workload": "dance"}]})") << QStringLiteral("workloads[0].workload")
+        << QStringLiteral("workloads[0].workload is \"dance\", expected one of live-transcription");
+    QTest::newRow("missing workload kind")
+        << QByteArray(R"({"workloads": [{"count": 2}]})") << QStringLiteral("workloads[0].workload")
+        << QStringLiteral("workloads[0].workload is missing, expected one of");
     QTest::newRow("chunk out of range") << QByteArray(
         R"({"workloads": [{"workload": "chat-stream"}, {"workload": "live-transcription", "chunkMs": 5}]})")
+                                        << QStringLiteral("workloads[1].chunkMs")
                                         << QStringLiteral(
-                                               "workloads[1].chunkMs: 'chunkMs' must be between 10 and 1000");
-    QTest::newRow("count not an integer") << QByteArray(R"({"workloads": [{"workload": "command", "count": 1.5}]})")
-                                          << QStringLiteral("workloads[0].count: 'count' must be an integer");
+                                               "workloads[1].chunkMs is 5, expected an integer between 10 and 1000");
+    QTest::newRow("count not an integer")
+        << QByteArray(R"({"workloads": [{"workload": "command", "count": 1.5}]})")
+        << QStringLiteral("workloads[0].count")
+        << QStringLiteral("workloads[0].count is 1.5, expected an integer between 1 and");
     QTest::newRow("typo in a workload field")
         << QByteArray(R"({"workloads": [{"workload": "command", "command_ms": 5}]})")
-        << QStringLiteral("workloads[0].command_ms is not a known field");
-    QTest::newRow("negative start offset") << QByteArray(R"({"workloads": [{"workload": "command", "startS": -1}]})")
-                                           << QStringLiteral("workloads[0].startS must be a number between 0 and");
+        << QStringLiteral("workloads[0].command_ms") << QStringLiteral("workloads[0].command_ms is not a known field");
+    QTest::newRow("negative start offset")
+        << QByteArray(R"({"workloads": [{"workload": "command", "startS": -1}]})")
+        << QStringLiteral("workloads[0].startS")
+        << QStringLiteral("workloads[0].startS is -1, expected a number between 0 and");
     QTest::newRow("typo in a workload's faults")
         << QByteArray(R"({"workloads": [{"workload": "chat-stream", "faults": "latncy=100"}]})")
-        << QStringLiteral("workloads[0].faults: fault item 'latncy=100': unknown fault");
+        << QStringLiteral("workloads[0].faults")
+        << QStringLiteral("workloads[0].faults is \"latncy=100\": fault item 'latncy=100': unknown fault");
     QTest::newRow("bad value in the service's faults")
         << QByteArray(R"({"service": {"faults": "drop-after-ms=soon"}, "workloads": [{"workload": "chat-stream"}]})")
-        << QStringLiteral("service.faults: fault item 'drop-after-ms=soon'");
+        << QStringLiteral("service.faults")
+        << QStringLiteral("service.faults is \"drop-after-ms=soon\": fault item 'drop-after-ms=soon'");
     QTest::newRow("bad base url") << QByteArray(
         R"({"workloads": [{"workload": "chat-stream", "baseUrl": "not a url"}]})")
-                                  << QStringLiteral("workloads[0].baseUrl: 'baseUrl' is not a valid absolute URL");
-    QTest::newRow("unknown top-level field") << QByteArray(R"({"duration": 5, "workloads": [{"workload": "command"}]})")
-                                             << QStringLiteral("duration is not a known field");
+                                  << QStringLiteral("workloads[0].baseUrl")
+                                  << QStringLiteral("workloads[0].baseUrl is \"not a url\", expected an absolute URL");
+    QTest::newRow("unknown top-level field")
+        << QByteArray(R"({"duration": 5, "workloads": [{"workload": "command"}]})") << QStringLiteral("duration")
+        << QStringLiteral("duration is not a known field");
     QTest::newRow("duration a string") << QByteArray(R"({"durationS": "5", "workloads": [{"workload": "command"}]})")
-                                       << QStringLiteral("durationS must be a number");
-    QTest::newRow("service not an object") << QByteArray(R"({"service": true, "workloads": [{"workload": "command"}]})")
-                                           << QStringLiteral("service must be an object");
+                                       << QStringLiteral("durationS")
+                                       << QStringLiteral("durationS is a string, expected a number between 0 and");
+    QTest::newRow("service not an object")
+        << QByteArray(R"({"service": true, "workloads": [{"workload": "command"}]})") << QStringLiteral("service")
+        << QStringLiteral("service is a boolean, expected an object");
     QTest::newRow("service external not a boolean")
         << QByteArray(R"({"service": {"external": "yes"}, "workloads": [{"workload": "command"}]})")
-        << QStringLiteral("service.external must be a boolean");
+        << QStringLiteral("service.external") << QStringLiteral("service.external is a string, expected a boolean");
     QTest::newRow("unknown service field")
         << QByteArray(R"({"service": {"loadsink": true}, "workloads": [{"workload": "command"}]})")
-        << QStringLiteral("service.loadsink is not a known field");
+        << QStringLiteral("service.loadsink") << QStringLiteral("service.loadsink is not a known field");
     QTest::newRow("trace cap too small") << QByteArray(
         R"({"trace": {"maxItems": 5}, "workloads": [{"workload": "command"}]})")
-                                         << QStringLiteral("trace.maxItems must be an integer between 1000");
+                                         << QStringLiteral("trace.maxItems")
+                                         << QStringLiteral("trace.maxItems is 5, expected an integer between 1000");
+    QTest::newRow("null where a string belongs")
+        << QByteArray(R"({"name": null, "workloads": [{"workload": "command"}]})") << QStringLiteral("name")
+        << QStringLiteral("name is null, expected a string");
 }
 
 void TestScenario::badScenariosNameTheField()
 {
     QFETCH(QByteArray, json);
+    QFETCH(QString, field);
     QFETCH(QString, message);
     const QJsonDocument doc = QJsonDocument::fromJson(json);
     QVERIFY(doc.isObject());
-    QString error;
+    FieldError error;
     QVERIFY(!Scenario::fromJson(doc.object(), &error));
-    QVERIFY2(error.startsWith(message), qPrintable(error));
+    QCOMPARE(error.path, field);
+    QVERIFY2(error.toString().startsWith(message), qPrintable(error.toString()));
 }
 
 void TestScenario::loadsByPathOrBundledName()

@@ -20,15 +20,17 @@
 
 #include "workloadtestsupport.h"
 
+using namespace std::chrono_literals;
+
 namespace {
 
 LiveTranscriptionStream::Options fastOptions()
 {
     LiveTranscriptionStream::Options o;
-    o.backoffBaseNs = 20'000'000;
-    o.backoffCapNs = 200'000'000;
+    o.backoffBase = 20ms;
+    o.backoffCap = 200ms;
     o.maxAttempts = 3;
-    o.closeTimeoutNs = 20'000'000'000;
+    o.closeTimeout = 20s;
     return o;
 }
 
@@ -341,7 +343,7 @@ void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
     spec.pauseS = 5;
     spec.chunkMs = 250;
     LiveTranscriptionStream::Options options = fastOptions();
-    options.keepAliveNs = 700'000'000;
+    options.keepAlive = 700ms;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
@@ -361,7 +363,7 @@ void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
     spec.pauseS = 5;
     spec.chunkMs = 250;
     LiveTranscriptionStream::Options options = fastOptions();
-    options.keepAliveNs = 600'000'000'000;
+    options.keepAlive = 600s;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
@@ -404,7 +406,7 @@ void TestLiveTranscription::stopEndsPromptly()
         spec.faults = QStringLiteral("latency=20000"); // the handshake reply is held for 20 s
     } else if (phase == QLatin1String("reconnect backoff")) {
         spec.faults = QStringLiteral("drop-after-ms=100");
-        options.backoffBaseNs = options.backoffCapNs = 60'000'000'000; // a minute of backoff
+        options.backoffBase = options.backoffCap = 60s; // a minute of backoff
     }
     spec.count = 3;
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, options);

@@ -14,6 +14,8 @@
 
 #include "workloadtestsupport.h"
 
+using namespace std::chrono_literals;
+
 namespace {
 
 QString words(const QString &text)
@@ -39,8 +41,8 @@ WorkloadSpec prerecordedSpec(ExecutionModel model, const QString &sample = QStri
 PrerecordedStream::Options fastOptions()
 {
     PrerecordedStream::Options o;
-    o.backoffBaseNs = 20'000'000;
-    o.maxRetryAfterNs = 50'000'000;
+    o.backoffBase = 20ms;
+    o.maxRetryAfter = 50ms;
     return o;
 }
 
