@@ -1,6 +1,6 @@
 #include "model/alertlistmodel.h"
 
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 
 #include <QDateTime>
 #include <QEvent>

@@ -1,7 +1,7 @@
 #include "model/livecounts.h"
 
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 
 LiveCounts LiveCounts::compute(const TraceStore &store, bool includeRecorder)
 {

@@ -1,7 +1,7 @@
 #include "ui/alertinspector.h"
 
 #include "model/timeformat.h"
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 
 #include <QAbstractItemModel>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #include "ui/spanselection.h"
 
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 
 QString SpanSelection::kindName(SpanKind kind)
 {

@@ -1,6 +1,6 @@
 #include "ui/timelinelayout.h"
 
-#include "model/tracestore.h"
+#include "model/trace/tracestore.h"
 
 #include <algorithm>
 #include <limits>

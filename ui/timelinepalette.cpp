@@ -1,6 +1,6 @@
 #include "ui/timelinepalette.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 
 TimelinePalette::TimelinePalette(const QPalette &palette)
 {

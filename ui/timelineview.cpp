@@ -1,8 +1,8 @@
 #include "ui/timelineview.h"
 
-#include "model/traceclock.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "ui/timeline/tooltipbuilder.h"
 
 #include <QApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/tracestore.h"
+#include "model/trace/tracestore.h"
 #include "ui/spanselection.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"

@@ -1,7 +1,7 @@
 #include "ui/tracefilejob.h"
 
-#include "model/chrometracereader.h"
-#include "model/chrometracewriter.h"
+#include "model/trace/chrometracereader.h"
+#include "model/trace/chrometracewriter.h"
 
 #include <QCoreApplication>
 #include <QFile>

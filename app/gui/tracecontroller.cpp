@@ -1,6 +1,6 @@
 #include "app/gui/tracecontroller.h"
 
-#include "model/tracerecorder.h"
+#include "model/trace/tracerecorder.h"
 
 #include <QTimer>
 

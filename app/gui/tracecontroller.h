@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/appsettings.h"
-#include "model/tracestore.h"
+#include "model/trace/tracestore.h"
 
 #include <QObject>
 

@@ -1,9 +1,9 @@
 #include "app/gui/windowautomation.h"
 
 #include "app/gui/guisession.h"
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 #include "ui/alertinspector.h"
 #include "ui/mainwindow.h"
 #include "ui/metricsview.h"

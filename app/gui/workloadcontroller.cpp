@@ -3,7 +3,7 @@
 #include "app/scenario/scenariorunner.h"
 #include "model/metricsseries.h"
 #include "model/timeformat.h"
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 #include "model/transcriptmodel.h"
 #include "workers/execution/workerthreadpool.h"
 #include "workers/workloads/workloadfactory.h"

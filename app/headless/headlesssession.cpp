@@ -5,9 +5,9 @@
 #include "app/scenario/runreport.h"
 #include "app/scenario/scenario.h"
 #include "app/scenario/scenariorunner.h"
-#include "model/chrometracewriter.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/chrometracewriter.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/workloads/workloadenvironment.h"
 
 #include <QAbstractItemModel>

@@ -3,8 +3,8 @@
 #include "app/probe/attachpreflight.h"
 #include "app/probe/probereceiver.h"
 #include "model/alertrecord.h"
-#include "model/chrometracewriter.h"
-#include "model/tracestore.h"
+#include "model/trace/chrometracewriter.h"
+#include "model/trace/tracestore.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,8 +1,8 @@
 #include "app/probe/probereceiver.h"
 
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 
 #include <QEvent>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "model/alertrecord.h"
-#include "model/probeframereader.h"
-#include "model/tracetypes.h"
+#include "model/protocol/probeframereader.h"
+#include "model/trace/tracetypes.h"
 
 #include <QHash>
 #include <QJsonObject>

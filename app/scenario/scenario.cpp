@@ -1,6 +1,6 @@
 #include "app/scenario/scenario.h"
 
-#include "model/jsontypename.h"
+#include "model/protocol/jsontypename.h"
 #include "workers/loopback/faultspec.h"
 
 #include <QDir>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/fielderror.h"
-#include "model/jsonfieldreader.h"
+#include "model/protocol/fielderror.h"
+#include "model/protocol/jsonfieldreader.h"
 #include "model/workloadspec.h"
 
 #include <QJsonObject>

@@ -1,9 +1,9 @@
 #include "app/scenario/scenariorunner.h"
 
 #include "model/alertrecord.h"
-#include "model/traceclock.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/workloads/workload.h"
 #include "workers/workloads/workloadfactory.h"
 

@@ -2,8 +2,8 @@
 // Run once per event dispatcher, e.g.:
 //   QT_NO_GLIB=1 build/tests/bench/bench_probe --benchmark_repetitions=5   (UNIX dispatcher)
 //   build/tests/bench/bench_probe --benchmark_repetitions=5                (glib, Debian's default)
-#include "model/probeframereader.h"
-#include "model/traceclock.h"
+#include "model/protocol/probeframereader.h"
+#include "model/trace/traceclock.h"
 #include "workers/probe/dispatchrecorder.h"
 #include "workers/probe/probehost.h"
 

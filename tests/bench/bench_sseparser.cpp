@@ -4,7 +4,7 @@
 //   worst cases: many tiny events (`data:x\n\n`), tiny comment lines, CR-only line ends, and the same
 //              realistic stream fed one byte per call.
 // The consumer clears and reuses one event list, like a streaming client that handles events as they come.
-#include "model/sseparser.h"
+#include "model/protocol/sseparser.h"
 
 #include <benchmark/benchmark.h>
 

@@ -2,8 +2,8 @@
 // lanes (threads with nested spans, coroutines with running / suspended / ready segments, a group of
 // short-lived coroutines folded into one aggregate lane, streams with instants, flows, counters and
 // alert bands), at zoom levels from the whole minute down to 1 ns per pixel.
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 #include "ui/timelineview.h"
 
 #include <QApplication>

@@ -1,11 +1,11 @@
 // Trace core benchmarks: record cost, drain throughput, level-of-detail query,
 // bytes per stored span, export throughput, import memory. Run with scripts/bench trace.
-#include "model/chrometracereader.h"
-#include "model/chrometracewriter.h"
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/chrometracereader.h"
+#include "model/trace/chrometracewriter.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 
 #include <QBuffer>
 #include <QCoreApplication>

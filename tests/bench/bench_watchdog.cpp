@@ -3,11 +3,11 @@
 // 64 coroutine streams. Run: build/tests/bench/bench_watchdog (or scripts/bench watchdog).
 // Latency and round-trip figures are reported as counters (median, p99, max over the samples of one
 // run); throughput as items_per_second (use --benchmark_repetitions for medians).
-#include "model/laneregistry.h"
-#include "model/traceclock.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/watchdog/dispatchprobe.h"
 #include "workers/watchdog/stacksampler.h"
 #include "workers/watchdog/uiwatchdog.h"

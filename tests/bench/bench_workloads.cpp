@@ -14,9 +14,9 @@
 // lateness percentiles over every chunk of every stream (against each stream's real-time
 // schedule), and the resident memory per live stream (RSS while all streams stream, minus RSS
 // before they started, over N). QT_NO_GLIB=1 is set (the app does the same).
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/threadservices.h"

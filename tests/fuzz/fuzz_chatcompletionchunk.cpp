@@ -1,5 +1,5 @@
 // The client's parser of OpenAI chat.completion.chunk payloads (one SSE event's data).
-#include "model/chatcompletionchunk.h"
+#include "model/protocol/chatcompletionchunk.h"
 
 #include <cstddef>
 #include <cstdint>

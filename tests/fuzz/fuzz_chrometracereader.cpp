@@ -1,6 +1,6 @@
 // The Chrome Trace Event reader (opening a trace file), with small limits so every limit is reachable.
-#include "model/chrometracereader.h"
-#include "model/tracestore.h"
+#include "model/trace/chrometracereader.h"
+#include "model/trace/tracestore.h"
 
 #include <cstddef>
 #include <cstdint>

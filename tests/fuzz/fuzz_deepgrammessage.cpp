@@ -1,5 +1,5 @@
 // The client's parser of Deepgram listen/speak server messages.
-#include "model/deepgrammessage.h"
+#include "model/protocol/deepgrammessage.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // The client's Server-Sent Events parser, fed in pieces whose size the first byte picks.
-#include "model/sseparser.h"
+#include "model/protocol/sseparser.h"
 
 #include <cstddef>
 #include <cstdint>

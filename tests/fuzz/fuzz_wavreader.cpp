@@ -1,5 +1,5 @@
 // The client's WAV reader (a live or file audio source): parse and decode to 16 kHz mono.
-#include "model/wavreader.h"
+#include "model/audio/wavreader.h"
 
 #include <cstddef>
 #include <cstdint>

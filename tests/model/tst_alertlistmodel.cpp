@@ -1,5 +1,5 @@
 #include "model/alertlistmodel.h"
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // The live-counts strip's figures from a store.
 #include "model/livecounts.h"
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 
 #include <QTest>
 

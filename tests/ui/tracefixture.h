@@ -1,8 +1,8 @@
 #pragma once
 // A small hand-built trace for the timeline tests: every kind of lane and item, at known times.
 
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 
 namespace TraceFixture {
 

@@ -3,7 +3,7 @@
 // The watchdog's alert list model is built on another branch; a QStandardItemModel filled with the
 // same columns and roles (model/alertdetails.h) stands in for it here, and only for it.
 #include "model/alertdetails.h"
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 #include "ui/alertinspector.h"
 #include "ui/hangindicator.h"
 

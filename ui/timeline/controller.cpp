@@ -1,6 +1,6 @@
 #include "ui/timeline/controller.h"
 
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 #include "ui/timeline/geometry.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "ui/timeline/coroutinelaneitem.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "ui/timelinepalette.h"
 
 namespace Timeline {

@@ -1,6 +1,6 @@
 #include "ui/timeline/counterlaneitem.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "ui/timeline/geometry.h"
 #include "ui/timeline/paintcontext.h"
 #include "ui/timeline/painthelpers.h"

@@ -1,8 +1,8 @@
 #include "ui/timeline/gutter.h"
 
 #include "model/timeformat.h"
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"
 #include "ui/timeline/paintcontext.h"

@@ -1,7 +1,7 @@
 #include "ui/timeline/spanbatch.h"
 
 #include "model/timeformat.h"
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "ui/timeline/geometry.h"
 
 #include <QFontMetricsF>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/tracetypes.h"
+#include "model/trace/tracetypes.h"
 #include "ui/timelinepalette.h"
 
 #include <QBrush>

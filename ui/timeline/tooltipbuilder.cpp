@@ -1,7 +1,7 @@
 #include "ui/timeline/tooltipbuilder.h"
 
 #include "model/timeformat.h"
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "ui/spanselection.h"
 #include "ui/timeline/aggregatelaneitem.h"
 #include "ui/timeline/controller.h"

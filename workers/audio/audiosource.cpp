@@ -1,7 +1,7 @@
 #include "workers/audio/audiosource.h"
 
-#include "model/tonegenerator.h"
-#include "model/wavreader.h"
+#include "model/audio/tonegenerator.h"
+#include "model/audio/wavreader.h"
 
 #include <QAudioDevice>
 #include <QDir>

@@ -1,6 +1,6 @@
 #include "workers/execution/eventwait.h"
 
-#include "model/tracerecorder.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/execution/eventsource.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/threadservices.h"

@@ -1,8 +1,8 @@
 #include "workers/execution/executioncontext.h"
 
-#include "model/laneregistry.h"
-#include "model/traceclock.h"
-#include "model/tracenames.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/threadservices.h"
 #include "workers/execution/workerthread.h"
 #include "workers/execution/workerthreadpool.h"

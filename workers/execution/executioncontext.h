@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/tracerecorder.h"
+#include "model/trace/tracerecorder.h"
 #include "model/workloadspec.h"
 #include "workers/execution/canceltoken.h"
 #include "workers/execution/eventsource.h"

@@ -1,6 +1,6 @@
 #include "workers/execution/pacer.h"
 
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 #include "workers/execution/executioncontext.h"
 
 #include <QSocketNotifier>

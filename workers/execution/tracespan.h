@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/tracerecorder.h"
+#include "model/trace/tracerecorder.h"
 
 /// A span on a lane that may stay open across co_await (unlike TraceScope, which the watchdog reads
 /// as "what this thread is doing now" and must open and close on one thread without suspending).

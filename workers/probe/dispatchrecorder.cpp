@@ -1,8 +1,8 @@
 #include "workers/probe/dispatchrecorder.h"
 
-#include "model/probewire.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/protocol/probewire.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/watchdog/dispatchprobe.h"
 
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 #include "workers/probe/probehost.h"
 
 #include "model/alertrecord.h"
-#include "model/probewire.h"
-#include "model/tracerecorder.h"
+#include "model/protocol/probewire.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/probe/dispatchrecorder.h"
 #include "workers/probe/probetransport.h"
 #include "workers/watchdog/uiwatchdog.h"

@@ -1,11 +1,11 @@
 #include "workers/probe/probetransport.h"
 
 #include "model/alertrecord.h"
-#include "model/laneregistry.h"
-#include "model/probewire.h"
-#include "model/traceclock.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/trace/laneregistry.h"
+#include "model/protocol/probewire.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/probe/dispatchrecorder.h"
 
 #include <QJsonArray>

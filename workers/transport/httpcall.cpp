@@ -1,6 +1,6 @@
 #include "workers/transport/httpcall.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 
 QByteArray HttpCall::header(QByteArrayView name) const

@@ -1,7 +1,7 @@
 #include "workers/transport/websockettransport.h"
 
-#include "model/traceclock.h"
-#include "model/tracenames.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 
 WebSocketTransport::WebSocketTransport(ExecutionContext *context)

@@ -1,9 +1,9 @@
 #include "workers/watchdog/alertevidencecollector.h"
 
-#include "model/laneregistry.h"
-#include "model/traceclock.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/watchdog/alertjournal.h"
 #include "workers/watchdog/desktopnotifier.h"
 #include "workers/watchdog/symbolizer.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/alertrecord.h"
-#include "model/tracetypes.h"
+#include "model/trace/tracetypes.h"
 #include "workers/watchdog/stacksampler.h"
 #include "workers/watchdog/threadstate.h"
 #include "workers/watchdog/watchdogconfig.h"

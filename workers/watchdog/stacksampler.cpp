@@ -1,6 +1,6 @@
 #include "workers/watchdog/stacksampler.h"
 
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 
 #include <atomic>
 #include <cerrno>

@@ -1,6 +1,6 @@
 #include "workers/watchdog/symbolizer.h"
 
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>

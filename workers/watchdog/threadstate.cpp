@@ -1,6 +1,6 @@
 #include "workers/watchdog/threadstate.h"
 
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,8 +1,8 @@
 #include "workers/watchdog/uiwatchdog.h"
 
-#include "model/laneregistry.h"
-#include "model/traceclock.h"
-#include "model/tracerecorder.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/watchdog/alertevidencecollector.h"
 #include "workers/watchdog/dispatchprobe.h"
 #include "workers/watchdog/hangclassifier.h"

@@ -2,7 +2,7 @@
 
 #include "model/alertlistmodel.h"
 #include "model/alertrecord.h"
-#include "model/tracetypes.h"
+#include "model/trace/tracetypes.h"
 #include "workers/watchdog/watchdogconfig.h"
 
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #include "workers/watchdog/watchdogbudget.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "workers/watchdog/uiwatchdog.h"
 
 WatchdogBudget::WatchdogBudget(UiWatchdog &watchdog, std::chrono::milliseconds budget, QStringView reason)

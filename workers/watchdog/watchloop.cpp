@@ -1,8 +1,8 @@
 #include "workers/watchdog/watchloop.h"
 
 #include "model/alertrecord.h"
-#include "model/traceclock.h"
-#include "model/tracerecorder.h"
+#include "model/trace/traceclock.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/watchdog/stacksampler.h"
 #include "workers/watchdog/uiwatchdog.h"
 

@@ -1,9 +1,9 @@
 #include "workers/workloads/chatstreamworkload.h"
 
-#include "model/chatcompletionchunk.h"
-#include "model/sseparser.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/protocol/chatcompletionchunk.h"
+#include "model/protocol/sseparser.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/tracespan.h"
 #include "workers/transport/httpcall.h"

@@ -1,6 +1,6 @@
 #include "workers/workloads/commandworkload.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/tracespan.h"
 #include "workers/transport/httpcall.h"

@@ -1,8 +1,8 @@
 #include "workers/workloads/livetranscriptionstream.h"
 
-#include "model/deepgrammessage.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/protocol/deepgrammessage.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/audio/audiosource.h"
 #include "workers/audio/microphonecapture.h"
 #include "workers/execution/executioncontext.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/streamstatistics.h"
-#include "model/tracetypes.h"
+#include "model/trace/tracetypes.h"
 #include "workers/audio/audiosource.h"
 #include "workers/workloads/workload.h"
 

@@ -1,6 +1,6 @@
 #include "workers/workloads/prerecordedstream.h"
 
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/tracespan.h"

@@ -1,7 +1,7 @@
 #include "workers/workloads/requestburstworkload.h"
 
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/tracespan.h"
 #include "workers/transport/httpcall.h"

@@ -1,8 +1,8 @@
 #include "workers/workloads/texttospeechstream.h"
 
-#include "model/deepgrammessage.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/protocol/deepgrammessage.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/audio/audioplayback.h"
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"

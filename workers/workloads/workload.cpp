@@ -1,8 +1,8 @@
 #include "workers/workloads/workload.h"
 
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/workerthread.h"
 #include "workers/execution/workerthreadpool.h"

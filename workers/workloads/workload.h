@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/streamstatistics.h"
-#include "model/tracetypes.h"
+#include "model/trace/tracetypes.h"
 #include "model/workloadspec.h"
 #include "workers/execution/canceltoken.h"
 #include "workers/workloads/workloadenvironment.h"

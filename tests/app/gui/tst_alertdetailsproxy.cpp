@@ -3,7 +3,7 @@
 // and no lane of their own, and the proxy passes the model tester while alerts come and change.
 #include "app/gui/alertdetailsproxy.h"
 #include "model/alertlistmodel.h"
-#include "model/traceclock.h"
+#include "model/trace/traceclock.h"
 #include "ui/alertinspector.h"
 
 #include <QAbstractItemModelTester>

@@ -3,8 +3,8 @@
 // run per model; failures, timeouts, usage errors and interrupts give their exit codes; the alert
 // hook puts alerts into the report; no API key reaches the report.
 #include "app/headless/headlesssession.h"
-#include "model/chrometracereader.h"
-#include "model/tracestore.h"
+#include "model/trace/chrometracereader.h"
+#include "model/trace/tracestore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -4,8 +4,8 @@
 #include "app/probe/launchsession.h"
 #include "app/probe/probereceiver.h"
 #include "model/alertrecord.h"
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

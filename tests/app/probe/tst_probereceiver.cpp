@@ -1,8 +1,8 @@
 #include "app/probe/probereceiver.h"
 #include "model/alertrecord.h"
-#include "model/probewire.h"
-#include "model/tracenames.h"
-#include "model/tracestore.h"
+#include "model/protocol/probewire.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
 
 #include <QEvent>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 // Audio sources for live streams: a source looped to a long duration costs one pass of memory, not the
 // whole duration, and its bytes are the pass repeated (including across the wrap-around).
-#include "model/tonegenerator.h"
+#include "model/audio/tonegenerator.h"
 #include "workers/audio/audiosource.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 // The per-thread Pacer and the execution context's waits: ordering, cancellation, removal,
 // event-vs-deadline races, the Blocking model's real sleeps, and children (spawn/join).
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/threadservices.h"
 #include "workers/execution/workerthread.h"

@@ -1,7 +1,7 @@
-#include "model/probewire.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/protocol/probewire.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/probe/dispatchrecorder.h"
 #include "workers/watchdog/dispatchprobe.h"
 

@@ -1,7 +1,7 @@
 #include "model/alertrecord.h"
-#include "model/probeframereader.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
+#include "model/protocol/probeframereader.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
 #include "workers/probe/probetransport.h"
 
 #include <QLocalServer>

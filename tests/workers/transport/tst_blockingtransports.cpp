@@ -1,7 +1,7 @@
 // The Blocking model's transports: the RFC 6455 frame codec, the incremental HTTP/1.1 response
 // parser, and BlockingWebSocket / BlockingHttpCall against scripted servers on 127.0.0.1 (run on
 // their own thread, since the blocking clients block the test's thread as they would the UI's).
-#include "model/tracenames.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/transport/blockinghttpcall.h"
 #include "workers/transport/blockingwebsocket.h"

@@ -1,9 +1,9 @@
 // Deliberate UI-thread blocks, each caught with the right verdict, tier, stack and culprit.
 // Tiers are lowered so the suite stays fast; no assertion depends on a tight timing.
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/watchdog/alertjournal.h"
 #include "workers/watchdog/dispatchprobe.h"
 #include "workers/watchdog/hangclassifier.h"

@@ -2,10 +2,10 @@
 // the UI thread in the coroutine and blocking models (their span is on the UI thread's lane) and
 // off it in offload (a pool thread) and thread (the worker), I/O waits go through the context's
 // HTTP call, and stop() ends a long command.
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
 #include "workers/workloads/commandworkload.h"

@@ -2,10 +2,10 @@
 // every execution model: exact finals, recovery from a dropped connection with no audio lost
 // (server-side byte count == client-side), the server faults, KeepAlive through a pause, stop in
 // every phase, bad sources. Streams run faster than real time (spec.speed) to stay quick.
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
-#include "model/tracerecorder.h"
-#include "model/tracestore.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
+#include "model/trace/tracerecorder.h"
+#include "model/trace/tracestore.h"
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"

@@ -2,8 +2,8 @@
 // statistics, and that API keys never reach errors, statistics or trace names. The workload under
 // test is a small paced counter, written once against ExecutionContext (the pattern every workload
 // follows).
-#include "model/laneregistry.h"
-#include "model/tracenames.h"
+#include "model/trace/laneregistry.h"
+#include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/workloads/workload.h"
 
