@@ -76,6 +76,23 @@ bool JsonFieldReader::present(const char *key, QJsonValue *value, Need need, con
     return false;
 }
 
+bool JsonFieldReader::read(const char *key, Need need, const char *expected, bool (QJsonValue::*isType)() const,
+                           const std::function<bool(const QJsonValue &)> &take)
+{
+    QJsonValue v;
+    if (!present(key, &v, need, expected))
+        return ok();
+    if (!(v.*isType)())
+        return wrongType(key, v, expected);
+    return take(v);
+}
+
+bool JsonFieldReader::outOfRange(const char *key, double value, QByteArrayView expected)
+{
+    return fail(QLatin1StringView(key),
+                QStringLiteral("is %1, expected %2").arg(numberText(value), QString::fromUtf8(expected)));
+}
+
 bool JsonFieldReader::wrongType(const char *key, const QJsonValue &value, const char *expected)
 {
     return fail(QLatin1StringView(key),
@@ -84,65 +101,49 @@ bool JsonFieldReader::wrongType(const char *key, const QJsonValue &value, const 
 
 bool JsonFieldReader::string(const char *key, QString *out, Need need)
 {
-    QJsonValue v;
-    if (!present(key, &v, need, "a string"))
-        return ok();
-    if (!v.isString())
-        return wrongType(key, v, "a string");
-    *out = v.toString();
-    return true;
+    return read(key, need, "a string", &QJsonValue::isString, [out](const QJsonValue &v) {
+        *out = v.toString();
+        return true;
+    });
 }
 
 bool JsonFieldReader::boolean(const char *key, bool *out, Need need)
 {
-    QJsonValue v;
-    if (!present(key, &v, need, "a boolean (true or false)"))
-        return ok();
-    if (!v.isBool())
-        return wrongType(key, v, "a boolean (true or false)");
-    *out = v.toBool();
-    return true;
+    return read(key, need, "a boolean (true or false)", &QJsonValue::isBool, [out](const QJsonValue &v) {
+        *out = v.toBool();
+        return true;
+    });
 }
 
 bool JsonFieldReader::number(const char *key, double *out, Need need)
 {
-    QJsonValue v;
-    if (!present(key, &v, need, "a number"))
-        return ok();
-    if (!v.isDouble())
-        return wrongType(key, v, "a number");
-    *out = v.toDouble();
-    return true;
+    return read(key, need, "a number", &QJsonValue::isDouble, [out](const QJsonValue &v) {
+        *out = v.toDouble();
+        return true;
+    });
 }
 
 bool JsonFieldReader::number(const char *key, double lo, double hi, double *out, Need need)
 {
     const QByteArray expected = QStringLiteral("a number between %1 and %2").arg(lo).arg(hi).toUtf8();
-    QJsonValue v;
-    if (!present(key, &v, need, expected.constData()))
-        return ok();
-    if (!v.isDouble())
-        return wrongType(key, v, expected.constData());
-    const double d = v.toDouble();
-    if (!std::isfinite(d) || d < lo || d > hi)
-        return fail(QLatin1StringView(key),
-                    QStringLiteral("is %1, expected %2").arg(numberText(d), QString::fromUtf8(expected)));
-    *out = d;
-    return true;
+    return read(key, need, expected.constData(), &QJsonValue::isDouble, [&](const QJsonValue &v) {
+        const double d = v.toDouble();
+        if (!std::isfinite(d) || d < lo || d > hi)
+            return outOfRange(key, d, expected);
+        *out = d;
+        return true;
+    });
 }
 
 bool JsonFieldReader::integer(const char *key, qint64 *out, Need need)
 {
-    QJsonValue v;
-    if (!present(key, &v, need, "an integer"))
-        return ok();
-    if (!v.isDouble())
-        return wrongType(key, v, "an integer");
-    const double d = v.toDouble();
-    if (!isInteger(d))
-        return fail(QLatin1StringView(key), QStringLiteral("is %1, expected an integer").arg(numberText(d)));
-    *out = qint64(d);
-    return true;
+    return read(key, need, "an integer", &QJsonValue::isDouble, [&](const QJsonValue &v) {
+        const double d = v.toDouble();
+        if (!isInteger(d))
+            return outOfRange(key, d, "an integer");
+        *out = qint64(d);
+        return true;
+    });
 }
 
 bool JsonFieldReader::integer(const char *key, int *out, Need need)
@@ -151,7 +152,7 @@ bool JsonFieldReader::integer(const char *key, int *out, Need need)
     if (!integer(key, &wide, need))
         return false;
     if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
-        return fail(QLatin1StringView(key), QStringLiteral("is %1, expected a 32-bit integer").arg(wide));
+        return outOfRange(key, double(wide), "a 32-bit integer");
     *out = int(wide);
     return true;
 }
@@ -159,18 +160,14 @@ bool JsonFieldReader::integer(const char *key, int *out, Need need)
 bool JsonFieldReader::integer(const char *key, qint64 lo, qint64 hi, qint64 *out, Need need)
 {
     const QByteArray expected = QStringLiteral("an integer between %1 and %2").arg(lo).arg(hi).toUtf8();
-    QJsonValue v;
-    if (!present(key, &v, need, expected.constData()))
-        return ok();
-    if (!v.isDouble())
-        return wrongType(key, v, expected.constData());
-    // The range before the conversion: converting a double outside qint64 is undefined behaviour.
-    const double d = v.toDouble();
-    if (!isInteger(d) || d < double(lo) || d > double(hi))
-        return fail(QLatin1StringView(key),
-                    QStringLiteral("is %1, expected %2").arg(numberText(d), QString::fromUtf8(expected)));
-    *out = qint64(d);
-    return true;
+    return read(key, need, expected.constData(), &QJsonValue::isDouble, [&](const QJsonValue &v) {
+        // The range before the conversion: converting a double outside qint64 is undefined behaviour.
+        const double d = v.toDouble();
+        if (!isInteger(d) || d < double(lo) || d > double(hi))
+            return outOfRange(key, d, expected);
+        *out = qint64(d);
+        return true;
+    });
 }
 
 bool JsonFieldReader::integer(const char *key, int lo, int hi, int *out, Need need)
@@ -208,24 +205,18 @@ bool JsonFieldReader::object(const char *key, QJsonObject *out, bool *present, N
 {
     if (present)
         *present = false;
-    QJsonValue v;
-    if (!this->present(key, &v, need, "an object"))
-        return ok();
-    if (!v.isObject())
-        return wrongType(key, v, "an object");
-    *out = v.toObject();
-    if (present)
-        *present = true;
-    return true;
+    return read(key, need, "an object", &QJsonValue::isObject, [out, present](const QJsonValue &v) {
+        *out = v.toObject();
+        if (present)
+            *present = true;
+        return true;
+    });
 }
 
 bool JsonFieldReader::array(const char *key, QJsonArray *out, Need need)
 {
-    QJsonValue v;
-    if (!present(key, &v, need, "an array"))
-        return ok();
-    if (!v.isArray())
-        return wrongType(key, v, "an array");
-    *out = v.toArray();
-    return true;
+    return read(key, need, "an array", &QJsonValue::isArray, [out](const QJsonValue &v) {
+        *out = v.toArray();
+        return true;
+    });
 }

@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <array>
+#include <functional>
 #include <utility>
 
 /// Reads typed fields of one JSON object and records the first failure as a FieldError with the
@@ -83,6 +84,10 @@ private:
     /// The value of `key`, or nothing when it is absent (and optional) or a failure was recorded.
     bool present(const char *key, QJsonValue *value, Need need, const char *expected);
     bool wrongType(const char *key, const QJsonValue &value, const char *expected);
+    bool outOfRange(const char *key, double value, QByteArrayView expected);
+    /// The shape of every typed read: absent -> keep, wrong type -> fail, else `take` it.
+    bool read(const char *key, Need need, const char *expected, bool (QJsonValue::*isType)() const,
+              const std::function<bool(const QJsonValue &)> &take);
 
     QJsonObject m_object;
     QString m_path;

@@ -1,5 +1,6 @@
 #include "model/trace/chrometracewriter.h"
 
+#include "model/protocol/jsonescape.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracestore.h"
 
@@ -91,38 +92,8 @@ private:
 
 std::string escapeJson(const QString &text)
 {
-    const QByteArray utf8 = text.toUtf8();
     std::string out;
-    out.reserve(std::size_t(utf8.size()));
-    for (const char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                static const char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out.push_back(hex[c >> 4]);
-                out.push_back(hex[c & 15]);
-            } else {
-                out.push_back(char(c));
-            }
-        }
-    }
+    JsonEscape::append(out, text.toUtf8());
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "workers/loopback/endpoints/chatcompletionstream.h"
 
+#include "model/protocol/jsonescape.h"
 #include "workers/loopback/http/httpconnection.h"
 #include "workers/loopback/servicecontext.h"
 
@@ -35,31 +36,7 @@ QByteArray randomId()
 QByteArray jsonString(const QByteArray &utf8)
 {
     QByteArray out;
-    out.reserve(utf8.size() + 2);
-    for (char c : utf8) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (uchar(c) < 0x20)
-                out += "\\u00" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
-            else
-                out += c;
-        }
-    }
+    JsonEscape::append(out, utf8);
     return out;
 }
 
