@@ -1,8 +1,8 @@
 // Taskscope entry point: the window by default, the scenario runner with --headless.
 #include "app/gui/guimain.h"
 #include "app/headless/headlessmain.h"
-#include "workers/execution/eventloopchoice.h"
 #include "app/probe/launchmain.h"
+#include "workers/execution/eventloopchoice.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,8 +1,8 @@
 // The main window with the real trace core: the freeze action records a real span on the UI thread,
 // traces are saved and opened off the UI thread, the live capture comes back, reports are written.
-#include "model/trace/chrometracereader.h"
 #include "model/metricsseries.h"
 #include "model/tasklistmodel.h"
+#include "model/trace/chrometracereader.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
 #include "ui/compareview.h"

@@ -1,8 +1,8 @@
 #include "workers/probe/probetransport.h"
 
 #include "model/alertrecord.h"
-#include "model/trace/laneregistry.h"
 #include "model/protocol/probewire.h"
+#include "model/trace/laneregistry.h"
 #include "model/trace/traceclock.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
