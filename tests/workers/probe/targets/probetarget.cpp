@@ -44,7 +44,7 @@ public slots:
             while (timer.elapsed() < 600)
                 sink = sink * 6364136223846793005ull + 1;
         }
-        ++saves; // work after the wait, as a real slot has (and no tail call hiding this frame)
+        saves = saves + 1; // work after the wait, as a real slot has (and no tail call hiding this frame)
     }
 
 private:
