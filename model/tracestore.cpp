@@ -32,6 +32,12 @@ SpanKind segmentKind(CoroutineState state)
     return SpanKind::CoroutineSuspended;
 }
 
+bool isCoroutineState(SpanKind kind)
+{
+    return kind == SpanKind::CoroutineRunning || kind == SpanKind::CoroutineSuspended
+        || kind == SpanKind::CoroutineReady;
+}
+
 } // namespace
 
 TraceStore::TraceStore() = default;
@@ -571,12 +577,49 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
                 out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1, std::uint16_t(d),
                                         first.kind, first.kind, first.isOpen()});
             } else {
-                out.push_back(SpanItem {foldStart, foldEnd, first.name, first.link, first.arg, count, std::uint16_t(d),
-                                        SpanKind::Folded, first.kind, false});
+                SpanItem fold {foldStart, foldEnd,          first.name,       first.link, first.arg,
+                               count,     std::uint16_t(d), SpanKind::Folded, first.kind, false};
+                if (isCoroutineState(first.kind))
+                    foldStates(column, i, j, fold);
+                out.push_back(fold);
             }
             i = j;
         }
     }
+}
+
+void TraceStore::foldStates(const ChunkedColumn<StoredSpan, 12> &column, std::size_t begin, std::size_t end,
+                            SpanItem &item) const
+{
+    // A fold's colour must not be the colour of whichever segment came first: zoomed out, a lane
+    // that is suspended most of the time would read as ready. Sum each state's time instead; long
+    // folds are sampled at an even stride so the cost per fold stays bounded.
+    constexpr std::size_t MaxSamples = 64;
+    const std::size_t stride = std::max<std::size_t>(1, (end - begin + MaxSamples - 1) / MaxSamples);
+    double running = 0, suspended = 0, ready = 0;
+    for (std::size_t k = begin; k < end; k += stride) {
+        const StoredSpan &s = column[k];
+        const double ns = double(std::max<qint64>(0, endOf(s, m_lastNs) - s.startNs));
+        if (s.kind == SpanKind::CoroutineRunning)
+            running += ns;
+        else if (s.kind == SpanKind::CoroutineReady)
+            ready += ns;
+        else if (s.kind == SpanKind::CoroutineSuspended)
+            suspended += ns;
+    }
+    const double total = running + suspended + ready;
+    if (total <= 0)
+        return;
+    const auto share = [total](double ns) { return std::uint8_t(std::lround(SpanItem::ShareScale * ns / total)); };
+    item.runningShare = share(running);
+    item.readyShare = share(ready);
+    item.suspendedShare = std::uint8_t(std::max(0, SpanItem::ShareScale - item.runningShare - item.readyShare));
+    if (running >= suspended && running >= ready)
+        item.foldedKind = SpanKind::CoroutineRunning;
+    else if (suspended >= ready)
+        item.foldedKind = SpanKind::CoroutineSuspended;
+    else
+        item.foldedKind = SpanKind::CoroutineReady;
 }
 
 const StoredSpan *TraceStore::spanAt(LaneId lane, int depth, qint64 t, qint64 toleranceNs) const
