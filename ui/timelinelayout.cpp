@@ -53,18 +53,22 @@ void TimelineLayout::expandAll()
     }
 }
 
-QString TimelineLayout::numberStem(const QString &name)
+QString TimelineLayout::numberPattern(const QString &name)
 {
-    qsizetype end = name.size();
-    while (end > 0 && name.at(end - 1).isDigit())
-        --end;
-    if (end == name.size())
-        return {};
-    while (end > 0
-           && (name.at(end - 1) == QLatin1Char(' ') || name.at(end - 1) == QLatin1Char('#')
-               || name.at(end - 1) == QLatin1Char('-') || name.at(end - 1) == QLatin1Char('_')))
-        --end;
-    return name.left(end);
+    QString pattern;
+    pattern.reserve(name.size());
+    bool digits = false, any = false;
+    for (const QChar c : name) {
+        if (c.isDigit()) {
+            if (!digits)
+                pattern += QChar(0x2026); // …
+            digits = any = true;
+            continue;
+        }
+        digits = false;
+        pattern += c;
+    }
+    return any ? pattern : QString();
 }
 
 bool TimelineLayout::naturalLess(const QString &a, const QString &b)
@@ -99,14 +103,15 @@ bool TimelineLayout::naturalLess(const QString &a, const QString &b)
 std::vector<TimelineLayout::Entry> TimelineLayout::entriesOf(const TraceStore &store, LaneKind kind,
                                                              const std::vector<LaneId> &lanes)
 {
-    // Threads named alike but for a number ("stream worker #1".."#16") group when there are enough.
+    // Threads named alike but for their numbers ("live #1 · thread".."live #16 · thread") group when
+    // there are enough.
     QHash<QString, int> stemCount;
     std::vector<QString> stems;
     if (kind == LaneKind::Thread) {
         stems.reserve(lanes.size());
         for (const LaneId id : lanes) {
             const LaneInfo info = store.lane(id);
-            stems.push_back(info.group == 0 && id != UiThreadLane ? numberStem(TraceNames::name(info.name))
+            stems.push_back(info.group == 0 && id != UiThreadLane ? numberPattern(TraceNames::name(info.name))
                                                                   : QString());
             if (!stems.back().isEmpty())
                 ++stemCount[stems.back()];

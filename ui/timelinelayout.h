@@ -42,7 +42,7 @@ struct TimelineRow
 /// Inside a section the lanes still running come first; the ended ones follow under one "ended"
 /// row that starts collapsed, so new work never appears below a pile of finished lanes. Threads are
 /// in a stable order (the UI thread first, then by name, numbers compared as numbers), and threads
-/// whose names differ only by a number form a group. Plain geometry, no painting, so hit-testing is
+/// whose names differ only in their numbers form a group. Plain geometry, no painting, so hit-testing is
 /// tested without a GUI.
 class TimelineLayout final
 {
@@ -98,8 +98,9 @@ public:
     const LaneFilter &filter() const { return m_filter; }
     /// Lanes the filter's words or state left out at the last rebuild (silent lanes not counted).
     int filteredOut() const { return m_filteredOut; }
-    /// "worker #12" -> "worker": the part of a thread's name before its trailing number.
-    static QString numberStem(const QString &name);
+    /// "live #12 · thread" -> "live #… · thread": a name with each number replaced by an ellipsis,
+    /// or empty if the name has no number.
+    static QString numberPattern(const QString &name);
     /// Compares names with their numbers as numbers ("#2" before "#10").
     static bool naturalLess(const QString &a, const QString &b);
 

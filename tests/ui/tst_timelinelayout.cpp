@@ -26,6 +26,8 @@ private Q_SLOTS:
     void threadsInNaturalOrderNumberedOnesGroup();
     void naturalLess_data();
     void naturalLess();
+    void numberPattern_data();
+    void numberPattern();
     void filter_data();
     void filter();
     void ownWorkHiddenUnlessAsked();
@@ -289,7 +291,7 @@ void TestTimelineLayout::threadsInNaturalOrderNumberedOnesGroup()
     QCOMPARE(laneRows(layout, LaneKind::Thread), (QList<LaneId> {Ui, 35, 32, 34, 30, 33, 31}));
     const TimelineRow &group = layout.rows()[std::size_t(layout.rowOfLane(32) - 1)];
     QCOMPARE(group.type, TimelineRow::Type::Group);
-    QCOMPARE(TraceNames::name(group.group), QStringLiteral("worker"));
+    QCOMPARE(TraceNames::name(group.group), QStringLiteral("worker #…"));
     QCOMPARE(group.membersCount, 4);
     QVERIFY(!group.collapsed); // fewer than AutoCollapseOtherGroupSize
 }
@@ -317,6 +319,24 @@ void TestTimelineLayout::naturalLess()
     QFETCH(QString, b);
     QFETCH(bool, less);
     QCOMPARE(TimelineLayout::naturalLess(a, b), less);
+}
+
+void TestTimelineLayout::numberPattern_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("pattern");
+    QTest::newRow("a number in the middle")
+        << QStringLiteral("live #12 · thread") << QStringLiteral("live #… · thread");
+    QTest::newRow("a trailing number") << QStringLiteral("loopback-net-3") << QStringLiteral("loopback-net-…");
+    QTest::newRow("two numbers") << QStringLiteral("pool 2 worker 10") << QStringLiteral("pool … worker …");
+    QTest::newRow("no number") << QStringLiteral("UI watchdog") << QString();
+}
+
+void TestTimelineLayout::numberPattern()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, pattern);
+    QCOMPARE(TimelineLayout::numberPattern(name), pattern);
 }
 
 void TestTimelineLayout::filter_data()
@@ -396,7 +416,7 @@ void TestTimelineLayout::bigLiveGroupsFitInOneScreen()
             store.setCoroutineState(coro, Ui, (i + 1) * Ms, CoroutineState::Running, 0);
             store.setCoroutineState(coro, NoLane, (i + 1) * Ms + Ms / 2, CoroutineState::Suspended, 0);
         } else {
-            const QByteArray thread = "stream worker #" + QByteArray::number(i - 63);
+            const QByteArray thread = "live #" + QByteArray::number(i - 63) + " · thread"; // as the app names them
             const LaneId worker = id++;
             lane(store, worker, LaneKind::Thread, thread.constData());
             store.addSpan(worker, 0, Ms, TraceNames::intern("decode"));

@@ -160,7 +160,7 @@ void Renderer::paintRange(const PaintContext &ctx, QPainter &p, int height, cons
     const double x0 = GutterWidth + ctx.viewport.xOf(double(frame.rangeStartNs));
     const double x1 = GutterWidth + ctx.viewport.xOf(double(frame.rangeEndNs));
     QColor tint = m_palette.selection();
-    tint.setAlpha(40);
+    tint.setAlpha(24);
     p.fillRect(QRectF(x0, RulerHeight, std::max(1.0, x1 - x0), height - RulerHeight), tint);
     p.setPen(QPen(m_palette.selection(), 1));
     p.drawLine(QLineF(x0, RulerHeight, x0, height));
