@@ -592,31 +592,32 @@ void TraceStore::foldStates(const ChunkedColumn<StoredSpan, 12> &column, std::si
                             SpanItem &item) const
 {
     // A fold's colour must not be the colour of whichever segment came first: zoomed out, a lane
-    // that is suspended most of the time would read as ready. Sum each state's time instead; long
-    // folds are sampled at an even stride so the cost per fold stays bounded.
-    constexpr std::size_t MaxSamples = 64;
-    const std::size_t stride = std::max<std::size_t>(1, (end - begin + MaxSamples - 1) / MaxSamples);
-    double running = 0, suspended = 0, ready = 0;
-    for (std::size_t k = begin; k < end; k += stride) {
-        const StoredSpan &s = column[k];
-        const double ns = double(std::max<qint64>(0, endOf(s, m_lastNs) - s.startNs));
-        if (s.kind == SpanKind::CoroutineRunning)
-            running += ns;
-        else if (s.kind == SpanKind::CoroutineReady)
-            ready += ns;
-        else if (s.kind == SpanKind::CoroutineSuspended)
-            suspended += ns;
+    // that is suspended most of the time would read as ready. Sum each state's time instead. A long
+    // fold is sampled in a few runs of consecutive segments spread over it: runs, not single
+    // segments at a stride, because states repeat in a cycle and a stride could see only one of them.
+    constexpr std::size_t Run = 6, Runs = 8;
+    const std::size_t count = end - begin;
+    const std::size_t step = count <= Run * Runs ? count : count / Runs;
+    const std::size_t take = count <= Run * Runs ? count : Run;
+    qint64 ns[3] = {0, 0, 0}; // running, suspended, ready
+    for (std::size_t first = begin; first < end; first += step) {
+        const std::size_t last = std::min(end, first + take);
+        for (std::size_t k = first; k < last; ++k) {
+            const StoredSpan &s = column[k];
+            const qint64 length = (s.isOpen() ? std::max(m_lastNs, s.startNs) : s.endNs) - s.startNs;
+            ns[s.kind == SpanKind::CoroutineRunning ? 0 : (s.kind == SpanKind::CoroutineReady ? 2 : 1)] += length;
+        }
     }
-    const double total = running + suspended + ready;
+    const qint64 total = ns[0] + ns[1] + ns[2];
     if (total <= 0)
         return;
-    const auto share = [total](double ns) { return std::uint8_t(std::lround(SpanItem::ShareScale * ns / total)); };
-    item.runningShare = share(running);
-    item.readyShare = share(ready);
+    const auto share = [total](qint64 part) { return std::uint8_t((part * SpanItem::ShareScale + total / 2) / total); };
+    item.runningShare = share(ns[0]);
+    item.readyShare = share(ns[2]);
     item.suspendedShare = std::uint8_t(std::max(0, SpanItem::ShareScale - item.runningShare - item.readyShare));
-    if (running >= suspended && running >= ready)
+    if (ns[0] >= ns[1] && ns[0] >= ns[2])
         item.foldedKind = SpanKind::CoroutineRunning;
-    else if (suspended >= ready)
+    else if (ns[1] >= ns[2])
         item.foldedKind = SpanKind::CoroutineSuspended;
     else
         item.foldedKind = SpanKind::CoroutineReady;

@@ -352,11 +352,8 @@ void GuiSession::compareTasks(quint64 a, quint64 b)
     }
     CompareRunner::dropZeroInBoth(run[0], run[1]);
     compare->setRuns(label[0], run[0], label[1], run[1]);
-    compare->setRunState(false,
-                         QStringLiteral("Task %1 vs task %2. Each figure comes from one run: differences "
-                                        "under 5 % (or 1 ms) are marked as noise.")
-                             .arg(a)
-                             .arg(b));
+    compare->setRunState(
+        false, QStringLiteral("Tasks %1 and %2, one run each: changes under 5 % (1 ms) are noise.").arg(a).arg(b));
     m_window->showTab(QStringLiteral("compare"));
 }
 
