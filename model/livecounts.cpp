@@ -10,6 +10,8 @@ LiveCounts LiveCounts::compute(const TraceStore &store, bool includeRecorder)
     for (const LaneInfo &lane : store.lanes()) {
         switch (lane.kind) {
         case LaneKind::Thread:
+            if (lane.parent != NoLane)
+                break; // a lane of part of a thread's work (Taskscope's own paints), not a thread
             ++c.threadsTotal;
             if (lane.endedNs < 0)
                 ++c.threadsAlive;

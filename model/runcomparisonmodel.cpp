@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -67,14 +68,78 @@ bool RunComparisonModel::lowerIsBetter(const QString &figure)
         if (f.contains(QLatin1StringView(word)))
             return false;
     }
-    static const char *const lower[] = {"latency", "lateness", "jitter", "error", "fail",     "drop", "cpu",   "time",
-                                        "_ms",     ".ms",      "ttft",   "ttfb",  "underrun", "hang", "alert", "p50",
-                                        "p90",     "p99",      "max",    "gap",   "rss",      "bytes"};
+    static const char *const lower[] = {"latency", "lateness", "jitter", "error", "fail", "drop",     "cpu",
+                                        "time",    "_ms",      ".ms",    "ttft",  "ttfb", "underrun", "hang",
+                                        "alert",   "p50",      "p90",    "p99",   "max",  "gap",      "rss",
+                                        "bytes",   "memory",   "kib",    "mib"};
     for (const char *word : lower) {
         if (f.contains(QLatin1StringView(word)))
             return true;
     }
     return false;
+}
+
+QString RunComparisonModel::displayName(const QString &figure)
+{
+    const qsizetype dot = figure.lastIndexOf(QLatin1Char('.'));
+    const QString prefix = dot > 0 ? figure.left(dot).replace(QLatin1Char('.'), QStringLiteral(" · ")) : QString();
+    QString leaf = dot > 0 ? figure.mid(dot + 1) : figure;
+    // The unit, from the end of the name.
+    static const QList<QPair<QString, QString>> units = {
+        {QStringLiteral("PerSecond"), QStringLiteral("/s")}, {QStringLiteral("_per_s"), QStringLiteral("/s")},
+        {QStringLiteral("PerS"), QStringLiteral("/s")},      {QStringLiteral("Percent"), QStringLiteral("%")},
+        {QStringLiteral("_pct"), QStringLiteral("%")},       {QStringLiteral("KiB"), QStringLiteral("KiB")},
+        {QStringLiteral("MiB"), QStringLiteral("MiB")},      {QStringLiteral("_kib"), QStringLiteral("KiB")},
+        {QStringLiteral("Bytes"), QStringLiteral("bytes")},  {QStringLiteral("Ms"), QStringLiteral("ms")},
+        {QStringLiteral("_ms"), QStringLiteral("ms")},       {QStringLiteral("Us"), QStringLiteral("µs")},
+        {QStringLiteral("_us"), QStringLiteral("µs")},       {QStringLiteral("_s"), QStringLiteral("s")}};
+    QString unit;
+    for (const auto &[suffix, name] : units) {
+        if (leaf.size() > suffix.size() && leaf.endsWith(suffix)) {
+            unit = name;
+            leaf.chop(suffix.size());
+            break;
+        }
+    }
+    // Words from camelCase and snake_case; "P50" stays one word, in lower case.
+    QStringList words;
+    QString word;
+    for (qsizetype i = 0; i < leaf.size(); ++i) {
+        const QChar c = leaf.at(i);
+        if (c == QLatin1Char('_') || c == QLatin1Char('-') || c == QLatin1Char(' ')) {
+            if (!word.isEmpty())
+                words.append(word);
+            word.clear();
+            continue;
+        }
+        if (c.isUpper() && !word.isEmpty() && !word.back().isUpper()) {
+            words.append(word);
+            word.clear();
+        }
+        word.append(c);
+    }
+    if (!word.isEmpty())
+        words.append(word);
+    for (QString &w : words) {
+        // "Latency" -> "latency", "P50" -> "p50"; an acronym such as "TTFT" or "CPU" stays.
+        const bool acronym = w.size() > 1 && w == w.toUpper()
+            && std::none_of(w.cbegin(), w.cend(), [](QChar c) { return c.isDigit(); });
+        if (!acronym)
+            w = w.toLower();
+    }
+    QString text = words.join(QLatin1Char(' '));
+    if (!unit.isEmpty())
+        text += QStringLiteral(" (%1)").arg(unit);
+    return prefix.isEmpty() ? text : QStringLiteral("%1 · %2").arg(prefix, text);
+}
+
+bool RunComparisonModel::withinNoise(const QString &figure, double a, double b)
+{
+    const double diff = std::abs(b - a);
+    if (diff < NoiseFraction * std::max(std::abs(a), std::abs(b)))
+        return true;
+    const QString f = figure.toLower();
+    return (f.endsWith(QLatin1StringView("ms")) || f.contains(QLatin1StringView("_ms"))) && diff < 1.0;
 }
 
 void RunComparisonModel::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB,
@@ -134,7 +199,7 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case FigureColumn:
-            return row.figure;
+            return displayName(row.figure);
         case RunAColumn:
             return row.hasA ? number(row.a) : QString();
         case RunBColumn:
@@ -146,13 +211,23 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
                 return QStringLiteral("=");
             if (row.a == 0)
                 return QStringLiteral("new");
-            return QStringLiteral("%1%2 %")
+            return QStringLiteral("%1%2 %%3")
                 .arg(ratio >= 1 ? QStringLiteral("+") : QString())
-                .arg((ratio - 1) * 100, 0, 'f', 1);
+                .arg((ratio - 1) * 100, 0, 'f', 1)
+                .arg(withinNoise(row.figure, row.a, row.b) ? QStringLiteral(" (noise)") : QString());
         default:
             break;
         }
         break;
+    case Qt::ToolTipRole:
+        if (index.column() == FigureColumn)
+            return row.figure;
+        if (index.column() == ChangeColumn && comparable && withinNoise(row.figure, row.a, row.b))
+            return QStringLiteral("Each value comes from one run: a difference this small is within run-to-run noise "
+                                  "(repeat the runs to tell)");
+        break;
+    case NoiseRole:
+        return comparable && row.a != row.b && withinNoise(row.figure, row.a, row.b);
     case Qt::TextAlignmentRole:
         return index.column() == FigureColumn ? int(Qt::AlignLeft | Qt::AlignVCenter)
                                               : int(Qt::AlignRight | Qt::AlignVCenter);
@@ -165,7 +240,7 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
     case LowerIsBetterRole:
         return lowerIsBetter(row.figure);
     case VerdictRole: {
-        if (!comparable || row.a == row.b)
+        if (!comparable || row.a == row.b || withinNoise(row.figure, row.a, row.b))
             return 0;
         const bool bSmaller = row.b < row.a;
         return bSmaller == lowerIsBetter(row.figure) ? 1 : -1;

@@ -20,7 +20,8 @@ public:
         ValueARole = Qt::UserRole + 1, ///< double, or invalid when run A lacks the figure
         ValueBRole,
         RatioRole, ///< double B / A, or invalid
-        VerdictRole, ///< int: +1 B is better, -1 B is worse, 0 same or unknown
+        VerdictRole, ///< int: +1 B is better, -1 B is worse, 0 same, unknown or within noise
+        NoiseRole, ///< bool: the two values differ by less than one run's noise (see withinNoise)
         LowerIsBetterRole,
         SortRole,
     };
@@ -45,6 +46,13 @@ public:
     /// Whether a smaller value of this figure is better, guessed from its name (latency, lateness,
     /// errors, cpu ... are lower-is-better; rates and throughput higher-is-better).
     static bool lowerIsBetter(const QString &figure);
+    /// A figure's name for people: "live-transcription.latencyP50Ms" -> "live-transcription · latency
+    /// p50 (ms)", "memoryPerStreamKiB" -> "memory per stream (KiB)".
+    static QString displayName(const QString &figure);
+    /// Whether a difference is too small to mean anything when each value comes from one run: under
+    /// NoiseFraction of the larger value, or under a millisecond for a time in milliseconds.
+    static bool withinNoise(const QString &figure, double a, double b);
+    static constexpr double NoiseFraction = 0.05;
 
 private:
     struct Row

@@ -63,6 +63,8 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
     const QFontMetrics fm = fontMetrics();
     const int baseline = (height() + fm.ascent() - fm.descent()) / 2;
     int x = 10;
+    // A narrow window (1280 px with the stream panel docked) tightens the gaps so every figure fits.
+    const int gap = width() < 1000 ? 8 : 14;
     const auto item = [&](const QString &label, const QString &value, const QColor &dot = QColor(),
                           const QColor &valueColor = QColor()) {
         if (x > width())
@@ -81,7 +83,7 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
         bold.setBold(true);
         p.setFont(bold);
         p.drawText(x, baseline, value);
-        x += QFontMetrics(bold).horizontalAdvance(value) + 14;
+        x += QFontMetrics(bold).horizontalAdvance(value) + gap;
         p.setFont(font());
     };
     const auto separator = [&] {

@@ -8,17 +8,21 @@
 #include "model/trace/tracerecorder.h"
 #include "model/trace/tracestore.h"
 #include "ui/alertinspector.h"
+#include "ui/apptheme.h"
 #include "ui/asyncfile.h"
 #include "ui/compareview.h"
 #include "ui/hangindicator.h"
+#include "ui/lanefilterbar.h"
 #include "ui/livecountsbar.h"
 #include "ui/metricsview.h"
+#include "ui/rangestatsview.h"
 #include "ui/settingsdialog.h"
 #include "ui/spandetailspanel.h"
 #include "ui/streampanel.h"
 #include "ui/timelineview.h"
 #include "ui/tracefilejob.h"
 #include "ui/transcriptview.h"
+#include "ui/windowreport.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -40,7 +44,6 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
-#include <QStyleFactory>
 #include <QTabWidget>
 #include <QThread>
 #include <QToolBar>
@@ -52,46 +55,6 @@ namespace {
 
 constexpr qint64 CountsIntervalNs = 250'000'000;
 constexpr qint64 MetricsIntervalNs = 500'000'000;
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x2b, 0x2f, 0x36), base(0x21, 0x25, 0x2b), text(0xdc, 0xe0, 0xe6), mid(0x3a, 0x40, 0x4a);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, QColor(0x27, 0x2b, 0x32));
-    p.setColor(QPalette::ToolTipBase, QColor(0x31, 0x36, 0x3f));
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x8e, 0x96, 0xa3));
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, QColor(0x33, 0x38, 0x40));
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::white);
-    p.setColor(QPalette::Light, QColor(0x45, 0x4b, 0x56));
-    p.setColor(QPalette::Midlight, QColor(0x3d, 0x43, 0x4d));
-    p.setColor(QPalette::Mid, mid);
-    p.setColor(QPalette::Dark, QColor(0x1a, 0x1d, 0x22));
-    p.setColor(QPalette::Shadow, QColor(0x10, 0x12, 0x15));
-    p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xc8));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xee));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6e, 0x75, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6e, 0x75, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6e, 0x75, 0x80));
-    return p;
-}
-
-QPalette lightPalette()
-{
-    QPalette p = QApplication::style()->standardPalette();
-    p.setColor(QPalette::Window, QColor(0xf3, 0xf4, 0xf6));
-    p.setColor(QPalette::Base, QColor(0xff, 0xff, 0xff));
-    p.setColor(QPalette::AlternateBase, QColor(0xf6, 0xf7, 0xf9));
-    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xba));
-    p.setColor(QPalette::PlaceholderText, QColor(0x6a, 0x72, 0x7e));
-    return p;
-}
 
 } // namespace
 
@@ -108,9 +71,12 @@ MainWindow::MainWindow(QWidget *parent)
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(0);
     m_counts = new LiveCountsBar(top);
+    m_filterBar = new LaneFilterBar(top);
     m_timeline = new TimelineView(top);
     topLayout->addWidget(m_counts);
+    topLayout->addWidget(m_filterBar);
     topLayout->addWidget(m_timeline, 1);
+    connect(m_filterBar, &LaneFilterBar::filterChanged, m_timeline, &TimelineView::setLaneFilter);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
@@ -119,11 +85,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_transcripts = new TranscriptView(m_tabs);
     m_metricsView = new MetricsView(m_tabs);
     m_compare = new CompareView(m_tabs);
+    m_rangeStats = new RangeStatsView(m_tabs);
+    m_rangeStats->attach(m_timeline);
+    connect(m_rangeStats, &RangeStatsView::computed, this, [this] { m_tabs->setCurrentWidget(m_rangeStats); });
     m_tabs->addTab(m_details, QStringLiteral("Selection"));
     m_tabs->addTab(m_alerts, QStringLiteral("Alerts"));
     m_tabs->addTab(m_transcripts, QStringLiteral("Transcripts"));
     m_tabs->addTab(m_metricsView, QStringLiteral("Metrics"));
     m_tabs->addTab(m_compare, QStringLiteral("Compare"));
+    m_tabs->addTab(m_rangeStats, QStringLiteral("Range"));
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
@@ -337,6 +307,11 @@ void MainWindow::buildActions()
     m_fitAction = new QAction(QStringLiteral("Fit &all"), this);
     m_fitAction->setShortcut(Qt::CTRL | Qt::Key_0);
     connect(m_fitAction, &QAction::triggered, m_timeline, &TimelineView::fitAll);
+    m_fitRunAction = new QAction(QStringLiteral("Fit &run"), this);
+    m_fitRunAction->setShortcut(Qt::CTRL | Qt::Key_9);
+    m_fitRunAction->setToolTip(QStringLiteral("Show the task selected in the task list (else the latest) whole; "
+                                              "a task still running is followed from its start (Ctrl+9)"));
+    connect(m_fitRunAction, &QAction::triggered, this, &MainWindow::fitRun);
     m_zoomInAction = new QAction(QStringLiteral("Zoom &in"), this);
     m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
     connect(m_zoomInAction, &QAction::triggered, m_timeline, &TimelineView::zoomIn);
@@ -364,26 +339,29 @@ void MainWindow::buildActions()
     connect(m_shortcutsAction, &QAction::triggered, this, [this] {
         QMessageBox::information(
             this, QStringLiteral("Keyboard shortcuts"),
-            QStringLiteral("<table cellpadding=3>"
-                           "<tr><td colspan=2><b>Timeline</b></td></tr>"
-                           "<tr><td>Wheel</td><td>zoom around the cursor (Ctrl: finer, Shift: scroll lanes)</td></tr>"
-                           "<tr><td>Drag</td><td>pan in time and across lanes</td></tr>"
-                           "<tr><td>Click / double-click</td><td>select a span / zoom to it</td></tr>"
-                           "<tr><td>W S, + −</td><td>zoom in / out</td></tr>"
-                           "<tr><td>A D, ← →</td><td>pan</td></tr>"
-                           "<tr><td>Space</td><td>pause the view (capture goes on) / resume</td></tr>"
-                           "<tr><td>F, End</td><td>follow live</td></tr>"
-                           "<tr><td>Home, Ctrl+0</td><td>fit everything</td></tr>"
-                           "<tr><td>Esc</td><td>clear the selection</td></tr>"
-                           "<tr><td colspan=2><b>Window</b></td></tr>"
-                           "<tr><td>Ctrl+Return</td><td>start the stream panel's workload</td></tr>"
-                           "<tr><td>Ctrl+.</td><td>stop all tasks</td></tr>"
-                           "<tr><td>Ctrl+Shift+F</td><td>freeze the UI on purpose</td></tr>"
-                           "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a trace</td></tr>"
-                           "<tr><td>Ctrl+Shift+L</td><td>back to the live capture</td></tr>"
-                           "<tr><td>Ctrl+E</td><td>export a report</td></tr>"
-                           "<tr><td>Ctrl+1 … Ctrl+5</td><td>selection, alerts, transcripts, metrics, compare</td></tr>"
-                           "</table>"));
+            QStringLiteral(
+                "<table cellpadding=3>"
+                "<tr><td colspan=2><b>Timeline</b></td></tr>"
+                "<tr><td>Wheel</td><td>zoom around the cursor (Ctrl: finer, Shift: scroll lanes)</td></tr>"
+                "<tr><td>Drag</td><td>pan in time and across lanes</td></tr>"
+                "<tr><td>Click / double-click</td><td>select a span / zoom to it</td></tr>"
+                "<tr><td>W S, + −</td><td>zoom in / out</td></tr>"
+                "<tr><td>A D, ← →</td><td>pan</td></tr>"
+                "<tr><td>Space</td><td>pause the view (capture goes on) / resume</td></tr>"
+                "<tr><td>F, End</td><td>follow live</td></tr>"
+                "<tr><td>Home, Ctrl+0</td><td>fit everything</td></tr>"
+                "<tr><td>Ctrl+9</td><td>fit the selected (or latest) run</td></tr>"
+                "<tr><td>Shift+drag</td><td>select a time range: statistics per name</td></tr>"
+                "<tr><td>Esc</td><td>clear the selection</td></tr>"
+                "<tr><td colspan=2><b>Window</b></td></tr>"
+                "<tr><td>Ctrl+Return</td><td>start the stream panel's workload</td></tr>"
+                "<tr><td>Ctrl+.</td><td>stop all tasks</td></tr>"
+                "<tr><td>Ctrl+Shift+F</td><td>freeze the UI on purpose</td></tr>"
+                "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a trace</td></tr>"
+                "<tr><td>Ctrl+Shift+L</td><td>back to the live capture</td></tr>"
+                "<tr><td>Ctrl+E</td><td>export a report</td></tr>"
+                "<tr><td>Ctrl+1 … Ctrl+6</td><td>selection, alerts, transcripts, metrics, compare, range</td></tr>"
+                "</table>"));
     });
     m_themeGroup = new QActionGroup(this);
     const QList<QPair<QString, AppSettings::Theme>> themes = {
@@ -402,7 +380,7 @@ void MainWindow::buildActions()
         });
     }
     // Tabs by number.
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 6; ++i) {
         auto *action = new QAction(this);
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(action, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
@@ -428,6 +406,7 @@ void MainWindow::buildMenus()
     m_viewMenu->addAction(m_followAction);
     m_viewMenu->addAction(m_pauseAction);
     m_viewMenu->addAction(m_fitAction);
+    m_viewMenu->addAction(m_fitRunAction);
     m_viewMenu->addAction(m_zoomInAction);
     m_viewMenu->addAction(m_zoomOutAction);
     m_viewMenu->addAction(m_expandAction);
@@ -488,6 +467,7 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     bar->addAction(m_followAction);
     bar->addAction(m_fitAction);
+    bar->addAction(m_fitRunAction);
     bar->addSeparator();
     bar->addAction(m_freezeAction);
 }
@@ -531,11 +511,10 @@ void MainWindow::showStatus(const QString &text, int timeoutMs)
 
 bool MainWindow::showTab(const QString &name)
 {
-    const QHash<QString, QWidget *> tabs = {{QStringLiteral("selection"), m_details},
-                                            {QStringLiteral("alerts"), m_alerts},
-                                            {QStringLiteral("transcripts"), m_transcripts},
-                                            {QStringLiteral("metrics"), m_metricsView},
-                                            {QStringLiteral("compare"), m_compare}};
+    const QHash<QString, QWidget *> tabs = {
+        {QStringLiteral("selection"), m_details},       {QStringLiteral("alerts"), m_alerts},
+        {QStringLiteral("transcripts"), m_transcripts}, {QStringLiteral("metrics"), m_metricsView},
+        {QStringLiteral("compare"), m_compare},         {QStringLiteral("range"), m_rangeStats}};
     QWidget *tab = tabs.value(name.toLower());
     if (!tab)
         return false;
@@ -558,6 +537,7 @@ void MainWindow::onFrame(quint64 drainedEvents)
         if (const TraceStore *store = shownStore()) {
             const LiveCounts counts = LiveCounts::compute(*store, !m_opened);
             m_counts->setCounts(counts, !m_opened);
+            m_filterBar->setHiddenCount(m_timeline->layout().filteredOut());
             // An alert band still open in the live trace means a hang is going on right now.
             const bool open = !m_opened && counts.alertsOpen > 0;
             if (open != m_traceHang) {
@@ -690,6 +670,33 @@ void MainWindow::jobFinished(bool ok, const QString &error)
     Q_EMIT traceOpened(m_openedPath);
 }
 
+void MainWindow::fitRun()
+{
+    if (m_opened) { // task times belong to the live capture
+        m_timeline->fitAll();
+        return;
+    }
+    if (!m_tasks || m_tasks->rowCount() == 0) {
+        showStatus(QStringLiteral("No run to fit yet: start a stream or a scenario."));
+        return;
+    }
+    QList<quint64> ids = m_streamPanel->selectedTaskIds();
+    if (ids.isEmpty())
+        ids.append(m_tasks->taskIdAt(m_tasks->rowCount() - 1));
+    qint64 start = std::numeric_limits<qint64>::max(), end = 0;
+    bool running = false;
+    for (const quint64 id : std::as_const(ids)) {
+        if (const TaskRow *t = m_tasks->task(id)) {
+            start = std::min(start, t->startedNs);
+            running = running || t->endedNs < 0;
+            end = std::max(end, t->endedNs);
+        }
+    }
+    if (start == std::numeric_limits<qint64>::max())
+        return;
+    m_timeline->fitRun(start, running ? -1 : end);
+}
+
 void MainWindow::backToLive()
 {
     if (!m_opened)
@@ -703,55 +710,7 @@ void MainWindow::backToLive()
 
 QJsonObject MainWindow::windowReport() const
 {
-    QJsonObject report;
-    report.insert(QStringLiteral("generator"),
-                  QStringLiteral("Taskscope %1 (window)").arg(QCoreApplication::applicationVersion()));
-    report.insert(QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-    if (const TraceStore *store = shownStore()) {
-        const LiveCounts c = LiveCounts::compute(*store, !m_opened);
-        QJsonObject trace;
-        trace.insert(QStringLiteral("spans"), double(c.spans));
-        trace.insert(QStringLiteral("items"), double(c.items));
-        trace.insert(QStringLiteral("lanes"), store->lanes().size());
-        trace.insert(QStringLiteral("threads"), c.threadsTotal);
-        trace.insert(QStringLiteral("coroutines"), c.coroutinesTotal);
-        trace.insert(QStringLiteral("streams"), c.streams);
-        trace.insert(QStringLiteral("alerts"), int(store->alertBands().size()));
-        trace.insert(QStringLiteral("dropped_events"), double(c.droppedEvents));
-        trace.insert(QStringLiteral("evicted_items"), double(c.evictedItems));
-        trace.insert(QStringLiteral("duration_ms"),
-                     store->lastNs() > store->firstNs() ? double(store->lastNs() - store->firstNs()) / 1e6 : 0.0);
-        report.insert(QStringLiteral("trace"), trace);
-    }
-    if (m_metrics) {
-        QJsonObject metrics;
-        for (const QString &name : m_metrics->names()) {
-            const MetricsSeries::Summary s = m_metrics->summary(name);
-            metrics.insert(name,
-                           QJsonObject {{QStringLiteral("min"), s.min},
-                                        {QStringLiteral("max"), s.max},
-                                        {QStringLiteral("mean"), s.mean},
-                                        {QStringLiteral("last"), s.last},
-                                        {QStringLiteral("samples"), double(s.count)}});
-        }
-        report.insert(QStringLiteral("metrics"), metrics);
-    }
-    if (m_tasks) {
-        QJsonArray tasks;
-        for (int row = 0; row < m_tasks->rowCount(); ++row) {
-            const TaskRow *t = m_tasks->task(m_tasks->taskIdAt(row));
-            if (!t)
-                continue;
-            tasks.append(QJsonObject {{QStringLiteral("id"), double(t->id)},
-                                      {QStringLiteral("name"), t->label},
-                                      {QStringLiteral("workload"), WorkloadSpec::toString(t->kind)},
-                                      {QStringLiteral("model"), WorkloadSpec::toString(t->model)},
-                                      {QStringLiteral("status"), TaskRow::toString(t->status)},
-                                      {QStringLiteral("errors"), t->errors}});
-        }
-        report.insert(QStringLiteral("tasks"), tasks);
-    }
-    return report;
+    return WindowReport::build(shownStore(), !m_opened, m_metrics, m_tasks);
 }
 
 void MainWindow::exportReport(const QString &path)
@@ -810,21 +769,7 @@ void MainWindow::showSettings()
 
 void MainWindow::applyTheme(AppSettings::Theme theme)
 {
-    // Fusion draws the same on every platform and takes a palette fully, which dark mode needs.
-    // Setting the style again would re-polish every widget: only when it is not Fusion yet.
-    if (QApplication::style()->name().compare(QLatin1StringView("fusion"), Qt::CaseInsensitive) != 0)
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    switch (theme) {
-    case AppSettings::Theme::Dark:
-        QApplication::setPalette(darkPalette());
-        break;
-    case AppSettings::Theme::Light:
-        QApplication::setPalette(lightPalette());
-        break;
-    case AppSettings::Theme::System:
-        QApplication::setPalette(QApplication::style()->standardPalette());
-        break;
-    }
+    AppTheme::apply(theme);
 }
 
 bool MainWindow::event(QEvent *event)

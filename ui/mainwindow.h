@@ -15,6 +15,7 @@
 class AlertInspector;
 class CompareView;
 class HangIndicator;
+class LaneFilterBar;
 class LiveCountsBar;
 class MetricsSeries;
 class MetricsView;
@@ -25,6 +26,7 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
+class RangeStatsView;
 class SpanDetailsPanel;
 class StreamPanel;
 class TaskListModel;
@@ -68,6 +70,8 @@ public:
     TranscriptView *transcriptView() const { return m_transcripts; }
     MetricsView *metricsView() const { return m_metricsView; }
     CompareView *compareView() const { return m_compare; }
+    RangeStatsView *rangeStatsView() const { return m_rangeStats; }
+    LaneFilterBar *laneFilterBar() const { return m_filterBar; }
     HangIndicator *hangIndicator() const { return m_hang; }
     LiveCountsBar *liveCountsBar() const { return m_counts; }
     SpanDetailsPanel *spanDetails() const { return m_details; }
@@ -82,7 +86,7 @@ public:
     bool fileJobRunning() const { return m_job != nullptr; }
     /// The window's own report (File ▸ Export report's default).
     QJsonObject windowReport() const;
-    /// Shows a bottom tab by name: "selection", "alerts", "transcripts", "metrics", "compare".
+    /// Shows a bottom tab by name: "selection", "alerts", "transcripts", "metrics", "compare", "range".
     bool showTab(const QString &name);
 
 public Q_SLOTS:
@@ -92,6 +96,8 @@ public Q_SLOTS:
     void saveTrace(const QString &path);
     void exportReport(const QString &path);
     void backToLive();
+    /// Shows the tasks selected in the stream panel (else the latest task) whole on the timeline.
+    void fitRun();
     /// Blocks the UI thread on purpose for settings().freezeMs, inside a TraceScope the watchdog names.
     void freezeUi();
     void showSettings();
@@ -145,6 +151,8 @@ private:
     TranscriptView *m_transcripts = nullptr;
     MetricsView *m_metricsView = nullptr;
     CompareView *m_compare = nullptr;
+    RangeStatsView *m_rangeStats = nullptr;
+    LaneFilterBar *m_filterBar = nullptr;
     SpanDetailsPanel *m_details = nullptr;
     QTabWidget *m_tabs = nullptr;
     HangIndicator *m_hang = nullptr;
@@ -161,6 +169,7 @@ private:
     QAction *m_quitAction = nullptr;
     QAction *m_followAction = nullptr;
     QAction *m_fitAction = nullptr;
+    QAction *m_fitRunAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_zoomInAction = nullptr;
     QAction *m_zoomOutAction = nullptr;

@@ -21,6 +21,7 @@ SpanDetailsPanel::SpanDetailsPanel(QWidget *parent)
 
     m_form = new QWidget(this);
     auto *form = new QFormLayout(m_form);
+    m_formLayout = form;
     form->setContentsMargins(0, 0, 0, 0);
     form->setLabelAlignment(Qt::AlignRight);
     const QList<QPair<QString, QString>> fields = {{QStringLiteral("name"), QStringLiteral("Name")},
@@ -30,7 +31,7 @@ SpanDetailsPanel::SpanDetailsPanel(QWidget *parent)
                                                    {QStringLiteral("duration"), QStringLiteral("Duration")},
                                                    {QStringLiteral("thread"), QStringLiteral("Thread")},
                                                    {QStringLiteral("coroutine"), QStringLiteral("Coroutine")},
-                                                   {QStringLiteral("arg"), QStringLiteral("Argument")}};
+                                                   {QStringLiteral("arg"), QStringLiteral("Span argument")}};
     for (const auto &[key, label] : fields) {
         auto *value = new QLabel(m_form);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -63,18 +64,29 @@ void SpanDetailsPanel::setSelection(const SpanSelection &s)
         return;
     m_values[QStringLiteral("name")]->setText(s.title);
     m_values[QStringLiteral("kind")]->setText(SpanSelection::kindName(s.kind));
-    m_values[QStringLiteral("lane")]->setText(
-        QStringLiteral("%1 (lane %2, depth %3)").arg(s.laneName).arg(s.lane).arg(s.depth));
+    m_values[QStringLiteral("lane")]->setText(QStringLiteral("%1 · level %2").arg(s.laneName).arg(s.depth + 1));
+    m_values[QStringLiteral("lane")]->setToolTip(QStringLiteral("lane id %1 (in saved traces, the tid)").arg(s.lane));
     m_values[QStringLiteral("start")]->setText(TimeFormat::timestamp(s.startNs, 1));
     m_values[QStringLiteral("duration")]->setText(TimeFormat::duration(s.durationNs(), 3)
                                                   + (s.open ? QStringLiteral(" so far (still open)") : QString()));
-    m_values[QStringLiteral("thread")]->setText(s.threadName.isEmpty() ? QStringLiteral("—") : s.threadName);
-    m_values[QStringLiteral("coroutine")]->setText(s.coroutineName.isEmpty() ? QStringLiteral("—") : s.coroutineName);
-    m_values[QStringLiteral("arg")]->setText(s.arg ? QString::number(s.arg) : QStringLiteral("—"));
+    // Fields that do not apply to this span are left out rather than shown as a dash.
+    const auto show = [this](const QString &key, const QString &text) {
+        m_values[key]->setText(text);
+        m_formLayout->setRowVisible(m_values[key], !text.isEmpty());
+    };
+    show(QStringLiteral("thread"), s.threadName);
+    show(QStringLiteral("coroutine"), s.coroutineName);
+    show(QStringLiteral("arg"), s.arg ? QString::number(s.arg) : QString());
 }
 
 QString SpanDetailsPanel::field(const QString &name) const
 {
     const QLabel *label = m_values.value(name);
     return label && m_selection.valid ? label->text() : QString();
+}
+
+bool SpanDetailsPanel::showsField(const QString &name) const
+{
+    QLabel *label = m_values.value(name);
+    return label && m_selection.valid && m_formLayout->isRowVisible(label);
 }

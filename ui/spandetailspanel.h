@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QFormLayout;
 class QLabel;
 class QPushButton;
 
@@ -21,6 +22,8 @@ public:
     const SpanSelection &selection() const { return m_selection; }
     /// The value shown for a field ("name", "lane", "start", "duration", "arg", "thread", "coroutine", "kind").
     QString field(const QString &name) const;
+    /// Whether a field's row is shown (fields that do not apply to the span are left out).
+    bool showsField(const QString &name) const;
 
 Q_SIGNALS:
     void zoomRequested(qint64 startNs, qint64 endNs);
@@ -29,6 +32,7 @@ private:
     SpanSelection m_selection;
     QLabel *m_placeholder = nullptr;
     QWidget *m_form = nullptr;
+    QFormLayout *m_formLayout = nullptr;
     QPushButton *m_zoom = nullptr;
     QHash<QString, QLabel *> m_values;
 };

@@ -21,6 +21,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace {
 
 constexpr int KindRole = Qt::UserRole;
@@ -204,8 +206,12 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_status->setVisible(false);
     layout->addWidget(m_status);
 
-    auto *tasksTitle = new QLabel(QStringLiteral("<b>Tasks</b>"), this);
-    layout->addWidget(tasksTitle);
+    auto *tasksRow = new QHBoxLayout;
+    tasksRow->addWidget(new QLabel(QStringLiteral("<b>Tasks</b>"), this), 1);
+    m_compare = new QPushButton(QStringLiteral("Compare the two selected"), this);
+    m_compare->setToolTip(QStringLiteral("Show the figures of the two selected tasks side by side in the Compare tab"));
+    tasksRow->addWidget(m_compare);
+    layout->addLayout(tasksRow);
     m_taskView = new QTableView(this);
     m_taskView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_taskView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -235,6 +241,13 @@ StreamPanel::StreamPanel(QWidget *parent)
     connect(m_start, &QPushButton::clicked, this, &StreamPanel::start);
     connect(m_stop, &QPushButton::clicked, this, &StreamPanel::stopSelected);
     connect(m_stopAll, &QPushButton::clicked, this, &StreamPanel::stopAll);
+    connect(m_compare, &QPushButton::clicked, this, [this] {
+        QList<quint64> ids = selectedTaskIds();
+        if (ids.size() != 2)
+            return;
+        std::sort(ids.begin(), ids.end()); // the earlier task is run A
+        Q_EMIT compareRequested(ids[0], ids[1]);
+    });
 
     setSamples(bundledSamples());
     updateVisibleRows();
@@ -451,6 +464,7 @@ void StreamPanel::updateButtons()
     }
     m_stop->setEnabled(selectedActive);
     m_stopAll->setEnabled(anyActive);
+    m_compare->setEnabled(selectedTaskIds().size() == 2);
 }
 
 bool StreamPanel::currentSpec(WorkloadSpec *spec, QString *error) const
@@ -529,6 +543,16 @@ void StreamPanel::start()
         return;
     }
     Q_EMIT startRequested(spec);
+}
+
+QList<quint64> StreamPanel::selectedTaskIds() const
+{
+    QList<quint64> ids;
+    if (!m_tasks || !m_taskView->selectionModel())
+        return ids;
+    for (const QModelIndex &row : m_taskView->selectionModel()->selectedRows())
+        ids.append(row.data(TaskListModel::TaskIdRole).toULongLong());
+    return ids;
 }
 
 void StreamPanel::stopSelected()

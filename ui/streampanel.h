@@ -67,6 +67,9 @@ public:
     QPushButton *startButton() const { return m_start; }
     QPushButton *stopButton() const { return m_stop; }
     QPushButton *stopAllButton() const { return m_stopAll; }
+    QPushButton *compareButton() const { return m_compare; }
+    /// The tasks selected in the task list.
+    QList<quint64> selectedTaskIds() const;
 
 public Q_SLOTS:
     void start();
@@ -77,6 +80,8 @@ Q_SIGNALS:
     void startRequested(const WorkloadSpec &spec);
     void stopRequested(quint64 taskId);
     void stopAllRequested();
+    /// Compare two tasks of this session (a started before b).
+    void compareRequested(quint64 a, quint64 b);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -109,6 +114,7 @@ private:
     QPushButton *m_start = nullptr;
     QPushButton *m_stop = nullptr;
     QPushButton *m_stopAll = nullptr;
+    QPushButton *m_compare = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_emptyHint = nullptr;
     bool m_warning = false;

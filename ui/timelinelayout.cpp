@@ -1,10 +1,12 @@
 #include "ui/timelinelayout.h"
 
+#include "model/trace/tracenames.h"
 #include "model/trace/tracestore.h"
 
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <tuple>
 
 namespace {
 
@@ -51,18 +53,151 @@ void TimelineLayout::expandAll()
     }
 }
 
+QString TimelineLayout::numberPattern(const QString &name)
+{
+    QString pattern;
+    pattern.reserve(name.size());
+    bool digits = false, any = false;
+    for (const QChar c : name) {
+        if (c.isDigit()) {
+            if (!digits)
+                pattern += QChar(0x2026); // …
+            digits = any = true;
+            continue;
+        }
+        digits = false;
+        pattern += c;
+    }
+    return any ? pattern : QString();
+}
+
+bool TimelineLayout::naturalLess(const QString &a, const QString &b)
+{
+    qsizetype i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a.at(i).isDigit() && b.at(j).isDigit()) {
+            qsizetype ie = i, je = j;
+            while (ie < a.size() && a.at(ie).isDigit())
+                ++ie;
+            while (je < b.size() && b.at(je).isDigit())
+                ++je;
+            // Numbers of different lengths (without leading zeros) order by length.
+            const QStringView na = QStringView(a).mid(i, ie - i), nb = QStringView(b).mid(j, je - j);
+            if (na.size() != nb.size())
+                return na.size() < nb.size();
+            if (const int c = na.compare(nb); c != 0)
+                return c < 0;
+            i = ie;
+            j = je;
+            continue;
+        }
+        const QChar ca = a.at(i).toLower(), cb = b.at(j).toLower();
+        if (ca != cb)
+            return ca < cb;
+        ++i;
+        ++j;
+    }
+    return a.size() - i < b.size() - j;
+}
+
+std::vector<TimelineLayout::Entry> TimelineLayout::entriesOf(const TraceStore &store, LaneKind kind,
+                                                             const std::vector<LaneId> &lanes)
+{
+    // Threads named alike but for their numbers ("live #1 · thread".."live #16 · thread") group when
+    // there are enough.
+    QHash<QString, int> stemCount;
+    std::vector<QString> stems;
+    if (kind == LaneKind::Thread) {
+        stems.reserve(lanes.size());
+        for (const LaneId id : lanes) {
+            const LaneInfo info = store.lane(id);
+            stems.push_back(info.group == 0 && id != UiThreadLane ? numberPattern(TraceNames::name(info.name))
+                                                                  : QString());
+            if (!stems.back().isEmpty())
+                ++stemCount[stems.back()];
+        }
+    }
+    // Lanes of one group stay together, placed where the group's first lane is.
+    std::vector<Entry> entries;
+    std::map<NameId, std::size_t> groupEntry;
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        const LaneInfo info = store.lane(lanes[i]);
+        // Coroutines without a group fold by name: many tasks of one function share a name in
+        // traces from other tools.
+        NameId group = info.group != 0 ? info.group : (kind == LaneKind::Coroutine ? info.name : 0);
+        if (group == 0 && !stems.empty() && !stems[i].isEmpty() && stemCount.value(stems[i]) >= NumberedThreadGroupSize)
+            group = TraceNames::intern(stems[i]);
+        if (group != 0) {
+            const auto [it, inserted] = groupEntry.try_emplace(group, entries.size());
+            if (inserted)
+                entries.push_back(Entry {group, {}});
+            entries[it->second].lanes.push_back(info.id);
+        } else {
+            entries.push_back(Entry {0, {info.id}});
+        }
+    }
+    return entries;
+}
+
+void TimelineLayout::addLane(const TraceStore &store, LaneKind kind, LaneId id, NameId group, std::uint8_t indent,
+                             int &y)
+{
+    TimelineRow row;
+    row.type = TimelineRow::Type::Lane;
+    row.kind = kind;
+    row.lane = id;
+    row.group = group;
+    row.indent = indent;
+    row.depths = std::min(store.depthCount(id), MaxDepthsShown);
+    row.counters = int(store.counterNames(id).size());
+    row.y = y;
+    row.height = laneHeight(row.depths, row.counters);
+    m_rowOfLane[id] = int(m_rows.size());
+    m_rows.push_back(row);
+    y += row.height;
+}
+
+void TimelineLayout::addEntries(const TraceStore &store, LaneKind kind, const std::vector<Entry> &entries,
+                                std::uint8_t indent, bool ended, int &y)
+{
+    for (const Entry &e : entries) {
+        if (e.group == 0 || e.lanes.size() < 2) {
+            for (const LaneId id : e.lanes)
+                addLane(store, kind, id, e.group, indent, y);
+            continue;
+        }
+        TimelineRow group;
+        group.type = TimelineRow::Type::Group;
+        group.kind = kind;
+        group.group = e.group;
+        group.indent = indent;
+        group.key =
+            QStringLiteral("g:%1:%2%3").arg(int(kind)).arg(e.group).arg(ended ? QStringLiteral(":e") : QString());
+        const int autoCollapse = kind == LaneKind::Coroutine ? AutoCollapseGroupSize : AutoCollapseOtherGroupSize;
+        group.collapsed = isCollapsed(group.key, int(e.lanes.size()) >= autoCollapse);
+        group.y = y;
+        group.height = group.collapsed ? GroupHeight : GroupHeaderHeight;
+        group.membersBegin = int(m_members.size());
+        m_members.insert(m_members.end(), e.lanes.begin(), e.lanes.end());
+        group.membersCount = int(e.lanes.size());
+        const int groupRow = int(m_rows.size());
+        m_rows.push_back(group);
+        y += group.height;
+        if (group.collapsed) {
+            for (const LaneId id : e.lanes)
+                m_rowOfLane[id] = groupRow;
+        } else {
+            for (const LaneId id : e.lanes)
+                addLane(store, kind, id, e.group, std::uint8_t(indent + 1), y);
+        }
+    }
+}
+
 void TimelineLayout::rebuild(const TraceStore &store)
 {
     clear();
+    m_filteredOut = 0;
     const QList<LaneInfo> &lanes = store.lanes();
-
-    // Bucket lanes per section; inside a section, lanes of one group stay together, placed where
-    // the group's first lane would be.
-    struct Entry
-    {
-        NameId group = 0;
-        std::vector<LaneId> lanes;
-    };
     LaneId maxLane = 0;
     for (const LaneInfo &info : lanes)
         maxLane = std::max(maxLane, info.id);
@@ -79,33 +214,52 @@ void TimelineLayout::rebuild(const TraceStore &store)
                             probe);
         return probe.empty();
     };
+    // Ended lanes go under the section's "ended" row, unless the filter asks for ended lanes only.
+    const bool endedApart = m_filter.state() != LaneFilter::State::Ended;
+    const NameId ownGroup = LaneFilter::ownWorkGroupId();
 
     int y = 0;
     for (const LaneKind kind : SectionOrder) {
-        std::vector<Entry> entries;
-        std::map<NameId, std::size_t> groupEntry;
+        std::vector<LaneId> running, ended;
+        std::vector<std::pair<QString, LaneId>> threadOrder;
         for (const LaneInfo &info : lanes) {
             if (info.kind != kind || (m_hideEmpty && empty(info.id)))
                 continue;
-            // Coroutines without a group fold by name: many tasks of one function share a name in
-            // traces from other tools.
-            const NameId group = info.group != 0 ? info.group : (kind == LaneKind::Coroutine ? info.name : 0);
-            if (group != 0) {
-                const auto [it, inserted] = groupEntry.try_emplace(group, entries.size());
-                if (inserted)
-                    entries.push_back(Entry {group, {}});
-                entries[it->second].lanes.push_back(info.id);
-            } else {
-                entries.push_back(Entry {0, {info.id}});
+            if (!m_filter.matches(store, info)) {
+                if (m_filter.narrows())
+                    ++m_filteredOut;
+                continue;
+            }
+            (endedApart && info.endedNs >= 0 ? ended : running).push_back(info.id);
+        }
+        if (running.empty() && ended.empty())
+            continue;
+        if (kind == LaneKind::Thread) {
+            // The UI thread leads, Taskscope's own lanes follow it, then threads by name: the order
+            // threads happened to register in is not one a reader can use.
+            const auto rank = [&](LaneId id) {
+                return id == UiThreadLane ? 0 : store.lane(id).group == ownGroup ? 1 : 2;
+            };
+            for (std::vector<LaneId> *list : {&running, &ended}) {
+                std::vector<std::tuple<int, QString, LaneId>> keyed;
+                keyed.reserve(list->size());
+                for (const LaneId id : *list)
+                    keyed.emplace_back(rank(id), TraceNames::name(store.lane(id).name), id);
+                std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+                    if (std::get<0>(a) != std::get<0>(b))
+                        return std::get<0>(a) < std::get<0>(b);
+                    if (naturalLess(std::get<1>(a), std::get<1>(b)))
+                        return true;
+                    if (naturalLess(std::get<1>(b), std::get<1>(a)))
+                        return false;
+                    return std::get<2>(a) < std::get<2>(b);
+                });
+                for (std::size_t i = 0; i < keyed.size(); ++i)
+                    (*list)[i] = std::get<2>(keyed[i]);
             }
         }
-        if (entries.empty())
-            continue;
-        // The UI thread always leads.
-        if (kind == LaneKind::Thread) {
-            std::stable_partition(entries.begin(), entries.end(),
-                                  [](const Entry &e) { return e.group == 0 && e.lanes.front() == UiThreadLane; });
-        }
+        const std::vector<Entry> runningEntries = entriesOf(store, kind, running);
+        const std::vector<Entry> endedEntries = entriesOf(store, kind, ended);
 
         TimelineRow section;
         section.type = TimelineRow::Type::Section;
@@ -115,9 +269,12 @@ void TimelineLayout::rebuild(const TraceStore &store)
         section.y = y;
         section.height = SectionHeight;
         section.membersBegin = int(m_members.size());
-        for (const Entry &e : entries)
-            m_members.insert(m_members.end(), e.lanes.begin(), e.lanes.end());
+        for (const std::vector<Entry> *list : {&runningEntries, &endedEntries}) {
+            for (const Entry &e : *list)
+                m_members.insert(m_members.end(), e.lanes.begin(), e.lanes.end());
+        }
         section.membersCount = int(m_members.size()) - section.membersBegin;
+        section.endedCount = int(ended.size());
         const int sectionRow = int(m_rows.size());
         m_rows.push_back(section);
         y += section.height;
@@ -126,54 +283,30 @@ void TimelineLayout::rebuild(const TraceStore &store)
                 m_rowOfLane[m_members[std::size_t(section.membersBegin + i)]] = sectionRow;
             continue;
         }
+        addEntries(store, kind, runningEntries, 1, false, y);
+        if (ended.empty())
+            continue;
 
-        const auto addLane = [&](LaneId id, NameId group, std::uint8_t indent) {
-            TimelineRow row;
-            row.type = TimelineRow::Type::Lane;
-            row.kind = kind;
-            row.lane = id;
-            row.group = group;
-            row.indent = indent;
-            row.depths = std::min(store.depthCount(id), MaxDepthsShown);
-            row.counters = int(store.counterNames(id).size());
-            row.y = y;
-            row.height = laneHeight(row.depths, row.counters);
-            m_rowOfLane[id] = int(m_rows.size());
-            m_rows.push_back(row);
-            y += row.height;
-        };
-
-        for (const Entry &e : entries) {
-            if (e.group == 0 || e.lanes.size() < 2) {
-                for (const LaneId id : e.lanes)
-                    addLane(id, e.group, 1);
-                continue;
-            }
-            TimelineRow group;
-            group.type = TimelineRow::Type::Group;
-            group.kind = kind;
-            group.group = e.group;
-            group.indent = 1;
-            group.key = QStringLiteral("g:%1:%2").arg(int(kind)).arg(e.group);
-            group.collapsed = isCollapsed(group.key,
-                                          kind == LaneKind::Coroutine && int(e.lanes.size()) >= AutoCollapseGroupSize);
-            group.y = y;
-            group.height = group.collapsed ? GroupHeight : GroupHeaderHeight;
-            group.membersBegin = int(m_members.size());
-            m_members.insert(m_members.end(), e.lanes.begin(), e.lanes.end());
-            group.membersCount = int(e.lanes.size());
-            const int groupRow = int(m_rows.size());
-            m_rows.push_back(group);
-            y += group.height;
-            if (group.collapsed) {
-                for (const LaneId id : e.lanes)
-                    m_rowOfLane[id] = groupRow;
-            } else {
-                for (const LaneId id : e.lanes)
-                    addLane(id, e.group, 2);
-            }
+        TimelineRow endedRow;
+        endedRow.type = TimelineRow::Type::Group;
+        endedRow.kind = kind;
+        endedRow.ended = true;
+        endedRow.indent = 1;
+        endedRow.key = QStringLiteral("e:%1").arg(int(kind));
+        endedRow.collapsed = isCollapsed(endedRow.key, true);
+        endedRow.y = y;
+        endedRow.height = endedRow.collapsed ? EndedRowHeight : GroupHeaderHeight;
+        endedRow.membersBegin = section.membersBegin + section.membersCount - int(ended.size());
+        endedRow.membersCount = int(ended.size());
+        const int endedRowIndex = int(m_rows.size());
+        m_rows.push_back(endedRow);
+        y += endedRow.height;
+        if (endedRow.collapsed) {
+            for (const LaneId id : ended)
+                m_rowOfLane[id] = endedRowIndex;
+        } else {
+            addEntries(store, kind, endedEntries, 2, true, y);
         }
-        (void)sectionRow;
     }
     m_totalHeight = y;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/trace/tracetypes.h"
+#include "ui/lanefilter.h"
 
 #include <QHash>
 #include <QString>
@@ -22,6 +23,7 @@ struct TimelineRow
     Type type = Type::Lane;
     LaneKind kind = LaneKind::Thread;
     bool collapsed = false;
+    bool ended = false; ///< Group rows: the section's ended lanes, after its running ones
     std::uint8_t indent = 0;
     LaneId lane = NoLane; ///< Lane rows
     NameId group = 0; ///< Group rows, and Lane rows inside a group
@@ -31,12 +33,17 @@ struct TimelineRow
     int counters = 0; ///< Lane rows: counter strips below the spans
     int membersBegin = 0; ///< Group rows: index into TimelineLayout::members()
     int membersCount = 0;
+    int endedCount = 0; ///< Section rows: how many of the members have ended
     QString key; ///< collapse-state key of Section and Group rows
 };
 
 /// Where the timeline's lanes go vertically: sections by lane kind, groups of lanes that fold into
 /// one aggregate lane (many short-lived coroutines of one function), depths and counter strips.
-/// Plain geometry, no painting, so hit-testing is tested without a GUI.
+/// Inside a section the lanes still running come first; the ended ones follow under one "ended"
+/// row that starts collapsed, so new work never appears below a pile of finished lanes. Threads are
+/// in a stable order (the UI thread first, then by name, numbers compared as numbers), and threads
+/// whose names differ only in their numbers form a group. Plain geometry, no painting, so hit-testing is
+/// tested without a GUI.
 class TimelineLayout final
 {
 public:
@@ -46,7 +53,10 @@ public:
     static constexpr int CounterHeight = 30;
     static constexpr int GroupHeight = 36; ///< an aggregate (collapsed group) lane
     static constexpr int GroupHeaderHeight = 22; ///< an expanded group's heading
+    static constexpr int EndedRowHeight = 24; ///< a section's collapsed "ended" row
     static constexpr int AutoCollapseGroupSize = 4; ///< coroutine groups this big start collapsed
+    static constexpr int AutoCollapseOtherGroupSize = 12; ///< other groups (threads, streams) this big do
+    static constexpr int NumberedThreadGroupSize = 4; ///< threads named "x 1", "x 2"... group from this many
     static constexpr int MaxDepthsShown = 32;
 
     struct Hit
@@ -83,14 +93,36 @@ public:
     void expandAll();
     /// Leave out lanes with no spans, instants or counters (default: yes).
     void setHideEmptyLanes(bool hide) { m_hideEmpty = hide; }
+    /// Which lanes are shown; applied by the next rebuild.
+    void setFilter(const LaneFilter &filter) { m_filter = filter; }
+    const LaneFilter &filter() const { return m_filter; }
+    /// Lanes the filter's words or state left out at the last rebuild (silent lanes not counted).
+    int filteredOut() const { return m_filteredOut; }
+    /// "live #12 · thread" -> "live #… · thread": a name with each number replaced by an ellipsis,
+    /// or empty if the name has no number.
+    static QString numberPattern(const QString &name);
+    /// Compares names with their numbers as numbers ("#2" before "#10").
+    static bool naturalLess(const QString &a, const QString &b);
 
     static QString sectionTitle(LaneKind kind);
 
 private:
+    struct Entry
+    {
+        NameId group = 0;
+        std::vector<LaneId> lanes;
+    };
+    static std::vector<Entry> entriesOf(const TraceStore &store, LaneKind kind, const std::vector<LaneId> &lanes);
+    void addEntries(const TraceStore &store, LaneKind kind, const std::vector<Entry> &entries, std::uint8_t indent,
+                    bool ended, int &y);
+    void addLane(const TraceStore &store, LaneKind kind, LaneId id, NameId group, std::uint8_t indent, int &y);
+
     std::vector<TimelineRow> m_rows;
     std::vector<LaneId> m_members;
     std::vector<int> m_rowOfLane; // by lane id
     QHash<QString, bool> m_collapsed;
+    LaneFilter m_filter;
     int m_totalHeight = 0;
+    int m_filteredOut = 0;
     bool m_hideEmpty = true;
 };

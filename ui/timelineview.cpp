@@ -1,5 +1,6 @@
 #include "ui/timelineview.h"
 
+#include "model/trace/laneregistry.h"
 #include "model/trace/traceclock.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
@@ -78,6 +79,40 @@ void TimelineView::fitAll()
 {
     m_controller.fitAll();
     update();
+}
+
+void TimelineView::fitRun(qint64 startNs, qint64 endNs)
+{
+    m_controller.fitRun(startNs, endNs);
+    update();
+}
+
+void TimelineView::setRange(qint64 startNs, qint64 endNs)
+{
+    if (endNs <= startNs)
+        startNs = endNs = 0;
+    if (startNs == m_rangeStartNs && endNs == m_rangeEndNs)
+        return;
+    m_rangeStartNs = startNs;
+    m_rangeEndNs = endNs;
+    Q_EMIT rangeChanged(startNs, endNs);
+    update();
+}
+
+void TimelineView::setLaneFilter(const LaneFilter &filter)
+{
+    if (filter == m_controller.layout().filter())
+        return;
+    m_controller.layout().setFilter(filter);
+    relayout();
+    update();
+}
+
+LaneId TimelineView::ownWorkLane()
+{
+    static const LaneId lane = LaneRegistry::create(LaneKind::Thread, u"Taskscope timeline paint",
+                                                    LaneFilter::ownWorkGroup(), UiThreadLane);
+    return lane;
 }
 
 void TimelineView::zoomToRange(qint64 t0, qint64 t1)
@@ -240,7 +275,8 @@ void TimelineView::scrollToSection(LaneKind kind)
 void TimelineView::paintEvent(QPaintEvent *)
 {
     static const NameId paintName = TraceNames::intern(QStringLiteral("timeline paint"));
-    const TraceScope scope(paintName);
+    // On a lane of its own, so the UI thread's lane shows the program's work, not this paint.
+    const TraceScope scope(ownWorkLane(), paintName);
     const qint64 start = TraceClock::nowNs();
     QPainter painter(this);
     render(painter, size());
@@ -258,7 +294,8 @@ void TimelineView::render(QPainter &p, const QSize &size)
         m_controller.setContentWidth(cw);
         m_controller.followLiveEdge();
     }
-    const Timeline::Renderer::Frame frame {m_selection, m_input.hoverX(), scrollBarWidth()};
+    const Timeline::Renderer::Frame frame {m_selection, m_input.hoverX(), scrollBarWidth(), m_rangeStartNs,
+                                           m_rangeEndNs};
     m_badgeRect = m_renderer.render(p, size, m_controller, frame);
 }
 
@@ -273,7 +310,7 @@ void TimelineView::resizeEvent(QResizeEvent *)
 
 void TimelineView::mousePressEvent(QMouseEvent *event)
 {
-    if (!m_input.press(event->position().toPoint(), event->button()))
+    if (!m_input.press(event->position().toPoint(), event->button(), event->modifiers()))
         QWidget::mousePressEvent(event);
 }
 
@@ -281,7 +318,16 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
 {
     const InputHandler::Move move = m_input.move(event->position().toPoint(), QApplication::startDragDistance());
     if (move.dragStarted)
-        setCursor(Qt::ClosedHandCursor);
+        setCursor(move.selectingRange ? Qt::SplitHCursor : Qt::ClosedHandCursor);
+    if (move.selectingRange) {
+        // The band follows the pointer; the range is announced once, on release.
+        const double a = m_controller.viewport().timeAt(move.rangeFromX - GutterWidth);
+        const double b = m_controller.viewport().timeAt(move.rangeToX - GutterWidth);
+        m_rangeStartNs = qint64(std::min(a, b));
+        m_rangeEndNs = qint64(std::max(a, b));
+        update();
+        return;
+    }
     if (move.dragging) {
         if (move.delta.x() != 0)
             m_controller.panByPixels(move.delta.x());
@@ -301,6 +347,10 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         return;
     case InputHandler::Release::DragEnded:
         unsetCursor();
+        return;
+    case InputHandler::Release::RangeSelected:
+        unsetCursor();
+        Q_EMIT rangeChanged(m_rangeStartNs, m_rangeEndNs);
         return;
     case InputHandler::Release::Click:
         onClick(event->position().toPoint());
@@ -398,6 +448,7 @@ void TimelineView::onKeyAction(InputHandler::KeyAction action)
         break;
     case Action::ClearSelection:
         clearSelection();
+        clearRange();
         break;
     case Action::PageDown:
         m_scrollBar->triggerAction(QAbstractSlider::SliderPageStepAdd);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/trace/tracestore.h"
+#include "ui/lanefilter.h"
 #include "ui/spanselection.h"
 #include "ui/timeline/controller.h"
 #include "ui/timeline/geometry.h"
@@ -18,7 +19,8 @@ class QScrollBar;
 /// or ten million.
 ///
 /// Interaction: wheel zooms around the cursor (over the lane labels, or with Shift, it scrolls),
-/// drag pans, click selects a span, double-click zooms to it; W/S zoom, A/D pan, F follows live,
+/// drag pans, Shift+drag selects a time range, click selects a span, double-click zooms to it;
+/// W/S zoom, A/D pan, F follows live,
 /// Space pauses the view (capture goes on; the badge says how far behind the view is), Home fits
 /// everything. Painting is driven by onFrame(), which the app calls after each drain.
 ///
@@ -76,6 +78,19 @@ public:
     /// Scrolls so the first row of a section (Threads, Streams, Coroutines, Process) is at the top.
     void scrollToSection(LaneKind kind);
 
+    /// Which lanes are shown (words, state, Taskscope's own work).
+    void setLaneFilter(const LaneFilter &filter);
+    const LaneFilter &laneFilter() const { return m_controller.layout().filter(); }
+    /// The lane Taskscope's own work on the UI thread (painting this view) is recorded on, apart
+    /// from the UI thread's lane so it can be hidden.
+    static LaneId ownWorkLane();
+
+    /// The selected time range (Shift+drag), or an empty one (end <= start).
+    qint64 rangeStartNs() const { return m_rangeStartNs; }
+    qint64 rangeEndNs() const { return m_rangeEndNs; }
+    bool hasRange() const { return m_rangeEndNs > m_rangeStartNs; }
+    void setRange(qint64 startNs, qint64 endNs);
+
 public Q_SLOTS:
     /// New data was drained (`events` of it): follow the live edge, count what a paused view misses,
     /// schedule a repaint.
@@ -84,7 +99,10 @@ public Q_SLOTS:
     void pause() { setFollowLive(false); }
     void catchUp() { setFollowLive(true); }
     void fitAll();
+    /// Shows one run whole (endNs < 0: still running, followed from its start).
+    void fitRun(qint64 startNs, qint64 endNs);
     void zoomToRange(qint64 t0, qint64 t1);
+    void clearRange() { setRange(0, 0); }
     void zoomIn();
     void zoomOut();
     void clearSelection();
@@ -100,6 +118,8 @@ Q_SIGNALS:
     /// After every paint: how long it took and how long since the previous one (the UI frame time).
     void framePainted(qint64 paintNs, qint64 intervalNs);
     void viewportChanged();
+    /// A time range was selected (or cleared: end <= start).
+    void rangeChanged(qint64 startNs, qint64 endNs);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -134,4 +154,6 @@ private:
     SpanSelection m_selection;
     QRect m_badgeRect;
     qint64 m_lastPaintStartNs = 0; // for the interval between frames
+    qint64 m_rangeStartNs = 0;
+    qint64 m_rangeEndNs = 0;
 };

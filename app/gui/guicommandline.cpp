@@ -67,12 +67,22 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     QCommandLineOption size(QStringLiteral("window-size"), QStringLiteral("Window size."), QStringLiteral("WxH"));
     QCommandLineOption split(QStringLiteral("split"), QStringLiteral("Heights of the timeline and the tabs below it."),
                              QStringLiteral("top,bottom"));
-    for (QCommandLineOption *hidden : {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit,
-                                       &reportOnClose, &quitAfterScenario, &frames, &size, &split})
+    QCommandLineOption laneFilter(QStringLiteral("lane-filter"), QStringLiteral("Type this into the lane filter."),
+                                  QStringLiteral("text"));
+    QCommandLineOption expand(QStringLiteral("expand-groups"), QStringLiteral("Expand every lane group."));
+    QCommandLineOption range(QStringLiteral("range-ms"),
+                             QStringLiteral("Select this time range (ms,ms) just before the screenshot."),
+                             QStringLiteral("from,to"));
+    QCommandLineOption compareTasks(QStringLiteral("compare-tasks"),
+                                    QStringLiteral("Compare these two tasks just before the screenshot."),
+                                    QStringLiteral("a,b"));
+    for (QCommandLineOption *hidden :
+         {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
+          &quitAfterScenario, &frames, &size, &split, &laneFilter, &expand, &range, &compareTasks})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions(
-        {scenario, compare, compareRun, theme,       eventLoop, startup,       screenshot,        after,  tab,  freeze,
-         zoom,     select,  alert,      selectAlert, quit,      reportOnClose, quitAfterScenario, frames, size, split});
+        {scenario, compare, compareRun, theme, eventLoop, startup, screenshot, after, tab, freeze, zoom, select, alert,
+         selectAlert, quit, reportOnClose, quitAfterScenario, frames, size, split, laneFilter, expand, range, compareTasks});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -115,6 +125,18 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     o->reportOnClose = parser.value(reportOnClose);
     o->quitAfterScenarioMs = number(quitAfterScenario, -1);
     o->framesFromMs = number(frames, -1);
+    o->laneFilter = parser.value(laneFilter);
+    o->expandGroups = parser.isSet(expand);
+    if (parser.isSet(range)) {
+        const QStringList parts = parser.value(range).split(QLatin1Char(','));
+        o->rangeFromMs = parts.value(0).toLongLong();
+        o->rangeToMs = parts.value(1).toLongLong();
+    }
+    if (parser.isSet(compareTasks)) {
+        const QStringList parts = parser.value(compareTasks).split(QLatin1Char(','));
+        o->compareTaskA = parts.value(0).toULongLong();
+        o->compareTaskB = parts.value(1).toULongLong();
+    }
     if (parser.isSet(zoom)) {
         const QStringList parts = parser.value(zoom).split(QLatin1Char(','));
         o->zoomFrom = parts.value(0).toLongLong();

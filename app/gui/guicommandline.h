@@ -29,6 +29,10 @@ struct GuiCommandLine
     int framesFromMs = -1;
     int width = 0, height = 0;
     QList<int> split;
+    QString laneFilter;
+    bool expandGroups = false;
+    qint64 rangeFromMs = -1, rangeToMs = -1;
+    quint64 compareTaskA = 0, compareTaskB = 0;
 
     /// Parses the application's arguments (handles --help and --version itself); false after
     /// printing what is wrong.

@@ -93,6 +93,7 @@ void GuiSession::wire()
     connect(panel, &StreamPanel::stopRequested, m_workloads.get(), &WorkloadController::stop);
     connect(panel, &StreamPanel::stopAllRequested, m_workloads.get(), &WorkloadController::stopAll);
     connect(m_workloads.get(), &WorkloadController::statusMessage, panel, &StreamPanel::setStatusMessage);
+    connect(panel, &StreamPanel::compareRequested, this, &GuiSession::compareTasks);
     panel->setServiceUrls(m_settings.deepgramBaseUrl, m_settings.openAiBaseUrl, m_settings.httpBaseUrl);
 
     connect(&m_trace, &TraceController::frame, this, &GuiSession::onFrame);
@@ -354,6 +355,42 @@ bool GuiSession::runComparison(const QString &scenario, ExecutionModel a, Execut
 int GuiSession::liveStreams() const
 {
     return m_workloads->liveStreams();
+}
+
+void GuiSession::compareTasks(quint64 a, quint64 b)
+{
+    // Two tasks of this session, figure by figure: each task's summary under its workload's name,
+    // so two batches of one workload line up row by row.
+    QJsonObject run[2];
+    QString label[2];
+    const QJsonArray tasks = m_workloads->tasksJson();
+    for (const QJsonValue &value : tasks) {
+        const QJsonObject task = value.toObject();
+        const quint64 id = quint64(task.value(QStringLiteral("id")).toDouble());
+        const int which = id == a ? 0 : (id == b ? 1 : -1);
+        if (which < 0)
+            continue;
+        QJsonObject summary = task.value(QStringLiteral("summary")).toObject();
+        summary.remove(QStringLiteral("latencyKind"));
+        const QJsonObject spec = task.value(QStringLiteral("spec")).toObject();
+        if (!summary.isEmpty())
+            run[which].insert(spec.value(QStringLiteral("workload")).toString(), summary);
+        label[which] = QStringLiteral("#%1 %2 ×%3")
+                           .arg(id)
+                           .arg(spec.value(QStringLiteral("model")).toString())
+                           .arg(spec.value(QStringLiteral("count")).toInt(1));
+    }
+    CompareView *compare = m_window->compareView();
+    if (run[0].isEmpty() || run[1].isEmpty()) {
+        m_window->showStatus(
+            QStringLiteral("Task %1 or %2 has no figures yet: compare them once they have run.").arg(a).arg(b));
+        return;
+    }
+    CompareRunner::dropZeroInBoth(run[0], run[1]);
+    compare->setRuns(label[0], run[0], label[1], run[1]);
+    compare->setRunState(
+        false, QStringLiteral("Tasks %1 and %2, one run each: changes under 5 % (1 ms) are noise.").arg(a).arg(b));
+    m_window->showTab(QStringLiteral("compare"));
 }
 
 QJsonObject GuiSession::report() const

@@ -93,6 +93,8 @@ public:
     MainWindow &window() const { return *m_window; }
     TraceController &trace() { return m_trace; }
     WorkloadController &workloads() { return *m_workloads; }
+    /// Fills the Compare tab with two tasks of this session (the stream panel's Compare button).
+    void compareTasks(quint64 a, quint64 b);
     WatchdogController &watchdog() { return m_watchdog; }
     LoopbackHost &service() { return m_service; }
     CompareRunner &compare() { return m_compare; }

@@ -5,12 +5,14 @@
 #include "model/trace/tracenames.h"
 #include "model/trace/tracestore.h"
 #include "ui/alertinspector.h"
+#include "ui/lanefilterbar.h"
 #include "ui/mainwindow.h"
 #include "ui/metricsview.h"
 #include "ui/timelineview.h"
 
 #include <QApplication>
 #include <QJsonDocument>
+#include <QLineEdit>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -47,6 +49,8 @@ void arrange(MainWindow &window, const GuiCommandLine &options)
     }
     if (options.highlightAlert > 0)
         window.timeline()->highlightAlert(quint32(options.highlightAlert));
+    if (!options.laneFilter.isEmpty())
+        window.laneFilterBar()->textBox()->setText(options.laneFilter);
     if (!options.tab.isEmpty())
         window.showTab(options.tab);
 }
@@ -54,7 +58,15 @@ void arrange(MainWindow &window, const GuiCommandLine &options)
 /// --screenshot: saves a PNG of the window after the delay, then closes it.
 void scheduleScreenshot(GuiSession &session, MainWindow &window, const GuiCommandLine &options)
 {
-    const auto shoot = [&window, &options] {
+    const auto shoot = [&session, &window, &options] {
+        // What a user would have done by then: expand groups, select a range, compare two tasks.
+        if (options.expandGroups)
+            window.timeline()->expandAllGroups();
+        if (options.rangeToMs > options.rangeFromMs && options.rangeFromMs >= 0)
+            window.timeline()->setRange(options.rangeFromMs * 1'000'000, options.rangeToMs * 1'000'000);
+        if (options.compareTaskA && options.compareTaskB)
+            session.compareTasks(options.compareTaskA, options.compareTaskB);
+        QCoreApplication::processEvents();
         window.metricsView()->refreshNow();
         const bool saved = window.grab().save(options.screenshot);
         std::fprintf(stderr, "taskscope: %s %s\n", saved ? "wrote" : "could not write", qPrintable(options.screenshot));

@@ -31,6 +31,12 @@ SpanKind segmentKind(CoroutineState state)
     return SpanKind::CoroutineSuspended;
 }
 
+bool isCoroutineState(SpanKind kind)
+{
+    return kind == SpanKind::CoroutineRunning || kind == SpanKind::CoroutineSuspended
+        || kind == SpanKind::CoroutineReady;
+}
+
 } // namespace
 
 TraceStore::TraceStore() = default;
@@ -561,12 +567,50 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
                 out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1, std::uint16_t(d),
                                         first.kind, first.kind, first.isOpen()});
             } else {
-                out.push_back(SpanItem {foldStart, foldEnd, first.name, first.link, first.arg, count, std::uint16_t(d),
-                                        SpanKind::Folded, first.kind, false});
+                SpanItem fold {foldStart, foldEnd,          first.name,       first.link, first.arg,
+                               count,     std::uint16_t(d), SpanKind::Folded, first.kind, false};
+                if (isCoroutineState(first.kind))
+                    foldStates(column, i, j, fold);
+                out.push_back(fold);
             }
             i = j;
         }
     }
+}
+
+void TraceStore::foldStates(const ChunkedColumn<StoredSpan, 12> &column, std::size_t begin, std::size_t end,
+                            SpanItem &item) const
+{
+    // A fold's colour must not be the colour of whichever segment came first: zoomed out, a lane
+    // that is suspended most of the time would read as ready. Sum each state's time instead. A long
+    // fold is sampled in a few runs of consecutive segments spread over it: runs, not single
+    // segments at a stride, because states repeat in a cycle and a stride could see only one of them.
+    constexpr std::size_t Run = 6, Runs = 8;
+    const std::size_t count = end - begin;
+    const std::size_t step = count <= Run * Runs ? count : count / Runs;
+    const std::size_t take = count <= Run * Runs ? count : Run;
+    qint64 ns[3] = {0, 0, 0}; // running, suspended, ready
+    for (std::size_t first = begin; first < end; first += step) {
+        const std::size_t last = std::min(end, first + take);
+        for (std::size_t k = first; k < last; ++k) {
+            const StoredSpan &s = column[k];
+            const qint64 length = (s.isOpen() ? std::max(m_lastNs, s.startNs) : s.endNs) - s.startNs;
+            ns[s.kind == SpanKind::CoroutineRunning ? 0 : (s.kind == SpanKind::CoroutineReady ? 2 : 1)] += length;
+        }
+    }
+    const qint64 total = ns[0] + ns[1] + ns[2];
+    if (total <= 0)
+        return;
+    const auto share = [total](qint64 part) { return std::uint8_t((part * SpanItem::ShareScale + total / 2) / total); };
+    item.runningShare = share(ns[0]);
+    item.readyShare = share(ns[2]);
+    item.suspendedShare = std::uint8_t(std::max(0, SpanItem::ShareScale - item.runningShare - item.readyShare));
+    if (ns[0] >= ns[1] && ns[0] >= ns[2])
+        item.foldedKind = SpanKind::CoroutineRunning;
+    else if (ns[1] >= ns[2])
+        item.foldedKind = SpanKind::CoroutineSuspended;
+    else
+        item.foldedKind = SpanKind::CoroutineReady;
 }
 
 const StoredSpan *TraceStore::spanAt(LaneId lane, int depth, qint64 t, qint64 toleranceNs) const

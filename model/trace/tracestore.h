@@ -67,9 +67,13 @@ struct AlertBand
 };
 
 /// One level-of-detail item: a span, or several sub-pixel spans folded together (kind Folded,
-/// count > 1, foldedKind = the kind of the first of them).
+/// count > 1). A fold of coroutine state segments says how its time splits between the states
+/// (shares out of ShareScale) and takes the kind of the state that holds most of it; any other fold
+/// takes the kind of its first span.
 struct SpanItem
 {
+    static constexpr int ShareScale = 255;
+
     qint64 startNs = 0;
     qint64 endNs = 0; ///< open spans end at the store's lastNs()
     NameId name = 0;
@@ -80,6 +84,11 @@ struct SpanItem
     SpanKind kind = SpanKind::Span;
     SpanKind foldedKind = SpanKind::Span;
     bool open = false;
+    std::uint8_t runningShare = 0; ///< coroutine folds: running time, out of ShareScale
+    std::uint8_t suspendedShare = 0;
+    std::uint8_t readyShare = 0;
+
+    bool hasStateShares() const { return runningShare + suspendedShare + readyShare > 0; }
 };
 
 struct InstantItem
@@ -233,6 +242,9 @@ private:
     quint64 m_registryGeneration = 0;
 
     void flushFlows() const;
+    /// Sets a coroutine fold's state shares from the spans [begin, end) of one depth.
+    void foldStates(const ChunkedColumn<StoredSpan, 12> &column, std::size_t begin, std::size_t end,
+                    SpanItem &item) const;
 
     // Flows arrive from every thread's batch in turn, so they are collected unsorted and merged in
     // time order when queried or after each drain; inserting each one in place was quadratic.

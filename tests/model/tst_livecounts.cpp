@@ -28,6 +28,12 @@ void TestLiveCounts::countsThreadsAndCoroutineStates()
     lane(1, LaneKind::Thread);
     lane(2, LaneKind::Thread, 50);
     lane(3, LaneKind::Stream);
+    // A lane for part of the UI thread's work (Taskscope's own paints) is not another thread.
+    LaneInfo own;
+    own.id = 4;
+    own.kind = LaneKind::Thread;
+    own.parent = 1;
+    store.setLane(own);
     for (LaneId c = 10; c < 16; ++c)
         lane(c, LaneKind::Coroutine);
     store.setCoroutineState(10, 1, 100, CoroutineState::Running, 0);

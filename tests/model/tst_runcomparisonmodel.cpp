@@ -26,6 +26,10 @@ private Q_SLOTS:
     void verdictKnowsWhichWayIsBetter_data();
     void verdictKnowsWhichWayIsBetter();
     void boundedAgainstHugeReports();
+    void displayName_data();
+    void displayName();
+    void smallDifferencesAreNoise_data();
+    void smallDifferencesAreNoise();
 };
 
 void TestRunComparisonModel::passesTheModelTester()
@@ -80,6 +84,9 @@ void TestRunComparisonModel::verdictKnowsWhichWayIsBetter_data()
     QTest::newRow("higher lateness is worse") << QStringLiteral("pacing.lateness_ms") << 1.0 << 2.0 << -1;
     QTest::newRow("more tokens per second is better") << QStringLiteral("tokens_per_s") << 50.0 << 80.0 << 1;
     QTest::newRow("lower request rate is worse") << QStringLiteral("requests.rate") << 900.0 << 600.0 << -1;
+    QTest::newRow("less memory per stream is better")
+        << QStringLiteral("live-transcription.memoryPerStreamKiB") << 16379.8 << 300.0 << 1;
+    QTest::newRow("less CPU is better") << QStringLiteral("live-transcription.cpuPercent") << 50.0 << 45.7 << 1;
     QTest::newRow("equal is neither") << QStringLiteral("cpu_ms") << 3.0 << 3.0 << 0;
 }
 
@@ -92,6 +99,58 @@ void TestRunComparisonModel::verdictKnowsWhichWayIsBetter()
     RunComparisonModel model;
     model.setRuns(QStringLiteral("A"), QJsonObject {{figure, a}}, QStringLiteral("B"), QJsonObject {{figure, b}});
     QCOMPARE(model.index(0, RunComparisonModel::ChangeColumn).data(RunComparisonModel::VerdictRole).toInt(), verdict);
+}
+
+void TestRunComparisonModel::displayName_data()
+{
+    QTest::addColumn<QString>("figure");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("camelCase with a percentile and a unit")
+        << QStringLiteral("live-transcription.latencyP50Ms") << QStringLiteral("live-transcription · latency p50 (ms)");
+    QTest::newRow("memory per stream") << QStringLiteral("memoryPerStreamKiB")
+                                       << QStringLiteral("memory per stream (KiB)");
+    QTest::newRow("snake_case") << QStringLiteral("pacing.p99_ms") << QStringLiteral("pacing · p99 (ms)");
+    QTest::newRow("a rate") << QStringLiteral("requestsPerSecond") << QStringLiteral("requests (/s)");
+    QTest::newRow("an acronym stays") << QStringLiteral("TTFT_ms") << QStringLiteral("TTFT (ms)");
+    QTest::newRow("no unit") << QStringLiteral("errors") << QStringLiteral("errors");
+}
+
+void TestRunComparisonModel::displayName()
+{
+    QFETCH(QString, figure);
+    QFETCH(QString, name);
+    QCOMPARE(RunComparisonModel::displayName(figure), name);
+}
+
+void TestRunComparisonModel::smallDifferencesAreNoise_data()
+{
+    QTest::addColumn<QString>("figure");
+    QTest::addColumn<double>("a");
+    QTest::addColumn<double>("b");
+    QTest::addColumn<bool>("noise");
+    QTest::newRow("2 % apart") << QStringLiteral("tokens_per_s") << 100.0 << 102.0 << true;
+    QTest::newRow("20 % apart") << QStringLiteral("tokens_per_s") << 100.0 << 120.0 << false;
+    QTest::newRow("a sub-millisecond latency change") << QStringLiteral("latencyP50Ms") << 0.4 << 0.9 << true;
+    QTest::newRow("a 30 ms latency change") << QStringLiteral("latencyP50Ms") << 40.0 << 70.0 << false;
+}
+
+void TestRunComparisonModel::smallDifferencesAreNoise()
+{
+    QFETCH(QString, figure);
+    QFETCH(double, a);
+    QFETCH(double, b);
+    QFETCH(bool, noise);
+    QCOMPARE(RunComparisonModel::withinNoise(figure, a, b), noise);
+    RunComparisonModel model;
+    model.setRuns(QStringLiteral("A"), QJsonObject {{figure, a}}, QStringLiteral("B"), QJsonObject {{figure, b}});
+    const QModelIndex change = model.index(0, RunComparisonModel::ChangeColumn);
+    QCOMPARE(change.data(RunComparisonModel::NoiseRole).toBool(), noise);
+    // Noise is never coloured as better or worse.
+    if (noise)
+        QCOMPARE(change.data(RunComparisonModel::VerdictRole).toInt(), 0);
+    else
+        QVERIFY(change.data(RunComparisonModel::VerdictRole).toInt() != 0);
+    QCOMPARE(change.data().toString().endsWith(QStringLiteral("(noise)")), noise);
 }
 
 void TestRunComparisonModel::boundedAgainstHugeReports()

@@ -32,7 +32,7 @@ void TestCompareView::showsRunsFromTheApp()
     QCOMPARE(view.table()->model()->rowCount(), 2);
     view.setFilter(QStringLiteral("p99"));
     QCOMPARE(view.table()->model()->rowCount(), 1);
-    QCOMPARE(view.table()->model()->index(0, 0).data().toString(), QStringLiteral("p99_ms"));
+    QCOMPARE(view.table()->model()->index(0, 0).data().toString(), QStringLiteral("p99 (ms)"));
     view.setFilter(QString());
     QCOMPARE(view.table()->model()->rowCount(), 2);
 }

@@ -6,15 +6,20 @@
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
 #include "ui/compareview.h"
+#include "ui/lanefilterbar.h"
 #include "ui/livecountsbar.h"
 #include "ui/mainwindow.h"
+#include "ui/rangestatsview.h"
 #include "ui/timelineview.h"
 
 #include <QAction>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -34,6 +39,10 @@ private Q_SLOTS:
     void framesFeedCountsAndMetrics();
     void spacePausesTheLiveViewOnly();
     void tabsByName();
+    void filterBoxNarrowsTheLanes();
+    void shiftDragFillsTheRangeTab();
+    void fitRunShowsTheLatestTask();
+    void holdsItsSizeAt1280x800();
     void closingAsksTheAppToStop();
 };
 
@@ -212,11 +221,117 @@ void TestMainWindow::tabsByName()
 {
     MainWindow window;
     for (const QString &name : {QStringLiteral("alerts"), QStringLiteral("transcripts"), QStringLiteral("metrics"),
-                                QStringLiteral("compare"), QStringLiteral("selection")}) {
+                                QStringLiteral("compare"), QStringLiteral("range"), QStringLiteral("selection")}) {
         QVERIFY(window.showTab(name));
         QCOMPARE(window.bottomTabs()->tabText(window.bottomTabs()->currentIndex()).toLower(), name);
     }
     QVERIFY(!window.showTab(QStringLiteral("nonsense")));
+}
+
+void TestMainWindow::filterBoxNarrowsTheLanes()
+{
+    TraceStore live;
+    TraceFixture::fill(live);
+    MainWindow window;
+    window.setLiveStore(&live);
+    window.timeline()->relayout();
+    QVERIFY(window.timeline()->layout().rowOfLane(TraceFixture::Worker) >= 0);
+    QTest::keyClicks(window.laneFilterBar()->textBox(), QStringLiteral("listen"));
+    window.timeline()->relayout();
+    QCOMPARE(window.timeline()->layout().rowOfLane(TraceFixture::Worker), -1);
+    QVERIFY(window.timeline()->layout().rowOfLane(TraceFixture::Stream) >= 0);
+    window.onFrame(0); // the counts tick says how many are hidden
+    QVERIFY(window.laneFilterBar()->hiddenLabel()->text().contains(QStringLiteral("hidden")));
+    window.laneFilterBar()->textBox()->clear();
+    window.timeline()->relayout();
+    QVERIFY(window.timeline()->layout().rowOfLane(TraceFixture::Worker) >= 0);
+}
+
+void TestMainWindow::shiftDragFillsTheRangeTab()
+{
+    TraceStore loaded;
+    TraceFixture::fill(loaded);
+    MainWindow window;
+    window.resize(1280, 800);
+    window.timeline()->setStore(&loaded, false);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    TimelineView *view = window.timeline();
+    view->zoomToRange(0, 60 * TraceFixture::Ms);
+    QSignalSpy ranges(view, &TimelineView::rangeChanged);
+    const QPoint from = view->pointOf(TraceFixture::Ui, 0, 3 * TraceFixture::Ms);
+    const QPoint to = view->pointOf(TraceFixture::Ui, 0, 35 * TraceFixture::Ms);
+    QTest::mousePress(view, Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(view, from + QPoint(40, 0));
+    QTest::mouseMove(view, to);
+    QTest::mouseRelease(view, Qt::LeftButton, Qt::ShiftModifier, to);
+    QCOMPARE(ranges.count(), 1);
+    QVERIFY(view->hasRange());
+    QVERIFY(view->rangeStartNs() < 6 * TraceFixture::Ms && view->rangeEndNs() > 34 * TraceFixture::Ms);
+    // The Range tab comes forward with the spans that start in the range, per name.
+    QCOMPARE(window.bottomTabs()->currentWidget(), window.rangeStatsView());
+    QStringList names;
+    const QStandardItemModel *model = window.rangeStatsView()->model();
+    for (int r = 0; r < model->rowCount(); ++r)
+        names.append(model->item(r, 0)->text());
+    QVERIFY2(names.contains(QStringLiteral("onTimer")), qPrintable(names.join(u',')));
+    QVERIFY(names.contains(QStringLiteral("decode")));
+    QVERIFY(!names.contains(QStringLiteral("tiny"))); // they start at 100 ms
+    // Escape clears the range.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_Escape);
+    QVERIFY(!view->hasRange());
+}
+
+void TestMainWindow::fitRunShowsTheLatestTask()
+{
+    TraceStore live;
+    TraceFixture::fill(live);
+    TaskListModel tasks;
+    TaskRow first;
+    first.id = 1;
+    first.label = QStringLiteral("first batch");
+    first.status = TaskRow::Status::Finished;
+    first.startedNs = 2 * TraceFixture::Ms;
+    first.endedNs = 30 * TraceFixture::Ms;
+    tasks.addTask(first);
+    TaskRow second = first;
+    second.id = 2;
+    second.label = QStringLiteral("second batch");
+    second.startedNs = 40 * TraceFixture::Ms;
+    second.endedNs = 90 * TraceFixture::Ms;
+    tasks.addTask(second);
+    MainWindow window;
+    window.setLiveStore(&live);
+    window.setTaskModel(&tasks);
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.fitRun();
+    const TimelineViewport &v = window.timeline()->viewport();
+    QVERIFY(!window.timeline()->followsLive());
+    QVERIFY(v.startNs() <= double(40 * TraceFixture::Ms) && v.startNs() > double(30 * TraceFixture::Ms));
+    QVERIFY(v.endNs() >= double(90 * TraceFixture::Ms) && v.endNs() < double(100 * TraceFixture::Ms));
+}
+
+void TestMainWindow::holdsItsSizeAt1280x800()
+{
+    TraceStore live;
+    TraceFixture::fill(live);
+    MainWindow window;
+    window.setLiveStore(&live);
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Every tab fits: showing one never widens or heightens the window.
+    for (const QString &name : {QStringLiteral("alerts"), QStringLiteral("transcripts"), QStringLiteral("metrics"),
+                                QStringLiteral("compare"), QStringLiteral("range"), QStringLiteral("selection")}) {
+        QVERIFY(window.showTab(name));
+        QCoreApplication::processEvents();
+        QVERIFY2(window.width() <= 1280 && window.height() <= 800,
+                 qPrintable(QStringLiteral("%1: %2 x %3").arg(name).arg(window.width()).arg(window.height())));
+    }
+    QVERIFY(window.minimumSizeHint().width() <= 1280);
 }
 
 void TestMainWindow::closingAsksTheAppToStop()

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void noSampleBundledIsAClearError();
     void stopSendsSelectedActiveTasks();
     void stopAllEmits();
+    void comparesExactlyTwoSelectedTasks();
     void setSpecFillsTheForm();
     void anotherUrlStartsFromTheWorkloadsService_data();
     void anotherUrlStartsFromTheWorkloadsService();
@@ -210,6 +211,35 @@ void TestStreamPanel::stopSendsSelectedActiveTasks()
     QList<quint64> ids {stop.at(0).at(0).toULongLong(), stop.at(1).at(0).toULongLong()};
     std::sort(ids.begin(), ids.end());
     QCOMPARE(ids, (QList<quint64> {11, 13}));
+}
+
+void TestStreamPanel::comparesExactlyTwoSelectedTasks()
+{
+    QSignalSpy compare(m_panel.get(), &StreamPanel::compareRequested);
+    for (quint64 id : {21ull, 22ull, 23ull}) {
+        TaskRow row;
+        row.id = id;
+        row.label = QStringLiteral("batch %1").arg(id);
+        row.status = TaskRow::Status::Finished;
+        m_tasks->addTask(row);
+    }
+    QTableView *view = m_panel->taskView();
+    const auto clickRow = [view](int row, Qt::KeyboardModifiers modifiers = {}) {
+        const QRect cell = view->visualRect(view->model()->index(row, TaskListModel::TaskColumn));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, cell.center());
+    };
+    QVERIFY(!m_panel->compareButton()->isEnabled());
+    clickRow(2);
+    QVERIFY(!m_panel->compareButton()->isEnabled()); // one is not a comparison
+    clickRow(0, Qt::ControlModifier);
+    QVERIFY(m_panel->compareButton()->isEnabled());
+    QTest::mouseClick(m_panel->compareButton(), Qt::LeftButton);
+    QCOMPARE(compare.count(), 1);
+    // The earlier task is run A, whatever the order of the clicks.
+    QCOMPARE(compare.at(0).at(0).toULongLong(), 21ull);
+    QCOMPARE(compare.at(0).at(1).toULongLong(), 23ull);
+    clickRow(1, Qt::ControlModifier);
+    QVERIFY(!m_panel->compareButton()->isEnabled()); // three are not either
 }
 
 void TestStreamPanel::stopAllEmits()

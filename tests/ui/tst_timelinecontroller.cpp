@@ -25,6 +25,10 @@ private Q_SLOTS:
     void pausedViewCountsWhatItMisses_data();
     void pausedViewCountsWhatItMisses();
     void followWindowHasAFloor();
+    void zoomWhileFollowingSetsTheFollowWindow();
+    void catchingUpReturnsToTheFollowWindow();
+    void fitRun_data();
+    void fitRun();
     void scrollsToALaneOnlyWhenItIsOutOfView_data();
     void scrollsToALaneOnlyWhenItIsOutOfView();
     void rebuildsTheLayoutOnlyWhenStale();
@@ -195,6 +199,66 @@ void TestTimelineController::followWindowHasAFloor()
     m_controller->setFollowWindowNs(5 * Ms);
     QCOMPARE(m_controller->followWindowNs(), 5 * Ms);
     QVERIFY(std::abs(m_controller->viewport().rangeNs() - 5 * Ms) <= 1);
+}
+
+void TestTimelineController::zoomWhileFollowingSetsTheFollowWindow()
+{
+    show(true);
+    const double before = m_controller->viewport().rangeNs();
+    m_controller->zoomBy(4.0, 100);
+    QVERIFY(m_controller->followsLive());
+    const double after = m_controller->viewport().rangeNs();
+    QVERIFY(std::abs(after - before / 4) <= before * 0.01);
+    QVERIFY(std::abs(double(m_controller->followWindowNs()) - after) <= 1);
+    // A frame later the view still follows at the new scale.
+    m_controller->onFrame(10);
+    QVERIFY(m_controller->followsLive());
+    QVERIFY(std::abs(m_controller->viewport().rangeNs() - after) <= 1);
+}
+
+void TestTimelineController::catchingUpReturnsToTheFollowWindow()
+{
+    show(true);
+    const qint64 window = m_controller->followWindowNs();
+    // Pause, then zoom far in on some detail.
+    m_controller->setFollowLive(false);
+    m_controller->zoomToRange(10 * Ms, 10 * Ms + 20'000);
+    QVERIFY(m_controller->viewport().rangeNs() < 1e6);
+    m_controller->setFollowLive(true);
+    QVERIFY(std::abs(m_controller->viewport().rangeNs() - double(window)) <= 1);
+    QVERIFY(m_controller->viewport().endNs() >= double(m_controller->liveEdgeNs()));
+}
+
+void TestTimelineController::fitRun_data()
+{
+    QTest::addColumn<bool>("live");
+    QTest::addColumn<qint64>("start");
+    QTest::addColumn<qint64>("end");
+    QTest::addColumn<bool>("follows");
+    QTest::newRow("a finished run is shown whole, paused") << true << 10 * Ms << 30 * Ms << false;
+    QTest::newRow("a run still going is followed from its start") << true << 10 * Ms << qint64(-1) << true;
+    QTest::newRow("in a loaded trace a run is shown whole") << false << 5 * Ms << 50 * Ms << false;
+}
+
+void TestTimelineController::fitRun()
+{
+    QFETCH(bool, live);
+    QFETCH(qint64, start);
+    QFETCH(qint64, end);
+    QFETCH(bool, follows);
+    show(live);
+    m_controller->fitRun(start, end);
+    QCOMPARE(m_controller->followsLive(), follows);
+    const TimelineViewport &v = m_controller->viewport();
+    QVERIFY(v.startNs() <= double(start));
+    if (end >= 0) {
+        QVERIFY(v.endNs() >= double(end));
+        // Whole, and not much more: the run fills most of the width.
+        QVERIFY(double(end - start) / v.rangeNs() > 0.9);
+    } else {
+        QVERIFY(v.endNs() >= double(m_controller->liveEdgeNs()));
+        QVERIFY(std::abs(double(m_controller->followWindowNs()) - v.rangeNs()) <= 1);
+    }
 }
 
 void TestTimelineController::scrollsToALaneOnlyWhenItIsOutOfView_data()

@@ -30,6 +30,8 @@ private Q_SLOTS:
     void wheel();
     void pressMoveRelease_data();
     void pressMoveRelease();
+    void shiftDragSelectsARange_data();
+    void shiftDragSelectsARange();
     void hoverFollowsThePointerOverTheContent();
     void click_data();
     void click();
@@ -162,6 +164,37 @@ void TestTimelineInputHandler::pressMoveRelease()
     }
     QCOMPARE(input.release(), release);
     QCOMPARE(input.release(), InputHandler::Release::None); // a release without a press
+}
+
+void TestTimelineInputHandler::shiftDragSelectsARange_data()
+{
+    QTest::addColumn<QPoint>("press");
+    QTest::addColumn<QPoint>("moveTo");
+    QTest::addColumn<bool>("selects");
+    QTest::newRow("shift+drag on the content selects from the press to the pointer")
+        << QPoint(600, 100) << QPoint(700, 140) << true;
+    QTest::newRow("leftwards too") << QPoint(700, 100) << QPoint(600, 100) << true;
+    QTest::newRow("not from the labels") << QPoint(100, 100) << QPoint(400, 100) << false;
+}
+
+void TestTimelineInputHandler::shiftDragSelectsARange()
+{
+    QFETCH(QPoint, press);
+    QFETCH(QPoint, moveTo);
+    QFETCH(bool, selects);
+    InputHandler input;
+    QVERIFY(input.press(press, Qt::LeftButton, Qt::ShiftModifier));
+    const InputHandler::Move move = input.move(moveTo, 10);
+    QCOMPARE(move.selectingRange, selects);
+    if (selects) {
+        QVERIFY(move.dragging);
+        QCOMPARE(move.rangeFromX, press.x());
+        QCOMPARE(move.rangeToX, moveTo.x());
+        QCOMPARE(move.delta, QPoint()); // a range drag does not pan
+        QCOMPARE(input.release(), InputHandler::Release::RangeSelected);
+    } else {
+        QCOMPARE(input.release(), InputHandler::Release::Click);
+    }
 }
 
 void TestTimelineInputHandler::hoverFollowsThePointerOverTheContent()

@@ -21,7 +21,55 @@ private Q_SLOTS:
     void emptyStore();
     void silentLanesAreLeftOut();
     void ungroupedCoroutinesFoldByName();
+    void runningLanesComeFirstEndedOnesFold();
+    void endedRowExpands();
+    void threadsInNaturalOrderNumberedOnesGroup();
+    void naturalLess_data();
+    void naturalLess();
+    void numberPattern_data();
+    void numberPattern();
+    void filter_data();
+    void filter();
+    void ownWorkHiddenUnlessAsked();
+    void bigLiveGroupsFitInOneScreen();
 };
+
+namespace {
+
+void endLane(TraceStore &store, LaneId id, const char *name, LaneKind kind, qint64 endedNs, const char *group = "")
+{
+    LaneInfo info;
+    info.id = id;
+    info.kind = kind;
+    info.name = TraceNames::intern(name);
+    info.group = TraceNames::intern(group);
+    info.endedNs = endedNs;
+    store.setLane(info);
+}
+
+QList<LaneId> laneRows(const TimelineLayout &layout, LaneKind kind)
+{
+    QList<LaneId> out;
+    for (const TimelineRow &row : layout.rows()) {
+        if (row.type == TimelineRow::Type::Lane && row.kind == kind)
+            out.append(row.lane);
+    }
+    return out;
+}
+
+/// Two batches of stream lanes: 1..3 ended (first batch), 4..5 running (second batch).
+void twoBatches(TraceStore &store)
+{
+    lane(store, Ui, LaneKind::Thread, "UI thread");
+    store.addSpan(Ui, 0, Ms, TraceNames::intern("tick"));
+    for (LaneId id = 20; id < 25; ++id) {
+        const QByteArray name = "listen #" + QByteArray::number(id - 19);
+        endLane(store, id, name.constData(), LaneKind::Stream, id < 23 ? 50 * Ms : -1);
+        store.addSpan(id, id < 23 ? 0 : 60 * Ms, id < 23 ? 40 * Ms : 90 * Ms, TraceNames::intern("utterance"));
+    }
+}
+
+} // namespace
 
 void TestTimelineLayout::sectionsInOrderUiThreadFirst()
 {
@@ -183,6 +231,205 @@ void TestTimelineLayout::ungroupedCoroutinesFoldByName()
     QCOMPARE(group.type, TimelineRow::Type::Group);
     QCOMPARE(group.membersCount, 5);
     QCOMPARE(layout.rows()[std::size_t(layout.rowOfLane(30))].type, TimelineRow::Type::Lane);
+}
+
+void TestTimelineLayout::runningLanesComeFirstEndedOnesFold()
+{
+    TraceStore store;
+    twoBatches(store);
+    TimelineLayout layout;
+    layout.rebuild(store);
+    // The second batch is at the top of its section; the first batch is one folded "ended" row.
+    QCOMPARE(laneRows(layout, LaneKind::Stream), (QList<LaneId> {23, 24}));
+    const int endedRow = layout.rowOfLane(20);
+    QVERIFY(endedRow > layout.rowOfLane(24));
+    const TimelineRow &ended = layout.rows()[std::size_t(endedRow)];
+    QCOMPARE(ended.type, TimelineRow::Type::Group);
+    QVERIFY(ended.ended);
+    QVERIFY(ended.collapsed);
+    QCOMPARE(ended.height, TimelineLayout::EndedRowHeight);
+    QCOMPARE(ended.membersCount, 3);
+    QCOMPARE(layout.rowOfLane(21), endedRow);
+    QCOMPARE(layout.rowOfLane(22), endedRow);
+    // The section heading counts both.
+    const TimelineRow &section = layout.rows()[std::size_t(layout.rowOfLane(23) - 1)];
+    QCOMPARE(section.type, TimelineRow::Type::Section);
+    QCOMPARE(section.membersCount, 5);
+    QCOMPARE(section.endedCount, 3);
+}
+
+void TestTimelineLayout::endedRowExpands()
+{
+    TraceStore store;
+    twoBatches(store);
+    TimelineLayout layout;
+    layout.rebuild(store);
+    layout.toggle(layout.rows()[std::size_t(layout.rowOfLane(20))]);
+    layout.rebuild(store);
+    QCOMPARE(laneRows(layout, LaneKind::Stream), (QList<LaneId> {23, 24, 20, 21, 22}));
+    const TimelineRow &first = layout.rows()[std::size_t(layout.rowOfLane(20))];
+    QCOMPARE(first.indent, std::uint8_t(2));
+    QVERIFY(layout.rows()[std::size_t(layout.rowOfLane(20) - 1)].ended);
+}
+
+void TestTimelineLayout::threadsInNaturalOrderNumberedOnesGroup()
+{
+    TraceStore store;
+    // Registered in the order threads happened to start.
+    const char *names[] = {"worker #3", "zeta", "worker #1", "worker #10", "worker #2", "alpha"};
+    LaneId id = 30;
+    for (const char *name : names) {
+        lane(store, id, LaneKind::Thread, name);
+        store.addSpan(id, 0, Ms, TraceNames::intern("tick"));
+        ++id;
+    }
+    lane(store, Ui, LaneKind::Thread, "UI thread");
+    store.addSpan(Ui, 0, Ms, TraceNames::intern("tick"));
+    TimelineLayout layout;
+    layout.rebuild(store);
+    // UI thread first; then by name, numbers as numbers; the four "worker" threads form a group.
+    QCOMPARE(laneRows(layout, LaneKind::Thread), (QList<LaneId> {Ui, 35, 32, 34, 30, 33, 31}));
+    const TimelineRow &group = layout.rows()[std::size_t(layout.rowOfLane(32) - 1)];
+    QCOMPARE(group.type, TimelineRow::Type::Group);
+    QCOMPARE(TraceNames::name(group.group), QStringLiteral("worker #…"));
+    QCOMPARE(group.membersCount, 4);
+    QVERIFY(!group.collapsed); // fewer than AutoCollapseOtherGroupSize
+}
+
+void TestTimelineLayout::naturalLess_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<bool>("less");
+    QTest::newRow("2 before 10") << "worker #2"
+                                 << "worker #10" << true;
+    QTest::newRow("10 after 9") << "worker #10"
+                                << "worker #9" << false;
+    QTest::newRow("letters ignore case") << "Alpha"
+                                         << "beta" << true;
+    QTest::newRow("a prefix comes first") << "pool"
+                                          << "pool 1" << true;
+    QTest::newRow("equal is not less") << "x 1"
+                                       << "x 1" << false;
+}
+
+void TestTimelineLayout::naturalLess()
+{
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(bool, less);
+    QCOMPARE(TimelineLayout::naturalLess(a, b), less);
+}
+
+void TestTimelineLayout::numberPattern_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("pattern");
+    QTest::newRow("a number in the middle")
+        << QStringLiteral("live #12 · thread") << QStringLiteral("live #… · thread");
+    QTest::newRow("a trailing number") << QStringLiteral("loopback-net-3") << QStringLiteral("loopback-net-…");
+    QTest::newRow("two numbers") << QStringLiteral("pool 2 worker 10") << QStringLiteral("pool … worker …");
+    QTest::newRow("no number") << QStringLiteral("UI watchdog") << QString();
+}
+
+void TestTimelineLayout::numberPattern()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, pattern);
+    QCOMPARE(TimelineLayout::numberPattern(name), pattern);
+}
+
+void TestTimelineLayout::filter_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QList<LaneId>>("streams");
+    QTest::addColumn<int>("hidden");
+    QTest::newRow("no filter") << QString() << int(LaneFilter::State::Any) << QList<LaneId> {23, 24} << 0;
+    QTest::newRow("by name") << QStringLiteral("#4") << int(LaneFilter::State::Any) << QList<LaneId> {23} << 5;
+    QTest::newRow("every word must match")
+        << QStringLiteral("listen running") << int(LaneFilter::State::Any) << QList<LaneId> {23, 24} << 4;
+    QTest::newRow("running only") << QString() << int(LaneFilter::State::Running) << QList<LaneId> {23, 24} << 3;
+    QTest::newRow("ended only, listed without folding")
+        << QString() << int(LaneFilter::State::Ended) << QList<LaneId> {20, 21, 22} << 3;
+    QTest::newRow("nothing matches") << QStringLiteral("nosuchlane") << int(LaneFilter::State::Any) << QList<LaneId> {}
+                                     << 6;
+}
+
+void TestTimelineLayout::filter()
+{
+    QFETCH(QString, text);
+    QFETCH(int, state);
+    QFETCH(QList<LaneId>, streams);
+    QFETCH(int, hidden);
+    TraceStore store;
+    twoBatches(store);
+    TimelineLayout layout;
+    LaneFilter f;
+    f.setText(text);
+    f.setState(LaneFilter::State(state));
+    layout.setFilter(f);
+    layout.rebuild(store);
+    QCOMPARE(laneRows(layout, LaneKind::Stream), streams);
+    QCOMPARE(layout.filteredOut(), hidden);
+}
+
+void TestTimelineLayout::ownWorkHiddenUnlessAsked()
+{
+    TraceStore store;
+    fill(store);
+    endLane(store, 40, "Taskscope timeline paint", LaneKind::Thread, -1, "Taskscope (own work)");
+    store.addSpan(40, 0, Ms, TraceNames::intern("timeline paint"));
+    TimelineLayout layout;
+    layout.rebuild(store);
+    QCOMPARE(layout.rowOfLane(40), -1);
+    QCOMPARE(layout.filteredOut(), 0); // hiding it is the default, not a filter
+    LaneFilter f;
+    f.setShowOwnWork(true);
+    layout.setFilter(f);
+    layout.rebuild(store);
+    // Right below the UI thread.
+    QCOMPARE(laneRows(layout, LaneKind::Thread).mid(0, 2), (QList<LaneId> {Ui, 40}));
+}
+
+void TestTimelineLayout::bigLiveGroupsFitInOneScreen()
+{
+    // 64 coroutine streams (and their coroutines) then 16 thread streams on numbered worker
+    // threads: every running lane sits in a folded group, and the whole layout fits in the
+    // timeline's height at 1600 x 1000 (about 500 px under the ruler).
+    TraceStore store;
+    lane(store, Ui, LaneKind::Thread, "UI thread");
+    store.addSpan(Ui, 0, Ms, TraceNames::intern("tick"));
+    LaneId id = 100;
+    for (int i = 0; i < 80; ++i) {
+        const bool coroutine = i < 64;
+        const QByteArray name = "live-transcription #" + QByteArray::number(i + 1)
+            + (coroutine ? " · coroutine" : " · thread");
+        const LaneId stream = id++;
+        endLane(store, stream, name.constData(), LaneKind::Stream, -1, "live-transcription");
+        store.addSpan(stream, 0, 10 * Ms, TraceNames::intern("utterance"));
+        store.addCounter(stream, TraceNames::intern("bytes in flight"), 0, 1);
+        if (coroutine) {
+            const LaneId coro = id++;
+            endLane(store, coro, "transcribe", LaneKind::Coroutine, -1, "transcribe");
+            // One at a time on the UI thread, as an event loop runs them.
+            store.setCoroutineState(coro, Ui, (i + 1) * Ms, CoroutineState::Running, 0);
+            store.setCoroutineState(coro, NoLane, (i + 1) * Ms + Ms / 2, CoroutineState::Suspended, 0);
+        } else {
+            const QByteArray thread = "live #" + QByteArray::number(i - 63) + " · thread"; // as the app names them
+            const LaneId worker = id++;
+            lane(store, worker, LaneKind::Thread, thread.constData());
+            store.addSpan(worker, 0, Ms, TraceNames::intern("decode"));
+        }
+    }
+    TimelineLayout layout;
+    layout.rebuild(store);
+    QString rows; // type:height:members of each row, for a failure message
+    for (const TimelineRow &row : layout.rows())
+        rows += QStringLiteral("%1:%2:%3 ").arg(int(row.type)).arg(row.height).arg(row.membersCount);
+    QVERIFY2(layout.totalHeight() <= 500, qPrintable(rows));
+    for (LaneId l = 100; l < id; ++l)
+        QVERIFY(layout.rowOfLane(l) >= 0);
 }
 
 QTEST_GUILESS_MAIN(TestTimelineLayout)

@@ -54,9 +54,9 @@ void AggregateLaneItem::computeDensity(const PaintContext &ctx, const TimelineRo
     // Differences per column, summed once at the end: each span costs two writes, not its width.
     std::vector<float> aliveDiff(std::size_t(w) + 1, 0.f), runDiff(std::size_t(w) + 1, 0.f),
         readyDiff(std::size_t(w) + 1, 0.f);
-    const auto add = [](std::vector<float> &diff, int x0, int x1) {
-        diff[std::size_t(x0)] += 1;
-        diff[std::size_t(x1)] -= 1;
+    const auto add = [](std::vector<float> &diff, int x0, int x1, float weight = 1.f) {
+        diff[std::size_t(x0)] += weight;
+        diff[std::size_t(x1)] -= weight;
     };
     int queried = 0;
     for (const LaneId lane : ctx.layout.members(row)) {
@@ -80,6 +80,12 @@ void AggregateLaneItem::computeDensity(const PaintContext &ctx, const TimelineRo
             if (x0 >= w)
                 continue;
             add(aliveDiff, x0, x1);
+            if (item.hasStateShares()) {
+                // A fold counts by each state's share of its time, not as one state.
+                add(runDiff, x0, x1, float(item.runningShare) / SpanItem::ShareScale);
+                add(readyDiff, x0, x1, float(item.readyShare) / SpanItem::ShareScale);
+                continue;
+            }
             const SpanKind kind = item.kind == SpanKind::Folded ? item.foldedKind : item.kind;
             if (kind == SpanKind::CoroutineRunning)
                 add(runDiff, x0, x1);

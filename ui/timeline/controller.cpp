@@ -76,7 +76,12 @@ void Controller::setFollowLive(bool follow)
         return;
     m_follow = follow;
     if (m_follow) {
+        // Back to the follow window: a view zoomed into a few milliseconds while paused would show
+        // nothing of the run at the live edge.
         m_eventsBehind = 0;
+        TimelineViewport v = m_viewport;
+        v.setRange(0, double(m_followWindowNs));
+        m_viewport = v;
         followLiveEdge();
     }
     Q_EMIT followLiveChanged(m_follow);
@@ -135,6 +140,31 @@ void Controller::fitAll()
     setViewport(v);
 }
 
+void Controller::fitRun(qint64 startNs, qint64 endNs)
+{
+    if (!m_store)
+        return;
+    if (endNs < 0 && m_live) {
+        // A run still going: follow it with a window that holds it from its start, plus room to grow.
+        const qint64 length = std::max<qint64>(liveEdgeNs() - startNs, 1'000'000);
+        m_followWindowNs = std::max<qint64>(MinFollowWindowNs, length + length / 4);
+        TimelineViewport v = m_viewport;
+        v.setRange(0, double(m_followWindowNs));
+        setViewport(v);
+        if (m_follow)
+            followLiveEdge();
+        else
+            setFollowLive(true);
+        return;
+    }
+    const qint64 end = endNs < 0 ? liveEdgeNs() : endNs;
+    const double margin = double(std::max<qint64>(end - startNs, 1000)) * 0.03;
+    setFollowLive(false);
+    TimelineViewport v = m_viewport;
+    v.setRange(double(startNs) - margin, double(end) + margin);
+    setViewport(v);
+}
+
 void Controller::zoomToRange(qint64 t0, qint64 t1)
 {
     if (t1 <= t0)
@@ -152,6 +182,8 @@ void Controller::zoomBy(double factor, double anchorX)
     if (m_follow) {
         // Zooming keeps following: the live edge stays where it is.
         v.zoomAround(v.xOf(double(liveEdgeNs())), factor);
+        // The new scale is the follow window from now on (pausing and catching up keep it).
+        m_followWindowNs = std::max<qint64>(MinFollowWindowNs, qint64(v.rangeNs()));
         setViewport(v);
         followLiveEdge();
     } else {

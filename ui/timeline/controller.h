@@ -37,7 +37,8 @@ public:
     const TimelineLayout &layout() const { return m_layout; }
 
     bool followsLive() const { return m_follow; }
-    /// Follows the live edge (only a live store can); emits followLiveChanged on a change.
+    /// Follows the live edge (only a live store can), at the follow window's scale; emits
+    /// followLiveChanged on a change.
     void setFollowLive(bool follow);
     qint64 followWindowNs() const { return m_followWindowNs; }
     void setFollowWindowNs(qint64 ns);
@@ -49,8 +50,12 @@ public:
     void onFrame(quint64 events);
 
     void fitAll();
+    /// Shows one run [startNs, endNs] whole; a run still going (endNs < 0) is followed with a window
+    /// that holds it from its start.
+    void fitRun(qint64 startNs, qint64 endNs);
     void zoomToRange(qint64 t0, qint64 t1);
-    /// Zooms by `factor` (> 1 zooms in) around content x `anchorX`; following, around the live edge.
+    /// Zooms by `factor` (> 1 zooms in) around content x `anchorX`; following, around the live edge,
+    /// and the new range becomes the follow window.
     void zoomBy(double factor, double anchorX);
     /// Moves the content `dx` pixels (positive: earlier times come in) and stops following.
     void panByPixels(double dx);

@@ -3,6 +3,8 @@
 #include "model/trace/tracenames.h"
 #include "ui/timelinepalette.h"
 
+#include <cmath>
+
 namespace Timeline {
 
 namespace {
@@ -39,12 +41,8 @@ void CoroutineLaneItem::styleSegment(PaintContext &ctx, const SpanItem &item, co
     const auto label = [&item] { return item.name ? item.name : stateName(item.kind); };
     switch (item.kind) {
     case SpanKind::Folded:
-        if (item.foldedKind == SpanKind::CoroutineRunning)
-            batch.addFold(SpanBatch::FoldedRunningBucket, rect, item.count);
-        else if (item.foldedKind == SpanKind::CoroutineSuspended)
-            batch.addFold(SpanBatch::FoldedSuspendedBucket, rect, item.count);
-        else if (item.foldedKind == SpanKind::CoroutineReady)
-            batch.addFold(SpanBatch::FoldedReadyBucket, rect, item.count);
+        if (item.hasStateShares())
+            stackedFold(batch, item, rect);
         else
             plainSpan(ctx, item, rect, foldHue);
         break;
@@ -64,6 +62,28 @@ void CoroutineLaneItem::styleSegment(PaintContext &ctx, const SpanItem &item, co
         plainSpan(ctx, item, rect, foldHue);
         break;
     }
+}
+
+void CoroutineLaneItem::stackedFold(SpanBatch &batch, const SpanItem &item, const QRectF &rect)
+{
+    // A folded cell shows the share of each state as a stack: running at the bottom, ready above it,
+    // suspended on top. Shares are rounded to tenths of the height, so neighbouring cells of a
+    // steady lane come out equal and merge into one rectangle per state.
+    const auto tenths = [](int share) { return std::round(10.0 * share / SpanItem::ShareScale) / 10.0; };
+    const double h = rect.height();
+    const double running = std::round(h * tenths(item.runningShare));
+    const double ready = std::min(h - running, std::round(h * tenths(item.readyShare)));
+    const double suspended = h - running - ready;
+    double y = rect.top();
+    if (suspended > 0)
+        batch.addRect(SpanBatch::FoldedSuspendedBucket, QRectF(rect.left(), y, rect.width(), suspended));
+    y += suspended;
+    if (ready > 0)
+        batch.addRect(SpanBatch::FoldedReadyBucket, QRectF(rect.left(), y, rect.width(), ready));
+    y += ready;
+    if (running > 0)
+        batch.addRect(SpanBatch::FoldedRunningBucket, QRectF(rect.left(), y, rect.width(), running));
+    batch.addFoldLabel(rect, item.count);
 }
 
 } // namespace Timeline

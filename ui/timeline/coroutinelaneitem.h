@@ -5,7 +5,8 @@
 namespace Timeline {
 
 /// A coroutine's lane: its running (green), suspended (hatched, named by what it awaits) and ready
-/// (amber) segments, folded per state when narrower than a few pixels, and any spans it opened.
+/// (amber) segments and any spans it opened. Segments narrower than a few pixels fold into cells
+/// that stack each state's share of the cell's time.
 class CoroutineLaneItem final : public SpanLaneItem
 {
 public:
@@ -13,6 +14,7 @@ public:
 
 private:
     static void styleSegment(PaintContext &ctx, const SpanItem &item, const QRectF &rect, int foldHue);
+    static void stackedFold(SpanBatch &batch, const SpanItem &item, const QRectF &rect);
 };
 
 } // namespace Timeline

@@ -90,7 +90,11 @@ void Gutter::paintSection(const Scope &s, const TimelineRow &row, int top)
                QStringLiteral("%1  %2").arg(arrow, TimelineLayout::sectionTitle(row.kind)));
     p.setFont(s.fonts.small);
     p.setPen(s.palette.mutedText());
-    const QString count = TimeFormat::count(quint64(row.membersCount));
+    const int running = row.membersCount - row.endedCount;
+    const QString count = row.endedCount > 0
+        ? QStringLiteral("%1 running · %2 ended")
+              .arg(TimeFormat::count(quint64(running)), TimeFormat::count(quint64(row.endedCount)))
+        : TimeFormat::count(quint64(row.membersCount));
     p.drawText(QRectF(0, top, GutterWidth - 10, row.height), Qt::AlignRight | Qt::AlignVCenter, count);
     p.setFont(s.fonts.normal);
 }
@@ -102,6 +106,17 @@ void Gutter::paintGroup(const Scope &s, const TimelineRow &row, int top)
     const int indentPx = 8 + row.indent * 12;
     p.setPen(s.palette.text());
     const QString arrow = row.collapsed ? QStringLiteral("▸") : QStringLiteral("▾");
+    if (row.ended) {
+        // One line for every finished lane of the section; its lane shows their combined activity.
+        p.setPen(s.palette.mutedText());
+        p.drawText(QPointF(indentPx, top + row.height / 2.0 + fm.ascent() / 2 - 1),
+                   QStringLiteral("%1 %2 ended").arg(arrow, TimeFormat::count(quint64(row.membersCount))));
+        p.setFont(s.fonts.small);
+        p.drawText(QRectF(0, top, GutterWidth - 10, row.height), Qt::AlignRight | Qt::AlignVCenter,
+                   row.collapsed ? QStringLiteral("click to list") : QStringLiteral("click to fold"));
+        p.setFont(s.fonts.normal);
+        return;
+    }
     const QString name = TraceNames::name(row.group);
     p.drawText(QPointF(indentPx, top + 15),
                QStringLiteral("%1 %2").arg(arrow, fm.elidedText(name, Qt::ElideRight, GutterWidth - indentPx - 70)));

@@ -110,12 +110,13 @@ InputHandler::Click InputHandler::click(const QPoint &pos, const Controller &con
     return click;
 }
 
-bool InputHandler::press(const QPoint &pos, Qt::MouseButton button)
+bool InputHandler::press(const QPoint &pos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers)
 {
     if (button != Qt::LeftButton && button != Qt::MiddleButton)
         return false;
     m_pressed = true;
     m_dragging = false;
+    m_rangeMode = button == Qt::LeftButton && (modifiers & Qt::ShiftModifier) && pos.x() >= GutterWidth;
     m_pressPos = pos;
     m_lastDragPos = pos;
     return true;
@@ -128,6 +129,14 @@ InputHandler::Move InputHandler::move(const QPoint &pos, int startDragDistance)
         if (!m_dragging && (pos - m_pressPos).manhattanLength() > startDragDistance && m_pressPos.x() >= GutterWidth) {
             m_dragging = true;
             move.dragStarted = true;
+        }
+        if (m_dragging && m_rangeMode) {
+            move.dragging = true;
+            move.selectingRange = true;
+            move.rangeFromX = m_pressPos.x();
+            move.rangeToX = std::max(pos.x(), GutterWidth);
+            m_lastDragPos = pos;
+            return move;
         }
         if (m_dragging) {
             move.dragging = true;
@@ -149,7 +158,7 @@ InputHandler::Release InputHandler::release()
     m_pressed = false;
     if (m_dragging) {
         m_dragging = false;
-        return Release::DragEnded;
+        return m_rangeMode ? Release::RangeSelected : Release::DragEnded;
     }
     return Release::Click;
 }

@@ -15,8 +15,9 @@ class Controller;
 /// hover state between events.
 ///
 /// Wheel zooms around the cursor (over the lane labels, or with Shift, it scrolls; sideways it
-/// pans), drag pans, click selects (or catches up, toggles a heading, opens an alert), W/S zoom,
-/// A/D pan, F follows live, Space pauses, Home fits, Escape clears the selection.
+/// pans), drag pans, Shift+drag selects a time range, click selects (or catches up, toggles a
+/// heading, opens an alert), W/S zoom, A/D pan, F follows live, Space pauses, Home fits, Escape
+/// clears the selection.
 class InputHandler final
 {
 public:
@@ -61,17 +62,21 @@ public:
     /// What a click (press and release without a drag) at `pos` does.
     static Click click(const QPoint &pos, const Controller &controller, const QRect &badgeRect);
 
-    /// A left or middle press starts a possible drag; returns false for other buttons.
-    bool press(const QPoint &pos, Qt::MouseButton button);
+    /// A left or middle press starts a possible drag (with Shift on the content, a range
+    /// selection); returns false for other buttons.
+    bool press(const QPoint &pos, Qt::MouseButton button, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
     struct Move
     {
         bool dragStarted = false; ///< this move turned the press into a drag
         bool dragging = false;
+        bool selectingRange = false; ///< the drag selects a range from rangeFromX to rangeToX
+        int rangeFromX = 0;
+        int rangeToX = 0;
         QPoint delta; ///< dragging: the move since the last one
         bool hoverChanged = false;
     };
     Move move(const QPoint &pos, int startDragDistance);
-    enum class Release { None, DragEnded, Click };
+    enum class Release { None, DragEnded, RangeSelected, Click };
     Release release();
     void leave() { m_hoverX = -1; }
     /// The pointer's x over the content (widget coordinates), or -1.
@@ -82,6 +87,7 @@ private:
     QPoint m_lastDragPos;
     bool m_dragging = false;
     bool m_pressed = false;
+    bool m_rangeMode = false;
     int m_hoverX = -1;
 };
 

@@ -68,6 +68,7 @@ QRect Renderer::render(QPainter &p, const QSize &size, const Controller &control
         m_flows.paint(ctx, p, height, frame.selection);
         m_alerts.paintLabels(ctx, p);
         paintSelection(ctx, p, width, frame.selection);
+        paintRange(ctx, p, height, frame);
         paintHoverLine(p, frame.hoverX, cw, height);
         p.setClipping(false);
     }
@@ -149,6 +150,21 @@ void Renderer::paintSelection(const PaintContext &ctx, QPainter &p, int width, c
     p.setPen(QPen(m_palette.selection(), 2));
     p.setBrush(Qt::NoBrush);
     p.drawRect(QRectF(x0 - 1, y - 1, std::max(x1 - x0, 1.0) + 2, TimelineLayout::DepthHeight));
+}
+
+void Renderer::paintRange(const PaintContext &ctx, QPainter &p, int height, const Frame &frame)
+{
+    if (frame.rangeEndNs <= frame.rangeStartNs)
+        return;
+    // A selected time range: a tinted band with edges, over every lane.
+    const double x0 = GutterWidth + ctx.viewport.xOf(double(frame.rangeStartNs));
+    const double x1 = GutterWidth + ctx.viewport.xOf(double(frame.rangeEndNs));
+    QColor tint = m_palette.selection();
+    tint.setAlpha(24);
+    p.fillRect(QRectF(x0, RulerHeight, std::max(1.0, x1 - x0), height - RulerHeight), tint);
+    p.setPen(QPen(m_palette.selection(), 1));
+    p.drawLine(QLineF(x0, RulerHeight, x0, height));
+    p.drawLine(QLineF(x1, RulerHeight, x1, height));
 }
 
 void Renderer::paintHoverLine(QPainter &p, int hoverX, int contentWidth, int height)

@@ -33,6 +33,8 @@ public:
         const SpanSelection &selection;
         int hoverX = -1; ///< the hover line's screen x, or -1
         int scrollBarWidth = 0; ///< the live badge sits left of the scroll bar
+        qint64 rangeStartNs = 0; ///< a selected time range, when rangeEndNs > rangeStartNs
+        qint64 rangeEndNs = 0;
     };
 
     explicit Renderer(const QFont &widgetFont);
@@ -56,6 +58,7 @@ private:
     PaintContext contextFor(const Controller &controller, const TraceStore &store);
     void paintRows(PaintContext &ctx, QPainter &p);
     void paintSelection(const PaintContext &ctx, QPainter &p, int width, const SpanSelection &selection);
+    void paintRange(const PaintContext &ctx, QPainter &p, int height, const Frame &frame);
     void paintHoverLine(QPainter &p, int hoverX, int contentWidth, int height);
     QRect paintBadge(QPainter &p, const QSize &size, const Controller &controller, int scrollBarWidth);
 

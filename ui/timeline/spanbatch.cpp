@@ -52,6 +52,11 @@ void SpanBatch::addFold(int bucket, const QRectF &rect, quint64 count)
 {
     // Folded buckets use an opaque texture with the zig-zag baked in: one fill, no blending.
     addRect(bucket, rect);
+    addFoldLabel(rect, count);
+}
+
+void SpanBatch::addFoldLabel(const QRectF &rect, quint64 count)
+{
     if (rect.width() >= MinLabelPx)
         m_labels.push_back(Label {rect, TimeFormat::compactCount(count), QColor(255, 255, 255), true});
 }

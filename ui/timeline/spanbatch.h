@@ -46,6 +46,8 @@ public:
     void addLabel(const QRectF &rect, NameId name, const QColor &color);
     /// A folded block: its rectangle and, if it is wide enough, how many spans it holds.
     void addFold(int bucket, const QRectF &rect, quint64 count);
+    /// The count of a folded block drawn by the caller, if the block is wide enough.
+    void addFoldLabel(const QRectF &rect, quint64 count);
     /// Fills every bucket with its brush, then draws the labels.
     void flush(QPainter &p, const TimelinePalette &palette);
 

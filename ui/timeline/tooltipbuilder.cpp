@@ -66,6 +66,11 @@ QString TooltipBuilder::gutterText(const TimelineRow &row) const
             text += QStringLiteral("<br>ended at %1").arg(TimeFormat::timestamp(info.endedNs, 1'000'000));
         return text;
     }
+    if (row.type == TimelineRow::Type::Group && row.ended)
+        return QStringLiteral("<b>%1 ended %2 lanes</b><br>their combined activity · click to %3")
+            .arg(row.membersCount)
+            .arg(TimelineLayout::sectionTitle(row.kind).toLower())
+            .arg(row.collapsed ? QStringLiteral("list them") : QStringLiteral("fold them into one line"));
     if (row.type == TimelineRow::Type::Group)
         return QStringLiteral("<b>%1</b><br>%2 lanes · click to %3")
             .arg(esc(TraceNames::name(row.group)))
@@ -127,7 +132,7 @@ QString TooltipBuilder::rowText(const QPoint &pos) const
     if (row.type == TimelineRow::Type::Group && row.collapsed) {
         if (const auto column = m_aggregates.columnAt(row.key, pos.x() - GutterWidth)) {
             return QStringLiteral("<b>%1</b> (%2 lanes)<br>at the cursor: %3 alive, %4 running, %5 ready")
-                .arg(esc(TraceNames::name(row.group)))
+                .arg(row.ended ? QStringLiteral("ended lanes") : esc(TraceNames::name(row.group)))
                 .arg(row.membersCount)
                 .arg(column->alive)
                 .arg(column->running)

@@ -9,7 +9,9 @@
 #include "app/gui/taskscopeapplication.h"
 #include "app/gui/workloadcontroller.h"
 #include "model/alertrecord.h"
+#include "model/runcomparisonmodel.h"
 #include "ui/alertinspector.h"
+#include "ui/compareview.h"
 #include "ui/hangindicator.h"
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
@@ -29,6 +31,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -160,6 +163,19 @@ void TestGuiSession::panelStartsAndStopsACoroutineLiveStream()
     QTest::mouseClick(panel->stopButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(statusOf(s.tasks(), stopping), TaskRow::Status::Stopped, StartTimeoutMs);
     QCOMPARE(s.workloads().activeCount(), 0);
+
+    // The two runs side by side: select both, Compare.
+    QItemSelectionModel *selection = panel->taskView()->selectionModel();
+    selection->clearSelection();
+    for (const int row : {rowsBefore, rowsBefore + 1})
+        selection->select(s.tasks().index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QVERIFY(panel->compareButton()->isEnabled());
+    QTest::mouseClick(panel->compareButton(), Qt::LeftButton);
+    RunComparisonModel *comparison = s.window().compareView()->comparison();
+    QVERIFY(comparison->rowCount() > 0);
+    QVERIFY(comparison->labelA().startsWith(QStringLiteral("#%1 ").arg(finishing)));
+    QVERIFY(comparison->labelB().startsWith(QStringLiteral("#%1 ").arg(stopping)));
+    QCOMPARE(s.window().bottomTabs()->currentWidget(), s.window().compareView());
 }
 
 void TestGuiSession::failingWorkloadShowsWhyAndTheAppGoesOn()

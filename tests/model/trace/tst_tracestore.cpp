@@ -54,6 +54,8 @@ private slots:
     void subPixelFloodIsFoldedWithCounts_data();
     void subPixelFloodIsFoldedWithCounts();
     void wideSpanAmongTinyOnesStaysVisible();
+    void coroutineFoldsCarryStateShares_data();
+    void coroutineFoldsCarryStateShares();
     void hitTestFindsTheSpanUnderTheCursor();
     void interleavedWritersNeverOverlapOnADepth();
     void retentionDropsOldDataAndCountsIt();
@@ -168,6 +170,67 @@ void TestTraceStore::subPixelFloodIsFoldedWithCounts()
     QCOMPARE(foldedCount(items), quint64(spans));
     QVERIFY2(items.size() <= std::size_t(widthPx) * 2, qPrintable(QString::number(items.size())));
     QVERIFY(itemsPerColumnAtMost(items, 0, nsPerPx, 3));
+}
+
+void TestTraceStore::coroutineFoldsCarryStateShares_data()
+{
+    QTest::addColumn<qint64>("runningNs");
+    QTest::addColumn<qint64>("suspendedNs");
+    QTest::addColumn<qint64>("readyNs");
+    QTest::addColumn<int>("dominant");
+    // Each cycle: running, suspended, ready; the fold starts with whatever comes first, which must
+    // not decide its colour.
+    QTest::newRow("mostly suspended, a sliver of ready")
+        << qint64(1'000) << qint64(18'000) << qint64(1'000) << int(SpanKind::CoroutineSuspended);
+    QTest::newRow("mostly running") << qint64(15'000) << qint64(3'000) << qint64(2'000)
+                                    << int(SpanKind::CoroutineRunning);
+    QTest::newRow("mostly ready (a starved event loop)")
+        << qint64(1'000) << qint64(4'000) << qint64(15'000) << int(SpanKind::CoroutineReady);
+}
+
+void TestTraceStore::coroutineFoldsCarryStateShares()
+{
+    QFETCH(qint64, runningNs);
+    QFETCH(qint64, suspendedNs);
+    QFETCH(qint64, readyNs);
+    QFETCH(int, dominant);
+    TraceStore store;
+    LaneInfo coro = makeLane(2);
+    coro.kind = LaneKind::Coroutine;
+    store.setLane(makeLane(1));
+    store.setLane(coro);
+    qint64 t = 0;
+    // Start with a ready segment, as a fold after a resumed coroutine does.
+    store.setCoroutineState(2, NoLane, t, CoroutineState::Ready, 0);
+    t += readyNs;
+    for (int i = 0; i < 400; ++i) {
+        store.setCoroutineState(2, 1, t, CoroutineState::Running, 0);
+        t += runningNs;
+        store.setCoroutineState(2, NoLane, t, CoroutineState::Suspended, 0);
+        t += suspendedNs;
+        store.setCoroutineState(2, NoLane, t, CoroutineState::Ready, 0);
+        t += readyNs;
+    }
+    store.setCoroutineState(2, NoLane, t, CoroutineState::Finished, 0);
+    // 20 cycles per pixel: everything folds.
+    const double nsPerPx = double(runningNs + suspendedNs + readyNs) * 20;
+    std::vector<SpanItem> items;
+    store.querySpans(2, 0, t, nsPerPx, items, 1.0);
+    QVERIFY(!items.empty());
+    const double total = double(runningNs + suspendedNs + readyNs);
+    int folds = 0;
+    for (const SpanItem &item : items) {
+        if (item.kind != SpanKind::Folded || item.count < 6)
+            continue;
+        ++folds;
+        QVERIFY(item.hasStateShares());
+        QCOMPARE(int(item.foldedKind), dominant);
+        QCOMPARE(item.runningShare + item.suspendedShare + item.readyShare, SpanItem::ShareScale);
+        // Within a few percent of the true shares (a fold's edges cut cycles).
+        QVERIFY(qAbs(item.suspendedShare / 255.0 - suspendedNs / total) < 0.08);
+        QVERIFY(qAbs(item.runningShare / 255.0 - runningNs / total) < 0.08);
+    }
+    QVERIFY(folds > 10);
 }
 
 void TestTraceStore::wideSpanAmongTinyOnesStaysVisible()

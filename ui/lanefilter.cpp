@@ -1,0 +1,42 @@
+#include "ui/lanefilter.h"
+
+#include "model/trace/tracenames.h"
+#include "model/trace/tracestore.h"
+#include "ui/timelinelayout.h"
+
+NameId LaneFilter::ownWorkGroupId()
+{
+    static const NameId id = TraceNames::intern(ownWorkGroup());
+    return id;
+}
+
+void LaneFilter::setText(const QString &text)
+{
+    m_text = text;
+    m_words = text.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+bool LaneFilter::matches(const TraceStore &store, const LaneInfo &info) const
+{
+    if (!m_showOwnWork && info.group != 0 && info.group == ownWorkGroupId())
+        return false;
+    const bool ended = info.endedNs >= 0;
+    if ((m_state == State::Running && ended) || (m_state == State::Ended && !ended))
+        return false;
+    if (m_words.isEmpty())
+        return true;
+    // Everything a user may type to find a lane: its name, its group, the stream it serves (stream
+    // names carry the execution model), its section and its state.
+    QString haystack = TraceNames::name(info.name);
+    haystack += QLatin1Char(' ') + TraceNames::name(info.group);
+    if (info.parent != NoLane && store.hasLane(info.parent))
+        haystack += QLatin1Char(' ') + TraceNames::name(store.lane(info.parent).name);
+    haystack += QLatin1Char(' ') + TimelineLayout::sectionTitle(info.kind);
+    haystack += ended ? QStringLiteral(" ended") : QStringLiteral(" running");
+    haystack = haystack.toLower();
+    for (const QString &word : m_words) {
+        if (!haystack.contains(word))
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "model/trace/laneregistry.h"
+
+#include <QString>
+#include <QStringList>
+
+class TraceStore;
+
+/// Which lanes the timeline shows: words to find in a lane's name, its group, the stream it serves
+/// (whose name carries the execution model) and its state, a state to keep, and whether
+/// Taskscope's own work (the timeline's paint spans) is shown. Plain data, no widgets.
+class LaneFilter final
+{
+public:
+    enum class State : std::uint8_t {
+        Any,
+        Running, ///< lanes whose thread, coroutine or stream is still alive
+        Ended,
+    };
+
+    /// The group of lanes that record Taskscope's own work; hidden unless showOwnWork.
+    static QString ownWorkGroup() { return QStringLiteral("Taskscope (own work)"); }
+    static NameId ownWorkGroupId();
+
+    void setText(const QString &text);
+    QString text() const { return m_text; }
+    void setState(State state) { m_state = state; }
+    State state() const { return m_state; }
+    void setShowOwnWork(bool show) { m_showOwnWork = show; }
+    bool showOwnWork() const { return m_showOwnWork; }
+
+    /// Whether words or a state narrow the lanes (own-work hiding is the default, not a filter).
+    bool narrows() const { return !m_words.isEmpty() || m_state != State::Any; }
+    bool matches(const TraceStore &store, const LaneInfo &info) const;
+
+    bool operator==(const LaneFilter &other) const
+    {
+        return m_text == other.m_text && m_state == other.m_state && m_showOwnWork == other.m_showOwnWork;
+    }
+
+private:
+    QString m_text;
+    QStringList m_words; // lower case
+    State m_state = State::Any;
+    bool m_showOwnWork = false;
+};
