@@ -80,9 +80,30 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
          {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
           &quitAfterScenario, &frames, &size, &split, &laneFilter, &expand, &range, &compareTasks})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        {scenario, compare, compareRun, theme, eventLoop, startup, screenshot, after, tab, freeze, zoom, select, alert,
-         selectAlert, quit, reportOnClose, quitAfterScenario, frames, size, split, laneFilter, expand, range, compareTasks});
+    parser.addOptions({scenario,
+                       compare,
+                       compareRun,
+                       theme,
+                       eventLoop,
+                       startup,
+                       screenshot,
+                       after,
+                       tab,
+                       freeze,
+                       zoom,
+                       select,
+                       alert,
+                       selectAlert,
+                       quit,
+                       reportOnClose,
+                       quitAfterScenario,
+                       frames,
+                       size,
+                       split,
+                       laneFilter,
+                       expand,
+                       range,
+                       compareTasks});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
