@@ -129,6 +129,8 @@ void TestThreadState::goneThreadIsUnreadable()
     pid_t tid = 0;
     std::thread gone([&] { tid = gettid(); });
     gone.join();
+    // join() returns once the kernel clears the thread's id, a moment before its /proc entry goes.
+    QTRY_VERIFY_WITH_TIMEOUT(!ThreadStateReader::read(tid).valid, 5000);
     const ThreadStateSample sample = ThreadStateReader::read(tid);
     QVERIFY(!sample.valid);
     QVERIFY(ThreadStateReader::describe(tid, sample).summary.startsWith(u"unknown"));
