@@ -31,8 +31,8 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
                              QStringLiteral("theme"));
     QCommandLineOption eventLoop(
         QStringLiteral("event-loop"),
-        QStringLiteral("epoll (default) or qt: the event dispatcher of the worker threads that run streams (the "
-                       "window's own thread keeps the platform's)."),
+        QStringLiteral("epoll (default) or qt: the event dispatcher of the worker threads that run streams; epoll "
+                       "also puts the window thread's sockets in one epoll set nested in the platform's dispatcher."),
         QStringLiteral("epoll|qt"));
     QCommandLineOption startup(
         QStringLiteral("startup-report"),

@@ -12,6 +12,7 @@
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
 #include "ui/timelineview.h"
+#include "workers/execution/mainthreadnesting.h"
 
 #include <QApplication>
 #include <QAudioDevice>
@@ -56,6 +57,9 @@ int runGui(int argc, char *argv[])
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     // Its notify() brackets every dispatch for the watchdog: it must be the application object.
     TaskscopeApplication app(argc, argv);
+    // Coroutine streams started from the window run on this thread: their sockets go to one epoll
+    // set nested in the platform's dispatcher (which must stay: it delivers the window's events).
+    Taskscope::Execution::MainThreadNesting::installIfChosen();
     QApplication::setApplicationName(QStringLiteral("Taskscope"));
     QApplication::setOrganizationName(QStringLiteral("Taskscope"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));

@@ -1,55 +1,35 @@
 #include "workers/execution/epolleventdispatcher.h"
 
 #include <QCoreApplication>
-#include <QEvent>
 #include <QSocketNotifier>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include <poll.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 namespace Taskscope::Execution {
 
-namespace {
-
-// Up to this many ready fds per pass (12 KiB of stack); more wait for the next pass (level-triggered).
-constexpr int MaxEventsPerWait = 1024;
-// The wake eventfd's epoll data: no real fd has this serial (serials start at 1).
-constexpr std::uint64_t WakeTag = ~std::uint64_t(0);
-
-std::uint64_t tagOf(int fd, std::uint32_t serial)
-{
-    return std::uint64_t(std::uint32_t(fd)) | (std::uint64_t(serial) << 32);
-}
-
-} // namespace
-
 EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
     : QAbstractEventDispatcher(parent)
+    , m_sockets(SocketNotifierSet::RefusedFds::AlwaysReady)
 {
-    m_epollFd = epoll_create1(EPOLL_CLOEXEC);
     m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (m_epollFd < 0 || m_wakeFd < 0) {
-        qWarning("EpollEventDispatcher: cannot create epoll/eventfd: %s", std::strerror(errno));
+    if (m_wakeFd < 0) {
+        qWarning("EpollEventDispatcher: cannot create an eventfd: %s", std::strerror(errno));
         return;
     }
-    epoll_event ev {};
-    ev.events = EPOLLIN;
-    ev.data.u64 = WakeTag;
-    if (epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_wakeFd, &ev) < 0)
-        qWarning("EpollEventDispatcher: cannot watch the wake-up eventfd: %s", std::strerror(errno));
+    if (m_sockets.isValid())
+        m_sockets.watchWakeFd(m_wakeFd, &m_wakePending);
 }
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
     if (m_wakeFd >= 0)
         ::close(m_wakeFd);
-    if (m_epollFd >= 0)
-        ::close(m_epollFd);
 }
 
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
@@ -72,112 +52,27 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         const qint64 next = includeTimers ? m_timers.nextDeadlineNs() : -1;
         if (next >= 0)
             timeoutNs = std::max<qint64>(0, next - TimerQueue::nowNs());
-        if (includeNotifiers && !m_alwaysReadyFds.empty())
+        if (includeNotifiers && m_sockets.hasAlwaysReady())
             timeoutNs = 0;
     }
 
-    // One list per depth: a notifier's handler may run a nested loop that waits again.
-    if (m_depth == m_readyLists.size())
-        m_readyLists.emplace_back();
-    std::vector<Ready> &ready = m_readyLists[m_depth];
-    ready.clear();
-    applyChanges();
-    wait(timeoutNs, includeNotifiers, &ready);
     int handled = 0;
-    if (includeNotifiers) {
-        ++m_depth;
-        handled += activate(ready);
-        --m_depth;
-        ready.clear();
+    if (includeNotifiers && m_sockets.isValid()) {
+        handled += m_sockets.waitAndActivate(timeoutNs, SocketNotifierSet::Batch::AllReady);
+    } else {
+        // Sockets excluded (or no epoll): wait on the wake-up alone, with the same timeout.
+        timespec ts {};
+        if (timeoutNs >= 0) {
+            ts.tv_sec = timeoutNs / 1'000'000'000;
+            ts.tv_nsec = timeoutNs % 1'000'000'000;
+        }
+        pollfd pfd {m_wakeFd, POLLIN, 0};
+        if (ppoll(&pfd, m_wakeFd >= 0 ? 1 : 0, timeoutNs >= 0 ? &ts : nullptr, nullptr) > 0)
+            drainWakeFd();
     }
     if (includeTimers)
         handled += m_timers.fireDue(TimerQueue::nowNs());
     return handled > 0;
-}
-
-void EpollEventDispatcher::wait(qint64 timeoutNs, bool includeNotifiers, std::vector<Ready> *ready)
-{
-    ++m_waits;
-    timespec ts {};
-    if (timeoutNs >= 0) {
-        ts.tv_sec = timeoutNs / 1'000'000'000;
-        ts.tv_nsec = timeoutNs % 1'000'000'000;
-    }
-    if (!includeNotifiers || m_epollFd < 0) {
-        // Sockets excluded (or no epoll): wait on the wake-up alone, with the same timeout.
-        pollfd pfd {m_wakeFd, POLLIN, 0};
-        if (ppoll(&pfd, m_wakeFd >= 0 ? 1 : 0, timeoutNs >= 0 ? &ts : nullptr, nullptr) > 0)
-            drainWakeFd();
-        return;
-    }
-    epoll_event events[MaxEventsPerWait];
-    int n = -1;
-    if (m_hasPwait2) {
-        n = epoll_pwait2(m_epollFd, events, MaxEventsPerWait, timeoutNs >= 0 ? &ts : nullptr, nullptr);
-        if (n < 0 && errno == ENOSYS)
-            m_hasPwait2 = false;
-    }
-    if (!m_hasPwait2) {
-        // Whole milliseconds, rounded up: a timer never fires early.
-        const int ms = timeoutNs < 0 ? -1 : int(std::min<qint64>((timeoutNs + 999'999) / 1'000'000, 1 << 30));
-        n = epoll_wait(m_epollFd, events, MaxEventsPerWait, ms);
-    }
-    if (n < 0) {
-        if (errno != EINTR)
-            qWarning("EpollEventDispatcher: epoll_wait: %s", std::strerror(errno));
-        return;
-    }
-    const std::uint64_t pass = ++m_pass;
-    ready->reserve(std::size_t(n) + m_alwaysReadyFds.size());
-    for (int i = 0; i < n; ++i) {
-        const std::uint64_t tag = events[i].data.u64;
-        if (tag == WakeTag) {
-            drainWakeFd();
-            continue;
-        }
-        const int fd = int(std::uint32_t(tag));
-        const auto serial = std::uint32_t(tag >> 32);
-        FdEntry *entry = find(fd);
-        if (!entry || entry->serial != serial)
-            continue; // a registration that outlived its notifiers (a dup'ed fd): ignored
-        entry->reportedPass = pass;
-        ready->push_back({fd, serial, events[i].events, pass});
-    }
-    for (int fd : m_alwaysReadyFds) {
-        FdEntry *entry = find(fd);
-        if (!entry)
-            continue;
-        entry->reportedPass = pass;
-        ready->push_back({fd, entry->serial, EPOLLIN | EPOLLOUT, pass});
-    }
-}
-
-int EpollEventDispatcher::activate(const std::vector<Ready> &ready)
-{
-    static constexpr std::uint32_t triggers[3] = {
-        EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP, // Read: data, or end of stream/error to read
-        EPOLLOUT | EPOLLERR, // Write
-        EPOLLPRI, // Exception
-    };
-    int activated = 0;
-    for (const Ready &r : ready) {
-        for (int type = 0; type < 3; ++type) {
-            if (!(r.events & triggers[type]))
-                continue;
-            // Looked up again for every notifier: the previous handler may have disabled, deleted
-            // or replaced any notifier, closed the fd, or run a nested loop that handled it.
-            const FdEntry *entry = find(r.fd);
-            if (!entry || entry->serial != r.serial || entry->reportedPass != r.pass)
-                break;
-            QSocketNotifier *notifier = entry->notifiers[type];
-            if (!notifier)
-                continue;
-            QEvent event(QEvent::SockAct);
-            QCoreApplication::sendEvent(notifier, &event);
-            ++activated;
-        }
-    }
-    return activated;
 }
 
 void EpollEventDispatcher::drainWakeFd()
@@ -187,172 +82,14 @@ void EpollEventDispatcher::drainWakeFd()
     m_wakePending.store(false, std::memory_order_release);
 }
 
-std::uint32_t EpollEventDispatcher::wantedEvents(const FdEntry &entry)
-{
-    std::uint32_t events = 0;
-    if (entry.notifiers[QSocketNotifier::Read])
-        events |= EPOLLIN;
-    if (entry.notifiers[QSocketNotifier::Write])
-        events |= EPOLLOUT;
-    if (entry.notifiers[QSocketNotifier::Exception])
-        events |= EPOLLPRI;
-    return events;
-}
-
-bool EpollEventDispatcher::control(int fd, FdEntry &entry, std::uint32_t events)
-{
-    if (entry.alwaysReady || m_epollFd < 0)
-        return true;
-    epoll_event ev {};
-    ev.events = events;
-    ev.data.u64 = tagOf(fd, entry.serial);
-    int op = entry.registeredEvents ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    ++m_controlCalls;
-    int result = epoll_ctl(m_epollFd, op, fd, &ev);
-    if (result < 0 && op == EPOLL_CTL_MOD && errno == ENOENT) {
-        // The fd was closed (leaving the set) and its number reused while a notifier stayed.
-        op = EPOLL_CTL_ADD;
-        ++m_controlCalls;
-        result = epoll_ctl(m_epollFd, op, fd, &ev);
-    } else if (result < 0 && op == EPOLL_CTL_ADD && errno == EEXIST) {
-        ++m_controlCalls;
-        result = epoll_ctl(m_epollFd, EPOLL_CTL_MOD, fd, &ev);
-    }
-    if (result < 0 && errno == EPERM) {
-        // Regular files: poll() reports them always ready, and so do we.
-        entry.alwaysReady = true;
-        entry.registeredEvents = 0;
-        m_alwaysReadyFds.push_back(fd);
-        return true;
-    }
-    if (result < 0) {
-        qWarning("EpollEventDispatcher: epoll_ctl on socket %d: %s", fd, std::strerror(errno));
-        return false;
-    }
-    entry.registeredEvents = events;
-    return true;
-}
-
-void EpollEventDispatcher::applyChanges()
-{
-    if (m_dirtyFds.empty())
-        return;
-    for (int fd : m_dirtyFds) {
-        FdEntry *entry = find(fd);
-        if (!entry || !entry->dirty)
-            continue;
-        entry->dirty = false;
-        const std::uint32_t wanted = wantedEvents(*entry);
-        if (wanted != entry->registeredEvents)
-            control(fd, *entry, wanted);
-    }
-    m_dirtyFds.clear();
-}
-
 void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 {
-    const int fd = int(notifier->socket());
-    const int type = int(notifier->type());
-    if (fd < 0 || type < 0 || type > 2) {
-        qWarning("EpollEventDispatcher: invalid socket notifier (socket %d)", fd);
-        return;
-    }
-    FdEntry *existing = find(fd);
-    const bool inserted = !existing;
-    FdEntry &entry = existing ? *existing : add(fd);
-    if (entry.notifiers[type] && entry.notifiers[type] != notifier)
-        qWarning("EpollEventDispatcher: multiple socket notifiers for socket %d and type %d", fd, type);
-    entry.notifiers[type] = notifier;
-    if (inserted) {
-        entry.serial = ++m_nextSerial;
-        if (entry.serial == 0 || entry.serial == std::uint32_t(WakeTag >> 32))
-            entry.serial = m_nextSerial = 1;
-        control(fd, entry, wantedEvents(entry));
-        return;
-    }
-    if (!entry.dirty) {
-        entry.dirty = true;
-        m_dirtyFds.push_back(fd);
-    }
+    m_sockets.registerNotifier(notifier);
 }
 
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
-    const int fd = int(notifier->socket());
-    const int type = int(notifier->type());
-    FdEntry *found = find(fd);
-    if (!found || type < 0 || type > 2 || found->notifiers[type] != notifier)
-        return;
-    FdEntry &entry = *found;
-    entry.notifiers[type] = nullptr;
-    if (!entry.notifiers[0] && !entry.notifiers[1] && !entry.notifiers[2]) {
-        // At once, not before the next wait: the owner may close the fd and a new socket may get
-        // the same number before then.
-        removeFd(fd);
-        return;
-    }
-    if (!entry.dirty) {
-        entry.dirty = true;
-        m_dirtyFds.push_back(fd);
-    }
-}
-
-void EpollEventDispatcher::removeFd(int fd)
-{
-    FdEntry *entry = find(fd);
-    if (!entry)
-        return;
-    if (entry->alwaysReady) {
-        m_alwaysReadyFds.erase(std::remove(m_alwaysReadyFds.begin(), m_alwaysReadyFds.end(), fd),
-                               m_alwaysReadyFds.end());
-    } else if (entry->registeredEvents && m_epollFd >= 0) {
-        ++m_controlCalls;
-        // Fails harmlessly (EBADF, ENOENT) when the fd was closed first: the kernel dropped it then.
-        epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
-    }
-    // Swap with the last entry (serials are never reused, so a stale ready entry cannot match).
-    const std::size_t position = std::size_t(entry - m_fds.data());
-    if (position + 1 != m_fds.size()) {
-        m_fds[position] = m_fds.back();
-        if (!m_fdIndex.empty())
-            m_fdIndex[std::size_t(m_fds[position].fd)] = std::int32_t(position);
-    }
-    m_fds.pop_back();
-    if (!m_fdIndex.empty())
-        m_fdIndex[std::size_t(fd)] = -1;
-}
-
-EpollEventDispatcher::FdEntry *EpollEventDispatcher::find(int fd)
-{
-    if (m_fdIndex.empty()) {
-        for (FdEntry &entry : m_fds) {
-            if (entry.fd == fd)
-                return &entry;
-        }
-        return nullptr;
-    }
-    if (fd < 0 || std::size_t(fd) >= m_fdIndex.size() || m_fdIndex[std::size_t(fd)] < 0)
-        return nullptr;
-    return &m_fds[std::size_t(m_fdIndex[std::size_t(fd)])];
-}
-
-EpollEventDispatcher::FdEntry &EpollEventDispatcher::add(int fd)
-{
-    m_fds.push_back(FdEntry {});
-    m_fds.back().fd = fd;
-    if (m_fdIndex.empty() && m_fds.size() > SmallFds) {
-        for (std::size_t i = 0; i < m_fds.size(); ++i) {
-            const auto at = std::size_t(m_fds[i].fd);
-            if (at >= m_fdIndex.size())
-                m_fdIndex.resize(std::max(at + 1, m_fdIndex.size() * 2), -1);
-            m_fdIndex[at] = std::int32_t(i);
-        }
-    } else if (!m_fdIndex.empty()) {
-        if (std::size_t(fd) >= m_fdIndex.size())
-            m_fdIndex.resize(std::max(std::size_t(fd) + 1, m_fdIndex.size() * 2), -1);
-        m_fdIndex[std::size_t(fd)] = std::int32_t(m_fds.size() - 1);
-    }
-    return m_fds.back();
+    m_sockets.unregisterNotifier(notifier);
 }
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)

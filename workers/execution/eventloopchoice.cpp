@@ -1,6 +1,7 @@
 #include "workers/execution/eventloopchoice.h"
 
 #include "workers/execution/epolleventdispatcher.h"
+#include "workers/execution/nestedepolldispatcher.h"
 
 #include <QAbstractEventDispatcher>
 #include <QThread>
@@ -61,6 +62,8 @@ QString EventLoopChoice::describe(const QAbstractEventDispatcher *dispatcher)
         return QStringLiteral("none");
     if (qobject_cast<const EpollEventDispatcher *>(dispatcher))
         return QStringLiteral("epoll");
+    if (const auto *nested = qobject_cast<const NestedEpollDispatcher *>(dispatcher))
+        return QStringLiteral("epoll nested in %1").arg(describe(nested->inner()));
     // Qt's own, including the platform plugins' subclasses (QXcbUnixEventDispatcher, ...).
     for (const QMetaObject *m = dispatcher->metaObject(); m; m = m->superClass()) {
         if (std::strcmp(m->className(), "QEventDispatcherUNIX") == 0)

@@ -28,7 +28,8 @@ public:
     static QAbstractEventDispatcher *create();
     /// Gives a thread that has not started yet the current kind's dispatcher.
     static void prepare(QThread *thread);
-    /// What a running dispatcher is: "epoll", "unix", "glib" or its class name.
+    /// What a running dispatcher is: "epoll", "unix", "glib", "epoll nested in unix" (the UI
+    /// thread's) or its class name.
     static QString describe(const QAbstractEventDispatcher *dispatcher);
 };
 

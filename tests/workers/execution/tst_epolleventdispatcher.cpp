@@ -4,6 +4,7 @@
 // QTcpSocket / QWebSocket traffic. The whole test runs on the dispatcher (installed in main()).
 #include "workers/execution/epolleventdispatcher.h"
 #include "workers/execution/eventloopchoice.h"
+#include "workers/execution/socketnotifierset.h"
 #include "workers/execution/workerthread.h"
 
 #include <QElapsedTimer>
@@ -23,12 +24,15 @@
 #include <thread>
 #include <vector>
 
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 using Taskscope::Execution::EpollEventDispatcher;
 using Taskscope::Execution::EventLoopChoice;
+using Taskscope::Execution::SocketNotifierSet;
 
 namespace {
 
@@ -86,6 +90,7 @@ private slots:
     void interruptFromAnotherThreadEndsTheWait();
     void postedEventFromAnotherThreadIsDelivered();
     void thousandsOfFdsOnlyReadyOnesActivate();
+    void timerFdDueBehindMoreReadySocketsThanOneBatchFiresInTheSamePass();
     void socketClosedWhileItsReadinessIsPending();
     void fdClosedBeforeItsNotifierThenReused();
     void tcpSocketTalksToTcpServer();
@@ -381,6 +386,55 @@ void TestEpollEventDispatcher::thousandsOfFdsOnlyReadyOnesActivate()
         QCOMPARE(hits[std::size_t(i)], i % 17 == 0 ? 1 : 0);
     notifiers.clear();
     QCOMPARE(dispatcher()->watchedFds(), before);
+}
+
+void TestEpollEventDispatcher::timerFdDueBehindMoreReadySocketsThanOneBatchFiresInTheSamePass()
+{
+    // The pacer's timerfd is one more fd in the set. It becomes ready after more sockets than one
+    // epoll_wait returns, so the kernel lists it last: one processEvents() must still deliver it.
+    constexpr int Pairs = SocketNotifierSet::MaxEventsPerWait + 200;
+    rlimit limit {};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_max < rlim_t(2 * Pairs + 100))
+        QSKIP("RLIMIT_NOFILE's hard limit is too low for 2,448 descriptors here");
+    std::vector<std::unique_ptr<SocketPair>> pairs;
+    std::vector<std::unique_ptr<QSocketNotifier>> notifiers;
+    int socketHits = 0;
+    for (int i = 0; i < Pairs; ++i) {
+        pairs.push_back(std::make_unique<SocketPair>());
+        QVERIFY(pairs.back()->ok());
+        notifiers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
+        connect(notifiers.back().get(), &QSocketNotifier::activated, this, [&socketHits, &pairs, i] {
+            ++socketHits;
+            drain(pairs[std::size_t(i)]->fds[0]);
+        });
+    }
+    const int timerFd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    QVERIFY(timerFd >= 0);
+    QSocketNotifier timerNotifier(timerFd, QSocketNotifier::Read);
+    int timerHits = 0;
+    connect(&timerNotifier, &QSocketNotifier::activated, this, [&timerHits, timerFd] {
+        std::uint64_t expirations = 0;
+        if (::read(timerFd, &expirations, sizeof expirations) == ssize_t(sizeof expirations))
+            ++timerHits;
+    });
+    QCoreApplication::processEvents(); // registrations applied, nothing ready
+
+    for (const auto &pair : pairs)
+        writeByte(pair->fds[1]);
+    itimerspec due {};
+    due.it_value.tv_nsec = 1; // relative: expires at once, after the sockets became ready
+    QCOMPARE(timerfd_settime(timerFd, 0, &due, nullptr), 0);
+    pollfd pfd {timerFd, POLLIN, 0};
+    QCOMPARE(::poll(&pfd, 1, 5000), 1);
+
+    QCoreApplication::processEvents(); // one pass
+    QCOMPARE(timerHits, 1);
+    QCOMPARE(socketHits, Pairs);
+    notifiers.clear();
+    ::close(timerFd);
 }
 
 void TestEpollEventDispatcher::socketClosedWhileItsReadinessIsPending()
