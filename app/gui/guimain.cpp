@@ -18,6 +18,7 @@
 #include <QAudioDevice>
 #include <QDockWidget>
 #include <QMediaDevices>
+#include <QProcess>
 #include <QSettings>
 #include <QSplitter>
 #include <QThreadPool>
@@ -131,13 +132,19 @@ int runGui(int argc, char *argv[])
 
     if (QString error; !session.openAtStartup(options.traceFile, options.scenario, &error))
         std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
+    if (!watch && !options.watchCommand.isEmpty()) {
+        const QStringList command = QProcess::splitCommand(options.watchCommand);
+        watch.emplace();
+        watch->program = command.value(0);
+        watch->programArguments = command.mid(1);
+    }
     if (watch) {
         QString error;
         const bool started = watch->attachPid > 0
             ? session.probes().attach(watch->attachPid, &error) != nullptr
             : session.probes().launch({watch->program, watch->programArguments, {}, {}}, &error) != nullptr;
         if (!started)
-            std::fprintf(stderr, "taskscope %s: %s\n", argv[1], qPrintable(error));
+            std::fprintf(stderr, "taskscope: cannot watch the program: %s\n", qPrintable(error));
     }
     if (!options.compareReports.isEmpty()) {
         const QStringList files = options.compareReports.split(QLatin1Char(','));
