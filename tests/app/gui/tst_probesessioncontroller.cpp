@@ -153,6 +153,7 @@ private Q_SLOTS:
             QVERIFY2(lane.endedNs >= 0, qPrintable(TraceNames::name(lane.name)));
         QVERIFY(session.trace().store().depthCount(process->uiLane()) > 0); // dispatch spans on the UI thread
         QVERIFY(process->msToFirstSpan() >= 0);
+        qInfo("launch to the first span in the window's store: %lld ms", process->msToFirstSpan());
         QCOMPARE(process->droppedItems(), quint64(0));
 
         session.shutdown();
