@@ -34,11 +34,15 @@ void chooseEventLoop(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
     // Before anything touches the environment: the launched program inherits it.
-    if (argc > 1 && (std::strcmp(argv[1], "launch") == 0 || std::strcmp(argv[1], "attach") == 0))
+    const bool launching = argc > 1 && (std::strcmp(argv[1], "launch") == 0 || std::strcmp(argv[1], "attach") == 0);
+    if (launching && !launchWantsWindow(argc, argv))
         return runLaunch(argc, argv);
-    // The UNIX event dispatcher costs half the glib one per event; keep glib if asked.
-    if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB"))
+    // The UNIX event dispatcher costs half the glib one per event; keep glib if asked. A program the
+    // window launches gets the user's choice back (the marker says this one was ours).
+    if (!qEnvironmentVariableIsSet("TASKSCOPE_GLIB") && !qEnvironmentVariableIsSet("QT_NO_GLIB")) {
         qputenv("QT_NO_GLIB", "1");
+        qputenv("TASKSCOPE_SET_QT_NO_GLIB", "1");
+    }
     chooseEventLoop(argc, argv);
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--headless") == 0)

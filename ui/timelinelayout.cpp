@@ -237,8 +237,24 @@ void TimelineLayout::rebuild(const TraceStore &store)
         if (kind == LaneKind::Thread) {
             // The UI thread leads, Taskscope's own lanes follow it, then threads by name: the order
             // threads happened to register in is not one a reader can use.
+            // A group's first-registered lane leads it (a watched program's UI thread).
+            std::map<NameId, LaneId> groupLeader;
+            for (const std::vector<LaneId> *list : {&running, &ended}) {
+                for (const LaneId id : *list) {
+                    if (const NameId group = store.lane(id).group; group != 0) {
+                        auto [it, inserted] = groupLeader.try_emplace(group, id);
+                        if (!inserted)
+                            it->second = std::min(it->second, id);
+                    }
+                }
+            }
             const auto rank = [&](LaneId id) {
-                return id == UiThreadLane ? 0 : store.lane(id).group == ownGroup ? 1 : 2;
+                const NameId group = store.lane(id).group;
+                if (id == UiThreadLane)
+                    return 0;
+                if (group == ownGroup)
+                    return 1;
+                return group != 0 && groupLeader[group] != id ? 3 : 2;
             };
             for (std::vector<LaneId> *list : {&running, &ended}) {
                 std::vector<std::tuple<int, QString, LaneId>> keyed;

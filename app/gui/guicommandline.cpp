@@ -76,9 +76,13 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     QCommandLineOption compareTasks(QStringLiteral("compare-tasks"),
                                     QStringLiteral("Compare these two tasks just before the screenshot."),
                                     QStringLiteral("a,b"));
+    QCommandLineOption watch(QStringLiteral("watch"),
+                             QStringLiteral("Launch this program (a command line) under the probe, as File › Launch "
+                                            "application… does."),
+                             QStringLiteral("command"));
     for (QCommandLineOption *hidden :
          {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
-          &quitAfterScenario, &frames, &size, &split, &laneFilter, &expand, &range, &compareTasks})
+          &quitAfterScenario, &frames, &size, &split, &laneFilter, &expand, &range, &compareTasks, &watch})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({scenario,
                        compare,
@@ -103,7 +107,8 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
                        laneFilter,
                        expand,
                        range,
-                       compareTasks});
+                       compareTasks,
+                       watch});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -124,6 +129,7 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     }
     o->startupReport = parser.isSet(startup);
     o->screenshot = parser.value(screenshot);
+    o->watchCommand = parser.value(watch);
     o->tab = parser.value(tab);
     o->selectAt = parser.value(select);
     bool ok = true;

@@ -33,6 +33,7 @@ struct GuiCommandLine
     bool expandGroups = false;
     qint64 rangeFromMs = -1, rangeToMs = -1;
     quint64 compareTaskA = 0, compareTaskB = 0;
+    QString watchCommand; ///< a program to launch under the probe (what `taskscope launch -- …` opens)
 
     /// Parses the application's arguments (handles --help and --version itself); false after
     /// printing what is wrong.

@@ -4,6 +4,7 @@
 #include "app/gui/guisession.h"
 #include "app/gui/taskscopeapplication.h"
 #include "app/gui/windowautomation.h"
+#include "app/probe/launchcommandline.h"
 #include "model/appsettings.h"
 #include "model/procstat.h"
 #include "model/trace/laneregistry.h"
@@ -18,6 +19,7 @@
 #include <QAudioDevice>
 #include <QDockWidget>
 #include <QMediaDevices>
+#include <QProcess>
 #include <QSettings>
 #include <QSplitter>
 #include <QThreadPool>
@@ -25,7 +27,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <optional>
 
 #include <unistd.h>
 
@@ -54,9 +58,24 @@ double msSinceProcessStart()
 int runGui(int argc, char *argv[])
 {
     std::signal(SIGPIPE, SIG_IGN);
+    // `taskscope launch -- PROGRAM` / `taskscope attach PID` without --headless: the window watches it.
+    std::optional<Taskscope::Probe::LaunchCommandLine> watch;
+    int guiArgc = argc;
+    if (argc > 1 && (std::strcmp(argv[1], "launch") == 0 || std::strcmp(argv[1], "attach") == 0)) {
+        QStringList arguments;
+        for (int i = 0; i < argc; ++i)
+            arguments.append(QString::fromLocal8Bit(argv[i]));
+        QString error;
+        watch = Taskscope::Probe::LaunchCommandLine::parse(arguments, &error);
+        if (!watch) {
+            std::fprintf(stderr, "taskscope %s: %s\n", argv[1], qPrintable(error));
+            return 1;
+        }
+        guiArgc = 1; // the window's own options are not on this command line
+    }
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     // Its notify() brackets every dispatch for the watchdog: it must be the application object.
-    TaskscopeApplication app(argc, argv);
+    TaskscopeApplication app(guiArgc, argv);
     // Coroutine streams started from the window run on this thread: their sockets go to one epoll
     // set nested in the platform's dispatcher (which must stay: it delivers the window's events).
     Taskscope::Execution::MainThreadNesting::installIfChosen();
@@ -117,6 +136,20 @@ int runGui(int argc, char *argv[])
 
     if (QString error; !session.openAtStartup(options.traceFile, options.scenario, &error))
         std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
+    if (!watch && !options.watchCommand.isEmpty()) {
+        const QStringList command = QProcess::splitCommand(options.watchCommand);
+        watch.emplace();
+        watch->program = command.value(0);
+        watch->programArguments = command.mid(1);
+    }
+    if (watch) {
+        QString error;
+        const bool started = watch->attachPid > 0
+            ? session.probes().attach(watch->attachPid, &error) != nullptr
+            : session.probes().launch({watch->program, watch->programArguments, {}, {}}, &error) != nullptr;
+        if (!started)
+            std::fprintf(stderr, "taskscope: cannot watch the program: %s\n", qPrintable(error));
+    }
     if (!options.compareReports.isEmpty()) {
         const QStringList files = options.compareReports.split(QLatin1Char(','));
         window.compareView()->loadReportFile(0, files.value(0));

@@ -43,6 +43,8 @@ GuiSession::GuiSession(const AppSettings &settings, const Options &options, QObj
     w.setReportProvider([this] { return report(); });
     buildStatusBar();
     wire();
+    m_probes = std::make_unique<Taskscope::Probe::ProbeSessionController>(m_window.get(), &m_trace, &m_watchdog,
+                                                                          m_options.saveSettings);
 }
 
 GuiSession::~GuiSession()
@@ -432,6 +434,7 @@ GuiSession::ShutdownTimes GuiSession::shutdown()
     QElapsedTimer total;
     total.start();
     times.streamsAtClose = liveStreams();
+    m_probes->detachAll(); // watched programs keep running
     if (m_scenario)
         m_scenario->stop();
     QElapsedTimer step;

@@ -3,6 +3,7 @@
 #include "app/gui/comparerunner.h"
 #include "app/gui/framemeter.h"
 #include "app/gui/guiscenariorun.h"
+#include "app/gui/probesessioncontroller.h"
 #include "app/gui/tracecontroller.h"
 #include "app/gui/watchdogcontroller.h"
 #include "app/gui/workloadcontroller.h"
@@ -98,6 +99,8 @@ public:
     WatchdogController &watchdog() { return m_watchdog; }
     LoopbackHost &service() { return m_service; }
     CompareRunner &compare() { return m_compare; }
+    /// Programs watched through the probe (File › Launch application…, Attach to process…).
+    Taskscope::Probe::ProbeSessionController &probes() { return *m_probes; }
     FrameMeter &frames() { return m_frames; }
     TaskListModel &tasks() { return m_tasks; }
     TranscriptModel &transcripts() { return m_transcripts; }
@@ -135,6 +138,7 @@ private:
     FrameMeter m_frames {qint64(TraceController::FrameIntervalMs) * 1'000'000};
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<WorkloadController> m_workloads;
+    std::unique_ptr<Taskscope::Probe::ProbeSessionController> m_probes;
     QPointer<GuiScenarioRun> m_scenario;
     QLabel *m_serviceLabel = nullptr;
     QLabel *m_watchdogLabel = nullptr;

@@ -45,6 +45,10 @@ public:
     QString errorString() const { return m_error; }
     int restarts() const { return m_restarts; }
 
+    /// An alert of a watched program (its own watchdog, through the probe): listed, tagged by its
+    /// culprit; the window's own hang light and counts are not about it.
+    void showWatchedAlert(const AlertRecord &alert) { m_alerts.upsert(alert); }
+
     /// Alerts of earlier runs from the journal, added to the list. Returns how many.
     int loadPreviousSessionAlerts();
 

@@ -1,11 +1,16 @@
 #include "app/probe/attachpreflight.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QVersionNumber>
 
+#include <algorithm>
+
+#include <pwd.h>
 #include <unistd.h>
 
 namespace Taskscope::Probe {
@@ -93,6 +98,65 @@ QString AttachPreflight::refusal(qint64 pid, QString *gdbPath)
             .arg(proc, maps.errorString());
     return checkQt(pid, QString::fromLocal8Bit(maps.readAll()),
                    QStringLiteral("%1.%2").arg(QT_VERSION_MAJOR).arg(QT_VERSION_MINOR));
+}
+
+QStringList AttachPreflight::gdbInjection(qint64 pid, const QString &library,
+                                          const QList<QPair<QString, QString>> &environment)
+{
+    auto quoted = [](const QString &text) {
+        QString escaped = text;
+        escaped.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        return QString(u'"' + escaped + u'"');
+    };
+    QStringList arguments {QStringLiteral("-nx"), QStringLiteral("-batch"), QStringLiteral("-p"), QString::number(pid)};
+    for (const auto &[name, value] : environment)
+        arguments << QStringLiteral("-ex")
+                  << QStringLiteral("call (int)setenv(%1, %2, 1)").arg(quoted(name), quoted(value));
+    // The probe's constructor hands its set-up to the UI thread (gdb stops the process on any thread).
+    arguments << QStringLiteral("-ex") << QStringLiteral("call (void *)dlopen(%1, 2)").arg(quoted(library));
+    arguments << QStringLiteral("-ex") << QStringLiteral("detach");
+    return arguments;
+}
+
+QString AttachPreflight::gdbFailure(qint64 pid, int exitCode, bool crashed, const QString &output)
+{
+    static const QRegularExpression nullResult(QStringLiteral(R"(\$\d+ = \(void \*\) 0x0\b)"));
+    if (crashed || output.contains(u"ptrace: Operation not permitted"))
+        return QStringLiteral("gdb could not attach to process %1").arg(pid);
+    if (nullResult.match(output).hasMatch())
+        return QStringLiteral("dlopen of the probe failed inside process %1").arg(pid);
+    if (!output.contains(u"(void *) 0x"))
+        return QStringLiteral("gdb did not run the injection (exit %1)").arg(exitCode);
+    return {};
+}
+
+QList<AttachPreflight::Candidate> AttachPreflight::qtProcesses()
+{
+    QList<Candidate> found;
+    const qint64 self = QCoreApplication::applicationPid();
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool ok = false;
+        const qint64 pid = entry.toLongLong(&ok);
+        if (!ok || pid == self)
+            continue;
+        QFile maps(QStringLiteral("/proc/%1/maps").arg(pid));
+        if (!maps.open(QIODevice::ReadOnly) || !maps.readAll().contains("libQt6Core.so"))
+            continue; // not readable (another user's) or not a Qt 6 program
+        Candidate candidate;
+        candidate.pid = pid;
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+        if (comm.open(QIODevice::ReadOnly))
+            candidate.name = QString::fromLocal8Bit(comm.readAll().trimmed());
+        const uint uid = QFileInfo(QStringLiteral("/proc/%1").arg(pid)).ownerId();
+        const passwd *user = getpwuid(uid);
+        candidate.user = user ? QString::fromLocal8Bit(user->pw_name) : QString::number(uid);
+        QString gdb;
+        candidate.refusal = refusal(pid, &gdb);
+        found.append(candidate);
+    }
+    std::sort(found.begin(), found.end(), [](const Candidate &a, const Candidate &b) { return a.pid < b.pid; });
+    return found;
 }
 
 } // namespace Taskscope::Probe

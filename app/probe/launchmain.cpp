@@ -7,6 +7,17 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+
+bool launchWantsWindow(int argc, char *argv[])
+{
+    for (int i = 2; i < argc && std::strcmp(argv[i], "--") != 0; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "--help") == 0
+            || std::strcmp(argv[i], "-h") == 0)
+            return false;
+    }
+    return true;
+}
 
 int runLaunch(int argc, char *argv[])
 {
@@ -25,9 +36,7 @@ int runLaunch(int argc, char *argv[])
         return 0;
     }
     if (!line->headless) {
-        std::fprintf(stderr,
-                     "taskscope launch: only --headless is available so far (the window's lane groups "
-                     "for watched programs are not built yet)\n");
+        std::fprintf(stderr, "taskscope launch: without --headless the window runs the program\n");
         return 1;
     }
     LaunchSession session(*line);

@@ -160,22 +160,10 @@ bool LaunchSession::startAttach(const QString &library, QString *error)
         return false;
     }
     m_pid = m_options.attachPid;
-    auto quoted = [](const QString &text) {
-        QString escaped = text;
-        escaped.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
-        return QString(u'"' + escaped + u'"');
-    };
-    QStringList arguments {QStringLiteral("-nx"), QStringLiteral("-batch"), QStringLiteral("-p"),
-                           QString::number(m_options.attachPid)};
-    auto command = [&arguments](const QString &text) { arguments << QStringLiteral("-ex") << text; };
-    command(QStringLiteral("call (int)setenv(%1, %2, 1)")
-                .arg(quoted(QStringLiteral("TASKSCOPE_PROBE_SOCKET")), quoted(m_server->fullServerName())));
+    QList<QPair<QString, QString>> variables {{QStringLiteral("TASKSCOPE_PROBE_SOCKET"), m_server->fullServerName()}};
     if (const QString settings = watchdogSettings(); !settings.isEmpty())
-        command(QStringLiteral("call (int)setenv(%1, %2, 1)")
-                    .arg(quoted(QStringLiteral("TASKSCOPE_PROBE_WATCHDOG")), quoted(settings)));
-    // The probe's constructor hands its set-up to the UI thread (gdb stops the process on any thread).
-    command(QStringLiteral("call (void *)dlopen(%1, 2)").arg(quoted(library)));
-    command(QStringLiteral("detach"));
+        variables.append({QStringLiteral("TASKSCOPE_PROBE_WATCHDOG"), settings});
+    const QStringList arguments = AttachPreflight::gdbInjection(m_options.attachPid, library, variables);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("LD_PRELOAD"));
     m_gdb.setProcessEnvironment(environment);
@@ -187,14 +175,8 @@ bool LaunchSession::startAttach(const QString &library, QString *error)
 void LaunchSession::onGdbFinished(int exitCode, QProcess::ExitStatus status)
 {
     const QString output = QString::fromLocal8Bit(m_gdb.readAll());
-    static const QRegularExpression nullResult(QStringLiteral(R"(\$\d+ = \(void \*\) 0x0\b)"));
-    QString why;
-    if (status != QProcess::NormalExit || output.contains(u"ptrace: Operation not permitted"))
-        why = QStringLiteral("gdb could not attach to process %1").arg(m_options.attachPid);
-    else if (nullResult.match(output).hasMatch())
-        why = QStringLiteral("dlopen of the probe failed inside process %1").arg(m_options.attachPid);
-    else if (!output.contains(u"(void *) 0x"))
-        why = QStringLiteral("gdb did not run the injection (exit %1)").arg(exitCode);
+    const QString why = AttachPreflight::gdbFailure(m_options.attachPid, exitCode, status != QProcess::NormalExit,
+                                                    output);
     if (why.isEmpty()) {
         if (!m_receiver->greeted())
             m_connectTimer.start(ConnectTimeout);

@@ -14,17 +14,14 @@
 #include <cstring>
 
 namespace Taskscope::Probe {
-namespace {
 
-QString eventTypeName(quint16 type)
+QString ProbeReceiver::eventTypeName(quint16 type)
 {
     if (const char *key = QMetaEnum::fromType<QEvent::Type>().valueToKey(type))
         return QString::fromLatin1(key);
     return type >= QEvent::User ? QStringLiteral("User+%1").arg(type - QEvent::User)
                                 : QStringLiteral("Event %1").arg(type);
 }
-
-} // namespace
 
 ProbeReceiver::ProbeReceiver(TraceStore *store)
     : m_store(store)

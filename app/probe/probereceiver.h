@@ -29,6 +29,9 @@ public:
 
     explicit ProbeReceiver(TraceStore *store);
 
+    /// "MouseButtonPress", "User+3", "Event 1234": how a dispatch span names its event type.
+    static QString eventTypeName(quint16 type);
+
     void feed(QByteArrayView bytes);
     bool failed() const { return !m_error.isEmpty(); }
     QString error() const { return m_error; }

@@ -4,6 +4,7 @@
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
 #include "workers/watchdog/dispatchprobe.h"
+#include "workers/watchdog/notifyhook.h"
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -11,13 +12,10 @@
 
 #include <atomic>
 
-#include <dlfcn.h>
-
 namespace Taskscope::Probe {
 namespace {
 
-using NotifyInternal = bool (*)(QObject *, QEvent *);
-NotifyInternal g_notifyInternal = nullptr;
+Taskscope::Watchdog::NotifyHook::NotifyInternal g_notifyInternal = nullptr;
 std::atomic<bool> g_installed {false};
 
 struct CacheEntry
@@ -128,14 +126,8 @@ bool DispatchRecorder::install()
 {
     if (g_installed.load())
         return true;
-    // notifyInternal2 is a private static member with a plain C calling convention.
-    if (!g_notifyInternal) {
-        g_notifyInternal = reinterpret_cast<NotifyInternal>(
-            dlsym(RTLD_DEFAULT, "_ZN16QCoreApplication15notifyInternal2EP7QObjectP6QEvent"));
-    }
+    g_notifyInternal = Taskscope::Watchdog::NotifyHook::install(&notifyCallback);
     if (!g_notifyInternal)
-        return false;
-    if (!QInternal::registerCallback(QInternal::EventNotifyCallback, &notifyCallback))
         return false;
     g_installed.store(true);
     return true;
@@ -144,7 +136,7 @@ bool DispatchRecorder::install()
 void DispatchRecorder::uninstall()
 {
     if (g_installed.exchange(false))
-        QInternal::unregisterCallback(QInternal::EventNotifyCallback, &notifyCallback);
+        Taskscope::Watchdog::NotifyHook::uninstall(&notifyCallback);
 }
 
 bool DispatchRecorder::isInstalled()

@@ -105,6 +105,8 @@ bool ProbeHost::start()
         {QStringLiteral("watchdog"), watching},
         {QStringLiteral("stackSampling"), m_watchdog->stackSamplingActive()},
         {QStringLiteral("hangMs"), qint64(config.hang.count())},
+        // Our times are ns since this origin: a reader maps them onto its own clock with it.
+        {QStringLiteral("originSteadyNs"), qint64(TraceClock::originSteadyNs())},
     };
     m_transport->start(hello);
     return true;

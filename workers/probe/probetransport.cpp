@@ -11,6 +11,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -58,6 +59,7 @@ void ProbeTransport::start(const QJsonObject &hello)
     if (m_thread.joinable())
         return;
     m_hello = hello;
+    m_dispatchRateName = TraceNames::intern(u"dispatches/s"); // before the first Names frame
     m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     m_stop.store(false);
     m_thread = std::thread([this] { run(); });
@@ -149,6 +151,10 @@ void ProbeTransport::collect()
     const qsizetype room = m_socket < 0 ? 0 : m_options.maxPendingBytes - (m_pending.size() - m_pendingOffset);
     std::vector<TraceEvent> converted;
     TraceRecorder::drain([&](LaneId threadLane, const TraceEvent *source, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) { // dispatch rates count what was dropped too
+            if (source[i].kind == EventKind::Begin && (source[i].arg & ProbeWire::DispatchArgFlag))
+                ++m_dispatches[source[i].lane];
+        }
         const auto bytes = qsizetype(ProbeWire::HeaderBytes + sizeof(LaneId) + count * sizeof(TraceEvent));
         if (events.size() + bytes > room) {
             dropped += count;
@@ -202,6 +208,34 @@ void ProbeTransport::collectAlerts()
     m_alerts.clear();
 }
 
+void ProbeTransport::appendDispatchRates(double seconds)
+{
+    if (m_socket < 0 || seconds <= 0) {
+        m_dispatches.clear();
+        return;
+    }
+    std::vector<TraceEvent> counters;
+    const auto ns = std::uint64_t(TraceClock::nowNs());
+    for (auto it = m_dispatches.begin(); it != m_dispatches.end();) {
+        TraceEvent event {};
+        event.ticks = ns;
+        event.arg = std::bit_cast<std::uint64_t>(double(it->second) / seconds);
+        event.lane = it->first;
+        event.name = m_dispatchRateName;
+        event.kind = EventKind::Counter;
+        counters.push_back(event);
+        // A thread that went quiet gets one zero, then leaves the table until it dispatches again.
+        if (it->second == 0) {
+            it = m_dispatches.erase(it);
+        } else {
+            it->second = 0;
+            ++it;
+        }
+    }
+    if (!counters.empty())
+        ProbeWire::appendEvents(m_pending, UiThreadLane, counters.data(), counters.size());
+}
+
 void ProbeTransport::appendStats()
 {
     if (m_socket < 0)
@@ -252,6 +286,7 @@ void ProbeTransport::run()
     auto nextTick = Clock::now();
     auto nextConnect = Clock::now();
     auto nextStats = Clock::now() + StatsInterval;
+    auto lastStats = Clock::now();
     while (!m_stop.load()) {
         const auto now = Clock::now();
         if (m_socket < 0 && !m_options.socketPath.isEmpty() && now >= nextConnect) {
@@ -265,7 +300,9 @@ void ProbeTransport::run()
         }
         if (now >= nextStats) {
             TraceClock::recalibrate();
+            appendDispatchRates(std::chrono::duration<double>(now - lastStats).count());
             appendStats();
+            lastStats = now;
             nextStats = now + StatsInterval;
         }
         flush();
@@ -281,6 +318,7 @@ void ProbeTransport::run()
     // Last words: what is recorded and queued, then Bye, within the flush timeout.
     collectAlerts();
     collect();
+    appendDispatchRates(std::chrono::duration<double>(Clock::now() - lastStats).count());
     appendStats();
     if (m_socket >= 0)
         ProbeWire::appendJson(m_pending, MessageType::Bye, QJsonObject {{QStringLiteral("reason"), m_stopReason}});

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/trace/tracetypes.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 struct AlertRecord;
 
@@ -63,6 +66,8 @@ private:
     void collect();
     void collectAlerts();
     void appendStats();
+    /// A "dispatches/s" counter per thread lane over the last `seconds`.
+    void appendDispatchRates(double seconds);
     bool flush();
 
     Options m_options;
@@ -83,6 +88,8 @@ private:
     mutable std::mutex m_mutex; // guards m_alerts and m_stats
     QList<QByteArray> m_alerts;
     Stats m_stats;
+    std::unordered_map<LaneId, quint32> m_dispatches; // transport thread only: dispatches since the last rate
+    NameId m_dispatchRateName = 0;
 };
 
 } // namespace Taskscope::Probe

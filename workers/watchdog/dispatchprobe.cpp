@@ -1,12 +1,12 @@
 #include "workers/watchdog/dispatchprobe.h"
 
+#include "workers/watchdog/notifyhook.h"
+
 #include <QCoreApplication>
 #include <QEvent>
 #include <QObject>
 
 #include <limits>
-
-#include <dlfcn.h>
 
 namespace {
 
@@ -14,8 +14,7 @@ std::atomic<bool> g_installed {false};
 thread_local constinit bool t_observed = false;
 thread_local constinit QEvent *t_passThrough = nullptr;
 
-using NotifyInternal = bool (*)(QObject *, QEvent *);
-NotifyInternal g_notifyInternal = nullptr;
+Taskscope::Watchdog::NotifyHook::NotifyInternal g_notifyInternal = nullptr;
 
 bool notifyCallback(void **data)
 {
@@ -61,15 +60,9 @@ bool DispatchProbe::install()
 {
     if (g_installed.load())
         return true;
-    // notifyInternal2 is a private static member, exported with plain C calling convention.
-    if (!g_notifyInternal) {
-        g_notifyInternal = reinterpret_cast<NotifyInternal>(
-            dlsym(RTLD_DEFAULT, "_ZN16QCoreApplication15notifyInternal2EP7QObjectP6QEvent"));
-    }
-    if (!g_notifyInternal)
-        return false;
     setObservedThread();
-    if (!QInternal::registerCallback(QInternal::EventNotifyCallback, &notifyCallback))
+    g_notifyInternal = Taskscope::Watchdog::NotifyHook::install(&notifyCallback);
+    if (!g_notifyInternal)
         return false;
     g_installed.store(true);
     updateScopeArmed();
@@ -82,7 +75,7 @@ void DispatchProbe::uninstall()
     updateScopeArmed();
     if (!g_installed.exchange(false))
         return;
-    QInternal::unregisterCallback(QInternal::EventNotifyCallback, &notifyCallback);
+    Taskscope::Watchdog::NotifyHook::uninstall(&notifyCallback);
 }
 
 bool DispatchProbe::isInstalled()

@@ -142,6 +142,16 @@ private slots:
                 ++timerSpans;
         });
         QVERIFY2(timerSpans > 10, qPrintable(QString::number(timerSpans)));
+        // Its dispatch rate is a counter on its lane (a 5 ms timer: well over 50 a second).
+        const NameId rate = TraceNames::intern(u"dispatches/s");
+        QVERIFY(store.counterNames(workerLane).contains(rate));
+        std::vector<CounterItem> samples;
+        store.queryCounter(workerLane, rate, std::numeric_limits<qint64>::min() / 2,
+                           std::numeric_limits<qint64>::max() / 2, 1, samples);
+        double highest = 0;
+        for (const CounterItem &sample : samples)
+            highest = std::max(highest, sample.max);
+        QVERIFY2(highest > 50, qPrintable(QString::number(highest)));
         // The UI thread is the first lane and has its own dispatches.
         QCOMPARE(store.lanes().isEmpty() ? NoLane : store.lanes().first().id, UiThreadLane);
         int uiSpans = 0;

@@ -6,6 +6,8 @@
 //   worker  a QThread named "AudioWorker" runs its own event loop with a ticking timer
 //   idle    a window that only waits
 //   linger  a window that waits 30 s (for attaching to it)
+//   hangs   the sleeping slot every 2 s for 30 s, and the worker thread (a window to look at)
+//   crash   a segmentation fault after 400 ms
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
@@ -13,6 +15,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -70,6 +73,12 @@ int main(int argc, char *argv[])
     Ticker workerTicker;
     if (std::strcmp(mode, "sleep") == 0 || std::strcmp(mode, "spin") == 0) {
         QTimer::singleShot(300, &window, &QPushButton::click);
+    } else if (std::strcmp(mode, "hangs") == 0) {
+        auto *every = new QTimer(&window);
+        QObject::connect(every, &QTimer::timeout, &window, &QPushButton::click);
+        every->start(2000);
+    } else if (std::strcmp(mode, "crash") == 0) {
+        QTimer::singleShot(400, &window, [] { std::raise(SIGSEGV); });
     } else if (std::strcmp(mode, "modal") == 0) {
         QTimer::singleShot(300, &window, [&window] {
             QDialog dialog(&window);
@@ -82,7 +91,8 @@ int main(int argc, char *argv[])
             dialog.exec();
             std::printf("modal dialog closed after %d ticks\n", ticker.ticks);
         });
-    } else if (std::strcmp(mode, "worker") == 0) {
+    }
+    if (std::strcmp(mode, "worker") == 0 || std::strcmp(mode, "hangs") == 0) {
         worker.setObjectName(QStringLiteral("AudioWorker"));
         workerTicker.moveToThread(&worker);
         auto *timer = new QTimer;
@@ -93,7 +103,8 @@ int main(int argc, char *argv[])
         QObject::connect(&worker, &QThread::finished, timer, &QObject::deleteLater);
         worker.start();
     }
-    const int lifetimeMs = std::strcmp(mode, "linger") == 0 ? 30000 : std::strcmp(mode, "modal") == 0 ? 1600 : 1200;
+    const bool lingers = std::strcmp(mode, "linger") == 0 || std::strcmp(mode, "hangs") == 0;
+    const int lifetimeMs = lingers ? 30000 : std::strcmp(mode, "modal") == 0 ? 1600 : 1200;
     QTimer::singleShot(lifetimeMs, &app, &QCoreApplication::quit);
     const int code = QApplication::exec();
     worker.quit();
