@@ -243,6 +243,24 @@ void AlertListModel::clear()
     updateTimer();
 }
 
+int AlertListModel::removeEndedBefore(qint64 ns)
+{
+    int removed = 0;
+    for (qsizetype row = m_rows.size(); row-- > 0;) {
+        const AlertRecord &r = m_rows[row];
+        if (r.previousSession || r.isOngoing() || r.startNs + r.durationNs >= ns)
+            continue;
+        beginRemoveRows({}, int(row), int(row));
+        m_rows.removeAt(row);
+        endRemoveRows();
+        ++removed;
+    }
+    m_evictedRows += quint64(removed);
+    if (removed)
+        updateTimer();
+    return removed;
+}
+
 void AlertListModel::setMaxRows(int maxRows)
 {
     m_maxRows = qMax(1, maxRows);

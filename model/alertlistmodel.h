@@ -52,6 +52,10 @@ public:
     /// Inserts the alert or updates its row (same session and id).
     void upsert(const AlertRecord &record);
     void clear();
+    /// Removes this session's ended alerts that ended before `ns` (their trace was let go); alerts
+    /// of earlier sessions and ongoing ones stay. Counted in evictedRows(). Returns how many went.
+    int removeEndedBefore(qint64 ns);
+    quint64 evictedRows() const { return m_evictedRows; }
     /// The row of an alert, or -1.
     int rowOf(const QString &session, quint32 id) const;
     const AlertRecord &alertAt(int row) const { return m_rows.at(row); }
@@ -74,5 +78,6 @@ private:
     QList<AlertRecord> m_rows;
     int m_maxRows = 1000;
     quint64 m_droppedRows = 0;
+    quint64 m_evictedRows = 0;
     QTimer m_refreshTimer;
 };

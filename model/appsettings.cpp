@@ -33,7 +33,8 @@ void AppSettings::load(QSettings &settings)
     settings.endGroup();
 
     settings.beginGroup(QStringLiteral("trace"));
-    retentionS = readInt(settings, QStringLiteral("retentionS"), defaults.retentionS);
+    keepRuns = readInt(settings, QStringLiteral("keepRuns"), defaults.keepRuns);
+    traceBudgetMiB = readInt(settings, QStringLiteral("budgetMiB"), defaults.traceBudgetMiB);
     storeCapacityMillions = readInt(settings, QStringLiteral("capacityMillions"), defaults.storeCapacityMillions);
     settings.endGroup();
 
@@ -52,6 +53,7 @@ void AppSettings::load(QSettings &settings)
     freezeKind = settings.value(QStringLiteral("freezeKind")).toString() == QLatin1StringView("busy")
         ? FreezeKind::Busy
         : FreezeKind::Sleep;
+    hiddenLaneGroups = settings.value(QStringLiteral("hiddenLaneGroups")).toStringList();
     settings.endGroup();
 
     *this = normalized();
@@ -68,7 +70,8 @@ void AppSettings::save(QSettings &settings) const
     settings.endGroup();
 
     settings.beginGroup(QStringLiteral("trace"));
-    settings.setValue(QStringLiteral("retentionS"), retentionS);
+    settings.setValue(QStringLiteral("keepRuns"), keepRuns);
+    settings.setValue(QStringLiteral("budgetMiB"), traceBudgetMiB);
     settings.setValue(QStringLiteral("capacityMillions"), storeCapacityMillions);
     settings.endGroup();
 
@@ -86,6 +89,7 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("freezeMs"), freezeMs);
     settings.setValue(QStringLiteral("freezeKind"),
                       freezeKind == FreezeKind::Busy ? QStringLiteral("busy") : QStringLiteral("sleep"));
+    settings.setValue(QStringLiteral("hiddenLaneGroups"), hiddenLaneGroups);
     settings.endGroup();
 }
 
@@ -97,8 +101,13 @@ AppSettings AppSettings::normalized() const
     s.hangMs = std::clamp(s.hangMs, s.suspicionMs, 120'000);
     s.severeMs = std::clamp(s.severeMs, s.hangMs, 300'000);
     s.criticalMs = std::clamp(s.criticalMs, s.severeMs, 600'000);
-    s.retentionS = std::clamp(s.retentionS, 0, 24 * 3600);
-    s.storeCapacityMillions = std::clamp(s.storeCapacityMillions, 1, 64);
+    s.keepRuns = std::clamp(s.keepRuns, 0, 1000);
+    s.traceBudgetMiB = std::clamp(s.traceBudgetMiB, 16, 64 * 1024);
+    s.storeCapacityMillions = std::clamp(s.storeCapacityMillions, 1, 256);
+    s.hiddenLaneGroups.removeAll(QString());
+    s.hiddenLaneGroups.removeDuplicates();
+    if (s.hiddenLaneGroups.size() > 256)
+        s.hiddenLaneGroups = s.hiddenLaneGroups.mid(0, 256);
     s.followWindowMs = std::clamp(s.followWindowMs, 10, 3'600'000);
     s.freezeMs = std::clamp(s.freezeMs, 10, 60'000);
     return s;
@@ -120,17 +129,18 @@ QString AppSettings::describe() const
         return u.isEmpty() ? QStringLiteral("built-in") : u.toString(QUrl::RemoveUserInfo);
     };
     const auto key = [](const QString &k) { return k.isEmpty() ? QStringLiteral("none") : QStringLiteral("set"); };
-    return QStringLiteral("watchdog %1/%2/%3/%4 ms%13, retention %5 s, cap %6 M items, deepgram %7 (key %8), "
+    return QStringLiteral("watchdog %1/%2/%3/%4 ms%13, keep %5 runs in %14 MiB, cap %6 M items, deepgram %7 (key %8), "
                           "openai %9 (key %10), http %11, theme %12")
         .arg(suspicionMs)
         .arg(hangMs)
         .arg(severeMs)
         .arg(criticalMs)
-        .arg(retentionS)
+        .arg(keepRuns)
         .arg(storeCapacityMillions)
         .arg(url(deepgramBaseUrl), key(effectiveDeepgramKey()), url(openAiBaseUrl), key(effectiveOpenAiKey()),
              url(httpBaseUrl), toString(theme),
-             recordDispatches ? QString() : QStringLiteral(" (heartbeats and stacks only)"));
+             recordDispatches ? QString() : QStringLiteral(" (heartbeats and stacks only)"))
+        .arg(traceBudgetMiB);
 }
 
 QString AppSettings::toString(Theme theme)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 class QSettings;
@@ -22,8 +23,10 @@ struct AppSettings
     bool recordDispatches = true; ///< the watchdog's per-dispatch probe (off: heartbeats and stacks only)
 
     // Trace store bounds.
-    int retentionS = 120; ///< 0 keeps everything (up to the item cap)
-    int storeCapacityMillions = 8; ///< items kept before the oldest are dropped
+    // Whole runs are kept: the newest keepRuns of them within traceBudgetMiB of trace data.
+    int keepRuns = 8; ///< 0 keeps any number (up to the budget)
+    int traceBudgetMiB = 512;
+    int storeCapacityMillions = 32; ///< a hard item cap behind the budget
 
     // Endpoints: an empty URL means the built-in loopback service.
     QUrl deepgramBaseUrl;
@@ -37,6 +40,7 @@ struct AppSettings
     int followWindowMs = 10'000; ///< how much time the live view shows
     int freezeMs = 1500; ///< the "Freeze the UI" action
     FreezeKind freezeKind = FreezeKind::Sleep;
+    QStringList hiddenLaneGroups; ///< timeline groups the user hid ("section/group")
 
     void load(QSettings &settings);
     void save(QSettings &settings) const;

@@ -53,6 +53,9 @@ LiveCounts LiveCounts::compute(const TraceStore &store, bool includeRecorder)
     c.items = store.itemCount();
     c.droppedEvents = includeRecorder ? TraceRecorder::droppedEvents() : 0;
     c.evictedItems = store.droppedItems();
+    c.runsKept = store.runs().size();
+    c.runsEvicted = store.evictedRuns();
+    c.trimmedItems = store.trimmedItems();
     c.rejectedEvents = store.rejectedEvents();
     c.memoryBytes = store.memoryBytes();
     return c;

@@ -20,7 +20,10 @@ struct LiveCounts
     quint64 spans = 0;
     quint64 items = 0;
     quint64 droppedEvents = 0; ///< events the recorder dropped because the drain fell behind (live only)
-    quint64 evictedItems = 0; ///< items the store dropped by its retention window or cap
+    quint64 evictedItems = 0; ///< items the store dropped by any bound (whole runs and trims)
+    int runsKept = 0; ///< runs (tasks) whose trace the store holds
+    quint64 runsEvicted = 0; ///< runs let go whole
+    quint64 trimmedItems = 0; ///< items trimmed from the oldest data when no whole run could go
     quint64 rejectedEvents = 0; ///< malformed events the store ignored
     quint64 memoryBytes = 0;
 

@@ -65,6 +65,31 @@ void MetricsSeries::clear()
     ++m_revision;
 }
 
+quint64 MetricsSeries::dropBefore(qint64 ns)
+{
+    quint64 dropped = 0;
+    for (Series &series : m_series) {
+        std::vector<Sample> kept;
+        kept.reserve(series.ring.size());
+        forEach(series, [&](const Sample &s) {
+            if (s.ns >= ns)
+                kept.push_back(s);
+        });
+        const std::size_t gone = series.ring.size() - kept.size();
+        if (gone == 0)
+            continue;
+        dropped += gone;
+        series.ring = std::move(kept);
+        series.head = 0;
+        ++series.revision;
+    }
+    if (dropped) {
+        m_dropped += dropped;
+        ++m_revision;
+    }
+    return dropped;
+}
+
 QStringList MetricsSeries::names() const
 {
     QStringList list;

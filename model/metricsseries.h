@@ -58,6 +58,9 @@ public:
     /// Returns false when the sample was refused (non-finite value, too many series, out of order).
     bool add(const QString &name, qint64 ns, double value);
     void clear();
+    /// Drops every sample older than `ns` (counted in droppedSamples()): the trace they describe
+    /// was let go. Returns how many went.
+    quint64 dropBefore(qint64 ns);
 
     QStringList names() const;
     bool contains(const QString &name) const { return indexOf(name) >= 0; }

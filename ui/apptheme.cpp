@@ -1,8 +1,51 @@
 #include "ui/apptheme.h"
 
 #include <QApplication>
+#include <QPainter>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOptionToolButton>
+
+namespace {
+
+/// Fusion, except that a checked tool button (the "Run as" choice, a checked toolbar action) is
+/// drawn in the highlight colour: Fusion only darkens it a little, which in the dark palette is
+/// hard to tell from the unchecked buttons beside it.
+class TaskscopeStyle final : public QProxyStyle
+{
+public:
+    TaskscopeStyle()
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+    {
+        setObjectName(QStringLiteral("TaskscopeStyle"));
+    }
+
+    void drawComplexControl(ComplexControl control, const QStyleOptionComplex *option, QPainter *painter,
+                            const QWidget *widget) const override
+    {
+        const auto *button = qstyleoption_cast<const QStyleOptionToolButton *>(option);
+        if (control != CC_ToolButton || !button || !(button->state & State_On)) {
+            QProxyStyle::drawComplexControl(control, option, painter, widget);
+            return;
+        }
+        QStyleOptionToolButton checked = *button;
+        const QColor highlight = option->palette.color(QPalette::Highlight);
+        checked.palette.setColor(QPalette::Button, highlight);
+        checked.palette.setColor(QPalette::ButtonText, option->palette.color(QPalette::HighlightedText));
+        // Fusion draws a checked button sunken and slightly darker than Button: fill it first so the
+        // whole face carries the colour, then let Fusion draw its frame and label over it.
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(highlight);
+        painter->drawRoundedRect(QRectF(option->rect).adjusted(0.5, 0.5, -0.5, -0.5), 2, 2);
+        painter->restore();
+        QProxyStyle::drawComplexControl(control, &checked, painter, widget);
+    }
+};
+
+} // namespace
 
 QPalette AppTheme::darkPalette()
 {
@@ -47,9 +90,9 @@ QPalette AppTheme::lightPalette()
 void AppTheme::apply(AppSettings::Theme theme)
 {
     // Fusion draws the same on every platform and takes a palette fully, which dark mode needs.
-    // Setting the style again would re-polish every widget: only when it is not Fusion yet.
-    if (QApplication::style()->name().compare(QLatin1StringView("fusion"), Qt::CaseInsensitive) != 0)
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    // Setting the style again would re-polish every widget: only when it is not ours yet.
+    if (QApplication::style()->objectName() != QLatin1StringView("TaskscopeStyle"))
+        QApplication::setStyle(new TaskscopeStyle);
     switch (theme) {
     case AppSettings::Theme::Dark:
         QApplication::setPalette(darkPalette());

@@ -10,6 +10,17 @@ NameId LaneFilter::ownWorkGroupId()
     return id;
 }
 
+QString LaneFilter::groupKey(LaneKind kind, const QString &groupName)
+{
+    return TimelineLayout::sectionTitle(kind) + QLatin1Char('/') + groupName;
+}
+
+QString LaneFilter::groupNameOf(const QString &key)
+{
+    const qsizetype slash = key.indexOf(QLatin1Char('/'));
+    return slash < 0 ? key : key.mid(slash + 1);
+}
+
 void LaneFilter::setText(const QString &text)
 {
     m_text = text;

@@ -29,6 +29,15 @@ public:
     State state() const { return m_state; }
     void setShowOwnWork(bool show) { m_showOwnWork = show; }
     bool showOwnWork() const { return m_showOwnWork; }
+    /// Groups the user hid, by groupKey(); their lanes are left out of the timeline.
+    void setHiddenGroups(const QStringList &keys) { m_hiddenGroups = keys; }
+    const QStringList &hiddenGroups() const { return m_hiddenGroups; }
+    bool hidesGroup(const QString &key) const { return m_hiddenGroups.contains(key); }
+    /// A group's key as settings store it: "Threads/live #… · thread" (section title, group name),
+    /// stable across sessions, unlike name ids.
+    static QString groupKey(LaneKind kind, const QString &groupName);
+    /// The group name part of a key.
+    static QString groupNameOf(const QString &key);
 
     /// Whether words or a state narrow the lanes (own-work hiding is the default, not a filter).
     bool narrows() const { return !m_words.isEmpty() || m_state != State::Any; }
@@ -36,7 +45,8 @@ public:
 
     bool operator==(const LaneFilter &other) const
     {
-        return m_text == other.m_text && m_state == other.m_state && m_showOwnWork == other.m_showOwnWork;
+        return m_text == other.m_text && m_state == other.m_state && m_showOwnWork == other.m_showOwnWork
+            && m_hiddenGroups == other.m_hiddenGroups;
     }
 
 private:
@@ -44,4 +54,5 @@ private:
     QStringList m_words; // lower case
     State m_state = State::Any;
     bool m_showOwnWork = false;
+    QStringList m_hiddenGroups;
 };

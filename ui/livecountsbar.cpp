@@ -27,7 +27,7 @@ QString LiveCountsBar::text() const
     const LiveCounts &c = m_counts;
     return QStringLiteral(
                "threads %1/%2, coroutines %3 alive (%4 running, %5 suspended, %6 ready) of %7, streams %8, spans %9, "
-               "dropped %10, evicted %11, rejected %12")
+               "dropped %10, evicted %11 items, rejected %12, runs kept %13, runs evicted %14, trimmed %15")
         .arg(c.threadsAlive)
         .arg(c.threadsTotal)
         .arg(c.coroutinesAlive)
@@ -39,7 +39,10 @@ QString LiveCountsBar::text() const
         .arg(c.spans)
         .arg(c.droppedEvents)
         .arg(c.evictedItems)
-        .arg(c.rejectedEvents);
+        .arg(c.rejectedEvents)
+        .arg(c.runsKept)
+        .arg(c.runsEvicted)
+        .arg(c.trimmedItems);
 }
 
 QSize LiveCountsBar::sizeHint() const
@@ -120,7 +123,12 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
     separator();
     const QColor bad(0xd9, 0x3b, 0x3b);
     item(QStringLiteral("Dropped"), TimeFormat::count(c.droppedEvents), QColor(), c.droppedEvents ? bad : QColor());
-    item(QStringLiteral("Evicted"), TimeFormat::compactCount(c.evictedItems));
+    // Retention works in whole runs, so that is what the strip counts; a trim (one run alone past
+    // the budget) is the exception and says how much went.
+    item(QStringLiteral("Runs"), QString::number(c.runsKept));
+    item(QStringLiteral("evicted"), QString::number(c.runsEvicted));
+    if (c.trimmedItems)
+        item(QStringLiteral("Trimmed"), TimeFormat::compactCount(c.trimmedItems), QColor(), QColor(0xc7, 0x7c, 0x02));
     if (c.rejectedEvents)
         item(QStringLiteral("Rejected"), TimeFormat::count(c.rejectedEvents), QColor(), bad);
     if (c.alertsOpen)

@@ -17,8 +17,10 @@
 #include "ui/metricsview.h"
 #include "ui/rangestatsview.h"
 #include "ui/settingsdialog.h"
+#include "ui/shortcutshelp.h"
 #include "ui/spandetailspanel.h"
 #include "ui/streampanel.h"
+#include "ui/timelinepane.h"
 #include "ui/timelineview.h"
 #include "ui/tracefilejob.h"
 #include "ui/transcriptview.h"
@@ -65,18 +67,17 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowIcon(applicationIcon());
     setDockNestingEnabled(true);
 
-    // The timeline, with its live-counts strip, over the tabs.
-    auto *top = new QWidget(this);
-    auto *topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->setSpacing(0);
-    m_counts = new LiveCountsBar(top);
-    m_filterBar = new LaneFilterBar(top);
-    m_timeline = new TimelineView(top);
-    topLayout->addWidget(m_counts);
-    topLayout->addWidget(m_filterBar);
-    topLayout->addWidget(m_timeline, 1);
-    connect(m_filterBar, &LaneFilterBar::filterChanged, m_timeline, &TimelineView::setLaneFilter);
+    // The timeline, with its live-counts strip, filter bar and minimap, over the tabs.
+    m_pane = new TimelinePane(this);
+    m_counts = m_pane->counts();
+    m_filterBar = m_pane->filterBar();
+    m_timeline = m_pane->timeline();
+    connect(m_pane, &TimelinePane::hiddenGroupsChanged, this, [this](const QStringList &keys) {
+        if (keys == m_settings.hiddenLaneGroups)
+            return;
+        m_settings.hiddenLaneGroups = keys;
+        Q_EMIT settingsChanged(m_settings);
+    });
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
@@ -96,7 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_rangeStats, QStringLiteral("Range"));
 
     auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(top);
+    split->addWidget(m_pane);
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
@@ -183,7 +184,7 @@ void MainWindow::setLiveStore(TraceStore *store)
 {
     m_live = store;
     if (!m_opened)
-        m_timeline->setStore(m_live, true);
+        m_pane->setStore(m_live, true);
     updateTitle();
 }
 
@@ -220,6 +221,7 @@ void MainWindow::setSettings(const AppSettings &settings)
     const bool themeChanged = settings.theme != m_settings.theme || (!m_themeApplied && !s_themeAppliedBeforeWindow);
     m_settings = settings.normalized();
     m_timeline->setFollowWindowNs(qint64(m_settings.followWindowMs) * 1'000'000);
+    m_filterBar->setHiddenGroups(m_settings.hiddenLaneGroups);
     m_streamPanel->setKeyAvailability(!m_settings.effectiveDeepgramKey().isEmpty(),
                                       !m_settings.effectiveOpenAiKey().isEmpty());
     m_freezeAction->setText(
@@ -242,6 +244,13 @@ const TraceStore *MainWindow::shownStore() const
 // ---- actions, menus, toolbar, status bar ----------------------------------------------------------
 
 void MainWindow::buildActions()
+{
+    buildFileActions();
+    buildViewActions();
+    buildHelpActions();
+}
+
+void MainWindow::buildFileActions()
 {
     QStyle *s = style();
     m_openAction = new QAction(s->standardIcon(QStyle::SP_DialogOpenButton), QStringLiteral("&Open trace…"), this);
@@ -289,7 +298,11 @@ void MainWindow::buildActions()
     m_quitAction = new QAction(QStringLiteral("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+}
 
+void MainWindow::buildViewActions()
+{
+    QStyle *s = style();
     m_followAction = new QAction(s->standardIcon(QStyle::SP_MediaPlay), QStringLiteral("&Follow live"), this);
     m_followAction->setCheckable(true);
     m_followAction->setShortcut(Qt::Key_F);
@@ -333,36 +346,14 @@ void MainWindow::buildActions()
     if (m_settingsAction->shortcut().isEmpty())
         m_settingsAction->setShortcut(Qt::CTRL | Qt::Key_Comma);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::showSettings);
+}
 
+void MainWindow::buildHelpActions()
+{
     m_shortcutsAction = new QAction(QStringLiteral("&Keyboard shortcuts"), this);
     m_shortcutsAction->setShortcut(QKeySequence::HelpContents);
-    connect(m_shortcutsAction, &QAction::triggered, this, [this] {
-        QMessageBox::information(
-            this, QStringLiteral("Keyboard shortcuts"),
-            QStringLiteral(
-                "<table cellpadding=3>"
-                "<tr><td colspan=2><b>Timeline</b></td></tr>"
-                "<tr><td>Wheel</td><td>zoom around the cursor (Ctrl: finer, Shift: scroll lanes)</td></tr>"
-                "<tr><td>Drag</td><td>pan in time and across lanes</td></tr>"
-                "<tr><td>Click / double-click</td><td>select a span / zoom to it</td></tr>"
-                "<tr><td>W S, + −</td><td>zoom in / out</td></tr>"
-                "<tr><td>A D, ← →</td><td>pan</td></tr>"
-                "<tr><td>Space</td><td>pause the view (capture goes on) / resume</td></tr>"
-                "<tr><td>F, End</td><td>follow live</td></tr>"
-                "<tr><td>Home, Ctrl+0</td><td>fit everything</td></tr>"
-                "<tr><td>Ctrl+9</td><td>fit the selected (or latest) run</td></tr>"
-                "<tr><td>Shift+drag</td><td>select a time range: statistics per name</td></tr>"
-                "<tr><td>Esc</td><td>clear the selection</td></tr>"
-                "<tr><td colspan=2><b>Window</b></td></tr>"
-                "<tr><td>Ctrl+Return</td><td>start the stream panel's workload</td></tr>"
-                "<tr><td>Ctrl+.</td><td>stop all tasks</td></tr>"
-                "<tr><td>Ctrl+Shift+F</td><td>freeze the UI on purpose</td></tr>"
-                "<tr><td>Ctrl+O / Ctrl+S</td><td>open / save a trace</td></tr>"
-                "<tr><td>Ctrl+Shift+L</td><td>back to the live capture</td></tr>"
-                "<tr><td>Ctrl+E</td><td>export a report</td></tr>"
-                "<tr><td>Ctrl+1 … Ctrl+6</td><td>selection, alerts, transcripts, metrics, compare, range</td></tr>"
-                "</table>"));
-    });
+    connect(m_shortcutsAction, &QAction::triggered, this,
+            [this] { QMessageBox::information(this, QStringLiteral("Keyboard shortcuts"), ShortcutsHelp::html()); });
     m_themeGroup = new QActionGroup(this);
     const QList<QPair<QString, AppSettings::Theme>> themes = {
         {QStringLiteral("Follow the &system"), AppSettings::Theme::System},
@@ -530,7 +521,7 @@ void MainWindow::onFrame(quint64 drainedEvents)
     if (m_lastPaintNs)
         m_worstIntervalNs = std::max(m_worstIntervalNs, now - m_lastPaintNs);
     m_lastPaintNs = now;
-    m_timeline->onFrame(m_opened ? 0 : drainedEvents);
+    m_pane->onFrame(m_opened ? 0 : drainedEvents);
 
     if (now - m_lastCountsNs >= CountsIntervalNs) {
         m_lastCountsNs = now;
@@ -658,7 +649,7 @@ void MainWindow::jobFinished(bool ok, const QString &error)
     }
     m_opened = job->takeStore();
     m_openedPath = job->path();
-    m_timeline->setStore(m_opened.get(), false);
+    m_pane->setStore(m_opened.get(), false);
     m_lastCountsNs = 0;
     updateTitle();
     showStatus(
@@ -701,7 +692,7 @@ void MainWindow::backToLive()
 {
     if (!m_opened)
         return;
-    m_timeline->setStore(m_live, true);
+    m_pane->setStore(m_live, true);
     m_opened.reset();
     m_openedPath.clear();
     m_lastCountsNs = 0;

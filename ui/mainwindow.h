@@ -30,6 +30,7 @@ class RangeStatsView;
 class SpanDetailsPanel;
 class StreamPanel;
 class TaskListModel;
+class TimelinePane;
 class TimelineView;
 class TraceStore;
 class TranscriptModel;
@@ -65,6 +66,7 @@ public:
     const AppSettings &settings() const { return m_settings; }
 
     TimelineView *timeline() const { return m_timeline; }
+    TimelinePane *timelinePane() const { return m_pane; }
     StreamPanel *streamPanel() const { return m_streamPanel; }
     AlertInspector *alertInspector() const { return m_alerts; }
     TranscriptView *transcriptView() const { return m_transcripts; }
@@ -126,6 +128,9 @@ protected:
 
 private:
     void buildActions();
+    void buildFileActions();
+    void buildViewActions();
+    void buildHelpActions();
     void buildMenus();
     void buildToolBar();
     void buildStatusBar();
@@ -144,6 +149,7 @@ private:
     MetricsSeries *m_metrics = nullptr;
     TaskListModel *m_tasks = nullptr;
 
+    TimelinePane *m_pane = nullptr;
     TimelineView *m_timeline = nullptr;
     LiveCountsBar *m_counts = nullptr;
     StreamPanel *m_streamPanel = nullptr;

@@ -70,14 +70,20 @@ SettingsDialog::SettingsDialog(QWidget *parent)
 
     auto *trace = new QWidget(tabs);
     auto *tf = new QFormLayout(trace);
-    m_retention = spin(0, 24 * 3600, QStringLiteral(" s"), trace);
-    m_retention->setSpecialValueText(QStringLiteral("keep everything (up to the cap)"));
-    m_capacity = spin(1, 64, QStringLiteral(" million items"), trace);
-    tf->addRow(QStringLiteral("Keep the last"), m_retention);
+    m_keepRuns = spin(0, 1000, QStringLiteral(" runs"), trace);
+    m_keepRuns->setSpecialValueText(QStringLiteral("any number (up to the budget)"));
+    m_keepRuns->setObjectName(QStringLiteral("keepRuns"));
+    m_budget = spin(16, 64 * 1024, QStringLiteral(" MiB"), trace);
+    m_budget->setObjectName(QStringLiteral("traceBudget"));
+    m_capacity = spin(1, 256, QStringLiteral(" million items"), trace);
+    tf->addRow(QStringLiteral("Keep the last"), m_keepRuns);
+    tf->addRow(QStringLiteral("Within"), m_budget);
     tf->addRow(QStringLiteral("At most"), m_capacity);
     auto *traceNote = new QLabel(
-        QStringLiteral("Older events are dropped and counted in the timeline's strip; nothing is "
-                       "dropped silently. A span is 32 bytes."),
+        QStringLiteral("A run is a task you started. Past either bound the oldest finished run is "
+                       "dropped whole (its spans, alerts and metrics); only a single run larger than "
+                       "the budget is trimmed from its start. Both are counted in the timeline's "
+                       "strip. A span is 32 bytes."),
         trace);
     traceNote->setWordWrap(true);
     tf->addRow(traceNote);
@@ -154,7 +160,9 @@ void SettingsDialog::setSettings(const AppSettings &settings)
     m_severe->setValue(s.severeMs);
     m_critical->setValue(s.criticalMs);
     m_recordDispatches->setChecked(s.recordDispatches);
-    m_retention->setValue(s.retentionS);
+    m_base = s;
+    m_keepRuns->setValue(s.keepRuns);
+    m_budget->setValue(s.traceBudgetMiB);
     m_capacity->setValue(s.storeCapacityMillions);
     m_deepgramUrl->setText(s.deepgramBaseUrl.toString());
     m_openAiUrl->setText(s.openAiBaseUrl.toString());
@@ -169,13 +177,14 @@ void SettingsDialog::setSettings(const AppSettings &settings)
 
 AppSettings SettingsDialog::settings() const
 {
-    AppSettings s;
+    AppSettings s = m_base; // keeps what this dialog does not edit (hidden lane groups)
     s.suspicionMs = m_suspicion->value();
     s.hangMs = m_hang->value();
     s.severeMs = m_severe->value();
     s.criticalMs = m_critical->value();
     s.recordDispatches = m_recordDispatches->isChecked();
-    s.retentionS = m_retention->value();
+    s.keepRuns = m_keepRuns->value();
+    s.traceBudgetMiB = m_budget->value();
     s.storeCapacityMillions = m_capacity->value();
     s.deepgramBaseUrl = urlFrom(m_deepgramUrl);
     s.openAiBaseUrl = urlFrom(m_openAiUrl);

@@ -39,7 +39,9 @@ private:
     QSpinBox *m_severe = nullptr;
     QSpinBox *m_critical = nullptr;
     QCheckBox *m_recordDispatches = nullptr;
-    QSpinBox *m_retention = nullptr;
+    QSpinBox *m_keepRuns = nullptr;
+    QSpinBox *m_budget = nullptr;
+    AppSettings m_base;
     QSpinBox *m_capacity = nullptr;
     QLineEdit *m_deepgramUrl = nullptr;
     QLineEdit *m_openAiUrl = nullptr;

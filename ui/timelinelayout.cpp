@@ -136,7 +136,75 @@ std::vector<TimelineLayout::Entry> TimelineLayout::entriesOf(const TraceStore &s
             entries.push_back(Entry {0, {info.id}});
         }
     }
+    // Groups the user hid leave the timeline until shown again from the filter bar.
+    if (!m_filter.hiddenGroups().isEmpty()) {
+        std::erase_if(entries, [&](const Entry &e) {
+            if (e.group == 0 || !m_filter.hidesGroup(LaneFilter::groupKey(kind, TraceNames::name(e.group))))
+                return false;
+            m_hiddenByGroup += int(e.lanes.size());
+            return true;
+        });
+    }
     return entries;
+}
+
+void TimelineLayout::orderLanes(const TraceStore &store, LaneKind kind, std::vector<LaneId> &lanes) const
+{
+    if (kind == LaneKind::Thread) {
+        // The UI thread leads, Taskscope's own lanes follow it, then threads by name: the order
+        // threads happened to register in is not one a reader can use.
+        const NameId ownGroup = LaneFilter::ownWorkGroupId();
+        // A group's first-registered lane leads it (a watched program's UI thread).
+        std::map<NameId, LaneId> groupLeader;
+        for (const LaneId id : lanes) {
+            if (const NameId group = store.lane(id).group; group != 0) {
+                auto [it, inserted] = groupLeader.try_emplace(group, id);
+                if (!inserted)
+                    it->second = std::min(it->second, id);
+            }
+        }
+        const auto rank = [&](LaneId id) {
+            const NameId group = store.lane(id).group;
+            if (id == UiThreadLane)
+                return 0;
+            if (group == ownGroup)
+                return 1;
+            return group != 0 && groupLeader[group] != id ? 3 : 2;
+        };
+        std::vector<std::tuple<int, QString, LaneId>> keyed;
+        keyed.reserve(lanes.size());
+        for (const LaneId id : lanes)
+            keyed.emplace_back(rank(id), TraceNames::name(store.lane(id).name), id);
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+            if (std::get<0>(a) != std::get<0>(b))
+                return std::get<0>(a) < std::get<0>(b);
+            if (naturalLess(std::get<1>(a), std::get<1>(b)))
+                return true;
+            if (naturalLess(std::get<1>(b), std::get<1>(a)))
+                return false;
+            return std::get<2>(a) < std::get<2>(b);
+        });
+        for (std::size_t i = 0; i < keyed.size(); ++i)
+            lanes[i] = std::get<2>(keyed[i]);
+    }
+    // Pinned lanes first; their groups are placed where their first lane is, so they lead too.
+    if (!m_pinned.isEmpty())
+        std::stable_partition(lanes.begin(), lanes.end(), [this](LaneId id) { return m_pinned.contains(id); });
+}
+
+void TimelineLayout::setPinned(LaneId lane, bool pinned)
+{
+    if (pinned)
+        m_pinned.insert(lane);
+    else
+        m_pinned.remove(lane);
+}
+
+QString TimelineLayout::groupKeyOf(const TimelineRow &row) const
+{
+    if (row.group == 0 || (row.type == TimelineRow::Type::Group && row.ended))
+        return {};
+    return LaneFilter::groupKey(row.kind, TraceNames::name(row.group));
 }
 
 void TimelineLayout::addLane(const TraceStore &store, LaneKind kind, LaneId id, NameId group, std::uint8_t indent,
@@ -148,6 +216,7 @@ void TimelineLayout::addLane(const TraceStore &store, LaneKind kind, LaneId id, 
     row.lane = id;
     row.group = group;
     row.indent = indent;
+    row.pinned = m_pinned.contains(id);
     row.depths = std::min(store.depthCount(id), MaxDepthsShown);
     row.counters = int(store.counterNames(id).size());
     row.y = y;
@@ -197,6 +266,7 @@ void TimelineLayout::rebuild(const TraceStore &store)
 {
     clear();
     m_filteredOut = 0;
+    m_hiddenByGroup = 0;
     const QList<LaneInfo> &lanes = store.lanes();
     LaneId maxLane = 0;
     for (const LaneInfo &info : lanes)
@@ -216,12 +286,10 @@ void TimelineLayout::rebuild(const TraceStore &store)
     };
     // Ended lanes go under the section's "ended" row, unless the filter asks for ended lanes only.
     const bool endedApart = m_filter.state() != LaneFilter::State::Ended;
-    const NameId ownGroup = LaneFilter::ownWorkGroupId();
 
     int y = 0;
     for (const LaneKind kind : SectionOrder) {
         std::vector<LaneId> running, ended;
-        std::vector<std::pair<QString, LaneId>> threadOrder;
         for (const LaneInfo &info : lanes) {
             if (info.kind != kind || (m_hideEmpty && empty(info.id)))
                 continue;
@@ -230,52 +298,21 @@ void TimelineLayout::rebuild(const TraceStore &store)
                     ++m_filteredOut;
                 continue;
             }
-            (endedApart && info.endedNs >= 0 ? ended : running).push_back(info.id);
+            const bool apart = endedApart && info.endedNs >= 0 && !m_pinned.contains(info.id);
+            (apart ? ended : running).push_back(info.id);
         }
         if (running.empty() && ended.empty())
             continue;
-        if (kind == LaneKind::Thread) {
-            // The UI thread leads, Taskscope's own lanes follow it, then threads by name: the order
-            // threads happened to register in is not one a reader can use.
-            // A group's first-registered lane leads it (a watched program's UI thread).
-            std::map<NameId, LaneId> groupLeader;
-            for (const std::vector<LaneId> *list : {&running, &ended}) {
-                for (const LaneId id : *list) {
-                    if (const NameId group = store.lane(id).group; group != 0) {
-                        auto [it, inserted] = groupLeader.try_emplace(group, id);
-                        if (!inserted)
-                            it->second = std::min(it->second, id);
-                    }
-                }
-            }
-            const auto rank = [&](LaneId id) {
-                const NameId group = store.lane(id).group;
-                if (id == UiThreadLane)
-                    return 0;
-                if (group == ownGroup)
-                    return 1;
-                return group != 0 && groupLeader[group] != id ? 3 : 2;
-            };
-            for (std::vector<LaneId> *list : {&running, &ended}) {
-                std::vector<std::tuple<int, QString, LaneId>> keyed;
-                keyed.reserve(list->size());
-                for (const LaneId id : *list)
-                    keyed.emplace_back(rank(id), TraceNames::name(store.lane(id).name), id);
-                std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
-                    if (std::get<0>(a) != std::get<0>(b))
-                        return std::get<0>(a) < std::get<0>(b);
-                    if (naturalLess(std::get<1>(a), std::get<1>(b)))
-                        return true;
-                    if (naturalLess(std::get<1>(b), std::get<1>(a)))
-                        return false;
-                    return std::get<2>(a) < std::get<2>(b);
-                });
-                for (std::size_t i = 0; i < keyed.size(); ++i)
-                    (*list)[i] = std::get<2>(keyed[i]);
-            }
-        }
+        orderLanes(store, kind, running);
+        orderLanes(store, kind, ended);
         const std::vector<Entry> runningEntries = entriesOf(store, kind, running);
         const std::vector<Entry> endedEntries = entriesOf(store, kind, ended);
+        // Hidden groups are gone from the entries: count what is left.
+        int endedLanes = 0;
+        for (const Entry &e : endedEntries)
+            endedLanes += int(e.lanes.size());
+        if (runningEntries.empty() && endedEntries.empty())
+            continue;
 
         TimelineRow section;
         section.type = TimelineRow::Type::Section;
@@ -290,7 +327,7 @@ void TimelineLayout::rebuild(const TraceStore &store)
                 m_members.insert(m_members.end(), e.lanes.begin(), e.lanes.end());
         }
         section.membersCount = int(m_members.size()) - section.membersBegin;
-        section.endedCount = int(ended.size());
+        section.endedCount = endedLanes;
         const int sectionRow = int(m_rows.size());
         m_rows.push_back(section);
         y += section.height;
@@ -300,7 +337,7 @@ void TimelineLayout::rebuild(const TraceStore &store)
             continue;
         }
         addEntries(store, kind, runningEntries, 1, false, y);
-        if (ended.empty())
+        if (endedLanes == 0)
             continue;
 
         TimelineRow endedRow;
@@ -312,13 +349,13 @@ void TimelineLayout::rebuild(const TraceStore &store)
         endedRow.collapsed = isCollapsed(endedRow.key, true);
         endedRow.y = y;
         endedRow.height = endedRow.collapsed ? EndedRowHeight : GroupHeaderHeight;
-        endedRow.membersBegin = section.membersBegin + section.membersCount - int(ended.size());
-        endedRow.membersCount = int(ended.size());
+        endedRow.membersBegin = section.membersBegin + section.membersCount - endedLanes;
+        endedRow.membersCount = endedLanes;
         const int endedRowIndex = int(m_rows.size());
         m_rows.push_back(endedRow);
         y += endedRow.height;
         if (endedRow.collapsed) {
-            for (const LaneId id : ended)
+            for (const LaneId id : members(endedRow))
                 m_rowOfLane[id] = endedRowIndex;
         } else {
             addEntries(store, kind, endedEntries, 2, true, y);

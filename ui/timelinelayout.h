@@ -4,6 +4,7 @@
 #include "ui/lanefilter.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 
 #include <span>
@@ -24,6 +25,7 @@ struct TimelineRow
     LaneKind kind = LaneKind::Thread;
     bool collapsed = false;
     bool ended = false; ///< Group rows: the section's ended lanes, after its running ones
+    bool pinned = false; ///< Lane rows: pinned to the top of its group
     std::uint8_t indent = 0;
     LaneId lane = NoLane; ///< Lane rows
     NameId group = 0; ///< Group rows, and Lane rows inside a group
@@ -98,6 +100,17 @@ public:
     const LaneFilter &filter() const { return m_filter; }
     /// Lanes the filter's words or state left out at the last rebuild (silent lanes not counted).
     int filteredOut() const { return m_filteredOut; }
+    /// Lanes left out because their group is hidden, at the last rebuild.
+    int hiddenByGroup() const { return m_hiddenByGroup; }
+    /// The key (LaneFilter::groupKey) of a Group row, or of the group a Lane row belongs to; empty
+    /// for ended rows and lanes outside any group.
+    QString groupKeyOf(const TimelineRow &row) const;
+
+    /// Pinned lanes lead their group (or their section, outside groups) and stay among the running
+    /// lanes after they end, so they remain in view.
+    void setPinned(LaneId lane, bool pinned);
+    bool isPinned(LaneId lane) const { return m_pinned.contains(lane); }
+    int pinnedCount() const { return int(m_pinned.size()); }
     /// "live #12 · thread" -> "live #… · thread": a name with each number replaced by an ellipsis,
     /// or empty if the name has no number.
     static QString numberPattern(const QString &name);
@@ -112,7 +125,8 @@ private:
         NameId group = 0;
         std::vector<LaneId> lanes;
     };
-    static std::vector<Entry> entriesOf(const TraceStore &store, LaneKind kind, const std::vector<LaneId> &lanes);
+    std::vector<Entry> entriesOf(const TraceStore &store, LaneKind kind, const std::vector<LaneId> &lanes);
+    void orderLanes(const TraceStore &store, LaneKind kind, std::vector<LaneId> &lanes) const;
     void addEntries(const TraceStore &store, LaneKind kind, const std::vector<Entry> &entries, std::uint8_t indent,
                     bool ended, int &y);
     void addLane(const TraceStore &store, LaneKind kind, LaneId id, NameId group, std::uint8_t indent, int &y);
@@ -124,5 +138,7 @@ private:
     LaneFilter m_filter;
     int m_totalHeight = 0;
     int m_filteredOut = 0;
+    int m_hiddenByGroup = 0;
+    QSet<LaneId> m_pinned;
     bool m_hideEmpty = true;
 };

@@ -7,8 +7,10 @@
 #include "ui/timeline/tooltipbuilder.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -85,6 +87,44 @@ void TimelineView::fitRun(qint64 startNs, qint64 endNs)
 {
     m_controller.fitRun(startNs, endNs);
     update();
+}
+
+void TimelineView::showRange(qint64 t0, qint64 t1)
+{
+    m_controller.showRange(t0, t1);
+    update();
+}
+
+void TimelineView::setLanePinned(LaneId lane, bool pinned)
+{
+    m_controller.layout().setPinned(lane, pinned);
+    relayout();
+    scrollToLane(lane);
+    update();
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent *event)
+{
+    ensureLayout();
+    const TimelineLayout &layout = m_controller.layout();
+    const int row = event->pos().y() < RulerHeight ? -1 : layout.rowAt(event->pos().y() - RulerHeight + scrollY());
+    if (row < 0)
+        return;
+    const TimelineRow &r = layout.rows()[std::size_t(row)];
+    QMenu menu(this);
+    if (r.type == TimelineRow::Type::Lane) {
+        const bool pinned = layout.isPinned(r.lane);
+        menu.addAction(pinned ? QStringLiteral("Unpin lane") : QStringLiteral("Pin lane to the top"), this,
+                       [this, lane = r.lane, pinned] { setLanePinned(lane, !pinned); });
+    }
+    const QString key = layout.groupKeyOf(r);
+    if (!key.isEmpty()) {
+        menu.addAction(QStringLiteral("Hide group “%1”").arg(LaneFilter::groupNameOf(key)), this,
+                       [this, key] { Q_EMIT hideGroupRequested(key); });
+    }
+    if (menu.actions().isEmpty())
+        return;
+    menu.exec(event->globalPos());
 }
 
 void TimelineView::setRange(qint64 startNs, qint64 endNs)

@@ -102,6 +102,10 @@ public Q_SLOTS:
     /// Shows one run whole (endNs < 0: still running, followed from its start).
     void fitRun(qint64 startNs, qint64 endNs);
     void zoomToRange(qint64 t0, qint64 t1);
+    /// Shows exactly [t0, t1) (no margin) and stops following live: the minimap moves the view so.
+    void showRange(qint64 t0, qint64 t1);
+    /// Pins a lane to the top of its group (or unpins it).
+    void setLanePinned(LaneId lane, bool pinned);
     void clearRange() { setRange(0, 0); }
     void zoomIn();
     void zoomOut();
@@ -120,6 +124,8 @@ Q_SIGNALS:
     void viewportChanged();
     /// A time range was selected (or cleared: end <= start).
     void rangeChanged(qint64 startNs, qint64 endNs);
+    /// The user asked (a group's or lane's context menu) to hide a group, by LaneFilter::groupKey.
+    void hideGroupRequested(const QString &groupKey);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -131,6 +137,7 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void leaveEvent(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
     void changeEvent(QEvent *event) override;
     bool event(QEvent *event) override;
 

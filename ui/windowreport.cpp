@@ -28,6 +28,9 @@ QJsonObject WindowReport::build(const TraceStore *store, bool live, const Metric
         trace.insert(QStringLiteral("alerts"), int(store->alertBands().size()));
         trace.insert(QStringLiteral("dropped_events"), double(c.droppedEvents));
         trace.insert(QStringLiteral("evicted_items"), double(c.evictedItems));
+        trace.insert(QStringLiteral("runs_kept"), c.runsKept);
+        trace.insert(QStringLiteral("runs_evicted"), double(c.runsEvicted));
+        trace.insert(QStringLiteral("trimmed_items"), double(c.trimmedItems));
         trace.insert(QStringLiteral("duration_ms"),
                      store->lastNs() > store->firstNs() ? double(store->lastNs() - store->firstNs()) / 1e6 : 0.0);
         report.insert(QStringLiteral("trace"), trace);

@@ -29,6 +29,13 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     QCommandLineOption theme(QStringLiteral("theme"),
                              QStringLiteral("light, dark or system for this session (not saved)."),
                              QStringLiteral("theme"));
+    QCommandLineOption keepRuns(QStringLiteral("keep-runs"),
+                                QStringLiteral("Keep the trace of the last N runs (0: any number) for this session."),
+                                QStringLiteral("N"));
+    QCommandLineOption budget(QStringLiteral("trace-budget-mib"),
+                              QStringLiteral("Memory budget of the trace for this session: past it the oldest "
+                                             "finished runs are dropped whole."),
+                              QStringLiteral("MiB"));
     QCommandLineOption eventLoop(
         QStringLiteral("event-loop"),
         QStringLiteral("epoll (default) or qt: the event dispatcher of the worker threads that run streams; epoll "
@@ -70,6 +77,8 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     QCommandLineOption laneFilter(QStringLiteral("lane-filter"), QStringLiteral("Type this into the lane filter."),
                                   QStringLiteral("text"));
     QCommandLineOption expand(QStringLiteral("expand-groups"), QStringLiteral("Expand every lane group."));
+    QCommandLineOption fitAll(QStringLiteral("fit-all"),
+                              QStringLiteral("Fit the whole session just before the screenshot."));
     QCommandLineOption range(QStringLiteral("range-ms"),
                              QStringLiteral("Select this time range (ms,ms) just before the screenshot."),
                              QStringLiteral("from,to"));
@@ -82,12 +91,14 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
                              QStringLiteral("command"));
     for (QCommandLineOption *hidden :
          {&screenshot, &after, &tab, &freeze, &zoom, &select, &alert, &selectAlert, &quit, &reportOnClose,
-          &quitAfterScenario, &frames, &size, &split, &laneFilter, &expand, &range, &compareTasks, &watch})
+          &quitAfterScenario, &frames, &size, &split, &laneFilter, &expand, &fitAll, &range, &compareTasks, &watch})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({scenario,
                        compare,
                        compareRun,
                        theme,
+                       keepRuns,
+                       budget,
                        eventLoop,
                        startup,
                        screenshot,
@@ -106,6 +117,7 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
                        split,
                        laneFilter,
                        expand,
+                       fitAll,
                        range,
                        compareTasks,
                        watch});
@@ -145,6 +157,12 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
         return v;
     };
     o->screenshotAfterMs = number(after, 1500);
+    o->keepRuns = number(keepRuns, -1);
+    o->traceBudgetMiB = number(budget, -1);
+    if (parser.isSet(budget) && o->traceBudgetMiB < 16) {
+        std::fprintf(stderr, "taskscope: --trace-budget-mib must be at least 16\n");
+        ok = false;
+    }
     o->freezeAfterMs = number(freeze, -1);
     o->highlightAlert = number(alert, 0);
     o->selectAlert = number(selectAlert, 0);
@@ -154,6 +172,7 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     o->framesFromMs = number(frames, -1);
     o->laneFilter = parser.value(laneFilter);
     o->expandGroups = parser.isSet(expand);
+    o->fitAll = parser.isSet(fitAll);
     if (parser.isSet(range)) {
         const QStringList parts = parser.value(range).split(QLatin1Char(','));
         o->rangeFromMs = parts.value(0).toLongLong();

@@ -17,6 +17,8 @@ struct GuiCommandLine
     int freezeAfterMs = -1;
     bool startupReport = false;
     QString theme;
+    int keepRuns = -1; ///< -1: the saved setting
+    int traceBudgetMiB = -1;
     QString compareReports;
     QString compareScenario;
     int selectAlert = 0;
@@ -31,6 +33,7 @@ struct GuiCommandLine
     QList<int> split;
     QString laneFilter;
     bool expandGroups = false;
+    bool fitAll = false;
     qint64 rangeFromMs = -1, rangeToMs = -1;
     quint64 compareTaskA = 0, compareTaskB = 0;
     QString watchCommand; ///< a program to launch under the probe (what `taskscope launch -- …` opens)

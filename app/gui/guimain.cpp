@@ -95,6 +95,11 @@ int runGui(int argc, char *argv[])
     settings.load(store);
     if (!options.theme.isEmpty())
         settings.theme = AppSettings::themeFromString(options.theme);
+    // For this session only, like --theme.
+    if (options.keepRuns >= 0)
+        settings.keepRuns = options.keepRuns;
+    if (options.traceBudgetMiB >= 0)
+        settings.traceBudgetMiB = options.traceBudgetMiB;
 
     MainWindow::applyThemeBeforeWindow(settings.theme);
     GuiSession::Options sessionOptions;

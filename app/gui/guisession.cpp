@@ -8,6 +8,7 @@
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
 #include "ui/compareview.h"
+#include "ui/elidedlabel.h"
 #include "ui/hangindicator.h"
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
@@ -62,10 +63,13 @@ UiWatchdogConfig GuiSession::defaultWatchdogConfig()
 void GuiSession::buildStatusBar()
 {
     MainWindow &w = *m_window;
-    m_serviceLabel = new QLabel(&w);
+    // Labels that shrink (eliding) rather than push the status message over themselves.
+    m_serviceLabel = new ElidedLabel(&w);
     m_serviceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_serviceLabel->setText(QStringLiteral("Built-in service: starting…"));
-    m_watchdogLabel = new QLabel(&w);
+    m_serviceLabel->setFullText(QStringLiteral("Built-in service: starting…"));
+    m_serviceLabel->setPreferredMaxWidth(320);
+    m_watchdogLabel = new ElidedLabel(&w);
+    m_watchdogLabel->setPreferredMaxWidth(200);
     w.statusBar()->insertPermanentWidget(0, m_serviceLabel);
     w.statusBar()->insertPermanentWidget(1, m_watchdogLabel);
     // The hang light follows the watchdog's signals (this run's alerts); earlier runs' alerts are
@@ -96,6 +100,15 @@ void GuiSession::wire()
     connect(panel, &StreamPanel::stopAllRequested, m_workloads.get(), &WorkloadController::stopAll);
     connect(m_workloads.get(), &WorkloadController::statusMessage, panel, &StreamPanel::setStatusMessage);
     connect(panel, &StreamPanel::compareRequested, this, &GuiSession::compareTasks);
+    // Each task is a run of the trace: retention keeps or lets go whole runs.
+    connect(m_workloads.get(), &WorkloadController::taskStarted, this, [this](quint64 id) {
+        const TaskRow *row = m_tasks.task(id);
+        m_trace.store().beginRun(id, row ? row->startedNs : TraceClock::nowNs());
+    });
+    connect(m_workloads.get(), &WorkloadController::taskEnded, this, [this](quint64 id, TaskRow::Status) {
+        const TaskRow *row = m_tasks.task(id);
+        m_trace.store().endRun(id, row && row->endedNs >= 0 ? row->endedNs : TraceClock::nowNs());
+    });
     panel->setServiceUrls(m_settings.deepgramBaseUrl, m_settings.openAiBaseUrl, m_settings.httpBaseUrl);
 
     connect(&m_trace, &TraceController::frame, this, &GuiSession::onFrame);
@@ -207,11 +220,18 @@ void GuiSession::onFrame(quint64)
 {
     m_frames.frame(TraceClock::nowNs());
     m_workloads->flushFrame();
+    // Metrics and alerts go with the runs whose time they cover.
+    const qint64 horizon = m_trace.store().horizonNs();
+    if (horizon > m_horizonSeenNs) {
+        m_horizonSeenNs = horizon;
+        m_metrics.dropBefore(horizon);
+        m_watchdog.alerts()->removeEndedBefore(horizon);
+    }
 }
 
 void GuiSession::onServiceReady(const QUrl &url)
 {
-    m_serviceLabel->setText(QStringLiteral("Built-in service %1").arg(url.toString()));
+    m_serviceLabel->setFullText(QStringLiteral("Built-in service %1").arg(url.toString()));
     m_serviceLabel->setToolTip(
         QStringLiteral("The loopback service runs in this process on its own threads (started in %1 ms)%2")
             .arg(m_service.startMs(), 0, 'f', 0)
@@ -224,7 +244,7 @@ void GuiSession::onServiceReady(const QUrl &url)
 
 void GuiSession::onServiceFailed(const QString &error)
 {
-    m_serviceLabel->setText(QStringLiteral("Built-in service failed"));
+    m_serviceLabel->setFullText(QStringLiteral("Built-in service failed"));
     m_serviceLabel->setToolTip(error);
     m_window->streamPanel()->setBuiltInServiceText(QStringLiteral("Built-in service (not running)"));
     m_window->streamPanel()->setStatusMessage(
@@ -240,11 +260,11 @@ void GuiSession::updateWatchdogLabel()
         return;
     UiWatchdog *watchdog = m_watchdog.watchdog();
     if (!watchdog || !watchdog->isRunning()) {
-        m_watchdogLabel->setText(QStringLiteral("Watchdog off"));
+        m_watchdogLabel->setFullText(QStringLiteral("Watchdog off"));
         return;
     }
     const UiWatchdogConfig &c = watchdog->config();
-    m_watchdogLabel->setText(QStringLiteral("Watchdog: hang ≥ %1 ms").arg(c.hang.count()));
+    m_watchdogLabel->setFullText(QStringLiteral("Watchdog: hang ≥ %1 ms").arg(c.hang.count()));
     QStringList tip;
     tip << QStringLiteral("Tiers: suspicion %1 ms, hang %2 ms, severe %3 ms, critical %4 ms (Settings)")
                .arg(c.suspicion.count())

@@ -23,6 +23,7 @@
 #include <memory>
 
 class MainWindow;
+class ElidedLabel;
 class QLabel;
 
 /// The window's composition root: the live trace, the built-in service, the UI watchdog, the
@@ -140,10 +141,11 @@ private:
     std::unique_ptr<WorkloadController> m_workloads;
     std::unique_ptr<Taskscope::Probe::ProbeSessionController> m_probes;
     QPointer<GuiScenarioRun> m_scenario;
-    QLabel *m_serviceLabel = nullptr;
-    QLabel *m_watchdogLabel = nullptr;
+    ElidedLabel *m_serviceLabel = nullptr;
+    ElidedLabel *m_watchdogLabel = nullptr;
     bool m_started = false;
     bool m_shutDown = false;
     bool m_previousAlertsLoaded = false;
     bool m_firstFrameSeen = false;
+    qint64 m_horizonSeenNs = 0;
 };

@@ -18,7 +18,10 @@ TraceController::~TraceController() = default;
 
 void TraceController::applySettings(const AppSettings &settings)
 {
-    m_store.setRetentionNs(qint64(settings.retentionS) * 1'000'000'000);
+    // Whole runs, not a time window: an earlier run stays until it is one too many or the budget needs it.
+    m_store.setRetentionNs(0);
+    m_store.setKeepRuns(settings.keepRuns);
+    m_store.setBudgetBytes(quint64(settings.traceBudgetMiB) * 1024 * 1024);
     m_store.setCapacity(quint64(settings.storeCapacityMillions) * 1'000'000);
 }
 

@@ -66,6 +66,8 @@ void scheduleScreenshot(GuiSession &session, MainWindow &window, const GuiComman
             window.timeline()->setRange(options.rangeFromMs * 1'000'000, options.rangeToMs * 1'000'000);
         if (options.compareTaskA && options.compareTaskB)
             session.compareTasks(options.compareTaskA, options.compareTaskB);
+        if (options.fitAll)
+            window.timeline()->fitAll();
         QCoreApplication::processEvents();
         window.metricsView()->refreshNow();
         const bool saved = window.grab().save(options.screenshot);

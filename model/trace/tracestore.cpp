@@ -154,25 +154,33 @@ void TraceStore::pushSpan(LaneId, Track &t, int depth, const StoredSpan &span)
     ++m_spanCount;
 }
 
+int TraceStore::placeSpan(LaneId lane, Track &t, int minDepth, const StoredSpan &span)
+{
+    const int depth = placeDepth(t, span.startNs, minDepth);
+    if (depth < 0) {
+        ++m_rejectedEvents;
+        return -1;
+    }
+    pushSpan(lane, t, depth, span);
+    noteTime(span.startNs);
+    if (!span.isOpen())
+        noteTime(span.endNs);
+    return depth;
+}
+
 void TraceStore::openSpan(LaneId lane, qint64 ns, NameId name, SpanKind kind, std::uint32_t link, std::uint32_t arg)
 {
     Track &t = track(lane);
-    const int minDepth = kindOf(lane) == LaneKind::Coroutine ? 1 : 0;
-    const int depth = placeDepth(t, ns, minDepth);
-    if (depth < 0) {
-        ++m_rejectedEvents;
-        return;
-    }
     StoredSpan span;
     span.startNs = ns;
     span.name = name;
     span.kind = kind;
     span.link = link;
     span.arg = arg;
-    pushSpan(lane, t, depth, span);
-    t.open.push_back(
-        Open {std::uint16_t(depth), kind, name, link, t.depths[depth].dropped() + t.depths[depth].size() - 1});
-    noteTime(ns);
+    const int depth = placeSpan(lane, t, kindOf(lane) == LaneKind::Coroutine ? 1 : 0, span);
+    if (depth >= 0)
+        t.open.push_back(
+            Open {std::uint16_t(depth), kind, name, link, t.depths[depth].dropped() + t.depths[depth].size() - 1});
 }
 
 bool TraceStore::closeSpan(LaneId lane, qint64 ns, NameId name, SpanKind kind, std::uint32_t link)
@@ -215,13 +223,6 @@ void TraceStore::addSpan(LaneId lane, qint64 startNs, qint64 endNs, NameId name,
         ++m_rejectedEvents;
         return;
     }
-    Track &t = track(lane);
-    const int minDepth = kindOf(lane) == LaneKind::Coroutine && kind == SpanKind::Span ? 1 : 0;
-    const int depth = placeDepth(t, startNs, minDepth);
-    if (depth < 0) {
-        ++m_rejectedEvents;
-        return;
-    }
     StoredSpan span;
     span.startNs = startNs;
     span.endNs = endNs;
@@ -229,10 +230,9 @@ void TraceStore::addSpan(LaneId lane, qint64 startNs, qint64 endNs, NameId name,
     span.kind = kind;
     span.link = link;
     span.arg = arg;
-    pushSpan(lane, t, depth, span);
-    noteTime(startNs);
-    if (endNs != StoredSpan::OpenEnd)
-        noteTime(endNs);
+    Track &t = track(lane); // first: it may register the lane, and so its kind
+    const int minDepth = kindOf(lane) == LaneKind::Coroutine && kind == SpanKind::Span ? 1 : 0;
+    placeSpan(lane, t, minDepth, span);
 }
 
 void TraceStore::addInstant(LaneId lane, qint64 ns, NameId name, std::uint32_t arg)
@@ -419,24 +419,53 @@ void TraceStore::afterIngest()
         if (m_lastNs - m_retentionNs > m_horizonNs)
             evictBefore(m_lastNs - m_retentionNs);
     }
-    if (itemCount() > m_capacity) {
-        // Move the horizon forward in steps until we are comfortably under the cap, so the cost of
-        // a pass is paid rarely and the kept window stays one consistent time range for all lanes.
-        const quint64 target = m_capacity - m_capacity / 16;
-        int passes = 0;
-        while (itemCount() > target && m_horizonNs < m_lastNs && passes++ < 64) {
-            const qint64 from = std::max(m_horizonNs, m_firstNs == std::numeric_limits<qint64>::max() ? 0 : m_firstNs);
-            const qint64 step = std::max<qint64>((m_lastNs - from) / 8, 1);
-            evictBefore(from + step);
-        }
-    }
+    applyRunRetention();
     TraceClock::recalibrate();
 }
 
-void TraceStore::evictBefore(qint64 horizonNs)
+bool TraceStore::overBounds(quint64 itemTarget, quint64 byteTarget) const
+{
+    return itemCount() > itemTarget || (byteTarget > 0 && memoryBytes() > byteTarget);
+}
+
+void TraceStore::applyRunRetention()
+{
+    const qint64 beyond = m_runs.evictBeyond(m_keepRuns);
+    if (beyond >= 0)
+        m_evictedRunItems += evictBefore(beyond);
+    // memoryBytes() walks every lane, so the budget is checked a few times per second of trace
+    // time; the item cap (a counter) on every batch.
+    const bool budgetDue = m_budgetBytes > 0 && m_lastNs - m_lastBudgetCheckNs >= RetentionCheckIntervalNs;
+    if (!budgetDue && itemCount() <= m_capacity)
+        return;
+    if (budgetDue)
+        m_lastBudgetCheckNs = m_lastNs;
+    const quint64 budget = budgetDue ? m_budgetBytes : 0;
+    if (!overBounds(m_capacity, budget))
+        return;
+    // Go a little under the bound so the cost of a pass is paid rarely. Whole runs first, oldest first.
+    const quint64 itemTarget = m_capacity - m_capacity / 16;
+    const quint64 byteTarget = budget - budget / 16;
+    while (overBounds(itemTarget, byteTarget) && m_runs.canEvictOldest())
+        m_evictedRunItems += evictBefore(m_runs.evictOldest());
+    // Nothing whole can go (one run alone, or the oldest still running): trim the oldest data, in
+    // steps, so what is kept stays one time range for every lane.
+    int passes = 0;
+    while (overBounds(itemTarget, byteTarget) && m_horizonNs < m_lastNs && passes < 64) {
+        const qint64 from = std::max(m_horizonNs, m_firstNs == std::numeric_limits<qint64>::max() ? 0 : m_firstNs);
+        const qint64 step = std::max<qint64>((m_lastNs - from) / 8, 1);
+        evictBefore(from + step);
+        ++passes;
+    }
+    if (passes)
+        m_runs.markTrimmedBefore(m_horizonNs);
+}
+
+quint64 TraceStore::evictBefore(qint64 horizonNs)
 {
     if (horizonNs <= m_horizonNs)
-        return;
+        return 0;
+    const quint64 droppedBefore = m_droppedItems;
     m_horizonNs = horizonNs;
     for (Track &t : m_tracks) {
         for (auto &column : t.depths) {
@@ -476,6 +505,7 @@ void TraceStore::evictBefore(qint64 horizonNs)
     std::erase_if(m_alerts, [horizonNs](const AlertBand &band) { return band.endNs < horizonNs; });
     if (m_firstNs < horizonNs)
         m_firstNs = horizonNs;
+    return m_droppedItems - droppedBefore;
 }
 
 void TraceStore::clear()
@@ -486,6 +516,7 @@ void TraceStore::clear()
     m_pendingOut.clear();
     m_pendingIn.clear();
     m_alerts.clear();
+    m_runs.clear();
     m_spanCount = 0;
     m_otherCount = 0;
     m_firstNs = std::numeric_limits<qint64>::max();
@@ -529,9 +560,12 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
             if (first.startNs >= t1)
                 break;
             const qint64 firstEnd = endOf(first, m_lastNs);
-            if (firstEnd - first.startNs >= minNs) {
+            const auto single = [&] {
                 out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1, std::uint16_t(d),
                                         first.kind, first.kind, first.isOpen()});
+            };
+            if (firstEnd - first.startNs >= minNs) {
+                single();
                 ++i;
                 continue;
             }
@@ -564,8 +598,7 @@ void TraceStore::querySpans(LaneId lane, qint64 t0, qint64 t1, double nsPerPx, s
             }
             const std::uint32_t count = std::uint32_t(std::min<std::size_t>(j - i, 0xffffffffu));
             if (count == 1) {
-                out.push_back(SpanItem {first.startNs, firstEnd, first.name, first.link, first.arg, 1, std::uint16_t(d),
-                                        first.kind, first.kind, first.isOpen()});
+                single();
             } else {
                 SpanItem fold {foldStart, foldEnd,          first.name,       first.link, first.arg,
                                count,     std::uint16_t(d), SpanKind::Folded, first.kind, false};

@@ -3,11 +3,13 @@
 #include "model/trace/chunkedcolumn.h"
 #include "model/trace/laneregistry.h"
 #include "model/trace/pendingflowtable.h"
+#include "model/trace/runledger.h"
 #include "model/trace/tracetypes.h"
 
 #include <QHash>
 #include <QList>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -108,9 +110,10 @@ struct CounterItem
     double last = 0;
 };
 
-/// The timeline's data: per-lane spans, instants, counters, flows and alert bands, bounded by a
-/// retention window and an item cap. Fed by TraceRecorder::drain() (or built directly by an import
-/// or a test). Not thread-safe: one thread (the UI thread) owns it.
+/// The timeline's data: per-lane spans, instants, counters, flows and alert bands, bounded by
+/// whole runs (keep the newest N within a memory budget), an optional time window and an item cap. Fed by
+/// TraceRecorder::drain() (or built directly by an import or a test). Not thread-safe: one thread (the UI thread) owns
+/// it.
 class TraceStore final
 {
 public:
@@ -124,7 +127,23 @@ public:
     qint64 retentionNs() const { return m_retentionNs; }
     void setCapacity(quint64 maxItems);
     quint64 capacity() const { return m_capacity; }
-    /// Items dropped by the retention window or the cap, and malformed events ignored.
+    /// Retention by runs: keep the newest `keepRuns` runs (0: any number) within `budgetBytes` of
+    /// trace data (0: no budget). Past either, the oldest ended run goes whole; only when the runs
+    /// left cannot go (one run alone, or the oldest still running) is the oldest data trimmed.
+    void setKeepRuns(int keepRuns) { m_keepRuns = std::max(0, keepRuns); }
+    int keepRuns() const { return m_keepRuns; }
+    void setBudgetBytes(quint64 budgetBytes) { m_budgetBytes = budgetBytes; }
+    quint64 budgetBytes() const { return m_budgetBytes; }
+    /// A run (a task the user started) begins or ends at this trace time.
+    void beginRun(quint64 runId, qint64 startNs) { m_runs.begin(runId, startNs); }
+    void endRun(quint64 runId, qint64 endNs) { m_runs.end(runId, endNs); }
+    const Retention::RunLedger &runs() const { return m_runs; }
+    /// Whole runs let go, and the items they held.
+    quint64 evictedRuns() const { return m_runs.evictedRuns(); }
+    quint64 evictedRunItems() const { return m_evictedRunItems; }
+    /// Items trimmed from the oldest data because nothing whole could go (or by the time window).
+    quint64 trimmedItems() const { return m_droppedItems - m_evictedRunItems; }
+    /// Items dropped by any bound, and malformed events ignored.
     quint64 droppedItems() const { return m_droppedItems; }
     quint64 rejectedEvents() const { return m_rejectedEvents; }
     /// Data before this time has been dropped (0 when nothing was).
@@ -228,10 +247,15 @@ private:
     LaneKind kindOf(LaneId lane) const;
     int placeDepth(Track &track, qint64 startNs, int minDepth);
     void pushSpan(LaneId lane, Track &track, int depth, const StoredSpan &span);
+    /// Puts a span on the first free depth from minDepth up; -1 (counted as rejected) past MaxDepth.
+    int placeSpan(LaneId lane, Track &track, int minDepth, const StoredSpan &span);
     void openSpan(LaneId lane, qint64 ns, NameId name, SpanKind kind, std::uint32_t link, std::uint32_t arg);
     bool closeSpan(LaneId lane, qint64 ns, NameId name, SpanKind kind, std::uint32_t link);
     void noteTime(qint64 ns);
-    void evictBefore(qint64 horizonNs);
+    /// Drops what ends before the horizon; returns how many items went.
+    quint64 evictBefore(qint64 horizonNs);
+    void applyRunRetention();
+    bool overBounds(quint64 itemTarget, quint64 byteTarget) const;
     void flowOut(LaneId lane, qint64 ns, NameId name, std::uint64_t id);
     void flowIn(LaneId lane, qint64 ns, NameId name, std::uint64_t id);
 
@@ -261,6 +285,11 @@ private:
     qint64 m_horizonNs = 0;
     qint64 m_retentionNs = 0;
     qint64 m_lastRetentionCheckNs = 0;
+    qint64 m_lastBudgetCheckNs = 0;
+    Retention::RunLedger m_runs;
+    int m_keepRuns = 0;
+    quint64 m_budgetBytes = 0;
+    quint64 m_evictedRunItems = 0;
     quint64 m_capacity = DefaultCapacity;
     quint64 m_spanCount = 0;
     quint64 m_otherCount = 0;

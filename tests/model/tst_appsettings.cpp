@@ -27,7 +27,9 @@ void TestAppSettings::roundTripsThroughQSettings()
     s.severeMs = 1200;
     s.criticalMs = 6000;
     s.recordDispatches = false;
-    s.retentionS = 30;
+    s.keepRuns = 3;
+    s.traceBudgetMiB = 100;
+    s.hiddenLaneGroups = {QStringLiteral("Threads/Pool"), QStringLiteral("Streams/live")};
     s.storeCapacityMillions = 4;
     s.deepgramBaseUrl = QUrl(QStringLiteral("https://api.deepgram.com"));
     s.openAiBaseUrl = QUrl(QStringLiteral("http://127.0.0.1:9000"));
@@ -52,15 +54,18 @@ void TestAppSettings::handEditedValuesAreClamped_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
     QTest::addColumn<int>("hangMs");
-    QTest::addColumn<int>("retentionS");
+    QTest::addColumn<int>("keepRuns");
+    QTest::addColumn<int>("budgetMiB");
     QTest::newRow("hang below suspicion becomes suspicion")
-        << QStringLiteral("watchdog/hangMs") << QStringLiteral("5") << 100 << 120;
+        << QStringLiteral("watchdog/hangMs") << QStringLiteral("5") << 100 << 8 << 512;
     QTest::newRow("not a number keeps the default")
-        << QStringLiteral("watchdog/hangMs") << QStringLiteral("soon") << 250 << 120;
-    QTest::newRow("negative retention is zero")
-        << QStringLiteral("trace/retentionS") << QStringLiteral("-7") << 250 << 0;
-    QTest::newRow("absurd retention is a day")
-        << QStringLiteral("trace/retentionS") << QStringLiteral("99999999") << 250 << 86400;
+        << QStringLiteral("watchdog/hangMs") << QStringLiteral("soon") << 250 << 8 << 512;
+    QTest::newRow("negative run count keeps any number")
+        << QStringLiteral("trace/keepRuns") << QStringLiteral("-7") << 250 << 0 << 512;
+    QTest::newRow("absurd run count is a thousand")
+        << QStringLiteral("trace/keepRuns") << QStringLiteral("99999999") << 250 << 1000 << 512;
+    QTest::newRow("tiny budget is sixteen MiB")
+        << QStringLiteral("trace/budgetMiB") << QStringLiteral("1") << 250 << 8 << 16;
 }
 
 void TestAppSettings::handEditedValuesAreClamped()
@@ -68,7 +73,8 @@ void TestAppSettings::handEditedValuesAreClamped()
     QFETCH(QString, key);
     QFETCH(QString, value);
     QFETCH(int, hangMs);
-    QFETCH(int, retentionS);
+    QFETCH(int, keepRuns);
+    QFETCH(int, budgetMiB);
     QTemporaryDir dir;
     QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
     settings.setValue(key, value);
@@ -76,7 +82,8 @@ void TestAppSettings::handEditedValuesAreClamped()
     AppSettings s;
     s.load(settings);
     QCOMPARE(s.hangMs, hangMs);
-    QCOMPARE(s.retentionS, retentionS);
+    QCOMPARE(s.keepRuns, keepRuns);
+    QCOMPARE(s.traceBudgetMiB, budgetMiB);
     QVERIFY(s.suspicionMs <= s.hangMs && s.hangMs <= s.severeMs && s.severeMs <= s.criticalMs);
     QVERIFY(s.deepgramBaseUrl.isEmpty());
 }

@@ -3,6 +3,7 @@
 #include "model/metricsseries.h"
 #include "model/tasklistmodel.h"
 #include "model/trace/chrometracereader.h"
+#include "model/trace/traceclock.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracerecorder.h"
 #include "ui/compareview.h"
@@ -10,6 +11,8 @@
 #include "ui/livecountsbar.h"
 #include "ui/mainwindow.h"
 #include "ui/rangestatsview.h"
+#include "ui/timeline/minimap.h"
+#include "ui/timelinepane.h"
 #include "ui/timelineview.h"
 
 #include <QAction>
@@ -23,6 +26,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include "tests/ui/tracefixture.h"
 
@@ -43,6 +47,8 @@ private Q_SLOTS:
     void shiftDragFillsTheRangeTab();
     void fitRunShowsTheLatestTask();
     void holdsItsSizeAt1280x800();
+    void twoRunsMinutesApartStayVisible();
+    void hidingAGroupIsRemembered();
     void closingAsksTheAppToStop();
 };
 
@@ -342,6 +348,100 @@ void TestMainWindow::closingAsksTheAppToStop()
     QSignalSpy closing(&window, &MainWindow::closing);
     QVERIFY(window.close());
     QCOMPARE(closing.count(), 1);
+}
+
+namespace {
+
+// A run of ten seconds of spans on its own stream lane, fed in batches like the live drain.
+void feedRun(TraceStore &store, quint64 id, LaneId lane, qint64 startNs)
+{
+    TraceFixture::lane(store, lane, LaneKind::Stream, id == 1 ? "listen #1" : "listen #2");
+    const NameId n = TraceNames::intern(u"utterance");
+    store.beginRun(id, startNs);
+    for (int i = 0; i < 1000; ++i) {
+        const qint64 t = startNs + qint64(i) * 10 * TraceFixture::Ms;
+        store.addSpan(lane, t, t + 5 * TraceFixture::Ms, n);
+        if (i % 100 == 99)
+            store.afterIngest();
+    }
+    store.endRun(id, startNs + 10'000 * TraceFixture::Ms);
+    store.afterIngest();
+}
+
+} // namespace
+
+void TestMainWindow::twoRunsMinutesApartStayVisible()
+{
+    // Synthetic times, no sleeping: two runs of ten seconds, the second starting three minutes after
+    // the first ended. The trace clock counts from process start, so they lie ahead of it; the live
+    // edge is then the last event.
+    const qint64 first = TraceClock::nowNs() + 1'000 * TraceFixture::Ms;
+    const qint64 second = first + 190'000 * TraceFixture::Ms;
+    TraceStore live;
+    live.setKeepRuns(8);
+    live.setBudgetBytes(512ull * 1024 * 1024);
+    feedRun(live, 1, 40, first);
+    feedRun(live, 2, 41, second);
+    // The 120 s time window this replaces would have dropped the first run by now.
+    {
+        TraceStore windowed;
+        windowed.setRetentionNs(120'000 * TraceFixture::Ms);
+        feedRun(windowed, 1, 40, first);
+        feedRun(windowed, 2, 41, second);
+        QCOMPARE(windowed.spanAt(40, 0, first + 5'000 * TraceFixture::Ms), nullptr);
+    }
+    QVERIFY(live.spanAt(40, 0, first + 5'000 * TraceFixture::Ms));
+
+    MainWindow window;
+    window.setLiveStore(&live);
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.onFrame(0);
+    QCOMPARE(window.liveCountsBar()->counts().runsKept, 2);
+    QCOMPARE(window.liveCountsBar()->counts().runsEvicted, quint64(0));
+    QVERIFY(window.liveCountsBar()->text().contains(QStringLiteral("runs kept 2, runs evicted 0")));
+
+    window.timeline()->fitAll();
+    const QRect content = window.timeline()->contentRect();
+    for (const auto &[lane, start] : {std::pair {LaneId(40), first}, std::pair {LaneId(41), second}}) {
+        const int x = window.timeline()->pointOf(lane, 0, start + 5'000 * TraceFixture::Ms).x();
+        QVERIFY2(x > content.left() && x < content.right(), qPrintable(QString::number(x)));
+    }
+    // The minimap spans both runs.
+    Timeline::Minimap *minimap = window.timelinePane()->minimap();
+    minimap->repaint();
+    QVERIFY(minimap->sessionStartNs() <= first);
+    QVERIFY(minimap->sessionEndNs() >= second + 9'000 * TraceFixture::Ms);
+}
+
+void TestMainWindow::hidingAGroupIsRemembered()
+{
+    TraceStore live;
+    TraceFixture::fill(live);
+    MainWindow window;
+    window.setLiveStore(&live);
+    QSignalSpy saved(&window, &MainWindow::settingsChanged);
+    window.timeline()->relayout();
+    QVERIFY(window.timeline()->layout().rowOfLane(TraceFixture::GroupFirst) >= 0);
+    // What the group's context menu does.
+    Q_EMIT window.timeline()->hideGroupRequested(QStringLiteral("Coroutines/fetchChunk"));
+    QCOMPARE(saved.count(), 1);
+    QCOMPARE(window.settings().hiddenLaneGroups, QStringList {QStringLiteral("Coroutines/fetchChunk")});
+    window.timeline()->relayout();
+    QCOMPARE(window.timeline()->layout().rowOfLane(TraceFixture::GroupFirst), -1);
+    QVERIFY(window.laneFilterBar()->groupsButton()->isVisibleTo(&window));
+    // A new window with the saved settings hides it from the start.
+    MainWindow again;
+    again.setLiveStore(&live);
+    again.setSettings(window.settings());
+    again.timeline()->relayout();
+    QCOMPARE(again.timeline()->layout().rowOfLane(TraceFixture::GroupFirst), -1);
+    // Shown again from the filter bar.
+    again.laneFilterBar()->showGroup(QStringLiteral("Coroutines/fetchChunk"));
+    again.timeline()->relayout();
+    QVERIFY(again.timeline()->layout().rowOfLane(TraceFixture::GroupFirst) >= 0);
+    QVERIFY(again.settings().hiddenLaneGroups.isEmpty());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -19,7 +19,9 @@ void TestSettingsDialog::roundTripsSettings()
 {
     AppSettings s;
     s.hangMs = 400;
-    s.retentionS = 60;
+    s.keepRuns = 3;
+    s.traceBudgetMiB = 256;
+    s.hiddenLaneGroups = {QStringLiteral("Threads/loopback-net-#")};
     s.deepgramBaseUrl = QUrl(QStringLiteral("https://api.deepgram.com"));
     s.openAiApiKey = QStringLiteral("sk-test");
     s.theme = AppSettings::Theme::Dark;

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+#include <algorithm>
+
 #include "tests/ui/tracefixture.h"
 
 using namespace TraceFixture;
@@ -32,6 +34,9 @@ private Q_SLOTS:
     void filter();
     void ownWorkHiddenUnlessAsked();
     void bigLiveGroupsFitInOneScreen();
+    void pinnedLanesLead_data();
+    void pinnedLanesLead();
+    void hiddenGroupsLeaveTheTimeline();
 };
 
 namespace {
@@ -430,6 +435,68 @@ void TestTimelineLayout::bigLiveGroupsFitInOneScreen()
     QVERIFY2(layout.totalHeight() <= 500, qPrintable(rows));
     for (LaneId l = 100; l < id; ++l)
         QVERIFY(layout.rowOfLane(l) >= 0);
+}
+
+void TestTimelineLayout::pinnedLanesLead_data()
+{
+    QTest::addColumn<QList<LaneId>>("pinned");
+    QTest::addColumn<QList<LaneId>>("streamRows");
+    QTest::newRow("nothing pinned: running first") << QList<LaneId> {} << QList<LaneId> {23, 24};
+    QTest::newRow("a running lane pinned leads") << QList<LaneId> {24} << QList<LaneId> {24, 23};
+    QTest::newRow("an ended lane pinned stays in view before the running ones")
+        << QList<LaneId> {21} << QList<LaneId> {21, 23, 24};
+    QTest::newRow("two pinned keep their order") << QList<LaneId> {24, 20} << QList<LaneId> {20, 24, 23};
+}
+
+void TestTimelineLayout::pinnedLanesLead()
+{
+    QFETCH(QList<LaneId>, pinned);
+    QFETCH(QList<LaneId>, streamRows);
+    TraceStore store;
+    twoBatches(store);
+    TimelineLayout layout;
+    for (const LaneId id : pinned)
+        layout.setPinned(id, true);
+    layout.rebuild(store);
+    QCOMPARE(laneRows(layout, LaneKind::Stream), streamRows);
+    for (const LaneId id : pinned)
+        QVERIFY(layout.rows()[std::size_t(layout.rowOfLane(id))].pinned);
+    // The ended row counts only the ended lanes left in it.
+    const TimelineRow &section = layout.rows()[std::size_t(layout.rowOfLane(streamRows.first()) - 1)];
+    QCOMPARE(section.type, TimelineRow::Type::Section);
+    const int pinnedEnded = int(std::count_if(pinned.cbegin(), pinned.cend(), [](LaneId id) { return id < 23; }));
+    QCOMPARE(section.endedCount, 3 - pinnedEnded);
+    layout.setPinned(pinned.value(0), false);
+    QCOMPARE(layout.pinnedCount(), std::max(0, int(pinned.size()) - 1));
+}
+
+void TestTimelineLayout::hiddenGroupsLeaveTheTimeline()
+{
+    TraceStore store;
+    TraceFixture::fill(store);
+    TimelineLayout layout;
+    layout.setCollapsed(QStringLiteral("e:%1").arg(int(LaneKind::Coroutine)), false);
+    layout.rebuild(store);
+    const int groupRow = layout.rowOfLane(TraceFixture::GroupFirst);
+    QVERIFY(groupRow >= 0);
+    const QString key = layout.groupKeyOf(layout.rows()[std::size_t(groupRow)]);
+    QCOMPARE(key, QStringLiteral("Coroutines/fetchChunk"));
+    LaneFilter filter;
+    filter.setHiddenGroups({key});
+    layout.setFilter(filter);
+    layout.rebuild(store);
+    for (int i = 0; i < TraceFixture::GroupSize; ++i)
+        QCOMPARE(layout.rowOfLane(TraceFixture::GroupFirst + LaneId(i)), -1);
+    QCOMPARE(layout.hiddenByGroup(), TraceFixture::GroupSize);
+    // Everything else is still there.
+    QVERIFY(layout.rowOfLane(TraceFixture::Coro) >= 0);
+    QVERIFY(layout.rowOfLane(TraceFixture::Ui) >= 0);
+    // A lane outside any group has no group to hide.
+    QVERIFY(layout.groupKeyOf(layout.rows()[std::size_t(layout.rowOfLane(TraceFixture::Worker))]).isEmpty());
+    layout.setFilter(LaneFilter());
+    layout.rebuild(store);
+    QVERIFY(layout.rowOfLane(TraceFixture::GroupFirst) >= 0);
+    QCOMPARE(layout.hiddenByGroup(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTimelineLayout)

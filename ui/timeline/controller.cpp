@@ -176,6 +176,14 @@ void Controller::zoomToRange(qint64 t0, qint64 t1)
     setViewport(v);
 }
 
+void Controller::showRange(qint64 t0, qint64 t1)
+{
+    setFollowLive(false);
+    TimelineViewport v = m_viewport;
+    v.setRange(double(t0), double(std::max(t1, t0 + 1000)));
+    setViewport(v);
+}
+
 void Controller::zoomBy(double factor, double anchorX)
 {
     TimelineViewport v = m_viewport;

@@ -54,6 +54,8 @@ public:
     /// that holds it from its start.
     void fitRun(qint64 startNs, qint64 endNs);
     void zoomToRange(qint64 t0, qint64 t1);
+    /// Shows exactly [t0, t1) and stops following.
+    void showRange(qint64 t0, qint64 t1);
     /// Zooms by `factor` (> 1 zooms in) around content x `anchorX`; following, around the live edge,
     /// and the new range becomes the follow window.
     void zoomBy(double factor, double anchorX);

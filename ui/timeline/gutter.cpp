@@ -152,6 +152,8 @@ void Gutter::paintLane(const Scope &s, const TimelineRow &row, int top)
     QString tag;
     if (row.lane == UiThreadLane && info.kind == LaneKind::Thread)
         tag = QStringLiteral("UI");
+    else if (row.pinned)
+        tag = QStringLiteral("pinned");
     else if (ended)
         tag = QStringLiteral("ended");
     const double tagW = tag.isEmpty() ? 0 : QFontMetricsF(s.fonts.small).horizontalAdvance(tag) + 12;

@@ -40,6 +40,21 @@ bool itemsPerColumnAtMost(const std::vector<SpanItem> &items, qint64 t0, double 
     return true;
 }
 
+// One run of `spans` 1 ms spans from startNs on lane 1, fed in batches like the live drain.
+void feedRun(TraceStore &store, quint64 id, qint64 startNs, int spans)
+{
+    const NameId n = TraceNames::intern(u"work");
+    store.beginRun(id, startNs);
+    for (int i = 0; i < spans; ++i) {
+        const qint64 t = startNs + qint64(i) * 1'000'000;
+        store.addSpan(1, t, t + 500'000, n);
+        if (i % 100 == 99)
+            store.afterIngest();
+    }
+    store.endRun(id, startNs + qint64(spans) * 1'000'000);
+    store.afterIngest();
+}
+
 } // namespace
 
 class TestTraceStore : public QObject
@@ -61,6 +76,9 @@ private slots:
     void retentionDropsOldDataAndCountsIt();
     void openSpansSurviveRetention();
     void capacityBoundsTheStore();
+    void retentionKeepsWholeRuns_data();
+    void retentionKeepsWholeRuns();
+    void alertsGoWithTheirRun();
     void instantsMergePerPixelColumn();
     void countersGiveMinMaxPerColumn();
     void alertBandsOpenAndClose();
@@ -433,6 +451,82 @@ void TestTraceStore::spanIsThirtyTwoBytes()
         store.addSpan(1, i * 10, i * 10 + 5, n);
     const double bytesPerSpan = double(store.memoryBytes()) / double(store.spanCount());
     QVERIFY2(bytesPerSpan <= 40.0, qPrintable(QString::number(bytesPerSpan)));
+}
+
+void TestTraceStore::retentionKeepsWholeRuns_data()
+{
+    QTest::addColumn<int>("keepRuns");
+    QTest::addColumn<double>("budgetInRuns"); ///< the budget as a multiple of one run's bytes; 0: none
+    QTest::addColumn<int>("runs");
+    QTest::addColumn<int>("spansPerRun");
+    QTest::addColumn<int>("keptRuns");
+    QTest::addColumn<bool>("trimmed");
+    // Runs three minutes apart: a time window of 120 s would have lost every earlier one.
+    QTest::newRow("three runs minutes apart are all kept") << 8 << 0.0 << 3 << 2000 << 3 << false;
+    QTest::newRow("one run too many lets the oldest go whole") << 2 << 0.0 << 3 << 2000 << 2 << false;
+    QTest::newRow("past the budget the oldest runs go whole") << 0 << 2.5 << 5 << 20'000 << 2 << false;
+    QTest::newRow("one run alone past the budget is trimmed from its start") << 8 << 0.5 << 1 << 20'000 << 1 << true;
+}
+
+void TestTraceStore::retentionKeepsWholeRuns()
+{
+    QFETCH(int, keepRuns);
+    QFETCH(double, budgetInRuns);
+    QFETCH(int, runs);
+    QFETCH(int, spansPerRun);
+    QFETCH(int, keptRuns);
+    QFETCH(bool, trimmed);
+    constexpr qint64 Apart = 180'000'000'000; // 3 min
+    // The bytes of one run, measured on a store of its own.
+    quint64 runBytes = 0;
+    {
+        TraceStore one;
+        one.setLane(makeLane(1));
+        feedRun(one, 1, 0, spansPerRun);
+        runBytes = one.memoryBytes();
+    }
+    TraceStore store;
+    store.setLane(makeLane(1));
+    store.setKeepRuns(keepRuns);
+    store.setBudgetBytes(quint64(double(runBytes) * budgetInRuns));
+    for (int r = 0; r < runs; ++r)
+        feedRun(store, quint64(r + 1), qint64(r) * Apart, spansPerRun);
+    // A few more batches past the run, as the live drain would do.
+    store.addSpan(1, qint64(runs) * Apart, qint64(runs) * Apart + 10, TraceNames::intern(u"idle"));
+    store.afterIngest();
+
+    QCOMPARE(store.runs().size(), keptRuns);
+    QCOMPARE(store.evictedRuns(), quint64(runs - keptRuns));
+    QCOMPARE(store.runs().runs().front().trimmed, trimmed);
+    QCOMPARE(store.trimmedItems() > 0, trimmed);
+    QCOMPARE(store.itemCount() + store.droppedItems(), quint64(runs * spansPerRun + 1));
+    if (budgetInRuns > 0)
+        QVERIFY2(store.memoryBytes() <= quint64(double(runBytes) * budgetInRuns),
+                 qPrintable(QStringLiteral("%1 > %2").arg(store.memoryBytes()).arg(runBytes * budgetInRuns)));
+    // Every kept run is whole unless it was trimmed: its first span is still there.
+    for (const Retention::Run &run : store.runs().runs()) {
+        const StoredSpan *first = store.spanAt(1, 0, run.startNs + 100);
+        QCOMPARE(first != nullptr, !run.trimmed);
+    }
+    // Nothing of an evicted run is left.
+    if (keptRuns < runs)
+        QCOMPARE(store.spanAt(1, 0, 100), nullptr);
+}
+
+void TestTraceStore::alertsGoWithTheirRun()
+{
+    TraceStore store;
+    store.setLane(makeLane(1));
+    store.setKeepRuns(1);
+    const NameId hang = TraceNames::intern(u"hang");
+    store.setAlert(1, 7, hang, 5'000'000, 400'000'000); // inside run 1
+    feedRun(store, 1, 0, 1000);
+    store.setAlert(1, 8, hang, 2'005'000'000, 2'400'000'000); // inside run 2
+    feedRun(store, 2, 2'000'000'000, 1000);
+    QCOMPARE(store.evictedRuns(), quint64(1));
+    QCOMPARE(store.alertBands().size(), std::size_t(1));
+    QCOMPARE(store.alertBands().front().alertId, 8u);
+    QCOMPARE(store.horizonNs(), qint64(2'000'000'000));
 }
 
 QTEST_APPLESS_MAIN(TestTraceStore)

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QString>
+
+/// The text of Help > Keyboard shortcuts.
+namespace ShortcutsHelp {
+
+/// An HTML table of every shortcut and mouse gesture, by area.
+QString html();
+
+} // namespace ShortcutsHelp
