@@ -37,6 +37,9 @@ struct AlertDetails
     QString coroutine; ///< the coroutine that was running, if any
     int sampleCount = 0; ///< stack samples taken
     QList<AlertStack> stacks;
+    /// Frames (as written in `stacks`) that are the program's own code rather than a library's.
+    QStringList ownFrames;
+    int samplesNotKept = 0; ///< samples left out of `stacks` by the source's caps
     QList<AlertStateCount> threadStates;
     /// Hot frames counted over every sample ("function (file:line)", samples), most frequent first,
     /// when the source aggregated them itself; empty: framesByFrequency() derives them from stacks.

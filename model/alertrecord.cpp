@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <array>
 
 namespace {
@@ -82,6 +83,72 @@ QList<AlertStackFrame> framesList(const QJsonValue &value)
     return frames;
 }
 
+// The sample frames and stacks of one record, under a byte budget so one journal line stays far
+// below the journal's line cap; stacks that need a frame left out are counted, not written.
+constexpr qsizetype MaxSampleFrameBytes = 96 * 1024;
+
+void writeSampledStacks(const AlertRecord &r, QJsonObject &object)
+{
+    QJsonArray frames;
+    qsizetype bytes = 0;
+    for (qsizetype i = 0; i < r.sampleFrames.size() && i < AlertRecord::MaxSampleFrames; ++i) {
+        const AlertStackFrame &f = r.sampleFrames[i];
+        const qsizetype size = 96 + std::min(f.function.size(), MaxStringInJson)
+            + std::min(f.module.size(), MaxStringInJson) + std::min(f.file.size(), MaxStringInJson)
+            + std::min(f.inlined.size(), MaxStringInJson);
+        if (bytes + size > MaxSampleFrameBytes)
+            break;
+        bytes += size;
+        frames.append(f.toJson());
+    }
+    QJsonArray stacks;
+    int notKept = r.samplesNotKept;
+    for (qsizetype i = 0; i < r.sampledStacks.size(); ++i) {
+        const AlertSampledStack &stack = r.sampledStacks[i];
+        const bool fits = i < AlertRecord::MaxSampledStacks && stack.frames.size() <= AlertRecord::MaxSampledDepth
+            && std::all_of(stack.frames.begin(), stack.frames.end(),
+                           [&](int index) { return index >= 0 && index < frames.size(); });
+        if (!fits) {
+            notKept += stack.samples;
+            continue;
+        }
+        QJsonArray indexes;
+        for (const int index : stack.frames)
+            indexes.append(index);
+        stacks.append(QJsonObject {{QStringLiteral("frames"), indexes}, {QStringLiteral("samples"), stack.samples}});
+    }
+    if (!stacks.isEmpty()) {
+        object.insert(u"sampleFrames", frames);
+        object.insert(u"sampledStacks", stacks);
+    }
+    if (notKept > 0)
+        object.insert(u"samplesNotKept", notKept);
+}
+
+// A stack whose frame index points past the frame table (a damaged journal) is left out.
+QList<AlertSampledStack> sampledStacksList(const QJsonValue &value, qsizetype frameCount)
+{
+    QList<AlertSampledStack> stacks;
+    const QJsonArray array = value.toArray();
+    for (const QJsonValue &item : array) {
+        if (stacks.size() >= AlertRecord::MaxSampledStacks)
+            break;
+        const QJsonObject object = item.toObject();
+        AlertSampledStack stack;
+        stack.samples = object.value(u"samples").toInt();
+        bool valid = stack.samples > 0;
+        const QJsonArray frames = object.value(u"frames").toArray();
+        for (const QJsonValue &frame : frames) {
+            const int index = frame.toInt(-1);
+            valid = valid && index >= 0 && index < frameCount && stack.frames.size() < AlertRecord::MaxSampledDepth;
+            stack.frames.append(index);
+        }
+        if (valid)
+            stacks.append(stack);
+    }
+    return stacks;
+}
+
 // Enums whose values index a table of their names: name by value, value by name.
 template<typename Enum, std::size_t N>
 QString nameOf(const std::array<const char16_t *, N> &names, Enum value)
@@ -127,6 +194,8 @@ QJsonObject AlertStackFrame::toJson() const
         object.insert(u"inlined", capped(inlined));
     if (count > 0)
         object.insert(u"count", count);
+    if (ownCode)
+        object.insert(u"ownCode", true);
     return object;
 }
 
@@ -140,6 +209,7 @@ AlertStackFrame AlertStackFrame::fromJson(const QJsonObject &object)
     frame.line = object.value(u"line").toInt();
     frame.inlined = object.value(u"inlined").toString();
     frame.count = object.value(u"count").toInt();
+    frame.ownCode = object.value(u"ownCode").toBool();
     return frame;
 }
 
@@ -272,6 +342,7 @@ QJsonObject AlertRecord::toJson() const
         object.insert(u"budget", capped(budget));
     if (!notes.isEmpty())
         object.insert(u"notes", stringArray(notes));
+    writeSampledStacks(*this, object);
     return object;
 }
 
@@ -314,6 +385,11 @@ bool AlertRecord::fromJson(const QJsonObject &object, AlertRecord *record, QStri
     r.sampleRoundTripMedianNs = object.value(u"sampleRoundTripMedianNs").toInteger();
     r.topFrames = framesList(object.value(u"topFrames"));
     r.stack = framesList(object.value(u"stack"));
+    r.sampleFrames = framesList(object.value(u"sampleFrames"));
+    if (r.sampleFrames.size() > MaxSampleFrames)
+        r.sampleFrames.resize(MaxSampleFrames);
+    r.sampledStacks = sampledStacksList(object.value(u"sampledStacks"), r.sampleFrames.size());
+    r.samplesNotKept = std::max(0, object.value(u"samplesNotKept").toInt());
     r.uiThread = AlertThreadState::fromJson(object.value(u"uiThread").toObject());
     const QJsonArray workerArray = object.value(u"workers").toArray();
     for (const QJsonValue &item : workerArray)

@@ -35,10 +35,19 @@ struct AlertStackFrame
     int line = 0;
     QString inlined; ///< code inlined at that site, innermost: "sleep_for (this_thread_sleep.h:80)"
     int count = 0; ///< topFrames: samples that contain this function
+    bool ownCode = false; ///< in the program's own executable, not in a shared library
 
     QString toString() const; ///< "function (file:line)" or "function [module]"
     QJsonObject toJson() const;
     static AlertStackFrame fromJson(const QJsonObject &object);
+};
+
+/// One distinct stack among an alert's samples, and how many samples showed it. Frames are
+/// indexes into AlertRecord::sampleFrames, innermost first.
+struct AlertSampledStack
+{
+    QList<int> frames;
+    int samples = 0;
 };
 
 /// A thread's kernel-level state from /proc/self/task/<tid>/{stat,wchan,syscall,schedstat}.
@@ -119,6 +128,14 @@ struct AlertRecord
     qint64 sampleRoundTripMedianNs = 0;
     QList<AlertStackFrame> topFrames; ///< most frequent functions across samples, most frequent first
     QList<AlertStackFrame> stack; ///< a representative sample (leaf first) containing the top frame
+    /// Every sample by distinct stack (the flame graph's input): one frame per function seen, and
+    /// the stacks as indexes into it. Bounded: samples past the caps are counted in samplesNotKept.
+    QList<AlertStackFrame> sampleFrames;
+    QList<AlertSampledStack> sampledStacks;
+    int samplesNotKept = 0;
+    static constexpr qsizetype MaxSampleFrames = 512;
+    static constexpr qsizetype MaxSampledStacks = 64;
+    static constexpr qsizetype MaxSampledDepth = 128;
 
     AlertThreadState uiThread;
     QList<AlertWorkerActivity> workers;

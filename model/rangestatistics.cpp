@@ -101,7 +101,7 @@ RangeStatistics::Result RangeStatistics::compute(const TraceStore &store, std::s
         auto it = rowOf.constFind(label);
         if (it == rowOf.cend()) {
             it = rowOf.insert(label, result.rows.size());
-            result.rows.push_back(Row {label, 0, 0, 0, 0, 0, 0, 0});
+            result.rows.push_back(Row {label, 0, 0, 0, 0, 0, 0, 0, {}});
             merged.emplace_back();
         }
         Row &row = result.rows[*it];
@@ -119,6 +119,7 @@ RangeStatistics::Result RangeStatistics::compute(const TraceStore &store, std::s
         row.maxNs = d.back();
         row.p50Ns = quantile(d, 0.50);
         row.p99Ns = quantile(d, 0.99);
+        row.histogram = DurationHistogram::fromDurations(d);
     }
     std::sort(result.rows.begin(), result.rows.end(), [](const Row &a, const Row &b) {
         return a.totalNs != b.totalNs ? a.totalNs > b.totalNs : a.name < b.name;

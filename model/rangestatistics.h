@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/durationhistogram.h"
 #include "model/trace/tracetypes.h"
 
 #include <QString>
@@ -10,9 +11,9 @@
 class TraceStore;
 
 /// Per-name figures of the spans that start inside a time range: how many, their total and the
-/// spread of their durations. Coroutine segments count by state ("suspended: QTimer 20 ms",
-/// "ready", "running"), alerts by name; a coroutine's running segment mirrored on a thread's lane
-/// is not counted twice. Bounded: past maxSpans the rest is left out and `truncated` says so.
+/// spread of their durations (quantiles and a log-scale histogram). Coroutine segments count by state ("suspended:
+/// QTimer 20 ms", "ready", "running"), alerts by name; a coroutine's running segment mirrored on a thread's lane is not
+/// counted twice. Bounded: past maxSpans the rest is left out and `truncated` says so.
 class RangeStatistics final
 {
 public:
@@ -28,6 +29,7 @@ public:
         qint64 p99Ns = 0;
         qint64 maxNs = 0;
         int lanes = 0; ///< lanes the spans were on
+        DurationHistogram histogram; ///< how the durations spread, log-scale
     };
     struct Result
     {

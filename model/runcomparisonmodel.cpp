@@ -4,6 +4,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace {
@@ -145,24 +146,90 @@ bool RunComparisonModel::withinNoise(const QString &figure, double a, double b)
 void RunComparisonModel::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB,
                                  const QJsonObject &reportB)
 {
+    setRepeatedRuns(labelA, {reportA}, labelB, {reportB});
+}
+
+double RunComparisonModel::median(QList<double> values)
+{
+    if (values.isEmpty())
+        return std::nan("");
+    std::sort(values.begin(), values.end());
+    const qsizetype mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+void RunComparisonModel::setRepeatedRuns(const QString &labelA, const QList<QJsonObject> &runsA, const QString &labelB,
+                                         const QList<QJsonObject> &runsB)
+{
+    // Every run's value of each figure, per side, in the order figures first appear.
+    QHash<QString, int> rowOf;
+    QList<QString> figures;
+    QList<std::array<QList<double>, 2>> values;
+    const auto collect = [&](const QList<QJsonObject> &runs, int side) {
+        for (const QJsonObject &run : runs) {
+            for (const auto &[figure, value] : flatten(run)) {
+                auto it = rowOf.constFind(figure);
+                if (it == rowOf.cend()) {
+                    if (figures.size() >= MaxFigures)
+                        continue;
+                    it = rowOf.insert(figure, int(figures.size()));
+                    figures.append(figure);
+                    values.append(std::array<QList<double>, 2> {});
+                }
+                values[*it][std::size_t(side)].append(value);
+            }
+        }
+    };
+    collect(runsA, 0);
+    collect(runsB, 1);
+
     beginResetModel();
     m_rows.clear();
     m_labelA = labelA;
     m_labelB = labelB;
-    QHash<QString, int> rowOf;
-    for (const auto &[figure, value] : flatten(reportA)) {
-        rowOf.insert(figure, int(m_rows.size()));
-        m_rows.append(Row {figure, true, false, value, 0});
-    }
-    for (const auto &[figure, value] : flatten(reportB)) {
-        if (const auto it = rowOf.constFind(figure); it != rowOf.cend()) {
-            m_rows[*it].hasB = true;
-            m_rows[*it].b = value;
-        } else if (m_rows.size() < MaxFigures) {
-            m_rows.append(Row {figure, false, true, 0, value});
+    for (qsizetype i = 0; i < figures.size(); ++i) {
+        const QList<double> &a = values[i][0];
+        const QList<double> &b = values[i][1];
+        Row row;
+        row.figure = figures[i];
+        row.hasA = !a.isEmpty();
+        row.hasB = !b.isEmpty();
+        row.runsA = int(a.size());
+        row.runsB = int(b.size());
+        if (row.hasA) {
+            row.a = median(a);
+            row.minA = *std::min_element(a.begin(), a.end());
+            row.maxA = *std::max_element(a.begin(), a.end());
         }
+        if (row.hasB) {
+            row.b = median(b);
+            row.minB = *std::min_element(b.begin(), b.end());
+            row.maxB = *std::max_element(b.begin(), b.end());
+        }
+        m_rows.append(row);
     }
     endResetModel();
+}
+
+bool RunComparisonModel::rowWithinNoise(const Row &row)
+{
+    // With several runs on both sides the spread decides: overlapping ranges are not a difference.
+    if (row.runsA > 1 && row.runsB > 1)
+        return row.minA <= row.maxB && row.minB <= row.maxA;
+    return withinNoise(row.figure, row.a, row.b);
+}
+
+QString RunComparisonModel::spreadText(const Row &row)
+{
+    const auto range = [](double lo, double hi) {
+        return QStringLiteral("%1–%2").arg(QString::number(lo, 'g', 4), QString::number(hi, 'g', 4));
+    };
+    return QStringLiteral("Medians of %1 and %2 runs; A ranged %3, B ranged %4: %5")
+        .arg(row.runsA)
+        .arg(row.runsB)
+        .arg(range(row.minA, row.maxA), range(row.minB, row.maxB),
+             rowWithinNoise(row) ? QStringLiteral("the ranges overlap, so the difference is within run-to-run spread")
+                                 : QStringLiteral("the ranges do not overlap"));
 }
 
 void RunComparisonModel::clear()
@@ -214,7 +281,7 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("%1%2 %%3")
                 .arg(ratio >= 1 ? QStringLiteral("+") : QString())
                 .arg((ratio - 1) * 100, 0, 'f', 1)
-                .arg(withinNoise(row.figure, row.a, row.b) ? QStringLiteral(" (noise)") : QString());
+                .arg(rowWithinNoise(row) ? QStringLiteral(" (noise)") : QString());
         default:
             break;
         }
@@ -222,12 +289,20 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == FigureColumn)
             return row.figure;
-        if (index.column() == ChangeColumn && comparable && withinNoise(row.figure, row.a, row.b))
+        if (index.column() == ChangeColumn && comparable && row.runsA > 1 && row.runsB > 1)
+            return spreadText(row);
+        if ((index.column() == RunAColumn && row.runsA > 1) || (index.column() == RunBColumn && row.runsB > 1)) {
+            const bool a = index.column() == RunAColumn;
+            return QStringLiteral("Median of %1 runs (%2–%3)")
+                .arg(a ? row.runsA : row.runsB)
+                .arg(number(a ? row.minA : row.minB), number(a ? row.maxA : row.maxB));
+        }
+        if (index.column() == ChangeColumn && comparable && rowWithinNoise(row))
             return QStringLiteral("Each value comes from one run: a difference this small is within run-to-run noise "
                                   "(repeat the runs to tell)");
         break;
     case NoiseRole:
-        return comparable && row.a != row.b && withinNoise(row.figure, row.a, row.b);
+        return comparable && row.a != row.b && rowWithinNoise(row);
     case Qt::TextAlignmentRole:
         return index.column() == FigureColumn ? int(Qt::AlignLeft | Qt::AlignVCenter)
                                               : int(Qt::AlignRight | Qt::AlignVCenter);
@@ -240,7 +315,7 @@ QVariant RunComparisonModel::data(const QModelIndex &index, int role) const
     case LowerIsBetterRole:
         return lowerIsBetter(row.figure);
     case VerdictRole: {
-        if (!comparable || row.a == row.b || withinNoise(row.figure, row.a, row.b))
+        if (!comparable || row.a == row.b || rowWithinNoise(row))
             return 0;
         const bool bSmaller = row.b < row.a;
         return bSmaller == lowerIsBetter(row.figure) ? 1 : -1;

@@ -36,6 +36,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB, const QJsonObject &reportB);
+    /// Several runs per side ("repeat N times"): each figure shows its median, and with more than
+    /// one run on both sides a difference counts only when the two min–max ranges do not overlap
+    /// (the tooltip gives the ranges) instead of the single-run noise rule.
+    void setRepeatedRuns(const QString &labelA, const QList<QJsonObject> &runsA, const QString &labelB,
+                         const QList<QJsonObject> &runsB);
+    /// The median (mean of the two middle values for an even count); NaN for none.
+    static double median(QList<double> values);
     void clear();
     QString labelA() const { return m_labelA; }
     QString labelB() const { return m_labelB; }
@@ -60,9 +67,17 @@ private:
         QString figure;
         bool hasA = false;
         bool hasB = false;
-        double a = 0;
+        double a = 0; ///< median over runsA runs
         double b = 0;
+        int runsA = 0;
+        int runsB = 0;
+        double minA = 0;
+        double maxA = 0;
+        double minB = 0;
+        double maxB = 0;
     };
+    static bool rowWithinNoise(const Row &row);
+    static QString spreadText(const Row &row);
     QList<Row> m_rows;
     QString m_labelA;
     QString m_labelB;

@@ -2,6 +2,7 @@
 
 #include "model/timeformat.h"
 #include "model/trace/traceclock.h"
+#include "ui/flamegraphview.h"
 
 #include <QAbstractItemModel>
 #include <QHBoxLayout>
@@ -9,6 +10,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
@@ -144,6 +146,13 @@ AlertInspector::AlertInspector(QWidget *parent)
     m_stacks->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_frames = makeCountTable({QStringLiteral("Samples"), QStringLiteral("Frame")}, m_tabs);
     m_states = makeCountTable({QStringLiteral("Samples"), QStringLiteral("UI thread state (/proc)")}, m_tabs);
+    // The flame graph scrolls vertically when the stacks are deep; its width follows the pane.
+    auto *flameScroll = new QScrollArea(m_tabs);
+    flameScroll->setWidgetResizable(true);
+    flameScroll->setFrameShape(QFrame::NoFrame);
+    m_flame = new FlameGraphView(flameScroll);
+    flameScroll->setWidget(m_flame);
+    m_tabs->addTab(flameScroll, QStringLiteral("Flame graph"));
     m_tabs->addTab(m_stacks, QStringLiteral("Stacks"));
     m_tabs->addTab(m_frames, QStringLiteral("Hot frames"));
     m_tabs->addTab(m_states, QStringLiteral("Thread states"));
@@ -265,6 +274,7 @@ void AlertInspector::showDetails(const AlertDetails &details)
             QStringLiteral("<span style='color:#8a93a0'>Select an alert to see where the UI thread was and what it "
                            "was doing.</span>"));
         m_stacks->clear();
+        m_flame->setGraph({});
         m_frames->setRowCount(0);
         m_states->setRowCount(0);
         return;
@@ -310,6 +320,12 @@ void AlertInspector::showDetails(const AlertDetails &details)
             new QTreeWidgetItem(top, {stack.frames[f]});
         top->setExpanded(i == 0);
     }
+    QString flameNote = QStringLiteral("%1 samples, outermost frame at the top; width = share of samples; "
+                                       "the program's own code in warm colours")
+                            .arg(total);
+    if (details.samplesNotKept > 0)
+        flameNote += QStringLiteral(" · %1 samples past the stack cap not drawn").arg(details.samplesNotKept);
+    m_flame->setGraph(FlameGraph::fromStacks(stacks, details.ownFrames), flameNote);
     const QList<QPair<QString, int>> frames = details.framesByFrequency();
     m_frames->setRowCount(int(frames.size()));
     for (int i = 0; i < frames.size(); ++i) {

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class FlameGraphView;
 class QAbstractItemModel;
 class QLabel;
 class QPushButton;
@@ -15,8 +16,8 @@ class QTimer;
 class QTreeWidget;
 
 /// The watchdog's alerts: a list (time, duration that keeps counting while the hang lasts, verdict,
-/// tier, culprit) and, for the selected alert, its stack samples (distinct stacks and hot frames,
-/// most frequent first) and the UI thread's kernel states. Selecting an alert asks the timeline to
+/// tier, culprit) and, for the selected alert, its stack samples (a flame graph, distinct stacks and
+/// hot frames, most frequent first) and the UI thread's kernel states. Selecting an alert asks the timeline to
 /// show it.
 ///
 /// Works on any QAbstractItemModel that follows AlertRoles (model/alertdetails.h): columns
@@ -37,6 +38,7 @@ public:
     QTreeWidget *stackTree() const { return m_stacks; }
     QTableWidget *frameTable() const { return m_frames; }
     QTableWidget *stateTable() const { return m_states; }
+    FlameGraphView *flameGraph() const { return m_flame; }
     /// What the duration cell shows: the model's text, or for an alert still open the time since it
     /// began, counting up ("1.52 s …").
     static QString durationText(const QModelIndex &index, qint64 nowNs);
@@ -69,6 +71,7 @@ private:
     QTreeWidget *m_stacks = nullptr;
     QTableWidget *m_frames = nullptr;
     QTableWidget *m_states = nullptr;
+    FlameGraphView *m_flame = nullptr;
     QTimer *m_timer = nullptr;
     AlertDetails m_current;
 };

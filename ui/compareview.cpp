@@ -1,10 +1,14 @@
 #include "ui/compareview.h"
 
 #include "model/runcomparisonmodel.h"
+#include "model/trace/chrometracereader.h"
+#include "model/trace/tracestore.h"
+#include "model/tracefigures.h"
 #include "model/workloadspec.h"
 #include "ui/asyncfile.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -15,10 +19,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
+#include <QPointer>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QThreadPool>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -106,6 +113,12 @@ CompareView::CompareView(QWidget *parent)
     m_run->setToolTip(
         QStringLiteral("Runs the scenario once per model in a headless taskscope (its own service and watchdog) "
                        "and shows both runs here"));
+    m_repeats = new QSpinBox(this);
+    m_repeats->setRange(1, 9);
+    m_repeats->setPrefix(QStringLiteral("× "));
+    m_repeats->setAccessibleName(QStringLiteral("Repeat each run"));
+    m_repeats->setToolTip(QStringLiteral("Run each model this many times: the figures are medians, and a difference "
+                                         "counts only when the two min–max ranges do not overlap"));
     m_runStatus = new QLabel(this);
     m_runStatus->setForegroundRole(QPalette::PlaceholderText);
     m_runStatus->setTextFormat(Qt::PlainText);
@@ -115,6 +128,7 @@ CompareView::CompareView(QWidget *parent)
     runBar->addWidget(m_modelA);
     runBar->addWidget(new QLabel(QStringLiteral("and B"), this));
     runBar->addWidget(m_modelB);
+    runBar->addWidget(m_repeats);
     runBar->addWidget(m_run);
     runBar->addWidget(m_runStatus, 1);
     layout->addLayout(runBar);
@@ -123,7 +137,8 @@ CompareView::CompareView(QWidget *parent)
     auto *loadA = new QPushButton(QStringLiteral("Load run A…"), this);
     auto *loadB = new QPushButton(QStringLiteral("Load run B…"), this);
     loadA->setToolTip(
-        QStringLiteral("A JSON report, e.g. from taskscope --headless --scenario FILE --report OUT.json"));
+        QStringLiteral("A JSON report, e.g. from taskscope --headless --scenario FILE --report OUT.json, or a saved "
+                       "trace (File ▸ Save trace), compared by its span names' count, total, p50, p99 and max"));
     loadB->setToolTip(loadA->toolTip());
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(QStringLiteral("Filter figures (e.g. p99, tokens, cpu)"));
@@ -180,7 +195,7 @@ CompareView::CompareView(QWidget *parent)
             setRunState(false, QStringLiteral("Choose two different models."));
             return;
         }
-        Q_EMIT runRequested(path, m_modelA->currentText(), m_modelB->currentText());
+        Q_EMIT runRequested(path, m_modelA->currentText(), m_modelB->currentText(), m_repeats->value());
     });
     apply();
 }
@@ -202,6 +217,7 @@ void CompareView::setRunState(bool running, const QString &status)
     m_scenario->setEnabled(!running);
     m_modelA->setEnabled(!running);
     m_modelB->setEnabled(!running);
+    m_repeats->setEnabled(!running);
     m_runStatus->setText(status);
 }
 
@@ -220,6 +236,8 @@ void CompareView::setFilter(const QString &text)
 void CompareView::setRuns(const QString &labelA, const QJsonObject &reportA, const QString &labelB,
                           const QJsonObject &reportB)
 {
+    m_repeated[0].clear();
+    m_repeated[1].clear();
     m_label[0] = labelA;
     m_label[1] = labelB;
     m_report[0] = reportA;
@@ -227,9 +245,24 @@ void CompareView::setRuns(const QString &labelA, const QJsonObject &reportA, con
     apply();
 }
 
+void CompareView::setRepeatedRuns(const QString &labelA, const QList<QJsonObject> &runsA, const QString &labelB,
+                                  const QList<QJsonObject> &runsB)
+{
+    m_label[0] = labelA;
+    m_label[1] = labelB;
+    m_report[0] = runsA.value(0);
+    m_report[1] = runsB.value(0);
+    m_repeated[0] = runsA;
+    m_repeated[1] = runsB;
+    apply();
+}
+
 void CompareView::apply()
 {
-    m_model->setRuns(m_label[0], m_report[0], m_label[1], m_report[1]);
+    const auto runs = [this](int side) {
+        return m_repeated[side].isEmpty() ? QList<QJsonObject> {m_report[side]} : m_repeated[side];
+    };
+    m_model->setRepeatedRuns(m_label[0], runs(0), m_label[1], runs(1));
     const bool a = !m_report[0].isEmpty(), b = !m_report[1].isEmpty();
     if (!a && !b) {
         m_caption->setText(
@@ -246,18 +279,49 @@ void CompareView::apply()
     Q_EMIT runsChanged();
 }
 
+void CompareView::loadTrace(int run, const QString &path, const QByteArray &data)
+{
+    // A saved trace is parsed and summarized per name off the UI thread; its figures compare like a
+    // report's. The view may be gone by the time it is done.
+    const QString label = QFileInfo(path).completeBaseName();
+    m_runStatus->setText(QStringLiteral("Reading trace %1…").arg(label));
+    QThreadPool::globalInstance()->start([guard = QPointer<CompareView>(this), run, path, label, data] {
+        TraceStore store;
+        const ChromeTraceReader::Result read = ChromeTraceReader::read(data, store);
+        const QJsonObject figures = read.ok ? TraceFigures::report(store, label) : QJsonObject();
+        // Posted to the application object (it outlives every job); the guard is only read there.
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, run, path, label, read, figures] {
+                if (!guard)
+                    return;
+                guard->m_runStatus->clear();
+                if (!read.ok) {
+                    Q_EMIT guard->loadFailed(
+                        QStringLiteral("%1 is not a JSON report or a readable trace: %2").arg(path, read.error));
+                    return;
+                }
+                guard->m_report[run] = figures;
+                guard->m_repeated[run].clear();
+                guard->m_label[run] = label + QStringLiteral(" (trace)");
+                guard->apply();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 void CompareView::loadRunA()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run A"), QString(),
-                                                      QStringLiteral("JSON (*.json)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report or trace of run A"), QString(),
+                                                      QStringLiteral("JSON reports and traces (*.json)"));
     if (!path.isEmpty())
         loadReportFile(0, path);
 }
 
 void CompareView::loadRunB()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report of run B"), QString(),
-                                                      QStringLiteral("JSON (*.json)"));
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Report or trace of run B"), QString(),
+                                                      QStringLiteral("JSON reports and traces (*.json)"));
     if (!path.isEmpty())
         loadReportFile(1, path);
 }
@@ -270,6 +334,10 @@ void CompareView::loadReportFile(int run, const QString &path)
             Q_EMIT loadFailed(error);
             return;
         }
+        if (TraceFigures::looksLikeTrace(data.left(4096))) {
+            loadTrace(run, path, data);
+            return;
+        }
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
         if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -277,6 +345,7 @@ void CompareView::loadReportFile(int run, const QString &path)
             return;
         }
         m_report[run] = doc.object();
+        m_repeated[run].clear();
         m_label[run] = doc.object().value(QStringLiteral("label")).toString(QFileInfo(path).completeBaseName());
         apply();
     });

@@ -2,17 +2,22 @@
 
 #include "model/timeformat.h"
 #include "model/trace/tracestore.h"
+#include "ui/durationhistogramview.h"
 #include "ui/timelineview.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSplitter>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace {
+
+// The name cell keeps the row's index in the result, which table sorting does not change.
+constexpr int ResultRowRole = Qt::UserRole + 1;
 
 enum Column { NameColumn, CountColumn, TotalColumn, P50Column, P99Column, MaxColumn, LanesColumn, ColumnCount };
 
@@ -48,7 +53,8 @@ RangeStatsView::RangeStatsView(QWidget *parent)
                                         QStringLiteral("p50"), QStringLiteral("p99"), QStringLiteral("Max"),
                                         QStringLiteral("Lanes")});
     m_model->setSortRole(Qt::UserRole);
-    m_table = new QTableView(this);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    m_table = new QTableView(splitter);
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->setAlternatingRowColors(true);
@@ -59,8 +65,17 @@ RangeStatsView::RangeStatsView(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     for (int c = CountColumn; c < ColumnCount; ++c)
         m_table->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    layout->addWidget(m_table, 1);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_histogram = new DurationHistogramView(splitter);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_histogram);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({600, 400}); // the histogram needs room for its edge labels
+    layout->addWidget(splitter, 1);
     m_wholeView->setEnabled(false);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &RangeStatsView::showSelectedHistogram);
 }
 
 void RangeStatsView::attach(TimelineView *timeline)
@@ -94,11 +109,14 @@ void RangeStatsView::showRange(qint64 startNs, qint64 endNs)
 
 void RangeStatsView::showResult(const RangeStatistics::Result &result)
 {
+    m_result = result;
     m_table->setSortingEnabled(false);
     m_model->removeRows(0, m_model->rowCount());
-    for (const RangeStatistics::Row &row : result.rows) {
+    for (std::size_t i = 0; i < result.rows.size(); ++i) {
+        const RangeStatistics::Row &row = result.rows[i];
         auto *name = new QStandardItem(row.name);
         name->setData(row.name, Qt::UserRole);
+        name->setData(qulonglong(i), ResultRowRole);
         name->setEditable(false);
         m_model->appendRow({name, numberItem(TimeFormat::count(row.count), double(row.count)),
                             numberItem(TimeFormat::duration(row.totalNs), double(row.totalNs)),
@@ -119,6 +137,25 @@ void RangeStatsView::showResult(const RangeStatistics::Result &result)
         text += QStringLiteral(" · <b>only the first %1 spans counted</b> (narrow the range)")
                     .arg(TimeFormat::count(result.spans));
     m_summary->setText(text);
+    // The row with the most time is the first one worth a look.
+    if (m_model->rowCount() > 0)
+        m_table->setCurrentIndex(m_model->index(0, NameColumn));
+    else
+        m_histogram->clear(QStringLiteral("No spans start in this range."));
+    showSelectedHistogram();
+}
+
+void RangeStatsView::showSelectedHistogram()
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid())
+        return;
+    const std::size_t i = current.siblingAtColumn(NameColumn).data(ResultRowRole).toULongLong();
+    if (i >= m_result.rows.size())
+        return;
+    const RangeStatistics::Row &row = m_result.rows[i];
+    m_histogram->setHistogram(QStringLiteral("%1 · %2 durations").arg(row.name, TimeFormat::count(row.count)),
+                              row.histogram);
 }
 
 QString RangeStatsView::summaryText() const

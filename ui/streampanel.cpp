@@ -22,12 +22,16 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 
 namespace {
 
 constexpr int KindRole = Qt::UserRole;
 constexpr int ValueRole = Qt::UserRole + 1;
 constexpr int PickFileKind = -1;
+// The longest loop the spec accepts (a day).
+constexpr std::chrono::seconds MaxLoop {86'400};
 
 struct ModelChoice
 {
@@ -85,7 +89,22 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_form->setVerticalSpacing(5);
+    buildWorkloadRows();
+    buildEndpointRow();
+    buildSourceRows();
+    buildJobRows();
+    layout->addLayout(m_form);
+    buildButtons(layout);
+    buildTaskList(layout);
+    connectControls();
 
+    setSamples(bundledSamples());
+    updateVisibleRows();
+    updateButtons();
+}
+
+void StreamPanel::buildWorkloadRows()
+{
     m_workload = new QComboBox(this);
     for (const WorkloadChoice &choice : WorkloadChoices)
         m_workload->addItem(QString::fromUtf8(choice.label), int(choice.kind));
@@ -112,7 +131,10 @@ StreamPanel::StreamPanel(QWidget *parent)
     }
     m_models->button(int(ExecutionModel::Coroutine))->setChecked(true);
     m_form->addRow(QStringLiteral("Run as"), modelRow);
+}
 
+void StreamPanel::buildEndpointRow()
+{
     m_endpoint = new QComboBox(this);
     m_endpoint->addItem(QStringLiteral("Built-in loopback service"));
     m_endpoint->addItem(QStringLiteral("Another URL…"));
@@ -131,10 +153,25 @@ StreamPanel::StreamPanel(QWidget *parent)
     endpointLayout->addWidget(m_url);
     endpointLayout->addWidget(m_keyNote);
     m_form->addRow(QStringLiteral("&Endpoint"), endpointBox);
+}
 
+// Audio (with how long to loop it) and text: what a stream sends.
+void StreamPanel::buildSourceRows()
+{
     m_audio = new QComboBox(this);
     m_audio->setAccessibleName(QStringLiteral("Audio source"));
     m_form->addRow(QStringLiteral("&Audio"), m_audio);
+
+    // A sample lasts a few seconds: looping it (seamlessly, one WAV header) makes a run as long as wanted.
+    m_loop = new QSpinBox(this);
+    m_loop->setRange(0, int(MaxLoop.count()));
+    m_loop->setSingleStep(10);
+    m_loop->setSuffix(QStringLiteral(" s"));
+    m_loop->setSpecialValueText(QStringLiteral("play once"));
+    m_loop->setAccessibleName(QStringLiteral("Loop for seconds"));
+    m_loop->setToolTip(QStringLiteral("Repeat the sample or file until the stream has sent this much audio "
+                                      "(0: play it once). For the tone: its length (0: 5 s)."));
+    m_form->addRow(QStringLiteral("&Loop for"), m_loop);
 
     m_chunk = new QSpinBox(this);
     m_chunk->setRange(20, 250);
@@ -147,7 +184,11 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_text = new QLineEdit(this);
     m_text->setText(QStringLiteral("Explain in one paragraph why an event loop must never block."));
     m_form->addRow(QStringLiteral("&Text"), m_text);
+}
 
+// Request bursts, commands, and how many of any workload.
+void StreamPanel::buildJobRows()
+{
     m_requests = new QSpinBox(this);
     m_requests->setRange(1, 1'000'000);
     m_requests->setValue(200);
@@ -183,8 +224,10 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_count->setToolTip(QStringLiteral("How many streams or tasks of this kind run at once."));
     m_count->setAccessibleName(QStringLiteral("How many"));
     m_form->addRow(QStringLiteral("How &many"), m_count);
-    layout->addLayout(m_form);
+}
 
+void StreamPanel::buildButtons(QVBoxLayout *layout)
+{
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(QStringLiteral("Start"), this);
     m_start->setDefault(true);
@@ -205,7 +248,10 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_status->setTextFormat(Qt::PlainText);
     m_status->setVisible(false);
     layout->addWidget(m_status);
+}
 
+void StreamPanel::buildTaskList(QVBoxLayout *layout)
+{
     auto *tasksRow = new QHBoxLayout;
     tasksRow->addWidget(new QLabel(QStringLiteral("<b>Tasks</b>"), this), 1);
     m_compare = new QPushButton(QStringLiteral("Compare the two selected"), this);
@@ -232,7 +278,10 @@ StreamPanel::StreamPanel(QWidget *parent)
     m_emptyHint->setForegroundRole(QPalette::PlaceholderText);
     m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);
     m_taskView->viewport()->installEventFilter(this);
+}
 
+void StreamPanel::connectControls()
+{
     connect(m_workload, &QComboBox::currentIndexChanged, this, &StreamPanel::updateVisibleRows);
     connect(m_endpoint, &QComboBox::currentIndexChanged, this, &StreamPanel::updateVisibleRows);
     connect(m_endpoint, &QComboBox::currentIndexChanged, this, &StreamPanel::prefillUrl);
@@ -248,10 +297,6 @@ StreamPanel::StreamPanel(QWidget *parent)
         std::sort(ids.begin(), ids.end()); // the earlier task is run A
         Q_EMIT compareRequested(ids[0], ids[1]);
     });
-
-    setSamples(bundledSamples());
-    updateVisibleRows();
-    updateButtons();
 }
 
 void StreamPanel::setTaskModel(TaskListModel *model)
@@ -430,6 +475,7 @@ void StreamPanel::updateVisibleRows()
     const auto kind = WorkloadKind(m_workload->currentData().toInt());
     const bool audio = kind == WorkloadKind::LiveTranscription || kind == WorkloadKind::Prerecorded;
     m_form->setRowVisible(m_audio, audio);
+    m_form->setRowVisible(m_loop, kind == WorkloadKind::LiveTranscription); // a request sends the file once
     m_form->setRowVisible(m_chunk, kind == WorkloadKind::LiveTranscription);
     m_form->setRowVisible(m_text, kind == WorkloadKind::TextToSpeech || kind == WorkloadKind::ChatStream);
     m_form->setRowVisible(m_requests->parentWidget(), kind == WorkloadKind::RequestBurst);
@@ -497,6 +543,7 @@ bool StreamPanel::currentSpec(WorkloadSpec *spec, QString *error) const
         return false;
     }
     s.chunkMs = m_chunk->value();
+    s.durationS = double(m_loop->value());
     s.text = m_text->text();
     s.requests = m_requests->value();
     s.concurrency = m_concurrency->value();
@@ -524,6 +571,7 @@ void StreamPanel::setSpec(const WorkloadSpec &spec)
         }
     }
     m_chunk->setValue(spec.chunkMs);
+    m_loop->setValue(int(std::lround(spec.durationS)));
     if (!spec.text.isEmpty())
         m_text->setText(spec.text);
     m_requests->setValue(spec.requests);

@@ -14,11 +14,12 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableView;
+class QVBoxLayout;
 class TaskListModel;
 
 /// Where the user starts and stops workloads: pick a workload, an execution model, an endpoint, an
-/// audio source, a chunk size and a count; Start emits the WorkloadSpec, Stop the selected tasks'
-/// ids, Stop all everything. The task list below shows what the app reports back.
+/// audio source (and how long to loop it), a chunk size and a count; Start emits the WorkloadSpec, Stop the selected
+/// tasks' ids, Stop all everything. The task list below shows what the app reports back.
 ///
 /// The panel never runs anything itself: the app connects startRequested / stopRequested /
 /// stopAllRequested to its controllers and fills the TaskListModel.
@@ -63,6 +64,7 @@ public:
     QLineEdit *urlEdit() const { return m_url; }
     QComboBox *audioBox() const { return m_audio; }
     QSpinBox *chunkBox() const { return m_chunk; }
+    QSpinBox *loopBox() const { return m_loop; } ///< seconds; 0 plays the source once
     QSpinBox *countBox() const { return m_count; }
     QPushButton *startButton() const { return m_start; }
     QPushButton *stopButton() const { return m_stop; }
@@ -88,6 +90,13 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void buildWorkloadRows();
+    void buildEndpointRow();
+    void buildSourceRows();
+    void buildJobRows();
+    void buildButtons(QVBoxLayout *layout);
+    void buildTaskList(QVBoxLayout *layout);
+    void connectControls();
     void applyStatusColour();
     void updateVisibleRows();
     void updateButtons();
@@ -105,6 +114,7 @@ private:
     QLabel *m_keyNote = nullptr;
     QComboBox *m_audio = nullptr;
     QSpinBox *m_chunk = nullptr;
+    QSpinBox *m_loop = nullptr;
     QLineEdit *m_text = nullptr;
     QSpinBox *m_requests = nullptr;
     QSpinBox *m_concurrency = nullptr;

@@ -53,7 +53,23 @@ AlertDetails AlertDetailsProxy::details(const AlertRecord &r, quint32 shownId)
     // (a sample that contains the hottest one): the stack is shown with that function's count.
     for (const AlertStackFrame &frame : r.topFrames)
         d.hotFrames.append({frame.toString(), frame.count});
-    if (!r.stack.isEmpty()) {
+    if (!r.sampledStacks.isEmpty()) {
+        // Every sample, by distinct stack: the Stacks tab and the flame graph.
+        QStringList names;
+        for (const AlertStackFrame &frame : r.sampleFrames) {
+            names.append(frame.toString());
+            if (frame.ownCode)
+                d.ownFrames.append(names.last());
+        }
+        for (const AlertSampledStack &sampled : r.sampledStacks) {
+            AlertStack stack;
+            for (const int index : sampled.frames)
+                stack.frames.append(names.value(index));
+            stack.samples = sampled.samples;
+            d.stacks.append(stack);
+        }
+        d.samplesNotKept = r.samplesNotKept;
+    } else if (!r.stack.isEmpty()) {
         AlertStack stack;
         for (const AlertStackFrame &frame : r.stack)
             stack.frames.append(frame.toString());

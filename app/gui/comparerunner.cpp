@@ -25,7 +25,7 @@ CompareRunner::~CompareRunner()
     }
 }
 
-bool CompareRunner::start(const QString &scenario, ExecutionModel a, ExecutionModel b)
+bool CompareRunner::start(const QString &scenario, ExecutionModel a, ExecutionModel b, int repeats)
 {
     m_error.clear();
     if (m_process) {
@@ -36,21 +36,41 @@ bool CompareRunner::start(const QString &scenario, ExecutionModel a, ExecutionMo
         m_error = QStringLiteral("choose two different execution models");
         return false;
     }
-    m_dir = std::make_unique<QTemporaryDir>();
-    if (!m_dir->isValid()) {
-        m_error = QStringLiteral("no temporary folder for the report: %1").arg(m_dir->errorString());
+    if (repeats < 1 || repeats > MaxRepeats) {
+        m_error = QStringLiteral("repeat 1 to %1 times, not %2").arg(MaxRepeats).arg(repeats);
         return false;
     }
     m_scenario = scenario;
     m_labels[0] = WorkloadSpec::toString(a);
     m_labels[1] = WorkloadSpec::toString(b);
+    m_runs[0].clear();
+    m_runs[1].clear();
+    m_repeats = repeats;
+    m_round = 0;
+    m_cancelled = false;
+    m_clock.start();
+    launch();
+    if (!m_process)
+        return false;
+    Q_EMIT progress(QStringLiteral("Running %1 as %2, then as %3%4…")
+                        .arg(QFileInfo(scenario).completeBaseName(), m_labels[0], m_labels[1],
+                             repeats > 1 ? QStringLiteral(", %1 times").arg(repeats) : QString()));
+    return true;
+}
+
+void CompareRunner::launch()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    if (!m_dir->isValid()) {
+        m_error = QStringLiteral("no temporary folder for the report: %1").arg(m_dir->errorString());
+        return;
+    }
     m_stderr.clear();
     m_lastLine.clear();
-    m_cancelled = false;
     m_process = new QProcess(this);
     m_process->setProgram(m_program);
     // Not --quiet: the child's progress lines (one every 5 s off a terminal) are what is shown.
-    m_process->setArguments({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+    m_process->setArguments({QStringLiteral("--headless"), QStringLiteral("--scenario"), m_scenario,
                              QStringLiteral("--compare"), m_labels[0] + u',' + m_labels[1], QStringLiteral("--report"),
                              m_dir->filePath(QStringLiteral("compare.json"))});
     m_process->setStandardOutputFile(QProcess::nullDevice()); // the tables; the report has the figures
@@ -61,12 +81,8 @@ bool CompareRunner::start(const QString &scenario, ExecutionModel a, ExecutionMo
         if (error == QProcess::FailedToStart)
             onFinished(-1, true);
     });
-    m_clock.start();
     m_process->start(QIODevice::ReadOnly);
     m_ticker.start();
-    Q_EMIT progress(QStringLiteral("Running %1 as %2, then as %3…")
-                        .arg(QFileInfo(scenario).completeBaseName(), m_labels[0], m_labels[1]));
-    return true;
 }
 
 void CompareRunner::cancel()
@@ -107,6 +123,8 @@ void CompareRunner::tick()
     QString text = QStringLiteral("Comparing %1 vs %2 on %3: %4 s")
                        .arg(m_labels[0], m_labels[1], QFileInfo(m_scenario).completeBaseName())
                        .arg(elapsedS(), 0, 'f', 1);
+    if (m_repeats > 1)
+        text += QStringLiteral(" · round %1 of %2").arg(m_round + 1).arg(m_repeats);
     if (!m_lastLine.isEmpty())
         text += QStringLiteral(" · ") + m_lastLine;
     Q_EMIT progress(text);
@@ -146,7 +164,19 @@ void CompareRunner::onFinished(int exitCode, bool crashed)
         Q_EMIT finished(false, error, m_labels[0], {}, m_labels[1], {}, report);
         return;
     }
-    Q_EMIT finished(true, {}, m_labels[0], runs.at(0).toObject(), m_labels[1], runs.at(1).toObject(), report);
+    m_runs[0].append(runs.at(0).toObject());
+    m_runs[1].append(runs.at(1).toObject());
+    // The next round, in a new child, until every round has run (or the user cancels).
+    if (++m_round < m_repeats && !m_cancelled) {
+        launch();
+        if (m_process) {
+            tick();
+            return;
+        }
+        Q_EMIT finished(false, m_error, m_labels[0], {}, m_labels[1], {}, report);
+        return;
+    }
+    Q_EMIT finished(true, {}, m_labels[0], m_runs[0].first(), m_labels[1], m_runs[1].first(), report);
 }
 
 void CompareRunner::dropZeroInBoth(QJsonObject &a, QJsonObject &b)

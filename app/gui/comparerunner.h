@@ -24,18 +24,23 @@ class CompareRunner final : public QObject
 
 public:
     static constexpr int MaxOutputBytes = 256 * 1024;
+    static constexpr int MaxRepeats = 9;
 
     explicit CompareRunner(QObject *parent = nullptr);
     ~CompareRunner() override;
 
     /// The program to launch (default: this executable).
     void setProgram(const QString &program) { m_program = program; }
-    /// Starts a comparison; false (with errorString()) if one is running or the arguments are wrong.
-    bool start(const QString &scenario, ExecutionModel a, ExecutionModel b);
+    /// Starts a comparison, repeated `repeats` times (one child per round, A then B each time);
+    /// false (with errorString()) if one is running or the arguments are wrong.
+    bool start(const QString &scenario, ExecutionModel a, ExecutionModel b, int repeats = 1);
     /// Kills the child; finished() follows with ok = false.
     void cancel();
     bool isRunning() const { return m_process != nullptr; }
     QString errorString() const { return m_error; }
+    /// Every round's run of each model, after finished(true): compare their medians.
+    const QList<QJsonObject> &runsA() const { return m_runs[0]; }
+    const QList<QJsonObject> &runsB() const { return m_runs[1]; }
     double elapsedS() const { return m_clock.isValid() ? double(m_clock.elapsed()) / 1000.0 : 0; }
 
     /// The figures of one headless run worth comparing side by side: each workload's summary, the
@@ -46,11 +51,13 @@ public:
 
 Q_SIGNALS:
     void progress(const QString &text);
-    /// ok: both runs are in the report (each run may still have failed workloads: see its "ok").
+    /// ok: both runs are in the report (each run may still have failed workloads: see its "ok");
+    /// with repeats, runA / runB are the first round's and runsA() / runsB() hold every round.
     void finished(bool ok, const QString &error, const QString &labelA, const QJsonObject &runA, const QString &labelB,
                   const QJsonObject &runB, const QJsonObject &report);
 
 private:
+    void launch();
     void readOutput();
     void onFinished(int exitCode, bool crashed);
     void tick();
@@ -60,6 +67,9 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_scenario;
     QString m_labels[2];
+    QList<QJsonObject> m_runs[2];
+    int m_repeats = 1;
+    int m_round = 0;
     QByteArray m_stderr;
     QString m_lastLine;
     QString m_error;

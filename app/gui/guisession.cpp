@@ -153,9 +153,10 @@ void GuiSession::wire()
 
     CompareView *compare = w.compareView();
     connect(compare, &CompareView::runRequested, this,
-            [this, compare](const QString &path, const QString &a, const QString &b) {
+            [this, compare](const QString &path, const QString &a, const QString &b, int repeats) {
                 ExecutionModel ma = ExecutionModel::Coroutine, mb = ExecutionModel::Offload;
-                if (!WorkloadSpec::parse(a, &ma) || !WorkloadSpec::parse(b, &mb) || !runComparison(path, ma, mb))
+                if (!WorkloadSpec::parse(a, &ma) || !WorkloadSpec::parse(b, &mb)
+                    || !runComparison(path, ma, mb, repeats))
                     compare->setRunState(false, m_compare.errorString());
             });
     connect(compare, &CompareView::cancelRunRequested, &m_compare, &CompareRunner::cancel);
@@ -169,10 +170,20 @@ void GuiSession::wire()
                     Q_EMIT comparisonFinished(false, error);
                     return;
                 }
-                QJsonObject figuresA = CompareRunner::comparableFigures(runA);
-                QJsonObject figuresB = CompareRunner::comparableFigures(runB);
-                CompareRunner::dropZeroInBoth(figuresA, figuresB);
-                compare->setRuns(labelA, figuresA, labelB, figuresB);
+                // Every round's figures; one round is the single-run comparison.
+                QList<QJsonObject> figuresA, figuresB;
+                for (qsizetype i = 0; i < m_compare.runsA().size() && i < m_compare.runsB().size(); ++i) {
+                    QJsonObject fa = CompareRunner::comparableFigures(m_compare.runsA()[i]);
+                    QJsonObject fb = CompareRunner::comparableFigures(m_compare.runsB()[i]);
+                    CompareRunner::dropZeroInBoth(fa, fb);
+                    figuresA.append(fa);
+                    figuresB.append(fb);
+                }
+                if (figuresA.size() > 1)
+                    compare->setRepeatedRuns(labelA, figuresA, labelB, figuresB);
+                else
+                    compare->setRuns(labelA, figuresA.value(0, CompareRunner::comparableFigures(runA)), labelB,
+                                     figuresB.value(0, CompareRunner::comparableFigures(runB)));
                 const auto verdict = [](const QJsonObject &run) {
                     return run.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok")
                                                                     : QStringLiteral("with failures");
@@ -365,9 +376,9 @@ bool GuiSession::runScenario(const QString &pathOrName, QString *error)
     return true;
 }
 
-bool GuiSession::runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b)
+bool GuiSession::runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b, int repeats)
 {
-    if (!m_compare.start(scenario, a, b))
+    if (!m_compare.start(scenario, a, b, repeats))
         return false;
     m_window->compareView()->setScenario(scenario);
     m_window->compareView()->setRunState(true, QStringLiteral("Starting the headless runner…"));

@@ -85,7 +85,7 @@ public:
     bool openAtStartup(const QString &traceFile, const QString &scenario, QString *error = nullptr);
     GuiScenarioRun *currentScenario() const { return m_scenario; }
     /// Runs a scenario in two models in a headless child; the result fills the compare view.
-    bool runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b);
+    bool runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b, int repeats = 1);
 
     /// File ▸ Export report: tasks with their statistics, this run's alerts with their evidence,
     /// frame times, the window's trace figures, the environment (which keys are set, never a key).

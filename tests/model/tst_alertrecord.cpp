@@ -15,6 +15,8 @@ private slots:
     void badInputIsRefusedWithAMessage();
     void namesRoundTrip();
     void jsonCapsLongEvidence();
+    void sampledStackPastTheFrameTableIsLeftOut();
+    void sampledStacksStayUnderTheLineBudget();
     void durationsFormatInReadableUnits();
 };
 
@@ -56,6 +58,17 @@ static AlertRecord sampleRecord(AlertVerdict verdict, AlertTier tier, AlertEnd e
     frame.count = 19;
     r.topFrames = {frame};
     r.stack = {frame, frame};
+    AlertStackFrame own = frame;
+    own.count = 0;
+    own.ownCode = true;
+    AlertStackFrame leaf = own;
+    leaf.function = QStringLiteral("memcpy");
+    leaf.module = QStringLiteral("/lib/libc.so.6");
+    leaf.file.clear();
+    leaf.ownCode = false;
+    r.sampleFrames = {own, leaf};
+    r.sampledStacks = {{{1, 0}, 15}, {{0}, 5}};
+    r.samplesNotKept = 2;
     r.uiThread.tid = 4242;
     r.uiThread.state = QStringLiteral("S");
     r.uiThread.wchan = QStringLiteral("futex_wait_queue");
@@ -114,6 +127,27 @@ void TestAlertRecord::jsonRoundTripKeepsEvidence()
     QCOMPARE(back.topFrames.value(0).function, QStringLiteral("burnCpu(int)"));
     QCOMPARE(back.workers.value(0).coroutine, QStringLiteral("fetch#2"));
     QCOMPARE(back.culpritSpans, original.culpritSpans);
+    // Every sample by distinct stack, for the flame graph.
+    QCOMPARE(back.sampledStacks.size(), 2);
+    QCOMPARE(back.sampledStacks[0].frames, (QList<int> {1, 0}));
+    QCOMPARE(back.sampledStacks[0].samples, 15);
+    QVERIFY(back.sampleFrames[0].ownCode);
+    QVERIFY(!back.sampleFrames[1].ownCode);
+    QCOMPARE(back.samplesNotKept, 2);
+}
+
+void TestAlertRecord::sampledStackPastTheFrameTableIsLeftOut()
+{
+    AlertRecord r = sampleRecord(AlertVerdict::LongDispatch, AlertTier::Hang, AlertEnd::Recovered);
+    QJsonObject json = r.toJson();
+    QJsonArray stacks = json.value(u"sampledStacks").toArray();
+    stacks.append(QJsonObject {{QStringLiteral("frames"), QJsonArray {0, 9}}, {QStringLiteral("samples"), 3}});
+    stacks.append(QJsonObject {{QStringLiteral("frames"), QJsonArray {-1}}, {QStringLiteral("samples"), 3}});
+    stacks.append(QJsonObject {{QStringLiteral("frames"), QJsonArray {0}}, {QStringLiteral("samples"), 0}});
+    json.insert(u"sampledStacks", stacks);
+    AlertRecord back;
+    QVERIFY(AlertRecord::fromJson(json, &back));
+    QCOMPARE(back.sampledStacks.size(), 2);
 }
 
 void TestAlertRecord::badInputIsRefusedWithAMessage_data()
@@ -165,6 +199,35 @@ void TestAlertRecord::jsonCapsLongEvidence()
     const QJsonObject json = r.toJson();
     QVERIFY(json.value(u"culprit").toString().size() < 600);
     QCOMPARE(json.value(u"stack").toArray().size(), 32);
+}
+
+void TestAlertRecord::sampledStacksStayUnderTheLineBudget()
+{
+    // The most the caps allow, with long template names: the journal line stays small, and the
+    // stacks whose frames did not fit are counted as samples not kept.
+    AlertRecord r = sampleRecord(AlertVerdict::LongDispatch, AlertTier::Hang, AlertEnd::Recovered);
+    r.sampleFrames.clear();
+    r.sampledStacks.clear();
+    r.samplesNotKept = 0;
+    for (qsizetype i = 0; i < AlertRecord::MaxSampleFrames; ++i) {
+        AlertStackFrame f;
+        f.function = QStringLiteral("std::function<void (%1)>::operator()").arg(QString(600, u'x'));
+        f.module = QStringLiteral("/usr/lib/libQt6Core.so.6");
+        f.file = QStringLiteral("/usr/include/c++/12/bits/std_function.h");
+        r.sampleFrames.append(f);
+    }
+    for (int s = 0; s < AlertRecord::MaxSampledStacks; ++s)
+        r.sampledStacks.append(AlertSampledStack {{int(s * 7 % AlertRecord::MaxSampleFrames), int(s)}, 2});
+    const QJsonObject json = r.toJson();
+    QVERIFY(QJsonDocument(json).toJson(QJsonDocument::Compact).size() < 160 * 1024);
+    AlertRecord back;
+    QVERIFY(AlertRecord::fromJson(json, &back));
+    QVERIFY(!back.sampledStacks.isEmpty());
+    QVERIFY(back.samplesNotKept > 0);
+    int kept = 0;
+    for (const AlertSampledStack &stack : back.sampledStacks)
+        kept += stack.samples;
+    QCOMPARE(kept + back.samplesNotKept, 2 * int(AlertRecord::MaxSampledStacks));
 }
 
 void TestAlertRecord::durationsFormatInReadableUnits()

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void quantile();
     void countsSpansStartingInTheRange_data();
     void countsSpansStartingInTheRange();
+    void histogramOfAName();
     void coroutineStatesAreNamedAndNotCountedTwice();
     void capIsReported();
     void emptyRange();
@@ -106,10 +107,32 @@ void TestRangeStatistics::countsSpansStartingInTheRange()
     QVERIFY(decode->p50Ns <= decode->p99Ns);
     QVERIFY(decode->minNs <= decode->p50Ns);
     QCOMPARE(decode->lanes, 1);
+    QCOMPARE(decode->histogram.total(), decodes);
     QVERIFY(!result.truncated);
     // Rows come largest total first.
     for (std::size_t i = 1; i < result.rows.size(); ++i)
         QVERIFY(result.rows[i - 1].totalNs >= result.rows[i].totalNs);
+}
+
+void TestRangeStatistics::histogramOfAName()
+{
+    // Spans of 1, 2, …, 10 ms: one in [1, 2 ms), three in [2, 5 ms), five in [5, 10 ms), one at 10 ms.
+    TraceStore store;
+    addLane(store, 1, LaneKind::Thread, "UI thread");
+    for (int i = 0; i < 10; ++i)
+        store.addSpan(1, i * 20 * Ms, i * 20 * Ms + (i + 1) * Ms, TraceNames::intern("decode"));
+    const LaneId lanes[] = {1};
+    const RangeStatistics::Result result = RangeStatistics::compute(store, lanes, 0, 400 * Ms);
+    const RangeStatistics::Row *decode = rowNamed(result, QStringLiteral("decode"));
+    QVERIFY(decode);
+    QList<qint64> lows;
+    QList<quint64> counts;
+    for (const DurationHistogram::Bucket &b : decode->histogram.buckets()) {
+        lows.append(b.lowNs);
+        counts.append(b.count);
+    }
+    QCOMPARE(lows, (QList<qint64> {1 * Ms, 2 * Ms, 5 * Ms, 10 * Ms}));
+    QCOMPARE(counts, (QList<quint64> {1, 3, 5, 1}));
 }
 
 void TestRangeStatistics::coroutineStatesAreNamedAndNotCountedTwice()

@@ -30,6 +30,10 @@ private Q_SLOTS:
     void displayName();
     void smallDifferencesAreNoise_data();
     void smallDifferencesAreNoise();
+    void median_data();
+    void median();
+    void repeatedRunsJudgeBySpread_data();
+    void repeatedRunsJudgeBySpread();
 };
 
 void TestRunComparisonModel::passesTheModelTester()
@@ -151,6 +155,73 @@ void TestRunComparisonModel::smallDifferencesAreNoise()
     else
         QVERIFY(change.data(RunComparisonModel::VerdictRole).toInt() != 0);
     QCOMPARE(change.data().toString().endsWith(QStringLiteral("(noise)")), noise);
+}
+
+void TestRunComparisonModel::median_data()
+{
+    QTest::addColumn<QList<double>>("values");
+    QTest::addColumn<double>("expected");
+    QTest::newRow("one value is itself") << QList<double> {7} << 7.0;
+    QTest::newRow("odd count takes the middle") << QList<double> {30, 10, 12} << 12.0;
+    QTest::newRow("even count averages the middle two") << QList<double> {4, 1, 3, 2} << 2.5;
+}
+
+void TestRunComparisonModel::median()
+{
+    QFETCH(QList<double>, values);
+    QFETCH(double, expected);
+    QCOMPARE(RunComparisonModel::median(values), expected);
+}
+
+void TestRunComparisonModel::repeatedRunsJudgeBySpread_data()
+{
+    QTest::addColumn<QList<double>>("a");
+    QTest::addColumn<QList<double>>("b");
+    QTest::addColumn<double>("medianA");
+    QTest::addColumn<double>("medianB");
+    QTest::addColumn<int>("verdict");
+    QTest::addColumn<bool>("noise");
+    // latencyP50Ms: lower is better.
+    QTest::newRow("separate ranges: B is better")
+        << QList<double> {10, 12, 30} << QList<double> {5, 6, 7} << 12.0 << 6.0 << 1 << false;
+    QTest::newRow("overlapping ranges: within the spread")
+        << QList<double> {10, 20, 30} << QList<double> {15, 25, 35} << 20.0 << 25.0 << 0 << true;
+    QTest::newRow("separate ranges: B is worse")
+        << QList<double> {10, 11} << QList<double> {12, 14} << 10.5 << 13.0 << -1 << false;
+}
+
+void TestRunComparisonModel::repeatedRunsJudgeBySpread()
+{
+    QFETCH(QList<double>, a);
+    QFETCH(QList<double>, b);
+    QFETCH(double, medianA);
+    QFETCH(double, medianB);
+    QFETCH(int, verdict);
+    QFETCH(bool, noise);
+    const QString figure = QStringLiteral("latencyP50Ms");
+    const auto runs = [&](const QList<double> &values) {
+        QList<QJsonObject> out;
+        for (const double v : values)
+            out.append(QJsonObject {{figure, v}});
+        return out;
+    };
+    RunComparisonModel model;
+    model.setRepeatedRuns(QStringLiteral("A"), runs(a), QStringLiteral("B"), runs(b));
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, 0).data(RunComparisonModel::ValueARole).toDouble(), medianA);
+    QCOMPARE(model.index(0, 0).data(RunComparisonModel::ValueBRole).toDouble(), medianB);
+    const QModelIndex change = model.index(0, RunComparisonModel::ChangeColumn);
+    QCOMPARE(change.data(RunComparisonModel::VerdictRole).toInt(), verdict);
+    QCOMPARE(change.data(RunComparisonModel::NoiseRole).toBool(), noise);
+    // The note gives the spread, not the single-run warning.
+    const QString tip = change.data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(QStringLiteral("ranged")), qPrintable(tip));
+    QCOMPARE(tip.contains(QStringLiteral("ranges overlap")), noise);
+    QVERIFY(!tip.contains(QStringLiteral("one run")));
+    QVERIFY(model.index(0, RunComparisonModel::RunAColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .startsWith(QStringLiteral("Median of %1 runs").arg(a.size())));
 }
 
 void TestRunComparisonModel::boundedAgainstHugeReports()

@@ -31,6 +31,12 @@ private slots:
             << QByteArray(R"({"workload":"dance"})") << QStringLiteral("workload is \"dance\", expected one of ");
         QTest::addRow("relative base URL") << QByteArray(R"({"workload":"command","baseUrl":"/v1"})")
                                            << QStringLiteral("baseUrl is \"/v1\", expected an absolute URL");
+        QTest::addRow("negative loop") << QByteArray(R"({"workload":"live-transcription","durationS":-1})")
+                                       << QStringLiteral("durationS is -1, expected a number between 0 and 86400");
+        QTest::addRow("loop past a day") << QByteArray(R"({"workload":"live-transcription","durationS":90000})")
+                                         << QStringLiteral("durationS is 90000, expected a number between 0 and 86400");
+        QTest::addRow("loop as text") << QByteArray(R"({"workload":"live-transcription","durationS":"30"})")
+                                      << QStringLiteral("durationS is a string, expected a number between 0 and");
     }
 
     void numbersGetTheRightReason()
@@ -49,6 +55,30 @@ private slots:
             QJsonDocument::fromJson(R"({"workload":"command","count":7})").object(), &error);
         QVERIFY2(spec, qPrintable(error.toString()));
         QCOMPARE(spec->count, 7);
+    }
+
+    void loopReadsAndWritesDurationS_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<double>("loopS");
+        QTest::addRow("no field plays once") << QByteArray(R"({"workload":"live-transcription"})") << 0.0;
+        QTest::addRow("whole seconds") << QByteArray(R"({"workload":"live-transcription","durationS":90})") << 90.0;
+        QTest::addRow("a fraction of a second")
+            << QByteArray(R"({"workload":"live-transcription","durationS":2.5})") << 2.5;
+    }
+
+    void loopReadsAndWritesDurationS()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(double, loopS);
+        FieldError error;
+        const std::optional<WorkloadSpec> spec = WorkloadSpec::fromJson(QJsonDocument::fromJson(json).object(), &error);
+        QVERIFY2(spec, qPrintable(error.toString()));
+        QCOMPARE(spec->durationS, loopS);
+        // Through JSON and back: the same loop.
+        const std::optional<WorkloadSpec> back = WorkloadSpec::fromJson(spec->toJson(), &error);
+        QVERIFY2(back, qPrintable(error.toString()));
+        QCOMPARE(back->durationS, loopS);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "model/alertdetails.h"
 #include "model/trace/traceclock.h"
 #include "ui/alertinspector.h"
+#include "ui/flamegraphview.h"
 #include "ui/hangindicator.h"
 
 #include <QLabel>
@@ -151,6 +152,14 @@ void TestAlertInspector::detailsOrderByFrequency()
     QTableWidget *states = inspector.stateTable();
     QCOMPARE(states->rowCount(), 2);
     QVERIFY(states->item(0, 1)->text().startsWith(QStringLiteral("sleeping")));
+    // The flame graph: both stacks share their outermost frame, which holds every sample.
+    const FlameGraph &graph = inspector.flameGraph()->graph();
+    QCOMPARE(graph.totalSamples(), 30);
+    QCOMPARE(graph.depth(), 3);
+    const int outer = graph.find({QStringLiteral("MainWindow::freezeUi")});
+    QCOMPARE(graph.share(outer), 1.0);
+    const int mutex = graph.find({QStringLiteral("MainWindow::freezeUi"), QStringLiteral("QMutex::lock")});
+    QVERIFY(inspector.flameGraph()->nodeText(mutex).contains(QStringLiteral("25 of 30 samples (83.3 %)")));
 }
 
 void TestAlertInspector::ongoingDurationKeepsCounting()

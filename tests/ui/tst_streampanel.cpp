@@ -29,6 +29,7 @@ private Q_SLOTS:
     void stopAllEmits();
     void comparesExactlyTwoSelectedTasks();
     void setSpecFillsTheForm();
+    void loopForIsPartOfTheSpec();
     void anotherUrlStartsFromTheWorkloadsService_data();
     void anotherUrlStartsFromTheWorkloadsService();
     void aTypedUrlIsKept();
@@ -265,7 +266,9 @@ void TestStreamPanel::setSpecFillsTheForm()
     spec.source = AudioSourceKind::Sample;
     spec.audio = QStringLiteral("weather");
     spec.baseUrl = QUrl(QStringLiteral("wss://api.deepgram.com"));
+    spec.durationS = 120;
     m_panel->setSpec(spec);
+    QCOMPARE(m_panel->loopBox()->value(), 120);
     WorkloadSpec back;
     QString error;
     QVERIFY(m_panel->currentSpec(&back, &error));
@@ -275,6 +278,22 @@ void TestStreamPanel::setSpecFillsTheForm()
     QCOMPARE(back.chunkMs, 100);
     QCOMPARE(back.audio, QStringLiteral("weather"));
     QCOMPARE(back.baseUrl, spec.baseUrl);
+    QCOMPARE(back.durationS, 120.0);
+}
+
+void TestStreamPanel::loopForIsPartOfTheSpec()
+{
+    // Shown for audio workloads only; 0 reads "play once".
+    chooseWorkload(WorkloadKind::LiveTranscription);
+    QVERIFY(m_panel->loopBox()->isVisibleTo(m_panel.get()));
+    QCOMPARE(m_panel->loopBox()->text(), QStringLiteral("play once"));
+    QSignalSpy spy(m_panel.get(), &StreamPanel::startRequested);
+    typeInto(m_panel->loopBox(), QStringLiteral("45"));
+    QTest::mouseClick(m_panel->startButton(), Qt::LeftButton);
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).value<WorkloadSpec>().durationS, 45.0);
+    chooseWorkload(WorkloadKind::ChatStream);
+    QVERIFY(!m_panel->loopBox()->isVisibleTo(m_panel.get()));
 }
 
 void TestStreamPanel::anotherUrlStartsFromTheWorkloadsService_data()

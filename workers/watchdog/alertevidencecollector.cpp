@@ -79,6 +79,9 @@ struct AlertEvidenceCollector::AlertState
     };
     QHash<QString, FrameCount> frames;
     std::vector<QList<AlertStackFrame>> keptStacks;
+    // Indexes into record.sampleFrames and record.sampledStacks, by function and by stack.
+    QHash<QString, int> sampleFrameIndex;
+    QHash<QList<int>, int> sampledStackIndex;
     std::vector<qint64> roundTrips;
     QHash<QString, int> culpritVotes;
     QHash<QString, ActivityCapture> culpritCaptures;
@@ -244,6 +247,7 @@ void AlertEvidenceCollector::mergeSamples(AlertState &state, const AlertEvidence
             ++count.count;
             count.leafDistanceSum += i;
         }
+        addSampledStack(state, frames);
         if (int(state.keptStacks.size()) < MaxKeptStacks)
             state.keptStacks.push_back(frames);
     }
@@ -278,6 +282,45 @@ void AlertEvidenceCollector::mergeSamples(AlertState &state, const AlertEvidence
             break;
         }
     }
+}
+
+void AlertEvidenceCollector::addSampledStack(AlertState &state, const QList<AlertStackFrame> &frames) const
+{
+    AlertRecord &r = state.record;
+    QList<int> stack;
+    for (const AlertStackFrame &frame : frames) {
+        if (isInstrumentationFrame(frame.function))
+            continue;
+        if (stack.size() >= AlertRecord::MaxSampledDepth)
+            break;
+        // One entry per function (lines differ between samples), so equal prefixes merge.
+        const QString key = frame.function == u"??"
+            ? frame.module + QStringLiteral("+0x") + QString::number(frame.address, 16)
+            : frame.function;
+        auto it = state.sampleFrameIndex.constFind(key);
+        if (it == state.sampleFrameIndex.cend()) {
+            if (r.sampleFrames.size() >= AlertRecord::MaxSampleFrames) {
+                ++r.samplesNotKept;
+                return;
+            }
+            AlertStackFrame kept = frame;
+            kept.count = 0;
+            kept.ownCode = !m_exePath.isEmpty() && frame.module == m_exePath;
+            it = state.sampleFrameIndex.insert(key, int(r.sampleFrames.size()));
+            r.sampleFrames.append(kept);
+        }
+        stack.append(*it);
+    }
+    auto it = state.sampledStackIndex.constFind(stack);
+    if (it == state.sampledStackIndex.cend()) {
+        if (r.sampledStacks.size() >= AlertRecord::MaxSampledStacks) {
+            ++r.samplesNotKept;
+            return;
+        }
+        it = state.sampledStackIndex.insert(stack, int(r.sampledStacks.size()));
+        r.sampledStacks.append(AlertSampledStack {stack, 0});
+    }
+    ++r.sampledStacks[*it].samples;
 }
 
 void AlertEvidenceCollector::resolveCulprit(AlertState &state)

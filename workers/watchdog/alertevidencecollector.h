@@ -104,6 +104,7 @@ private:
     void describeUiThread(AlertState &state, const AlertEvidenceMessage &message);
     void publish(AlertState &state, AlertEvidenceMessage::Kind kind, bool stopping, qint64 now);
     void mergeSamples(AlertState &state, const AlertEvidenceMessage &message, bool symbolize);
+    void addSampledStack(AlertState &state, const QList<AlertStackFrame> &frames) const;
     void resolveCulprit(AlertState &state);
     void collectWorkers(AlertState &state);
     void drawOnTimeline(const AlertRecord &record, bool ended);

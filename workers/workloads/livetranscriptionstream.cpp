@@ -100,6 +100,16 @@ void LiveTranscriptionStream::fail(const QString &reason)
     m_s.report->fail(reason);
 }
 
+qint64 LiveTranscriptionStream::closeDeadlineNs(qint64 closeSentNs, qint64 lastMessageNs,
+                                                std::chrono::nanoseconds timeout, std::chrono::nanoseconds audio)
+{
+    // The cap only stops a server that trickles messages forever: a starved recognizer can be
+    // several times the audio's length behind.
+    constexpr qint64 MinCapNs = 60'000'000'000;
+    const qint64 fromProgress = std::max(closeSentNs, lastMessageNs) + timeout.count();
+    return std::min(fromProgress, closeSentNs + timeout.count() + std::max<qint64>(MinCapNs, 4 * audio.count()));
+}
+
 QCoro::Task<void> LiveTranscriptionStream::run()
 {
     m_startNs = ExecutionContext::nowNs();
@@ -200,10 +210,17 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
     const NameId waitChunk = TraceNames::intern(QStringLiteral("pacer %1 ms | ws message").arg(m_s.spec.chunkMs));
 
     bool closeStreamSent = false;
+    qint64 closeSentNs = 0;
     qint64 closeDeadline = 0;
+    qint64 lastMessageNs = 0;
     for (;;) {
-        while (std::optional<WebSocketTransport::Message> m = ws->takeMessage())
+        while (std::optional<WebSocketTransport::Message> m = ws->takeMessage()) {
+            lastMessageNs = m->arrivalNs;
             handleMessage(m->data, m->arrivalNs, m->kind == WebSocketTransport::MessageKind::Binary);
+        }
+        if (closeStreamSent && !m_metadata)
+            closeDeadline = closeDeadlineNs(closeSentNs, lastMessageNs, m_options.closeTimeout,
+                                            std::chrono::nanoseconds(qint64(m_stats.audioSentS * 1e9)));
         if (ws->state() == WebSocketTransport::State::Closed)
             break;
         if (m_ctx.isCancelled()) {
@@ -230,6 +247,7 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
             sendControl(*ws, DeepgramMessage::finalizeMessage(), n.finalize);
             sendControl(*ws, DeepgramMessage::closeStreamMessage(), n.closeStream);
             closeStreamSent = true;
+            closeSentNs = now;
             closeDeadline = now + m_options.closeTimeout.count();
             TraceRecorder::begin(m_lane, n.awaitFinal);
             continue;
@@ -241,8 +259,16 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
                     co_return ConnectionEnd::Done;
                 }
                 ws->abort();
-                fail(QStringLiteral("no Metadata within %1 s after CloseStream")
-                         .arg(std::chrono::duration_cast<std::chrono::seconds>(m_options.closeTimeout).count()));
+                // Say how far the server got: silent since CloseStream, or still sending results.
+                const qint64 timeoutS =
+                    std::chrono::duration_cast<std::chrono::seconds>(m_options.closeTimeout).count();
+                fail(lastMessageNs > closeSentNs
+                         ? QStringLiteral("no Metadata within %1 s after CloseStream (results still arriving %2 s "
+                                          "after it: the service is behind the audio)")
+                               .arg(double(now - closeSentNs) / 1e9, 0, 'f', 1)
+                               .arg(double(lastMessageNs - closeSentNs) / 1e9, 0, 'f', 1)
+                         : QStringLiteral("no Metadata within %1 s after CloseStream (nothing received after it)")
+                               .arg(timeoutS));
                 co_return ConnectionEnd::Failed;
             }
             // After Metadata the server closes; give it a short while.

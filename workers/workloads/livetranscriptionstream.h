@@ -39,7 +39,8 @@ class WebSocketTransport;
 ///
 /// Failures (stream marked failed with the reason): 401/403 ("authentication failed"), other
 /// refusals, a normal close before CloseStream, a protocol close (1002/1003/1007/1008/...), no
-/// Metadata within closeTimeout after CloseStream, unreadable audio. A malformed message is
+/// Metadata within closeTimeout after CloseStream or the last result after it (see
+/// closeDeadlineNs), unreadable audio. A malformed message is
 /// counted ("malformedMessages", "errors"), marked on the timeline and skipped.
 ///
 /// Timeline: spans "connect", "send chunk" (arg: chunk index), "parse", "await final results",
@@ -70,6 +71,13 @@ public:
     Q_DISABLE_COPY_MOVE(LiveTranscriptionStream)
 
     QCoro::Task<void> run();
+
+    /// When to stop waiting for Metadata after CloseStream: `timeout` after it, or after the
+    /// server's last message while results keep coming (a service still decoding queued audio is
+    /// behind, not gone), but no later than `timeout` plus four times the audio's length (at least
+    /// a minute) after CloseStream.
+    static qint64 closeDeadlineNs(qint64 closeSentNs, qint64 lastMessageNs, std::chrono::nanoseconds timeout,
+                                  std::chrono::nanoseconds audio);
 
 private:
     enum class ConnectionEnd { Done, Dropped, Failed, Cancelled };

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void runsTheScenarioInTwoModels();
     void aProgramThatCannotStartIsAnError();
     void sameModelTwiceIsRefused();
+    void repeatsRunEveryRound();
 
 private:
     static QString taskscope()
@@ -88,6 +89,29 @@ void TestCompareRunner::sameModelTwiceIsRefused()
     CompareRunner runner;
     QVERIFY(!runner.start(QStringLiteral("ui-freeze"), ExecutionModel::Thread, ExecutionModel::Thread));
     QVERIFY(!runner.errorString().isEmpty());
+    QVERIFY(!runner.isRunning());
+}
+
+void TestCompareRunner::repeatsRunEveryRound()
+{
+    CompareRunner refused;
+    QVERIFY(!refused.start(QStringLiteral("ui-freeze"), ExecutionModel::Thread, ExecutionModel::Coroutine, 0));
+    QVERIFY(refused.errorString().contains(QStringLiteral("repeat")));
+
+    QVERIFY(QFileInfo(taskscope()).isExecutable());
+    CompareRunner runner;
+    runner.setProgram(taskscope());
+    QSignalSpy finished(&runner, &CompareRunner::finished);
+    QVERIFY(runner.start(QStringLiteral(":/scenarios/ui-freeze.json"), ExecutionModel::Coroutine,
+                         ExecutionModel::Offload, 2));
+    QVERIFY(finished.wait(120'000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    // Two rounds, each a child of its own: two runs per model, in order.
+    QCOMPARE(runner.runsA().size(), 2);
+    QCOMPARE(runner.runsB().size(), 2);
+    for (const QJsonObject &run : runner.runsA())
+        QCOMPARE(run.value(QStringLiteral("model")).toString(), QStringLiteral("coroutine"));
+    QCOMPARE(runner.runsB().last().value(QStringLiteral("model")).toString(), QStringLiteral("offload"));
     QVERIFY(!runner.isRunning());
 }
 

@@ -12,6 +12,7 @@
 #include "model/runcomparisonmodel.h"
 #include "ui/alertinspector.h"
 #include "ui/compareview.h"
+#include "ui/flamegraphview.h"
 #include "ui/hangindicator.h"
 #include "ui/mainwindow.h"
 #include "ui/streampanel.h"
@@ -38,6 +39,7 @@
 #include <QTimer>
 #include <QTreeWidget>
 
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -269,6 +271,14 @@ void TestGuiSession::freezeActionRaisesAnAlertNamingTheFreezeSpan()
     // The evidence arrives when the alert ends, which may be a moment after the row appears.
     QTRY_VERIFY_WITH_TIMEOUT(s.window().alertInspector()->currentDetails().sampleCount > 0, StartTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(s.window().alertInspector()->stackTree()->topLevelItemCount() > 0, StartTimeoutMs);
+    // Its flame graph: more than one frame under the root, the freeze among the program's own code.
+    const FlameGraph &graph = s.window().alertInspector()->flameGraph()->graph();
+    QVERIFY2(graph.nodes().size() > 2, qPrintable(QString::number(graph.nodes().size())));
+    QCOMPARE(graph.totalSamples(), s.window().alertInspector()->currentDetails().sampleCount);
+    const bool freezeIsOwnCode = std::any_of(graph.nodes().begin(), graph.nodes().end(), [](const FlameGraph::Node &n) {
+        return n.ownCode && n.frame.contains(QStringLiteral("freeze"), Qt::CaseInsensitive);
+    });
+    QVERIFY(freezeIsOwnCode);
 }
 
 void TestGuiSession::blockingModelFreezeIsOneAlert()

@@ -106,6 +106,10 @@ void TestScenario::badScenariosNameTheField_data()
     QTest::newRow("typo in a workload field")
         << QByteArray(R"({"workloads": [{"workload": "command", "command_ms": 5}]})")
         << QStringLiteral("workloads[0].command_ms") << QStringLiteral("workloads[0].command_ms is not a known field");
+    QTest::newRow("a workload's loop past a day")
+        << QByteArray(R"({"workloads": [{"workload": "live-transcription", "durationS": 1e6}]})")
+        << QStringLiteral("workloads[0].durationS")
+        << QStringLiteral("workloads[0].durationS is 1000000, expected a number between 0 and 86400");
     QTest::newRow("negative start offset")
         << QByteArray(R"({"workloads": [{"workload": "command", "startS": -1}]})")
         << QStringLiteral("workloads[0].startS")

@@ -9,6 +9,7 @@
 #include "workers/audio/audiosource.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/loopback/loopbackservice.h"
+#include "workers/workloads/livetranscriptionstream.h"
 #include "workers/workloads/livetranscriptionworkload.h"
 
 #include <QJsonArray>
@@ -65,6 +66,8 @@ class TestLiveTranscription : public QObject
 
 private slots:
     void initTestCase();
+    void closeWaitFollowsTheResults_data();
+    void closeWaitFollowsTheResults();
     void cleanupTestCase();
     void exactTextArrives_data() { workloadtest::addExecutionModels(); }
     void exactTextArrives();
@@ -504,6 +507,31 @@ void TestLiveTranscription::badSourcesFailClearly()
     QVERIFY(!workload.errorString().isEmpty());
     QVERIFY2(workload.errorString().contains(errorContains), qPrintable(workload.errorString()));
     QCOMPARE(workload.streamStatistics(0).value(QStringLiteral("bytesSent")).toInt(), 0);
+}
+
+void TestLiveTranscription::closeWaitFollowsTheResults_data()
+{
+    using namespace std::chrono;
+    QTest::addColumn<qint64>("lastMessageS");
+    QTest::addColumn<qint64>("audioS");
+    QTest::addColumn<qint64>("deadlineS");
+    // CloseStream sent at 100 s, a 15 s timeout.
+    QTest::newRow("silent since CloseStream: the timeout after it") << qint64(90) << qint64(10) << qint64(115);
+    QTest::newRow("results still arriving: the timeout after the last") << qint64(108) << qint64(10) << qint64(123);
+    QTest::newRow("a recognizer far behind is still waited for") << qint64(140) << qint64(10) << qint64(155);
+    QTest::newRow("never past a minute more for short audio") << qint64(200) << qint64(10) << qint64(175);
+    QTest::newRow("never past four times the audio for long audio") << qint64(500) << qint64(100) << qint64(515);
+}
+
+void TestLiveTranscription::closeWaitFollowsTheResults()
+{
+    using namespace std::chrono;
+    QFETCH(qint64, lastMessageS);
+    QFETCH(qint64, audioS);
+    QFETCH(qint64, deadlineS);
+    constexpr qint64 S = 1'000'000'000;
+    QCOMPARE(LiveTranscriptionStream::closeDeadlineNs(100 * S, lastMessageS * S, seconds(15), seconds(audioS)),
+             deadlineS * S);
 }
 
 QTEST_GUILESS_MAIN(TestLiveTranscription)
