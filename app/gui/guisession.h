@@ -41,7 +41,7 @@ public:
     struct Options
     {
         bool startService = true;
-        LoopbackConfig service;
+        Taskscope::Loopback::LoopbackConfig service;
         bool startWatchdog = true;
         /// Everything but the tiers, which come from the settings (journal path, notifications, ...).
         UiWatchdogConfig watchdog = defaultWatchdogConfig();
@@ -96,7 +96,7 @@ public:
     /// Fills the Compare tab with two tasks of this session (the stream panel's Compare button).
     void compareTasks(quint64 a, quint64 b);
     WatchdogController &watchdog() { return m_watchdog; }
-    LoopbackHost &service() { return m_service; }
+    Taskscope::Scenarios::LoopbackHost &service() { return m_service; }
     CompareRunner &compare() { return m_compare; }
     FrameMeter &frames() { return m_frames; }
     TaskListModel &tasks() { return m_tasks; }
@@ -129,7 +129,7 @@ private:
     TaskListModel m_tasks;
     TranscriptModel m_transcripts;
     MetricsSeries m_metrics;
-    LoopbackHost m_service;
+    Taskscope::Scenarios::LoopbackHost m_service;
     WatchdogController m_watchdog;
     CompareRunner m_compare;
     FrameMeter m_frames {qint64(TraceController::FrameIntervalMs) * 1'000'000};

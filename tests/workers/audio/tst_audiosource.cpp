@@ -5,6 +5,9 @@
 
 #include <QTest>
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Audio::ToneGenerator;
+
 class tst_AudioSource : public QObject
 {
     Q_OBJECT
