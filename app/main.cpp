@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+using Taskscope::Headless::runHeadless;
+
 namespace {
 
 // --event-loop must take effect before the application object and the first worker thread exist,

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <utility>
 
+using Taskscope::Protocol::FieldError;
+using Taskscope::Protocol::JsonFieldReader;
+
 namespace {
 
 template<typename Enum, std::size_t N>

@@ -80,8 +80,9 @@ struct WorkloadSpec
     QJsonObject toJson() const;
     /// Parses a spec; unknown keys are ignored, wrong types and out-of-range values are errors
     /// (*error names the field). `reader` gives the spec's place in a larger input.
-    static std::optional<WorkloadSpec> fromJson(const QJsonObject &object, FieldError *error = nullptr);
-    static std::optional<WorkloadSpec> read(JsonFieldReader &reader);
+    static std::optional<WorkloadSpec> fromJson(const QJsonObject &object,
+                                                Taskscope::Protocol::FieldError *error = nullptr);
+    static std::optional<WorkloadSpec> read(Taskscope::Protocol::JsonFieldReader &reader);
 
     static QString toString(WorkloadKind kind);
     static QString toString(ExecutionModel model);

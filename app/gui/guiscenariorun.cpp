@@ -2,6 +2,9 @@
 
 #include "app/gui/workloadcontroller.h"
 
+using Taskscope::Scenarios::Scenario;
+using Taskscope::Scenarios::ScenarioSchedule;
+
 GuiScenarioRun::GuiScenarioRun(Scenario scenario, WorkloadController *controller, QObject *parent)
     : QObject(parent)
     , m_scenario(std::move(scenario))

@@ -20,14 +20,14 @@ class GuiScenarioRun final : public QObject
     Q_DISABLE_COPY_MOVE(GuiScenarioRun)
 
 public:
-    GuiScenarioRun(Scenario scenario, WorkloadController *controller, QObject *parent = nullptr);
+    GuiScenarioRun(Taskscope::Scenarios::Scenario scenario, WorkloadController *controller, QObject *parent = nullptr);
     ~GuiScenarioRun() override;
 
     void start();
     /// Stops the entries started so far and cancels the ones not started yet.
     void stop();
 
-    const Scenario &scenario() const { return m_scenario; }
+    const Taskscope::Scenarios::Scenario &scenario() const { return m_scenario; }
     bool isFinished() const { return m_finished; }
     /// Task ids of the entries started so far (0: not started yet).
     QList<quint64> taskIds() const { return m_taskIds; }
@@ -45,11 +45,11 @@ private:
     void onTaskEnded(quint64 taskId, TaskRow::Status status);
     void checkDone();
 
-    Scenario m_scenario;
+    Taskscope::Scenarios::Scenario m_scenario;
     WorkloadController *m_controller;
     QList<quint64> m_taskIds;
     QList<TaskRow::Status> m_ended; ///< per entry; Starting while not ended
-    ScenarioSchedule m_schedule;
+    Taskscope::Scenarios::ScenarioSchedule m_schedule;
     bool m_started = false;
     bool m_stopping = false;
     bool m_timedOut = false;

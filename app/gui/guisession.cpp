@@ -24,6 +24,11 @@
 #include <QStatusBar>
 #include <QTimer>
 
+using Taskscope::Scenarios::LoopbackHost;
+using Taskscope::Scenarios::RunReport;
+using Taskscope::Scenarios::Scenario;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 GuiSession::GuiSession(const AppSettings &settings, const Options &options, QObject *parent)
     : QObject(parent)
     , m_settings(settings.normalized())

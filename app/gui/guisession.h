@@ -43,7 +43,7 @@ public:
     struct Options
     {
         bool startService = true;
-        LoopbackConfig service;
+        Taskscope::Loopback::LoopbackConfig service;
         bool startWatchdog = true;
         /// Everything but the tiers, which come from the settings (journal path, notifications, ...).
         UiWatchdogConfig watchdog = defaultWatchdogConfig();
@@ -98,7 +98,7 @@ public:
     /// Fills the Compare tab with two tasks of this session (the stream panel's Compare button).
     void compareTasks(quint64 a, quint64 b);
     WatchdogController &watchdog() { return m_watchdog; }
-    LoopbackHost &service() { return m_service; }
+    Taskscope::Scenarios::LoopbackHost &service() { return m_service; }
     CompareRunner &compare() { return m_compare; }
     /// Programs watched through the probe (File › Launch application…, Attach to process…).
     Taskscope::Probe::ProbeSessionController &probes() { return *m_probes; }
@@ -133,7 +133,7 @@ private:
     TaskListModel m_tasks;
     TranscriptModel m_transcripts;
     MetricsSeries m_metrics;
-    LoopbackHost m_service;
+    Taskscope::Scenarios::LoopbackHost m_service;
     WatchdogController m_watchdog;
     CompareRunner m_compare;
     FrameMeter m_frames {qint64(TraceController::FrameIntervalMs) * 1'000'000};

@@ -16,6 +16,11 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Scenarios::ScenarioRunner;
+using Taskscope::Workloads::ApiKey;
+using Taskscope::Workloads::createWorkload;
+using Taskscope::Workloads::Workload;
+
 namespace {
 
 double ms(quint64 ns)

@@ -58,7 +58,7 @@ public:
     /// The built-in service did not start: waiting workloads fail with `error`.
     void setLoopbackFailed(const QString &error);
     QUrl loopbackUrl() const { return m_env.loopbackBaseUrl; }
-    const WorkloadEnvironment &environment() const { return m_env; }
+    const Taskscope::Workloads::WorkloadEnvironment &environment() const { return m_env; }
 
     /// Starts a workload; returns its task id (the row exists even when it failed to start).
     quint64 start(const WorkloadSpec &spec);
@@ -79,7 +79,7 @@ public:
     int liveStreams() const;
     int taskCount() const { return int(m_tasks.size()); }
     /// The live workload of a task (null once it has ended and been released).
-    Workload *workload(quint64 taskId) const;
+    Taskscope::Workloads::Workload *workload(quint64 taskId) const;
     TaskRow::Status status(quint64 taskId) const;
     /// Each task: id, label, spec, status, times, error, summary and statistics (for the report).
     QJsonArray tasksJson() const;
@@ -107,7 +107,7 @@ private:
         quint64 id = 0;
         WorkloadSpec spec;
         QString label;
-        QPointer<Workload> workload;
+        QPointer<Taskscope::Workloads::Workload> workload;
         bool waitingForService = false;
         TaskRow::Status status = TaskRow::Status::Starting;
         qint64 startedNs = 0;
@@ -124,7 +124,7 @@ private:
 
     void launch(Task &task);
     void fail(Task &task, const QString &reason);
-    void onStateChanged(quint64 id, Workload::State state);
+    void onStateChanged(quint64 id, Taskscope::Workloads::Workload::State state);
     void onFinished(quint64 id);
     void onStreamFinished(quint64 id, int stream, bool ok, const QString &error);
     void onTranscript(quint64 id, int stream, const QString &text, bool isFinal);
@@ -137,12 +137,12 @@ private:
     const Task *find(quint64 id) const;
     static QString labelFor(const WorkloadSpec &spec);
     static QString figuresText(const WorkloadSpec &spec, const QJsonObject &summary);
-    static TaskRow::Status toStatus(Workload::State state);
+    static TaskRow::Status toStatus(Taskscope::Workloads::Workload::State state);
 
     TaskListModel *m_taskModel;
     TranscriptModel *m_transcripts;
     MetricsSeries *m_metrics;
-    WorkloadEnvironment m_env;
+    Taskscope::Workloads::WorkloadEnvironment m_env;
     bool m_serviceFailed = false;
     QString m_serviceError;
     std::unique_ptr<QThreadPool> m_cpuPool;

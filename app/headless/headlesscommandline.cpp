@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+namespace Taskscope::Headless {
+
 QString HeadlessCommandLine::helpText()
 {
     return QStringLiteral(
@@ -122,3 +124,5 @@ std::optional<HeadlessCommandLine> HeadlessCommandLine::parse(const QStringList 
     }
     return c;
 }
+
+} // namespace Taskscope::Headless

@@ -8,6 +8,8 @@
 
 #include <optional>
 
+namespace Taskscope::Headless {
+
 /// `taskscope --headless` options (see helpText()).
 struct HeadlessCommandLine
 {
@@ -25,3 +27,5 @@ struct HeadlessCommandLine
     static std::optional<HeadlessCommandLine> parse(const QStringList &arguments, QString *error);
     static QString helpText();
 };
+
+} // namespace Taskscope::Headless

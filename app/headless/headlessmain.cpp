@@ -11,6 +11,8 @@
 #include <csignal>
 #include <memory>
 
+namespace Taskscope::Headless {
+
 int runHeadless(int argc, char *argv[])
 {
     std::signal(SIGPIPE, SIG_IGN);
@@ -54,3 +56,5 @@ int runHeadlessWithWatchdog(const QStringList &arguments)
     watchdog.stop();
     return code;
 }
+
+} // namespace Taskscope::Headless

@@ -28,6 +28,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+using Taskscope::Scenarios::RunReport;
+using Taskscope::Scenarios::Scenario;
+using Taskscope::Scenarios::ScenarioRunner;
+using Taskscope::Workloads::WorkloadEnvironment;
+
+namespace Taskscope::Headless {
+
 namespace {
 
 std::atomic<int> s_signalCount {0};
@@ -244,22 +251,42 @@ int HeadlessSession::run(const QStringList &arguments)
     const QJsonObject environment = RunReport::environment(service.isRunning() ? service.describe() : QJsonObject(),
                                                            !env.openAiKey.isEmpty(), !env.deepgramKey.isEmpty());
     installSignalHandlers();
+    const Passes passes = runPasses(*options, *scenario, env, store, service);
+    removeSignalHandlers();
+    if (!passes.usageError.isEmpty())
+        return usageError(passes.usageError);
+    // From here on the thread writes what the runs measured: its own work, excused up to a budget.
+    const std::shared_ptr<void> ownWork = m_ownWork ? m_ownWork(u"writing the report and the trace") : nullptr;
+    TraceRecorder::drain(store);
+    if (passes.runs.size() > 1)
+        out << "\n== comparison (" << scenario->name << ")\n" << RunReport::comparisonTable(passes.runs) << Qt::flush;
 
-    QList<std::optional<ExecutionModel>> passes;
-    if (options->compare.isEmpty())
-        passes.append(std::nullopt);
-    for (ExecutionModel model : options->compare)
-        passes.append(model);
+    m_report = RunReport::build(*scenario, source, environment, passes.runs);
+    const bool written = writeOutputs(*options, scenario->name, store);
+    service.stop();
+    if (m_interrupted)
+        return 130;
+    return passes.allSucceeded && written ? 0 : 1;
+}
 
-    QList<QJsonObject> runs;
-    int exitCode = 0;
+HeadlessSession::Passes HeadlessSession::runPasses(const HeadlessCommandLine &options, const Scenario &scenario,
+                                                   const WorkloadEnvironment &env, TraceStore &store,
+                                                   ServiceHost &service)
+{
+    QList<std::optional<ExecutionModel>> models;
+    if (options.compare.isEmpty())
+        models.append(std::nullopt);
+    for (ExecutionModel model : options.compare)
+        models.append(model);
+
+    Passes passes;
     QTimer progressTimer;
     progressTimer.setInterval(250);
     connect(&progressTimer, &QTimer::timeout, this, [this] { showProgress(false); });
-    for (const std::optional<ExecutionModel> &model : std::as_const(passes)) {
+    for (const std::optional<ExecutionModel> &model : std::as_const(models)) {
         if (m_interrupted)
             break;
-        ScenarioRunner runner(*scenario, env, &store);
+        ScenarioRunner runner(scenario, env, &store);
         runner.setModelOverride(model);
         if (service.isExternal())
             runner.setServiceCpuSource([&service] { return service.externalCpuNs(); });
@@ -268,10 +295,8 @@ int HeadlessSession::run(const QStringList &arguments)
         for (const auto &producer : std::as_const(m_alertProducers))
             runner.addAlertProducer(producer);
         runner.setAlertSettler(m_alertSettler);
-        if (!runner.prepare(&error)) {
-            removeSignalHandlers();
-            return usageError(error);
-        }
+        if (!runner.prepare(&passes.usageError))
+            return passes;
         m_current = &runner;
         m_runLabel = model ? WorkloadSpec::toString(*model) : QString();
         QEventLoop loop;
@@ -283,47 +308,47 @@ int HeadlessSession::run(const QStringList &arguments)
         progressTimer.stop();
         showProgress(true);
         m_current = nullptr;
-        runs.append(runner.result());
+        passes.runs.append(runner.result());
         if (!runner.succeeded())
-            exitCode = 1;
-        if (options->compare.isEmpty() || !m_quiet) {
+            passes.allSucceeded = false;
+        if (options.compare.isEmpty() || !m_quiet) {
             if (model)
-                out << "== " << WorkloadSpec::toString(*model) << '\n';
-            out << RunReport::summaryTable(runner.result()) << Qt::flush;
+                *m_out << "== " << WorkloadSpec::toString(*model) << '\n';
+            *m_out << RunReport::summaryTable(runner.result()) << Qt::flush;
         }
     }
-    removeSignalHandlers();
-    // From here on the thread writes what the runs measured: its own work, excused up to a budget.
-    const std::shared_ptr<void> ownWork = m_ownWork ? m_ownWork(u"writing the report and the trace") : nullptr;
-    TraceRecorder::drain(store);
-    if (runs.size() > 1)
-        out << "\n== comparison (" << scenario->name << ")\n" << RunReport::comparisonTable(runs) << Qt::flush;
+    return passes;
+}
 
-    m_report = RunReport::build(*scenario, source, environment, runs);
-    if (!options->reportPath.isEmpty()) {
-        if (!writeFile(options->reportPath, QJsonDocument(m_report).toJson(QJsonDocument::Indented), &error)) {
+bool HeadlessSession::writeOutputs(const HeadlessCommandLine &options, const QString &scenarioName,
+                                   const TraceStore &store)
+{
+    QTextStream &err = *m_err;
+    bool ok = true;
+    QString error;
+    if (!options.reportPath.isEmpty()) {
+        if (!writeFile(options.reportPath, QJsonDocument(m_report).toJson(QJsonDocument::Indented), &error)) {
             err << "taskscope: " << error << '\n';
-            exitCode = 1;
+            ok = false;
         } else if (!m_quiet) {
-            err << "report: " << options->reportPath << '\n';
+            err << "report: " << options.reportPath << '\n';
         }
     }
-    if (!options->tracePath.isEmpty()) {
+    if (!options.tracePath.isEmpty()) {
         ChromeTraceOptions traceOptions;
-        traceOptions.metadata.insert(QStringLiteral("scenario"), scenario->name);
-        QFile file(options->tracePath);
+        traceOptions.metadata.insert(QStringLiteral("scenario"), scenarioName);
+        QFile file(options.tracePath);
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
             || !ChromeTraceWriter::write(store, &file, traceOptions, &error)) {
-            err << "taskscope: cannot write the trace " << options->tracePath << ": "
+            err << "taskscope: cannot write the trace " << options.tracePath << ": "
                 << (error.isEmpty() ? file.errorString() : error) << '\n';
-            exitCode = 1;
+            ok = false;
         } else if (!m_quiet) {
-            err << "trace: " << options->tracePath << " (" << store.itemCount() << " items)\n";
+            err << "trace: " << options.tracePath << " (" << store.itemCount() << " items)\n";
         }
     }
     err << Qt::flush;
-    service.stop();
-    if (m_interrupted)
-        return 130;
-    return exitCode;
+    return ok;
 }
+
+} // namespace Taskscope::Headless

@@ -9,9 +9,21 @@
 #include <functional>
 #include <memory>
 
+namespace Taskscope::Scenarios {
+class Scenario;
+class ScenarioRunner;
+} // namespace Taskscope::Scenarios
+namespace Taskscope::Workloads {
+struct WorkloadEnvironment;
+}
 class QAbstractItemModel;
 class QTextStream;
-class ScenarioRunner;
+class TraceStore;
+
+namespace Taskscope::Headless {
+
+struct HeadlessCommandLine;
+class ServiceHost;
 
 /// One `taskscope --headless ...` invocation, on an existing QCoreApplication (runHeadless makes
 /// it; tests call run() directly): parses the command line, loads the scenario, starts the
@@ -57,6 +69,18 @@ public:
     QJsonObject report() const { return m_report; }
 
 private:
+    /// What the runs of one invocation gave: one result per run, or the error that stopped them.
+    struct Passes
+    {
+        QList<QJsonObject> runs;
+        bool allSucceeded = true;
+        QString usageError;
+    };
+
+    Passes runPasses(const HeadlessCommandLine &options, const Scenarios::Scenario &scenario,
+                     const Workloads::WorkloadEnvironment &env, TraceStore &store, ServiceHost &service);
+    /// Writes the report and the trace where the command line asked; false if one could not be written.
+    bool writeOutputs(const HeadlessCommandLine &options, const QString &scenarioName, const TraceStore &store);
     void showProgress(bool final);
     void installSignalHandlers();
     void removeSignalHandlers();
@@ -73,9 +97,11 @@ private:
     bool m_quiet = false;
     bool m_errIsTerminal = false;
     qint64 m_lastProgressPrintMs = 0;
-    QPointer<ScenarioRunner> m_current;
+    QPointer<Scenarios::ScenarioRunner> m_current;
     QString m_runLabel;
     QJsonObject m_report;
     class SignalPipe;
     SignalPipe *m_signals = nullptr;
 };
+
+} // namespace Taskscope::Headless

@@ -15,6 +15,16 @@
 
 #include <unistd.h>
 
+using Taskscope::Loopback::FaultSpec;
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::ServiceStats;
+using Taskscope::Scenarios::LoopbackHost;
+using Taskscope::Scenarios::ProcessUsage;
+using Taskscope::Scenarios::Scenario;
+
+namespace Taskscope::Headless {
+
 ServiceHost::ServiceHost() = default;
 
 ServiceHost::~ServiceHost()
@@ -193,20 +203,12 @@ QJsonObject ServiceHost::describe() const
     return o;
 }
 
-QJsonObject ServiceHost::totals() const
+std::optional<ServiceStats::Totals> ServiceHost::totals() const
 {
     LoopbackService *service = m_service ? m_service->service() : nullptr;
     if (!service)
-        return {};
-    const ServiceStats::Totals t = service->stats().totals();
-    return QJsonObject {{QStringLiteral("connectionsAccepted"), t.connectionsAccepted},
-                        {QStringLiteral("httpRequests"), t.httpRequests},
-                        {QStringLiteral("httpErrors"), t.httpErrors},
-                        {QStringLiteral("webSocketsOpened"), t.webSocketsOpened},
-                        {QStringLiteral("bytesReceived"), t.bytesReceived},
-                        {QStringLiteral("bytesSent"), t.bytesSent},
-                        {QStringLiteral("audioBytesReceived"), t.audioBytesReceived},
-                        {QStringLiteral("faultsApplied"), t.faultsApplied},
-                        {QStringLiteral("chatTokensSent"), t.chatTokensSent},
-                        {QStringLiteral("utterancesFinalized"), t.utterancesFinalized}};
+        return std::nullopt;
+    return service->stats().totals();
 }
+
+} // namespace Taskscope::Headless

@@ -1,15 +1,21 @@
 #pragma once
 
 #include "app/scenario/scenario.h"
+#include "workers/loopback/servicestats.h"
 
 #include <QJsonObject>
 #include <QString>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
+namespace Taskscope::Scenarios {
 class LoopbackHost;
+}
 class QProcess;
+
+namespace Taskscope::Headless {
 
 /// The built-in service for a headless run: in-process on its own threads (the default; started on
 /// LoopbackHost's owner thread while the calling thread's event loop keeps running, so loading the
@@ -27,7 +33,7 @@ public:
 
     /// Starts the service; false with errorString() set on failure. Returns once it serves (up to
     /// 15 s for an external one), running the calling thread's event loop meanwhile.
-    bool start(const Scenario::Service &settings);
+    bool start(const Scenarios::Scenario::Service &settings);
     void stop();
 
     bool isRunning() const { return !m_url.isEmpty(); }
@@ -38,20 +44,22 @@ public:
     qint64 externalCpuNs() const;
     /// {"kind": "in-process"|"external", "url", "loadSink", "program", "pid", ...} for the report.
     QJsonObject describe() const;
-    /// The in-process service's counters ({} for an external one).
-    QJsonObject totals() const;
+    /// The in-process service's counters (none for an external one).
+    std::optional<Loopback::ServiceStats::Totals> totals() const;
 
     /// Where taskscope-server is found (empty if nowhere).
     static QString findServerProgram();
 
 private:
-    bool startInProcess(const Scenario::Service &settings);
-    bool startExternal(const Scenario::Service &settings);
+    bool startInProcess(const Scenarios::Scenario::Service &settings);
+    bool startExternal(const Scenarios::Scenario::Service &settings);
 
-    std::unique_ptr<LoopbackHost> m_service;
+    std::unique_ptr<Scenarios::LoopbackHost> m_service;
     QProcess *m_process = nullptr;
     QString m_program;
-    Scenario::Service m_settings;
+    Scenarios::Scenario::Service m_settings;
     QUrl m_url;
     QString m_error;
 };
+
+} // namespace Taskscope::Headless

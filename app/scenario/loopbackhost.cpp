@@ -7,6 +7,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+
+namespace Taskscope::Scenarios {
+
 LoopbackHost::LoopbackHost(QObject *parent)
     : QObject(parent)
 {
@@ -85,3 +90,5 @@ void LoopbackHost::stop()
     m_url.clear();
     m_starting = false;
 }
+
+} // namespace Taskscope::Scenarios

@@ -7,7 +7,11 @@
 #include <QThread>
 #include <QUrl>
 
+namespace Taskscope::Loopback {
 class LoopbackService;
+}
+
+namespace Taskscope::Scenarios {
 
 /// The built-in service inside the window's process, started without blocking the UI thread.
 ///
@@ -32,7 +36,7 @@ public:
     void setServiceNice(int nice) { m_nice = nice; }
 
     /// Starts the service on the owner thread; returns at once. Once only.
-    void start(const LoopbackConfig &config = LoopbackConfig());
+    void start(const Loopback::LoopbackConfig &config = Loopback::LoopbackConfig());
     /// Stops the service and joins the owner thread: closes every connection and stops its threads.
     /// Waits for a start still in progress. Idempotent; UI thread.
     void stop();
@@ -43,7 +47,7 @@ public:
     QString errorString() const { return m_error; }
     QStringList warnings() const { return m_warnings; }
     /// The running service (after ready(), until stop()); for its thread-safe counters.
-    LoopbackService *service() const { return isReady() ? m_service : nullptr; }
+    Loopback::LoopbackService *service() const { return isReady() ? m_service : nullptr; }
     /// How long start() took on the owner thread (ms), -1 until it has.
     double startMs() const { return m_startMs; }
 
@@ -54,7 +58,7 @@ Q_SIGNALS:
 private:
     QThread m_thread;
     QObject *m_context = nullptr; ///< lives on m_thread; the service's calls run through it
-    LoopbackService *m_service = nullptr; ///< owned on m_thread
+    Loopback::LoopbackService *m_service = nullptr; ///< owned on m_thread
     bool m_started = false;
     bool m_starting = false;
     bool m_stopped = false;
@@ -64,3 +68,5 @@ private:
     double m_startMs = -1;
     int m_nice = DefaultServiceNice;
 };
+
+} // namespace Taskscope::Scenarios

@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+namespace Taskscope::Scenarios {
+
 namespace {
 
 qint64 toNs(const timeval &tv)
@@ -81,3 +83,5 @@ qint64 ProcessUsage::cpuNsOfProcess(qint64 pid)
     const qint64 ticks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
     return ticks * 1'000'000'000 / sysconf(_SC_CLK_TCK);
 }
+
+} // namespace Taskscope::Scenarios

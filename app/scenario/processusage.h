@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace Taskscope::Scenarios {
+
 /// The client process's own cost, for the headless report: CPU time (user + system, all threads,
 /// getrusage) and memory (resident set now and its peak, from /proc/self/status).
 struct ProcessUsage
@@ -25,3 +27,5 @@ struct ProcessUsage
     /// CPU time (user + system) of another process, e.g. an external service; -1 if unknown.
     static qint64 cpuNsOfProcess(qint64 pid);
 };
+
+} // namespace Taskscope::Scenarios

@@ -10,6 +10,8 @@
 
 #include <functional>
 
+namespace Taskscope::Scenarios {
+
 namespace {
 
 QString number(const QJsonValue &v, int decimals)
@@ -294,3 +296,5 @@ QString RunReport::comparisonTable(const QList<QJsonObject> &runs)
     rows << endRow;
     return formatTable(rows);
 }
+
+} // namespace Taskscope::Scenarios

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+namespace Taskscope::Scenarios {
+
 class Scenario;
 
 /// The headless runner's outputs, made from the JSON results of ScenarioRunner passes:
@@ -27,3 +29,5 @@ public:
     static QString summaryTable(const QJsonObject &run);
     static QString comparisonTable(const QList<QJsonObject> &runs);
 };
+
+} // namespace Taskscope::Scenarios

@@ -12,6 +12,13 @@
 
 #include <cmath>
 
+using Taskscope::Loopback::FaultSpec;
+using Taskscope::Protocol::FieldError;
+using Taskscope::Protocol::JsonFieldReader;
+using Taskscope::Protocol::jsonTypeName;
+
+namespace Taskscope::Scenarios {
+
 namespace {
 
 constexpr qint64 MaxScenarioBytes = 4 << 20;
@@ -245,3 +252,5 @@ int Scenario::totalStreams() const
         n += e.spec.count;
     return n;
 }
+
+} // namespace Taskscope::Scenarios

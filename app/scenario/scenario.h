@@ -11,6 +11,8 @@
 
 #include <optional>
 
+namespace Taskscope::Scenarios {
+
 /// A headless scenario: what `taskscope --headless --scenario FILE` runs. JSON, documented in the
 /// README ("Scenario files"); every field is checked and an error names the field, e.g.
 /// "workloads[1].chunkMs is 5, expected an integer between 10 and 1000" or
@@ -57,7 +59,7 @@ public:
     QList<Entry> workloads;
 
     /// Parses and validates; on error returns nullopt with *error naming the field.
-    static std::optional<Scenario> fromJson(const QJsonObject &object, FieldError *error = nullptr);
+    static std::optional<Scenario> fromJson(const QJsonObject &object, Protocol::FieldError *error = nullptr);
     /// From a file path, or the name of a bundled scenario (":/scenarios/NAME.json").
     /// *source gets the path actually read.
     static std::optional<Scenario> load(const QString &pathOrName, QString *error, QString *source = nullptr);
@@ -71,7 +73,9 @@ public:
     int totalStreams() const;
 
 private:
-    static void readService(JsonFieldReader reader, Service *service);
-    static void readTrace(JsonFieldReader reader, Trace *trace);
-    static std::optional<Entry> readEntry(JsonFieldReader reader);
+    static void readService(Protocol::JsonFieldReader reader, Service *service);
+    static void readTrace(Protocol::JsonFieldReader reader, Trace *trace);
+    static std::optional<Entry> readEntry(Protocol::JsonFieldReader reader);
 };
+
+} // namespace Taskscope::Scenarios

@@ -14,6 +14,12 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Workloads::createWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
+namespace Taskscope::Scenarios {
+
 namespace {
 
 constexpr int TickMs = 100;
@@ -494,3 +500,5 @@ void ScenarioRunner::completeWithAlerts()
     m_resultComplete = true;
     emit finished();
 }
+
+} // namespace Taskscope::Scenarios

@@ -16,9 +16,13 @@
 #include <optional>
 #include <vector>
 
+namespace Taskscope::Workloads {
+class Workload;
+}
 class QAbstractItemModel;
 class TraceStore;
-class Workload;
+
+namespace Taskscope::Scenarios {
 
 /// Runs one pass of a scenario on the calling (main) thread's event loop: creates every workload
 /// (all of them first, so a spec that cannot run is reported before anything starts), starts and
@@ -49,7 +53,8 @@ public:
     };
 
     /// `store` receives the trace (may be null: events are then drained and dropped).
-    ScenarioRunner(Scenario scenario, WorkloadEnvironment environment, TraceStore *store, QObject *parent = nullptr);
+    ScenarioRunner(Scenario scenario, Workloads::WorkloadEnvironment environment, TraceStore *store,
+                   QObject *parent = nullptr);
     ~ScenarioRunner() override;
     Q_DISABLE_COPY_MOVE(ScenarioRunner)
 
@@ -89,7 +94,7 @@ private:
     struct Slot
     {
         Scenario::Entry entry;
-        QPointer<Workload> workload;
+        QPointer<Workloads::Workload> workload;
         bool started = false;
         bool done = false;
         qint64 startedNs = -1;
@@ -115,7 +120,7 @@ private:
     static qint64 nowNs();
 
     Scenario m_scenario;
-    WorkloadEnvironment m_env;
+    Workloads::WorkloadEnvironment m_env;
     TraceStore *m_store;
     std::optional<ExecutionModel> m_modelOverride;
     std::function<qint64()> m_serviceCpu;
@@ -151,3 +156,5 @@ private:
     quint64 m_storeDroppedAtStart = 0;
     QJsonObject m_result;
 };
+
+} // namespace Taskscope::Scenarios

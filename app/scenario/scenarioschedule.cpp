@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+namespace Taskscope::Scenarios {
+
 ScenarioSchedule::ScenarioSchedule(const Scenario &scenario, QObject *parent)
     : QObject(parent)
     , m_durationS(scenario.durationS)
@@ -67,3 +69,5 @@ void ScenarioSchedule::cancel()
     for (QTimer *timer : std::as_const(m_timers))
         timer->stop();
 }
+
+} // namespace Taskscope::Scenarios

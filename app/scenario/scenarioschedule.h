@@ -8,6 +8,8 @@
 
 #include <chrono>
 
+namespace Taskscope::Scenarios {
+
 /// When each entry of a scenario starts and stops: the one schedule behind the window's scenario
 /// runs and the headless runner. start() announces every entry whose offset is zero at once and
 /// the others at their startS; an entry's stopAfterS counts from its announced start; the
@@ -48,3 +50,5 @@ private:
     bool m_started = false;
     bool m_cancelled = false;
 };
+
+} // namespace Taskscope::Scenarios

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numeric>
 
+namespace Taskscope::Audio {
+
 namespace {
 
 constexpr int TableOversample = 512; // table points per zero crossing
@@ -220,3 +222,5 @@ void AudioResampler::appendLinear16(std::span<const float> samples, QByteArray &
         dest += 2;
     }
 }
+
+} // namespace Taskscope::Audio

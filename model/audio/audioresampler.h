@@ -6,6 +6,8 @@
 
 #include <span>
 
+namespace Taskscope::Audio {
+
 // Streaming band-limited sample-rate converter for mono audio (float in [-1, 1), or linear16).
 //
 // Quality choice: a Kaiser-windowed sinc (beta 8.6, about -86 dB side lobes), 32 zero crossings on each
@@ -80,3 +82,5 @@ private:
     bool m_hasOddByte = false;
     char m_oddByte = 0;
 };
+
+} // namespace Taskscope::Audio

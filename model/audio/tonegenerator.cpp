@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Taskscope::Audio {
+
 namespace {
 
 qint64 msToSamples(qint64 ms, int rate)
@@ -86,3 +88,5 @@ QByteArray ToneGenerator::generate(double frequencyHz, double amplitude, qint64 
     ToneGenerator generator(settings);
     return generator.read(generator.totalSamples());
 }
+
+} // namespace Taskscope::Audio

@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 
+namespace Taskscope::Audio {
+
 // Deterministic test-signal source for the "tone" audio source: linear16 (little-endian int16) mono
 // samples of a sine, or silence, optionally gated (tone for toneMs, then silence for silenceMs,
 // repeated) to mimic speech bursts with pauses, so KeepAlive and endpointing paths get exercised.
@@ -57,3 +59,5 @@ private:
     qint64 m_position = 0;
     double m_peak = 0; // amplitude in int16 units
 };
+
+} // namespace Taskscope::Audio

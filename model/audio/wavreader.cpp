@@ -1,6 +1,7 @@
 #include "model/audio/wavreader.h"
 
 #include "model/audio/audioresampler.h"
+#include "model/audio/wavformat.h"
 
 #include <QFile>
 #include <QtEndian>
@@ -8,19 +9,14 @@
 #include <cmath>
 #include <cstring>
 
+namespace Taskscope::Audio {
+
 namespace {
 
-constexpr quint16 TagPcm = 1;
-constexpr quint16 TagFloat = 3;
-constexpr quint16 TagExtensible = 0xFFFE;
-// KSDATAFORMAT_SUBTYPE_* GUIDs share these 14 bytes after the 2-byte format tag.
-constexpr char SubformatGuidTail[14] = {'\x00', '\x00', '\x00', '\x00', '\x10', '\x00', '\x80',
-                                        '\x00', '\x00', '\xAA', '\x00', '\x38', '\x9B', '\x71'};
+constexpr quint16 TagPcm = WavFormat::TagPcm;
+constexpr quint16 TagFloat = WavFormat::TagFloat;
+constexpr quint16 TagExtensible = WavFormat::TagExtensible;
 
-quint16 le16(const char *p)
-{
-    return qFromLittleEndian<quint16>(p);
-}
 quint32 le32(const char *p)
 {
     return qFromLittleEndian<quint32>(p);
@@ -81,31 +77,17 @@ bool isPlaceholderSize(quint32 size)
 
 bool parseFmt(const char *p, quint32 size, WavReader::Format *format, QString *error)
 {
-    if (size < 16) {
-        *error = QStringLiteral("fmt chunk is %1 bytes; it needs at least 16").arg(size);
+    const std::optional<WavFormat::Fmt> fmt = WavFormat::parseFmt(QByteArrayView(p, qsizetype(size)), error);
+    if (!fmt)
         return false;
-    }
-    format->formatTag = le16(p);
-    format->channels = le16(p + 2);
-    format->sampleRate = int(qMin<quint32>(le32(p + 4), quint32(std::numeric_limits<int>::max())));
-    format->blockAlign = le16(p + 12);
-    format->bitsPerSample = le16(p + 14);
-    format->validBitsPerSample = format->bitsPerSample;
-
-    quint16 sampleTag = format->formatTag;
+    format->formatTag = fmt->formatTag;
+    format->channels = fmt->channels;
+    format->sampleRate = int(qMin<quint32>(fmt->sampleRate, quint32(std::numeric_limits<int>::max())));
+    format->blockAlign = fmt->blockAlign;
+    format->bitsPerSample = fmt->bitsPerSample;
+    format->validBitsPerSample = fmt->validBitsPerSample;
+    const quint16 sampleTag = fmt->sampleTag;
     if (format->formatTag == TagExtensible) {
-        if (size < 40 || le16(p + 16) < 22) {
-            *error = QStringLiteral("WAVE_FORMAT_EXTENSIBLE fmt chunk is %1 bytes; it needs 40").arg(size);
-            return false;
-        }
-        const int validBits = le16(p + 18);
-        if (validBits != 0)
-            format->validBitsPerSample = validBits;
-        sampleTag = le16(p + 24);
-        if (std::memcmp(p + 26, SubformatGuidTail, sizeof SubformatGuidTail) != 0) {
-            *error = QStringLiteral("unsupported WAVE_FORMAT_EXTENSIBLE subformat (not a KSDATAFORMAT_SUBTYPE GUID)");
-            return false;
-        }
         if (sampleTag != TagPcm && sampleTag != TagFloat) {
             *error = QStringLiteral("unsupported WAVE_FORMAT_EXTENSIBLE subformat %1 (%2); supported: PCM, IEEE float")
                          .arg(hexTag(sampleTag), formatTagName(sampleTag));
@@ -127,7 +109,7 @@ bool parseFmt(const char *p, quint32 size, WavReader::Format *format, QString *e
     }
     if (format->sampleRate < WavReader::MinSampleRate || format->sampleRate > WavReader::MaxSampleRate) {
         *error = QStringLiteral("absurd sample rate %1 Hz (supported: %2 to %3 Hz)")
-                     .arg(le32(p + 4))
+                     .arg(fmt->sampleRate)
                      .arg(WavReader::MinSampleRate)
                      .arg(WavReader::MaxSampleRate);
         return false;
@@ -420,3 +402,5 @@ WavReader::Audio WavReader::decodeFile(const QString &path, qsizetype maxInputBy
         audio.error = path + QStringLiteral(": ") + audio.error;
     return audio;
 }
+
+} // namespace Taskscope::Audio

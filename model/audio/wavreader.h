@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace Taskscope::Audio {
+
 // Our own RIFF/WAVE reader (deterministic, no multimedia backend).
 //
 // Accepts PCM (tag 1) 8/16/24/32-bit, IEEE float (tag 3) 32/64-bit, and WAVE_FORMAT_EXTENSIBLE (0xFFFE)
@@ -76,3 +78,5 @@ public:
     // Reads and decodes a file; errors name the path. The size cap is checked before reading.
     static Audio decodeFile(const QString &path, qsizetype maxInputBytes = DefaultMaxInputBytes);
 };
+
+} // namespace Taskscope::Audio

@@ -8,6 +8,8 @@
 
 #include <limits>
 
+namespace Taskscope::Protocol {
+
 namespace {
 
 // Reads an optional string that may also be null. Returns false (and describes why) on a wrong type.
@@ -190,3 +192,5 @@ QString ChatCompletionChunk::finishReason() const
     }
     return QString();
 }
+
+} // namespace Taskscope::Protocol

@@ -6,6 +6,8 @@
 
 #include <optional>
 
+namespace Taskscope::Protocol {
+
 // One `data:` payload of an OpenAI-compatible chat-completions stream (`stream: true`), parsed into
 // plain values. Parsing never throws and never crashes: anything that is not a well-formed chunk comes
 // back as Kind::Malformed with a message saying what is wrong.
@@ -57,3 +59,5 @@ public:
     QString errorType; // ServerError: error.type, when given
     QString errorCode; // ServerError: error.code (string or number), when given
 };
+
+} // namespace Taskscope::Protocol

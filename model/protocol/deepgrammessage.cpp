@@ -10,6 +10,8 @@
 #include <cmath>
 #include <limits>
 
+namespace Taskscope::Protocol {
+
 namespace {
 
 struct TypeEntry
@@ -346,3 +348,5 @@ QString DeepgramMessage::speakMessage(const QString &text)
     object.insert(QStringLiteral("text"), text);
     return compact(object);
 }
+
+} // namespace Taskscope::Protocol

@@ -5,13 +5,16 @@
 #include <QList>
 #include <QString>
 
+namespace Taskscope::Protocol {
+
 // A Deepgram v1 WebSocket text message (listen and speak, both directions) as plain values.
 //
 // parse() never throws: malformed JSON or a field of the wrong type gives Type::Invalid with an error
 // naming the field ("Results: channel.alternatives[0].words[2].start is a string, expected a number");
 // well-formed JSON of a type we do not know gives Type::Unknown with typeName set, so clients can skip
 // it. Absent optional fields keep their defaults. toJson() writes any message back in the wire format,
-// so the built-in server and tests can use the same type.
+// for tests. The built-in service writes its messages with its own code on purpose (two independent
+// readings of the protocol catch each other's mistakes; a shared type would agree on them).
 class DeepgramMessage
 {
 public:
@@ -110,3 +113,5 @@ public:
     QString text; // Speak
     int finalizeChannel = -1; // Finalize with an explicit "channel"
 };
+
+} // namespace Taskscope::Protocol

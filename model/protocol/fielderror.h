@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace Taskscope::Protocol {
+
 /// What is wrong with one field of a structured input (a scenario, a workload spec, a protocol
 /// message): the field's path from the input's root, as a reader would write it
 /// ("workloads[1].chunkMs", "channel.alternatives[0]"), and the problem ("is 5, expected an integer
@@ -15,3 +17,5 @@ struct FieldError
     /// "workloads[1].chunkMs is 5, expected an integer between 10 and 1000"
     QString toString() const { return path.isEmpty() ? problem : path + u' ' + problem; }
 };
+
+} // namespace Taskscope::Protocol

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+namespace Taskscope::Protocol {
+
 namespace {
 
 // Larger magnitudes lose integer precision in a double (and qint64(d) is undefined past 2^63).
@@ -220,3 +222,5 @@ bool JsonFieldReader::array(const char *key, QJsonArray *out, Need need)
         return true;
     });
 }
+
+} // namespace Taskscope::Protocol

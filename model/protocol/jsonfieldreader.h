@@ -13,6 +13,8 @@
 #include <functional>
 #include <utility>
 
+namespace Taskscope::Protocol {
+
 /// Reads typed fields of one JSON object and records the first failure as a FieldError with the
 /// field's full path. Every read returns false once a failure is recorded (this one or an earlier
 /// one, also of another reader sharing the error), so reads chain with && and a caller checks once.
@@ -94,3 +96,5 @@ private:
     FieldError *m_error;
     Null m_null;
 };
+
+} // namespace Taskscope::Protocol

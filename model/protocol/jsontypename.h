@@ -3,6 +3,8 @@
 #include <QJsonValue>
 #include <QLatin1StringView>
 
+namespace Taskscope::Protocol {
+
 /// How an error message names a JSON value's type: "a string", "null", "missing".
 inline QLatin1StringView jsonTypeName(const QJsonValue &value)
 {
@@ -24,3 +26,5 @@ inline QLatin1StringView jsonTypeName(const QJsonValue &value)
     }
     return QLatin1StringView("missing");
 }
+
+} // namespace Taskscope::Protocol

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <limits>
 
+namespace Taskscope::Protocol {
+
 namespace {
 
 constexpr char Bom[3] = {'\xEF', '\xBB', '\xBF'};
@@ -296,3 +298,5 @@ QList<SseParser::Event> SseParser::parseAll(QByteArrayView stream, qsizetype max
     parser.finish();
     return events;
 }
+
+} // namespace Taskscope::Protocol

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+namespace Taskscope::Protocol {
+
 // Incremental parser for text/event-stream following WHATWG HTML §9.2.5-9.2.6 (event stream
 // interpretation). Feed it arbitrary byte chunks as they arrive from the network; complete events are
 // appended to the caller's list, so the caller can reuse one list and no callback can re-enter the
@@ -90,3 +92,5 @@ private:
     bool m_skippingLongLine = false; // dropping the rest of an oversized line
     bool m_eventOversized = false; // the pending event will be dropped at its dispatch
 };
+
+} // namespace Taskscope::Protocol

@@ -18,6 +18,9 @@
 
 #include <sys/resource.h>
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+
 namespace {
 
 double cpuSeconds()

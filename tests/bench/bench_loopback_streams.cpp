@@ -33,6 +33,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::ServiceStats;
+using Taskscope::Loopback::WebSocketFrameParser;
+
 namespace {
 
 constexpr int chunkMs = 20;

@@ -13,6 +13,13 @@
 
 #include <memory>
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Workloads::ChatStreamWorkload;
+using Taskscope::Workloads::RequestBurstWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 LoopbackService *service()

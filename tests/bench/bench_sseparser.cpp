@@ -8,6 +8,8 @@
 
 #include <benchmark/benchmark.h>
 
+using Taskscope::Protocol::SseParser;
+
 namespace {
 
 QByteArray chatCompletionStream()

@@ -41,6 +41,14 @@
 
 #include <sys/resource.h>
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Transport::HttpResponseParser;
+using Taskscope::Transport::WebSocketFrameCodec;
+using Taskscope::Workloads::LiveTranscriptionStream;
+using Taskscope::Workloads::LiveTranscriptionWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 // ---- micro-benchmarks --------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using Taskscope::Protocol::ChatCompletionChunk;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     (void)ChatCompletionChunk::parse(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));

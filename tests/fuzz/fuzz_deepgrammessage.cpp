@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using Taskscope::Protocol::DeepgramMessage;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const DeepgramMessage message = DeepgramMessage::parse(

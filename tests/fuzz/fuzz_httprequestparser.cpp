@@ -5,6 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
+using Taskscope::Loopback::HttpRequest;
+using Taskscope::Loopback::HttpRequestParser;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using Taskscope::Protocol::SseParser;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)

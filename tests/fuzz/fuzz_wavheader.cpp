@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+using Taskscope::Loopback::WavHeader;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const WavHeader header = WavHeader::parse(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using Taskscope::Audio::WavReader;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArrayView file(reinterpret_cast<const char *>(data), qsizetype(size));

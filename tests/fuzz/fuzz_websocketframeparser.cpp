@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using Taskscope::Loopback::WebSocketFrameParser;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)

@@ -26,9 +26,10 @@
 
 namespace LoopbackTest {
 
-inline std::unique_ptr<LoopbackService> startService(LoopbackConfig config = LoopbackConfig {})
+inline std::unique_ptr<Taskscope::Loopback::LoopbackService> startService(
+    Taskscope::Loopback::LoopbackConfig config = Taskscope::Loopback::LoopbackConfig {})
 {
-    auto service = std::make_unique<LoopbackService>(config);
+    auto service = std::make_unique<Taskscope::Loopback::LoopbackService>(config);
     if (!service->start())
         qWarning() << "loopback service did not start:" << service->errorString();
     return service;
@@ -41,8 +42,8 @@ inline QByteArray samplePcm(const QString &name)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     const QByteArray bytes = file.readAll();
-    const WavHeader header = WavHeader::parse(bytes);
-    return header.status == WavHeader::Status::Ok ? bytes.mid(header.dataOffset) : QByteArray();
+    const Taskscope::Loopback::WavHeader header = Taskscope::Loopback::WavHeader::parse(bytes);
+    return header.status == Taskscope::Loopback::WavHeader::Status::Ok ? bytes.mid(header.dataOffset) : QByteArray();
 }
 
 inline QByteArray sampleWav(const QString &name)
@@ -297,23 +298,24 @@ public:
 
     void send(quint8 opcode, const QByteArray &payload, bool fin = true, bool masked = true)
     {
-        socket.write(masked ? WebSocketFrameParser::encodeMasked(opcode, payload, 0x12345678u, fin)
-                            : WebSocketFrameParser::encode(opcode, payload, fin));
+        socket.write(masked ? Taskscope::Loopback::WebSocketFrameParser::encodeMasked(opcode, payload, 0x12345678u, fin)
+                            : Taskscope::Loopback::WebSocketFrameParser::encode(opcode, payload, fin));
         socket.flush();
     }
 
     // Reads server frames until `until` says stop, the server closes, or the timeout.
-    QList<WebSocketFrameParser::Frame> readFrames(
-        const std::function<bool(const QList<WebSocketFrameParser::Frame> &)> &until, int timeoutMs = 5000)
+    QList<Taskscope::Loopback::WebSocketFrameParser::Frame> readFrames(
+        const std::function<bool(const QList<Taskscope::Loopback::WebSocketFrameParser::Frame> &)> &until,
+        int timeoutMs = 5000)
     {
-        QList<WebSocketFrameParser::Frame> frames;
-        WebSocketFrameParser parser(64 * 1024 * 1024, false);
+        QList<Taskscope::Loopback::WebSocketFrameParser::Frame> frames;
+        Taskscope::Loopback::WebSocketFrameParser parser(64 * 1024 * 1024, false);
         QElapsedTimer clock;
         clock.start();
         while (clock.elapsed() < timeoutMs) {
             qsizetype offset = 0;
-            WebSocketFrameParser::Frame frame;
-            while (parser.next(input, offset, frame) == WebSocketFrameParser::Result::Frame)
+            Taskscope::Loopback::WebSocketFrameParser::Frame frame;
+            while (parser.next(input, offset, frame) == Taskscope::Loopback::WebSocketFrameParser::Result::Frame)
                 frames << frame;
             input.remove(0, offset);
             if (until(frames) || socket.state() != QAbstractSocket::ConnectedState)
@@ -324,16 +326,19 @@ public:
         return frames;
     }
 
-    static int closeCodeOf(const QList<WebSocketFrameParser::Frame> &frames)
+    static int closeCodeOf(const QList<Taskscope::Loopback::WebSocketFrameParser::Frame> &frames)
     {
         for (const auto &f : frames) {
-            if (f.opcode == WebSocketFrameParser::Close && f.payload.size() >= 2)
+            if (f.opcode == Taskscope::Loopback::WebSocketFrameParser::Close && f.payload.size() >= 2)
                 return (quint8(f.payload[0]) << 8) | quint8(f.payload[1]);
         }
         return -1;
     }
 
-    static bool hasClose(const QList<WebSocketFrameParser::Frame> &frames) { return closeCodeOf(frames) >= 0; }
+    static bool hasClose(const QList<Taskscope::Loopback::WebSocketFrameParser::Frame> &frames)
+    {
+        return closeCodeOf(frames) >= 0;
+    }
 };
 
 } // namespace LoopbackTest

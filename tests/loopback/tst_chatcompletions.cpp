@@ -3,6 +3,9 @@
 // length and rate, incremental delivery, and clear 4xx errors.
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+
 using namespace LoopbackTest;
 
 namespace {

@@ -4,6 +4,10 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::FaultSpec;
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+
 using namespace LoopbackTest;
 
 namespace {

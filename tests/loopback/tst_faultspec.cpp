@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using Taskscope::Loopback::FaultSpec;
+
 class tst_FaultSpec : public QObject
 {
     Q_OBJECT

@@ -11,6 +11,8 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::WebSocketFrameParser;
+
 using namespace LoopbackTest;
 using P = WebSocketFrameParser;
 

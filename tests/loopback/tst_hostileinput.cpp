@@ -6,8 +6,46 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::MemoryBudget;
+using Taskscope::Loopback::ServiceStats;
+using Taskscope::Loopback::WebSocketFrameParser;
+
 using namespace LoopbackTest;
 using P = WebSocketFrameParser;
+
+namespace {
+
+// A raw TCP client: for requests no HTTP library would send.
+bool connectRaw(QTcpSocket &socket, quint16 port)
+{
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return socket.waitForConnected();
+}
+
+// Reads until the server ends the connection; false if it is still open after timeoutMs.
+bool readUntilClosed(QTcpSocket &socket, int timeoutMs, QByteArray *reply)
+{
+    const bool closed = QTest::qWaitFor(
+        [&] {
+            *reply += socket.readAll();
+            return socket.state() != QAbstractSocket::ConnectedState;
+        },
+        timeoutMs);
+    *reply += socket.readAll();
+    return closed;
+}
+
+// A WebSocket upgrade of the load sink that a latency fault of `latencyMs` holds back.
+QByteArray delayedUpgrade(int latencyMs)
+{
+    return "GET /v1/listen?model=taskscope-load-sink&faults=latency%3D" + QByteArray::number(latencyMs)
+        + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+}
+
+} // namespace
 
 class tst_HostileInput : public QObject
 {
@@ -133,8 +171,7 @@ private slots:
     void expectContinueIsHonoured()
     {
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
-        QVERIFY(socket.waitForConnected());
+        QVERIFY(connectRaw(socket, m_service->port()));
         socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
         QVERIFY(QTest::qWaitFor([&] { return socket.waitForReadyRead(10) || socket.bytesAvailable() > 0; }, 5000));
         QCOMPARE(socket.readAll(), QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
@@ -257,8 +294,7 @@ private slots:
         // The head timer (500 ms here) must not run through the body: this one takes about 1.5 s but
         // never stalls.
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
-        QVERIFY(socket.waitForConnected());
+        QVERIFY(connectRaw(socket, m_service->port()));
         socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 15000\r\n\r\n");
         for (int i = 0; i < 15; ++i) {
             socket.write(QByteArray(1000, 'b'));
@@ -275,8 +311,7 @@ private slots:
     void aBodyThatStallsIsTimedOut()
     {
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
-        QVERIFY(socket.waitForConnected());
+        QVERIFY(connectRaw(socket, m_service->port()));
         socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n" + QByteArray(1000, 'b'));
         QByteArray reply = socket.readAll();
         while (socket.waitForReadyRead(3000))
@@ -290,8 +325,7 @@ private slots:
         const qint64 bytes = 3 * 1024 * 1024;
         QTcpSocket socket;
         socket.setReadBufferSize(16 * 1024);
-        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
-        QVERIFY(socket.waitForConnected());
+        QVERIFY(connectRaw(socket, m_service->port()));
         socket.write("GET /v1/echo?bytes=" + QByteArray::number(bytes)
                      + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QTest::qWait(1000);
@@ -313,11 +347,8 @@ private slots:
         // none of it, so the client soon sees TCP backpressure and the service buffers next to nothing.
         // (The junk then arrives as frames after the 101 and ends the connection with 1002.)
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
-        QVERIFY(socket.waitForConnected());
-        socket.write("GET /v1/listen?model=taskscope-load-sink&faults=latency%3D1500 HTTP/1.1\r\nHost: x\r\n"
-                     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                     "Sec-WebSocket-Version: 13\r\n\r\n");
+        QVERIFY(connectRaw(socket, m_service->port()));
+        socket.write(delayedUpgrade(1500));
         const QByteArray junk(64 * 1024, 'j');
         qint64 handedToTheKernel = 0;
         connect(&socket, &QTcpSocket::bytesWritten, this, [&](qint64 n) { handedToTheKernel += n; });
@@ -343,20 +374,11 @@ private slots:
         auto service = startService(config);
         QVERIFY(service->isRunning());
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, service->port());
-        QVERIFY(socket.waitForConnected());
-        socket.write("GET /v1/listen?model=taskscope-load-sink&faults=latency%3D600000 HTTP/1.1\r\nHost: x\r\n"
-                     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                     "Sec-WebSocket-Version: 13\r\n\r\n");
+        QVERIFY(connectRaw(socket, service->port()));
+        socket.write(delayedUpgrade(600000));
         socket.write(QByteArray(16 * 1024, 'j')); // sent ahead of the 101, never read
         QByteArray reply;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                reply += socket.readAll();
-                return socket.state() != QAbstractSocket::ConnectedState;
-            },
-            20000));
-        reply += socket.readAll();
+        QVERIFY(readUntilClosed(socket, 20000, &reply));
         QVERIFY2(reply.startsWith("HTTP/1.1 503"), reply.left(200).constData());
         QVERIFY(reply.contains("handshake not completed within 300 ms"));
         QCOMPARE(service->stats().totals().handshakesTimedOut, 1);
@@ -421,8 +443,7 @@ private slots:
         auto service = startService(config);
         QVERIFY(service->isRunning());
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, service->port());
-        QVERIFY(socket.waitForConnected());
+        QVERIFY(connectRaw(socket, service->port()));
         socket.write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
         const QByteArray chunk = "10000\r\n" + QByteArray(0x10000, 'c') + "\r\n";
         QByteArray reply;
@@ -522,8 +543,7 @@ private slots:
                                     .toJson(QJsonDocument::Compact);
         QTcpSocket socket;
         socket.setReadBufferSize(4096);
-        socket.connectToHost(QHostAddress::LocalHost, m_service->port());
-        QVERIFY(socket.waitForConnected());
+        QVERIFY(connectRaw(socket, m_service->port()));
         socket.write("POST /v1/speak?sample_rate=48000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                      "Content-Type: application/json\r\nContent-Length: "
                      + QByteArray::number(body.size()) + "\r\n\r\n" + body);
@@ -536,13 +556,7 @@ private slots:
         QCOMPARE(m_service->stats().totals().slowClientsCutOff, before.slowClientsCutOff);
         socket.setReadBufferSize(0);
         QByteArray reply;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                reply += socket.readAll();
-                return socket.state() != QAbstractSocket::ConnectedState;
-            },
-            60000));
-        reply += socket.readAll();
+        QVERIFY(readUntilClosed(socket, 60000, &reply));
         QVERIFY2(reply.startsWith("HTTP/1.1 200"), reply.left(200).constData());
         QVERIFY(reply.endsWith("0\r\n\r\n")); // the last chunk: the answer is whole
         QVERIFY2(reply.size() > 30 * 96000, qPrintable(QString::number(reply.size()))); // 30 s at 48 kHz

@@ -4,6 +4,9 @@
 
 #include <QTest>
 
+using Taskscope::Loopback::HttpRequest;
+using Taskscope::Loopback::HttpRequestParser;
+
 class tst_HttpRequestParser : public QObject
 {
     Q_OBJECT

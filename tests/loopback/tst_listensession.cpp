@@ -9,6 +9,11 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::ListenSession;
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::UtteranceRecognizer;
+
 using namespace LoopbackTest;
 
 namespace {

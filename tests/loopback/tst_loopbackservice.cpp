@@ -4,6 +4,10 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::ServiceStats;
+
 using namespace LoopbackTest;
 
 class tst_LoopbackService : public QObject

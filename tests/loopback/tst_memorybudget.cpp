@@ -12,6 +12,9 @@
 #include <memory>
 #include <vector>
 
+using Taskscope::Loopback::MemoryBudget;
+using Taskscope::Loopback::MemoryCharge;
+
 class tst_MemoryBudget : public QObject
 {
     Q_OBJECT

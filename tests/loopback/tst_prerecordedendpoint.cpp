@@ -7,6 +7,9 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::ListenSession;
+using Taskscope::Loopback::LoopbackService;
+
 using namespace LoopbackTest;
 
 namespace {

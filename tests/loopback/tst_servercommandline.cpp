@@ -4,6 +4,9 @@
 
 #include <QTest>
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::ServerCommandLine;
+
 class tst_ServerCommandLine : public QObject
 {
     Q_OBJECT

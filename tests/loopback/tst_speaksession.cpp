@@ -5,6 +5,9 @@
 
 #include "loopbacktestsupport.h"
 
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::SpeakSession;
+
 using namespace LoopbackTest;
 
 namespace {

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using Taskscope::Loopback::SpeechGrammar;
+
 namespace {
 const QString cmuDictionary = QStringLiteral("/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict");
 }

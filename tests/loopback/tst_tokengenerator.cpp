@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using Taskscope::Loopback::TokenGenerator;
+
 class tst_TokenGenerator : public QObject
 {
     Q_OBJECT

@@ -12,6 +12,15 @@
 #include <QMutex>
 #include <QTest>
 
+using Taskscope::Loopback::DecoderPool;
+using Taskscope::Loopback::RecognitionEvent;
+using Taskscope::Loopback::RecognizedWord;
+using Taskscope::Loopback::ServiceStats;
+using Taskscope::Loopback::SpeechGrammar;
+using Taskscope::Loopback::SpeechSynthesizer;
+using Taskscope::Loopback::UtteranceRecognizer;
+using Taskscope::Loopback::WavHeader;
+
 namespace {
 
 const QString modelDirectory = QStringLiteral("/usr/share/pocketsphinx/model/en-us");

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using Taskscope::Loopback::WebSocketFrameParser;
+
 using P = WebSocketFrameParser;
 
 class tst_WebSocketFrameParser : public QObject

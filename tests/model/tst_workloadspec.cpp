@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using Taskscope::Protocol::FieldError;
+
 class tst_WorkloadSpec : public QObject
 {
     Q_OBJECT

@@ -13,6 +13,8 @@
 #include <QTableView>
 #include <QTest>
 
+using Taskscope::Protocol::FieldError;
+
 class TestStreamPanel final : public QObject
 {
     Q_OBJECT

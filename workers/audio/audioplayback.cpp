@@ -7,6 +7,8 @@
 #include <QAudioSink>
 #include <QMediaDevices>
 
+namespace Taskscope::Audio {
+
 namespace {
 
 qint64 bytesToNs(qint64 bytes, double speed)
@@ -83,3 +85,5 @@ qint64 AudioPlayback::playbackEndNs() const
         return 0;
     return m_playStartNs + bytesToNs(m_bytes, m_speed);
 }
+
+} // namespace Taskscope::Audio

@@ -7,6 +7,8 @@
 class QAudioSink;
 class QIODevice;
 
+namespace Taskscope::Audio {
+
 /// Plays linear16 16 kHz mono audio as it arrives, and counts underruns (the buffer ran dry before
 /// the stream ended) and time to first audio.
 ///
@@ -47,3 +49,5 @@ private:
     QIODevice *m_device = nullptr;
     QByteArray m_backlog; ///< device mode: bytes the sink did not take yet
 };
+
+} // namespace Taskscope::Audio

@@ -1,6 +1,7 @@
 #include "workers/audio/audiosource.h"
 
 #include "model/audio/tonegenerator.h"
+#include "model/audio/wavformat.h"
 #include "model/audio/wavreader.h"
 
 #include <QAudioDevice>
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
+
+namespace Taskscope::Audio {
 
 namespace {
 
@@ -265,24 +268,7 @@ QString AudioSource::microphoneUnavailableReason()
 
 QByteArray AudioSource::wavFromLinear16(const QByteArray &pcm)
 {
-    QByteArray wav(44, Qt::Uninitialized);
-    char *h = wav.data();
-    auto put32 = [h](int at, quint32 v) { qToLittleEndian<quint32>(v, h + at); };
-    auto put16 = [h](int at, quint16 v) { qToLittleEndian<quint16>(v, h + at); };
-    std::memcpy(h, "RIFF", 4);
-    put32(4, quint32(36 + pcm.size()));
-    std::memcpy(h + 8, "WAVEfmt ", 8);
-    put32(16, 16);
-    put16(20, 1);
-    put16(22, 1);
-    put32(24, SampleRate);
-    put32(28, BytesPerSecond);
-    put16(32, 2);
-    put16(34, 16);
-    std::memcpy(h + 36, "data", 4);
-    put32(40, quint32(pcm.size()));
-    wav += pcm;
-    return wav;
+    return WavFormat::linear16Header(SampleRate, 1, pcm.size()) + pcm;
 }
 
 void AudioSource::clearCache()
@@ -290,3 +276,5 @@ void AudioSource::clearCache()
     QMutexLocker locker(&s_cacheMutex);
     s_cache.clear();
 }
+
+} // namespace Taskscope::Audio

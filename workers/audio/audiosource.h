@@ -8,6 +8,8 @@
 
 #include <memory>
 
+namespace Taskscope::Audio {
+
 /// The audio a live-transcription or prerecorded stream sends, as 16 kHz mono linear16.
 ///
 /// load() is blocking and CPU-bound (file read, WAV decode, resample): call it inside
@@ -55,3 +57,5 @@ public:
     /// Drops the cache (tests).
     static void clearCache();
 };
+
+} // namespace Taskscope::Audio

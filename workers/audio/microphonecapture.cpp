@@ -7,6 +7,8 @@
 #include <QAudioSource>
 #include <QMediaDevices>
 
+namespace Taskscope::Audio {
+
 MicrophoneCapture::MicrophoneCapture(double maxSeconds)
     : m_targetBytes((qint64(std::clamp(maxSeconds, 0.1, 3600.0) * AudioSource::SampleRate)) * 2)
 {
@@ -69,3 +71,5 @@ void MicrophoneCapture::stop()
     }
     m_finished = true;
 }
+
+} // namespace Taskscope::Audio

@@ -8,6 +8,8 @@
 class QAudioSource;
 class QIODevice;
 
+namespace Taskscope::Audio {
+
 /// Records the default input device as 16 kHz mono linear16 for a live-transcription stream, on
 /// the calling thread (QAudioSource in pull mode). The captured audio is kept (up to maxSeconds) so
 /// a reconnect can replay what no final result covered. Devices that cannot record 16 kHz mono
@@ -38,3 +40,5 @@ private:
     QString m_error;
     bool m_finished = false;
 };
+
+} // namespace Taskscope::Audio

@@ -3,6 +3,8 @@
 #include "workers/loopback/networkloop.h"
 #include "workers/loopback/servicecontext.h"
 
+namespace Taskscope::Loopback {
+
 ConnectionAcceptor::ConnectionAcceptor(ServiceContext *context, QList<NetworkLoop *> loops, QObject *parent)
     : QTcpServer(parent)
     , m_context(context)
@@ -23,3 +25,5 @@ void ConnectionAcceptor::incomingConnection(qintptr descriptor)
         QMetaObject::invokeMethod(
             loop, [loop, descriptor] { loop->adoptSocket(descriptor); }, Qt::QueuedConnection);
 }
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QTcpServer>
 
+namespace Taskscope::Loopback {
+
 class NetworkLoop;
 class ServiceContext;
 
@@ -23,3 +25,5 @@ private:
     QList<NetworkLoop *> m_loops;
     int m_next = 0;
 };
+
+} // namespace Taskscope::Loopback

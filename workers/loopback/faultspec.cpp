@@ -3,6 +3,8 @@
 #include <QStringList>
 #include <QUrl>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 bool parseCount(const QString &value, qint64 min, qint64 *out)
@@ -178,3 +180,5 @@ QString FaultSpec::toString() const
         items << QStringLiteral("only=%1").arg(onlyPathPrefix);
     return items.join(QLatin1Char(','));
 }
+
+} // namespace Taskscope::Loopback

@@ -40,6 +40,8 @@
 
 #include <optional>
 
+namespace Taskscope::Loopback {
+
 struct FaultSpec
 {
     qint64 latencyMs = 0;
@@ -74,3 +76,5 @@ struct FaultSpec
 
     friend bool operator==(const FaultSpec &, const FaultSpec &) = default;
 };
+
+} // namespace Taskscope::Loopback

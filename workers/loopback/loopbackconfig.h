@@ -5,6 +5,8 @@
 #include <QHostAddress>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 struct LoopbackConfig
 {
     // Network
@@ -51,3 +53,5 @@ struct LoopbackConfig
 
     bool logConnections = false; // one line per connection on the taskscope.loopback category
 };
+
+} // namespace Taskscope::Loopback

@@ -8,6 +8,8 @@
 #include <QRunnable>
 #include <QThread>
 
+namespace Taskscope::Loopback {
+
 LoopbackService::LoopbackService(const LoopbackConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
@@ -135,3 +137,5 @@ QStringList LoopbackService::warnings() const
 {
     return m_context ? m_context->warnings() : QStringList();
 }
+
+} // namespace Taskscope::Loopback

@@ -25,9 +25,12 @@
 
 #include <memory>
 
+class QThread;
+
+namespace Taskscope::Loopback {
+
 class ConnectionAcceptor;
 class NetworkLoop;
-class QThread;
 class ServiceContext;
 
 class LoopbackService final : public QObject
@@ -68,3 +71,5 @@ private:
     QString m_error;
     std::unique_ptr<ServiceStats> m_idleStats;
 };
+
+} // namespace Taskscope::Loopback

@@ -12,6 +12,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::ServerCommandLine;
+
 namespace {
 
 // Thousands of sockets need more than the usual soft limit of 1024 descriptors.

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+namespace Taskscope::Loopback {
+
 MemoryBudget::MemoryBudget(qint64 limitBytes)
     : m_limit(limitBytes > 0 ? limitBytes : defaultLimit())
     , m_headroom(headroomFor(m_limit))
@@ -49,3 +51,5 @@ void MemoryBudget::notePeak(qint64 now)
     qint64 peak = m_peak.load(std::memory_order_relaxed);
     while (now > peak && !m_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) { }
 }
+
+} // namespace Taskscope::Loopback

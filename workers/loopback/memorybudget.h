@@ -11,6 +11,8 @@
 
 #include <atomic>
 
+namespace Taskscope::Loopback {
+
 class MemoryBudget
 {
 public:
@@ -43,3 +45,5 @@ private:
     std::atomic<qint64> m_used {0};
     std::atomic<qint64> m_peak {0};
 };
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Loopback {
+
 MemoryCharge::MemoryCharge(MemoryBudget *budget)
     : m_budget(budget)
 {
@@ -57,3 +59,5 @@ void MemoryCharge::moveTo(qint64 target)
         m_budget->adjust(target - m_bytes);
     m_bytes = target;
 }
+
+} // namespace Taskscope::Loopback

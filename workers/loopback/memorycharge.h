@@ -5,6 +5,8 @@
 // reservation and what set() last reported.
 #include <QtGlobal>
 
+namespace Taskscope::Loopback {
+
 class MemoryBudget;
 
 class MemoryCharge
@@ -34,3 +36,5 @@ private:
     qint64 m_actual = 0;
     qint64 m_reserved = 0;
 };
+
+} // namespace Taskscope::Loopback

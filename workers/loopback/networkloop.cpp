@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 
+namespace Taskscope::Loopback {
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -145,3 +147,5 @@ void NetworkLoop::closeAll()
     m_housekeeping.stop();
     m_memoryReturn.stop();
 }
+
+} // namespace Taskscope::Loopback

@@ -10,6 +10,8 @@
 #include <limits>
 #include <vector>
 
+namespace Taskscope::Loopback {
+
 class ServiceContext;
 
 class NetworkLoop final : public QObject
@@ -63,3 +65,5 @@ private:
     int m_housekeeperDepth = 0;
     QSet<QObject *> m_connections;
 };
+
+} // namespace Taskscope::Loopback

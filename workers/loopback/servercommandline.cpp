@@ -1,5 +1,10 @@
 #include "workers/loopback/servercommandline.h"
 
+#include <algorithm>
+#include <iterator>
+
+namespace Taskscope::Loopback {
+
 namespace {
 
 bool takeInt(const QString &text, qint64 min, qint64 max, qint64 *out)
@@ -9,6 +14,139 @@ bool takeInt(const QString &text, qint64 min, qint64 max, qint64 *out)
     if (!ok || v < min || v > max)
         return false;
     *out = v;
+    return true;
+}
+
+/// Walks the arguments one option at a time; values come as "--name value" or "--name=value".
+class ArgumentCursor
+{
+public:
+    ArgumentCursor(const QStringList &arguments, QString *error)
+        : m_arguments(arguments)
+        , m_error(error)
+    {
+    }
+
+    bool atEnd() const { return m_index >= m_arguments.size(); }
+
+    /// The next option's name (an inline value is kept for value()).
+    QString nextOption()
+    {
+        m_option = m_arguments.at(m_index++);
+        m_hasInlineValue = false;
+        if (m_option.startsWith(QLatin1String("--")) && m_option.contains(QLatin1Char('='))) {
+            m_inlineValue = m_option.mid(m_option.indexOf(QLatin1Char('=')) + 1);
+            m_option = m_option.left(m_option.indexOf(QLatin1Char('=')));
+            m_hasInlineValue = true;
+        }
+        return m_option;
+    }
+
+    bool value(QString *out)
+    {
+        if (m_hasInlineValue) {
+            *out = m_inlineValue;
+            return true;
+        }
+        if (atEnd()) {
+            *m_error = QStringLiteral("%1 needs a value").arg(m_option);
+            return false;
+        }
+        *out = m_arguments.at(m_index++);
+        return true;
+    }
+
+    bool number(qint64 min, qint64 max, qint64 *out)
+    {
+        QString text;
+        if (!value(&text))
+            return false;
+        if (!takeInt(text, min, max, out)) {
+            *m_error =
+                QStringLiteral("%1 must be an integer %2-%3, not \"%4\"").arg(m_option).arg(min).arg(max).arg(text);
+            return false;
+        }
+        return true;
+    }
+
+private:
+    const QStringList &m_arguments;
+    QString *m_error;
+    qsizetype m_index = 1; // after the program name
+    QString m_option;
+    QString m_inlineValue;
+    bool m_hasInlineValue = false;
+};
+
+/// The options that take an integer in a range, and where it goes.
+struct IntegerOption
+{
+    QStringView name;
+    qint64 min;
+    qint64 max;
+    void (*apply)(LoopbackConfig &config, qint64 value);
+};
+
+const IntegerOption integerOptions[] = {
+    {u"--port", 0, 65535, [](LoopbackConfig &c, qint64 n) { c.port = quint16(n); }},
+    {u"--idle-timeout-ms", 100, 3'600'000, [](LoopbackConfig &c, qint64 n) { c.idleTimeoutMs = int(n); }},
+    {u"--network-threads", 1, 64, [](LoopbackConfig &c, qint64 n) { c.networkThreads = int(n); }},
+    {u"--recognition-threads", 1, 64, [](LoopbackConfig &c, qint64 n) { c.recognitionThreads = int(n); }},
+    {u"--max-recognition-streams", 1, 100'000, [](LoopbackConfig &c, qint64 n) { c.maxRecognitionStreams = int(n); }},
+    {u"--prewarm-decoders", 0, 4096, [](LoopbackConfig &c, qint64 n) { c.prewarmDecoders = int(n); }},
+    {u"--chat-tokens", 1, 10'000'000, [](LoopbackConfig &c, qint64 n) { c.chatTokens = int(n); }},
+    {u"--chat-rate", 0, 10'000'000, [](LoopbackConfig &c, qint64 n) { c.chatTokensPerSecond = double(n); }},
+    {u"--chat-first-token-ms", 0, 600'000, [](LoopbackConfig &c, qint64 n) { c.chatFirstTokenDelayMs = int(n); }},
+    {u"--max-memory-mib", 16, 1024 * 1024, [](LoopbackConfig &c, qint64 n) { c.maxMemoryBytes = n * 1024 * 1024; }},
+};
+
+/// The options that take a text value, and where it goes (nullptr: not one of them).
+QString *textTarget(const QString &option, LoopbackConfig &c, QString *hostText)
+{
+    if (option == u"--host")
+        return hostText;
+    if (option == u"--key")
+        return &c.apiKey;
+    if (option == u"--chat-model")
+        return &c.chatModel;
+    if (option == u"--speech-dir")
+        return &c.speechDirectory;
+    if (option == u"--model-dir")
+        return &c.acousticModelDirectory;
+    return nullptr;
+}
+
+bool readFaults(ArgumentCursor &cursor, LoopbackConfig &c, QString *error)
+{
+    QString text;
+    if (!cursor.value(&text))
+        return false;
+    QString why;
+    const auto spec = FaultSpec::parse(text, &why);
+    if (!spec) {
+        *error = QStringLiteral("--faults: %1").arg(why);
+        return false;
+    }
+    c.faults = *spec;
+    return true;
+}
+
+/// Binds only loopback addresses unless told otherwise.
+bool applyHost(QString hostText, LoopbackConfig &c, QString *error)
+{
+    if (hostText == u"localhost")
+        hostText = QStringLiteral("127.0.0.1");
+    c.host = QHostAddress(hostText);
+    if (c.host.isNull()) {
+        *error = QStringLiteral("--host: \"%1\" is not an IP address").arg(hostText);
+        return false;
+    }
+    if (!c.host.isLoopback() && !c.allowRemote) {
+        *error = QStringLiteral("refusing to bind %1: not a loopback address. The loopback service has no TLS and "
+                                "weak auth; pass --allow-remote if you really mean it")
+                     .arg(hostText);
+        return false;
+    }
     return true;
 }
 
@@ -58,111 +196,28 @@ std::optional<ServerCommandLine::Result> ServerCommandLine::parse(const QStringL
     c.logConnections = true;
     c.apiKey = environmentKey;
     QString hostText = QStringLiteral("127.0.0.1");
-    for (qsizetype i = 1; i < arguments.size(); ++i) {
-        QString option = arguments.at(i);
-        QString value;
-        bool hasInlineValue = false;
-        if (option.startsWith(QLatin1String("--")) && option.contains(QLatin1Char('='))) {
-            value = option.mid(option.indexOf(QLatin1Char('=')) + 1);
-            option = option.left(option.indexOf(QLatin1Char('=')));
-            hasInlineValue = true;
-        }
-        auto next = [&](QString *out) {
-            if (hasInlineValue) {
-                *out = value;
-                return true;
-            }
-            if (i + 1 >= arguments.size()) {
-                *error = QStringLiteral("%1 needs a value").arg(option);
-                return false;
-            }
-            *out = arguments.at(++i);
-            return true;
-        };
-        auto number = [&](qint64 min, qint64 max, qint64 *out) {
-            QString text;
-            if (!next(&text))
-                return false;
-            if (!takeInt(text, min, max, out)) {
-                *error =
-                    QStringLiteral("%1 must be an integer %2-%3, not \"%4\"").arg(option).arg(min).arg(max).arg(text);
-                return false;
-            }
-            return true;
-        };
-        qint64 n = 0;
-        if (option == u"-h" || option == u"--help") {
+    ArgumentCursor cursor(arguments, error);
+    while (!cursor.atEnd()) {
+        const QString option = cursor.nextOption();
+        const auto integer = std::find_if(std::begin(integerOptions), std::end(integerOptions),
+                                          [&](const IntegerOption &o) { return o.name == option; });
+        if (integer != std::end(integerOptions)) {
+            qint64 n = 0;
+            if (!cursor.number(integer->min, integer->max, &n))
+                return std::nullopt;
+            integer->apply(c, n);
+        } else if (QString *text = textTarget(option, c, &hostText)) {
+            if (!cursor.value(text))
+                return std::nullopt;
+        } else if (option == u"-h" || option == u"--help") {
             result.showHelp = true;
-        } else if (option == u"--host") {
-            if (!next(&hostText))
-                return std::nullopt;
-        } else if (option == u"--port") {
-            if (!number(0, 65535, &n))
-                return std::nullopt;
-            c.port = quint16(n);
         } else if (option == u"--allow-remote") {
             c.allowRemote = true;
-        } else if (option == u"--key") {
-            if (!next(&c.apiKey))
-                return std::nullopt;
         } else if (option == u"--faults") {
-            QString text;
-            if (!next(&text))
+            if (!readFaults(cursor, c, error))
                 return std::nullopt;
-            QString why;
-            const auto spec = FaultSpec::parse(text, &why);
-            if (!spec) {
-                *error = QStringLiteral("--faults: %1").arg(why);
-                return std::nullopt;
-            }
-            c.faults = *spec;
         } else if (option == u"--load-sink") {
             c.loadSink = true;
-        } else if (option == u"--idle-timeout-ms") {
-            if (!number(100, 3'600'000, &n))
-                return std::nullopt;
-            c.idleTimeoutMs = int(n);
-        } else if (option == u"--network-threads") {
-            if (!number(1, 64, &n))
-                return std::nullopt;
-            c.networkThreads = int(n);
-        } else if (option == u"--recognition-threads") {
-            if (!number(1, 64, &n))
-                return std::nullopt;
-            c.recognitionThreads = int(n);
-        } else if (option == u"--max-recognition-streams") {
-            if (!number(1, 100'000, &n))
-                return std::nullopt;
-            c.maxRecognitionStreams = int(n);
-        } else if (option == u"--prewarm-decoders") {
-            if (!number(0, 4096, &n))
-                return std::nullopt;
-            c.prewarmDecoders = int(n);
-        } else if (option == u"--chat-tokens") {
-            if (!number(1, 10'000'000, &n))
-                return std::nullopt;
-            c.chatTokens = int(n);
-        } else if (option == u"--chat-rate") {
-            if (!number(0, 10'000'000, &n))
-                return std::nullopt;
-            c.chatTokensPerSecond = double(n);
-        } else if (option == u"--chat-first-token-ms") {
-            if (!number(0, 600'000, &n))
-                return std::nullopt;
-            c.chatFirstTokenDelayMs = int(n);
-        } else if (option == u"--chat-model") {
-            if (!next(&c.chatModel))
-                return std::nullopt;
-        } else if (option == u"--speech-dir") {
-            if (!next(&c.speechDirectory))
-                return std::nullopt;
-        } else if (option == u"--model-dir") {
-            if (!next(&c.acousticModelDirectory))
-                return std::nullopt;
-        } else if (option == u"--max-memory-mib") {
-            if (!number(16, 1024 * 1024, &n))
-                return std::nullopt;
-            c.maxMemoryBytes = n * 1024 * 1024;
         } else if (option == u"--quiet") {
             result.quiet = true;
             c.logConnections = false;
@@ -171,18 +226,9 @@ std::optional<ServerCommandLine::Result> ServerCommandLine::parse(const QStringL
             return std::nullopt;
         }
     }
-    if (hostText == u"localhost")
-        hostText = QStringLiteral("127.0.0.1");
-    c.host = QHostAddress(hostText);
-    if (c.host.isNull()) {
-        *error = QStringLiteral("--host: \"%1\" is not an IP address").arg(hostText);
+    if (!applyHost(hostText, c, error))
         return std::nullopt;
-    }
-    if (!c.host.isLoopback() && !c.allowRemote) {
-        *error = QStringLiteral("refusing to bind %1: not a loopback address. The loopback service has no TLS and "
-                                "weak auth; pass --allow-remote if you really mean it")
-                     .arg(hostText);
-        return std::nullopt;
-    }
     return result;
 }
+
+} // namespace Taskscope::Loopback

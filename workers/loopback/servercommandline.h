@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace Taskscope::Loopback {
+
 class ServerCommandLine
 {
 public:
@@ -22,3 +24,5 @@ public:
     static std::optional<Result> parse(const QStringList &arguments, const QString &environmentKey, QString *error);
     static QString helpText();
 };
+
+} // namespace Taskscope::Loopback

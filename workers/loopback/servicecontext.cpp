@@ -10,6 +10,8 @@
 #include <QRandomGenerator>
 #include <QThread>
 
+namespace Taskscope::Loopback {
+
 ServiceContext::ServiceContext(const LoopbackConfig &config)
     : m_config(config)
     , m_memory(config.maxMemoryBytes)
@@ -169,3 +171,5 @@ void ServiceContext::waitForSynthesisJobs()
     while (m_synthesisJobs > 0)
         m_synthesisDone.wait(&m_synthesisLock);
 }
+
+} // namespace Taskscope::Loopback

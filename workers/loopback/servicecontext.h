@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 
+namespace Taskscope::Loopback {
+
 class DecoderPool;
 class HttpRequest;
 class NetworkLoop;
@@ -82,3 +84,5 @@ private:
     QWaitCondition m_synthesisDone;
     int m_synthesisJobs = 0;
 };
+
+} // namespace Taskscope::Loopback

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QMutexLocker>
 
+namespace Taskscope::Loopback {
+
 QJsonObject StreamRecord::toJson() const
 {
     QJsonObject o {{QStringLiteral("id"), id},
@@ -167,3 +169,5 @@ QJsonObject ServiceStats::toJson(const QString &tagFilter, const QString &idFilt
     }
     return QJsonObject {{QStringLiteral("totals"), totalsJson}, {QStringLiteral("streams"), list}};
 }
+
+} // namespace Taskscope::Loopback

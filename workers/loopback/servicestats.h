@@ -14,6 +14,8 @@
 #include <deque>
 #include <memory>
 
+namespace Taskscope::Loopback {
+
 class MemoryBudget;
 
 struct StreamRecord
@@ -112,3 +114,5 @@ private:
     qint64 m_forgotten = 0;
     const MemoryBudget *m_memory = nullptr;
 };
+
+} // namespace Taskscope::Loopback

@@ -9,6 +9,8 @@
 #include <QNetworkRequest>
 #include <QPointer>
 
+namespace Taskscope::Transport {
+
 namespace {
 
 /// The thread's one long-lived QNetworkAccessManager (never one per request: QCoro's replies
@@ -52,7 +54,8 @@ void AsyncHttpCall::start(const Request &request)
         r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
     r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    r.setTransferTimeout(int(std::clamp<qint64>(request.timeoutNs / 1'000'000, 1, 1 << 30)));
+    r.setTransferTimeout(int(std::clamp<qint64>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout).count(), 1, 1 << 30)));
     QNetworkAccessManager &nam = threadNetworkManager(*m_context->services());
     m_reply = nam.sendCustomRequest(r, request.method, request.body);
     QObject::connect(m_reply, &QNetworkReply::metaDataChanged, m_reply, [this] { onMetaData(); });
@@ -105,3 +108,5 @@ QByteArray AsyncHttpCall::readBody()
     m_bodyBytes += bytes.size();
     return bytes;
 }
+
+} // namespace Taskscope::Transport

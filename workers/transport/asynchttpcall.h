@@ -6,6 +6,8 @@
 
 class QNetworkReply;
 
+namespace Taskscope::Transport {
+
 /// HttpCall over the thread's long-lived QNetworkAccessManager (Thread, Coroutine, Offload models).
 /// readyRead / metaDataChanged / finished notify the waiting coroutine.
 class AsyncHttpCall final : public HttpCall
@@ -25,3 +27,5 @@ private:
     QPointer<QNetworkReply> m_reply;
     bool m_aborted = false;
 };
+
+} // namespace Taskscope::Transport

@@ -3,6 +3,8 @@
 #include <QRegularExpression>
 #include <QWebSocket>
 
+namespace Taskscope::Transport {
+
 AsyncWebSocket::AsyncWebSocket(ExecutionContext *context)
     : WebSocketTransport(context)
     , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest))
@@ -74,3 +76,5 @@ void AsyncWebSocket::onDisconnected()
     setClosed(AbnormalClosure,
               errorString().isEmpty() ? QStringLiteral("connection dropped without a close frame") : errorString());
 }
+
+} // namespace Taskscope::Transport

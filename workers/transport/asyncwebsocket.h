@@ -4,6 +4,8 @@
 
 class QWebSocket;
 
+namespace Taskscope::Transport {
+
 /// WebSocketTransport over QWebSocket, for the Thread, Coroutine and Offload models: lives on the
 /// context's thread, signals notify the waiting coroutine (Ready at emission, resume queued).
 class AsyncWebSocket final : public WebSocketTransport
@@ -26,3 +28,5 @@ private:
     QWebSocket *m_socket;
     bool m_closeHandshake = false;
 };
+
+} // namespace Taskscope::Transport

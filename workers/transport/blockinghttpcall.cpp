@@ -2,6 +2,8 @@
 
 #include "workers/execution/executioncontext.h"
 
+namespace Taskscope::Transport {
+
 BlockingHttpCall::BlockingHttpCall(ExecutionContext *context)
     : HttpCall(context)
 {
@@ -19,7 +21,7 @@ void BlockingHttpCall::start(const Request &request)
     }
     m_parser = HttpResponseParser(request.method.compare("HEAD", Qt::CaseInsensitive) == 0);
     const std::atomic<bool> &cancelled = m_context->cancelToken()->flag();
-    const qint64 deadline = ExecutionContext::nowNs() + request.timeoutNs;
+    const qint64 deadline = ExecutionContext::nowNs() + request.timeout.count();
     if (!m_socket.connectTo(url, deadline, cancelled)) {
         setFinished(m_socket.errorString());
         return;
@@ -114,3 +116,5 @@ WaitOutcome BlockingHttpCall::blockUntil(qint64 deadlineNs, const std::atomic<bo
         }
     }
 }
+
+} // namespace Taskscope::Transport

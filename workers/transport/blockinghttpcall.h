@@ -4,6 +4,8 @@
 #include "workers/transport/httpcall.h"
 #include "workers/transport/httpresponseparser.h"
 
+namespace Taskscope::Transport {
+
 /// A minimal HTTP/1.1 client whose waits really block the calling thread (the Blocking model's
 /// analogue of Python's requests): one connection per call (Connection: close), the request written
 /// in start(), the response read only inside blockUntil() while the coroutine waits on the call.
@@ -26,3 +28,5 @@ private:
     BlockingSocket m_socket;
     HttpResponseParser m_parser;
 };
+
+} // namespace Taskscope::Transport

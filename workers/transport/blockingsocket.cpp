@@ -6,6 +6,8 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+namespace Taskscope::Transport {
+
 namespace {
 
 constexpr qint64 SliceNs = 50'000'000;
@@ -144,3 +146,5 @@ void BlockingSocket::close()
     if (m_socket)
         m_socket->disconnectFromHost();
 }
+
+} // namespace Taskscope::Transport

@@ -9,6 +9,8 @@
 
 class QTcpSocket;
 
+namespace Taskscope::Transport {
+
 /// A TCP (or TLS, for https/wss) connection driven only by blocking calls -- waitForConnected,
 /// waitForBytesWritten, waitForReadyRead -- for the Blocking model's transports (the analogue of
 /// Python's requests / websockets.sync). Every wait is cut into slices of at most 50 ms so an
@@ -39,3 +41,5 @@ private:
     std::unique_ptr<QTcpSocket> m_socket;
     QString m_error;
 };
+
+} // namespace Taskscope::Transport

@@ -5,6 +5,8 @@
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
+namespace Taskscope::Transport {
+
 BlockingWebSocket::BlockingWebSocket(ExecutionContext *context)
     : WebSocketTransport(context)
 {
@@ -133,7 +135,8 @@ bool BlockingWebSocket::handshake(const QNetworkRequest &request, qint64 deadlin
 bool BlockingWebSocket::writeFrame(quint8 opcode, QByteArrayView payload)
 {
     const QByteArray frame = WebSocketFrameCodec::encode(opcode, payload, true, QRandomGenerator::global()->generate());
-    if (m_socket.writeAll(frame, ExecutionContext::nowNs() + WriteTimeoutNs, cancelFlag()))
+    if (m_socket.writeAll(frame, ExecutionContext::nowNs() + std::chrono::nanoseconds(WriteTimeout).count(),
+                          cancelFlag()))
         return true;
     if (!m_context->isCancelled()) {
         m_socket.abort();
@@ -280,3 +283,5 @@ WaitOutcome BlockingWebSocket::blockUntil(qint64 deadlineNs, const std::atomic<b
         }
     }
 }
+
+} // namespace Taskscope::Transport

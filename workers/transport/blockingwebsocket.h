@@ -4,6 +4,10 @@
 #include "workers/transport/websocketframecodec.h"
 #include "workers/transport/websockettransport.h"
 
+#include <chrono>
+
+namespace Taskscope::Transport {
+
 /// A minimal RFC 6455 client whose every wait really blocks the calling thread: the Blocking
 /// model's WebSocket (the analogue of Python's websockets.sync). Handshake with key check, masked
 /// client frames, fragmented messages reassembled, pings answered, close handshake in both
@@ -14,7 +18,7 @@ class BlockingWebSocket final : public WebSocketTransport
 {
 public:
     static constexpr qint64 MaxMessageBytes = 16 << 20;
-    static constexpr qint64 WriteTimeoutNs = 10'000'000'000;
+    static constexpr std::chrono::seconds WriteTimeout {10};
 
     explicit BlockingWebSocket(ExecutionContext *context);
     ~BlockingWebSocket() override;
@@ -45,3 +49,5 @@ private:
     bool m_closeSent = false;
     quint64 m_pingsAnswered = 0;
 };
+
+} // namespace Taskscope::Transport

@@ -3,6 +3,8 @@
 #include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 
+namespace Taskscope::Transport {
+
 QByteArray HttpCall::header(QByteArrayView name) const
 {
     for (const auto &[n, v] : m_headers) {
@@ -28,10 +30,10 @@ void HttpCall::setFinished(const QString &error)
     notify();
 }
 
-QCoro::Task<QByteArray> HttpCall::readAll(qint64 timeoutNs)
+QCoro::Task<QByteArray> HttpCall::readAll(std::chrono::nanoseconds timeout)
 {
     static const NameId what = TraceNames::intern("reply finished");
-    const qint64 deadline = ExecutionContext::nowNs() + timeoutNs;
+    const qint64 deadline = ExecutionContext::nowNs() + timeout.count();
     QByteArray body;
     while (!isFinished()) {
         body += readBody();
@@ -43,10 +45,13 @@ QCoro::Task<QByteArray> HttpCall::readAll(qint64 timeoutNs)
         }
         if (outcome == WaitOutcome::Deadline && !isFinished()) {
             abort();
-            setFinished(QStringLiteral("no complete response within %1 ms").arg(timeoutNs / 1'000'000));
+            setFinished(QStringLiteral("no complete response within %1 ms")
+                            .arg(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
             break;
         }
     }
     body += readBody();
     co_return body;
 }
+
+} // namespace Taskscope::Transport

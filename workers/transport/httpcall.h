@@ -8,9 +8,12 @@
 #include <QUrl>
 #include <qcoro/qcorotask.h>
 
+#include <chrono>
 #include <utility>
 
 class ExecutionContext;
+
+namespace Taskscope::Transport {
 
 /// One HTTP request/response as a workload sees it, the same in every execution model. Made by
 /// createHttpCall() (transportfactory.h): an AsyncHttpCall (the thread's QNetworkAccessManager) or,
@@ -38,7 +41,8 @@ public:
         QUrl url;
         QList<std::pair<QByteArray, QByteArray>> headers;
         QByteArray body;
-        qint64 timeoutNs = 30'000'000'000; ///< connect + send (blocking) / idle transfer timeout (async)
+        std::chrono::nanoseconds timeout = std::chrono::seconds(
+            30); ///< connect + send (blocking) / idle transfer (async)
     };
 
     explicit HttpCall(ExecutionContext *context)
@@ -48,16 +52,16 @@ public:
     ~HttpCall() override = default;
     Q_DISABLE_COPY_MOVE(HttpCall)
 
-    /// Starts the request. The Blocking model connects and sends here (bounded by timeoutNs).
+    /// Starts the request. The Blocking model connects and sends here (bounded by timeout).
     virtual void start(const Request &request) = 0;
     /// Ends the exchange at once; isFinished() becomes true with errorString() "aborted" (unless done).
     virtual void abort() = 0;
     /// Body bytes received since the last call.
     virtual QByteArray readBody() = 0;
 
-    /// Waits until the response is complete (or timeoutNs passes: aborted, error set; or the stream
+    /// Waits until the response is complete (or `timeout` passes: aborted, error set; or the stream
     /// is cancelled) and returns the body bytes not read yet.
-    QCoro::Task<QByteArray> readAll(qint64 timeoutNs);
+    QCoro::Task<QByteArray> readAll(std::chrono::nanoseconds timeout);
 
     bool headersReceived() const { return m_status != 0; }
     int status() const { return m_status; }
@@ -80,3 +84,5 @@ private:
     bool m_finished = false;
     QString m_error;
 };
+
+} // namespace Taskscope::Transport

@@ -7,6 +7,8 @@
 
 #include <utility>
 
+namespace Taskscope::Transport {
+
 /// Incremental HTTP/1.1 response parser for the blocking HTTP client: status line, headers, and the
 /// body framed by Content-Length, chunked transfer coding (extensions and trailers skipped) or the
 /// end of the connection (RFC 9112 §6.3); no body for HEAD, 1xx, 204 and 304. Accepts any split of
@@ -44,6 +46,15 @@ public:
     static constexpr qsizetype MaxHeaderBytes = 64 * 1024;
 
 private:
+    /// One step of the state machine; false when it needs more bytes or has ended.
+    bool step();
+    bool readStatusLine();
+    bool readHeaderLine();
+    bool readBody();
+    bool readChunkSize();
+    bool readChunkData();
+    bool readChunkDataEnd();
+    bool readTrailerLine();
     bool takeLine(QByteArray *line, qsizetype max);
     void fail(const QString &error);
     void headersDone();
@@ -60,3 +71,5 @@ private:
     qint64 m_remaining = -1; ///< Content-Length or current chunk bytes left; -1: until close
     QString m_error;
 };
+
+} // namespace Taskscope::Transport

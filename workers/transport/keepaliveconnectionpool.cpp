@@ -4,6 +4,8 @@
 
 #include <QTcpSocket>
 
+namespace Taskscope::Transport {
+
 KeepAliveConnectionPool::KeepAliveConnectionPool(QObject *parent)
     : QObject(parent)
 {
@@ -64,3 +66,5 @@ int KeepAliveConnectionPool::idleCount() const
         n += int(sockets.size());
     return n;
 }
+
+} // namespace Taskscope::Transport

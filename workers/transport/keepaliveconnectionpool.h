@@ -7,6 +7,8 @@
 
 class QTcpSocket;
 
+namespace Taskscope::Transport {
+
 /// Idle HTTP/1.1 keep-alive connections of one thread, by "host:port" (plain HTTP only). A child of
 /// the thread's ThreadServices, so it lives and dies with the thread; sockets are used only on it.
 /// Bounded: at most MaxIdlePerHost idle connections per host are kept, extra ones are closed.
@@ -36,3 +38,5 @@ private:
     QHash<QString, QList<QTcpSocket *>> m_idle;
     quint64 m_reused = 0;
 };
+
+} // namespace Taskscope::Transport

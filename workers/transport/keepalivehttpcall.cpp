@@ -5,6 +5,8 @@
 
 #include <QTcpSocket>
 
+namespace Taskscope::Transport {
+
 KeepAliveHttpCall::KeepAliveHttpCall(ExecutionContext *context)
     : HttpCall(context)
 {
@@ -163,3 +165,5 @@ QByteArray KeepAliveHttpCall::readBody()
     m_bodyBytes += bytes.size();
     return bytes;
 }
+
+} // namespace Taskscope::Transport

@@ -7,6 +7,8 @@
 
 class QTcpSocket;
 
+namespace Taskscope::Transport {
+
 /// HttpCall over a reused HTTP/1.1 keep-alive connection of this thread (KeepAliveConnectionPool):
 /// plain `http://` only, one request in flight per connection, TCP_NODELAY. What a request-rate
 /// client needs and QNetworkAccessManager is too heavy for: QNAM spends ~0.4 ms of CPU per request
@@ -45,3 +47,5 @@ private:
     bool m_retried = false;
     bool m_gotBytes = false;
 };
+
+} // namespace Taskscope::Transport

@@ -6,6 +6,8 @@
 #include "workers/transport/blockinghttpcall.h"
 #include "workers/transport/blockingwebsocket.h"
 
+namespace Taskscope::Transport {
+
 std::unique_ptr<WebSocketTransport> createWebSocket(ExecutionContext &context)
 {
     if (context.blocksThread())
@@ -19,3 +21,5 @@ std::unique_ptr<HttpCall> createHttpCall(ExecutionContext &context)
         return std::make_unique<BlockingHttpCall>(&context);
     return std::make_unique<AsyncHttpCall>(&context);
 }
+
+} // namespace Taskscope::Transport

@@ -3,6 +3,9 @@
 #include <memory>
 
 class ExecutionContext;
+
+namespace Taskscope::Transport {
+
 class HttpCall;
 class WebSocketTransport;
 
@@ -13,3 +16,5 @@ class WebSocketTransport;
 /// Destroy the client before the context.
 std::unique_ptr<WebSocketTransport> createWebSocket(ExecutionContext &context);
 std::unique_ptr<HttpCall> createHttpCall(ExecutionContext &context);
+
+} // namespace Taskscope::Transport

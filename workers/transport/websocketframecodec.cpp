@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+namespace Taskscope::Transport {
+
 QByteArray WebSocketFrameCodec::encode(quint8 opcode, QByteArrayView payload, bool fin, std::optional<quint32> mask)
 {
     QByteArray frame;
@@ -164,3 +166,5 @@ WebSocketFrameCodec::Result WebSocketFrameCodec::next(Frame *frame)
     }
     return Result::Frame;
 }
+
+} // namespace Taskscope::Transport

@@ -6,12 +6,17 @@
 
 #include <optional>
 
+namespace Taskscope::Transport {
+
 /// RFC 6455 §5 frames for our minimal blocking client: encoding (masked, as a client must) and an
 /// incremental decoder that accepts any split of the byte stream. The decoder unmasks masked frames
 /// and reports that they were masked (a client must reject them, RFC 6455 §5.1, which the client
 /// does), and rejects what no conforming peer sends: reserved bits without an extension, unknown
 /// opcodes, fragmented or oversized (> 125 bytes) control frames, non-minimal or 2^63+ lengths, and
 /// payloads over the configured cap.
+///
+/// Kept apart from the built-in service's frame parser on purpose: each is the other's test peer, and
+/// two independent readings of RFC 6455 catch each other's mistakes where a shared codec would not.
 class WebSocketFrameCodec
 {
 public:
@@ -58,3 +63,5 @@ private:
     QString m_error;
     int m_errorCode = 0;
 };
+
+} // namespace Taskscope::Transport

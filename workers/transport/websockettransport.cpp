@@ -4,6 +4,8 @@
 #include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 
+namespace Taskscope::Transport {
+
 WebSocketTransport::WebSocketTransport(ExecutionContext *context)
     : m_context(context)
 {
@@ -11,14 +13,14 @@ WebSocketTransport::WebSocketTransport(ExecutionContext *context)
 
 WebSocketTransport::~WebSocketTransport() = default;
 
-QCoro::Task<bool> WebSocketTransport::open(QNetworkRequest request, qint64 timeoutNs)
+QCoro::Task<bool> WebSocketTransport::open(QNetworkRequest request, std::chrono::nanoseconds timeout)
 {
     static const NameId what = TraceNames::intern("ws connect");
     m_state = State::Connecting;
     m_opened = false;
     m_error.clear();
     m_handshakeStatus = 0;
-    const qint64 deadline = ExecutionContext::nowNs() + timeoutNs;
+    const qint64 deadline = ExecutionContext::nowNs() + timeout.count();
     startOpen(request, deadline);
     while (m_state == State::Connecting) {
         const WaitOutcome outcome = co_await m_context->waitEvent(*this, deadline, what);
@@ -31,7 +33,8 @@ QCoro::Task<bool> WebSocketTransport::open(QNetworkRequest request, qint64 timeo
         }
         if (outcome == WaitOutcome::Deadline) {
             abort();
-            setError(QStringLiteral("connection timed out after %1 ms").arg(timeoutNs / 1'000'000));
+            setError(QStringLiteral("connection timed out after %1 ms")
+                         .arg(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
             co_return false;
         }
     }
@@ -70,14 +73,14 @@ std::optional<WebSocketTransport::Message> WebSocketTransport::takeMessage()
     return m;
 }
 
-QCoro::Task<void> WebSocketTransport::close(int code, QString reason, qint64 timeoutNs)
+QCoro::Task<void> WebSocketTransport::close(int code, QString reason, std::chrono::nanoseconds timeout)
 {
     static const NameId what = TraceNames::intern("ws close");
     if (m_state == State::Open) {
         setClosing();
         startClose(code, reason);
     }
-    const qint64 deadline = ExecutionContext::nowNs() + timeoutNs;
+    const qint64 deadline = ExecutionContext::nowNs() + timeout.count();
     while (m_state != State::Closed && m_state != State::Idle) {
         const WaitOutcome outcome = co_await m_context->waitEvent(*this, deadline, what);
         if (outcome == WaitOutcome::Deadline || outcome == WaitOutcome::Cancelled) {
@@ -127,3 +130,5 @@ void WebSocketTransport::setError(const QString &error, int handshakeStatus)
     }
     notify();
 }
+
+} // namespace Taskscope::Transport

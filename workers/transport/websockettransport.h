@@ -7,10 +7,13 @@
 #include <QString>
 #include <qcoro/qcorotask.h>
 
+#include <chrono>
 #include <deque>
 #include <optional>
 
 class ExecutionContext;
+
+namespace Taskscope::Transport {
 
 /// A WebSocket client as a workload sees it, the same in every execution model. Made by
 /// createWebSocket() (transportfactory.h): an AsyncWebSocket (QWebSocket on the context's thread) or,
@@ -54,7 +57,7 @@ public:
     /// Opens the connection (URL and headers, e.g. Authorization, from `request`). True when the
     /// handshake completed (the peer may have closed since: check state()); false on refusal,
     /// error, timeout or cancellation (errorString(), handshakeStatus()).
-    QCoro::Task<bool> open(QNetworkRequest request, qint64 timeoutNs);
+    QCoro::Task<bool> open(QNetworkRequest request, std::chrono::nanoseconds timeout);
     /// Sends one message and flushes it. False when not open.
     bool sendText(const QString &text);
     bool sendBinary(const QByteArray &data);
@@ -62,7 +65,7 @@ public:
     bool hasMessages() const { return !m_incoming.empty(); }
     /// Starts the closing handshake and waits (bounded) until the peer closes; aborts otherwise.
     /// Messages that arrive meanwhile stay queued.
-    QCoro::Task<void> close(int code, QString reason, qint64 timeoutNs);
+    QCoro::Task<void> close(int code, QString reason, std::chrono::nanoseconds timeout);
     /// Drops the connection at once (no close frame).
     virtual void abort() = 0;
 
@@ -109,3 +112,5 @@ private:
     qint64 m_bytesReceived = 0;
     quint64 m_dropped = 0;
 };
+
+} // namespace Taskscope::Transport

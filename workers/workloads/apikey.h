@@ -4,6 +4,8 @@
 #include <QDebug>
 #include <QString>
 
+namespace Taskscope::Workloads {
+
 /// A secret API key (DEEPGRAM_API_KEY, OPENAI_API_KEY). It has no implicit conversion to text and
 /// prints as "<redacted>" in QDebug, so it cannot slip into a log line, a trace name, a report or
 /// an exported spec by accident; the only way to the raw text is authorizationValue(), which builds
@@ -44,3 +46,5 @@ public:
 private:
     QString m_secret;
 };
+
+} // namespace Taskscope::Workloads

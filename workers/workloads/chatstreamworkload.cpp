@@ -18,6 +18,14 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Protocol::ChatCompletionChunk;
+using Taskscope::Protocol::SseParser;
+using Taskscope::Transport::createHttpCall;
+using Taskscope::Transport::HttpCall;
+using Taskscope::Transport::KeepAliveHttpCall;
+
+namespace Taskscope::Workloads {
+
 namespace {
 
 struct ChatNames
@@ -41,7 +49,7 @@ const ChatNames &names()
 }
 
 constexpr qint64 HeaderTimeoutNs = 60'000'000'000;
-constexpr qint64 ErrorBodyTimeoutNs = 10'000'000'000;
+constexpr std::chrono::seconds ErrorBodyTimeout {10};
 constexpr qint64 PublishIntervalNs = 250'000'000;
 
 QString defaultModel(bool loopback)
@@ -150,7 +158,7 @@ bool ChatStreamRun::prepare()
     if (loopback && !m_s.spec.faults.isEmpty())
         m_request.headers.append({QByteArrayLiteral("X-Taskscope-Faults"), m_s.spec.faults.toUtf8()});
     m_request.body = ChatStreamWorkload::requestBody(m_s.spec, loopback);
-    m_request.timeoutNs = ChatStreamWorkload::IdleTimeoutNs;
+    m_request.timeout = ChatStreamWorkload::IdleTimeout;
     return true;
 }
 
@@ -201,7 +209,7 @@ QCoro::Task<bool> ChatStreamRun::connect()
         const int status = m_call->status();
         if (status == 200)
             co_return true;
-        const QByteArray errorBody = co_await m_call->readAll(ErrorBodyTimeoutNs);
+        const QByteArray errorBody = co_await m_call->readAll(ErrorBodyTimeout);
         if (m_ctx.isCancelled())
             co_return false;
         if (status == 429 && attempt < ChatStreamWorkload::MaxRetries) {
@@ -233,7 +241,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
     const ChatNames &n = names();
     TraceSpan streamSpan(m_lane, n.streaming);
     QList<SseParser::Event> events;
-    qint64 idleDeadline = ExecutionContext::nowNs() + ChatStreamWorkload::IdleTimeoutNs;
+    qint64 idleDeadline = ExecutionContext::nowNs() + std::chrono::nanoseconds(ChatStreamWorkload::IdleTimeout).count();
     qint64 nextPublishNs = ExecutionContext::nowNs() + PublishIntervalNs;
     for (;;) {
         // Finished before this read: the read takes everything left.
@@ -242,7 +250,8 @@ QCoro::Task<void> ChatStreamRun::readStream()
         if (!bytes.isEmpty()) {
             m_progress.stats.bytesReceived += bytes.size();
             m_parser.feed(bytes, events);
-            idleDeadline = ExecutionContext::nowNs() + ChatStreamWorkload::IdleTimeoutNs;
+            idleDeadline = ExecutionContext::nowNs()
+                + std::chrono::nanoseconds(ChatStreamWorkload::IdleTimeout).count();
         }
         for (const SseParser::Event &event : std::as_const(events)) {
             if (m_done || !m_serverError.isEmpty())
@@ -335,7 +344,7 @@ void ChatStreamRun::handleChunk(const ChatCompletionChunk &chunk)
 QString ChatStreamRun::whyNoDone() const
 {
     if (m_idleTimedOut)
-        return QStringLiteral("no data for %1 s").arg(ChatStreamWorkload::IdleTimeoutNs / 1'000'000'000);
+        return QStringLiteral("no data for %1 s").arg(ChatStreamWorkload::IdleTimeout.count());
     if (!m_call->errorString().isEmpty())
         return m_call->errorString();
     if (m_parser.dispatchedEventCount() == 0)
@@ -474,3 +483,5 @@ void ChatStreamWorkload::aggregate(QJsonObject &statistics, const QList<QJsonObj
     aggregate.insert(QStringLiteral("tokensPerSecond"), rated ? rateSum / rated : 0.0);
     statistics.insert(QStringLiteral("aggregate"), aggregate);
 }
+
+} // namespace Taskscope::Workloads

@@ -5,6 +5,10 @@
 #include <QByteArray>
 #include <QUrl>
 
+#include <chrono>
+
+namespace Taskscope::Workloads {
+
 /// LLM token stream: an OpenAI-compatible `POST /v1/chat/completions` with
 /// `stream: true` and `stream_options.include_usage`, read incrementally through HttpCall and
 /// SseParser (never readLine), one ChatCompletionChunk per event, ended by `data: [DONE]`.
@@ -38,7 +42,7 @@ class ChatStreamWorkload final : public Workload
 public:
     static constexpr int MaxRetries = 3;
     static constexpr int MaxRetryAfterS = 60;
-    static constexpr qint64 IdleTimeoutNs = 60'000'000'000;
+    static constexpr std::chrono::seconds IdleTimeout {60};
     static constexpr int ContentCapBytes = 64 * 1024;
 
     using Workload::Workload;
@@ -62,3 +66,5 @@ protected:
     QString laneLabel() const override { return QStringLiteral("chat"); }
     void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const override;
 };
+
+} // namespace Taskscope::Workloads

@@ -14,6 +14,11 @@
 #include <atomic>
 #include <memory>
 
+using Taskscope::Transport::createHttpCall;
+using Taskscope::Transport::HttpCall;
+
+namespace Taskscope::Workloads {
+
 namespace {
 
 struct CommandNames
@@ -130,7 +135,7 @@ QCoro::Task<void> runCommand(StreamHandle s)
         std::unique_ptr<HttpCall> call = createHttpCall(ctx);
         TraceSpan span(ctx.streamLane(), n.io, std::uint64_t(s.spec.commandMs));
         call->start(request);
-        const QByteArray body = co_await call->readAll(durationNs + 30'000'000'000);
+        const QByteArray body = co_await call->readAll(std::chrono::nanoseconds(durationNs) + std::chrono::seconds(30));
         span.end(std::uint64_t(call->status()));
         if (ctx.isCancelled())
             break;
@@ -176,3 +181,5 @@ Workload::StreamFunction CommandWorkload::makeStream()
 {
     return [](StreamHandle s) { return runCommand(std::move(s)); };
 }
+
+} // namespace Taskscope::Workloads

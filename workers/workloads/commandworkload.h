@@ -2,6 +2,8 @@
 
 #include "workers/workloads/workload.h"
 
+namespace Taskscope::Workloads {
+
 /// Commands (the way a voice assistant's commands look): each stream runs
 /// one command of spec.command:
 /// - `sleep`: a blocking sleep of spec.commandMs (like `time.sleep` in a `def` command);
@@ -37,3 +39,5 @@ protected:
     StreamFunction makeStream() override;
     QString laneLabel() const override;
 };
+
+} // namespace Taskscope::Workloads

@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+namespace Taskscope::Workloads {
+
 QUrlQuery DeepgramRequest::listenQuery()
 {
     QUrlQuery q;
@@ -63,3 +65,5 @@ QString DeepgramRequest::streamTag(int stream)
         .arg(serial.fetch_add(1) + 1)
         .arg(stream + 1);
 }
+
+} // namespace Taskscope::Workloads

@@ -8,6 +8,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+namespace Taskscope::Workloads {
+
 /// Builds the requests of the Deepgram workloads: the listen and speak
 /// WebSocket URLs (ws/wss from the http/https base URL), the prerecorded POST URL, and the
 /// `Authorization: Token KEY` header. Every request carries `tag=` (the stream's id, so the built-in
@@ -26,3 +28,5 @@ public:
     /// tag for a stream: unique in the process ("taskscope-<pid>-<serial>-<stream>").
     static QString streamTag(int stream);
 };
+
+} // namespace Taskscope::Workloads

@@ -17,6 +17,14 @@
 
 #include <cmath>
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Audio::MicrophoneCapture;
+using Taskscope::Protocol::DeepgramMessage;
+using Taskscope::Transport::createWebSocket;
+using Taskscope::Transport::WebSocketTransport;
+
+namespace Taskscope::Workloads {
+
 namespace {
 
 struct Names
@@ -200,7 +208,7 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
         url, m_s.env.keyFor(m_s.spec, WorkloadEnvironment::Service::Deepgram));
 
     TraceSpan connectSpan(m_lane, n.connect);
-    const bool opened = co_await ws->open(request, m_options.connectTimeout.count());
+    const bool opened = co_await ws->open(request, m_options.connectTimeout);
     connectSpan.end();
     if (m_ctx.isCancelled())
         co_return ConnectionEnd::Cancelled;
@@ -255,7 +263,7 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
             if (now >= closeDeadline) {
                 TraceRecorder::end(m_lane, n.awaitFinal);
                 if (m_metadata) {
-                    co_await ws->close(WebSocketTransport::NormalClosure, QString(), 2'000'000'000);
+                    co_await ws->close(WebSocketTransport::NormalClosure, QString(), std::chrono::seconds(2));
                     co_return ConnectionEnd::Done;
                 }
                 ws->abort();
@@ -562,3 +570,5 @@ void LiveTranscriptionStream::publish(bool force)
         m_s.report->audioProgress(double(m_sendPos) / BytesPerSecond, double(totalBytes()) / BytesPerSecond);
     }
 }
+
+} // namespace Taskscope::Workloads

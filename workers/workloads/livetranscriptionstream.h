@@ -13,10 +13,18 @@
 #include <memory>
 #include <vector>
 
-class DeepgramMessage;
-class ExecutionContext;
+namespace Taskscope::Audio {
 class MicrophoneCapture;
+}
+namespace Taskscope::Protocol {
+class DeepgramMessage;
+}
+namespace Taskscope::Transport {
 class WebSocketTransport;
+}
+class ExecutionContext;
+
+namespace Taskscope::Workloads {
 
 /// One live-transcription stream (Deepgram listen v1 over WebSocket), written once for every
 /// execution model against ExecutionContext.
@@ -90,15 +98,15 @@ private:
     };
 
     QCoro::Task<ConnectionEnd> streamOnce(bool firstConnection);
-    ConnectionEnd handshakeRefused(const WebSocketTransport &ws);
+    ConnectionEnd handshakeRefused(const Transport::WebSocketTransport &ws);
     void beginConnection(bool firstConnection);
     qint64 nextChunkDueNs();
-    ConnectionEnd closedEnd(const WebSocketTransport &ws, bool closeStreamSent);
+    ConnectionEnd closedEnd(const Transport::WebSocketTransport &ws, bool closeStreamSent);
     qint64 scheduleNs(qint64 chunkIndex) const;
-    bool sendChunk(WebSocketTransport &ws);
-    void sendControl(WebSocketTransport &ws, const QString &message, NameId instant);
+    bool sendChunk(Transport::WebSocketTransport &ws);
+    void sendControl(Transport::WebSocketTransport &ws, const QString &message, NameId instant);
     void handleMessage(const QByteArray &data, qint64 arrivalNs, bool binary);
-    void handleResults(const DeepgramMessage &message, qint64 arrivalNs);
+    void handleResults(const Protocol::DeepgramMessage &message, qint64 arrivalNs);
     void publish(bool force);
     void fail(const QString &reason);
 
@@ -115,8 +123,8 @@ private:
     qint64 totalBytes() const;
     qint64 availableBytes() const;
 
-    AudioSource::Loaded m_source;
-    std::unique_ptr<MicrophoneCapture> m_microphone;
+    Audio::AudioSource::Loaded m_source;
+    std::unique_ptr<Audio::MicrophoneCapture> m_microphone;
     qint64 m_chunkBytes = 640;
     qint64 m_chunkNs = 20'000'000; ///< schedule spacing (chunkMs / speed)
     qint64 m_t0 = 0;
@@ -150,3 +158,5 @@ private:
     QString m_finalText;
     QString m_lastDropReason;
 };
+
+} // namespace Taskscope::Workloads

@@ -1,5 +1,7 @@
 #include "workers/workloads/livetranscriptionworkload.h"
 
+namespace Taskscope::Workloads {
+
 LiveTranscriptionWorkload::LiveTranscriptionWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env,
                                                      QObject *parent, LiveTranscriptionStream::Options options)
     : Workload(spec, env, parent)
@@ -18,3 +20,5 @@ QCoro::Task<void> LiveTranscriptionWorkload::run(StreamHandle handle, LiveTransc
     LiveTranscriptionStream stream(std::move(handle), options);
     co_await stream.run();
 }
+
+} // namespace Taskscope::Workloads

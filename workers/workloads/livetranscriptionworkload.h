@@ -3,6 +3,8 @@
 #include "workers/workloads/livetranscriptionstream.h"
 #include "workers/workloads/workload.h"
 
+namespace Taskscope::Workloads {
+
 /// Live transcription: spec.count streams of LiveTranscriptionStream in spec.model.
 /// Aggregate statistics add "transcripts" (each stream's final text) when there are few streams.
 class LiveTranscriptionWorkload final : public Workload
@@ -20,3 +22,5 @@ private:
     static QCoro::Task<void> run(StreamHandle handle, LiveTranscriptionStream::Options options);
     LiveTranscriptionStream::Options m_options;
 };
+
+} // namespace Taskscope::Workloads

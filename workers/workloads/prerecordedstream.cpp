@@ -12,6 +12,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Transport::createHttpCall;
+using Taskscope::Transport::HttpCall;
+
+namespace Taskscope::Workloads {
+
 namespace {
 
 struct Names
@@ -72,6 +78,28 @@ ParsedResult parseResult(const QByteArray &body)
     return r;
 }
 
+/// The POST /v1/listen request of one attempt (faults, if any, only on the first).
+HttpCall::Request listenRequest(const QUrl &base, const ApiKey &key, const QString &tag, const QString &faults,
+                                const QByteArray &wav, std::chrono::nanoseconds timeout)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("model"), QStringLiteral("nova-3"));
+    query.addQueryItem(QStringLiteral("smart_format"), QStringLiteral("true"));
+    query.addQueryItem(QStringLiteral("punctuate"), QStringLiteral("true"));
+    query.addQueryItem(QStringLiteral("tag"), tag);
+    if (!faults.isEmpty())
+        query.addQueryItem(QStringLiteral("faults"), faults);
+    HttpCall::Request request;
+    request.method = "POST";
+    request.url = DeepgramRequest::url(base, QStringLiteral("/v1/listen"), query, false);
+    request.headers.emplaceBack("Content-Type", "audio/wav");
+    if (!key.isEmpty())
+        request.headers.emplaceBack("Authorization", key.authorizationValue("Token"));
+    request.body = wav;
+    request.timeout = timeout;
+    return request;
+}
+
 } // namespace
 
 QString PrerecordedStream::errorMessage(const QByteArray &body)
@@ -126,21 +154,8 @@ QCoro::Task<void> PrerecordedStream::run()
     QString lastFailure;
     bool done = false;
     for (int attempt = 1; attempt <= m_options.maxAttempts && !done; ++attempt) {
-        QUrlQuery query;
-        query.addQueryItem(QStringLiteral("model"), QStringLiteral("nova-3"));
-        query.addQueryItem(QStringLiteral("smart_format"), QStringLiteral("true"));
-        query.addQueryItem(QStringLiteral("punctuate"), QStringLiteral("true"));
-        query.addQueryItem(QStringLiteral("tag"), tag);
-        if (attempt == 1 && !spec.faults.isEmpty())
-            query.addQueryItem(QStringLiteral("faults"), spec.faults);
-        HttpCall::Request request;
-        request.method = "POST";
-        request.url = DeepgramRequest::url(base, QStringLiteral("/v1/listen"), query, false);
-        request.headers.emplaceBack("Content-Type", "audio/wav");
-        if (!key.isEmpty())
-            request.headers.emplaceBack("Authorization", key.authorizationValue("Token"));
-        request.body = file.wav;
-        request.timeoutNs = m_options.requestTimeout.count();
+        const HttpCall::Request request = listenRequest(base, key, tag, attempt == 1 ? spec.faults : QString(),
+                                                        file.wav, m_options.requestTimeout);
 
         std::unique_ptr<HttpCall> call = createHttpCall(m_ctx);
         const qint64 sentNs = ExecutionContext::nowNs();
@@ -148,7 +163,7 @@ QCoro::Task<void> PrerecordedStream::run()
         call->start(request);
         ++m_stats.requests;
         m_stats.bytesSent += file.wav.size();
-        body = co_await call->readAll(m_options.requestTimeout.count());
+        body = co_await call->readAll(m_options.requestTimeout);
         requestSpan.end();
         if (m_ctx.isCancelled())
             co_return;
@@ -220,3 +235,5 @@ QCoro::Task<void> PrerecordedStream::run()
     m_s.report->statistics(m_stats, extra);
     m_s.report->progress(1);
 }
+
+} // namespace Taskscope::Workloads

@@ -7,6 +7,8 @@
 
 class ExecutionContext;
 
+namespace Taskscope::Workloads {
+
 /// One prerecorded transcription (Deepgram POST /v1/listen), written once for every execution model:
 /// read the audio file (a blocking part), POST it as audio/wav, parse the JSON result (a blocking
 /// part: on the pool in Offload) and report its transcript as a final, with the whole response in
@@ -43,3 +45,5 @@ private:
     LaneId m_lane;
     StreamStatistics m_stats;
 };
+
+} // namespace Taskscope::Workloads

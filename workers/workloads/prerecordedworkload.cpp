@@ -1,5 +1,7 @@
 #include "workers/workloads/prerecordedworkload.h"
 
+namespace Taskscope::Workloads {
+
 PrerecordedWorkload::PrerecordedWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,
                                          PrerecordedStream::Options options)
     : Workload(spec, env, parent)
@@ -18,3 +20,5 @@ QCoro::Task<void> PrerecordedWorkload::run(StreamHandle handle, PrerecordedStrea
     PrerecordedStream stream(std::move(handle), options);
     co_await stream.run();
 }
+
+} // namespace Taskscope::Workloads

@@ -3,6 +3,8 @@
 #include "workers/workloads/prerecordedstream.h"
 #include "workers/workloads/workload.h"
 
+namespace Taskscope::Workloads {
+
 /// Prerecorded transcription: spec.count PrerecordedStreams in spec.model.
 class PrerecordedWorkload final : public Workload
 {
@@ -19,3 +21,5 @@ private:
     static QCoro::Task<void> run(StreamHandle handle, PrerecordedStream::Options options);
     PrerecordedStream::Options m_options;
 };
+
+} // namespace Taskscope::Workloads

@@ -17,6 +17,12 @@
 #include <memory>
 #include <vector>
 
+using Taskscope::Transport::createHttpCall;
+using Taskscope::Transport::HttpCall;
+using Taskscope::Transport::KeepAliveHttpCall;
+
+namespace Taskscope::Workloads {
+
 namespace {
 
 struct BurstNames
@@ -105,7 +111,7 @@ QCoro::Task<void> runRequester(ExecutionContext &ctx, std::shared_ptr<BurstState
         state->noteStart(startNs);
         TraceSpan span(ctx.coroutineLane(), n.request, std::uint64_t(index));
         call->start(state->request);
-        const QByteArray body = co_await call->readAll(RequestBurstWorkload::RequestTimeoutNs);
+        const QByteArray body = co_await call->readAll(RequestBurstWorkload::RequestTimeout);
         if (ctx.isCancelled())
             break;
         const qint64 endNs = ExecutionContext::nowNs();
@@ -172,7 +178,7 @@ QCoro::Task<void> runBurst(StreamHandle s)
     state->total = s.spec.requests;
     state->request.method = "GET";
     state->request.url = url;
-    state->request.timeoutNs = RequestBurstWorkload::RequestTimeoutNs;
+    state->request.timeout = RequestBurstWorkload::RequestTimeout;
     if (s.env.usesLoopback(s.spec) && !s.spec.faults.isEmpty())
         state->request.headers.append({QByteArrayLiteral("X-Taskscope-Faults"), s.spec.faults.toUtf8()});
 
@@ -258,3 +264,5 @@ void RequestBurstWorkload::aggregate(QJsonObject &statistics, const QList<QJsonO
     aggregate.insert(QStringLiteral("requestsPerSecond"), rate); // streams run side by side: rates add
     statistics.insert(QStringLiteral("aggregate"), aggregate);
 }
+
+} // namespace Taskscope::Workloads

@@ -4,6 +4,10 @@
 
 #include <QUrl>
 
+#include <chrono>
+
+namespace Taskscope::Workloads {
+
 /// Request burst: `spec.requests` HTTP requests at concurrency `spec.concurrency`,
 /// per stream. The endpoint is the built-in service's `GET /v1/echo?latency_ms=&bytes=` (server-side
 /// latency spec.latencyMs, a response of spec.payloadBytes bytes, the spec's faults as
@@ -28,7 +32,7 @@ class RequestBurstWorkload final : public Workload
     Q_OBJECT
 public:
     static constexpr int MaxPoolThreads = 64;
-    static constexpr qint64 RequestTimeoutNs = 30'000'000'000;
+    static constexpr std::chrono::seconds RequestTimeout {30};
 
     RequestBurstWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr);
     ~RequestBurstWorkload() override = default;
@@ -42,3 +46,5 @@ protected:
     QString laneLabel() const override { return QStringLiteral("burst"); }
     void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const override;
 };
+
+} // namespace Taskscope::Workloads

@@ -13,6 +13,14 @@
 
 #include <QJsonObject>
 
+using Taskscope::Audio::AudioPlayback;
+using Taskscope::Audio::AudioSource;
+using Taskscope::Protocol::DeepgramMessage;
+using Taskscope::Transport::createWebSocket;
+using Taskscope::Transport::WebSocketTransport;
+
+namespace Taskscope::Workloads {
+
 namespace {
 
 struct Names
@@ -60,6 +68,43 @@ void TextToSpeechStream::publish(double audioS)
     m_s.report->statistics(m_stats, extra);
 }
 
+void TextToSpeechStream::takeMessages(WebSocketTransport &ws, AudioPlayback &playback, qint64 speakNs, bool *flushed,
+                                      bool *playing)
+{
+    const Names &n = names();
+    while (std::optional<WebSocketTransport::Message> m = ws.takeMessage()) {
+        m_stats.bytesReceived += m->data.size();
+        if (m->kind == WebSocketTransport::MessageKind::Binary) {
+            if (m_stats.timeToFirstAudioNs < 0) {
+                m_stats.timeToFirstAudioNs = m->arrivalNs - speakNs;
+                TraceRecorder::instant(m_lane, n.firstAudio);
+                TraceRecorder::begin(m_lane, n.play);
+                *playing = true;
+            }
+            const qint64 underrunsBefore = playback.underruns();
+            playback.push(m->data, m->arrivalNs);
+            if (playback.underruns() != underrunsBefore)
+                TraceRecorder::instant(m_lane, n.underrun);
+            TraceRecorder::counter(m_lane, n.buffered,
+                                   double(std::max<qint64>(0, playback.playbackEndNs() - m->arrivalNs)) / 1e6);
+            continue;
+        }
+        TraceRecorder::begin(m_lane, n.parse);
+        const DeepgramMessage message = DeepgramMessage::parse(m->data);
+        TraceRecorder::end(m_lane, n.parse);
+        if (message.type == DeepgramMessage::Type::Flushed) {
+            *flushed = true;
+            m_stats.requestLatency.record(m->arrivalNs - speakNs);
+            TraceRecorder::instant(m_lane, n.flushed);
+        } else if (message.type == DeepgramMessage::Type::Invalid) {
+            ++m_stats.malformedMessages;
+            ++m_stats.errors;
+        } else if (message.type == DeepgramMessage::Type::Warning || message.type == DeepgramMessage::Type::Error) {
+            ++m_stats.errors;
+        }
+    }
+}
+
 QCoro::Task<void> TextToSpeechStream::run()
 {
     const Names &n = names();
@@ -81,7 +126,7 @@ QCoro::Task<void> TextToSpeechStream::run()
 
     std::unique_ptr<WebSocketTransport> ws = createWebSocket(m_ctx);
     TraceSpan connectSpan(m_lane, n.connect);
-    const bool opened = co_await ws->open(request, m_options.connectTimeout.count());
+    const bool opened = co_await ws->open(request, m_options.connectTimeout);
     connectSpan.end();
     if (m_ctx.isCancelled())
         co_return;
@@ -108,37 +153,7 @@ QCoro::Task<void> TextToSpeechStream::run()
     bool playing = false;
     QString failure;
     while (!flushed && failure.isEmpty()) {
-        while (std::optional<WebSocketTransport::Message> m = ws->takeMessage()) {
-            m_stats.bytesReceived += m->data.size();
-            if (m->kind == WebSocketTransport::MessageKind::Binary) {
-                if (m_stats.timeToFirstAudioNs < 0) {
-                    m_stats.timeToFirstAudioNs = m->arrivalNs - speakNs;
-                    TraceRecorder::instant(m_lane, n.firstAudio);
-                    TraceRecorder::begin(m_lane, n.play);
-                    playing = true;
-                }
-                const qint64 underrunsBefore = playback.underruns();
-                playback.push(m->data, m->arrivalNs);
-                if (playback.underruns() != underrunsBefore)
-                    TraceRecorder::instant(m_lane, n.underrun);
-                TraceRecorder::counter(m_lane, n.buffered,
-                                       double(std::max<qint64>(0, playback.playbackEndNs() - m->arrivalNs)) / 1e6);
-                continue;
-            }
-            TraceRecorder::begin(m_lane, n.parse);
-            const DeepgramMessage message = DeepgramMessage::parse(m->data);
-            TraceRecorder::end(m_lane, n.parse);
-            if (message.type == DeepgramMessage::Type::Flushed) {
-                flushed = true;
-                m_stats.requestLatency.record(m->arrivalNs - speakNs);
-                TraceRecorder::instant(m_lane, n.flushed);
-            } else if (message.type == DeepgramMessage::Type::Invalid) {
-                ++m_stats.malformedMessages;
-                ++m_stats.errors;
-            } else if (message.type == DeepgramMessage::Type::Warning || message.type == DeepgramMessage::Type::Error) {
-                ++m_stats.errors;
-            }
-        }
+        takeMessages(*ws, playback, speakNs, &flushed, &playing);
         if (flushed)
             break;
         if (ws->state() == WebSocketTransport::State::Closed) {
@@ -173,7 +188,7 @@ QCoro::Task<void> TextToSpeechStream::run()
         co_return;
     }
     ws->sendText(DeepgramMessage::closeMessage());
-    co_await ws->close(WebSocketTransport::NormalClosure, QString(), m_options.closeTimeout.count());
+    co_await ws->close(WebSocketTransport::NormalClosure, QString(), m_options.closeTimeout);
     while (std::optional<WebSocketTransport::Message> m = ws->takeMessage())
         m_stats.bytesReceived += m->data.size(); // what came with the close (counted, not played)
     ws.reset();
@@ -187,3 +202,5 @@ QCoro::Task<void> TextToSpeechStream::run()
     publish(audioS);
     m_s.report->progress(1);
 }
+
+} // namespace Taskscope::Workloads

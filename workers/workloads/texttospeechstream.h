@@ -5,7 +5,15 @@
 
 #include <chrono>
 
+namespace Taskscope::Audio {
+class AudioPlayback;
+}
+namespace Taskscope::Transport {
+class WebSocketTransport;
+}
 class ExecutionContext;
+
+namespace Taskscope::Workloads {
 
 /// One text-to-speech stream (Deepgram speak v1 over WebSocket), written once for every execution
 /// model: Speak(text) + Flush, binary linear16 audio back until Flushed, then Close. The audio is
@@ -37,6 +45,10 @@ public:
     QCoro::Task<void> run();
 
 private:
+    /// Plays the audio that has arrived and reads the messages; sets *flushed at Flushed and
+    /// *playing at the first audio.
+    void takeMessages(Transport::WebSocketTransport &ws, Audio::AudioPlayback &playback, qint64 speakNs, bool *flushed,
+                      bool *playing);
     void publish(double audioS);
 
     StreamHandle m_s;
@@ -47,3 +59,5 @@ private:
     qint64 m_startNs = 0;
     QString m_tag;
 };
+
+} // namespace Taskscope::Workloads

@@ -1,5 +1,7 @@
 #include "workers/workloads/texttospeechworkload.h"
 
+namespace Taskscope::Workloads {
+
 TextToSpeechWorkload::TextToSpeechWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,
                                            TextToSpeechStream::Options options)
     : Workload(spec, env, parent)
@@ -18,3 +20,5 @@ QCoro::Task<void> TextToSpeechWorkload::run(StreamHandle handle, TextToSpeechStr
     TextToSpeechStream stream(std::move(handle), options);
     co_await stream.run();
 }
+
+} // namespace Taskscope::Workloads

@@ -3,6 +3,8 @@
 #include "workers/workloads/texttospeechstream.h"
 #include "workers/workloads/workload.h"
 
+namespace Taskscope::Workloads {
+
 /// Text to speech: spec.count TextToSpeechStreams in spec.model.
 class TextToSpeechWorkload final : public Workload
 {
@@ -19,3 +21,5 @@ private:
     static QCoro::Task<void> run(StreamHandle handle, TextToSpeechStream::Options options);
     TextToSpeechStream::Options m_options;
 };
+
+} // namespace Taskscope::Workloads

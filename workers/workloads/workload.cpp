@@ -13,6 +13,8 @@
 #include <QMutex>
 #include <QThread>
 
+namespace Taskscope::Workloads {
+
 /// The bridge from streams (any thread) to their Workload (UI thread). Cut when the Workload goes.
 class StreamLink final
 {
@@ -449,3 +451,5 @@ void Workload::onStreamFinished(int stream, bool cancelled)
         setState(m_stopRequested || m_anyCancelled ? State::Stopped : State::Finished);
     emit finished();
 }
+
+} // namespace Taskscope::Workloads

@@ -17,9 +17,12 @@
 #include <vector>
 
 class ExecutionContext;
-class StreamLink;
 class WorkerThread;
 class WorkerThreadPool;
+
+namespace Taskscope::Workloads {
+
+class StreamLink;
 
 /// What one stream reports to its Workload. Lives in the stream's coroutine frame and is used on
 /// the stream's thread (a worker thread in the Thread model); everything it reports reaches the
@@ -85,7 +88,7 @@ struct StreamHandle
 ///             ExecutionContext &ctx = *s.ctx;
 ///             auto call = createHttpCall(ctx);
 ///             call->start({"GET", s.env.baseUrlFor(s.spec).resolved(QUrl("/v1/echo"))});
-///             const QByteArray body = co_await call->readAll(10'000'000'000);
+///             const QByteArray body = co_await call->readAll(10s);
 ///             if (ctx.isCancelled()) co_return;                   // stop(): leave promptly
 ///             if (!call->succeeded() || call->status() != 200) { s.report->fail(...); co_return; }
 ///             s.report->statistics(...);
@@ -209,3 +212,5 @@ private:
     bool m_stopRequested = false;
     bool m_anyCancelled = false;
 };
+
+} // namespace Taskscope::Workloads

@@ -10,6 +10,8 @@
 class QThreadPool;
 class WorkerThreadPool;
 
+namespace Taskscope::Workloads {
+
 /// Where a workload's requests go and what it may use, beyond its spec: the built-in service, the
 /// real services and their keys, and the shared pools. Keys come from the environment or the
 /// settings dialog, never from a spec or scenario file.
@@ -52,3 +54,5 @@ struct WorkloadEnvironment
     /// Text with every key scrubbed out (for errors that may echo a request).
     QString redact(QString text) const { return openAiKey.redact(deepgramKey.redact(std::move(text))); }
 };
+
+} // namespace Taskscope::Workloads

@@ -8,6 +8,8 @@
 #include "workers/workloads/texttospeechworkload.h"
 #include "workers/workloads/workload.h"
 
+namespace Taskscope::Workloads {
+
 Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent, QString *error)
 {
     QString local;
@@ -30,3 +32,5 @@ Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &en
     err = QStringLiteral("the %1 workload is not available in this build").arg(WorkloadSpec::toString(spec.kind));
     return nullptr;
 }
+
+} // namespace Taskscope::Workloads

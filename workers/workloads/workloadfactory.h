@@ -6,6 +6,9 @@
 #include <QString>
 
 class QObject;
+
+namespace Taskscope::Workloads {
+
 class Workload;
 
 /// Makes the Workload for a spec (the app's stream panel and the headless runner call this).
@@ -13,3 +16,5 @@ class Workload;
 /// invalid combination); the caller shows the error and the app keeps running.
 Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,
                          QString *error = nullptr);
+
+} // namespace Taskscope::Workloads

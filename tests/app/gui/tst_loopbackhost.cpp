@@ -12,6 +12,8 @@
 
 #include <sys/resource.h>
 
+using Taskscope::Scenarios::LoopbackHost;
+
 class TestLoopbackHost final : public QObject
 {
     Q_OBJECT

@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using Taskscope::Scenarios::LoopbackHost;
+
 namespace {
 
 WorkloadSpec chat(int count, int tokens)

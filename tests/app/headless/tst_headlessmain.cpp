@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using Taskscope::Headless::runHeadlessWithWatchdog;
+
 class TestHeadlessMain final : public QObject
 {
     Q_OBJECT

@@ -14,6 +14,8 @@
 #include <QTimer>
 #include <QtTest>
 
+using Taskscope::Headless::HeadlessSession;
+
 namespace {
 
 struct Outcome

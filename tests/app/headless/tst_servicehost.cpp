@@ -10,6 +10,9 @@
 #include <QTest>
 #include <QTimer>
 
+using Taskscope::Headless::ServiceHost;
+using Taskscope::Scenarios::Scenario;
+
 class TestServiceHost final : public QObject
 {
     Q_OBJECT
@@ -54,7 +57,10 @@ void TestServiceHost::startKeepsTheCallersLoopRunning()
     QVERIFY(finished.wait(10'000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     reply->deleteLater();
-    QCOMPARE(host.totals().contains(QStringLiteral("httpRequests")), !external);
+    const auto totals = host.totals();
+    QCOMPARE(totals.has_value(), !external);
+    if (totals)
+        QVERIFY(totals->httpRequests >= 1); // the /healthz above
     host.stop();
     QVERIFY(!host.isRunning());
 }

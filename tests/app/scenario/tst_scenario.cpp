@@ -6,6 +6,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using Taskscope::Protocol::FieldError;
+using Taskscope::Scenarios::Scenario;
+
 class TestScenario : public QObject
 {
     Q_OBJECT

@@ -9,6 +9,9 @@
 #include <cmath>
 #include <limits>
 
+using Taskscope::Scenarios::Scenario;
+using Taskscope::Scenarios::ScenarioSchedule;
+
 using namespace std::chrono_literals;
 
 namespace {

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+using Taskscope::Audio::AudioResampler;
+
 class tst_AudioResampler final : public QObject
 {
     Q_OBJECT

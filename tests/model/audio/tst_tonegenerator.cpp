@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+using Taskscope::Audio::ToneGenerator;
+
 class tst_ToneGenerator final : public QObject
 {
     Q_OBJECT

@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+using Taskscope::Audio::WavReader;
+
 // Every input is built here, byte by byte, so each case says exactly which header it means.
 class tst_WavReader final : public QObject
 {

@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+using Taskscope::Protocol::ChatCompletionChunk;
+
 // Payloads follow the real recorded OpenAI streams (content deltas, role, finish_reason, usage).
 class tst_ChatCompletionChunk final : public QObject
 {

@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+using Taskscope::Protocol::DeepgramMessage;
+
 // Server messages are in the shapes of recorded Deepgram listen/speak v1 responses.
 class tst_DeepgramMessage final : public QObject
 {

@@ -5,6 +5,9 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using Taskscope::Protocol::FieldError;
+using Taskscope::Protocol::JsonFieldReader;
+
 namespace {
 
 enum class Colour { Red, Green };

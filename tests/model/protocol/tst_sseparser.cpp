@@ -3,6 +3,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+using Taskscope::Protocol::SseParser;
+
 // Conformance table for SseParser. Vectors are re-typed by hand from:
 //  - WHATWG HTML §9.2.5-9.2.6 and web-platform-tests eventsource/format-*.{htm,js},
 //  - rexxars/eventsource-parser test/fixtures.ts,

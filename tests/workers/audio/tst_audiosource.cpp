@@ -7,6 +7,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Audio::ToneGenerator;
+
 class tst_AudioSource : public QObject
 {
     Q_OBJECT

@@ -17,6 +17,13 @@
 #include <functional>
 #include <memory>
 
+using Taskscope::Transport::BlockingHttpCall;
+using Taskscope::Transport::BlockingWebSocket;
+using Taskscope::Transport::HttpCall;
+using Taskscope::Transport::HttpResponseParser;
+using Taskscope::Transport::WebSocketFrameCodec;
+using Taskscope::Transport::WebSocketTransport;
+
 namespace {
 
 using Frame = WebSocketFrameCodec::Frame;
@@ -149,7 +156,7 @@ QCoro::Task<WsResult> converse(quint16 port, QList<QByteArray> texts, bool close
     BlockingWebSocket ws(&ctx);
     QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/v1/listen?x=1").arg(port)));
     request.setRawHeader("Authorization", "Token abc");
-    r.opened = co_await ws.open(request, 5'000'000'000);
+    r.opened = co_await ws.open(request, std::chrono::seconds(5));
     r.error = ws.errorString();
     r.handshakeStatus = ws.handshakeStatus();
     if (!r.opened)
@@ -157,7 +164,7 @@ QCoro::Task<WsResult> converse(quint16 port, QList<QByteArray> texts, bool close
     for (const QByteArray &t : texts)
         ws.sendText(QString::fromUtf8(t));
     if (closeFirst)
-        co_await ws.close(1000, QStringLiteral("bye"), 5'000'000'000);
+        co_await ws.close(1000, QStringLiteral("bye"), std::chrono::seconds(5));
     const qint64 deadline = ExecutionContext::nowNs() + 5'000'000'000;
     while (ws.state() != WebSocketTransport::State::Closed && ExecutionContext::nowNs() < deadline)
         co_await ctx.waitEvent(ws, deadline, TraceNames::intern("test ws"));

@@ -16,6 +16,14 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Loopback::TokenGenerator;
+using Taskscope::Workloads::ApiKey;
+using Taskscope::Workloads::ChatStreamWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 WorkloadSpec chatSpec(ExecutionModel model, int tokens, int rate = 2000)

@@ -17,6 +17,12 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Workloads::CommandWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 WorkloadSpec commandSpec(ExecutionModel model, CommandKind kind, int ms)

@@ -21,6 +21,15 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Loopback::FaultSpec;
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Workloads::LiveTranscriptionStream;
+using Taskscope::Workloads::LiveTranscriptionWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 using namespace std::chrono_literals;
 
 namespace {

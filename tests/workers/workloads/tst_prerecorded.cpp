@@ -14,6 +14,15 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Audio::AudioSource;
+using Taskscope::Loopback::FaultSpec;
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Workloads::PrerecordedStream;
+using Taskscope::Workloads::PrerecordedWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 using namespace std::chrono_literals;
 
 namespace {

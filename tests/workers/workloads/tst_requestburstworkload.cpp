@@ -13,6 +13,12 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Workloads::RequestBurstWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 WorkloadSpec burstSpec(ExecutionModel model, int requests, int concurrency)

@@ -12,6 +12,13 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Loopback::LoopbackConfig;
+using Taskscope::Loopback::LoopbackService;
+using Taskscope::Workloads::TextToSpeechStream;
+using Taskscope::Workloads::TextToSpeechWorkload;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 WorkloadSpec speakSpec(ExecutionModel model)

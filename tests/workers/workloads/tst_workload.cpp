@@ -13,6 +13,11 @@
 
 #include "workloadtestsupport.h"
 
+using Taskscope::Workloads::ApiKey;
+using Taskscope::Workloads::StreamHandle;
+using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadEnvironment;
+
 namespace {
 
 // Ticks `spec.requests` times every `spec.commandMs` ms, reporting progress; fails when told to.

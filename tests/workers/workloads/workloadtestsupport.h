@@ -24,25 +24,26 @@ inline void addExecutionModels()
 }
 
 /// Starts the workload and waits for finished(). False if it did not finish in time.
-inline bool runToEnd(Workload &workload, int timeoutMs = 30'000)
+inline bool runToEnd(Taskscope::Workloads::Workload &workload, int timeoutMs = 30'000)
 {
-    QSignalSpy finished(&workload, &Workload::finished);
+    QSignalSpy finished(&workload, &Taskscope::Workloads::Workload::finished);
     workload.start();
     return finished.count() > 0 || finished.wait(timeoutMs);
 }
 
 /// Waits for a started workload to finish. False if it is still active after the timeout.
-inline bool waitFinished(Workload &workload, int timeoutMs = 60'000)
+inline bool waitFinished(Taskscope::Workloads::Workload &workload, int timeoutMs = 60'000)
 {
     if (!workload.isActive())
         return true;
-    QSignalSpy finished(&workload, &Workload::finished);
+    QSignalSpy finished(&workload, &Taskscope::Workloads::Workload::finished);
     return finished.wait(timeoutMs) || !workload.isActive();
 }
 
-inline WorkloadEnvironment loopbackEnvironment(const LoopbackService &service)
+inline Taskscope::Workloads::WorkloadEnvironment loopbackEnvironment(
+    const Taskscope::Loopback::LoopbackService &service)
 {
-    WorkloadEnvironment env;
+    Taskscope::Workloads::WorkloadEnvironment env;
     env.loopbackBaseUrl = service.httpUrl();
     return env;
 }

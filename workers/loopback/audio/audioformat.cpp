@@ -1,5 +1,7 @@
 #include "workers/loopback/audio/audioformat.h"
 
+namespace Taskscope::Loopback {
+
 int AudioFormat::bytesPerSample() const
 {
     switch (encoding) {
@@ -47,3 +49,5 @@ QString AudioFormat::encodingName(Encoding encoding)
     }
     return QString();
 }
+
+} // namespace Taskscope::Loopback

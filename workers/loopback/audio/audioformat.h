@@ -4,6 +4,8 @@
 
 #include <optional>
 
+namespace Taskscope::Loopback {
+
 struct AudioFormat
 {
     enum class Encoding { Linear16, Mulaw, Alaw, Float32 };
@@ -20,3 +22,5 @@ struct AudioFormat
     static std::optional<Encoding> encodingFromName(const QString &name);
     static QString encodingName(Encoding encoding);
 };
+
+} // namespace Taskscope::Loopback

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Taskscope::Loopback {
+
 LinearResampler::LinearResampler(int inputRate, int outputRate)
     : m_inputRate(inputRate)
     , m_outputRate(outputRate)
@@ -61,3 +63,5 @@ void LinearResampler::process(const int16_t *input, std::size_t count, std::vect
     m_position = t - last;
     m_previous = samples[count - 1];
 }
+
+} // namespace Taskscope::Loopback

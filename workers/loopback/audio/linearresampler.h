@@ -2,8 +2,12 @@
 // Streaming sample-rate conversion of mono int16 audio by linear interpolation, with a box
 // pre-filter when downsampling by 1.5x or more (cheap protection against the worst aliasing).
 // Quality is adequate for speech recognition and synthesized speech; it is not a mastering resampler.
+// Not the client's Audio::AudioResampler (windowed sinc): the service converts hundreds of live
+// streams at once and needs the cheap filter; the client converts one file once and wants the clean one.
 #include <cstdint>
 #include <vector>
+
+namespace Taskscope::Loopback {
 
 class LinearResampler
 {
@@ -26,3 +30,5 @@ private:
     std::vector<int> m_boxHistory; // last m_boxWidth - 1 raw inputs for the pre-filter
     std::vector<int16_t> m_scratch;
 };
+
+} // namespace Taskscope::Loopback

@@ -1,12 +1,14 @@
 #include "workers/loopback/audio/pcmconverter.h"
 
-#include "workers/loopback/audio/g711.h"
+#include "model/audio/g711.h"
 
 #include <QtEndian>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+
+namespace Taskscope::Loopback {
 
 PcmConverter::PcmConverter(const AudioFormat &input, int outputRate)
     : m_input(input)
@@ -67,10 +69,10 @@ void PcmConverter::decodeFrames(const char *data, qsizetype frames, std::vector<
                 v = qFromLittleEndian<qint16>(p);
                 break;
             case AudioFormat::Encoding::Mulaw:
-                v = G711::mulawToLinear(uint8_t(*p));
+                v = Audio::G711::mulawToLinear(uint8_t(*p));
                 break;
             case AudioFormat::Encoding::Alaw:
-                v = G711::alawToLinear(uint8_t(*p));
+                v = Audio::G711::alawToLinear(uint8_t(*p));
                 break;
             case AudioFormat::Encoding::Float32: {
                 const quint32 bits = qFromLittleEndian<quint32>(p);
@@ -87,3 +89,5 @@ void PcmConverter::decodeFrames(const char *data, qsizetype frames, std::vector<
         mono.push_back(int16_t(sum / channels));
     }
 }
+
+} // namespace Taskscope::Loopback

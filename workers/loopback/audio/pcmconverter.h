@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace Taskscope::Loopback {
+
 class PcmConverter
 {
 public:
@@ -30,3 +32,5 @@ private:
     QByteArray m_partial;
     std::vector<int16_t> m_mono;
 };
+
+} // namespace Taskscope::Loopback

@@ -1,10 +1,14 @@
 #include "workers/loopback/audio/wavheader.h"
 
+#include "model/audio/wavformat.h"
+
 #include <QtEndian>
+
+namespace Taskscope::Loopback {
 
 bool WavHeader::looksLikeWav(QByteArrayView bytes)
 {
-    return bytes.size() >= 12 && bytes.first(4) == "RIFF" && bytes.sliced(8, 4) == "WAVE";
+    return Audio::WavFormat::looksLikeWav(bytes);
 }
 
 WavHeader WavHeader::parse(QByteArrayView bytes)
@@ -49,23 +53,28 @@ WavHeader WavHeader::parse(QByteArrayView bytes)
             }
             if (bytes.size() < body + qsizetype(size))
                 return header;
-            const char *p = bytes.data() + body;
-            quint16 tag = qFromLittleEndian<quint16>(p);
-            const quint16 channels = qFromLittleEndian<quint16>(p + 2);
-            const quint32 rate = qFromLittleEndian<quint32>(p + 4);
-            const quint16 bits = qFromLittleEndian<quint16>(p + 14);
-            if (tag == 0xFFFE && size >= 40)
-                tag = qFromLittleEndian<quint16>(p + 24); // the SubFormat GUID starts with the format tag
+            QString why;
+            const std::optional<Audio::WavFormat::Fmt> fmt = Audio::WavFormat::parseFmt(
+                bytes.sliced(body, qsizetype(size)), &why);
+            if (!fmt) {
+                header.status = Status::Unsupported;
+                header.error = QStringLiteral("WAV %1").arg(why);
+                return header;
+            }
+            const quint16 tag = fmt->sampleTag;
+            const int bits = fmt->bitsPerSample;
+            const int channels = fmt->channels;
+            const quint32 rate = fmt->sampleRate;
             AudioFormat format;
             format.channels = channels;
             format.sampleRate = int(rate);
-            if (tag == 1 && bits == 16) {
+            if (tag == Audio::WavFormat::TagPcm && bits == 16) {
                 format.encoding = AudioFormat::Encoding::Linear16;
-            } else if (tag == 3 && bits == 32) {
+            } else if (tag == Audio::WavFormat::TagFloat && bits == 32) {
                 format.encoding = AudioFormat::Encoding::Float32;
-            } else if (tag == 7 && bits == 8) {
+            } else if (tag == Audio::WavFormat::TagMulaw && bits == 8) {
                 format.encoding = AudioFormat::Encoding::Mulaw;
-            } else if (tag == 6 && bits == 8) {
+            } else if (tag == Audio::WavFormat::TagAlaw && bits == 8) {
                 format.encoding = AudioFormat::Encoding::Alaw;
             } else {
                 header.status = Status::Unsupported;
@@ -93,3 +102,5 @@ WavHeader WavHeader::parse(QByteArrayView bytes)
         at = qsizetype(next);
     }
 }
+
+} // namespace Taskscope::Loopback

@@ -8,6 +8,8 @@
 #include <QByteArrayView>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 struct WavHeader
 {
     enum class Status { Ok, NeedMoreData, NotWav, Unsupported };
@@ -22,3 +24,5 @@ struct WavHeader
     // Parses a header at the start of `bytes`.
     static WavHeader parse(QByteArrayView bytes);
 };
+
+} // namespace Taskscope::Loopback

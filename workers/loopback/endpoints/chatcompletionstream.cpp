@@ -12,6 +12,8 @@
 
 #include <cmath>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 constexpr qint64 pacedBacklogBytes = 256 * 1024;
@@ -355,3 +357,5 @@ void ChatCompletionStream::respondWhole()
     m_connection->respond(HttpResponse::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     stop();
 }
+
+} // namespace Taskscope::Loopback

@@ -24,6 +24,8 @@
 
 #include <functional>
 
+namespace Taskscope::Loopback {
+
 class HttpConnection;
 
 class ChatCompletionStream final
@@ -78,3 +80,5 @@ private:
     bool m_pacing = false;
     QTimer m_startTimer;
 };
+
+} // namespace Taskscope::Loopback

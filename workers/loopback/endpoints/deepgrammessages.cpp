@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 double ms(double seconds)
@@ -147,3 +149,5 @@ QByteArray warning(const QString &code, const QString &description)
 }
 
 } // namespace DeepgramMessages
+
+} // namespace Taskscope::Loopback

@@ -1,11 +1,14 @@
 #pragma once
 // The JSON text messages of Deepgram's listen and speak v1 protocols, in the shapes the official SDKs
-// parse.
+// parse. Written here rather than with the client's Protocol::DeepgramMessage on purpose: the client
+// tests against this service, and a shared message type would hide a field both sides got wrong.
 #include "workers/loopback/speech/recognitionevent.h"
 
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
+
+namespace Taskscope::Loopback {
 
 namespace DeepgramMessages {
 
@@ -25,3 +28,5 @@ QByteArray cleared(int sequenceId);
 QByteArray warning(const QString &code, const QString &description);
 
 } // namespace DeepgramMessages
+
+} // namespace Taskscope::Loopback

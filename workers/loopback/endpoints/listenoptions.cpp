@@ -2,6 +2,8 @@
 
 #include "workers/loopback/http/httprequest.h"
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 std::optional<bool> parseBool(const QString &value)
@@ -87,3 +89,5 @@ bool ListenOptions::parse(const HttpRequest &request, ListenOptions *out, QStrin
     *out = o;
     return true;
 }
+
+} // namespace Taskscope::Loopback

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace Taskscope::Loopback {
+
 class HttpRequest;
 
 struct ListenOptions
@@ -28,3 +30,5 @@ struct ListenOptions
     // False with *error set for values Deepgram would reject (bad encoding, rates, counts).
     static bool parse(const HttpRequest &request, ListenOptions *out, QString *error);
 };
+
+} // namespace Taskscope::Loopback

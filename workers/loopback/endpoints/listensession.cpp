@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QPointer>
 
+namespace Taskscope::Loopback {
+
 namespace {
 constexpr qsizetype maxContainerHeaderBytes = 64 * 1024;
 }
@@ -298,3 +300,5 @@ void ListenSession::handleEvents(std::vector<RecognitionEvent> &&events)
         }
     }
 }
+
+} // namespace Taskscope::Loopback

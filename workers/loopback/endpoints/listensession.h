@@ -21,6 +21,8 @@
 #include <memory>
 #include <optional>
 
+namespace Taskscope::Loopback {
+
 class RecognitionQueue;
 class ServiceContext;
 class WebSocketConnection;
@@ -84,3 +86,5 @@ private:
     double m_lastSpeechEnd = -1;
     bool m_utteranceEndPending = false;
 };
+
+} // namespace Taskscope::Loopback

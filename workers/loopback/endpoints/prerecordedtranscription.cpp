@@ -22,6 +22,8 @@
 #include <cmath>
 #include <memory>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 constexpr std::size_t samplesPerJob = 2 * UtteranceRecognizer::sampleRate;
@@ -215,3 +217,5 @@ void PrerecordedTranscription::start(HttpConnection *connection)
     }
     job->schedule();
 }
+
+} // namespace Taskscope::Loopback

@@ -10,6 +10,8 @@
 
 #include <vector>
 
+namespace Taskscope::Loopback {
+
 class HttpConnection;
 
 class PrerecordedTranscription
@@ -21,3 +23,5 @@ public:
     static QByteArray responseJson(const std::vector<RecognitionEvent> &finals, const QString &requestId,
                                    const QString &sha256, double durationSeconds, const QString &fallbackModel);
 };
+
+} // namespace Taskscope::Loopback

@@ -2,6 +2,8 @@
 
 #include "workers/loopback/http/httprequest.h"
 
+namespace Taskscope::Loopback {
+
 bool SpeakOptions::parse(const HttpRequest &request, SpeakOptions *out, QString *error)
 {
     SpeakOptions o;
@@ -34,3 +36,5 @@ bool SpeakOptions::parse(const HttpRequest &request, SpeakOptions *out, QString 
     *out = o;
     return true;
 }
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 class HttpRequest;
 
 struct SpeakOptions
@@ -15,3 +17,5 @@ struct SpeakOptions
 
     static bool parse(const HttpRequest &request, SpeakOptions *out, QString *error);
 };
+
+} // namespace Taskscope::Loopback

@@ -1,5 +1,6 @@
 #include "workers/loopback/endpoints/speakrestresponse.h"
 
+#include "model/audio/wavformat.h"
 #include "workers/loopback/http/httpconnection.h"
 #include "workers/loopback/networkloop.h"
 #include "workers/loopback/servicecontext.h"
@@ -8,6 +9,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtEndian>
+
+namespace Taskscope::Loopback {
 
 namespace {
 
@@ -18,21 +21,7 @@ constexpr qint64 sendWatermark = 256 * 1024;
 
 QByteArray SpeakRestResponse::streamingWavHeader(int sampleRate)
 {
-    QByteArray h(44, '\0');
-    char *p = h.data();
-    std::memcpy(p, "RIFF", 4);
-    qToLittleEndian<quint32>(0xFFFFFFFFu, p + 4);
-    std::memcpy(p + 8, "WAVEfmt ", 8);
-    qToLittleEndian<quint32>(16, p + 16);
-    qToLittleEndian<quint16>(1, p + 20);
-    qToLittleEndian<quint16>(1, p + 22);
-    qToLittleEndian<quint32>(quint32(sampleRate), p + 24);
-    qToLittleEndian<quint32>(quint32(sampleRate * 2), p + 28);
-    qToLittleEndian<quint16>(2, p + 32);
-    qToLittleEndian<quint16>(16, p + 34);
-    std::memcpy(p + 36, "data", 4);
-    qToLittleEndian<quint32>(0xFFFFFFFFu - 36, p + 40);
-    return h;
+    return Audio::WavFormat::linear16Header(sampleRate, 1, -1);
 }
 
 void SpeakRestResponse::start(HttpConnection *connection)
@@ -158,3 +147,5 @@ void SpeakRestResponse::pump()
         deleteLater();
     }
 }
+
+} // namespace Taskscope::Loopback

@@ -15,6 +15,8 @@
 #include <deque>
 #include <memory>
 
+namespace Taskscope::Loopback {
+
 class HttpConnection;
 
 class SpeakRestResponse final : public QObject
@@ -42,3 +44,5 @@ private:
     bool m_done = false;
     MemoryCharge m_charge;
 };
+
+} // namespace Taskscope::Loopback

@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QPointer>
 
+namespace Taskscope::Loopback {
+
 SpeakSession::SpeakSession(WebSocketConnection *connection, ServiceContext *context, const SpeakOptions &options,
                            const QString &requestId, const QString &tag)
     : m_connection(connection)
@@ -259,3 +261,5 @@ void SpeakSession::accountMemory()
         textChars += piece.text.size();
     m_charge.set(m_heldBytes + textChars * qint64(sizeof(QChar)));
 }
+
+} // namespace Taskscope::Loopback

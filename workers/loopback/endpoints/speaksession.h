@@ -18,6 +18,8 @@
 #include <deque>
 #include <memory>
 
+namespace Taskscope::Loopback {
+
 class ServiceContext;
 class SpeechSynthesizer;
 class WebSocketConnection;
@@ -90,3 +92,5 @@ private:
     bool m_closed = false;
     MemoryCharge m_charge;
 };
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 
 #include <iterator>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 constexpr const char *vocabulary[] = {
@@ -62,3 +64,5 @@ QByteArray TokenGenerator::next()
         token += ',';
     return token;
 }
+
+} // namespace Taskscope::Loopback

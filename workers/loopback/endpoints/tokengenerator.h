@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QRandomGenerator>
 
+namespace Taskscope::Loopback {
+
 class TokenGenerator
 {
 public:
@@ -21,3 +23,5 @@ private:
     bool m_capitalizeNext = true;
     bool m_pendingPeriod = false;
 };
+
+} // namespace Taskscope::Loopback

@@ -18,6 +18,8 @@
 #include <QTcpSocket>
 #include <QUuid>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 constexpr qint64 drainedWatermark = 64 * 1024;
@@ -355,7 +357,7 @@ void HttpConnection::dispatch()
         if (m_request.isWebSocketUpgrade())
             return upgradeToWebSocket(true);
         if (post)
-            return handlePrerecorded();
+            return PrerecordedTranscription::start(this);
         if (get) {
             HttpResponse response = HttpResponse::error(
                 426,
@@ -370,7 +372,7 @@ void HttpConnection::dispatch()
         if (m_request.isWebSocketUpgrade())
             return upgradeToWebSocket(false);
         if (post)
-            return handleSpeakRest();
+            return SpeakRestResponse::start(this);
         return wrongMethod("GET (WebSocket), POST");
     } else if (path == u"/v1/chat/completions") {
         if (!post)
@@ -526,16 +528,6 @@ void HttpConnection::handleEcho()
         QTimer::singleShot(NetworkLoop::timerMs(latency), this, reply);
     else
         reply();
-}
-
-void HttpConnection::handlePrerecorded()
-{
-    PrerecordedTranscription::start(this);
-}
-
-void HttpConnection::handleSpeakRest()
-{
-    SpeakRestResponse::start(this);
 }
 
 void HttpConnection::handleModels()
@@ -795,3 +787,5 @@ void HttpConnection::logRequest(int status, qint64 bytes)
                                         .arg(bytes)
                                         .arg(m_requestClock.isValid() ? m_requestClock.elapsed() : 0);
 }
+
+} // namespace Taskscope::Loopback

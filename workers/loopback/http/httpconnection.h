@@ -14,8 +14,11 @@
 #include <QPointer>
 #include <QTimer>
 
-class NetworkLoop;
 class QTcpSocket;
+
+namespace Taskscope::Loopback {
+
+class NetworkLoop;
 class ServiceContext;
 
 class HttpConnection final : public QObject
@@ -69,8 +72,6 @@ private:
     void handshakeTimedOut();
     void handleStats();
     void handleEcho();
-    void handlePrerecorded();
-    void handleSpeakRest();
     void handleModels();
     void respondError(int status, const QString &message, bool closeAfter = false);
     // 503 + Retry-After and a close: the service's memory budget is spent.
@@ -122,3 +123,5 @@ private:
     bool m_dropAfterBody = false; // drop-after-tx-bytes: the body was cut at the drop point
     MemoryCharge m_charge;
 };
+
+} // namespace Taskscope::Loopback

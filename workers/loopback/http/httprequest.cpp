@@ -1,5 +1,7 @@
 #include "workers/loopback/http/httprequest.h"
 
+namespace Taskscope::Loopback {
+
 QByteArray HttpRequest::header(QByteArrayView name) const
 {
     for (const auto &[key, value] : headers) {
@@ -50,3 +52,5 @@ bool HttpRequest::isWebSocketUpgrade() const
 {
     return headerHasToken("upgrade", "websocket") && headerHasToken("connection", "upgrade");
 }
+
+} // namespace Taskscope::Loopback

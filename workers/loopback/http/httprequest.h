@@ -7,6 +7,8 @@
 
 #include <utility>
 
+namespace Taskscope::Loopback {
+
 struct HttpRequest
 {
     QByteArray method;
@@ -26,3 +28,5 @@ struct HttpRequest
     bool keepAlive() const;
     bool isWebSocketUpgrade() const;
 };
+
+} // namespace Taskscope::Loopback

@@ -2,6 +2,8 @@
 
 #include <QUrl>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 // A chunk-size line (size and extensions) longer than this is refused, whether or not its LF has come.
@@ -285,3 +287,5 @@ HttpRequest HttpRequestParser::takeRequest()
     m_errorMessage.clear();
     return request;
 }
+
+} // namespace Taskscope::Loopback

@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 class HttpRequestParser
 {
 public:
@@ -51,3 +53,5 @@ private:
     int m_errorStatus = 0;
     QString m_errorMessage;
 };
+
+} // namespace Taskscope::Loopback

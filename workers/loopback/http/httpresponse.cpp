@@ -4,6 +4,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 {
     for (auto &entry : headers) {
@@ -140,3 +142,5 @@ QByteArray HttpResponse::lastChunk()
 {
     return QByteArrayLiteral("0\r\n\r\n");
 }
+
+} // namespace Taskscope::Loopback

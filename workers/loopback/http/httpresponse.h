@@ -6,6 +6,8 @@
 
 #include <utility>
 
+namespace Taskscope::Loopback {
+
 struct HttpResponse
 {
     int status = 200;
@@ -28,3 +30,5 @@ struct HttpResponse
     static QByteArray chunk(QByteArrayView data); // "<hex>\r\n<data>\r\n"
     static QByteArray lastChunk(); // "0\r\n\r\n"
 };
+
+} // namespace Taskscope::Loopback

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <type_traits>
 
+namespace Taskscope::Loopback {
+
 static_assert(std::is_same_v<mfcc_t, float>, "this sphinxbase build uses fixed-point features");
 
 DecoderPool::Lease::Lease(DecoderPool *pool, Kind kind, ps_decoder_s *decoder)
@@ -224,3 +226,5 @@ void DecoderPool::startStream(ps_decoder_s *decoder) const
     if (feat && feat->cmn_struct && int(m_initialCepstralMean.size()) == feat->cmn_struct->veclen)
         cmn_live_set(feat->cmn_struct, m_initialCepstralMean.data());
 }
+
+} // namespace Taskscope::Loopback

@@ -12,6 +12,9 @@
 #include <vector>
 
 struct ps_decoder_s;
+
+namespace Taskscope::Loopback {
+
 class ServiceStats;
 class SpeechGrammar;
 
@@ -81,3 +84,5 @@ private:
     std::vector<float> m_initialCepstralMean; // captured from the first decoder
     QString m_lastError;
 };
+
+} // namespace Taskscope::Loopback

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Taskscope::Loopback {
+
 namespace {
 constexpr double absoluteFloorRms = 300.0; // about -41 dBFS
 constexpr double noiseRatio = 4.0; // voiced: 12 dB over the noise level
@@ -57,3 +59,5 @@ void EnergyVad::endFrame(std::vector<Event> &events)
     }
     ++m_frameIndex;
 }
+
+} // namespace Taskscope::Loopback

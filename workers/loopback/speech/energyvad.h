@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace Taskscope::Loopback {
+
 class EnergyVad
 {
 public:
@@ -41,3 +43,5 @@ private:
     int m_silentRun = 0;
     long long m_lastVoicedFrame = -1;
 };
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 struct RecognizedWord
 {
     QString word;
@@ -36,3 +38,5 @@ struct RecognitionEvent
     QString model; // which search produced a final: grammar, language model or load sink
     double lastWordEnd = 0;
 };
+
+} // namespace Taskscope::Loopback

@@ -6,6 +6,8 @@
 #include <QMutexLocker>
 #include <QRunnable>
 
+namespace Taskscope::Loopback {
+
 namespace {
 constexpr qint64 samplesPerJob = UtteranceRecognizer::sampleRate; // one second of audio
 }
@@ -141,3 +143,5 @@ void RecognitionQueue::run()
     if (!m_commands.empty() || m_cancelled)
         scheduleLocked(); // to the back of the pool's queue, so other streams get their turn
 }
+
+} // namespace Taskscope::Loopback

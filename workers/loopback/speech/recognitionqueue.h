@@ -16,6 +16,8 @@
 #include <memory>
 #include <vector>
 
+namespace Taskscope::Loopback {
+
 class ServiceContext;
 struct StreamRecord;
 
@@ -60,3 +62,5 @@ private:
     bool m_started = false;
     bool m_failed = false;
 };
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QHash>
 
+namespace Taskscope::Loopback {
+
 QString SpeechGrammar::canonical(const QString &text)
 {
     QString out;
@@ -124,3 +126,5 @@ SpeechGrammar::SpeechGrammar(const QString &speechDirectory, const QString &cmuD
     jsgf += ";\n";
     m_jsgf = jsgf;
 }
+
+} // namespace Taskscope::Loopback

@@ -13,6 +13,8 @@
 
 #include <memory>
 
+namespace Taskscope::Loopback {
+
 class SpeechGrammar
 {
 public:
@@ -38,3 +40,5 @@ private:
     std::unique_ptr<QTemporaryDir> m_directory;
     QString m_dictionaryPath;
 };
+
+} // namespace Taskscope::Loopback

@@ -1,6 +1,6 @@
 #include "workers/loopback/speech/speechsynthesizer.h"
 
-#include "workers/loopback/audio/g711.h"
+#include "model/audio/g711.h"
 #include "workers/loopback/audio/linearresampler.h"
 
 #include <QMutexLocker>
@@ -9,6 +9,8 @@
 #include <espeak-ng/speak_lib.h>
 
 #include <algorithm>
+
+namespace Taskscope::Loopback {
 
 namespace {
 
@@ -43,12 +45,12 @@ int synthCallback(short *wav, int count, espeak_EVENT *events)
     case AudioFormat::Encoding::Mulaw:
         bytes.resize(qsizetype(active->converted.size()));
         for (std::size_t i = 0; i < active->converted.size(); ++i)
-            bytes[qsizetype(i)] = char(G711::linearToMulaw(active->converted[i]));
+            bytes[qsizetype(i)] = char(Audio::G711::linearToMulaw(active->converted[i]));
         break;
     case AudioFormat::Encoding::Alaw:
         bytes.resize(qsizetype(active->converted.size()));
         for (std::size_t i = 0; i < active->converted.size(); ++i)
-            bytes[qsizetype(i)] = char(G711::linearToAlaw(active->converted[i]));
+            bytes[qsizetype(i)] = char(Audio::G711::linearToAlaw(active->converted[i]));
         break;
     case AudioFormat::Encoding::Float32:
         break;
@@ -189,3 +191,5 @@ void SpeechSynthesizer::synthesize(Job &job)
             job.onDone(!cancelled, cancelled ? QStringLiteral("cancelled") : QString());
     }
 }
+
+} // namespace Taskscope::Loopback

@@ -19,6 +19,8 @@
 
 class QThread;
 
+namespace Taskscope::Loopback {
+
 class SpeechSynthesizer
 {
 public:
@@ -68,3 +70,5 @@ private:
     int m_nativeRate = 0;
     QString m_error;
 };
+
+} // namespace Taskscope::Loopback

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 constexpr std::size_t sliceSamples = UtteranceRecognizer::sampleRate / 10; // 100 ms
@@ -318,3 +320,5 @@ void UtteranceRecognizer::abandon()
     m_uttStarted = false;
     m_decoder.release();
 }
+
+} // namespace Taskscope::Loopback

@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace Taskscope::Loopback {
+
 class ServiceStats;
 
 class UtteranceRecognizer
@@ -96,3 +98,5 @@ private:
     bool m_utteranceEndPending = false;
     double m_lastWordEnd = 0;
 };
+
+} // namespace Taskscope::Loopback

@@ -10,6 +10,8 @@
 #include <QTcpSocket>
 #include <QtEndian>
 
+namespace Taskscope::Loopback {
+
 namespace {
 
 constexpr qint64 drainedWatermark = 64 * 1024;
@@ -495,3 +497,5 @@ void WebSocketConnection::finish(int code, const QString &reason)
     if (m_session)
         m_session->onClosed(code, reason);
 }
+
+} // namespace Taskscope::Loopback

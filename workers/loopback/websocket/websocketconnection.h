@@ -16,6 +16,9 @@
 #include <memory>
 
 class QTcpSocket;
+
+namespace Taskscope::Loopback {
+
 class ServiceContext;
 class WebSocketSession;
 struct HttpResponse;
@@ -113,3 +116,5 @@ private:
     QString m_sentCloseReason;
     MemoryCharge m_charge;
 };
+
+} // namespace Taskscope::Loopback

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+namespace Taskscope::Loopback {
+
 WebSocketFrameParser::WebSocketFrameParser(qint64 maxFramePayload, bool requireMask)
     : m_maxFramePayload(maxFramePayload)
     , m_requireMask(requireMask)
@@ -195,3 +197,5 @@ bool WebSocketFrameParser::isValidUtf8(QByteArrayView bytes)
     }
     return true;
 }
+
+} // namespace Taskscope::Loopback

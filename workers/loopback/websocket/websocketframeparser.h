@@ -2,9 +2,14 @@
 // RFC 6455 frame reader (client-to-server frames) and writer (server-to-client frames). The reader
 // checks what a server must check (mask present, no reserved bits or opcodes, control frames short
 // and unfragmented, payload within the cap) and reports the close code to answer with.
+// Written apart from the client's frame codec (workers/transport) on purpose: the service is the
+// client's test peer, and two readings of RFC 6455 catch each other's mistakes where one shared
+// codec would agree with itself.
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
+
+namespace Taskscope::Loopback {
 
 class WebSocketFrameParser
 {
@@ -40,3 +45,5 @@ private:
     int m_errorCode = 0;
     QString m_errorMessage;
 };
+
+} // namespace Taskscope::Loopback

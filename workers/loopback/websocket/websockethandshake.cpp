@@ -4,6 +4,8 @@
 
 #include <QCryptographicHash>
 
+namespace Taskscope::Loopback {
+
 QString WebSocketHandshake::validate(const HttpRequest &request, int *status)
 {
     *status = 400;
@@ -49,3 +51,5 @@ HttpResponse WebSocketHandshake::accept(const HttpRequest &request, const QByteA
     response.setHeader("dg-request-id", requestId);
     return response;
 }
+
+} // namespace Taskscope::Loopback

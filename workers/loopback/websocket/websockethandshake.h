@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 class HttpRequest;
 
 class WebSocketHandshake
@@ -17,3 +19,5 @@ public:
     // The 101 reply. Echoes "token"/"bearer" when the client authenticated by subprotocol, as Deepgram does.
     static HttpResponse accept(const HttpRequest &request, const QByteArray &requestId);
 };
+
+} // namespace Taskscope::Loopback

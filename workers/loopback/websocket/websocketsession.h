@@ -4,6 +4,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace Taskscope::Loopback {
+
 class WebSocketSession
 {
 public:
@@ -15,3 +17,5 @@ public:
     // The connection is over (close handshake, abort or loss); nothing more can be sent.
     virtual void onClosed(int code, const QString &reason) = 0;
 };
+
+} // namespace Taskscope::Loopback

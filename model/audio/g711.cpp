@@ -1,6 +1,6 @@
-#include "workers/loopback/audio/g711.h"
+#include "model/audio/g711.h"
 
-namespace G711 {
+namespace Taskscope::Audio::G711 {
 
 int16_t mulawToLinear(uint8_t code)
 {
@@ -58,4 +58,4 @@ uint8_t linearToAlaw(int16_t sample)
     return uint8_t((sign | (exponent << 4) | mantissa) ^ 0x55);
 }
 
-} // namespace G711
+} // namespace Taskscope::Audio::G711
