@@ -6,9 +6,11 @@
 #include <elfutils/libdwfl.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include <cxxabi.h>
 #include <dwarf.h>
+#include <link.h>
 #include <unistd.h>
 
 namespace {
@@ -113,7 +115,24 @@ qint64 Symbolizer::prewarm()
 {
     const qint64 start = TraceClock::nowNs();
     report();
+    // One address in the code of every loaded module: a hang's first stack runs through the
+    // program's own code and its Qt libraries, whose symbol tables would otherwise load then.
+    std::vector<std::uint64_t> addresses;
+    dl_iterate_phdr(
+        [](dl_phdr_info *info, std::size_t, void *out) {
+            for (int i = 0; i < info->dlpi_phnum; ++i) {
+                const ElfW(Phdr) &header = info->dlpi_phdr[i];
+                if (header.p_type == PT_LOAD && (header.p_flags & PF_X) && header.p_memsz > 0) {
+                    static_cast<std::vector<std::uint64_t> *>(out)->push_back(info->dlpi_addr + header.p_vaddr);
+                    break;
+                }
+            }
+            return 0;
+        },
+        &addresses);
     symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&demangle)), false);
+    for (const std::uint64_t address : addresses)
+        symbolize(address, false);
     m_cache.clear();
     return TraceClock::nowNs() - start;
 }
