@@ -6,7 +6,6 @@
 #include <elfutils/libdwfl.h>
 
 #include <cstdlib>
-#include <vector>
 
 #include <cxxabi.h>
 #include <dwarf.h>
@@ -115,9 +114,9 @@ qint64 Symbolizer::prewarm()
 {
     const qint64 start = TraceClock::nowNs();
     report();
-    // One address in the code of every loaded module: a hang's first stack runs through the
-    // program's own code and its Qt libraries, whose symbol tables would otherwise load then.
-    std::vector<std::uint64_t> addresses;
+    symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&demangle)), false);
+    m_cache.clear();
+    m_modulesToPrewarm.clear();
     dl_iterate_phdr(
         [](dl_phdr_info *info, std::size_t, void *out) {
             for (int i = 0; i < info->dlpi_phnum; ++i) {
@@ -129,12 +128,21 @@ qint64 Symbolizer::prewarm()
             }
             return 0;
         },
-        &addresses);
-    symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&demangle)), false);
-    for (const std::uint64_t address : addresses)
-        symbolize(address, false);
-    m_cache.clear();
+        &m_modulesToPrewarm);
     return TraceClock::nowNs() - start;
+}
+
+bool Symbolizer::prewarmNextModule()
+{
+    if (m_modulesToPrewarm.empty())
+        return false;
+    const std::uint64_t address = m_modulesToPrewarm.back();
+    m_modulesToPrewarm.pop_back();
+    if (!m_cache.contains(address)) {
+        symbolize(address, false);
+        m_cache.remove(address);
+    }
+    return !m_modulesToPrewarm.empty();
 }
 
 AlertStackFrame Symbolizer::symbolize(std::uint64_t address, bool returnAddress)
