@@ -13,14 +13,28 @@
 #include <QLocalSocket>
 #include <QMutexLocker>
 
+#include <atomic>
 #include <bit>
 #include <cstring>
 
 namespace Taskscope::Probe {
+namespace {
+
+std::atomic<std::uint32_t> g_readers {0};
+
+} // namespace
 
 ProbeLiveReader::ProbeLiveReader(QObject *parent)
     : QObject(parent)
+    // Alert ids of watched programs: the top bit set and 11 bits of reader, so a band clicked on the
+    // timeline finds its own alert, not the window's (small sequential ids) or another program's.
+    , m_alertIdBase((1u << 31) | ((g_readers.fetch_add(1) & 0x7FFu) << 20))
 {
+}
+
+std::uint32_t ProbeLiveReader::localAlertId(std::uint32_t remote) const
+{
+    return m_alertIdBase | (remote & 0xFFFFFu);
 }
 
 void ProbeLiveReader::setGroup(const QString &group)
@@ -242,6 +256,7 @@ void ProbeLiveReader::handleAlert(const QJsonObject &object)
     if (!AlertRecord::fromJson(object.value(u"alert").toObject(), &record))
         return;
     const qint64 offset = toLocalNs(0);
+    record.id = localAlertId(record.id);
     record.startNs += offset;
     record.detectedNs += offset;
     if (record.dispatch.startNs != 0)
@@ -336,7 +351,7 @@ void ProbeLiveReader::handleEvents(const QByteArray &payload)
             break;
         case EventKind::Alert:
             item.name = localName(event.name);
-            item.aux = event.aux;
+            item.aux = localAlertId(event.aux);
             item.endNs = event.arg == 0 ? StoredSpan::OpenEnd : qint64(event.arg) + offset;
             break;
         default: // flows and coroutine states: the probe records none

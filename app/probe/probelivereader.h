@@ -91,6 +91,7 @@ private:
     NameId localName(NameId remote);
     NameId dispatchName(NameId remote, quint16 eventType);
     void push(const LiveProbeItem &item);
+    std::uint32_t localAlertId(std::uint32_t remote) const;
 
     QString group() const;
 
@@ -112,6 +113,7 @@ private:
     qint64 m_offsetNs = 0;
     QString m_serverName;
     QString m_group;
+    const std::uint32_t m_alertIdBase;
 };
 
 } // namespace Taskscope::Probe

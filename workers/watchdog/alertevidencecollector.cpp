@@ -197,13 +197,20 @@ void AlertEvidenceCollector::run()
         std::lock_guard lock(m_mutex);
         stopping = m_stopping;
     }
-    if (!stopping && m_config.sampleStacks)
+    bool prewarming = !stopping && m_config.sampleStacks;
+    if (prewarming)
         m_prewarmNs.store(m_resources->symbolizer.prewarm());
 
     for (;;) {
         AlertEvidenceMessage message;
         {
             std::unique_lock lock(m_mutex);
+            // While idle, the other modules' symbol tables, one at a time between messages.
+            while (prewarming && !m_stopping && m_queue.empty()) {
+                lock.unlock();
+                prewarming = m_resources->symbolizer.prewarmNextModule();
+                lock.lock();
+            }
             m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
             if (m_queue.empty())
                 break;

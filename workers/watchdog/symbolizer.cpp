@@ -9,6 +9,7 @@
 
 #include <cxxabi.h>
 #include <dwarf.h>
+#include <link.h>
 #include <unistd.h>
 
 namespace {
@@ -115,7 +116,33 @@ qint64 Symbolizer::prewarm()
     report();
     symbolize(std::uint64_t(reinterpret_cast<std::uintptr_t>(&demangle)), false);
     m_cache.clear();
+    m_modulesToPrewarm.clear();
+    dl_iterate_phdr(
+        [](dl_phdr_info *info, std::size_t, void *out) {
+            for (int i = 0; i < info->dlpi_phnum; ++i) {
+                const ElfW(Phdr) &header = info->dlpi_phdr[i];
+                if (header.p_type == PT_LOAD && (header.p_flags & PF_X) && header.p_memsz > 0) {
+                    static_cast<std::vector<std::uint64_t> *>(out)->push_back(info->dlpi_addr + header.p_vaddr);
+                    break;
+                }
+            }
+            return 0;
+        },
+        &m_modulesToPrewarm);
     return TraceClock::nowNs() - start;
+}
+
+bool Symbolizer::prewarmNextModule()
+{
+    if (m_modulesToPrewarm.empty())
+        return false;
+    const std::uint64_t address = m_modulesToPrewarm.back();
+    m_modulesToPrewarm.pop_back();
+    if (!m_cache.contains(address)) {
+        symbolize(address, false);
+        m_cache.remove(address);
+    }
+    return !m_modulesToPrewarm.empty();
 }
 
 AlertStackFrame Symbolizer::symbolize(std::uint64_t address, bool returnAddress)

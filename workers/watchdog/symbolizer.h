@@ -5,6 +5,7 @@
 #include <QHash>
 
 #include <cstdint>
+#include <vector>
 
 struct Dwfl;
 
@@ -22,6 +23,10 @@ public:
     /// Loads the module list and the DWARF of the module holding this code, so the first real
     /// lookup does not pay for it. Returns the time it took in ns.
     qint64 prewarm();
+    /// After prewarm(): loads one more of the other modules' symbol tables (the program's own code,
+    /// Qt's libraries), so a first hang's stack does not wait for them. One at a time, so an alert
+    /// is never queued behind all of them. False when none is left.
+    bool prewarmNextModule();
 
     /// `returnAddress`: the address is a return address (every frame but the innermost), so the
     /// call instruction is looked up (address - 1).
@@ -34,5 +39,6 @@ private:
 
     Dwfl *m_dwfl = nullptr;
     QHash<std::uint64_t, AlertStackFrame> m_cache;
+    std::vector<std::uint64_t> m_modulesToPrewarm; // one code address per loaded module
     qint64 m_lastReportNs = 0;
 };

@@ -6,6 +6,7 @@
 #include "app/gui/probesessioncontroller.h"
 #include "app/gui/tracecontroller.h"
 #include "app/gui/watchdogcontroller.h"
+#include "app/probe/attachpreflight.h"
 #include "model/alertlistmodel.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracestore.h"
@@ -14,6 +15,7 @@
 
 #include <QMenu>
 #include <QMenuBar>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -137,6 +139,7 @@ private Q_SLOTS:
         const AlertRecord alert = taggedAlerts(session, tag).first();
         QVERIFY2(alert.culprit.startsWith(tag + QStringLiteral(": ")), qPrintable(alert.culprit));
         QCOMPARE(alert.pid, process->pid());
+        QVERIFY(alert.id & (1u << 31)); // apart from the window's own alert ids (a band click finds it)
 
         QVERIFY(ended.wait(StartTimeoutMs) || !ended.isEmpty());
         QCOMPARE(ended.first().first().toString(), QStringLiteral("exited 0"));
@@ -170,6 +173,49 @@ private Q_SLOTS:
         QVERIFY(ended.wait(StartTimeoutMs));
         QCOMPARE(ended.first().first().toString(), QStringLiteral("killed by SIGSEGV"));
         session.shutdown();
+    }
+
+    void attachingToARunningProgramMakesItsGroup()
+    {
+        QProcess target;
+        target.setProgram(QStringLiteral(TASKSCOPE_PROBE_TARGET));
+        target.setArguments({QStringLiteral("linger")});
+        target.start();
+        QVERIFY(target.waitForStarted());
+        QTest::qWait(700); // its event loop runs
+        // The attach dialog's list: the program is there, with the pre-flight's verdict.
+        AttachPreflight::Candidate listed;
+        for (const AttachPreflight::Candidate &candidate : AttachPreflight::qtProcesses()) {
+            if (candidate.pid == target.processId())
+                listed = candidate;
+        }
+        QCOMPARE(listed.pid, target.processId());
+        QCOMPARE(listed.name, QStringLiteral("probetarget"));
+        if (listed.refusal.contains(u"ptrace") || listed.refusal.contains(u"gdb"))
+            QSKIP(qPrintable(QStringLiteral("attaching is refused here: ") + listed.refusal));
+        QCOMPARE(listed.refusal, QString());
+
+        GuiSession session(AppSettings(), options());
+        session.start();
+        QString error;
+        WatchedProcess *process = session.probes().attach(target.processId(), &error);
+        QVERIFY2(process, qPrintable(error));
+        QCOMPARE(process->displayName(), QStringLiteral("probetarget (%1)").arg(target.processId()));
+        QSignalSpy greeted(process, &WatchedProcess::greetedProbe);
+        QVERIFY2(greeted.wait(StartTimeoutMs) || !greeted.isEmpty(), qPrintable(process->errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.trace().store().hasLane(process->uiLane())
+                                     && session.trace().store().depthCount(process->uiLane()) > 0,
+                                 StartTimeoutMs);
+        QCOMPARE(TraceNames::name(session.trace().store().lane(process->uiLane()).group), process->displayName());
+        // A second attach is refused with the pre-flight's reason: the probe is inside already.
+        QVERIFY(!session.probes().attach(target.processId(), &error));
+        QVERIFY2(error.contains(QStringLiteral("already has the Taskscope probe")), qPrintable(error));
+        session.probes().detachAll();
+        QCOMPARE(process->state(), WatchedProcess::State::Detached);
+        QVERIFY(target.state() == QProcess::Running); // detached: it goes on
+        session.shutdown();
+        target.kill();
+        target.waitForFinished();
     }
 
     void closingTheWindowLeavesTheProgramRunning()
