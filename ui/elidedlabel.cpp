@@ -29,7 +29,8 @@ void ElidedLabel::setPreferredMaxWidth(int px)
 
 QSize ElidedLabel::sizeHint() const
 {
-    const int textWidth = fontMetrics().horizontalAdvance(m_full) + 8;
+    const QMargins m = contentsMargins();
+    const int textWidth = fontMetrics().horizontalAdvance(m_full) + 8 + m.left() + m.right();
     return QSize(m_maxWidth > 0 ? std::min(textWidth, m_maxWidth) : textWidth, QLabel::sizeHint().height());
 }
 
@@ -47,5 +48,5 @@ void ElidedLabel::resizeEvent(QResizeEvent *event)
 
 void ElidedLabel::elide()
 {
-    setText(fontMetrics().elidedText(m_full, Qt::ElideRight, std::max(0, width() - 4)));
+    setText(fontMetrics().elidedText(m_full, Qt::ElideRight, std::max(0, contentsRect().width() - 4)));
 }

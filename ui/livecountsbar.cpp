@@ -125,8 +125,10 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
     item(QStringLiteral("Dropped"), TimeFormat::count(c.droppedEvents), QColor(), c.droppedEvents ? bad : QColor());
     // Retention works in whole runs, so that is what the strip counts; a trim (one run alone past
     // the budget) is the exception and says how much went.
-    item(QStringLiteral("Runs"), QString::number(c.runsKept));
-    item(QStringLiteral("evicted"), QString::number(c.runsEvicted));
+    // One item so the strip still fits at 1280 px; the evicted count appears once there is one.
+    item(QStringLiteral("Runs"),
+         c.runsEvicted ? QStringLiteral("%1 · %2 evicted").arg(c.runsKept).arg(c.runsEvicted)
+                       : QString::number(c.runsKept));
     if (c.trimmedItems)
         item(QStringLiteral("Trimmed"), TimeFormat::compactCount(c.trimmedItems), QColor(), QColor(0xc7, 0x7c, 0x02));
     if (c.rejectedEvents)

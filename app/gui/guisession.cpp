@@ -73,6 +73,7 @@ void GuiSession::buildStatusBar()
     m_serviceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_serviceLabel->setFullText(QStringLiteral("Built-in service: starting…"));
     m_serviceLabel->setPreferredMaxWidth(320);
+    m_serviceLabel->setContentsMargins(14, 0, 0, 0); // a gap after a status message cut at its edge
     m_watchdogLabel = new ElidedLabel(&w);
     m_watchdogLabel->setPreferredMaxWidth(200);
     w.statusBar()->insertPermanentWidget(0, m_serviceLabel);

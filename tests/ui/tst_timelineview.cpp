@@ -3,10 +3,14 @@
 #include "ui/timelinepalette.h"
 #include "ui/timelineview.h"
 
+#include <QApplication>
+#include <QContextMenuEvent>
 #include <QImage>
+#include <QMenu>
 #include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include "tests/ui/tracefixture.h"
@@ -35,6 +39,7 @@ private Q_SLOTS:
     void clickOnAlertBandNamesIt();
     void doubleClickZoomsToSpan();
     void keysZoomAndPan();
+    void contextMenuPinsALaneAndHidesAGroup();
 
 private:
     void showView(bool live = false);
@@ -359,6 +364,54 @@ void TestTimelineView::keysZoomAndPan()
     QTest::keyClick(m_view.get(), Qt::Key_Home);
     QVERIFY(m_view->viewport().startNs() <= 0);
     QVERIFY(m_view->viewport().endNs() >= 104 * Ms);
+}
+
+namespace {
+
+// Right-clicks `at` and triggers the menu's action whose text starts with `prefix`; returns the
+// texts of the actions the menu offered.
+QStringList rightClick(TimelineView *view, const QPoint &at, const QString &prefix)
+{
+    QStringList offered;
+    QTimer::singleShot(0, view, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        for (QAction *action : menu->actions()) {
+            offered.append(action->text());
+            if (action->text().startsWith(prefix))
+                action->trigger();
+        }
+        menu->close();
+    });
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->mapToGlobal(at));
+    QApplication::sendEvent(view, &event);
+    return offered;
+}
+
+} // namespace
+
+void TestTimelineView::contextMenuPinsALaneAndHidesAGroup()
+{
+    showView();
+    const TimelineLayout &layout = m_view->layout();
+    QVERIFY(layout.rowOfLane(Ui) < layout.rowOfLane(Worker));
+    const QStringList laneMenu = rightClick(m_view.get(), m_view->pointOf(Worker, 0, 20 * Ms), QStringLiteral("Pin"));
+    QCOMPARE(laneMenu, QStringList {QStringLiteral("Pin lane to the top")});
+    QVERIFY(layout.isPinned(Worker));
+    // Pinned: ahead of the UI thread, which otherwise always leads the threads.
+    QVERIFY(layout.rowOfLane(Worker) < layout.rowOfLane(Ui));
+    QVERIFY(layout.rows()[std::size_t(layout.rowOfLane(Worker))].pinned);
+    // And unpinned again from the same menu.
+    rightClick(m_view.get(), m_view->pointOf(Worker, 0, 20 * Ms), QStringLiteral("Unpin"));
+    QVERIFY(!layout.isPinned(Worker));
+
+    QSignalSpy hide(m_view.get(), &TimelineView::hideGroupRequested);
+    const QStringList groupMenu = rightClick(m_view.get(), m_view->pointOf(GroupFirst, 0, 2 * Ms),
+                                             QStringLiteral("Hide group"));
+    QVERIFY2(groupMenu.contains(QStringLiteral("Hide group “fetchChunk”")), qPrintable(groupMenu.join(u'|')));
+    QCOMPARE(hide.count(), 1);
+    QCOMPARE(hide.first().first().toString(), QStringLiteral("Coroutines/fetchChunk"));
 }
 
 QTEST_MAIN(TestTimelineView)
