@@ -72,8 +72,26 @@ struct AutomationOptions
 
     QList<QCommandLineOption> all() const
     {
-        return {screenshot,        after,  tab,  freeze, zoom,       select, alert, selectAlert, quit, reportOnClose,
-                quitAfterScenario, frames, size, split,  laneFilter, expand, fitAll, range, compareTasks, watch};
+        return {screenshot,
+                after,
+                tab,
+                freeze,
+                zoom,
+                select,
+                alert,
+                selectAlert,
+                quit,
+                reportOnClose,
+                quitAfterScenario,
+                frames,
+                size,
+                split,
+                laneFilter,
+                expand,
+                fitAll,
+                range,
+                compareTasks,
+                watch};
     }
 
     /// Fills the automation fields of `o`; false after printing what is wrong.
