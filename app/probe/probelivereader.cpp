@@ -185,13 +185,12 @@ void ProbeLiveReader::handle(const ProbeFrameReader::Frame &frame)
         break;
     }
     case MessageType::Names:
-        if (object.value(u"first").toInt(-1) != m_names.size()) {
+        if (m_names.append(object.value(u"first").toInt(-1), object.value(u"names").toArray())
+            == ProbeNameTable::OutOfOrder) {
             m_failed = true;
             Q_EMIT streamFailed(QStringLiteral("names out of order"));
             return;
         }
-        for (const QJsonValue &name : object.value(u"names").toArray())
-            m_names.append(name.toString());
         break;
     case MessageType::Lanes:
         handleLanes(object);
@@ -267,29 +266,6 @@ void ProbeLiveReader::handleAlert(const QJsonObject &object)
     Q_EMIT alertChanged(record);
 }
 
-NameId ProbeLiveReader::localName(NameId remote)
-{
-    if (remote == 0)
-        return 0;
-    if (const auto it = m_localNames.constFind(remote); it != m_localNames.constEnd())
-        return *it;
-    const NameId local = TraceNames::intern(remote < NameId(m_names.size()) ? m_names.at(remote) : QString());
-    m_localNames.insert(remote, local);
-    return local;
-}
-
-NameId ProbeLiveReader::dispatchName(NameId remote, quint16 eventType)
-{
-    const quint64 key = quint64(remote) << 16 | eventType;
-    if (const auto it = m_dispatchNames.constFind(key); it != m_dispatchNames.constEnd())
-        return *it;
-    const QString receiver = remote < NameId(m_names.size()) ? m_names.at(remote) : QStringLiteral("?");
-    const NameId local = TraceNames::intern(
-        QString(receiver + QStringLiteral(" · ") + ProbeReceiver::eventTypeName(eventType)));
-    m_dispatchNames.insert(key, local);
-    return local;
-}
-
 void ProbeLiveReader::push(const LiveProbeItem &item)
 {
     QMutexLocker lock(&m_mutex);
@@ -327,30 +303,30 @@ void ProbeLiveReader::handleEvents(const QByteArray &payload)
         switch (event.kind) {
         case EventKind::Begin:
             if (event.arg & ProbeWire::DispatchArgFlag) {
-                item.name = dispatchName(event.name, quint16(event.arg));
+                item.name = m_names.dispatch(event.name, quint16(event.arg));
                 item.arg = quint16(event.arg);
             } else {
-                item.name = localName(event.name);
+                item.name = m_names.local(event.name);
                 item.arg = std::uint32_t(event.arg);
             }
             break;
         case EventKind::End:
-            item.name = localName(event.name);
+            item.name = m_names.local(event.name);
             break;
         case EventKind::Complete:
-            item.name = localName(event.name);
+            item.name = m_names.local(event.name);
             item.endNs = qint64(event.arg) + offset;
             break;
         case EventKind::Instant:
-            item.name = localName(event.name);
+            item.name = m_names.local(event.name);
             item.arg = std::uint32_t(event.arg);
             break;
         case EventKind::Counter:
-            item.name = localName(event.name);
+            item.name = m_names.local(event.name);
             item.value = std::bit_cast<double>(event.arg);
             break;
         case EventKind::Alert:
-            item.name = localName(event.name);
+            item.name = m_names.local(event.name);
             item.aux = localAlertId(event.aux);
             item.endNs = event.arg == 0 ? StoredSpan::OpenEnd : qint64(event.arg) + offset;
             break;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/probe/probenametable.h"
 #include "model/alertrecord.h"
 #include "model/protocol/probeframereader.h"
 #include "model/trace/tracetypes.h"
@@ -88,8 +89,6 @@ private:
     void handleLanes(const QJsonObject &object);
     void handleAlert(const QJsonObject &object);
     LaneId localLane(LaneId remote, LaneKind kind = LaneKind::Thread, const QString &name = {});
-    NameId localName(NameId remote);
-    NameId dispatchName(NameId remote, quint16 eventType);
     void push(const LiveProbeItem &item);
     std::uint32_t localAlertId(std::uint32_t remote) const;
 
@@ -99,9 +98,7 @@ private:
     QLocalSocket *m_socket = nullptr;
     ProbeFrameReader m_reader;
     bool m_failed = false;
-    QList<QString> m_names;
-    QHash<NameId, NameId> m_localNames;
-    QHash<quint64, NameId> m_dispatchNames;
+    ProbeNameTable m_names; // names past TraceNames' cap read as unnamed
     QHash<LaneId, LaneId> m_laneMap; // reader thread only
 
     mutable QMutex m_mutex; // guards what other threads read

@@ -82,18 +82,12 @@ void ProbeReceiver::handle(const ProbeFrameReader::Frame &frame)
 void ProbeReceiver::handleNames(const QJsonObject &object)
 {
     const int first = object.value(u"first").toInt(-1);
-    const QJsonArray names = object.value(u"names").toArray();
-    if (first != m_names.size()) { // the probe sends every name once, in order
+    const int refused = m_names.append(first, object.value(u"names").toArray());
+    if (refused == ProbeNameTable::OutOfOrder) { // the probe sends every name once, in order
         m_error = QStringLiteral("names from %1 expected, got %2").arg(m_names.size()).arg(first);
         return;
     }
-    for (const QJsonValue &name : names) {
-        if (m_names.size() >= TraceNames::MaxNames) {
-            ++m_rejected;
-            continue;
-        }
-        m_names.append(name.toString());
-    }
+    m_rejected += quint64(refused);
 }
 
 void ProbeReceiver::handleLanes(const QJsonObject &object)
@@ -145,30 +139,6 @@ void ProbeReceiver::ensureLane(LaneId lane)
     m_store->setLane(info);
 }
 
-NameId ProbeReceiver::localName(NameId remote)
-{
-    if (remote == 0)
-        return 0;
-    auto it = m_localNames.constFind(remote);
-    if (it != m_localNames.constEnd())
-        return *it;
-    const NameId local = TraceNames::intern(remote < NameId(m_names.size()) ? m_names.at(remote) : QString());
-    m_localNames.insert(remote, local);
-    return local;
-}
-
-NameId ProbeReceiver::dispatchName(NameId remote, quint16 eventType)
-{
-    const quint64 key = quint64(remote) << 16 | eventType;
-    auto it = m_dispatchNames.constFind(key);
-    if (it != m_dispatchNames.constEnd())
-        return *it;
-    const QString receiver = remote < NameId(m_names.size()) ? m_names.at(remote) : QStringLiteral("?");
-    const NameId local = TraceNames::intern(QString(receiver + QStringLiteral(" · ") + eventTypeName(eventType)));
-    m_dispatchNames.insert(key, local);
-    return local;
-}
-
 void ProbeReceiver::handleEvents(const QByteArray &payload)
 {
     if (payload.size() < qsizetype(sizeof(LaneId))
@@ -190,24 +160,25 @@ void ProbeReceiver::handleEvents(const QByteArray &payload)
         switch (event.kind) {
         case EventKind::Begin:
             if (event.arg & ProbeWire::DispatchArgFlag)
-                m_store->beginSpan(event.lane, ns, dispatchName(event.name, quint16(event.arg)), quint16(event.arg));
+                m_store->beginSpan(event.lane, ns, m_names.dispatch(event.name, quint16(event.arg)),
+                                   quint16(event.arg));
             else
-                m_store->beginSpan(event.lane, ns, localName(event.name), std::uint32_t(event.arg));
+                m_store->beginSpan(event.lane, ns, m_names.local(event.name), std::uint32_t(event.arg));
             break;
         case EventKind::End:
-            m_store->endSpan(event.lane, ns, localName(event.name));
+            m_store->endSpan(event.lane, ns, m_names.local(event.name));
             break;
         case EventKind::Complete:
-            m_store->addSpan(event.lane, ns, qint64(event.arg), localName(event.name));
+            m_store->addSpan(event.lane, ns, qint64(event.arg), m_names.local(event.name));
             break;
         case EventKind::Instant:
-            m_store->addInstant(event.lane, ns, localName(event.name), std::uint32_t(event.arg));
+            m_store->addInstant(event.lane, ns, m_names.local(event.name), std::uint32_t(event.arg));
             break;
         case EventKind::Counter:
-            m_store->addCounter(event.lane, localName(event.name), ns, std::bit_cast<double>(event.arg));
+            m_store->addCounter(event.lane, m_names.local(event.name), ns, std::bit_cast<double>(event.arg));
             break;
         case EventKind::Alert:
-            m_store->setAlert(event.lane, event.aux, localName(event.name), ns,
+            m_store->setAlert(event.lane, event.aux, m_names.local(event.name), ns,
                               event.arg == 0 ? StoredSpan::OpenEnd : qint64(event.arg));
             break;
         default: // flows and coroutine states: the probe records none yet

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/probe/probenametable.h"
 #include "model/alertrecord.h"
 #include "model/protocol/probeframereader.h"
 #include "model/trace/tracetypes.h"
@@ -57,8 +58,6 @@ private:
     void handleNames(const QJsonObject &object);
     void handleLanes(const QJsonObject &object);
     void handleAlert(const QJsonObject &object);
-    NameId localName(NameId remote);
-    NameId dispatchName(NameId remote, quint16 eventType);
     void ensureLane(LaneId lane);
 
     TraceStore *m_store;
@@ -67,9 +66,7 @@ private:
     QJsonObject m_hello;
     QJsonObject m_stats;
     QString m_byeReason;
-    QList<QString> m_names; // the probe's name ids, in order
-    QHash<NameId, NameId> m_localNames;
-    QHash<quint64, NameId> m_dispatchNames;
+    ProbeNameTable m_names;
     QMap<quint32, AlertRecord> m_alerts;
     QSet<quint32> m_seenOngoing;
     quint64 m_eventsReceived = 0;
