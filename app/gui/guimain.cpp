@@ -53,26 +53,75 @@ double msSinceProcessStart()
     return nowMs - startTicks * 1000.0 / double(hz);
 }
 
+/// `taskscope launch -- PROGRAM` / `taskscope attach PID` without --headless: the window watches it.
+/// False after printing why the command line is wrong.
+bool readWatchCommandLine(int argc, char *argv[], std::optional<Taskscope::Probe::LaunchCommandLine> *watch)
+{
+    if (argc < 2 || (std::strcmp(argv[1], "launch") != 0 && std::strcmp(argv[1], "attach") != 0))
+        return true;
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    QString error;
+    *watch = Taskscope::Probe::LaunchCommandLine::parse(arguments, &error);
+    if (!*watch)
+        std::fprintf(stderr, "taskscope %s: %s\n", argv[1], qPrintable(error));
+    return watch->has_value();
+}
+
+/// Starts watching what `taskscope launch|attach` or the hidden --watch option named.
+void startWatching(GuiSession &session, std::optional<Taskscope::Probe::LaunchCommandLine> watch,
+                   const QString &watchCommand)
+{
+    if (!watch && !watchCommand.isEmpty()) {
+        const QStringList command = QProcess::splitCommand(watchCommand);
+        watch.emplace();
+        watch->program = command.value(0);
+        watch->programArguments = command.mid(1);
+    }
+    if (!watch)
+        return;
+    QString error;
+    const bool started = watch->attachPid > 0
+        ? session.probes().attach(watch->attachPid, &error) != nullptr
+        : session.probes().launch({watch->program, watch->programArguments, {}, {}}, &error) != nullptr;
+    if (!started)
+        std::fprintf(stderr, "taskscope: cannot watch the program: %s\n", qPrintable(error));
+}
+
+/// --compare-reports and --compare-scenario; false after printing what is wrong.
+bool openComparisons(GuiSession &session, MainWindow &window, const GuiCommandLine &options)
+{
+    if (!options.compareReports.isEmpty()) {
+        const QStringList files = options.compareReports.split(QLatin1Char(','));
+        window.compareView()->loadReportFile(0, files.value(0));
+        if (files.size() > 1)
+            window.compareView()->loadReportFile(1, files.value(1));
+    }
+    if (options.compareScenario.isEmpty())
+        return true;
+    const QStringList parts = options.compareScenario.split(QLatin1Char(','));
+    ExecutionModel a = ExecutionModel::Coroutine, b = ExecutionModel::Offload;
+    if (parts.size() != 3 || !WorkloadSpec::parse(parts[1], &a) || !WorkloadSpec::parse(parts[2], &b)
+        || !session.runComparison(parts[0], a, b)) {
+        std::fprintf(stderr, "taskscope: --compare-scenario needs FILE,MODEL,MODEL (%s)\n",
+                     qPrintable(session.compare().errorString()));
+        return false;
+    }
+    window.showTab(QStringLiteral("compare"));
+    return true;
+}
+
 } // namespace
 
 int runGui(int argc, char *argv[])
 {
     std::signal(SIGPIPE, SIG_IGN);
-    // `taskscope launch -- PROGRAM` / `taskscope attach PID` without --headless: the window watches it.
     std::optional<Taskscope::Probe::LaunchCommandLine> watch;
-    int guiArgc = argc;
-    if (argc > 1 && (std::strcmp(argv[1], "launch") == 0 || std::strcmp(argv[1], "attach") == 0)) {
-        QStringList arguments;
-        for (int i = 0; i < argc; ++i)
-            arguments.append(QString::fromLocal8Bit(argv[i]));
-        QString error;
-        watch = Taskscope::Probe::LaunchCommandLine::parse(arguments, &error);
-        if (!watch) {
-            std::fprintf(stderr, "taskscope %s: %s\n", argv[1], qPrintable(error));
-            return 1;
-        }
-        guiArgc = 1; // the window's own options are not on this command line
-    }
+    if (!readWatchCommandLine(argc, argv, &watch))
+        return 1;
+    // The window's own options are not on a launch/attach command line.
+    int guiArgc = watch ? 1 : argc;
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     // Its notify() brackets every dispatch for the watchdog: it must be the application object.
     TaskscopeApplication app(guiArgc, argv);
@@ -141,37 +190,9 @@ int runGui(int argc, char *argv[])
 
     if (QString error; !session.openAtStartup(options.traceFile, options.scenario, &error))
         std::fprintf(stderr, "taskscope: %s\n", qPrintable(error));
-    if (!watch && !options.watchCommand.isEmpty()) {
-        const QStringList command = QProcess::splitCommand(options.watchCommand);
-        watch.emplace();
-        watch->program = command.value(0);
-        watch->programArguments = command.mid(1);
-    }
-    if (watch) {
-        QString error;
-        const bool started = watch->attachPid > 0
-            ? session.probes().attach(watch->attachPid, &error) != nullptr
-            : session.probes().launch({watch->program, watch->programArguments, {}, {}}, &error) != nullptr;
-        if (!started)
-            std::fprintf(stderr, "taskscope: cannot watch the program: %s\n", qPrintable(error));
-    }
-    if (!options.compareReports.isEmpty()) {
-        const QStringList files = options.compareReports.split(QLatin1Char(','));
-        window.compareView()->loadReportFile(0, files.value(0));
-        if (files.size() > 1)
-            window.compareView()->loadReportFile(1, files.value(1));
-    }
-    if (!options.compareScenario.isEmpty()) {
-        const QStringList parts = options.compareScenario.split(QLatin1Char(','));
-        ExecutionModel a = ExecutionModel::Coroutine, b = ExecutionModel::Offload;
-        if (parts.size() != 3 || !WorkloadSpec::parse(parts[1], &a) || !WorkloadSpec::parse(parts[2], &b)
-            || !session.runComparison(parts[0], a, b)) {
-            std::fprintf(stderr, "taskscope: --compare-scenario needs FILE,MODEL,MODEL (%s)\n",
-                         qPrintable(session.compare().errorString()));
-            return 2;
-        }
-        window.showTab(QStringLiteral("compare"));
-    }
+    startWatching(session, watch, options.watchCommand);
+    if (!openComparisons(session, window, options))
+        return 2;
     WindowAutomation::install(session, options);
 
     qint64 closedNs = 0;
