@@ -309,13 +309,23 @@ void TestGuiSession::blockingModelFreezeIsOneAlert()
         }
         return lines.join(u'\n');
     };
-    QVERIFY2(s.watchdog().alertsThisRun() == before + 1, qPrintable(describe()));
-    QCOMPARE(s.window().hangIndicator()->alertCount(), before + 1);
+    // The seconds-long block is one alert, not split. With the tiers lowered to 100 ms, a loaded
+    // machine may add alerts of its own (an Expose, one chunk's dispatch past 100 ms): those are
+    // real and short, so only alerts over a second are counted here.
     const QJsonArray alerts = s.watchdog().alertsJson();
-    const QJsonObject alert = alerts.last().toObject();
-    QCOMPARE(alert.value(QStringLiteral("verdict")).toString(), QStringLiteral("long-dispatch"));
+    QJsonObject alert;
+    int longAlerts = 0;
+    for (qsizetype i = before; i < alerts.size(); ++i) {
+        if (alerts.at(i).toObject().value(QStringLiteral("durationNs")).toInteger() > 1'000'000'000) {
+            alert = alerts.at(i).toObject();
+            ++longAlerts;
+        }
+    }
+    QVERIFY2(longAlerts == 1, qPrintable(describe()));
+    QCOMPARE(s.window().hangIndicator()->alertCount(), s.watchdog().alertsThisRun());
+    QVERIFY2(alert.value(QStringLiteral("verdict")).toString() == QStringLiteral("long-dispatch"),
+             qPrintable(describe()));
     QCOMPARE(alert.value(QStringLiteral("end")).toString(), QStringLiteral("recovered"));
-    QVERIFY(alert.value(QStringLiteral("durationNs")).toInteger() > 1'000'000'000);
 }
 
 void TestGuiSession::dialogsAreNotHangs_data()
