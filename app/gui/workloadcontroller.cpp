@@ -1,6 +1,5 @@
 #include "app/gui/workloadcontroller.h"
 
-#include "app/scenario/scenariorunner.h"
 #include "model/metricsseries.h"
 #include "model/timeformat.h"
 #include "model/trace/traceclock.h"
@@ -16,10 +15,11 @@
 #include <algorithm>
 #include <cmath>
 
-using Taskscope::Scenarios::ScenarioRunner;
+using Taskscope::Scenarios::WorkloadSummary;
 using Taskscope::Workloads::ApiKey;
 using Taskscope::Workloads::createWorkload;
 using Taskscope::Workloads::Workload;
+using Taskscope::Workloads::WorkloadStatistics;
 
 namespace {
 
@@ -384,8 +384,8 @@ void WorkloadController::onFinished(quint64 id)
         task->endedNs = TraceClock::nowNs();
     task->finalStatistics = w->statistics();
     const double wallS = double(task->endedNs - task->startedNs) / 1e9;
-    task->summary = ScenarioRunner::summarize(task->finalStatistics, wallS);
-    task->finalTokens = task->summary.value(QStringLiteral("tokens")).toInteger();
+    task->summary = WorkloadSummary::of(*task->finalStatistics, wallS);
+    task->finalTokens = task->summary.tokens;
     updateFigures(*task, task->summary);
     m_taskModel->setProgress(id, w->progress());
     m_taskModel->setStatus(id, task->status, task->endedNs);
@@ -407,13 +407,10 @@ void WorkloadController::trimFinishedStatistics()
     int kept = 0;
     for (auto it = m_tasks.rbegin(); it != m_tasks.rend(); ++it) {
         Task &task = it->second;
-        if (task.finalStatistics.isEmpty())
+        if (!task.finalStatistics)
             continue;
-        if (++kept > MaxFinishedWithStreams && task.finalStatistics.contains(QStringLiteral("streams"))) {
-            const int streams = int(task.finalStatistics.value(QStringLiteral("streams")).toArray().size());
-            task.finalStatistics.remove(QStringLiteral("streams"));
-            task.finalStatistics.insert(QStringLiteral("streamsDropped"), streams);
-        }
+        if (++kept > MaxFinishedWithStreams)
+            task.finalStatistics->dropStreams();
     }
 }
 
@@ -471,50 +468,48 @@ void WorkloadController::flushFrame()
     }
 }
 
-QString WorkloadController::figuresText(const WorkloadSpec &spec, const QJsonObject &summary)
+QString WorkloadController::figuresText(const WorkloadSpec &spec, const WorkloadSummary &summary)
 {
-    const auto num = [&](const char *key) { return summary.value(QLatin1StringView(key)); };
-    const auto msOf = [&](const char *key) {
-        const QJsonValue v = num(key);
-        return v.isDouble() ? TimeFormat::duration(qint64(v.toDouble() * 1e6), 1) : QStringLiteral("–");
+    const auto msOf = [](const std::optional<double> &ms) {
+        return ms ? TimeFormat::duration(qint64(*ms * 1e6), 1) : QStringLiteral("–");
     };
     QStringList parts;
     switch (spec.kind) {
     case WorkloadKind::LiveTranscription:
-        parts << QStringLiteral("lateness p99 %1").arg(msOf("latenessP99Ms"));
-        if (num("latencyKind").toString() == QLatin1StringView("transcript"))
-            parts << QStringLiteral("transcript p50 %1").arg(msOf("latencyP50Ms"));
+        parts << QStringLiteral("lateness p99 %1").arg(msOf(summary.latenessP99Ms));
+        if (summary.latencyKind == WorkloadSummary::LatencyKind::Transcript)
+            parts << QStringLiteral("transcript p50 %1").arg(msOf(summary.latencyP50Ms));
         break;
     case WorkloadKind::TextToSpeech:
-        parts << QStringLiteral("first audio %1").arg(msOf("timeToFirstAudioP50Ms"));
+        parts << QStringLiteral("first audio %1").arg(msOf(summary.timeToFirstAudioP50Ms));
         break;
     case WorkloadKind::Prerecorded:
-        parts << QStringLiteral("%1 requests · p50 %2").arg(num("requests").toInteger()).arg(msOf("latencyP50Ms"));
+        parts << QStringLiteral("%1 requests · p50 %2").arg(summary.requests).arg(msOf(summary.latencyP50Ms));
         break;
     case WorkloadKind::ChatStream:
         parts << QStringLiteral("%1 tokens · first %2 · gap p99 %3")
-                     .arg(num("tokens").toInteger())
-                     .arg(msOf("timeToFirstTokenP50Ms"), msOf("interTokenGapP99Ms"));
+                     .arg(summary.tokens)
+                     .arg(msOf(summary.timeToFirstTokenP50Ms), msOf(summary.interTokenGapP99Ms));
         break;
     case WorkloadKind::RequestBurst:
-        parts << QStringLiteral("%1 requests · p99 %2").arg(num("requests").toInteger()).arg(msOf("latencyP99Ms"));
-        if (num("requestsPerSecond").isDouble())
-            parts << QStringLiteral("%1 req/s").arg(num("requestsPerSecond").toDouble(), 0, 'f', 0);
+        parts << QStringLiteral("%1 requests · p99 %2").arg(summary.requests).arg(msOf(summary.latencyP99Ms));
+        if (summary.requestsPerSecond)
+            parts << QStringLiteral("%1 req/s").arg(*summary.requestsPerSecond, 0, 'f', 0);
         break;
     case WorkloadKind::Command:
-        parts << QStringLiteral("%1 runs · p50 %2").arg(num("requests").toInteger()).arg(msOf("latencyP50Ms"));
+        parts << QStringLiteral("%1 runs · p50 %2").arg(summary.requests).arg(msOf(summary.latencyP50Ms));
         break;
     }
-    if (const qint64 reconnects = num("reconnects").toInteger())
-        parts << QStringLiteral("%1 reconnects").arg(reconnects);
-    if (const qint64 errors = num("errors").toInteger())
-        parts << QStringLiteral("%1 errors").arg(errors);
-    if (const qint64 failed = num("failed").toInteger())
-        parts << QStringLiteral("%1 of %2 streams failed").arg(failed).arg(num("streams").toInteger());
+    if (summary.reconnects)
+        parts << QStringLiteral("%1 reconnects").arg(summary.reconnects);
+    if (summary.errors)
+        parts << QStringLiteral("%1 errors").arg(summary.errors);
+    if (summary.failed)
+        parts << QStringLiteral("%1 of %2 streams failed").arg(summary.failed).arg(summary.streams);
     return parts.join(QStringLiteral(" · "));
 }
 
-void WorkloadController::updateFigures(Task &task, const QJsonObject &summary)
+void WorkloadController::updateFigures(Task &task, const WorkloadSummary &summary)
 {
     const QString text = figuresText(task.spec, summary);
     if (text == task.figures)
@@ -565,9 +560,10 @@ void WorkloadController::sampleMetrics(qint64 nowNs)
         const StreamStatistics figures = w->aggregateFigures();
         live.merge(figures);
         tokens += figures.tokens;
-        // A running task's row shows its figures so far.
-        QJsonObject statistics {{QStringLiteral("aggregate"), figures.toJson()}};
-        updateFigures(task, ScenarioRunner::summarize(statistics, double(nowNs - task.startedNs) / 1e9));
+        // A running task's row shows its figures so far (the aggregate is enough for the row).
+        WorkloadStatistics statistics;
+        statistics.aggregate = figures;
+        updateFigures(task, WorkloadSummary::of(statistics, double(nowNs - task.startedNs) / 1e9));
     }
     if (!m_metrics)
         return;
@@ -610,13 +606,13 @@ QJsonArray WorkloadController::tasksJson() const
         if (!task.figures.isEmpty())
             o.insert(QStringLiteral("figures"), task.figures);
         if (task.workload) {
-            const QJsonObject statistics = task.workload->statistics();
-            o.insert(QStringLiteral("statistics"), statistics);
+            const WorkloadStatistics statistics = task.workload->statistics();
+            o.insert(QStringLiteral("statistics"), statistics.toJson());
             o.insert(QStringLiteral("summary"),
-                     ScenarioRunner::summarize(statistics, double(TraceClock::nowNs() - task.startedNs) / 1e9));
-        } else if (!task.finalStatistics.isEmpty()) {
-            o.insert(QStringLiteral("statistics"), task.finalStatistics);
-            o.insert(QStringLiteral("summary"), task.summary);
+                     WorkloadSummary::of(statistics, double(TraceClock::nowNs() - task.startedNs) / 1e9).toJson());
+        } else if (task.finalStatistics) {
+            o.insert(QStringLiteral("statistics"), task.finalStatistics->toJson());
+            o.insert(QStringLiteral("summary"), task.summary.toJson());
         }
         array.append(o);
     }

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "app/scenario/workloadsummary.h"
 #include "model/appsettings.h"
 #include "model/streamstatistics.h"
 #include "model/tasklistmodel.h"
 #include "model/workloadspec.h"
 #include "workers/workloads/workload.h"
 #include "workers/workloads/workloadenvironment.h"
+#include "workers/workloads/workloadstatistics.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -18,6 +20,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 class MetricsSeries;
 class QThreadPool;
@@ -116,8 +119,8 @@ private:
         int streamErrors = 0;
         double shownProgress = -2;
         QString figures;
-        QJsonObject finalStatistics; ///< captured when it ended
-        QJsonObject summary;
+        std::optional<Taskscope::Workloads::WorkloadStatistics> finalStatistics; ///< captured when it ended
+        Taskscope::Scenarios::WorkloadSummary summary; ///< of finalStatistics
         qint64 finalTokens = 0;
         QHash<int, bool> transcriptRows; ///< streams that have a transcript row
     };
@@ -132,11 +135,11 @@ private:
     void ensureTranscriptRow(Task &task, int stream);
     void sampleMetrics(qint64 nowNs);
     void trimFinishedStatistics();
-    void updateFigures(Task &task, const QJsonObject &statistics);
+    void updateFigures(Task &task, const Taskscope::Scenarios::WorkloadSummary &summary);
     Task *find(quint64 id);
     const Task *find(quint64 id) const;
     static QString labelFor(const WorkloadSpec &spec);
-    static QString figuresText(const WorkloadSpec &spec, const QJsonObject &summary);
+    static QString figuresText(const WorkloadSpec &spec, const Taskscope::Scenarios::WorkloadSummary &summary);
     static TaskRow::Status toStatus(Taskscope::Workloads::Workload::State state);
 
     TaskListModel *m_taskModel;

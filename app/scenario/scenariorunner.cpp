@@ -1,11 +1,13 @@
 #include "app/scenario/scenariorunner.h"
 
+#include "app/scenario/workloadsummary.h"
 #include "model/alertrecord.h"
 #include "model/trace/traceclock.h"
 #include "model/trace/tracerecorder.h"
 #include "model/trace/tracestore.h"
 #include "workers/workloads/workload.h"
 #include "workers/workloads/workloadfactory.h"
+#include "workers/workloads/workloadstatistics.h"
 
 #include <QAbstractItemModel>
 #include <QFile>
@@ -17,6 +19,7 @@
 using Taskscope::Workloads::createWorkload;
 using Taskscope::Workloads::Workload;
 using Taskscope::Workloads::WorkloadEnvironment;
+using Taskscope::Workloads::WorkloadStatistics;
 
 namespace Taskscope::Scenarios {
 
@@ -27,22 +30,6 @@ constexpr int TickMs = 100;
 // streams, and one long drain would show up as send lateness (the window drains at frame rate too).
 constexpr int DrainMs = 20;
 constexpr int StopGraceMs = 10000;
-
-double medianOf(QList<double> values)
-{
-    if (values.isEmpty())
-        return -1;
-    std::sort(values.begin(), values.end());
-    const qsizetype n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-QJsonValue figure(const QJsonObject &histogram, const char *key)
-{
-    if (histogram.value(QStringLiteral("count")).toInteger() <= 0)
-        return QJsonValue::Null;
-    return histogram.value(QLatin1StringView(key));
-}
 
 // The 1-minute load average: other processes competing for the cores skew lateness figures.
 double loadAverage()
@@ -272,73 +259,6 @@ bool ScenarioRunner::succeeded() const
     return m_finished && m_result.value(QStringLiteral("ok")).toBool();
 }
 
-QJsonObject ScenarioRunner::summarize(const QJsonObject &statistics, double wallS)
-{
-    const QJsonArray streams = statistics.value(QStringLiteral("streams")).toArray();
-    const QJsonObject aggregate = statistics.value(QStringLiteral("aggregate")).toObject();
-    int failed = 0;
-    double streamSeconds = 0;
-    QList<double> firstTokens;
-    QList<double> firstAudio;
-    for (const QJsonValue &v : streams) {
-        const QJsonObject s = v.toObject();
-        if (s.value(QStringLiteral("state")).toString() == QLatin1String("failed"))
-            ++failed;
-        streamSeconds += s.value(QStringLiteral("durationS")).toDouble();
-        if (const double t = s.value(QStringLiteral("timeToFirstTokenMs")).toDouble(-1); t >= 0)
-            firstTokens.append(t);
-        if (const double t = s.value(QStringLiteral("timeToFirstAudioMs")).toDouble(-1); t >= 0)
-            firstAudio.append(t);
-    }
-    if (streamSeconds <= 0)
-        streamSeconds = wallS * double(streams.size());
-    QJsonObject o;
-    o.insert(QStringLiteral("streams"), streams.size());
-    o.insert(QStringLiteral("ok"), streams.size() - failed);
-    o.insert(QStringLiteral("failed"), failed);
-    const QJsonObject lateness = aggregate.value(QStringLiteral("sendLatenessMs")).toObject();
-    o.insert(QStringLiteral("latenessP50Ms"), figure(lateness, "p50"));
-    o.insert(QStringLiteral("latenessP95Ms"), figure(lateness, "p95"));
-    o.insert(QStringLiteral("latenessP99Ms"), figure(lateness, "p99"));
-    o.insert(QStringLiteral("latenessMaxMs"), figure(lateness, "max"));
-    QJsonObject latency = aggregate.value(QStringLiteral("requestLatencyMs")).toObject();
-    QString latencyKind = QStringLiteral("request");
-    if (latency.value(QStringLiteral("count")).toInteger() <= 0) {
-        latency = aggregate.value(QStringLiteral("transcriptLatencyMs")).toObject();
-        latencyKind = QStringLiteral("transcript");
-    }
-    o.insert(QStringLiteral("latencyKind"),
-             latency.value(QStringLiteral("count")).toInteger() > 0 ? latencyKind : QString());
-    o.insert(QStringLiteral("latencyP50Ms"), figure(latency, "p50"));
-    o.insert(QStringLiteral("latencyP99Ms"), figure(latency, "p99"));
-    const double ttft = medianOf(firstTokens);
-    const double ttfa = medianOf(firstAudio);
-    o.insert(QStringLiteral("timeToFirstTokenP50Ms"), ttft >= 0 ? QJsonValue(ttft) : QJsonValue::Null);
-    o.insert(QStringLiteral("timeToFirstAudioP50Ms"), ttfa >= 0 ? QJsonValue(ttfa) : QJsonValue::Null);
-    const QJsonObject gaps = aggregate.value(QStringLiteral("interTokenGapMs")).toObject();
-    o.insert(QStringLiteral("interTokenGapP50Ms"), figure(gaps, "p50"));
-    o.insert(QStringLiteral("interTokenGapP99Ms"), figure(gaps, "p99"));
-    o.insert(QStringLiteral("interTokenGapMaxMs"), figure(gaps, "max"));
-    const qint64 tokens = aggregate.value(QStringLiteral("tokens")).toInteger();
-    o.insert(QStringLiteral("tokens"), tokens);
-    o.insert(QStringLiteral("tokensPerSecond"),
-             tokens > 0 ? aggregate.value(QStringLiteral("tokensPerSecond")).toDouble() : QJsonValue(QJsonValue::Null));
-    const qint64 requests = aggregate.value(QStringLiteral("requests")).toInteger();
-    o.insert(QStringLiteral("requests"), requests);
-    QJsonValue rate = QJsonValue::Null;
-    if (aggregate.contains(QStringLiteral("requestsPerSecond")))
-        rate = aggregate.value(QStringLiteral("requestsPerSecond"));
-    else if (requests > 0 && wallS > 0 && tokens == 0)
-        rate = double(requests) / wallS; // commands, prerecorded: requests over the workload's time
-    o.insert(QStringLiteral("requestsPerSecond"), rate);
-    o.insert(QStringLiteral("errors"), aggregate.value(QStringLiteral("errors")).toInteger());
-    o.insert(QStringLiteral("reconnects"), aggregate.value(QStringLiteral("reconnects")).toInteger());
-    o.insert(QStringLiteral("retries"), aggregate.value(QStringLiteral("retries")).toInteger());
-    o.insert(QStringLiteral("malformedMessages"), aggregate.value(QStringLiteral("malformedMessages")).toInteger());
-    o.insert(QStringLiteral("streamSeconds"), streamSeconds);
-    return o;
-}
-
 QJsonArray ScenarioRunner::collectAlerts() const
 {
     QJsonArray alerts;
@@ -424,16 +344,16 @@ QJsonObject ScenarioRunner::slotReport(std::size_t i, qint64 endNs, double *stre
     const double slotWallS = slot.startedNs >= 0
         ? double((slot.endedNs >= 0 ? slot.endedNs : endNs) - slot.startedNs) / 1e9
         : 0;
-    const QJsonObject statistics = slot.workload->statistics();
-    const QJsonObject summary = summarize(statistics, slotWallS);
-    *streamSeconds += summary.value(QStringLiteral("streamSeconds")).toDouble();
+    const WorkloadStatistics statistics = slot.workload->statistics();
+    const WorkloadSummary summary = WorkloadSummary::of(statistics, slotWallS);
+    *streamSeconds += summary.streamSeconds;
     const Workload::State state = slot.workload->state();
     w.insert(QStringLiteral("state"), slot.started ? Workload::toString(state) : QStringLiteral("not started"));
     w.insert(QStringLiteral("wallS"), slotWallS);
     if (!slot.workload->errorString().isEmpty())
         w.insert(QStringLiteral("error"), slot.workload->errorString());
-    w.insert(QStringLiteral("summary"), summary);
-    w.insert(QStringLiteral("statistics"), statistics);
+    w.insert(QStringLiteral("summary"), summary.toJson());
+    w.insert(QStringLiteral("statistics"), statistics.toJson());
     if (state == Workload::State::Failed || slot.workload->isActive()) {
         *anyFailed = true;
         const QString why = slot.workload->isActive() ? QStringLiteral("still running at the end")

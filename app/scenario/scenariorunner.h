@@ -84,8 +84,6 @@ public:
     Progress progress() const;
 
     static QString toString(End end);
-    /// The summary figures of one workload's statistics (what the table shows), see runreport.h.
-    static QJsonObject summarize(const QJsonObject &statistics, double wallS);
 
 signals:
     void finished();

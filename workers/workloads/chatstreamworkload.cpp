@@ -9,6 +9,7 @@
 #include "workers/transport/httpcall.h"
 #include "workers/transport/keepalivehttpcall.h"
 #include "workers/transport/transportfactory.h"
+#include "workers/workloads/workloadstatistics.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -81,13 +82,8 @@ struct ChatProgress
     void publish(StreamReporter &report, qint64 startedNs)
     {
         stats.durationS = double(ExecutionContext::nowNs() - startedNs) / 1e9;
-        QJsonObject extra;
-        extra.insert(QStringLiteral("tokensPerSecond"), tokensPerSecond());
-        extra.insert(QStringLiteral("usageCompletionTokens"), usageCompletionTokens);
-        extra.insert(QStringLiteral("finishReason"), finishReason);
-        extra.insert(QStringLiteral("content"), content);
-        extra.insert(QStringLiteral("contentBytes"), contentBytes);
-        report.statistics(stats, extra);
+        report.statistics(
+            stats, StreamExtras::Chat {tokensPerSecond(), usageCompletionTokens, finishReason, content, contentBytes});
     }
 };
 
@@ -468,20 +464,18 @@ Workload::StreamFunction ChatStreamWorkload::makeStream()
     return [](StreamHandle s) { return runChatStream(std::move(s)); };
 }
 
-void ChatStreamWorkload::aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const
+void ChatStreamWorkload::aggregate(WorkloadStatistics &statistics) const
 {
     double rateSum = 0;
     int rated = 0;
-    for (const QJsonObject &s : streams) {
-        const double rate = s.value(QStringLiteral("tokensPerSecond")).toDouble();
-        if (rate > 0) {
-            rateSum += rate;
+    for (const StreamResult &s : statistics.streams) {
+        const StreamExtras::Chat *chat = s.extras.part<StreamExtras::Chat>();
+        if (chat && chat->tokensPerSecond > 0) {
+            rateSum += chat->tokensPerSecond;
             ++rated;
         }
     }
-    QJsonObject aggregate = statistics.value(QStringLiteral("aggregate")).toObject();
-    aggregate.insert(QStringLiteral("tokensPerSecond"), rated ? rateSum / rated : 0.0);
-    statistics.insert(QStringLiteral("aggregate"), aggregate);
+    statistics.tokensPerSecond = rated ? rateSum / rated : 0.0;
 }
 
 } // namespace Taskscope::Workloads

@@ -64,7 +64,7 @@ public:
 protected:
     StreamFunction makeStream() override;
     QString laneLabel() const override { return QStringLiteral("chat"); }
-    void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const override;
+    void aggregate(WorkloadStatistics &statistics) const override;
 };
 
 } // namespace Taskscope::Workloads

@@ -91,9 +91,9 @@ QCoro::Task<void> runCommand(StreamHandle s)
     const qint64 startedNs = ExecutionContext::nowNs();
     const qint64 durationNs = qint64(s.spec.commandMs) * 1'000'000;
     StreamStatistics stats;
-    QJsonObject extra;
-    extra.insert(QStringLiteral("command"), WorkloadSpec::toString(s.spec.command));
-    extra.insert(QStringLiteral("commandMs"), s.spec.commandMs);
+    StreamExtras::Command extra;
+    extra.command = WorkloadSpec::toString(s.spec.command);
+    extra.commandMs = s.spec.commandMs;
     report.progress(-1);
     bool completed = false;
     QString failure;
@@ -109,10 +109,10 @@ QCoro::Task<void> runCommand(StreamHandle s)
         };
         const PartOutcome out = co_await ctx.blockingPart(sleep ? n.sleep : n.hash, std::move(part));
         completed = out.completed;
-        extra.insert(QStringLiteral("ranOnUiThread"), out.onUiThread);
+        extra.ranOnUiThread = out.onUiThread;
         if (!sleep) {
-            extra.insert(QStringLiteral("rounds"), out.rounds);
-            extra.insert(QStringLiteral("digest"), QString::fromLatin1(out.digest));
+            extra.rounds = out.rounds;
+            extra.digest = QString::fromLatin1(out.digest);
         }
         break;
     }
@@ -140,7 +140,7 @@ QCoro::Task<void> runCommand(StreamHandle s)
         if (ctx.isCancelled())
             break;
         stats.bytesReceived = body.size();
-        extra.insert(QStringLiteral("status"), call->status());
+        extra.status = call->status();
         if (!call->succeeded())
             failure = QStringLiteral("request to %1 failed: %2").arg(url.toString(), call->errorString());
         else if (call->status() < 200 || call->status() >= 300)

@@ -11,8 +11,6 @@
 #include "workers/transport/websockettransport.h"
 #include "workers/workloads/deepgramrequest.h"
 
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QRandomGenerator>
 
 #include <cmath>
@@ -555,16 +553,7 @@ void LiveTranscriptionStream::publish(bool force)
         return;
     m_lastPublishNs = now;
     m_stats.durationS = double(now - m_startNs) / 1e9;
-    QJsonObject extra;
-    extra.insert(QStringLiteral("transcript"), m_finalText);
-    extra.insert(QStringLiteral("tag"), m_tag);
-    extra.insert(QStringLiteral("totalBytes"), totalBytes());
-    QJsonArray connections;
-    for (const ConnectionBytes &c : m_connections)
-        connections.append(
-            QJsonObject {{QStringLiteral("offsetBytes"), c.offsetBytes}, {QStringLiteral("bytesSent"), c.bytesSent}});
-    extra.insert(QStringLiteral("connections"), connections);
-    m_s.report->statistics(m_stats, extra);
+    m_s.report->statistics(m_stats, StreamExtras::Live {m_finalText, m_tag, totalBytes(), m_connections});
     if (totalBytes() > 0) {
         m_s.report->progress(double(m_sendPos) / double(totalBytes()));
         m_s.report->audioProgress(double(m_sendPos) / BytesPerSecond, double(totalBytes()) / BytesPerSecond);

@@ -137,12 +137,8 @@ private:
     qint64 m_offsetBytes = 0; ///< where the current connection's audio starts
     /// Per open connection: where its audio started and how many bytes were written to it. With the
     /// server's own counts this proves that no audio was lost across reconnects (see the tests).
-    struct ConnectionBytes
-    {
-        qint64 offsetBytes = 0;
-        qint64 bytesSent = 0;
-    };
-    std::vector<ConnectionBytes> m_connections;
+    QList<StreamExtras::Live::Connection>
+        m_connections; ///< at most 1024 (a stream that reconnects forever must not grow it)
     bool m_catchingUp = false;
     bool m_reconnecting =
         false; ///< a "reconnect" span is open   ///< replaying / behind schedule after a reconnect: <= replaySpeed

@@ -229,10 +229,7 @@ QCoro::Task<void> PrerecordedStream::run()
     TraceRecorder::instant(m_lane, n.result);
     if (!result.transcript.isEmpty())
         m_s.report->transcript(result.transcript, true, 0, result.durationS);
-    QJsonObject extra;
-    extra.insert(QStringLiteral("transcript"), result.transcript);
-    extra.insert(QStringLiteral("response"), result.response);
-    m_s.report->statistics(m_stats, extra);
+    m_s.report->statistics(m_stats, StreamExtras::Prerecorded {result.transcript, result.response});
     m_s.report->progress(1);
 }
 

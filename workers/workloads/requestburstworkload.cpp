@@ -7,6 +7,7 @@
 #include "workers/transport/httpcall.h"
 #include "workers/transport/keepalivehttpcall.h"
 #include "workers/transport/transportfactory.h"
+#include "workers/workloads/workloadstatistics.h"
 
 #include <QJsonDocument>
 #include <QMutex>
@@ -154,13 +155,7 @@ void publish(StreamReporter &report, BurstState &state, qint64 startedNs, int co
         stats.errors = std::max<qint64>(stats.errors, state.failed.load(std::memory_order_relaxed));
     }
     stats.durationS = double(ExecutionContext::nowNs() - startedNs) / 1e9;
-    QJsonObject extra;
-    extra.insert(QStringLiteral("requestsPerSecond"), state.requestsPerSecond());
-    extra.insert(QStringLiteral("completed"), completed);
-    extra.insert(QStringLiteral("concurrency"), concurrency);
-    if (!firstError.isEmpty())
-        extra.insert(QStringLiteral("firstError"), firstError);
-    report.statistics(stats, extra);
+    report.statistics(stats, StreamExtras::Burst {state.requestsPerSecond(), completed, concurrency, firstError});
 }
 
 QCoro::Task<void> runBurst(StreamHandle s)
@@ -255,14 +250,14 @@ Workload::StreamFunction RequestBurstWorkload::makeStream()
     return [](StreamHandle s) { return runBurst(std::move(s)); };
 }
 
-void RequestBurstWorkload::aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const
+void RequestBurstWorkload::aggregate(WorkloadStatistics &statistics) const
 {
     double rate = 0;
-    for (const QJsonObject &s : streams)
-        rate += s.value(QStringLiteral("requestsPerSecond")).toDouble();
-    QJsonObject aggregate = statistics.value(QStringLiteral("aggregate")).toObject();
-    aggregate.insert(QStringLiteral("requestsPerSecond"), rate); // streams run side by side: rates add
-    statistics.insert(QStringLiteral("aggregate"), aggregate);
+    for (const StreamResult &s : statistics.streams) {
+        if (const StreamExtras::Burst *burst = s.extras.part<StreamExtras::Burst>())
+            rate += burst->requestsPerSecond;
+    }
+    statistics.requestsPerSecond = rate; // streams run side by side: rates add
 }
 
 } // namespace Taskscope::Workloads

@@ -44,7 +44,7 @@ public:
 protected:
     StreamFunction makeStream() override;
     QString laneLabel() const override { return QStringLiteral("burst"); }
-    void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const override;
+    void aggregate(WorkloadStatistics &statistics) const override;
 };
 
 } // namespace Taskscope::Workloads

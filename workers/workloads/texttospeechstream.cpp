@@ -11,8 +11,6 @@
 #include "workers/transport/websockettransport.h"
 #include "workers/workloads/deepgramrequest.h"
 
-#include <QJsonObject>
-
 using Taskscope::Audio::AudioPlayback;
 using Taskscope::Audio::AudioSource;
 using Taskscope::Protocol::DeepgramMessage;
@@ -62,10 +60,7 @@ TextToSpeechStream::TextToSpeechStream(StreamHandle handle, Options options)
 void TextToSpeechStream::publish(double audioS)
 {
     m_stats.durationS = double(ExecutionContext::nowNs() - m_startNs) / 1e9;
-    QJsonObject extra;
-    extra.insert(QStringLiteral("audioS"), audioS);
-    extra.insert(QStringLiteral("tag"), m_tag);
-    m_s.report->statistics(m_stats, extra);
+    m_s.report->statistics(m_stats, StreamExtras::Speech {audioS, m_tag});
 }
 
 void TextToSpeechStream::takeMessages(WebSocketTransport &ws, AudioPlayback &playback, qint64 speakNs, bool *flushed,

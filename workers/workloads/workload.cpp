@@ -6,9 +6,9 @@
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/workerthread.h"
 #include "workers/execution/workerthreadpool.h"
+#include "workers/workloads/workloadstatistics.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
 #include <QMetaObject>
 #include <QMutex>
 #include <QThread>
@@ -92,10 +92,10 @@ void StreamReporter::progress(double fraction)
     m_link->post([=](Workload *w) { w->onProgress(index, fraction); });
 }
 
-void StreamReporter::statistics(const StreamStatistics &stats, const QJsonObject &extra)
+void StreamReporter::statistics(const StreamStatistics &stats, const StreamExtras &extras)
 {
     const int index = m_index;
-    m_link->post([=](Workload *w) { w->onStatistics(index, stats, extra); });
+    m_link->post([=](Workload *w) { w->onStatistics(index, stats, extras); });
 }
 
 void StreamReporter::fail(const QString &reason)
@@ -161,7 +161,7 @@ QString Workload::laneLabel() const
     return WorkloadSpec::toString(m_spec.kind);
 }
 
-void Workload::aggregate(QJsonObject &, const QList<QJsonObject> &) const { }
+void Workload::aggregate(WorkloadStatistics &) const { }
 
 void Workload::setState(State state)
 {
@@ -194,22 +194,20 @@ QString Workload::streamError(int stream) const
     return stream >= 0 && stream < streamCount() ? m_streams[std::size_t(stream)].error : QString();
 }
 
-QJsonObject Workload::streamStatistics(int stream) const
+StreamResult Workload::streamStatistics(int stream) const
 {
     if (stream < 0 || stream >= streamCount())
         return {};
     const Stream &s = m_streams[std::size_t(stream)];
-    QJsonObject o = s.figures.toJson();
-    for (auto it = s.extra.begin(); it != s.extra.end(); ++it)
-        o.insert(it.key(), it.value());
-    o.insert(QStringLiteral("stream"), stream);
-    o.insert(QStringLiteral("model"), WorkloadSpec::toString(m_spec.model));
-    o.insert(QStringLiteral("state"),
-             s.running ? QStringLiteral("running")
-                       : (s.error.isEmpty() ? QStringLiteral("finished") : QStringLiteral("failed")));
-    if (!s.error.isEmpty())
-        o.insert(QStringLiteral("error"), s.error);
-    return o;
+    StreamResult r;
+    r.index = stream;
+    r.model = m_spec.model;
+    r.state = s.running ? StreamResult::State::Running
+                        : (s.error.isEmpty() ? StreamResult::State::Finished : StreamResult::State::Failed);
+    r.error = s.error;
+    r.figures = s.figures;
+    r.extras = s.extras;
+    return r;
 }
 
 StreamStatistics Workload::streamFigures(int stream) const
@@ -225,23 +223,18 @@ StreamStatistics Workload::aggregateFigures() const
     return all;
 }
 
-QJsonObject Workload::statistics() const
+WorkloadStatistics Workload::statistics() const
 {
-    QJsonObject o;
-    o.insert(QStringLiteral("workload"), WorkloadSpec::toString(m_spec.kind));
-    o.insert(QStringLiteral("model"), WorkloadSpec::toString(m_spec.model));
-    o.insert(QStringLiteral("state"), toString(m_state));
-    if (!m_error.isEmpty())
-        o.insert(QStringLiteral("error"), m_error);
-    QList<QJsonObject> streams;
-    QJsonArray array;
-    for (int i = 0; i < streamCount(); ++i) {
-        streams.append(streamStatistics(i));
-        array.append(streams.back());
-    }
-    o.insert(QStringLiteral("streams"), array);
-    o.insert(QStringLiteral("aggregate"), aggregateFigures().toJson());
-    aggregate(o, streams);
+    WorkloadStatistics o;
+    o.kind = m_spec.kind;
+    o.model = m_spec.model;
+    o.state = m_state;
+    o.error = m_error;
+    o.streams.reserve(m_streams.size());
+    for (int i = 0; i < streamCount(); ++i)
+        o.streams.push_back(streamStatistics(i));
+    o.aggregate = aggregateFigures();
+    aggregate(o);
     return o;
 }
 
@@ -401,12 +394,12 @@ void Workload::onProgress(int stream, double fraction)
     emit progressChanged(progress());
 }
 
-void Workload::onStatistics(int stream, const StreamStatistics &stats, const QJsonObject &extra)
+void Workload::onStatistics(int stream, const StreamStatistics &stats, const StreamExtras &extras)
 {
     if (stream < 0 || stream >= streamCount())
         return;
     m_streams[std::size_t(stream)].figures = stats;
-    m_streams[std::size_t(stream)].extra = extra;
+    m_streams[std::size_t(stream)].extras = extras;
     emit statisticsChanged(stream);
 }
 

@@ -4,9 +4,9 @@
 #include "model/trace/tracetypes.h"
 #include "model/workloadspec.h"
 #include "workers/execution/canceltoken.h"
+#include "workers/workloads/streamresult.h"
 #include "workers/workloads/workloadenvironment.h"
 
-#include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -23,6 +23,7 @@ class WorkerThreadPool;
 namespace Taskscope::Workloads {
 
 class StreamLink;
+class WorkloadStatistics;
 
 /// What one stream reports to its Workload. Lives in the stream's coroutine frame and is used on
 /// the stream's thread (a worker thread in the Thread model); everything it reports reaches the
@@ -43,9 +44,9 @@ public:
     void audioProgress(double sentS, double totalS);
     /// 0..1, or -1 when the stream cannot tell (indeterminate).
     void progress(double fraction);
-    /// The stream's latest statistics; `extra` adds workload-specific keys (e.g. "transcript").
+    /// The stream's latest statistics and its workload kind's extras (e.g. the transcript so far).
     /// Cheap to call (histograms are shared, copy-on-write); publish every few hundred ms and at the end.
-    void statistics(const StreamStatistics &stats, const QJsonObject &extra = {});
+    void statistics(const StreamStatistics &stats, const StreamExtras &extras = {});
     /// Marks the stream failed with a clear reason (the first reason is kept). The coroutine
     /// should then return; the stream is shown failed on the timeline and the workload goes on.
     void fail(const QString &reason);
@@ -140,14 +141,12 @@ public:
     LaneId streamLane(int stream) const;
     QString streamError(int stream) const;
 
-    /// A stream's latest statistics: StreamStatistics::toJson() (see model/streamstatistics.h for
-    /// the keys) plus "stream", "model", "state", "error" and the stream's extra keys.
-    QJsonObject streamStatistics(int stream) const;
-    /// The stream's figures as data (for merging elsewhere).
+    /// A stream's latest figures, extras and state (an empty result for an index out of range).
+    StreamResult streamStatistics(int stream) const;
+    /// The stream's figures alone (for merging elsewhere).
     StreamStatistics streamFigures(int stream) const;
-    /// {"workload", "model", "state", "error", "streams": [...], "aggregate": {...}} where aggregate
-    /// is every stream's StreamStatistics merged (exact percentiles over all streams).
-    QJsonObject statistics() const;
+    /// Every stream's figures and extras, their merge and the kind's rates (workloadstatistics.h).
+    WorkloadStatistics statistics() const;
     StreamStatistics aggregateFigures() const;
 
     static QString toString(State state);
@@ -171,8 +170,8 @@ protected:
     virtual StreamFunction makeStream() = 0;
     /// Short name for lanes, e.g. "live" gives "live #3 · coroutine". Default: the workload kind.
     virtual QString laneLabel() const;
-    /// Adds workload-specific figures to statistics().
-    virtual void aggregate(QJsonObject &statistics, const QList<QJsonObject> &streams) const;
+    /// Adds workload-specific figures (rates over the streams) to statistics().
+    virtual void aggregate(WorkloadStatistics &statistics) const;
 
 private:
     friend class StreamReporter;
@@ -186,7 +185,7 @@ private:
         double progress = 0;
         QString error;
         StreamStatistics figures;
-        QJsonObject extra;
+        StreamExtras extras;
     };
 
     static QCoro::Task<void> runStream(StreamFunction fn, StreamHandle handle, std::shared_ptr<StreamLink> link,
@@ -195,7 +194,7 @@ private:
     void launch();
     void onTranscript(int stream, const QString &text, bool isFinal, double startS, double endS);
     void onProgress(int stream, double fraction);
-    void onStatistics(int stream, const StreamStatistics &stats, const QJsonObject &extra);
+    void onStatistics(int stream, const StreamStatistics &stats, const StreamExtras &extras);
     void onStreamFailed(int stream, const QString &reason);
     void onStreamFinished(int stream, bool cancelled);
     void setState(State state);

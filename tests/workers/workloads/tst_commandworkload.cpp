@@ -115,7 +115,7 @@ void TestCommandWorkload::eachKindCompletesInEachModel()
     QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
     for (int i = 0; i < 2; ++i) {
-        const QJsonObject stats = workload.streamStatistics(i);
+        const QJsonObject stats = workload.streamStatistics(i).toJson();
         QCOMPARE(stats.value(QStringLiteral("requestLatencyMs")).toObject().value(QStringLiteral("count")).toInt(), 1);
         QVERIFY(stats.value(QStringLiteral("requestLatencyMs")).toObject().value(QStringLiteral("max")).toDouble()
                 >= 40 * 0.99);
@@ -151,9 +151,9 @@ void TestCommandWorkload::hashRoundsAreDeterministic()
     spec.model = ExecutionModel::Coroutine;
     CommandWorkload second(spec, env());
     QVERIFY(workloadtest::runToEnd(second));
-    QCOMPARE(first.streamStatistics(0).value(QStringLiteral("rounds")).toInt(), 25);
-    QCOMPARE(first.streamStatistics(0).value(QStringLiteral("digest")),
-             second.streamStatistics(0).value(QStringLiteral("digest")));
+    QCOMPARE(first.streamStatistics(0).toJson().value(QStringLiteral("rounds")).toInt(), 25);
+    QCOMPARE(first.streamStatistics(0).toJson().value(QStringLiteral("digest")),
+             second.streamStatistics(0).toJson().value(QStringLiteral("digest")));
 }
 
 void TestCommandWorkload::ioWaitAgainstAFailingServerFails()

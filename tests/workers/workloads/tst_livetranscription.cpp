@@ -147,7 +147,7 @@ void TestLiveTranscription::exactTextArrives()
     const QString expected = AudioSource::sampleText(QStringLiteral("two-utterances"));
     QCOMPARE(words(finals.join(QLatin1Char(' '))), expected);
     QVERIFY(interims > 0);
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()), expected);
     QCOMPARE(stats.value(QStringLiteral("reconnects")).toInt(), 0);
     QVERIFY(stats.value(QStringLiteral("sendLatenessMs")).toObject().value(QStringLiteral("count")).toInt() > 10);
@@ -174,7 +174,7 @@ void TestLiveTranscription::droppedConnectionRecoversWithNothingLost()
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QVERIFY(stats.value(QStringLiteral("reconnects")).toInt() >= 1);
     QVERIFY(stats.value(QStringLiteral("chunksReplayed")).toInt() > 0);
     // Continuous transcript, in order, with timestamps on the stream's own timeline.
@@ -312,7 +312,7 @@ void TestLiveTranscription::serverFaults()
     LiveTranscriptionWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     if (succeeds) {
         QCOMPARE(workload.errorString(), QString());
         QCOMPARE(workload.state(), Workload::State::Finished);
@@ -360,7 +360,7 @@ void TestLiveTranscription::keepAliveHoldsTheConnectionThroughAPause()
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QVERIFY(stats.value(QStringLiteral("keepAlives")).toInt() >= 2);
     QCOMPARE(stats.value(QStringLiteral("reconnects")).toInt(), 0);
     QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
@@ -380,7 +380,7 @@ void TestLiveTranscription::withoutKeepAliveTheIdleCloseIsRecovered()
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QCOMPARE(stats.value(QStringLiteral("keepAlives")).toInt(), 0);
     QVERIFY(stats.value(QStringLiteral("reconnects")).toInt() >= 1);
     QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
@@ -426,9 +426,11 @@ void TestLiveTranscription::stopEndsPromptly()
     if (phase == QLatin1String("connect")) {
         QTest::qWait(waitMs); // the handshake reply is held for 20 s: still connecting
     } else if (phase == QLatin1String("streaming")) {
-        QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).value(QStringLiteral("chunksSent")).toInt() > 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).toJson().value(QStringLiteral("chunksSent")).toInt() > 0,
+                                 10000);
     } else {
-        QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).value(QStringLiteral("reconnects")).toInt() >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).toJson().value(QStringLiteral("reconnects")).toInt() >= 1,
+                                 10000);
     }
     QVERIFY(workload.isActive());
     workload.stop();
@@ -453,7 +455,7 @@ void TestLiveTranscription::blockingStreamStopsFromAnotherThread()
     QVERIFY(workloadtest::waitFinished(workload));
     stopper->wait();
     QCOMPARE(workload.state(), Workload::State::Stopped);
-    const double sentS = workload.streamStatistics(0).value(QStringLiteral("audioSentS")).toDouble();
+    const double sentS = workload.streamStatistics(0).toJson().value(QStringLiteral("audioSentS")).toDouble();
     QVERIFY(sentS > 0);
     QVERIFY(sentS
             < AudioSource::load(liveSpec(ExecutionModel::Blocking, QStringLiteral("email-dictation"))).durationS());
@@ -515,7 +517,7 @@ void TestLiveTranscription::badSourcesFailClearly()
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY(!workload.errorString().isEmpty());
     QVERIFY2(workload.errorString().contains(errorContains), qPrintable(workload.errorString()));
-    QCOMPARE(workload.streamStatistics(0).value(QStringLiteral("bytesSent")).toInt(), 0);
+    QCOMPARE(workload.streamStatistics(0).toJson().value(QStringLiteral("bytesSent")).toInt(), 0);
 }
 
 void TestLiveTranscription::closeWaitFollowsTheResults_data()

@@ -103,7 +103,7 @@ void TestPrerecorded::exactTextArrives()
     QVERIFY(workloadtest::waitFinished(workload));
     QCOMPARE(workload.errorString(), QString());
     QCOMPARE(words(finals.join(QLatin1Char(' '))), AudioSource::sampleText(QStringLiteral("set-timer")));
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QCOMPARE(words(stats.value(QStringLiteral("transcript")).toString()),
              AudioSource::sampleText(QStringLiteral("set-timer")));
     QVERIFY(stats.value(QStringLiteral("response")).toObject().contains(QStringLiteral("metadata")));
@@ -145,7 +145,7 @@ void TestPrerecorded::serverErrors()
     PrerecordedWorkload workload(spec, environment(), nullptr, fastOptions());
     workload.start();
     QVERIFY(workloadtest::waitFinished(workload));
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     if (succeeds) {
         QCOMPARE(workload.errorString(), QString());
         QCOMPARE(stats.value(QStringLiteral("retries")).toInt(), 1);
@@ -170,7 +170,7 @@ void TestPrerecorded::persistentServerErrorFailsAfterRetries()
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY2(workload.errorString().contains(QStringLiteral("HTTP 503")), qPrintable(workload.errorString()));
     QVERIFY2(workload.errorString().contains(QStringLiteral("after 3 attempts")), qPrintable(workload.errorString()));
-    QCOMPARE(workload.streamStatistics(0).value(QStringLiteral("requests")).toInt(), 3);
+    QCOMPARE(workload.streamStatistics(0).toJson().value(QStringLiteral("requests")).toInt(), 3);
 }
 
 void TestPrerecorded::malformedFileIsRejectedBeforeSending()

@@ -87,7 +87,7 @@ void TestRequestBurstWorkload::everyRequestCompletesAndIsMeasured()
     RequestBurstWorkload workload(burstSpec(model, requests, 6), env());
     QVERIFY(workloadtest::runToEnd(workload));
     QCOMPARE(workload.state(), Workload::State::Finished);
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QCOMPARE(stats.value(QStringLiteral("requests")).toInt(), requests);
     QCOMPARE(histogramCount(stats, "requestLatencyMs"), requests);
     QCOMPARE(stats.value(QStringLiteral("errors")).toInt(), 0);
@@ -113,7 +113,7 @@ void TestRequestBurstWorkload::serverErrorsAreCountedAndFailTheBurstWhenAllFail(
     QVERIFY2(workload.errorString().contains(QStringLiteral("all 20 requests")), qPrintable(workload.errorString()));
     QVERIFY2(workload.errorString().contains(QStringLiteral("HTTP 500: injected fault: HTTP 500")),
              qPrintable(workload.errorString()));
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     QCOMPARE(stats.value(QStringLiteral("requests")).toInt(), 20);
     QCOMPARE(stats.value(QStringLiteral("errors")).toInt(), 20);
     QCOMPARE(histogramCount(stats, "requestLatencyMs"), 0);
@@ -125,7 +125,7 @@ void TestRequestBurstWorkload::someFailuresAreCountedNotFatal()
     spec.faults = QStringLiteral("p=0.5,status=503");
     RequestBurstWorkload workload(spec, env());
     QVERIFY(workloadtest::runToEnd(workload));
-    const QJsonObject stats = workload.streamStatistics(0);
+    const QJsonObject stats = workload.streamStatistics(0).toJson();
     const int errors = stats.value(QStringLiteral("errors")).toInt();
     QCOMPARE(stats.value(QStringLiteral("requests")).toInt(), 200);
     QCOMPARE(errors + histogramCount(stats, "requestLatencyMs"), 200);
@@ -162,13 +162,14 @@ void TestRequestBurstWorkload::stopDuringBurstLeavesNothingRunning()
     RequestBurstWorkload workload(spec, env());
     QSignalSpy finished(&workload, &Workload::finished);
     workload.start();
-    QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).value(QStringLiteral("completed")).toInt() >= 8, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(workload.streamStatistics(0).toJson().value(QStringLiteral("completed")).toInt() >= 8,
+                             10000);
     QVERIFY(ExecutionContext::liveContexts() >= before + 9); // the stream and its 8 requesters
     workload.stop();
     QVERIFY(finished.count() > 0 || finished.wait(5000));
     QCOMPARE(workload.state(), Workload::State::Stopped);
     QTRY_COMPARE_WITH_TIMEOUT(ExecutionContext::liveContexts(), before, 5000);
-    QVERIFY(workload.streamStatistics(0).value(QStringLiteral("requests")).toInt() < 100000);
+    QVERIFY(workload.streamStatistics(0).toJson().value(QStringLiteral("requests")).toInt() < 100000);
 }
 
 void TestRequestBurstWorkload::targetUrlCarriesLatencyAndPayload()

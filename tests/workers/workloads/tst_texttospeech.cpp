@@ -89,7 +89,7 @@ void TestTextToSpeech::audioArrivesAndPlays()
     QCOMPARE(workload.errorString(), QString());
     QCOMPARE(workload.state(), Workload::State::Finished);
     for (int i = 0; i < 2; ++i) {
-        const QJsonObject stats = workload.streamStatistics(i);
+        const QJsonObject stats = workload.streamStatistics(i).toJson();
         QVERIFY(stats.value(QStringLiteral("timeToFirstAudioMs")).toDouble() >= 0);
         QVERIFY(stats.value(QStringLiteral("audioS")).toDouble() > 0.5); // a sentence of speech
         QVERIFY(stats.value(QStringLiteral("underruns")).toInt() >= 0);

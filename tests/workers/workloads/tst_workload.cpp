@@ -6,8 +6,8 @@
 #include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 #include "workers/workloads/workload.h"
+#include "workers/workloads/workloadstatistics.h"
 
-#include <QJsonArray>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -15,8 +15,10 @@
 
 using Taskscope::Workloads::ApiKey;
 using Taskscope::Workloads::StreamHandle;
+using Taskscope::Workloads::StreamResult;
 using Taskscope::Workloads::Workload;
 using Taskscope::Workloads::WorkloadEnvironment;
+using Taskscope::Workloads::WorkloadStatistics;
 
 namespace {
 
@@ -55,9 +57,7 @@ private:
         }
         StreamStatistics stats;
         stats.requests = ticks;
-        QJsonObject extra;
-        extra.insert(QStringLiteral("ticks"), ticks);
-        s.report->statistics(stats, extra);
+        s.report->statistics(stats);
     }
 };
 
@@ -106,11 +106,12 @@ void TestWorkload::runsToTheEndInEveryModel()
     QCOMPARE(workload.state(), Workload::State::Finished);
     QCOMPARE(streams.count(), 3);
     QCOMPARE(workload.progress(), 1.0);
-    const QJsonObject stats = workload.statistics();
-    QCOMPARE(stats.value(QStringLiteral("streams")).toArray().size(), 3);
-    QCOMPARE(stats.value(QStringLiteral("aggregate")).toObject().value(QStringLiteral("requests")).toInt(), 12);
+    const WorkloadStatistics stats = workload.statistics();
+    QCOMPARE(stats.streams.size(), std::size_t(3));
+    QCOMPARE(stats.aggregate.requests, qint64(12));
     for (int i = 0; i < 3; ++i) {
-        QCOMPARE(workload.streamStatistics(i).value(QStringLiteral("ticks")).toInt(), 4);
+        QCOMPARE(workload.streamStatistics(i).figures.requests, qint64(4));
+        QCOMPARE(workload.streamStatistics(i).state, StreamResult::State::Finished);
         QVERIFY(LaneRegistry::info(workload.streamLane(i)).endedNs >= 0);
     }
 }
@@ -172,7 +173,7 @@ void TestWorkload::failedStreamMarksWorkloadFailedAndRedactsKey()
     QCOMPARE(workload.state(), Workload::State::Failed);
     QVERIFY(workload.errorString().contains(QStringLiteral("server said: bad key <redacted>")));
     QVERIFY(!workload.errorString().contains(secret));
-    const QByteArray json = QJsonDocument(workload.statistics()).toJson();
+    const QByteArray json = QJsonDocument(workload.statistics().toJson()).toJson();
     QVERIFY(!json.contains(secret.toUtf8()));
     QVERIFY(json.contains("\"failed\""));
     for (int id = 0; id < TraceNames::count(); ++id)
