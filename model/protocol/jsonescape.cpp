@@ -1,5 +1,7 @@
 #include "model/protocol/jsonescape.h"
 
+namespace Taskscope::Protocol::JsonEscape {
+
 namespace {
 
 template<typename Out>
@@ -38,14 +40,16 @@ void appendEscaped(Out &out, QByteArrayView utf8)
 
 } // namespace
 
-void JsonEscape::append(std::string &out, QByteArrayView utf8)
+void append(std::string &out, QByteArrayView utf8)
 {
     out.reserve(out.size() + std::size_t(utf8.size()));
     appendEscaped(out, utf8);
 }
 
-void JsonEscape::append(QByteArray &out, QByteArrayView utf8)
+void append(QByteArray &out, QByteArrayView utf8)
 {
     out.reserve(out.size() + utf8.size());
     appendEscaped(out, utf8);
 }
+
+} // namespace Taskscope::Protocol::JsonEscape

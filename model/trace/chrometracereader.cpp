@@ -162,6 +162,8 @@ private:
     void readCounterValues(const QJsonObject &args, const QString &name, Record &record);
     std::optional<qint64> number(const QJsonObject &o, QLatin1StringView key, qint64 index, bool required,
                                  double scale);
+    // A new lane in the store; NoLane (and m_error) past the lane limit.
+    LaneId newLane(LaneKind kind, NameId name);
     LaneId laneFor(qint64 pid, qint64 tid, LaneKind kind);
     quint32 asyncKey(qint64 pid, const QString &cat, qint64 id);
     quint32 flowKey(const QString &cat, const QString &name, qint64 id);
@@ -223,11 +225,8 @@ std::optional<qint64> Importer::number(const QJsonObject &o, QLatin1StringView k
     return qint64(std::llround(d));
 }
 
-LaneId Importer::laneFor(qint64 pid, qint64 tid, LaneKind kind)
+LaneId Importer::newLane(LaneKind kind, NameId name)
 {
-    const auto key = qMakePair(pid, tid);
-    if (const auto it = m_threadLanes.constFind(key); it != m_threadLanes.cend())
-        return it.value();
     if (int(m_nextLane) > m_limits.maxLanes) {
         m_error = QStringLiteral("more than %1 lanes").arg(m_limits.maxLanes);
         return NoLane;
@@ -235,10 +234,20 @@ LaneId Importer::laneFor(qint64 pid, qint64 tid, LaneKind kind)
     LaneInfo info;
     info.id = m_nextLane++;
     info.kind = kind;
-    info.name = TraceNames::intern(QStringLiteral("thread %1").arg(tid));
+    info.name = name;
     m_store.setLane(info);
-    m_threadLanes.insert(key, info.id);
     return info.id;
+}
+
+LaneId Importer::laneFor(qint64 pid, qint64 tid, LaneKind kind)
+{
+    const auto key = qMakePair(pid, tid);
+    if (const auto it = m_threadLanes.constFind(key); it != m_threadLanes.cend())
+        return it.value();
+    const LaneId lane = newLane(kind, TraceNames::intern(QStringLiteral("thread %1").arg(tid)));
+    if (lane != NoLane)
+        m_threadLanes.insert(key, lane);
+    return lane;
 }
 
 quint32 Importer::asyncKey(qint64 pid, const QString &cat, qint64 id)
@@ -268,18 +277,8 @@ quint32 Importer::flowKey(const QString &cat, const QString &name, qint64 id)
 LaneId Importer::asyncLane(quint32 key, LaneKind kind, NameId name)
 {
     LaneId &lane = m_asyncLanes[key];
-    if (lane != NoLane)
-        return lane;
-    if (int(m_nextLane) > m_limits.maxLanes) {
-        m_error = QStringLiteral("more than %1 lanes").arg(m_limits.maxLanes);
-        return NoLane;
-    }
-    LaneInfo info;
-    info.id = m_nextLane++;
-    info.kind = kind;
-    info.name = name;
-    m_store.setLane(info);
-    lane = info.id;
+    if (lane == NoLane)
+        lane = newLane(kind, name);
     return lane;
 }
 

@@ -93,7 +93,7 @@ private:
 std::string escapeJson(const QString &text)
 {
     std::string out;
-    JsonEscape::append(out, text.toUtf8());
+    Taskscope::Protocol::JsonEscape::append(out, text.toUtf8());
     return out;
 }
 

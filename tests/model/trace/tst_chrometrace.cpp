@@ -272,6 +272,19 @@ void TestChromeTrace::hugeTidsAreRemappedNotAllocated()
     const ChromeTraceReader::Result tooMany = ChromeTraceReader::read(json, capped, limits);
     QVERIFY(!tooMany.ok);
     QVERIFY(tooMany.error.contains(QStringLiteral("lanes")));
+
+    // An async track takes a lane of its own beside its thread's: the same cap holds for it.
+    const QByteArray async = R"([{"ph":"b","cat":"x","id":1,"ts":1,"pid":1,"tid":1,"name":"a"},
+                                 {"ph":"e","cat":"x","id":1,"ts":2,"pid":1,"tid":1,"name":"a"}])";
+    TraceStore asyncCapped;
+    const ChromeTraceReader::Result asyncTooMany = ChromeTraceReader::read(async, asyncCapped, limits);
+    QVERIFY(!asyncTooMany.ok);
+    QVERIFY(asyncTooMany.error.contains(QStringLiteral("lanes")));
+    limits.maxLanes = 2;
+    TraceStore asyncFits;
+    const ChromeTraceReader::Result fits = ChromeTraceReader::read(async, asyncFits, limits);
+    QVERIFY2(fits.ok, qPrintable(fits.error));
+    QCOMPARE(fits.lanes, 2);
 }
 
 QTEST_APPLESS_MAIN(TestChromeTrace)

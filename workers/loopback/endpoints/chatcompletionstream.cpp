@@ -38,7 +38,7 @@ QByteArray randomId()
 QByteArray jsonString(const QByteArray &utf8)
 {
     QByteArray out;
-    JsonEscape::append(out, utf8);
+    Protocol::JsonEscape::append(out, utf8);
     return out;
 }
 
