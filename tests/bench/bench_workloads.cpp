@@ -63,7 +63,7 @@ ExecutionContext::Config coroutineConfig()
 
 QCoro::Task<void> sleepOnce(ExecutionContext *ctx, qint64 deadline, int *done)
 {
-    co_await ctx->sleepUntil(deadline);
+    co_await ctx->sleepUntil(ExecutionClock::fromNs(deadline));
     ++*done;
 }
 
@@ -93,7 +93,7 @@ class BenchSource final : public EventSource
 
 QCoro::Task<void> waitSource(ExecutionContext *ctx, BenchSource *source, int *done)
 {
-    co_await ctx->waitEvent(*source, PendingWait::NoDeadline, TraceNames::intern("bench source"));
+    co_await ctx->waitEvent(*source, ExecutionClock::time_point::max(), TraceNames::intern("bench source"));
     ++*done;
 }
 

@@ -117,7 +117,7 @@ LaneId ExecutionContext::processLane()
 
 qint64 ExecutionContext::nowNs() noexcept
 {
-    return qint64(TraceClock::steadyNs() - TraceClock::originSteadyNs());
+    return ExecutionClock::toNs(ExecutionClock::now());
 }
 
 bool ExecutionContext::blockingSleepUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled)

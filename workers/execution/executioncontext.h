@@ -5,6 +5,7 @@
 #include "workers/execution/canceltoken.h"
 #include "workers/execution/eventsource.h"
 #include "workers/execution/eventwait.h"
+#include "workers/execution/executionclock.h"
 #include "workers/execution/pendingwait.h"
 
 #include <QFuture>
@@ -94,24 +95,29 @@ public:
     LaneId coroutineLane() const { return m_coroutineLane; }
     const QString &group() const { return m_group; }
 
-    /// CLOCK_MONOTONIC nanoseconds since the trace origin: the time base of every deadline.
+    /// CLOCK_MONOTONIC nanoseconds since the trace origin: ExecutionClock::now() as a raw count, for
+    /// code that measures.
     static qint64 nowNs() noexcept;
     /// Sleeps the calling thread until deadlineNs, checking `cancelled` at least every 50 ms.
     /// Returns false if cancelled first.
     static bool blockingSleepUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled);
 
-    /// Waits until `source` signals, deadlineNs passes (PendingWait::NoDeadline: no deadline) or the
-    /// stream is cancelled. `what` names the wait on the timeline ("ws message", "pacer 20 ms").
-    EventWait waitEvent(EventSource &source, qint64 deadlineNs, NameId what) noexcept
+    /// Waits until `source` signals, the deadline passes (ExecutionClock::time_point::max(): no
+    /// deadline) or the stream is cancelled. `what` names the wait on the timeline ("ws message",
+    /// "pacer 20 ms").
+    EventWait waitEvent(EventSource &source, ExecutionClock::time_point deadline, NameId what) noexcept
     {
-        return EventWait(this, &source, deadlineNs, what);
+        return EventWait(this, &source, ExecutionClock::toNs(deadline), what);
     }
-    /// Paced sleep: resumes at deadlineNs (or earlier with Cancelled).
-    EventWait sleepUntil(qint64 deadlineNs, NameId what = 0) noexcept
+    /// Paced sleep: resumes at the deadline (or earlier with Cancelled).
+    EventWait sleepUntil(ExecutionClock::time_point deadline, NameId what = 0) noexcept
     {
-        return EventWait(this, nullptr, deadlineNs, what ? what : s_sleepName);
+        return EventWait(this, nullptr, ExecutionClock::toNs(deadline), what ? what : s_sleepName);
     }
-    EventWait sleepFor(qint64 durationNs, NameId what = 0) noexcept { return sleepUntil(nowNs() + durationNs, what); }
+    EventWait sleepFor(std::chrono::nanoseconds duration, NameId what = 0) noexcept
+    {
+        return sleepUntil(ExecutionClock::now() + duration, what);
+    }
 
     /// Runs blocking or CPU-bound work (WAV decode, big parse, hashing) the way the model does:
     /// on the CPU pool in Offload (the coroutine waits for the job, "pool job"), inline elsewhere.
@@ -204,7 +210,7 @@ QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId wh
                                       : QtConcurrent::run(std::move(job));
         FutureSource<R> source(future);
         while (!source.isFinished() && !isCancelled()) {
-            const WaitOutcome outcome = co_await waitEvent(source, PendingWait::NoDeadline, s_poolJobName);
+            const WaitOutcome outcome = co_await waitEvent(source, ExecutionClock::time_point::max(), s_poolJobName);
             if (outcome == WaitOutcome::Cancelled)
                 break;
         }

@@ -33,7 +33,7 @@ void HttpCall::setFinished(const QString &error)
 QCoro::Task<QByteArray> HttpCall::readAll(std::chrono::nanoseconds timeout)
 {
     static const NameId what = TraceNames::intern("reply finished");
-    const qint64 deadline = ExecutionContext::nowNs() + timeout.count();
+    const ExecutionClock::time_point deadline = ExecutionClock::now() + timeout;
     QByteArray body;
     while (!isFinished()) {
         body += readBody();

@@ -49,7 +49,7 @@ const ChatNames &names()
     return n;
 }
 
-constexpr qint64 HeaderTimeoutNs = 60'000'000'000;
+constexpr std::chrono::seconds HeaderTimeout {60};
 constexpr std::chrono::seconds ErrorBodyTimeout {10};
 constexpr qint64 PublishIntervalNs = 250'000'000;
 
@@ -180,7 +180,7 @@ QCoro::Task<bool> ChatStreamRun::connect()
         m_progress.stats.bytesSent += m_request.body.size();
         TraceSpan requestSpan(m_lane, n.request, std::uint64_t(attempt));
         m_call->start(m_request);
-        const qint64 headerDeadline = ExecutionContext::nowNs() + HeaderTimeoutNs;
+        const ExecutionClock::time_point headerDeadline = ExecutionClock::now() + HeaderTimeout;
         while (!m_call->headersReceived() && !m_call->isFinished()) {
             const WaitOutcome outcome = co_await m_ctx.waitEvent(*m_call, headerDeadline, n.awaitHeaders);
             if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled()) {
@@ -191,7 +191,7 @@ QCoro::Task<bool> ChatStreamRun::connect()
                 m_call->abort();
                 m_report.fail(QStringLiteral("no response from %1 within %2 s")
                                   .arg(m_request.url.toString())
-                                  .arg(HeaderTimeoutNs / 1'000'000'000));
+                                  .arg(HeaderTimeout.count()));
                 co_return false;
             }
         }
@@ -215,7 +215,9 @@ QCoro::Task<bool> ChatStreamRun::connect()
             TraceRecorder::instant(m_lane, n.retry, std::uint64_t(attempt + 1));
             m_call.reset();
             m_progress.publish(m_report, m_startedNs);
-            const WaitOutcome outcome = co_await m_ctx.sleepFor(qint64(delayS * 1e9), n.retryWait);
+            const WaitOutcome outcome = co_await m_ctx.sleepFor(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(delayS)),
+                n.retryWait);
             if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled())
                 co_return false;
             continue;
@@ -237,7 +239,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
     const ChatNames &n = names();
     TraceSpan streamSpan(m_lane, n.streaming);
     QList<SseParser::Event> events;
-    qint64 idleDeadline = ExecutionContext::nowNs() + std::chrono::nanoseconds(ChatStreamWorkload::IdleTimeout).count();
+    ExecutionClock::time_point idleDeadline = ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
     qint64 nextPublishNs = ExecutionContext::nowNs() + PublishIntervalNs;
     for (;;) {
         // Finished before this read: the read takes everything left.
@@ -246,8 +248,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
         if (!bytes.isEmpty()) {
             m_progress.stats.bytesReceived += bytes.size();
             m_parser.feed(bytes, events);
-            idleDeadline = ExecutionContext::nowNs()
-                + std::chrono::nanoseconds(ChatStreamWorkload::IdleTimeout).count();
+            idleDeadline = ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
         }
         for (const SseParser::Event &event : std::as_const(events)) {
             if (m_done || !m_serverError.isEmpty())
@@ -268,7 +269,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
             m_cancelled = true;
             break;
         }
-        if (outcome == WaitOutcome::Deadline && ExecutionContext::nowNs() >= idleDeadline) {
+        if (outcome == WaitOutcome::Deadline && ExecutionClock::now() >= idleDeadline) {
             m_idleTimedOut = true;
             break;
         }

@@ -179,8 +179,10 @@ QCoro::Task<void> LiveTranscriptionStream::run()
         // Exponential backoff with "equal jitter": half fixed, half random.
         const double exponential = double(m_options.backoffBase.count()) * std::pow(2.0, failures - 1);
         const qint64 capped = qint64(std::min(exponential, double(m_options.backoffCap.count())));
-        const qint64 delay = capped / 2 + qint64(QRandomGenerator::global()->bounded(double(capped) / 2));
-        TraceSpan backoffSpan(m_lane, names().backoff, quint64(delay / 1'000'000));
+        const std::chrono::nanoseconds delay(capped / 2
+                                             + qint64(QRandomGenerator::global()->bounded(double(capped) / 2)));
+        TraceSpan backoffSpan(m_lane, names().backoff,
+                              quint64(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()));
         const WaitOutcome outcome = co_await m_ctx.sleepFor(delay, names().backoff);
         backoffSpan.end();
         if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled())
@@ -293,7 +295,8 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
         }
         if (now - m_lastPublishNs >= m_options.publishEvery.count())
             publish(false);
-        const WaitOutcome outcome = co_await m_ctx.waitEvent(*ws, wakeAt, closeStreamSent ? n.waitFinal : waitChunk);
+        const WaitOutcome outcome = co_await m_ctx.waitEvent(*ws, ExecutionClock::fromNs(wakeAt),
+                                                             closeStreamSent ? n.waitFinal : waitChunk);
         if (outcome == WaitOutcome::Cancelled) {
             ws->abort();
             if (closeStreamSent)

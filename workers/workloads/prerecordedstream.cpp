@@ -169,7 +169,7 @@ QCoro::Task<void> PrerecordedStream::run()
             co_return;
         m_stats.requestLatency.record(ExecutionContext::nowNs() - sentNs);
         m_stats.bytesReceived += body.size();
-        qint64 retryAfterNs = 0;
+        std::chrono::nanoseconds retryAfter {0};
         if (!call->succeeded()) {
             lastFailure = QStringLiteral("request failed: %1").arg(call->errorString());
         } else if (call->status() == 200) {
@@ -187,7 +187,9 @@ QCoro::Task<void> PrerecordedStream::run()
             bool ok = false;
             const qint64 seconds = call->header("Retry-After").trimmed().toLongLong(&ok);
             if (ok && seconds >= 0)
-                retryAfterNs = std::min<qint64>(seconds * 1'000'000'000, m_options.maxRetryAfter.count());
+                retryAfter = seconds > std::chrono::duration_cast<std::chrono::seconds>(m_options.maxRetryAfter).count()
+                    ? m_options.maxRetryAfter
+                    : std::chrono::seconds(seconds);
         } else {
             m_s.report->fail(QStringLiteral("the server rejected the request: HTTP %1: %2")
                                  .arg(call->status())
@@ -199,9 +201,9 @@ QCoro::Task<void> PrerecordedStream::run()
             break;
         ++m_stats.retries;
         TraceRecorder::instant(m_lane, TraceNames::intern(QStringLiteral("retry: %1").arg(lastFailure.left(60))));
-        const qint64 delay = std::max<qint64>(retryAfterNs,
-                                              m_options.backoffBase.count() * (qint64(1) << (attempt - 1)));
-        TraceSpan backoffSpan(m_lane, n.backoff, quint64(delay / 1'000'000));
+        const auto delay = std::max<std::chrono::nanoseconds>(retryAfter, m_options.backoffBase * (1 << (attempt - 1)));
+        TraceSpan backoffSpan(m_lane, n.backoff,
+                              quint64(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()));
         co_await m_ctx.sleepFor(delay, n.backoff);
         backoffSpan.end();
         if (m_ctx.isCancelled())

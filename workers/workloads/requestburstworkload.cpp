@@ -40,7 +40,7 @@ const BurstNames &names()
     return n;
 }
 
-constexpr qint64 ProgressIntervalNs = 100'000'000;
+constexpr std::chrono::milliseconds ProgressInterval {100};
 
 // Shared by a stream and its children (which may run on pool threads in the Thread model).
 struct BurstState
@@ -193,7 +193,7 @@ QCoro::Task<void> runBurst(StreamHandle s)
             break;
         report.progress(double(state->completed.load(std::memory_order_relaxed)) / state->total);
         publish(report, *state, startedNs, concurrency, false);
-        const WaitOutcome outcome = co_await ctx.sleepFor(ProgressIntervalNs, n.poll);
+        const WaitOutcome outcome = co_await ctx.sleepFor(ProgressInterval, n.poll);
         if (outcome == WaitOutcome::Cancelled)
             break;
     }

@@ -143,7 +143,7 @@ QCoro::Task<void> TextToSpeechStream::run()
     ws->sendText(DeepgramMessage::flushMessage());
     ++m_stats.requests;
     TraceRecorder::begin(m_lane, n.synthesize);
-    const qint64 deadline = speakNs + m_options.synthesisTimeout.count();
+    const ExecutionClock::time_point deadline = ExecutionClock::fromNs(speakNs) + m_options.synthesisTimeout;
     bool flushed = false;
     bool playing = false;
     QString failure;
@@ -189,7 +189,7 @@ QCoro::Task<void> TextToSpeechStream::run()
     ws.reset();
     // Let the audio play out (the Blocking model really sleeps here: the UI is frozen for it).
     if (!m_ctx.isCancelled() && playback.playbackEndNs() > ExecutionContext::nowNs())
-        co_await m_ctx.sleepUntil(playback.playbackEndNs(), n.waitPlayback);
+        co_await m_ctx.sleepUntil(ExecutionClock::fromNs(playback.playbackEndNs()), n.waitPlayback);
     if (playing)
         TraceRecorder::end(m_lane, n.play);
     const double audioS = double(playback.bytesPlayed()) / AudioSource::BytesPerSecond;

@@ -12,6 +12,8 @@
 #include <memory>
 #include <vector>
 
+using namespace std::chrono_literals;
+
 namespace {
 
 ExecutionContext::Config config(ExecutionModel model, std::shared_ptr<CancelToken> cancel = {})
@@ -30,7 +32,7 @@ QCoro::Task<void> sleeper(qint64 deadline, int id, std::shared_ptr<std::vector<i
                           std::shared_ptr<int> done)
 {
     ExecutionContext ctx(config(ExecutionModel::Coroutine, cancel));
-    const WaitOutcome outcome = co_await ctx.sleepUntil(deadline);
+    const WaitOutcome outcome = co_await ctx.sleepUntil(ExecutionClock::fromNs(deadline));
     order->push_back(id);
     outcomes->push_back(outcome);
     ++*done;
@@ -43,8 +45,8 @@ class TestSource final : public EventSource
 QCoro::Task<WaitOutcome> waitOn(ExecutionContext *ctx, TestSource *source, qint64 deadline)
 {
     if (!source)
-        co_return co_await ctx->sleepUntil(deadline);
-    co_return co_await ctx->waitEvent(*source, deadline, TraceNames::intern("test source"));
+        co_return co_await ctx->sleepUntil(ExecutionClock::fromNs(deadline));
+    co_return co_await ctx->waitEvent(*source, ExecutionClock::fromNs(deadline), TraceNames::intern("test source"));
 }
 
 } // namespace
@@ -213,7 +215,7 @@ void TestPacer::runsOnWorkerThreadWithItsOwnPacer()
         [](std::atomic<bool> *done, std::atomic<bool> *onWorker, std::atomic<int> *outcome, QThread *expected,
            WorkerThread *w) -> QCoro::Task<void> {
             ExecutionContext ctx(config(ExecutionModel::Thread));
-            const WaitOutcome o = co_await ctx.sleepFor(10'000'000);
+            const WaitOutcome o = co_await ctx.sleepFor(10ms);
             onWorker->store(QThread::currentThread() == expected);
             outcome->store(int(o));
             done->store(true);
@@ -247,7 +249,7 @@ void TestPacer::childrenJoinInEveryModel()
         ExecutionContext ctx(std::move(c));
         for (int i = 0; i < 6; ++i) {
             ctx.spawn(QStringLiteral("child %1").arg(i), [counter, i](ExecutionContext &child) -> QCoro::Task<void> {
-                co_await child.sleepFor(qint64(i) * 2'000'000);
+                co_await child.sleepFor(std::chrono::milliseconds(2 * i));
                 const int doubled = co_await child.blockingPart(TraceNames::intern("double"), [i] { return 2 * i; });
                 counter->fetch_add(doubled);
             });

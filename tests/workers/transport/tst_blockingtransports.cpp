@@ -24,6 +24,8 @@ using Taskscope::Transport::HttpResponseParser;
 using Taskscope::Transport::WebSocketFrameCodec;
 using Taskscope::Transport::WebSocketTransport;
 
+using namespace std::chrono_literals;
+
 namespace {
 
 using Frame = WebSocketFrameCodec::Frame;
@@ -165,8 +167,8 @@ QCoro::Task<WsResult> converse(quint16 port, QList<QByteArray> texts, bool close
         ws.sendText(QString::fromUtf8(t));
     if (closeFirst)
         co_await ws.close(1000, QStringLiteral("bye"), std::chrono::seconds(5));
-    const qint64 deadline = ExecutionContext::nowNs() + 5'000'000'000;
-    while (ws.state() != WebSocketTransport::State::Closed && ExecutionContext::nowNs() < deadline)
+    const ExecutionClock::time_point deadline = ExecutionClock::now() + 5s;
+    while (ws.state() != WebSocketTransport::State::Closed && ExecutionClock::now() < deadline)
         co_await ctx.waitEvent(ws, deadline, TraceNames::intern("test ws"));
     while (auto m = ws.takeMessage())
         r.messages.append({m->kind == WebSocketTransport::MessageKind::Binary, m->data});
@@ -197,8 +199,8 @@ QCoro::Task<HttpResult> fetch(quint16 port, QByteArray method)
     request.url = QUrl(QStringLiteral("http://127.0.0.1:%1/v1/chat?stream=true").arg(port));
     request.body = method == "POST" ? QByteArray("{\"hello\":1}") : QByteArray();
     call.start(request);
-    const qint64 deadline = ExecutionContext::nowNs() + 5'000'000'000;
-    while (!call.isFinished() && ExecutionContext::nowNs() < deadline) {
+    const ExecutionClock::time_point deadline = ExecutionClock::now() + 5s;
+    while (!call.isFinished() && ExecutionClock::now() < deadline) {
         co_await ctx.waitEvent(call, deadline, TraceNames::intern("test http"));
         const QByteArray piece = call.readBody();
         if (!piece.isEmpty())
@@ -584,7 +586,7 @@ void TestBlockingTransports::blockingCallHonoursCancelFromAnotherThread()
         HttpCall::Request request;
         request.url = QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port));
         call.start(request);
-        co_return co_await ctx.waitEvent(call, ExecutionContext::nowNs() + 5'000'000'000, TraceNames::intern("test"));
+        co_return co_await ctx.waitEvent(call, ExecutionClock::now() + 5s, TraceNames::intern("test"));
     }(server.port(), cancel);
     QCOMPARE(QCoro::waitFor(task), WaitOutcome::Cancelled);
     canceller->wait();

@@ -40,11 +40,11 @@ private:
     {
         static const NameId tickName = TraceNames::intern("tick");
         ExecutionContext &ctx = *s.ctx;
-        const qint64 start = ExecutionContext::nowNs();
+        const ExecutionClock::time_point start = ExecutionClock::now();
         int ticks = 0;
         for (; ticks < s.spec.requests; ++ticks) {
-            const WaitOutcome outcome = co_await ctx.sleepUntil(start
-                                                                + qint64(ticks + 1) * s.spec.commandMs * 1'000'000);
+            const WaitOutcome outcome = co_await ctx.sleepUntil(
+                start + std::chrono::milliseconds(qint64(ticks + 1) * s.spec.commandMs));
             if (outcome == WaitOutcome::Cancelled || ctx.isCancelled())
                 break;
             TraceRecorder::instant(ctx.streamLane(), tickName);
