@@ -4,6 +4,7 @@
 #include "model/trace/traceclock.h"
 #include "model/trace/tracerecorder.h"
 #include "model/trace/tracestore.h"
+#include "workers/execution/pacer.h"
 #include "workers/workloads/workload.h"
 #include "workers/workloads/workloadfactory.h"
 
@@ -244,11 +245,21 @@ qint64 ScenarioRunner::traceBytes() const
 
 void ScenarioRunner::drain()
 {
-    if (m_store) {
-        const qint64 t0 = nowNs();
-        TraceRecorder::drain(*m_store);
-        m_drainNs += nowNs() - t0;
-    }
+    if (!m_store || m_draining)
+        return;
+    m_draining = true;
+    const qint64 t0 = nowNs();
+    m_store->syncLanes();
+    // A drain of 512 streams' events takes milliseconds on the thread that runs coroutine streams:
+    // chunks that fall due meanwhile are sent between the recorder's blocks (≤ 1,024 events each),
+    // not after the drain.
+    TraceRecorder::drain([this](LaneId threadLane, const TraceEvent *events, std::size_t count) {
+        m_store->ingest(threadLane, events, count);
+        Pacer::fireIfDueOnThisThread();
+    });
+    m_store->afterIngest();
+    m_drainNs += nowNs() - t0;
+    m_draining = false;
 }
 
 void ScenarioRunner::tick()

@@ -144,6 +144,7 @@ private:
 
     qint64 m_startNs = 0;
     qint64 m_drainNs = 0;
+    bool m_draining = false; // a coroutine resumed inside the drain must not start another
     double m_loadAtStart = -1;
     ProcessUsage m_usageAtStart;
     qint64 m_serviceCpuAtStart = -1;
