@@ -149,6 +149,7 @@ private:
     ProcessUsage m_usageAtStart;
     qint64 m_serviceCpuAtStart = -1;
     qint64 m_baselineRss = 0;
+    qint64 m_baselineAnonymous = 0;
     qint64 m_baselineTraceBytes = 0;
     qint64 m_maxRss = 0;
     int m_maxLiveStreams = 0;
