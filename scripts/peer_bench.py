@@ -30,11 +30,27 @@ def load_average():
 # Prefix for every process the bench starts (--nice): on a machine shared with builds, all clients
 # and the sink get the same priority over the compilers, or single-threaded clients starve.
 PREFIX = []
+NICE = [0]
+
+
+def own_group():
+    """Child set-up for --nice: with autogroup scheduling (kernel.sched_autogroup_enabled), a nice
+    value only ranks threads inside their session's group, and each session (every other user's
+    build) gets an equal share whatever its nice. So every process the bench starts leads a new
+    session whose group gets the --nice value too."""
+    if not NICE[0]:
+        return
+    os.setsid()
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(NICE[0]))
+    except OSError:
+        pass  # no autogroup (or not allowed): the plain nice prefix still applies
 
 
 def start_server(binary):
     server = subprocess.Popen(PREFIX + [binary, "--load-sink", "--host", "127.0.0.1", "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, preexec_fn=own_group)
     line = server.stdout.readline()
     if not line.startswith("listening on "):
         server.kill()
@@ -45,7 +61,7 @@ def start_server(binary):
 def run_python(root, url, streams, seconds):
     out = subprocess.run(PREFIX + [PYTHON, os.path.join(root, "scripts", "peer_asyncio.py"), "--url", url,
                           "--streams", str(streams), "--seconds", str(seconds)],
-                         capture_output=True, text=True, timeout=seconds * 6 + 300)
+                         capture_output=True, text=True, timeout=seconds * 6 + 300, preexec_fn=own_group)
     if out.returncode != 0:
         return {"error": out.stderr.strip()[-300:]}
     r = json.loads(out.stdout)
@@ -66,9 +82,11 @@ def run_taskscope(binary, url, model, event_loop, streams, seconds, workdir):
     report_path = os.path.join(workdir, f"report-{model}-{event_loop}-{streams}.json")
     with open(path, "w") as f:
         json.dump(scenario, f)
+    if os.path.exists(report_path):
+        os.remove(report_path)  # a run that writes none must not read the previous run's
     out = subprocess.run(PREFIX + [binary, "--headless", "--quiet", "--scenario", path, "--report", report_path,
                           "--event-loop", event_loop], capture_output=True, text=True,
-                         timeout=seconds * 6 + 300)
+                         timeout=seconds * 6 + 300, preexec_fn=own_group)
     if not os.path.exists(report_path):
         return {"error": (out.stderr or out.stdout).strip()[-300:]}
     with open(report_path) as f:
@@ -109,6 +127,9 @@ def main():
     parser.add_argument("--event-loops", default="epoll", help="taskscope's --event-loop values: epoll, qt")
     parser.add_argument("--quick", action="store_true", help="64 streams, 4 s, 1 run: a smoke test")
     parser.add_argument("--build", default=os.environ.get("TASKSCOPE_BUILD_DIR", os.path.join(root, "build")))
+    parser.add_argument("--baseline", metavar="BUILD",
+                        help="also run taskscope's clients from this other build folder (labelled 'baseline'), "
+                             "alternating with this one: a before/after under the same load")
     parser.add_argument("--json", help="also write every run's figures to this file")
     parser.add_argument("--nice", type=int, default=0,
                         help="run the sink and every client at this nice value (negative needs root)")
@@ -117,22 +138,26 @@ def main():
         args.streams, args.seconds, args.runs = "64", 4, 1
     if args.nice:
         PREFIX.extend(["nice", "-n", str(args.nice)])
+        NICE[0] = args.nice
     counts = [int(s) for s in args.streams.split(",") if s]
     loops = [s for s in args.event_loops.split(",") if s]
+    taskscope = os.path.join(args.build, "app", "taskscope")
+    builds = [("", taskscope)]
+    if args.baseline:
+        builds.append((" (baseline)", os.path.join(args.baseline, "app", "taskscope")))
     clients = []
     for c in [s for s in args.clients.split(",") if s]:
         if c == "python":
-            clients.append(("python asyncio + websockets", "python", None))
+            clients.append(("python asyncio + websockets", "python", None, None))
         elif c in ("coroutine", "thread"):
-            clients.extend((f"taskscope {c}, {loop}", c, loop) for loop in loops)
+            clients.extend((f"taskscope {c}, {loop}{tag}", c, loop, binary) for loop in loops for tag, binary in builds)
         else:
             sys.exit(f"bench peer: unknown client {c!r}")
     if any(loop not in ("epoll", "qt") for loop in loops) or not counts or args.runs < 1:
         sys.exit("bench peer: --event-loops takes epoll and/or qt; --streams and --runs must be given")
 
-    taskscope = os.path.join(args.build, "app", "taskscope")
     server_binary = os.path.join(args.build, "workers", "loopback", "taskscope-server")
-    for b in (taskscope, server_binary):
+    for b in [binary for _, binary in builds] + [server_binary]:
         if not os.access(b, os.X_OK):
             sys.exit(f"bench peer: {b} is missing (build the taskscope and taskscope-server targets)")
     server, url = start_server(server_binary)
@@ -143,14 +168,14 @@ def main():
             for n in counts:
                 for rep in range(args.runs):
                     order = clients[rep % len(clients):] + clients[:rep % len(clients)]
-                    for label, kind, loop in order:
+                    for label, kind, loop, binary in order:
                         time.sleep(2)  # let the server close the previous run's sockets
                         load = load_average()
                         loads.append(load)
                         if kind == "python":
                             r = run_python(root, url, n, args.seconds)
                         else:
-                            r = run_taskscope(taskscope, url, kind, loop, n, args.seconds, workdir)
+                            r = run_taskscope(binary, url, kind, loop, n, args.seconds, workdir)
                         r["loadAtStart"] = load
                         results.setdefault((label, n), []).append(r)
                         print(f"  {label}, {n} streams, run {rep + 1}: " + (
@@ -170,7 +195,7 @@ def main():
           "| p99 lateness ms | KiB per stream | streams ok |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for n in counts:
-        for label, _, _ in clients:
+        for label, _, _, _ in clients:
             runs = [r for r in results.get((label, n), []) if "error" not in r and r["streamSeconds"]]
             if not runs:
                 print(f"| {label} | {n} | failed | | | | | |")

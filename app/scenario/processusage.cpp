@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QList>
 
+#include <algorithm>
+
 #include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -59,6 +61,15 @@ qint64 ProcessUsage::residentBytes()
         return 0;
     const QList<QByteArray> fields = statm.readAll().split(' ');
     return fields.value(1).toLongLong() * sysconf(_SC_PAGESIZE);
+}
+
+qint64 ProcessUsage::anonymousResidentBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return std::max<qint64>(0, fields.value(1).toLongLong() - fields.value(2).toLongLong()) * sysconf(_SC_PAGESIZE);
 }
 
 bool ProcessUsage::resetPeak()

@@ -18,6 +18,10 @@ struct ProcessUsage
     static ProcessUsage now();
     /// Current resident bytes only (cheap: /proc/self/statm).
     static qint64 residentBytes();
+    /// Current anonymous resident bytes: resident minus file-backed and shared pages (statm). What
+    /// the process allocated, without the pages of mapped files (the binary's debug info that the
+    /// watchdog's symbolizer reads adds tens of MiB of those, and they belong to the page cache).
+    static qint64 anonymousResidentBytes();
     /// Resets the peak to the current resident size (Linux clear_refs), so one run of a --compare
     /// does not inherit the previous run's peak. False when the kernel refuses.
     static bool resetPeak();

@@ -142,10 +142,12 @@ private:
 
     qint64 m_startNs = 0;
     qint64 m_drainNs = 0;
+    bool m_draining = false; // a coroutine resumed inside the drain must not start another
     double m_loadAtStart = -1;
     ProcessUsage m_usageAtStart;
     qint64 m_serviceCpuAtStart = -1;
     qint64 m_baselineRss = 0;
+    qint64 m_baselineAnonymous = 0;
     qint64 m_baselineTraceBytes = 0;
     qint64 m_maxRss = 0;
     int m_maxLiveStreams = 0;

@@ -527,7 +527,8 @@ void TraceStore::clear()
 
 quint64 TraceStore::memoryBytes() const
 {
-    quint64 bytes = m_tracks.capacity() * sizeof(Track) + m_flows.capacityBytes();
+    quint64 bytes = m_tracks.capacity() * sizeof(Track) + m_flows.capacityBytes()
+        + m_flowBatch.capacity() * sizeof(StoredFlow) + m_pendingOut.memoryBytes() + m_pendingIn.memoryBytes();
     for (const Track &t : m_tracks) {
         for (const auto &column : t.depths)
             bytes += column.capacityBytes();

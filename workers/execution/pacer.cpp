@@ -2,6 +2,7 @@
 
 #include "model/trace/traceclock.h"
 #include "workers/execution/executioncontext.h"
+#include "workers/execution/threadservices.h"
 
 #include <QSocketNotifier>
 #include <QTimer>
@@ -74,6 +75,22 @@ void Pacer::remove(PendingWait *wait)
     }
     // Leaving the timer armed for a removed earliest wait costs one spurious wake-up at most;
     // re-arming on every removal would cost a syscall each time.
+}
+
+bool Pacer::fireIfDue()
+{
+    if (m_firing || m_heap.empty() || m_heap.front().deadlineNs > ExecutionContext::nowNs())
+        return false;
+    // The timer stays armed for the deadline handled here; its expiry finds nothing due and re-arms.
+    ++m_earlyFires;
+    fire();
+    return true;
+}
+
+bool Pacer::fireIfDueOnThisThread()
+{
+    ThreadServices *services = ThreadServices::existing();
+    return services && services->pacer().fireIfDue();
 }
 
 void Pacer::siftUp(int index)

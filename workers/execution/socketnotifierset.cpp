@@ -1,5 +1,7 @@
 #include "workers/execution/socketnotifierset.h"
 
+#include "workers/execution/pacer.h"
+
 #include <QCoreApplication>
 #include <QEvent>
 #include <QSocketNotifier>
@@ -170,6 +172,9 @@ int SocketNotifierSet::activate(const std::vector<Ready> &ready)
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent(notifier, &event);
             ++activated;
+            // A pass over hundreds of readable sockets takes milliseconds: let chunks that fall due
+            // meanwhile go between the reads (the pacer's own notifier may be far down the list).
+            Pacer::fireIfDueOnThisThread();
         }
     }
     return activated;

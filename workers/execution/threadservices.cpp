@@ -66,6 +66,9 @@ bool ThreadServices::event(QEvent *event)
     for (PendingWait *wait : m_draining) {
         ++m_postedResumes;
         wait->resume();
+        // Hundreds of streams woken by one burst of server messages take milliseconds to resume:
+        // chunks that fall due meanwhile go between them, not after the batch.
+        m_pacer.fireIfDue();
     }
     m_draining.clear();
     return true;

@@ -14,6 +14,8 @@ private slots:
     void collidingIdsBothSurvive();
     void sameIdTwiceKeepsTheLater();
     void overflowIsBoundedAndCounted();
+    void answersFoundInTheOverflowGrowTheTable();
+    void unansweredEntriesDoNotGrowTheTable();
     void clearEmptiesEverything();
 };
 
@@ -83,6 +85,42 @@ void TestPendingFlowTable::overflowIsBoundedAndCounted()
     QVERIFY(t.take(1 + quint64(n) * PendingFlowTable::Slots, &e));
     QCOMPARE(e.ns, n);
     QVERIFY(t.take(1 + quint64(n - 1) * PendingFlowTable::Slots, &e));
+}
+
+void TestPendingFlowTable::answersFoundInTheOverflowGrowTheTable()
+{
+    // Three tables' worth of dense ids alive at once (streams waiting seconds for transcripts),
+    // answered oldest first: every answer is found, and the table grows until they fit.
+    PendingFlowTable t;
+    const quint64 alive = 3 * PendingFlowTable::Slots;
+    quint64 dropped = 0;
+    for (quint64 id = 1; id <= alive; ++id)
+        dropped += t.put(id, {qint64(id), 1, 1});
+    QCOMPARE(dropped, quint64(0));
+    PendingFlowTable::Entry e;
+    for (quint64 id = 1; id <= alive; ++id) {
+        QVERIFY2(t.take(id, &e), qPrintable(QString::number(id)));
+        QCOMPARE(e.ns, qint64(id));
+    }
+    QCOMPARE(t.size(), 0);
+    QVERIFY(t.slotCount() > PendingFlowTable::Slots);
+    QVERIFY(t.slotCount() <= PendingFlowTable::MaxSlots);
+    // The next round of the same shape stays in the table: nothing goes to the overflow.
+    const std::size_t grown = t.slotCount();
+    for (quint64 id = alive + 1; id <= alive + quint64(grown) / 2; ++id)
+        t.put(id, {1, 1, 1});
+    for (quint64 id = alive + 1; id <= alive + quint64(grown) / 2; ++id)
+        QVERIFY(t.take(id, &e));
+    QCOMPARE(t.slotCount(), grown);
+}
+
+void TestPendingFlowTable::unansweredEntriesDoNotGrowTheTable()
+{
+    PendingFlowTable t;
+    for (quint64 id = 1; id <= 4 * PendingFlowTable::Slots; ++id)
+        t.put(id, {1, 1, 1});
+    QCOMPARE(t.slotCount(), PendingFlowTable::Slots);
+    QVERIFY(t.memoryBytes() >= PendingFlowTable::Slots * sizeof(std::uint64_t));
 }
 
 void TestPendingFlowTable::clearEmptiesEverything()

@@ -59,6 +59,7 @@ private slots:
     void ordersByDeadlineThenArrival_data();
     void ordersByDeadlineThenArrival();
     void cancelWakesOnlyThatStream();
+    void fireIfDueResumesWithoutTheLoop();
     void eventBeatsDeadline();
     void deadlineBeatsEvent();
     void pastDeadlineDoesNotSuspend();
@@ -94,6 +95,35 @@ void TestPacer::ordersByDeadlineThenArrival()
     for (WaitOutcome o : *outcomes)
         QCOMPARE(o, WaitOutcome::Deadline);
     QCOMPARE(ThreadServices::current()->pacer().size(), 0);
+}
+
+void TestPacer::fireIfDueResumesWithoutTheLoop()
+{
+    // Called between the items of a long pass: what is due runs at once, what is not stays.
+    auto order = std::make_shared<std::vector<int>>();
+    auto outcomes = std::make_shared<std::vector<WaitOutcome>>();
+    auto done = std::make_shared<int>(0);
+    auto laterCancel = CancelToken::create();
+    const qint64 due = ExecutionContext::nowNs() + 5'000'000;
+    sleeper(due, 0, order, outcomes, CancelToken::create(), done);
+    sleeper(due + 60'000'000'000, 1, order, outcomes, laterCancel, done);
+    Pacer &pacer = ThreadServices::current()->pacer();
+    QCOMPARE(pacer.size(), 2);
+    const quint64 earlyBefore = pacer.earlyFires();
+    while (ExecutionContext::nowNs() < due)
+        QThread::usleep(200); // no event loop runs here, as in a long batch of socket reads
+    QVERIFY(Pacer::fireIfDueOnThisThread());
+    QCOMPARE(*done, 1);
+    QCOMPARE(order->front(), 0);
+    QCOMPARE(outcomes->front(), WaitOutcome::Deadline);
+    QCOMPARE(pacer.earlyFires(), earlyBefore + 1);
+    QVERIFY(!Pacer::fireIfDueOnThisThread()); // the other one is a minute away
+    QCOMPARE(pacer.size(), 1);
+    laterCancel->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(*done, 2, 5000);
+    // The timer armed for the first deadline expires with nothing due: harmless.
+    QTest::qWait(20);
+    QCOMPARE(pacer.size(), 0);
 }
 
 void TestPacer::cancelWakesOnlyThatStream()
