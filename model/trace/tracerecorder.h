@@ -78,6 +78,15 @@ public:
     {
         write(TraceClock::ticks(), arg, lane, name, EventKind::End);
     }
+    /// begin()/end() at a time already read (TraceClock ticks), for a caller with its own clock.
+    static void beginAt(std::uint64_t ticks, LaneId lane, NameId name, std::uint64_t arg = 0) noexcept
+    {
+        write(ticks, arg, lane, name, EventKind::Begin);
+    }
+    static void endAt(std::uint64_t ticks, LaneId lane, NameId name = 0, std::uint64_t arg = 0) noexcept
+    {
+        write(ticks, arg, lane, name, EventKind::End);
+    }
     /// A leaf span whose start and end (TraceClock ticks) are already known.
     static void complete(LaneId lane, NameId name, std::uint64_t startTicks, std::uint64_t endTicks) noexcept
     {

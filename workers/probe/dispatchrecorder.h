@@ -4,6 +4,8 @@
 
 #include <QtGlobal>
 
+#include <functional>
+
 namespace Taskscope::Probe {
 
 /// Records every event dispatch on every thread of the process as a span on that thread's lane.
@@ -30,6 +32,11 @@ public:
     static bool install();
     static void uninstall();
     static bool isInstalled();
+
+    /// Any thread: the number of events posted to each thread that has dispatched and not yet
+    /// delivered (Qt's private posted-event list, read under its lock). Nothing when the Qt at run
+    /// time is not the exact version built against.
+    static void postedEventDepths(const std::function<void(LaneId lane, qsizetype depth)> &sink);
 
     /// The calling thread's dispatches also feed DispatchProbe (call on the UI thread).
     static void setUiThread(bool ui = true);

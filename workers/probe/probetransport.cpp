@@ -60,7 +60,9 @@ void ProbeTransport::start(const QJsonObject &hello)
         return;
     m_hello = hello;
     m_dispatchRateName = TraceNames::intern(u"dispatches/s"); // before the first Names frame
+    m_postedName = TraceNames::intern(u"posted events");
     m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    m_lastCollect = {};
     m_stop.store(false);
     m_thread = std::thread([this] { run(); });
 }
@@ -75,6 +77,7 @@ void ProbeTransport::stop(std::chrono::milliseconds flushTimeout, const QString 
     const std::uint64_t one = 1;
     (void)!write(m_wakeFd, &one, sizeof one);
     m_thread.join();
+    m_clock.stop();
     close(m_wakeFd);
     m_wakeFd = -1;
 }
@@ -150,10 +153,13 @@ void ProbeTransport::collect()
     quint64 dropped = 0;
     const qsizetype room = m_socket < 0 ? 0 : m_options.maxPendingBytes - (m_pending.size() - m_pendingOffset);
     std::vector<TraceEvent> converted;
+    quint64 dispatches = 0;
     TraceRecorder::drain([&](LaneId threadLane, const TraceEvent *source, std::size_t count) {
         for (std::size_t i = 0; i < count; ++i) { // dispatch rates count what was dropped too
-            if (source[i].kind == EventKind::Begin && (source[i].arg & ProbeWire::DispatchArgFlag))
+            if (source[i].kind == EventKind::Begin && (source[i].arg & ProbeWire::DispatchArgFlag)) {
                 ++m_dispatches[source[i].lane];
+                ++dispatches;
+            }
         }
         const auto bytes = qsizetype(ProbeWire::HeaderBytes + sizeof(LaneId) + count * sizeof(TraceEvent));
         if (events.size() + bytes > room) {
@@ -169,6 +175,13 @@ void ProbeTransport::collect()
         ProbeWire::appendEvents(events, threadLane, converted.data(), converted.size());
         kept += count;
     });
+    const auto now = std::chrono::steady_clock::now();
+    if (m_lastCollect.time_since_epoch().count() != 0) {
+        const double seconds = std::chrono::duration<double>(now - m_lastCollect).count();
+        if (seconds > 0)
+            m_clock.setDispatchRate(double(dispatches) / seconds);
+    }
+    m_lastCollect = now;
     if (m_socket >= 0) {
         const int names = TraceNames::count();
         if (names > m_namesSent) {
@@ -208,14 +221,33 @@ void ProbeTransport::collectAlerts()
     m_alerts.clear();
 }
 
+void ProbeTransport::samplePostedEvents()
+{
+    DispatchRecorder::postedEventDepths([this](LaneId lane, qsizetype depth) {
+        qsizetype &deepest = m_postedMax[lane]; // a new lane starts at 0
+        deepest = std::max(deepest, depth);
+    });
+}
+
 void ProbeTransport::appendDispatchRates(double seconds)
 {
     if (m_socket < 0 || seconds <= 0) {
         m_dispatches.clear();
+        m_postedMax.clear();
         return;
     }
     std::vector<TraceEvent> counters;
     const auto ns = std::uint64_t(TraceClock::nowNs());
+    for (const auto &[lane, deepest] : m_postedMax) {
+        TraceEvent event {};
+        event.ticks = ns;
+        event.arg = std::bit_cast<std::uint64_t>(double(deepest));
+        event.lane = lane;
+        event.name = m_postedName;
+        event.kind = EventKind::Counter;
+        counters.push_back(event);
+    }
+    m_postedMax.clear(); // the next sample re-adds the threads still registered
     for (auto it = m_dispatches.begin(); it != m_dispatches.end();) {
         TraceEvent event {};
         event.ticks = ns;
@@ -295,6 +327,7 @@ void ProbeTransport::run()
         }
         collectAlerts();
         if (now >= nextTick) {
+            samplePostedEvents();
             collect();
             nextTick = now + m_options.interval;
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/trace/tracetypes.h"
+#include "workers/probe/dispatchclock.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -66,8 +67,10 @@ private:
     void collect();
     void collectAlerts();
     void appendStats();
-    /// A "dispatches/s" counter per thread lane over the last `seconds`.
+    /// A "dispatches/s" counter per thread lane over the last `seconds`, and a "posted events"
+    /// counter: the deepest posted-event queue sampled since the last one.
     void appendDispatchRates(double seconds);
+    void samplePostedEvents();
     bool flush();
 
     Options m_options;
@@ -90,6 +93,10 @@ private:
     Stats m_stats;
     std::unordered_map<LaneId, quint32> m_dispatches; // transport thread only: dispatches since the last rate
     NameId m_dispatchRateName = 0;
+    std::unordered_map<LaneId, qsizetype> m_postedMax; // transport thread only: deepest since the last counter
+    NameId m_postedName = 0;
+    DispatchClock m_clock; // publishes a tick while dispatches flood (rate counted in collect())
+    std::chrono::steady_clock::time_point m_lastCollect;
 };
 
 } // namespace Taskscope::Probe

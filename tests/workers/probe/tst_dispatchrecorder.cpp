@@ -7,6 +7,8 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QPointer>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QThread>
 #include <QtTest>
@@ -44,6 +46,54 @@ protected:
         }
         emit handled();
         return true;
+    }
+};
+
+// Holds its thread inside a dispatch until released, so events posted meanwhile stay queued.
+class BlockingObject final : public QObject
+{
+    Q_OBJECT
+
+public:
+    QSemaphore entered;
+    QSemaphore release;
+
+protected:
+    bool event(QEvent *event) override
+    {
+        if (event->type() != QEvent::User)
+            return QObject::event(event);
+        entered.release();
+        release.acquire();
+        return true;
+    }
+};
+
+// Asks for its victim's deferred deletion, then flushes deferred deletions from a nested dispatch:
+// Qt must still count the outer dispatch's scope level, so the victim outlives the flush.
+class DeferringObject final : public QObject
+{
+    Q_OBJECT
+
+public:
+    QPointer<QObject> victim;
+    bool aliveAfterNestedFlush = false;
+
+protected:
+    bool event(QEvent *event) override
+    {
+        if (event->type() == QEvent::User) {
+            victim->deleteLater();
+            QEvent nested(QEvent::Type(QEvent::User + 1));
+            QCoreApplication::sendEvent(this, &nested);
+            return true;
+        }
+        if (event->type() == QEvent::User + 1) {
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+            aliveAfterNestedFlush = !victim.isNull();
+            return true;
+        }
+        return QObject::event(event);
     }
 };
 
@@ -150,6 +200,54 @@ private slots:
                 found = found || span.second == u"NestingObject \"onWorker\"";
         }
         QCOMPARE(found, !excluded);
+    }
+
+    void deferredDeleteWaitsForTheDispatchThatAskedForIt()
+    {
+        DeferringObject deferring;
+        deferring.victim = new QObject;
+        QEvent event(QEvent::User);
+        QCoreApplication::sendEvent(&deferring, &event);
+        QVERIFY(deferring.aliveAfterNestedFlush);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QVERIFY(deferring.victim.isNull());
+    }
+
+    void postedEventDepthOfABusyThread()
+    {
+        QThread thread;
+        thread.setObjectName(QStringLiteral("QueueWorker"));
+        BlockingObject blocker;
+        blocker.moveToThread(&thread);
+        thread.start();
+        QCoreApplication::postEvent(&blocker, new QEvent(QEvent::User));
+        QVERIFY(blocker.entered.tryAcquire(1, 5000));
+        constexpr int Queued = 7;
+        for (int i = 0; i < Queued; ++i)
+            QCoreApplication::postEvent(&blocker, new QEvent(QEvent::Type(QEvent::User + 2)));
+        const LaneId workerLane = [] {
+            TraceStore store;
+            drainInto(store);
+            return laneNamed(store, u"QueueWorker");
+        }();
+        qsizetype depth = -1;
+        DispatchRecorder::postedEventDepths([&](LaneId lane, qsizetype d) {
+            if (lane == workerLane)
+                depth = d;
+        });
+        blocker.release.release();
+        thread.quit();
+        QVERIFY(thread.wait(5000));
+        QVERIFY(workerLane != NoLane);
+        QCOMPARE(depth, qsizetype(Queued));
+        // A thread that has finished leaves the registry (when its exit handlers ran, which may
+        // be just after wait() returned).
+        const auto listed = [workerLane] {
+            bool found = false;
+            DispatchRecorder::postedEventDepths([&](LaneId lane, qsizetype) { found |= lane == workerLane; });
+            return found;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!listed(), 5000);
     }
 
     void spanArgumentCarriesTheEventType()

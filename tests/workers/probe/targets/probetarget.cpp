@@ -8,6 +8,9 @@
 //   linger  a window that waits 30 s (for attaching to it)
 //   hangs   the sleeping slot every 2 s for 30 s, and the worker thread (a window to look at)
 //   crash   a segmentation fault after 400 ms
+//   busy S  steady short work for S seconds (default 600): every 2 ms a slot computes ~0.2 ms and
+//           queues 50 calls to itself, a repaint every 16 ms, the worker thread's timer queueing a
+//           call to the UI thread every 5 ms; nothing in it blocks (false-alert soaks)
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
@@ -15,8 +18,10 @@
 #include <QThread>
 #include <QTimer>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 class SaveWindow final : public QPushButton
@@ -92,7 +97,25 @@ int main(int argc, char *argv[])
             std::printf("modal dialog closed after %d ticks\n", ticker.ticks);
         });
     }
-    if (std::strcmp(mode, "worker") == 0 || std::strcmp(mode, "hangs") == 0) {
+    const bool busy = std::strcmp(mode, "busy") == 0;
+    Ticker uiTicker;
+    double sink = 0;
+    if (busy) {
+        auto *work = new QTimer(&window);
+        QObject::connect(work, &QTimer::timeout, &window, [&uiTicker, &sink] {
+            QElapsedTimer spent;
+            spent.start();
+            for (int i = 1; spent.nsecsElapsed() < 200'000; ++i)
+                sink += std::sqrt(double(i));
+            for (int i = 0; i < 50; ++i)
+                QMetaObject::invokeMethod(&uiTicker, &Ticker::tick, Qt::QueuedConnection);
+        });
+        work->start(2);
+        auto *paint = new QTimer(&window);
+        QObject::connect(paint, &QTimer::timeout, &window, [&window] { window.update(); });
+        paint->start(16);
+    }
+    if (std::strcmp(mode, "worker") == 0 || std::strcmp(mode, "hangs") == 0 || busy) {
         worker.setObjectName(QStringLiteral("AudioWorker"));
         workerTicker.moveToThread(&worker);
         auto *timer = new QTimer;
@@ -100,15 +123,20 @@ int main(int argc, char *argv[])
         timer->moveToThread(&worker);
         QObject::connect(&worker, &QThread::started, timer, [timer] { timer->start(5); });
         QObject::connect(timer, &QTimer::timeout, &workerTicker, &Ticker::tick);
+        if (busy)
+            QObject::connect(timer, &QTimer::timeout, &uiTicker, &Ticker::tick, Qt::QueuedConnection);
         QObject::connect(&worker, &QThread::finished, timer, &QObject::deleteLater);
         worker.start();
     }
     const bool lingers = std::strcmp(mode, "linger") == 0 || std::strcmp(mode, "hangs") == 0;
-    const int lifetimeMs = lingers ? 30000 : std::strcmp(mode, "modal") == 0 ? 1600 : 1200;
+    const int busySeconds = busy && argc > 2 ? std::atoi(argv[2]) : 600;
+    const int lifetimeMs = busy ? busySeconds * 1000 : lingers ? 30000 : std::strcmp(mode, "modal") == 0 ? 1600 : 1200;
     QTimer::singleShot(lifetimeMs, &app, &QCoreApplication::quit);
     const int code = QApplication::exec();
     worker.quit();
     worker.wait();
+    if (busy)
+        std::printf("busy: %d calls on the UI thread (%g)\n", uiTicker.ticks, sink > 0 ? 1.0 : 0.0);
     return code;
 }
 
