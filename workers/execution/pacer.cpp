@@ -81,6 +81,8 @@ bool Pacer::fireIfDue()
 {
     if (m_firing || m_heap.empty() || m_heap.front().deadlineNs > ExecutionContext::nowNs())
         return false;
+    if (TraceClock::ticks() - m_lastFireEndTicks < m_lastFireEndTicks - m_lastFireStartTicks)
+        return false; // the rest of the pass gets as long as the last batch took
     // The timer stays armed for the deadline handled here; its expiry finds nothing due and re-arms.
     ++m_earlyFires;
     fire();
@@ -151,6 +153,7 @@ void Pacer::fire()
     ++m_wakeups;
     m_firing = true;
     std::uint64_t nowTicks = TraceClock::ticks();
+    m_lastFireStartTicks = nowTicks;
     qint64 now = ExecutionContext::nowNs();
     const double ticksPerNs = TraceClock::ticksPerNs();
     const std::uint64_t sliceEndTicks = nowTicks + std::uint64_t(double(SliceNs) * ticksPerNs);
@@ -182,5 +185,6 @@ void Pacer::fire()
         }
     }
     m_firing = false;
+    m_lastFireEndTicks = TraceClock::ticks();
     arm();
 }

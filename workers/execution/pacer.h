@@ -38,7 +38,9 @@ public:
     void remove(PendingWait *wait);
     /// Resumes what is already due, without waiting for the timer's turn in the loop. Called between
     /// the items of a long pass (a batch of ready coroutines or socket reads, a trace drain) so that
-    /// a chunk due meanwhile waits for one item, not for the whole pass. No-op while firing.
+    /// a chunk due meanwhile waits for one item, not for the whole pass. No-op while firing, and
+    /// until the pass has had as long as the pacer's previous batch took: on a saturated thread,
+    /// firing between every item would starve the streams woken by messages (the pacer gets half).
     bool fireIfDue();
     /// fireIfDue() on the calling thread's pacer, if the thread has one.
     static bool fireIfDueOnThisThread();
@@ -91,4 +93,6 @@ private:
     quint64 m_wakeups = 0;
     quint64 m_resumed = 0;
     quint64 m_earlyFires = 0;
+    std::uint64_t m_lastFireStartTicks = 0;
+    std::uint64_t m_lastFireEndTicks = 0;
 };
