@@ -1,5 +1,7 @@
 #include "model/protocol/jsonescape.h"
 
+namespace Taskscope::Protocol {
+
 namespace {
 
 template<typename Out>
@@ -49,3 +51,5 @@ void JsonEscape::append(QByteArray &out, QByteArrayView utf8)
     out.reserve(out.size() + utf8.size());
     appendEscaped(out, utf8);
 }
+
+} // namespace Taskscope::Protocol

@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace Taskscope::Protocol {
+
 /// Writing JSON by hand where a QJsonDocument would cost too much (trace export, token streams).
 namespace JsonEscape {
 
@@ -14,3 +16,5 @@ void append(std::string &out, QByteArrayView utf8);
 void append(QByteArray &out, QByteArrayView utf8);
 
 } // namespace JsonEscape
+
+} // namespace Taskscope::Protocol

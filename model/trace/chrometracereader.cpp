@@ -20,6 +20,8 @@
 #include <optional>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 namespace {
 
 // What the category of an event means to us.
@@ -661,3 +663,5 @@ ChromeTraceReader::Result ChromeTraceReader::read(const QByteArray &json, TraceS
     buffer.open(QIODevice::ReadOnly);
     return read(&buffer, store, limits);
 }
+
+} // namespace Taskscope::Trace

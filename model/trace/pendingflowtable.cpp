@@ -1,5 +1,7 @@
 #include "model/trace/pendingflowtable.h"
 
+namespace Taskscope::Trace {
+
 quint64 PendingFlowTable::put(std::uint64_t id, const Entry &entry)
 {
     if (id == 0)
@@ -62,3 +64,5 @@ void PendingFlowTable::clear()
     m_overflow.clear();
     m_count = 0;
 }
+
+} // namespace Taskscope::Trace

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 /// Flow ends waiting for their other end (a chunk's send waiting for its transcript), by flow id.
 ///
 /// The recorder hands out flow ids from one process-wide counter, so the ids alive at any moment are
@@ -50,3 +52,5 @@ private:
     QHash<std::uint64_t, Entry> m_overflow;
     int m_count = 0;
 };
+
+} // namespace Taskscope::Trace

@@ -18,9 +18,12 @@
 #include <memory>
 #include <type_traits>
 
-class ExecutionContext;
 class QObject;
 class QThreadPool;
+
+namespace Taskscope::Execution {
+
+class ExecutionContext;
 class ThreadServices;
 class WorkerThread;
 class WorkerThreadPool;
@@ -68,11 +71,11 @@ class ExecutionContext final
 public:
     struct Config
     {
-        ExecutionModel model = ExecutionModel::Coroutine;
+        Model::ExecutionModel model = Model::ExecutionModel::Coroutine;
         std::shared_ptr<CancelToken> cancel; ///< shared with children; created if null
         QThreadPool *cpuPool = nullptr; ///< offload: blocking parts (null: the global pool)
         WorkerThreadPool *threadPool = nullptr; ///< thread model: where spawn() runs children (null: this thread)
-        LaneId streamLane = NoLane; ///< the stream this coroutine serves
+        Trace::LaneId streamLane = Trace::NoLane; ///< the stream this coroutine serves
         QString coroutineName; ///< its lane's name, e.g. "live #3 · coroutine"
         QString group; ///< lane group: the workload kind, e.g. "live-transcription"
     };
@@ -82,16 +85,16 @@ public:
     ~ExecutionContext();
     Q_DISABLE_COPY_MOVE(ExecutionContext)
 
-    ExecutionModel model() const { return m_model; }
+    Model::ExecutionModel model() const { return m_model; }
     /// True when awaits really block the thread (the Blocking model).
-    bool blocksThread() const { return m_model == ExecutionModel::Blocking; }
+    bool blocksThread() const { return m_model == Model::ExecutionModel::Blocking; }
     bool isCancelled() const noexcept { return m_cancel->isCancelled(); }
     /// Thread-safe: wakes every pending await of this stream (and its children) with Cancelled.
     void cancel() { m_cancel->cancel(); }
     const std::shared_ptr<CancelToken> &cancelToken() const { return m_cancel; }
 
-    LaneId streamLane() const { return m_streamLane; }
-    LaneId coroutineLane() const { return m_coroutineLane; }
+    Trace::LaneId streamLane() const { return m_streamLane; }
+    Trace::LaneId coroutineLane() const { return m_coroutineLane; }
     const QString &group() const { return m_group; }
 
     /// CLOCK_MONOTONIC nanoseconds since the trace origin: the time base of every deadline.
@@ -102,16 +105,19 @@ public:
 
     /// Waits until `source` signals, deadlineNs passes (PendingWait::NoDeadline: no deadline) or the
     /// stream is cancelled. `what` names the wait on the timeline ("ws message", "pacer 20 ms").
-    EventWait waitEvent(EventSource &source, qint64 deadlineNs, NameId what) noexcept
+    EventWait waitEvent(EventSource &source, qint64 deadlineNs, Trace::NameId what) noexcept
     {
         return EventWait(this, &source, deadlineNs, what);
     }
     /// Paced sleep: resumes at deadlineNs (or earlier with Cancelled).
-    EventWait sleepUntil(qint64 deadlineNs, NameId what = 0) noexcept
+    EventWait sleepUntil(qint64 deadlineNs, Trace::NameId what = 0) noexcept
     {
         return EventWait(this, nullptr, deadlineNs, what ? what : s_sleepName);
     }
-    EventWait sleepFor(qint64 durationNs, NameId what = 0) noexcept { return sleepUntil(nowNs() + durationNs, what); }
+    EventWait sleepFor(qint64 durationNs, Trace::NameId what = 0) noexcept
+    {
+        return sleepUntil(nowNs() + durationNs, what);
+    }
 
     /// Runs blocking or CPU-bound work (WAV decode, big parse, hashing) the way the model does:
     /// on the CPU pool in Offload (the coroutine waits for the job, "pool job"), inline elsewhere.
@@ -120,7 +126,7 @@ public:
     /// coroutine stops waiting and returns a default value; the job finishes in the background
     /// and its result is dropped. Exceptions from fn propagate to the awaiting coroutine.
     template<typename Fn>
-    QCoro::Task<std::invoke_result_t<Fn &>> blockingPart(NameId what, Fn fn);
+    QCoro::Task<std::invoke_result_t<Fn &>> blockingPart(Trace::NameId what, Fn fn);
 
     /// Runs fn(childContext) as a child coroutine with its own lane (parent: this stream), sharing
     /// this context's cancellation; see the table above for where it runs. fn must own its data.
@@ -137,13 +143,13 @@ public:
 
     /// Live coroutine contexts in the process, and the Process lane carrying workload counters.
     static int liveContexts();
-    static LaneId processLane();
+    static Trace::LaneId processLane();
 
 private:
     friend class PendingWait;
     friend class EventWait;
     /// A wait that stop() does not end (children see the same token and end on their own).
-    EventWait waitUncancellable(EventSource &source, NameId what) noexcept
+    EventWait waitUncancellable(EventSource &source, Trace::NameId what) noexcept
     {
         return EventWait(this, &source, PendingWait::NoDeadline, what, false);
     }
@@ -174,15 +180,15 @@ private:
         QFutureWatcher<R> m_watcher;
     };
 
-    static NameId s_sleepName;
-    static NameId s_poolJobName;
+    static Trace::NameId s_sleepName;
+    static Trace::NameId s_poolJobName;
 
-    ExecutionModel m_model;
+    Model::ExecutionModel m_model;
     std::shared_ptr<CancelToken> m_cancel;
     QThreadPool *m_cpuPool;
     WorkerThreadPool *m_threadPool;
-    LaneId m_streamLane;
-    LaneId m_coroutineLane;
+    Trace::LaneId m_streamLane;
+    Trace::LaneId m_coroutineLane;
     QString m_group;
     ThreadServices *m_services;
     QObject *m_anchor;
@@ -192,12 +198,12 @@ private:
 };
 
 template<typename Fn>
-QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId what, Fn fn)
+QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(Trace::NameId what, Fn fn)
 {
     using R = std::invoke_result_t<Fn &>;
-    if (m_model == ExecutionModel::Offload) {
+    if (m_model == Model::ExecutionModel::Offload) {
         auto job = [fn = std::move(fn), what]() mutable -> R {
-            TraceScope scope(what);
+            Trace::TraceScope scope(what);
             return fn();
         };
         QFuture<R> future = m_cpuPool ? QtConcurrent::run(m_cpuPool, std::move(job))
@@ -218,7 +224,7 @@ QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId wh
             co_return future.result();
         }
     } else {
-        TraceScope scope(what);
+        Trace::TraceScope scope(what);
         if constexpr (std::is_void_v<R>) {
             fn();
             co_return;
@@ -227,3 +233,5 @@ QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId wh
         }
     }
 }
+
+} // namespace Taskscope::Execution

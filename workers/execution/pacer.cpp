@@ -11,6 +11,10 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Execution {
+
 Pacer::Pacer(QObject *parent)
     : QObject(parent)
 {
@@ -167,3 +171,5 @@ void Pacer::fire()
     m_firing = false;
     arm();
 }
+
+} // namespace Taskscope::Execution

@@ -9,6 +9,8 @@
 class QSocketNotifier;
 class QTimer;
 
+namespace Taskscope::Execution {
+
 /// One timer per thread that serves every coroutine sleeping on that thread (a timer per
 /// stream is waste).
 ///
@@ -83,3 +85,5 @@ private:
     quint64 m_wakeups = 0;
     quint64 m_resumed = 0;
 };
+
+} // namespace Taskscope::Execution

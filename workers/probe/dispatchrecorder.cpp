@@ -12,6 +12,12 @@
 
 #include <atomic>
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Watchdog::DispatchProbe;
+
 namespace Taskscope::Probe {
 namespace {
 

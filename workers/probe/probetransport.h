@@ -13,7 +13,9 @@
 #include <thread>
 #include <unordered_map>
 
+namespace Taskscope::Model {
 struct AlertRecord;
+} // namespace Taskscope::Model
 
 namespace Taskscope::Probe {
 
@@ -56,7 +58,7 @@ public:
     /// Sends what is left (waiting at most `flushTimeout` for the reader), then Bye, and joins.
     void stop(std::chrono::milliseconds flushTimeout, const QString &reason);
     /// Any thread; never waits for the socket. phase: 0 started, 1 updated, 2 ended.
-    void postAlert(const AlertRecord &record, int phase);
+    void postAlert(const Model::AlertRecord &record, int phase);
     Stats stats() const;
 
 private:
@@ -88,8 +90,8 @@ private:
     mutable std::mutex m_mutex; // guards m_alerts and m_stats
     QList<QByteArray> m_alerts;
     Stats m_stats;
-    std::unordered_map<LaneId, quint32> m_dispatches; // transport thread only: dispatches since the last rate
-    NameId m_dispatchRateName = 0;
+    std::unordered_map<Trace::LaneId, quint32> m_dispatches; // transport thread only: dispatches since the last rate
+    Trace::NameId m_dispatchRateName = 0;
 };
 
 } // namespace Taskscope::Probe

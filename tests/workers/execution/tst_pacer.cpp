@@ -12,6 +12,10 @@
 #include <memory>
 #include <vector>
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 namespace {
 
 ExecutionContext::Config config(ExecutionModel model, std::shared_ptr<CancelToken> cancel = {})
