@@ -9,7 +9,10 @@
 
 #include <cstring>
 
+using Taskscope::Gui::runGui;
 using Taskscope::Headless::runHeadless;
+using Taskscope::Probe::launchWantsWindow;
+using Taskscope::Probe::runLaunch;
 
 namespace {
 

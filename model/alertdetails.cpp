@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Model {
+
 QList<AlertStack> AlertDetails::stacksByFrequency() const
 {
     QList<AlertStack> sorted = stacks;
@@ -49,3 +51,5 @@ QList<AlertStateCount> AlertDetails::threadStatesByFrequency() const
                      [](const AlertStateCount &a, const AlertStateCount &b) { return a.samples > b.samples; });
     return sorted;
 }
+
+} // namespace Taskscope::Model

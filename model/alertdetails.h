@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QtCore/qnamespace.h>
 
+namespace Taskscope::Model {
+
 /// One distinct stack seen while a hang lasted, and how many samples showed it.
 struct AlertStack
 {
@@ -30,7 +32,7 @@ struct AlertDetails
     quint32 id = 0;
     qint64 startNs = 0; ///< TraceClock nanoseconds
     qint64 endNs = -1; ///< -1 while the hang lasts
-    LaneId lane = UiThreadLane;
+    Trace::LaneId lane = Trace::UiThreadLane;
     QString verdict; ///< long dispatch, backlog saturation, nested modal loop, blocked outside dispatch
     QString tier; ///< suspicion, hang, severe, critical
     QString culprit; ///< the span / handler / coroutine the watchdog blames
@@ -56,7 +58,6 @@ struct AlertDetails
     QList<QPair<QString, int>> framesByFrequency() const;
     QList<AlertStateCount> threadStatesByFrequency() const;
 };
-Q_DECLARE_METATYPE(AlertDetails)
 
 /// The contract between the watchdog's alert list model and the alert inspector: the columns the
 /// inspector's list shows, and the roles it reads (on any column of the row).
@@ -73,3 +74,7 @@ enum Role {
     DetailsRole, ///< QVariant::fromValue(AlertDetails)
 };
 } // namespace AlertRoles
+
+} // namespace Taskscope::Model
+
+Q_DECLARE_METATYPE(Taskscope::Model::AlertDetails)

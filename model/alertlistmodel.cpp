@@ -6,6 +6,10 @@
 #include <QEvent>
 #include <QMetaEnum>
 
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Model {
+
 namespace {
 
 QString eventTypeName(int type)
@@ -305,3 +309,5 @@ void AlertListModel::updateTimer()
     else if (!run && m_refreshTimer.isActive())
         m_refreshTimer.stop();
 }
+
+} // namespace Taskscope::Model

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QTimer>
 
+namespace Taskscope::Model {
+
 /// The alert inspector's list: one row per watchdog alert, newest last.
 ///
 /// Rows are keyed by (session, id), so alerts of earlier sessions loaded from the journal sit beside
@@ -81,3 +83,5 @@ private:
     quint64 m_evictedRows = 0;
     QTimer m_refreshTimer;
 };
+
+} // namespace Taskscope::Model

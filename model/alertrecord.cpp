@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+namespace Taskscope::Model {
+
 namespace {
 
 struct VerdictName
@@ -458,3 +460,5 @@ QString AlertRecord::formatDuration(qint64 ns)
         return QString::number(double(ns) / 1e9, 'f', 2) + QStringLiteral(" s");
     return QString::number(ns / 1'000'000) + QStringLiteral(" ms");
 }
+
+} // namespace Taskscope::Model

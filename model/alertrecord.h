@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace Taskscope::Model {
+
 /// What kind of UI-thread blockage an alert is.
 enum class AlertVerdict : quint8 {
     LongDispatch, ///< one handler has not returned and no posted event ran meanwhile
@@ -162,4 +164,6 @@ struct AlertRecord
     static QString formatDuration(qint64 ns);
 };
 
-Q_DECLARE_METATYPE(AlertRecord)
+} // namespace Taskscope::Model
+
+Q_DECLARE_METATYPE(Taskscope::Model::AlertRecord)

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Model {
+
 namespace {
 
 int readInt(QSettings &settings, const QString &key, int fallback)
@@ -164,3 +166,5 @@ AppSettings::Theme AppSettings::themeFromString(const QString &text)
         return Theme::Dark;
     return Theme::System;
 }
+
+} // namespace Taskscope::Model

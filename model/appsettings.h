@@ -6,6 +6,8 @@
 
 class QSettings;
 
+namespace Taskscope::Model {
+
 /// The user's settings, as the settings dialog edits them and QSettings stores them.
 ///
 /// API keys live here because the user typed them into the dialog; they are never part of a
@@ -59,3 +61,5 @@ struct AppSettings
 
     bool operator==(const AppSettings &other) const = default;
 };
+
+} // namespace Taskscope::Model

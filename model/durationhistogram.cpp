@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+namespace Taskscope::Model {
+
 namespace {
 
 // Bucket index 1 + 3k + s has its lower edge at {1, 2, 5}[s] · 10^k ns. Past 10^18 ns (31 years)
@@ -65,3 +67,5 @@ quint64 DurationHistogram::maxCount() const
         most = std::max(most, b.count);
     return most;
 }
+
+} // namespace Taskscope::Model

@@ -5,6 +5,8 @@
 #include <span>
 #include <vector>
 
+namespace Taskscope::Model {
+
 /// How many durations fall in each log-scale bucket. The edges follow a 1-2-5 series (… 1 µs, 2 µs,
 /// 5 µs, 10 µs …), three buckets per decade, so every edge reads as a round number. Only the
 /// buckets from the shortest to the longest duration are kept (empty ones between them included),
@@ -36,3 +38,5 @@ private:
     std::vector<Bucket> m_buckets;
     quint64 m_total = 0;
 };
+
+} // namespace Taskscope::Model

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Model {
+
 int FlameGraph::child(int parent, const QString &frame)
 {
     for (const int c : m_nodes[std::size_t(parent)].children) {
@@ -81,3 +83,5 @@ int FlameGraph::find(const QStringList &framesOutermostFirst) const
     }
     return node;
 }
+
+} // namespace Taskscope::Model

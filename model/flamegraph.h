@@ -7,6 +7,8 @@
 
 #include <vector>
 
+namespace Taskscope::Model {
+
 /// A prefix tree of stack samples, drawn as an icicle: the root holds every sample, each level
 /// below is one frame deeper (outermost at the top), and stacks that begin with the same frames
 /// share those nodes. A node's width is its share of all samples.
@@ -46,3 +48,5 @@ private:
     std::vector<Node> m_nodes {Node {}};
     int m_depth = 0;
 };
+
+} // namespace Taskscope::Model

@@ -6,6 +6,8 @@
 #include <bit>
 #include <cmath>
 
+namespace Taskscope::Model {
+
 namespace {
 
 constexpr int SubBuckets = 1 << LatencyHistogram::SubBucketBits;
@@ -154,3 +156,5 @@ QJsonObject LatencyHistogram::toJson(QStringView unit) const
         json.insert(QStringLiteral("unit"), unit.toString());
     return json;
 }
+
+} // namespace Taskscope::Model

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QStringView>
 
+namespace Taskscope::Model {
+
 // Bounded-memory latency statistics over non-negative integers (nanoseconds or microseconds; the
 // histogram does not care, the caller names the unit in toJson()).
 //
@@ -66,3 +68,5 @@ private:
     double m_sum = 0;
     quint64 m_clampedNegative = 0;
 };
+
+} // namespace Taskscope::Model

@@ -3,6 +3,17 @@
 #include "model/trace/tracerecorder.h"
 #include "model/trace/tracestore.h"
 
+using Taskscope::Trace::AlertBand;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Model {
+
 LiveCounts LiveCounts::compute(const TraceStore &store, bool includeRecorder)
 {
     LiveCounts c;
@@ -60,3 +71,5 @@ LiveCounts LiveCounts::compute(const TraceStore &store, bool includeRecorder)
     c.memoryBytes = store.memoryBytes();
     return c;
 }
+
+} // namespace Taskscope::Model

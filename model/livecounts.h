@@ -2,7 +2,11 @@
 
 #include <QtGlobal>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Model {
 
 /// The figures of the timeline's live-counts strip, computed from a store (and, for the live store,
 /// the recorder's own drop counter).
@@ -28,6 +32,8 @@ struct LiveCounts
     quint64 memoryBytes = 0;
 
     /// `includeRecorder`: add TraceRecorder::droppedEvents() (only meaningful for the live store).
-    static LiveCounts compute(const TraceStore &store, bool includeRecorder);
+    static LiveCounts compute(const Trace::TraceStore &store, bool includeRecorder);
     bool operator==(const LiveCounts &other) const = default;
 };
+
+} // namespace Taskscope::Model

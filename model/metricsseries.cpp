@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Taskscope::Model {
+
 MetricsSeries::MetricsSeries(QObject *parent)
     : QObject(parent)
 {
@@ -156,3 +158,5 @@ void MetricsSeries::setCapacity(int samplesPerSeries)
         series.head = 0;
     }
 }
+
+} // namespace Taskscope::Model

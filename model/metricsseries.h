@@ -7,6 +7,8 @@
 
 #include <vector>
 
+namespace Taskscope::Model {
+
 /// Names of the figures the window charts. The app (and the window itself, for its frame time)
 /// adds samples under these names; any other name is accepted and charted under "Other".
 namespace MetricNames {
@@ -96,3 +98,5 @@ private:
     quint64 m_revision = 0;
     quint64 m_dropped = 0;
 };
+
+} // namespace Taskscope::Model

@@ -2,6 +2,8 @@
 
 #include <QFile>
 
+namespace Taskscope::Model {
+
 QList<QByteArray> ProcStat::fieldsAfterCommand(qint64 pid)
 {
     QFile stat(pid == 0 ? QStringLiteral("/proc/self/stat") : QStringLiteral("/proc/%1/stat").arg(pid));
@@ -14,3 +16,5 @@ QList<QByteArray> ProcStat::fieldsAfterCommand(qint64 pid)
         return {};
     return text.mid(close + 2).split(' ');
 }
+
+} // namespace Taskscope::Model

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QList>
 
+namespace Taskscope::Model {
+
 /// Reads /proc/PID/stat, whose second field (the command name) may hold spaces and parentheses.
 struct ProcStat
 {
@@ -10,3 +12,5 @@ struct ProcStat
     /// 12 are utime and stime, index 19 is starttime. pid 0 reads this process. Empty if unreadable.
     static QList<QByteArray> fieldsAfterCommand(qint64 pid);
 };
+
+} // namespace Taskscope::Model

@@ -8,6 +8,15 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Model {
+
 namespace {
 
 QString labelOf(const StoredSpan &span)
@@ -126,3 +135,5 @@ RangeStatistics::Result RangeStatistics::compute(const TraceStore &store, std::s
     });
     return result;
 }
+
+} // namespace Taskscope::Model

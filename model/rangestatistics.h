@@ -8,7 +8,11 @@
 #include <span>
 #include <vector>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Model {
 
 /// Per-name figures of the spans that start inside a time range: how many, their total and the
 /// spread of their durations (quantiles and a log-scale histogram). Coroutine segments count by state ("suspended:
@@ -42,8 +46,10 @@ public:
     };
 
     /// The statistics of `lanes` over [startNs, endNs).
-    static Result compute(const TraceStore &store, std::span<const LaneId> lanes, qint64 startNs, qint64 endNs,
-                          std::size_t maxSpans = DefaultMaxSpans);
+    static Result compute(const Trace::TraceStore &store, std::span<const Trace::LaneId> lanes, qint64 startNs,
+                          qint64 endNs, std::size_t maxSpans = DefaultMaxSpans);
     /// The value at quantile q (0..1) of sorted durations, nearest-rank.
     static qint64 quantile(const std::vector<qint64> &sorted, double q);
 };
+
+} // namespace Taskscope::Model

@@ -7,6 +7,8 @@
 #include <array>
 #include <cmath>
 
+namespace Taskscope::Model {
+
 namespace {
 
 void flattenValue(const QString &path, const QJsonValue &value, QList<QPair<QString, double>> &out, int maxFigures,
@@ -358,3 +360,5 @@ QVariant RunComparisonModel::headerData(int section, Qt::Orientation orientation
     }
     return {};
 }
+
+} // namespace Taskscope::Model

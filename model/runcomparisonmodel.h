@@ -4,6 +4,8 @@
 #include <QJsonObject>
 #include <QList>
 
+namespace Taskscope::Model {
+
 /// Two runs' figures side by side (e.g. the same scenario in the thread and the coroutine model).
 ///
 /// Each run is a JSON report; every numeric leaf becomes a figure named by its path ("pacing.p99_ms",
@@ -82,3 +84,5 @@ private:
     QString m_labelA;
     QString m_labelB;
 };
+
+} // namespace Taskscope::Model

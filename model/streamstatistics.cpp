@@ -2,6 +2,8 @@
 
 #include <QJsonValue>
 
+namespace Taskscope::Model {
+
 namespace {
 
 void mergeFirst(qint64 &mine, qint64 theirs)
@@ -94,3 +96,5 @@ QJsonObject StreamStatistics::toJson() const
     o.insert(QStringLiteral("durationS"), durationS);
     return o;
 }
+
+} // namespace Taskscope::Model

@@ -4,6 +4,8 @@
 
 #include <QJsonObject>
 
+namespace Taskscope::Model {
+
 /// Per-stream figures of a workload run, in plain data: what the stream panel, the metrics charts
 /// and the headless report show. One writer (the stream's thread); copy or merge() to aggregate.
 /// Durations are recorded in nanoseconds and reported in milliseconds.
@@ -52,3 +54,5 @@ public:
     /// {"count","p50","p95","p99","max","mean"} in ms (empty histogram: count 0, the rest null).
     static QJsonObject histogramMs(const LatencyHistogram &nanoseconds);
 };
+
+} // namespace Taskscope::Model

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Model {
+
 QString TaskRow::toString(Status status)
 {
     switch (status) {
@@ -301,3 +303,5 @@ void TaskListModel::emitRowChanged(int row)
 {
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
+
+} // namespace Taskscope::Model

@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QList>
 
+namespace Taskscope::Model {
+
 /// One row of the task list: a running or finished workload task, as the app reports it.
 struct TaskRow
 {
@@ -101,3 +103,5 @@ private:
     int m_maxRows = 10'000;
     quint64 m_removedRows = 0;
 };
+
+} // namespace Taskscope::Model

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+namespace Taskscope::Model {
+
 namespace {
 
 QString fixed(double value, int decimals)
@@ -80,3 +82,5 @@ QString TimeFormat::bytes(quint64 bytes)
         return fixed(double(bytes) / (1024 * 1024), 1) % QStringLiteral(" MiB");
     return fixed(double(bytes) / (1024.0 * 1024 * 1024), 2) % QStringLiteral(" GiB");
 }
+
+} // namespace Taskscope::Model

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace Taskscope::Model {
+
 /// Human-readable times and counts for the window: "820 ns", "12.4 µs", "1.25 s", "2 min 05 s".
 class TimeFormat final
 {
@@ -19,3 +21,5 @@ public:
     static QString compactCount(quint64 n);
     static QString bytes(quint64 bytes);
 };
+
+} // namespace Taskscope::Model

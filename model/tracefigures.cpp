@@ -5,6 +5,12 @@
 
 #include <vector>
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Model {
+
 QJsonObject TraceFigures::report(const TraceStore &store, const QString &label, int maxNames)
 {
     std::vector<LaneId> lanes;
@@ -43,3 +49,5 @@ bool TraceFigures::looksLikeTrace(const QByteArray &head)
         return true;
     return trimmed.startsWith('{') && head.contains("\"traceEvents\"");
 }
+
+} // namespace Taskscope::Model

@@ -1,5 +1,7 @@
 #include "model/transcriptmodel.h"
 
+namespace Taskscope::Model {
+
 TranscriptModel::TranscriptModel(QObject *parent)
     : QAbstractListModel(parent)
 {
@@ -176,3 +178,5 @@ void TranscriptModel::rebuildIndex()
     for (int row = 0; row < m_entries.size(); ++row)
         m_rowOf.insert(m_entries[row].streamId, row);
 }
+
+} // namespace Taskscope::Model

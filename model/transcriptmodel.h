@@ -4,6 +4,8 @@
 #include <QHash>
 #include <QList>
 
+namespace Taskscope::Model {
+
 /// What one stream has produced so far: final transcript text, the current interim hypothesis
 /// (replaced by each new interim, cleared by a final), and token text for chat streams.
 struct TranscriptEntry
@@ -79,3 +81,5 @@ private:
     int m_maxChars = 64 * 1024;
     int m_maxStreams = 4096;
 };
+
+} // namespace Taskscope::Model

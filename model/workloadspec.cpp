@@ -9,6 +9,8 @@
 using Taskscope::Protocol::FieldError;
 using Taskscope::Protocol::JsonFieldReader;
 
+namespace Taskscope::Model {
+
 namespace {
 
 template<typename Enum, std::size_t N>
@@ -181,3 +183,5 @@ std::optional<WorkloadSpec> WorkloadSpec::read(JsonFieldReader &r)
         return std::nullopt;
     return spec;
 }
+
+} // namespace Taskscope::Model

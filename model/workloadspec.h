@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace Taskscope::Model {
+
 /// Which workload a task runs.
 enum class WorkloadKind {
     LiveTranscription,
@@ -93,3 +95,5 @@ struct WorkloadSpec
     static bool parse(const QString &text, AudioSourceKind *source);
     static bool parse(const QString &text, CommandKind *command);
 };
+
+} // namespace Taskscope::Model

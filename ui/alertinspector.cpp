@@ -21,6 +21,17 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+using Taskscope::Model::AlertDetails;
+using Taskscope::Model::AlertStack;
+using Taskscope::Model::AlertStateCount;
+using Taskscope::Model::FlameGraph;
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::TraceClock;
+namespace AlertRoles = Taskscope::Model::AlertRoles;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 /// Time and duration cells from the roles, so a hang that is still going keeps counting on screen
@@ -369,3 +380,5 @@ void AlertInspector::tick()
     if (m_current.ongoing() && m_current.id)
         showDetails(m_current);
 }
+
+} // namespace Taskscope::Ui

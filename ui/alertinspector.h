@@ -4,7 +4,6 @@
 
 #include <QWidget>
 
-class FlameGraphView;
 class QAbstractItemModel;
 class QLabel;
 class QPushButton;
@@ -14,6 +13,10 @@ class QTableView;
 class QTableWidget;
 class QTimer;
 class QTreeWidget;
+
+namespace Taskscope::Ui {
+
+class FlameGraphView;
 
 /// The watchdog's alerts: a list (time, duration that keeps counting while the hang lasts, verdict,
 /// tier, culprit) and, for the selected alert, its stack samples (a flame graph, distinct stacks and
@@ -44,7 +47,7 @@ public:
     static QString durationText(const QModelIndex &index, qint64 nowNs);
     /// The alert shown in the details (0: none).
     quint32 currentAlert() const { return m_current.id; }
-    const AlertDetails &currentDetails() const { return m_current; }
+    const Model::AlertDetails &currentDetails() const { return m_current; }
 
 public Q_SLOTS:
     /// Selects the alert with this id (e.g. clicked on the timeline). Returns via currentAlert().
@@ -57,7 +60,7 @@ Q_SIGNALS:
 
 private:
     void currentRowChanged();
-    void showDetails(const AlertDetails &details);
+    void showDetails(const Model::AlertDetails &details);
     void tick();
     bool anyOngoing() const;
 
@@ -73,5 +76,7 @@ private:
     QTableWidget *m_states = nullptr;
     FlameGraphView *m_flame = nullptr;
     QTimer *m_timer = nullptr;
-    AlertDetails m_current;
+    Model::AlertDetails m_current;
 };
+
+} // namespace Taskscope::Ui

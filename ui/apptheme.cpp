@@ -7,6 +7,10 @@
 #include <QStyleFactory>
 #include <QStyleOptionToolButton>
 
+using Taskscope::Model::AppSettings;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 /// Fusion, except that a checked tool button (the "Run as" choice, a checked toolbar action) is
@@ -105,3 +109,5 @@ void AppTheme::apply(AppSettings::Theme theme)
         break;
     }
 }
+
+} // namespace Taskscope::Ui

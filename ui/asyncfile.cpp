@@ -7,6 +7,8 @@
 #include <QSaveFile>
 #include <QThreadPool>
 
+namespace Taskscope::Ui {
+
 void AsyncFile::read(QObject *context, const QString &path, qint64 maxBytes, ReadDone done)
 {
     QPointer<QObject> guard(context);
@@ -49,3 +51,5 @@ void AsyncFile::write(QObject *context, const QString &path, const QByteArray &d
             Qt::QueuedConnection);
     });
 }
+
+} // namespace Taskscope::Ui

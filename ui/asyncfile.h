@@ -6,6 +6,8 @@
 
 #include <functional>
 
+namespace Taskscope::Ui {
+
 /// Small file reads and writes off the UI thread (QThreadPool), with the result delivered back on
 /// the context object's thread, and dropped if the context is gone by then.
 class AsyncFile final
@@ -20,3 +22,5 @@ public:
     /// Writes atomically (QSaveFile): the old file stays intact if anything fails.
     static void write(QObject *context, const QString &path, const QByteArray &data, WriteDone done);
 };
+
+} // namespace Taskscope::Ui

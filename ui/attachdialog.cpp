@@ -7,6 +7,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+namespace Taskscope::Ui {
+
 namespace {
 
 constexpr int PidRole = Qt::UserRole + 1;
@@ -122,3 +124,5 @@ void AttachDialog::onSelectionChanged()
                                            "the probe's set-up runs on its UI thread.")
                           : QStringLiteral("Cannot attach: %1").arg(refusal));
 }
+
+} // namespace Taskscope::Ui

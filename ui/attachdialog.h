@@ -10,6 +10,8 @@ class QLabel;
 class QPushButton;
 class QTreeWidget;
 
+namespace Taskscope::Ui {
+
 /// File › Attach to process…: the running processes that load Qt 6, with pid, name and user. A
 /// process the attach pre-flight refuses is listed with the reason and cannot be chosen.
 class AttachDialog final : public QDialog
@@ -50,3 +52,5 @@ private:
     QLabel *m_status = nullptr;
     QPushButton *m_attach = nullptr;
 };
+
+} // namespace Taskscope::Ui

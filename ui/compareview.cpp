@@ -31,6 +31,15 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::RunComparisonModel;
+using Taskscope::Model::TraceFigures;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::ChromeTraceReader;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 /// Value cells get a bar on a scale shared by the two runs' values of that figure, so the eye
@@ -350,3 +359,5 @@ void CompareView::loadReportFile(int run, const QString &path)
         apply();
     });
 }
+
+} // namespace Taskscope::Ui

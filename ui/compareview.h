@@ -10,7 +10,11 @@ class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
 class QTableView;
+namespace Taskscope::Model {
 class RunComparisonModel;
+} // namespace Taskscope::Model
+
+namespace Taskscope::Ui {
 
 /// Two runs side by side: every figure of two JSON reports (e.g. the same scenario run with threads
 /// and with coroutines) with both values drawn as bars on one scale, and the change coloured by
@@ -33,7 +37,7 @@ public:
     /// Several runs per model (Repeat): medians, judged by their spread.
     void setRepeatedRuns(const QString &labelA, const QList<QJsonObject> &runsA, const QString &labelB,
                          const QList<QJsonObject> &runsB);
-    RunComparisonModel *comparison() const { return m_model; }
+    Model::RunComparisonModel *comparison() const { return m_model; }
     QTableView *table() const { return m_table; }
     void setFilter(const QString &text);
 
@@ -67,7 +71,7 @@ private:
     void apply();
     void loadTrace(int run, const QString &path, const QByteArray &data);
 
-    RunComparisonModel *m_model = nullptr;
+    Model::RunComparisonModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
     QLineEdit *m_filter = nullptr;
@@ -83,3 +87,5 @@ private:
     QJsonObject m_report[2];
     QList<QJsonObject> m_repeated[2]; ///< every run of a repeated comparison; empty: m_report alone
 };
+
+} // namespace Taskscope::Ui

@@ -9,6 +9,11 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Model::DurationHistogram;
+using Taskscope::Model::TimeFormat;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 constexpr int Margin = 6;
@@ -143,3 +148,5 @@ void DurationHistogramView::paintEvent(QPaintEvent *)
         p.drawText(QRectF(left, plot.bottom() + 3, labelWidth, AxisHeight - 3), Qt::AlignCenter, edgeText(edge));
     }
 }
+
+} // namespace Taskscope::Ui

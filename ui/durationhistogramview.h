@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+namespace Taskscope::Ui {
+
 /// Draws a DurationHistogram as bars over log-scale buckets: a bar's height is its count (linear),
 /// the axis under it names the bucket edges ("1 ms", "2 ms", "5 ms"). Hovering a bar tells its
 /// range, count and share.
@@ -16,10 +18,10 @@ public:
     explicit DurationHistogramView(QWidget *parent = nullptr);
 
     /// Shows `histogram` under a title (e.g. the span name); an empty histogram shows `title` alone.
-    void setHistogram(const QString &title, const DurationHistogram &histogram);
+    void setHistogram(const QString &title, const Model::DurationHistogram &histogram);
     void clear(const QString &hint);
 
-    const DurationHistogram &histogram() const { return m_histogram; }
+    const Model::DurationHistogram &histogram() const { return m_histogram; }
     QString title() const { return m_title; }
     /// The bucket under `pos`, -1 if none (for tooltips and tests).
     int bucketAt(QPoint pos) const;
@@ -36,5 +38,7 @@ private:
     QRectF plotRect() const;
 
     QString m_title;
-    DurationHistogram m_histogram;
+    Model::DurationHistogram m_histogram;
 };
+
+} // namespace Taskscope::Ui

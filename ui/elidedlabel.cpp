@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Ui {
+
 ElidedLabel::ElidedLabel(QWidget *parent)
     : QLabel(parent)
 {
@@ -50,3 +52,5 @@ void ElidedLabel::elide()
 {
     setText(fontMetrics().elidedText(m_full, Qt::ElideRight, std::max(0, contentsRect().width() - 4)));
 }
+
+} // namespace Taskscope::Ui

@@ -2,6 +2,8 @@
 
 #include <QLabel>
 
+namespace Taskscope::Ui {
+
 /// A one-line label that shrinks: past its width the text ends in "…" and the whole text is in the
 /// tooltip. For the status bar's permanent labels, which otherwise keep their full width and leave
 /// the status message no room (it was then drawn over them).
@@ -30,3 +32,5 @@ private:
     QString m_full;
     int m_maxWidth = 0;
 };
+
+} // namespace Taskscope::Ui

@@ -4,6 +4,10 @@
 #include <QPainter>
 #include <QToolTip>
 
+using Taskscope::Model::FlameGraph;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 constexpr int Margin = 4;
@@ -124,3 +128,5 @@ void FlameGraphView::paintEvent(QPaintEvent *)
                    p.fontMetrics().elidedText(name, Qt::ElideRight, int(text.width())));
     }
 }
+
+} // namespace Taskscope::Ui

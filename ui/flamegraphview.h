@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+namespace Taskscope::Ui {
+
 /// Draws a FlameGraph as an icicle: all samples across the top, each row one frame deeper, a
 /// frame's width its share of the samples. The program's own code is drawn in warm colours and
 /// library frames in grey, so the user's functions stand out; hovering a frame tells its full name,
@@ -18,8 +20,8 @@ public:
 
     explicit FlameGraphView(QWidget *parent = nullptr);
 
-    void setGraph(const FlameGraph &graph, const QString &note = {});
-    const FlameGraph &graph() const { return m_graph; }
+    void setGraph(const Model::FlameGraph &graph, const QString &note = {});
+    const Model::FlameGraph &graph() const { return m_graph; }
     /// The node drawn under `pos`, -1 if none.
     int nodeAt(QPoint pos) const;
     /// What hovering node `index` tells.
@@ -35,6 +37,8 @@ protected:
 private:
     QRectF nodeRect(int index) const;
 
-    FlameGraph m_graph;
+    Model::FlameGraph m_graph;
     QString m_note;
 };
+
+} // namespace Taskscope::Ui

@@ -7,6 +7,10 @@
 #include <QPainter>
 #include <QTimer>
 
+namespace AlertRoles = Taskscope::Model::AlertRoles;
+
+namespace Taskscope::Ui {
+
 HangIndicator::HangIndicator(QWidget *parent)
     : QWidget(parent)
 {
@@ -123,3 +127,5 @@ void HangIndicator::mouseReleaseEvent(QMouseEvent *event)
     if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint()))
         Q_EMIT clicked();
 }
+
+} // namespace Taskscope::Ui

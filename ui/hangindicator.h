@@ -5,6 +5,8 @@
 class QAbstractItemModel;
 class QTimer;
 
+namespace Taskscope::Ui {
+
 /// The status-bar light for UI-thread hangs: grey when all is well, red while a hang lasts (and for
 /// a few seconds after, since the window cannot repaint during the hang itself), with the number of
 /// alerts so far. Fed by the alert model (rows, AlertRoles::OngoingRole) and/or setHangActive().
@@ -47,3 +49,5 @@ private:
     bool m_available = false;
     int m_count = 0;
 };
+
+} // namespace Taskscope::Ui

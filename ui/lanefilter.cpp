@@ -4,6 +4,15 @@
 #include "model/trace/tracestore.h"
 #include "ui/timelinelayout.h"
 
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 NameId LaneFilter::ownWorkGroupId()
 {
     static const NameId id = TraceNames::intern(ownWorkGroup());
@@ -51,3 +60,5 @@ bool LaneFilter::matches(const TraceStore &store, const LaneInfo &info) const
     }
     return true;
 }
+
+} // namespace Taskscope::Ui

@@ -5,7 +5,11 @@
 #include <QString>
 #include <QStringList>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Ui {
 
 /// Which lanes the timeline shows: words to find in a lane's name, its group, the stream it serves
 /// (whose name carries the execution model) and its state, a state to keep, and whether
@@ -21,7 +25,7 @@ public:
 
     /// The group of lanes that record Taskscope's own work; hidden unless showOwnWork.
     static QString ownWorkGroup() { return QStringLiteral("Taskscope (own work)"); }
-    static NameId ownWorkGroupId();
+    static Trace::NameId ownWorkGroupId();
 
     void setText(const QString &text);
     QString text() const { return m_text; }
@@ -35,13 +39,13 @@ public:
     bool hidesGroup(const QString &key) const { return m_hiddenGroups.contains(key); }
     /// A group's key as settings store it: "Threads/live #… · thread" (section title, group name),
     /// stable across sessions, unlike name ids.
-    static QString groupKey(LaneKind kind, const QString &groupName);
+    static QString groupKey(Trace::LaneKind kind, const QString &groupName);
     /// The group name part of a key.
     static QString groupNameOf(const QString &key);
 
     /// Whether words or a state narrow the lanes (own-work hiding is the default, not a filter).
     bool narrows() const { return !m_words.isEmpty() || m_state != State::Any; }
-    bool matches(const TraceStore &store, const LaneInfo &info) const;
+    bool matches(const Trace::TraceStore &store, const Trace::LaneInfo &info) const;
 
     bool operator==(const LaneFilter &other) const
     {
@@ -56,3 +60,5 @@ private:
     bool m_showOwnWork = false;
     QStringList m_hiddenGroups;
 };
+
+} // namespace Taskscope::Ui

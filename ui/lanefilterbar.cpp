@@ -8,6 +8,8 @@
 #include <QMenu>
 #include <QToolButton>
 
+namespace Taskscope::Ui {
+
 LaneFilterBar::LaneFilterBar(QWidget *parent)
     : QWidget(parent)
 {
@@ -103,3 +105,5 @@ void LaneFilterBar::setHiddenCount(int lanes)
 {
     m_hidden->setText(lanes > 0 ? QStringLiteral("%1 hidden").arg(lanes) : QString());
 }
+
+} // namespace Taskscope::Ui

@@ -10,6 +10,8 @@ class QLabel;
 class QLineEdit;
 class QToolButton;
 
+namespace Taskscope::Ui {
+
 /// The strip above the timeline that narrows its lanes: a filter box (words found in a lane's
 /// name, group, stream, execution model or state), which lanes by state, whether Taskscope's own
 /// work is shown, and the groups the user hid (a menu shows them again).
@@ -52,3 +54,5 @@ private:
 
     void updateGroupsButton();
 };
+
+} // namespace Taskscope::Ui

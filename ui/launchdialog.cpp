@@ -10,6 +10,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+namespace Taskscope::Ui {
+
 LaunchDialog::LaunchDialog(QWidget *parent)
     : QDialog(parent)
 {
@@ -100,3 +102,5 @@ void LaunchDialog::accept()
     }
     QDialog::accept();
 }
+
+} // namespace Taskscope::Ui

@@ -7,6 +7,8 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 
+namespace Taskscope::Ui {
+
 /// File › Launch application…: a program, its arguments (shell-style quoting), a working folder and
 /// environment additions, one NAME=value a line. The caller fills it with the last values used.
 class LaunchDialog final : public QDialog
@@ -43,3 +45,5 @@ private:
     QPlainTextEdit *m_environment = nullptr;
     QLabel *m_error = nullptr;
 };
+
+} // namespace Taskscope::Ui

@@ -5,6 +5,11 @@
 
 #include <QPainter>
 
+using Taskscope::Model::LiveCounts;
+using Taskscope::Model::TimeFormat;
+
+namespace Taskscope::Ui {
+
 LiveCountsBar::LiveCountsBar(QWidget *parent)
     : QWidget(parent)
 {
@@ -136,3 +141,5 @@ void LiveCountsBar::paintEvent(QPaintEvent *)
     if (c.alertsOpen)
         item(QStringLiteral("Open alerts"), QString::number(c.alertsOpen), bad, bad);
 }
+
+} // namespace Taskscope::Ui

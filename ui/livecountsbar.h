@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+namespace Taskscope::Ui {
+
 /// The strip above the timeline: threads, coroutines alive / running / suspended / ready, streams,
 /// stored spans, and every drop, so a capture that loses data says so.
 class LiveCountsBar final : public QWidget
@@ -14,8 +16,8 @@ class LiveCountsBar final : public QWidget
 public:
     explicit LiveCountsBar(QWidget *parent = nullptr);
 
-    void setCounts(const LiveCounts &counts, bool live);
-    const LiveCounts &counts() const { return m_counts; }
+    void setCounts(const Model::LiveCounts &counts, bool live);
+    const Model::LiveCounts &counts() const { return m_counts; }
     /// The strip's text, as read by a screen reader (and tests).
     QString text() const;
     QSize sizeHint() const override;
@@ -25,6 +27,8 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
-    LiveCounts m_counts;
+    Model::LiveCounts m_counts;
     bool m_live = true;
 };
+
+} // namespace Taskscope::Ui

@@ -53,6 +53,22 @@
 
 #include <cstring>
 
+using Taskscope::Model::AppSettings;
+using Taskscope::Model::LiveCounts;
+using Taskscope::Model::MetricsSeries;
+using Taskscope::Model::TaskListModel;
+using Taskscope::Model::TaskRow;
+using Taskscope::Model::TimeFormat;
+using Taskscope::Model::TranscriptModel;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceScope;
+using Taskscope::Trace::TraceStore;
+namespace MetricNames = Taskscope::Model::MetricNames;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 constexpr qint64 CountsIntervalNs = 250'000'000;
@@ -783,3 +799,5 @@ void MainWindow::closeEvent(QCloseEvent *event)
     Q_EMIT closing();
     event->accept();
 }
+
+} // namespace Taskscope::Ui

@@ -12,13 +12,6 @@
 #include <functional>
 #include <memory>
 
-class AlertInspector;
-class CompareView;
-class HangIndicator;
-class LaneFilterBar;
-class LiveCountsBar;
-class MetricsSeries;
-class MetricsView;
 class QAbstractItemModel;
 class QAction;
 class QActionGroup;
@@ -26,14 +19,28 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
+namespace Taskscope::Model {
+class MetricsSeries;
+class TaskListModel;
+class TranscriptModel;
+} // namespace Taskscope::Model
+namespace Taskscope::Trace {
+class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Ui {
+
+class AlertInspector;
+class CompareView;
+class HangIndicator;
+class LaneFilterBar;
+class LiveCountsBar;
+class MetricsView;
 class RangeStatsView;
 class SpanDetailsPanel;
 class StreamPanel;
-class TaskListModel;
 class TimelinePane;
 class TimelineView;
-class TraceStore;
-class TranscriptModel;
 class TranscriptView;
 
 /// Taskscope's window: the live timeline in the middle, the stream panel and task list on the left,
@@ -53,17 +60,17 @@ public:
     ~MainWindow() override;
 
     // What the app wires.
-    void setLiveStore(TraceStore *store);
-    void setTaskModel(TaskListModel *model);
-    void setTranscriptModel(TranscriptModel *model);
-    void setMetrics(MetricsSeries *metrics);
+    void setLiveStore(Trace::TraceStore *store);
+    void setTaskModel(Model::TaskListModel *model);
+    void setTranscriptModel(Model::TranscriptModel *model);
+    void setMetrics(Model::MetricsSeries *metrics);
     /// The watchdog's alert list (AlertRoles); nullptr shows `unavailableText` instead.
     void setAlertModel(QAbstractItemModel *model, const QString &unavailableText = {});
     /// Builds the JSON of File ▸ Export report (the app's run report); the default describes the
     /// window's own figures.
     void setReportProvider(std::function<QJsonObject()> provider);
-    void setSettings(const AppSettings &settings);
-    const AppSettings &settings() const { return m_settings; }
+    void setSettings(const Model::AppSettings &settings);
+    const Model::AppSettings &settings() const { return m_settings; }
 
     TimelineView *timeline() const { return m_timeline; }
     TimelinePane *timelinePane() const { return m_pane; }
@@ -84,7 +91,7 @@ public:
     static QIcon applicationIcon();
     /// Whether the timeline shows an opened trace file rather than the live capture.
     bool showsOpenedTrace() const { return m_opened != nullptr; }
-    const TraceStore *shownStore() const;
+    const Trace::TraceStore *shownStore() const;
     bool fileJobRunning() const { return m_job != nullptr; }
     /// The window's own report (File ▸ Export report's default).
     QJsonObject windowReport() const;
@@ -104,13 +111,13 @@ public Q_SLOTS:
     void freezeUi();
     void showSettings();
     /// Sets the application's style and palette. Cheapest before any window exists.
-    static void applyTheme(AppSettings::Theme theme);
+    static void applyTheme(Model::AppSettings::Theme theme);
     /// The start-up path: the theme is set before the window is built, so nothing is polished twice.
-    static void applyThemeBeforeWindow(AppSettings::Theme theme);
+    static void applyThemeBeforeWindow(Model::AppSettings::Theme theme);
     void showStatus(const QString &text, int timeoutMs = 6000);
 
 Q_SIGNALS:
-    void settingsChanged(const AppSettings &settings);
+    void settingsChanged(const Model::AppSettings &settings);
     void scenarioRequested(const QString &path);
     /// The live store is about to be read from another thread (a save): pause the drain until
     /// liveStoreReadFinished().
@@ -141,13 +148,13 @@ private:
     void onFramePainted(qint64 paintNs, qint64 intervalNs);
     void populateScenarioMenu();
 
-    TraceStore *m_live = nullptr;
-    std::unique_ptr<TraceStore> m_opened;
+    Trace::TraceStore *m_live = nullptr;
+    std::unique_ptr<Trace::TraceStore> m_opened;
     QString m_openedPath;
-    AppSettings m_settings;
+    Model::AppSettings m_settings;
     std::function<QJsonObject()> m_reportProvider;
-    MetricsSeries *m_metrics = nullptr;
-    TaskListModel *m_tasks = nullptr;
+    Model::MetricsSeries *m_metrics = nullptr;
+    Model::TaskListModel *m_tasks = nullptr;
 
     TimelinePane *m_pane = nullptr;
     TimelineView *m_timeline = nullptr;
@@ -197,5 +204,7 @@ private:
     bool m_themeApplied = false;
     bool m_traceHang = false;
     static bool s_themeAppliedBeforeWindow;
-    static AppSettings::Theme s_themeBeforeWindow;
+    static Model::AppSettings::Theme s_themeBeforeWindow;
 };
+
+} // namespace Taskscope::Ui

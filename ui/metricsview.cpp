@@ -13,6 +13,10 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Model::MetricsSeries;
+
+namespace Taskscope::Ui {
+
 MetricsView::MetricsView(QWidget *parent)
     : QWidget(parent)
 {
@@ -23,7 +27,7 @@ MetricsView::MetricsView(QWidget *parent)
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(2);
 
-    using namespace MetricNames;
+    using namespace Model::MetricNames;
     const auto s = [](QLatin1StringView v) { return QString(v); };
     m_charts = {
         Chart {QStringLiteral("Pacing lateness"),
@@ -277,3 +281,5 @@ void MetricsView::refresh()
         c.chart->setTitle(empty ? c.title + QStringLiteral(" · no samples yet") : c.title);
     }
 }
+
+} // namespace Taskscope::Ui

@@ -5,12 +5,16 @@
 #include <QString>
 #include <QWidget>
 
-class MetricsSeries;
 class QChart;
 class QChartView;
 class QLineSeries;
 class QTimer;
 class QValueAxis;
+namespace Taskscope::Model {
+class MetricsSeries;
+} // namespace Taskscope::Model
+
+namespace Taskscope::Ui {
 
 /// Charts of the run's figures over time (Qt Charts): pacing lateness, latency percentiles,
 /// tokens/s, live tasks, the UI's own frame time, and any other series the app adds. Fed by a
@@ -26,7 +30,7 @@ public:
 
     explicit MetricsView(QWidget *parent = nullptr);
 
-    void setMetrics(MetricsSeries *metrics);
+    void setMetrics(Model::MetricsSeries *metrics);
     /// Builds the charts now (normally done on first show) and refreshes them.
     void refreshNow();
     /// The chart titles, in order (for tests and screenshots).
@@ -58,9 +62,11 @@ private:
     Chart *chartFor(const QString &name);
     void addSeries(Chart &chart, const QString &name, const QString &label);
 
-    MetricsSeries *m_metrics = nullptr;
+    Model::MetricsSeries *m_metrics = nullptr;
     QList<Chart> m_charts;
     QHash<QString, quint64> m_seen; // revision per series when last drawn
     QTimer *m_timer = nullptr;
     bool m_built = false;
 };
+
+} // namespace Taskscope::Ui

@@ -14,6 +14,14 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+using Taskscope::Model::RangeStatistics;
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 // The name cell keeps the row's index in the result, which table sorting does not change.
@@ -162,3 +170,5 @@ QString RangeStatsView::summaryText() const
 {
     return m_summary->text();
 }
+
+} // namespace Taskscope::Ui

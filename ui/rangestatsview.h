@@ -8,6 +8,9 @@ class QLabel;
 class QPushButton;
 class QStandardItemModel;
 class QTableView;
+
+namespace Taskscope::Ui {
+
 class DurationHistogramView;
 class TimelineView;
 
@@ -26,7 +29,7 @@ public:
     void attach(TimelineView *timeline);
     /// Computes and shows the statistics of [startNs, endNs) on the timeline's shown lanes.
     void showRange(qint64 startNs, qint64 endNs);
-    void showResult(const RangeStatistics::Result &result);
+    void showResult(const Model::RangeStatistics::Result &result);
 
     QTableView *table() const { return m_table; }
     QStandardItemModel *model() const { return m_model; }
@@ -46,5 +49,7 @@ private:
     QTableView *m_table = nullptr;
     QStandardItemModel *m_model = nullptr;
     DurationHistogramView *m_histogram = nullptr;
-    RangeStatistics::Result m_result;
+    Model::RangeStatistics::Result m_result;
 };
+
+} // namespace Taskscope::Ui

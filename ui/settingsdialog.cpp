@@ -10,6 +10,10 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+using Taskscope::Model::AppSettings;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 QSpinBox *spin(int min, int max, const QString &suffix, QWidget *parent)
@@ -219,3 +223,5 @@ void SettingsDialog::accept()
     if (error.isEmpty())
         QDialog::accept();
 }
+
+} // namespace Taskscope::Ui

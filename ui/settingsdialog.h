@@ -10,6 +10,8 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 
+namespace Taskscope::Ui {
+
 /// Preferences: watchdog tiers, trace retention, endpoints and API keys, theme, the freeze action.
 /// Keys are edited in password fields and only ever leave this dialog through settings().
 class SettingsDialog final : public QDialog
@@ -20,9 +22,9 @@ class SettingsDialog final : public QDialog
 public:
     explicit SettingsDialog(QWidget *parent = nullptr);
 
-    void setSettings(const AppSettings &settings);
+    void setSettings(const Model::AppSettings &settings);
     /// The edited settings (normalized); invalid URLs come back empty.
-    AppSettings settings() const;
+    Model::AppSettings settings() const;
     /// Why the form cannot be accepted (empty when it can).
     QString validationError() const;
 
@@ -41,7 +43,7 @@ private:
     QCheckBox *m_recordDispatches = nullptr;
     QSpinBox *m_keepRuns = nullptr;
     QSpinBox *m_budget = nullptr;
-    AppSettings m_base;
+    Model::AppSettings m_base;
     QSpinBox *m_capacity = nullptr;
     QLineEdit *m_deepgramUrl = nullptr;
     QLineEdit *m_openAiUrl = nullptr;
@@ -55,3 +57,5 @@ private:
     QComboBox *m_freezeKind = nullptr;
     QLabel *m_error = nullptr;
 };
+
+} // namespace Taskscope::Ui

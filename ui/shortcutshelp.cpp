@@ -1,5 +1,7 @@
 #include "ui/shortcutshelp.h"
 
+namespace Taskscope::Ui {
+
 namespace ShortcutsHelp {
 
 QString html()
@@ -32,3 +34,5 @@ QString html()
 }
 
 } // namespace ShortcutsHelp
+
+} // namespace Taskscope::Ui

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace Taskscope::Ui {
+
 /// The text of Help > Keyboard shortcuts.
 namespace ShortcutsHelp {
 
@@ -9,3 +11,5 @@ namespace ShortcutsHelp {
 QString html();
 
 } // namespace ShortcutsHelp
+
+} // namespace Taskscope::Ui

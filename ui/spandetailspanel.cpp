@@ -7,6 +7,10 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+using Taskscope::Model::TimeFormat;
+
+namespace Taskscope::Ui {
+
 SpanDetailsPanel::SpanDetailsPanel(QWidget *parent)
     : QWidget(parent)
 {
@@ -90,3 +94,5 @@ bool SpanDetailsPanel::showsField(const QString &name) const
     QLabel *label = m_values.value(name);
     return label && m_selection.valid && m_formLayout->isRowVisible(label);
 }
+
+} // namespace Taskscope::Ui

@@ -8,6 +8,8 @@ class QFormLayout;
 class QLabel;
 class QPushButton;
 
+namespace Taskscope::Ui {
+
 /// What the selected span is: name, lane, start, duration, argument, the thread that ran it and the
 /// coroutine it belongs to.
 class SpanDetailsPanel final : public QWidget
@@ -36,3 +38,5 @@ private:
     QPushButton *m_zoom = nullptr;
     QHash<QString, QLabel *> m_values;
 };
+
+} // namespace Taskscope::Ui

@@ -3,6 +3,17 @@
 #include "model/trace/tracenames.h"
 #include "model/trace/tracestore.h"
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 QString SpanSelection::kindName(SpanKind kind)
 {
     switch (kind) {
@@ -76,3 +87,5 @@ SpanSelection SpanSelection::resolve(const TraceStore &store, LaneId lane, int d
     }
     return s;
 }
+
+} // namespace Taskscope::Ui

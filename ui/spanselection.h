@@ -5,19 +5,23 @@
 #include <QMetaType>
 #include <QString>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Ui {
 
 /// The span the user clicked on the timeline, resolved to everything the details panel shows.
 struct SpanSelection
 {
     bool valid = false;
-    LaneId lane = NoLane;
+    Trace::LaneId lane = Trace::NoLane;
     int depth = 0;
     qint64 startNs = 0;
     qint64 endNs = 0; ///< for open spans: the store's last time
     bool open = false;
-    NameId name = 0;
-    SpanKind kind = SpanKind::Span;
+    Trace::NameId name = 0;
+    Trace::SpanKind kind = Trace::SpanKind::Span;
     std::uint32_t link = 0;
     std::uint32_t arg = 0;
 
@@ -27,14 +31,18 @@ struct SpanSelection
     QString coroutineName; ///< the coroutine it belongs to (coroutine lanes, ThreadRunsCoroutine spans)
 
     qint64 durationNs() const { return endNs - startNs; }
-    static QString kindName(SpanKind kind);
+    static QString kindName(Trace::SpanKind kind);
     /// Resolves names through the store's lanes and the interned name table.
-    static SpanSelection resolve(const TraceStore &store, LaneId lane, int depth, qint64 startNs, qint64 endNs,
-                                 bool open, NameId name, SpanKind kind, std::uint32_t link, std::uint32_t arg);
+    static SpanSelection resolve(const Trace::TraceStore &store, Trace::LaneId lane, int depth, qint64 startNs,
+                                 qint64 endNs, bool open, Trace::NameId name, Trace::SpanKind kind, std::uint32_t link,
+                                 std::uint32_t arg);
     bool operator==(const SpanSelection &other) const
     {
         return valid == other.valid && lane == other.lane && depth == other.depth && startNs == other.startNs
             && kind == other.kind && name == other.name;
     }
 };
-Q_DECLARE_METATYPE(SpanSelection)
+
+} // namespace Taskscope::Ui
+
+Q_DECLARE_METATYPE(Taskscope::Ui::SpanSelection)

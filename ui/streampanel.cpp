@@ -25,6 +25,15 @@
 #include <chrono>
 #include <cmath>
 
+using Taskscope::Model::AudioSourceKind;
+using Taskscope::Model::CommandKind;
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::TaskListModel;
+using Taskscope::Model::WorkloadKind;
+using Taskscope::Model::WorkloadSpec;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 constexpr int KindRole = Qt::UserRole;
@@ -618,3 +627,5 @@ void StreamPanel::stopAll()
 {
     Q_EMIT stopAllRequested();
 }
+
+} // namespace Taskscope::Ui

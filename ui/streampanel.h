@@ -15,7 +15,11 @@ class QPushButton;
 class QSpinBox;
 class QTableView;
 class QVBoxLayout;
+namespace Taskscope::Model {
 class TaskListModel;
+} // namespace Taskscope::Model
+
+namespace Taskscope::Ui {
 
 /// Where the user starts and stops workloads: pick a workload, an execution model, an endpoint, an
 /// audio source (and how long to loop it), a chunk size and a count; Start emits the WorkloadSpec, Stop the selected
@@ -31,7 +35,7 @@ class StreamPanel final : public QWidget
 public:
     explicit StreamPanel(QWidget *parent = nullptr);
 
-    void setTaskModel(TaskListModel *model);
+    void setTaskModel(Model::TaskListModel *model);
     QTableView *taskView() const { return m_taskView; }
 
     /// Bundled speech samples (e.g. from ":/speech/"); listed at start-up by default.
@@ -53,9 +57,9 @@ public:
     QString statusMessage() const;
 
     /// The spec the form describes now; sets *error and returns false if the form is invalid.
-    bool currentSpec(WorkloadSpec *spec, QString *error) const;
+    bool currentSpec(Model::WorkloadSpec *spec, QString *error) const;
     /// Fills the form from a spec (e.g. a scenario's first workload).
-    void setSpec(const WorkloadSpec &spec);
+    void setSpec(const Model::WorkloadSpec &spec);
 
     // The form's controls, for tests and accessibility.
     QComboBox *workloadBox() const { return m_workload; }
@@ -79,7 +83,7 @@ public Q_SLOTS:
     void stopAll();
 
 Q_SIGNALS:
-    void startRequested(const WorkloadSpec &spec);
+    void startRequested(const Model::WorkloadSpec &spec);
     void stopRequested(quint64 taskId);
     void stopAllRequested();
     /// Compare two tasks of this session (a started before b).
@@ -130,7 +134,7 @@ private:
     bool m_warning = false;
     QTableView *m_taskView = nullptr;
     QFormLayout *m_form = nullptr;
-    TaskListModel *m_tasks = nullptr;
+    Model::TaskListModel *m_tasks = nullptr;
     QStringList m_samples;
     QStringList m_inputs;
     QString m_file;
@@ -138,3 +142,5 @@ private:
     bool m_openAiKey = false;
     int m_lastAudioIndex = 0;
 };
+
+} // namespace Taskscope::Ui

@@ -6,6 +6,11 @@
 
 #include <algorithm>
 
+using Taskscope::Model::TaskListModel;
+using Taskscope::Model::TaskRow;
+
+namespace Taskscope::Ui {
+
 TaskItemDelegate::TaskItemDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
 {
@@ -51,3 +56,5 @@ void TaskItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     }
     QStyledItemDelegate::paint(painter, option, index);
 }
+
+} // namespace Taskscope::Ui

@@ -2,6 +2,8 @@
 
 #include <QStyledItemDelegate>
 
+namespace Taskscope::Ui {
+
 /// Paints the task list: a thin progress bar in the progress column and status words in colour.
 class TaskItemDelegate final : public QStyledItemDelegate
 {
@@ -12,3 +14,5 @@ public:
     explicit TaskItemDelegate(QObject *parent = nullptr);
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };
+
+} // namespace Taskscope::Ui

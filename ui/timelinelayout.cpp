@@ -8,6 +8,17 @@
 #include <map>
 #include <tuple>
 
+using Taskscope::Trace::InstantItem;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+using Taskscope::Trace::UiThreadLane;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 constexpr LaneKind SectionOrder[] = {LaneKind::Thread, LaneKind::Stream, LaneKind::Coroutine, LaneKind::Process};
@@ -411,3 +422,5 @@ int TimelineLayout::rowOfLane(LaneId lane) const
 {
     return lane < m_rowOfLane.size() ? m_rowOfLane[lane] : -1;
 }
+
+} // namespace Taskscope::Ui

@@ -10,7 +10,11 @@
 #include <span>
 #include <vector>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Ui {
 
 /// One row of the timeline, top to bottom.
 struct TimelineRow
@@ -22,13 +26,13 @@ struct TimelineRow
     };
 
     Type type = Type::Lane;
-    LaneKind kind = LaneKind::Thread;
+    Trace::LaneKind kind = Trace::LaneKind::Thread;
     bool collapsed = false;
     bool ended = false; ///< Group rows: the section's ended lanes, after its running ones
     bool pinned = false; ///< Lane rows: pinned to the top of its group
     std::uint8_t indent = 0;
-    LaneId lane = NoLane; ///< Lane rows
-    NameId group = 0; ///< Group rows, and Lane rows inside a group
+    Trace::LaneId lane = Trace::NoLane; ///< Lane rows
+    Trace::NameId group = 0; ///< Group rows, and Lane rows inside a group
     int y = 0;
     int height = 0;
     int depths = 0; ///< Lane rows: span depths shown
@@ -69,18 +73,18 @@ public:
     };
 
     /// Recomputes the rows from the store's lanes, depths and counters, honouring collapse state.
-    void rebuild(const TraceStore &store);
+    void rebuild(const Trace::TraceStore &store);
     void clear();
 
     const std::vector<TimelineRow> &rows() const { return m_rows; }
     int totalHeight() const { return m_totalHeight; }
-    std::span<const LaneId> members(const TimelineRow &row) const;
+    std::span<const Trace::LaneId> members(const TimelineRow &row) const;
 
     /// The row at a content y (0 = top of the first row), or -1.
     int rowAt(int y) const;
     Hit hitTest(int y) const;
     /// The row that shows `lane`: its own row, its collapsed group's row, or its collapsed section's row.
-    int rowOfLane(LaneId lane) const;
+    int rowOfLane(Trace::LaneId lane) const;
     /// The y of a span depth's top inside a Lane row.
     static int depthY(const TimelineRow &row, int depth) { return row.y + LanePadding + depth * DepthHeight; }
     static int counterY(const TimelineRow &row, int counter)
@@ -108,8 +112,8 @@ public:
 
     /// Pinned lanes lead their group (or their section, outside groups) and stay among the running
     /// lanes after they end, so they remain in view.
-    void setPinned(LaneId lane, bool pinned);
-    bool isPinned(LaneId lane) const { return m_pinned.contains(lane); }
+    void setPinned(Trace::LaneId lane, bool pinned);
+    bool isPinned(Trace::LaneId lane) const { return m_pinned.contains(lane); }
     int pinnedCount() const { return int(m_pinned.size()); }
     /// "live #12 · thread" -> "live #… · thread": a name with each number replaced by an ellipsis,
     /// or empty if the name has no number.
@@ -117,28 +121,32 @@ public:
     /// Compares names with their numbers as numbers ("#2" before "#10").
     static bool naturalLess(const QString &a, const QString &b);
 
-    static QString sectionTitle(LaneKind kind);
+    static QString sectionTitle(Trace::LaneKind kind);
 
 private:
     struct Entry
     {
-        NameId group = 0;
-        std::vector<LaneId> lanes;
+        Trace::NameId group = 0;
+        std::vector<Trace::LaneId> lanes;
     };
-    std::vector<Entry> entriesOf(const TraceStore &store, LaneKind kind, const std::vector<LaneId> &lanes);
-    void orderLanes(const TraceStore &store, LaneKind kind, std::vector<LaneId> &lanes) const;
-    void addEntries(const TraceStore &store, LaneKind kind, const std::vector<Entry> &entries, std::uint8_t indent,
-                    bool ended, int &y);
-    void addLane(const TraceStore &store, LaneKind kind, LaneId id, NameId group, std::uint8_t indent, int &y);
+    std::vector<Entry> entriesOf(const Trace::TraceStore &store, Trace::LaneKind kind,
+                                 const std::vector<Trace::LaneId> &lanes);
+    void orderLanes(const Trace::TraceStore &store, Trace::LaneKind kind, std::vector<Trace::LaneId> &lanes) const;
+    void addEntries(const Trace::TraceStore &store, Trace::LaneKind kind, const std::vector<Entry> &entries,
+                    std::uint8_t indent, bool ended, int &y);
+    void addLane(const Trace::TraceStore &store, Trace::LaneKind kind, Trace::LaneId id, Trace::NameId group,
+                 std::uint8_t indent, int &y);
 
     std::vector<TimelineRow> m_rows;
-    std::vector<LaneId> m_members;
+    std::vector<Trace::LaneId> m_members;
     std::vector<int> m_rowOfLane; // by lane id
     QHash<QString, bool> m_collapsed;
     LaneFilter m_filter;
     int m_totalHeight = 0;
     int m_filteredOut = 0;
     int m_hiddenByGroup = 0;
-    QSet<LaneId> m_pinned;
+    QSet<Trace::LaneId> m_pinned;
     bool m_hideEmpty = true;
 };
+
+} // namespace Taskscope::Ui

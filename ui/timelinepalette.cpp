@@ -2,6 +2,11 @@
 
 #include "model/trace/tracenames.h"
 
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+
+namespace Taskscope::Ui {
+
 TimelinePalette::TimelinePalette(const QPalette &palette)
 {
     const QColor window = palette.color(QPalette::Window);
@@ -79,3 +84,5 @@ QColor TimelinePalette::textOn(const QColor &fill)
 {
     return fill.lightnessF() > 0.62 ? QColor(0x1a, 0x1d, 0x22) : QColor(0xff, 0xff, 0xff);
 }
+
+} // namespace Taskscope::Ui

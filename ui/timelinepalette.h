@@ -8,6 +8,8 @@
 #include <array>
 #include <vector>
 
+namespace Taskscope::Ui {
+
 /// The timeline's colours, derived from the application palette so light and dark themes both read.
 /// Span colours come from a fixed set of mid-tone hues chosen by the span name, so one name keeps
 /// its colour across frames and runs; coroutine states have their own fixed colours.
@@ -34,7 +36,7 @@ public:
 
     QColor hue(int index) const { return m_hues[std::size_t(index % HueCount)]; }
     /// A stable hue index for a name (by its text, not its id, so colours survive across runs).
-    int hueOf(NameId name) const;
+    int hueOf(Trace::NameId name) const;
 
     static QColor running() { return QColor(0x2f, 0x9e, 0x62); }
     static QColor ready() { return QColor(0xe6, 0x9b, 0x2c); }
@@ -57,3 +59,5 @@ private:
     std::array<QColor, HueCount> m_hues;
     mutable std::vector<std::int8_t> m_hueCache; // by name id, -1 unknown
 };
+
+} // namespace Taskscope::Ui

@@ -7,6 +7,10 @@
 
 #include <QVBoxLayout>
 
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 TimelinePane::TimelinePane(QWidget *parent)
     : QWidget(parent)
 {
@@ -50,3 +54,5 @@ void TimelinePane::syncMinimap()
     const TimelineViewport &v = m_timeline->viewport();
     m_minimap->setView(qint64(v.startNs()), qint64(v.endNs()), m_timeline->liveEdgeNs(), m_timeline->followsLive());
 }
+
+} // namespace Taskscope::Ui

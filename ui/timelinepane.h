@@ -3,14 +3,19 @@
 #include <QStringList>
 #include <QWidget>
 
+namespace Taskscope::Trace {
+class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Ui::Timeline {
+class Minimap;
+}
+
+namespace Taskscope::Ui {
+
 class LaneFilterBar;
 class LiveCountsBar;
 class TimelineView;
-class TraceStore;
-
-namespace Timeline {
-class Minimap;
-}
 
 /// The timeline with what sits above it: the live-counts strip, the lane filter bar and the minimap
 /// of the whole session. Keeps the four in step (the filter narrows the lanes, a group hidden from
@@ -29,7 +34,7 @@ public:
     TimelineView *timeline() const { return m_timeline; }
 
     /// Shows `store` in the timeline and the minimap.
-    void setStore(const TraceStore *store, bool live);
+    void setStore(const Trace::TraceStore *store, bool live);
     /// After each drain: the timeline's frame, then the minimap's view.
     void onFrame(quint64 events);
 
@@ -44,3 +49,5 @@ private:
     Timeline::Minimap *m_minimap = nullptr;
     TimelineView *m_timeline = nullptr;
 };
+
+} // namespace Taskscope::Ui

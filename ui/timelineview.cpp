@@ -19,6 +19,20 @@
 
 #include <algorithm>
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceScope;
+using Taskscope::Trace::TraceStore;
+using Taskscope::Trace::UiThreadLane;
+
+namespace Taskscope::Ui {
+
 using Timeline::InputHandler;
 
 TimelineView::TimelineView(QWidget *parent)
@@ -539,3 +553,5 @@ bool TimelineView::event(QEvent *event)
     }
     return QWidget::event(event);
 }
+
+} // namespace Taskscope::Ui

@@ -14,6 +14,8 @@
 
 class QScrollBar;
 
+namespace Taskscope::Ui {
+
 /// The live timeline: one custom-painted widget for every lane (threads, streams, coroutines),
 /// drawn from TraceStore's level-of-detail queries, so a paint costs the same with a thousand spans
 /// or ten million.
@@ -42,8 +44,8 @@ public:
     ~TimelineView() override;
 
     /// Shows `store`; `live`: the store is being filled now (follow-live and the behind badge apply).
-    void setStore(const TraceStore *store, bool live);
-    const TraceStore *store() const { return m_controller.store(); }
+    void setStore(const Trace::TraceStore *store, bool live);
+    const Trace::TraceStore *store() const { return m_controller.store(); }
     bool isLive() const { return m_controller.isLive(); }
 
     const TimelineViewport &viewport() const { return m_controller.viewport(); }
@@ -65,7 +67,7 @@ public:
     void render(QPainter &painter, const QSize &size);
 
     /// Where a time on a lane's depth is drawn, in widget coordinates (tests and automation).
-    QPoint pointOf(LaneId lane, int depth, qint64 ns) const { return m_controller.pointOf(lane, depth, ns); }
+    QPoint pointOf(Trace::LaneId lane, int depth, qint64 ns) const { return m_controller.pointOf(lane, depth, ns); }
     /// The content area (right of the gutter, below the ruler).
     QRect contentRect() const;
     QRect badgeRect() const { return m_badgeRect; }
@@ -74,16 +76,16 @@ public:
     int scrollY() const { return m_controller.scrollY(); }
     void setScrollY(int y);
     /// Scrolls vertically so the row showing `lane` is in view.
-    void scrollToLane(LaneId lane);
+    void scrollToLane(Trace::LaneId lane);
     /// Scrolls so the first row of a section (Threads, Streams, Coroutines, Process) is at the top.
-    void scrollToSection(LaneKind kind);
+    void scrollToSection(Trace::LaneKind kind);
 
     /// Which lanes are shown (words, state, Taskscope's own work).
     void setLaneFilter(const LaneFilter &filter);
     const LaneFilter &laneFilter() const { return m_controller.layout().filter(); }
     /// The lane Taskscope's own work on the UI thread (painting this view) is recorded on, apart
     /// from the UI thread's lane so it can be hidden.
-    static LaneId ownWorkLane();
+    static Trace::LaneId ownWorkLane();
 
     /// The selected time range (Shift+drag), or an empty one (end <= start).
     qint64 rangeStartNs() const { return m_rangeStartNs; }
@@ -105,13 +107,13 @@ public Q_SLOTS:
     /// Shows exactly [t0, t1) (no margin) and stops following live: the minimap moves the view so.
     void showRange(qint64 t0, qint64 t1);
     /// Pins a lane to the top of its group (or unpins it).
-    void setLanePinned(LaneId lane, bool pinned);
+    void setLanePinned(Trace::LaneId lane, bool pinned);
     void clearRange() { setRange(0, 0); }
     void zoomIn();
     void zoomOut();
     void clearSelection();
     /// Selects the span covering `ns` on `lane` at `depth`; returns false if there is none.
-    bool selectSpanAt(LaneId lane, int depth, qint64 ns);
+    bool selectSpanAt(Trace::LaneId lane, int depth, qint64 ns);
     void highlightAlert(quint32 alertId);
     void expandAllGroups();
 
@@ -164,3 +166,5 @@ private:
     qint64 m_rangeStartNs = 0;
     qint64 m_rangeEndNs = 0;
 };
+
+} // namespace Taskscope::Ui

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Taskscope::Ui {
+
 TimelineViewport::TimelineViewport(double startNs, double nsPerPx, int widthPx)
     : m_startNs(startNs)
     , m_nsPerPx(std::clamp(nsPerPx, MinNsPerPx, MaxNsPerPx))
@@ -58,3 +60,5 @@ void TimelineViewport::followTo(double liveNs)
 {
     m_startNs = liveNs - rangeNs() * (1.0 - LiveEdgeMarginFraction);
 }
+
+} // namespace Taskscope::Ui

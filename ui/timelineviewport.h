@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace Taskscope::Ui {
+
 /// The timeline's time <-> pixel mapping: which time the left edge shows and how many nanoseconds
 /// one pixel covers. Plain arithmetic, no widgets, so it is tested without a GUI.
 ///
@@ -45,3 +47,5 @@ private:
     double m_nsPerPx = 1e6; // 1 ms per pixel
     int m_width = 1;
 };
+
+} // namespace Taskscope::Ui

@@ -9,6 +9,12 @@
 #include <QSaveFile>
 #include <QThreadPool>
 
+using Taskscope::Trace::ChromeTraceReader;
+using Taskscope::Trace::ChromeTraceWriter;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 namespace {
 
 /// Passes reads and writes through to a file, counting bytes and failing once cancelled, so a
@@ -176,3 +182,5 @@ void TraceFileJob::done(bool ok, const QString &error, qint64 events, qint64 ski
     m_lanes = lanes;
     Q_EMIT finished(ok, error);
 }
+
+} // namespace Taskscope::Ui

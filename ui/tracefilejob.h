@@ -8,6 +8,8 @@
 #include <atomic>
 #include <memory>
 
+namespace Taskscope::Ui {
+
 /// Saves or opens a Chrome trace off the UI thread (QThreadPool), with progress in bytes and a
 /// cancel flag, so the window keeps drawing while a large trace is written or parsed.
 ///
@@ -23,7 +25,7 @@ public:
 
     ~TraceFileJob() override;
 
-    static TraceFileJob *save(const TraceStore &store, const QString &path, QObject *parent = nullptr);
+    static TraceFileJob *save(const Trace::TraceStore &store, const QString &path, QObject *parent = nullptr);
     static TraceFileJob *open(const QString &path, QObject *parent = nullptr);
 
     Kind kind() const { return m_kind; }
@@ -35,7 +37,7 @@ public:
     void cancel();
 
     // After finished(true) for an open:
-    std::unique_ptr<TraceStore> takeStore();
+    std::unique_ptr<Trace::TraceStore> takeStore();
     qint64 eventsRead() const { return m_events; }
     qint64 eventsSkipped() const { return m_skipped; }
     int lanesRead() const { return m_lanes; }
@@ -52,8 +54,10 @@ private:
     QString m_path;
     bool m_running = true;
     std::shared_ptr<State> m_state;
-    std::unique_ptr<TraceStore> m_store;
+    std::unique_ptr<Trace::TraceStore> m_store;
     qint64 m_events = 0;
     qint64 m_skipped = 0;
     int m_lanes = 0;
 };
+
+} // namespace Taskscope::Ui

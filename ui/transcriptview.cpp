@@ -11,6 +11,11 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+using Taskscope::Model::TranscriptEntry;
+using Taskscope::Model::TranscriptModel;
+
+namespace Taskscope::Ui {
+
 TranscriptView::TranscriptView(QWidget *parent)
     : QWidget(parent)
 {
@@ -138,3 +143,5 @@ void TranscriptView::refresh()
     if (atBottom)
         bar->setValue(bar->maximum());
 }
+
+} // namespace Taskscope::Ui

@@ -6,7 +6,11 @@ class QLabel;
 class QListView;
 class QTextBrowser;
 class QTimer;
+namespace Taskscope::Model {
 class TranscriptModel;
+} // namespace Taskscope::Model
+
+namespace Taskscope::Ui {
 
 /// Transcripts and tokens per stream: the streams on the left, the chosen stream's text on the
 /// right. Final text reads normally; the current interim hypothesis follows it in a lighter italic
@@ -20,8 +24,8 @@ class TranscriptView final : public QWidget
 public:
     explicit TranscriptView(QWidget *parent = nullptr);
 
-    void setModel(TranscriptModel *model);
-    TranscriptModel *model() const { return m_model; }
+    void setModel(Model::TranscriptModel *model);
+    Model::TranscriptModel *model() const { return m_model; }
     /// The stream whose text is shown (0: none).
     quint64 currentStream() const { return m_stream; }
     void showStream(quint64 streamId);
@@ -34,7 +38,7 @@ private:
     void refresh();
     void selectionChanged();
 
-    TranscriptModel *m_model = nullptr;
+    Model::TranscriptModel *m_model = nullptr;
     QListView *m_list = nullptr;
     QTextBrowser *m_text = nullptr;
     QLabel *m_header = nullptr;
@@ -42,3 +46,5 @@ private:
     quint64 m_stream = 0;
     QString m_html;
 };
+
+} // namespace Taskscope::Ui

@@ -9,6 +9,15 @@
 #include <QDateTime>
 #include <QJsonArray>
 
+using Taskscope::Model::LiveCounts;
+using Taskscope::Model::MetricsSeries;
+using Taskscope::Model::TaskListModel;
+using Taskscope::Model::TaskRow;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui {
+
 QJsonObject WindowReport::build(const TraceStore *store, bool live, const MetricsSeries *metricsSeries,
                                 const TaskListModel *taskModel)
 {
@@ -65,3 +74,5 @@ QJsonObject WindowReport::build(const TraceStore *store, bool live, const Metric
     }
     return report;
 }
+
+} // namespace Taskscope::Ui

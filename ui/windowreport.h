@@ -2,9 +2,15 @@
 
 #include <QJsonObject>
 
+namespace Taskscope::Model {
 class MetricsSeries;
 class TaskListModel;
+} // namespace Taskscope::Model
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Ui {
 
 /// The window's own report (File ▸ Export report when the app gives no provider): the shown
 /// trace's size, the metrics' summaries and the task list.
@@ -14,6 +20,8 @@ public:
     WindowReport() = delete;
 
     /// `live`: the store is the live capture (not an opened file).
-    static QJsonObject build(const TraceStore *store, bool live, const MetricsSeries *metrics,
-                             const TaskListModel *tasks);
+    static QJsonObject build(const Trace::TraceStore *store, bool live, const Model::MetricsSeries *metrics,
+                             const Model::TaskListModel *tasks);
 };
+
+} // namespace Taskscope::Ui

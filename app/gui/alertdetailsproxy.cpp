@@ -5,6 +5,20 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+using Taskscope::Model::AlertDetails;
+using Taskscope::Model::AlertListModel;
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertSampledStack;
+using Taskscope::Model::AlertStack;
+using Taskscope::Model::AlertStackFrame;
+using Taskscope::Model::AlertVerdict;
+using Taskscope::Model::AlertWorkerActivity;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::UiThreadLane;
+namespace AlertRoles = Taskscope::Model::AlertRoles;
+
+namespace Taskscope::Gui {
+
 static_assert(int(AlertListModel::TimeColumn) == int(AlertRoles::TimeColumn)
                   && int(AlertListModel::DurationColumn) == int(AlertRoles::DurationColumn)
                   && int(AlertListModel::VerdictColumn) == int(AlertRoles::VerdictColumn)
@@ -166,3 +180,5 @@ QHash<int, QByteArray> AlertDetailsProxy::roleNames() const
     names.insert(AlertRoles::DetailsRole, "details");
     return names;
 }
+
+} // namespace Taskscope::Gui

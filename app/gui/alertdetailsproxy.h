@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QIdentityProxyModel>
 
+namespace Taskscope::Gui {
+
 /// Presents the watchdog's AlertListModel (model/alertlistmodel.h) through the contract the alert
 /// inspector and the hang light read (AlertRoles in model/alertdetails.h). Rows and columns are the
 /// source's (both lists have Time, Duration, Verdict, Tier, Culprit); the AlertRoles are added,
@@ -29,10 +31,12 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     /// What the inspector shows for one alert.
-    static AlertDetails details(const AlertRecord &record, quint32 shownId);
+    static Model::AlertDetails details(const Model::AlertRecord &record, quint32 shownId);
     /// The id the inspector and the timeline use for a record (its own for this run's alerts).
-    quint32 shownId(const AlertRecord &record) const;
+    quint32 shownId(const Model::AlertRecord &record) const;
 
 private:
     mutable QHash<QString, quint32> m_earlierIds;
 };
+
+} // namespace Taskscope::Gui

@@ -7,6 +7,11 @@
 #include <QJsonDocument>
 #include <QProcess>
 
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::WorkloadSpec;
+
+namespace Taskscope::Gui {
+
 CompareRunner::CompareRunner(QObject *parent)
     : QObject(parent)
     , m_program(QCoreApplication::applicationFilePath())
@@ -237,3 +242,5 @@ QJsonObject CompareRunner::comparableFigures(const QJsonObject &run)
     figures.insert(QStringLiteral("label"), run.value(QStringLiteral("model")));
     return figures;
 }
+
+} // namespace Taskscope::Gui

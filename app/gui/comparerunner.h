@@ -12,6 +12,8 @@
 
 #include <memory>
 
+namespace Taskscope::Gui {
+
 /// "Run this scenario in two models" for the compare view: launches this program as
 ///   taskscope --headless --scenario FILE --compare A,B --report TMP
 /// in a QProcess (the window never waits for it), relays its progress lines, and reads the two runs
@@ -33,7 +35,7 @@ public:
     void setProgram(const QString &program) { m_program = program; }
     /// Starts a comparison, repeated `repeats` times (one child per round, A then B each time);
     /// false (with errorString()) if one is running or the arguments are wrong.
-    bool start(const QString &scenario, ExecutionModel a, ExecutionModel b, int repeats = 1);
+    bool start(const QString &scenario, Model::ExecutionModel a, Model::ExecutionModel b, int repeats = 1);
     /// Kills the child; finished() follows with ok = false.
     void cancel();
     bool isRunning() const { return m_process != nullptr; }
@@ -77,3 +79,5 @@ private:
     QTimer m_ticker;
     bool m_cancelled = false;
 };
+
+} // namespace Taskscope::Gui

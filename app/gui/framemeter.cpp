@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+using Taskscope::Model::LatencyHistogram;
+
+namespace Taskscope::Gui {
+
 namespace {
 
 QJsonObject histogramMs(const LatencyHistogram &h)
@@ -97,3 +101,5 @@ QString FrameMeter::describe() const
         .arg(m_long)
         .arg(ms(m_paints.p50()), ms(m_paints.p99()));
 }
+
+} // namespace Taskscope::Gui

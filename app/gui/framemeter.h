@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace Taskscope::Gui {
+
 /// The window's frame times over a session, for the reports and the figures quoted in notes.
 ///
 /// - frame time: from the moment a frame tick was due to the end of the window repaint that
@@ -27,9 +29,9 @@ public:
     /// Starts a new measurement window (e.g. once streams are up).
     void reset();
 
-    const LatencyHistogram &frameTimes() const { return m_frameTimes; }
-    const LatencyHistogram &intervals() const { return m_intervals; }
-    const LatencyHistogram &paints() const { return m_paints; }
+    const Model::LatencyHistogram &frameTimes() const { return m_frameTimes; }
+    const Model::LatencyHistogram &intervals() const { return m_intervals; }
+    const Model::LatencyHistogram &paints() const { return m_paints; }
     /// Intervals longer than 2 × 16.7 ms (at least one frame missed).
     quint64 longFrames() const { return m_long; }
     /// Frames over the 16.7 ms budget of a 60 Hz display.
@@ -45,9 +47,11 @@ private:
     qint64 m_dueNs = 0; // when the latest tick was due
     bool m_open = false; // the latest tick's frame is not on screen yet
     quint64 m_overBudget = 0;
-    LatencyHistogram m_frameTimes;
-    LatencyHistogram m_intervals;
-    LatencyHistogram m_paints;
+    Model::LatencyHistogram m_frameTimes;
+    Model::LatencyHistogram m_intervals;
+    Model::LatencyHistogram m_paints;
     qint64 m_lastNs = 0;
     quint64 m_long = 0;
 };
+
+} // namespace Taskscope::Gui

@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+namespace Taskscope::Gui {
+
 namespace {
 
 QCommandLineOption hiddenOption(const QString &name, const QString &description, const QString &valueName = {})
@@ -239,3 +241,5 @@ bool GuiCommandLine::parse(QApplication &app, GuiCommandLine *o)
     o->startupReport = parser.isSet(startup);
     return readRetention(parser, keepRuns, budget, o) && automation.read(parser, o);
 }
+
+} // namespace Taskscope::Gui

@@ -5,6 +5,8 @@
 
 class QApplication;
 
+namespace Taskscope::Gui {
+
 /// `taskscope` (with a window) options. The documented ones are in --help; the automation options
 /// that scripts/screenshot uses (screenshot, delays, selections, sizes) are hidden from it.
 struct GuiCommandLine
@@ -42,3 +44,5 @@ struct GuiCommandLine
     /// printing what is wrong.
     static bool parse(QApplication &app, GuiCommandLine *out);
 };
+
+} // namespace Taskscope::Gui

@@ -33,6 +33,16 @@
 
 #include <unistd.h>
 
+using Taskscope::Model::AppSettings;
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::ProcStat;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Ui::MainWindow;
+
+namespace Taskscope::Gui {
+
 namespace {
 
 /// Milliseconds since this process was exec'd, from /proc/self/stat's start time (clock ticks since
@@ -218,3 +228,5 @@ int runGui(int argc, char *argv[])
     }
     return code;
 }
+
+} // namespace Taskscope::Gui

@@ -2,8 +2,11 @@
 
 #include "app/gui/workloadcontroller.h"
 
+using Taskscope::Model::TaskRow;
 using Taskscope::Scenarios::Scenario;
 using Taskscope::Scenarios::ScenarioSchedule;
+
+namespace Taskscope::Gui {
 
 GuiScenarioRun::GuiScenarioRun(Scenario scenario, WorkloadController *controller, QObject *parent)
     : QObject(parent)
@@ -131,3 +134,5 @@ void GuiScenarioRun::checkDone()
     });
     Q_EMIT finished(ok);
 }
+
+} // namespace Taskscope::Gui

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QObject>
 
+namespace Taskscope::Gui {
+
 class WorkloadController;
 
 /// A scenario run in the window: each workload entry is started through the same path as the stream
@@ -42,16 +44,18 @@ Q_SIGNALS:
 
 private:
     void startEntry(int index);
-    void onTaskEnded(quint64 taskId, TaskRow::Status status);
+    void onTaskEnded(quint64 taskId, Model::TaskRow::Status status);
     void checkDone();
 
     Taskscope::Scenarios::Scenario m_scenario;
     WorkloadController *m_controller;
     QList<quint64> m_taskIds;
-    QList<TaskRow::Status> m_ended; ///< per entry; Starting while not ended
+    QList<Model::TaskRow::Status> m_ended; ///< per entry; Starting while not ended
     Taskscope::Scenarios::ScenarioSchedule m_schedule;
     bool m_started = false;
     bool m_stopping = false;
     bool m_timedOut = false;
     bool m_finished = false;
 };
+
+} // namespace Taskscope::Gui

@@ -24,10 +24,31 @@
 #include <QStatusBar>
 #include <QTimer>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertTier;
+using Taskscope::Model::AppSettings;
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::TaskRow;
+using Taskscope::Model::WorkloadSpec;
 using Taskscope::Scenarios::LoopbackHost;
 using Taskscope::Scenarios::RunReport;
 using Taskscope::Scenarios::Scenario;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::UiThreadLane;
+using Taskscope::Ui::CompareView;
+using Taskscope::Ui::ElidedLabel;
+using Taskscope::Ui::HangIndicator;
+using Taskscope::Ui::MainWindow;
+using Taskscope::Ui::StreamPanel;
+using Taskscope::Ui::TimelineView;
+using Taskscope::Watchdog::UiWatchdog;
+using Taskscope::Watchdog::UiWatchdogConfig;
 using Taskscope::Workloads::WorkloadEnvironment;
+
+namespace Taskscope::Gui {
 
 GuiSession::GuiSession(const AppSettings &settings, const Options &options, QObject *parent)
     : QObject(parent)
@@ -489,3 +510,5 @@ GuiSession::ShutdownTimes GuiSession::shutdown()
     times.totalMs = double(total.nsecsElapsed()) / 1e6;
     return times;
 }
+
+} // namespace Taskscope::Gui

@@ -22,9 +22,13 @@
 #include <functional>
 #include <memory>
 
+class QLabel;
+namespace Taskscope::Ui {
 class MainWindow;
 class ElidedLabel;
-class QLabel;
+} // namespace Taskscope::Ui
+
+namespace Taskscope::Gui {
 
 /// The window's composition root: the live trace, the built-in service, the UI watchdog, the
 /// workloads and the compare runner, wired to one MainWindow. runGui() makes one; tests make one
@@ -46,14 +50,14 @@ public:
         Taskscope::Loopback::LoopbackConfig service;
         bool startWatchdog = true;
         /// Everything but the tiers, which come from the settings (journal path, notifications, ...).
-        UiWatchdogConfig watchdog = defaultWatchdogConfig();
+        Watchdog::UiWatchdogConfig watchdog = defaultWatchdogConfig();
         bool loadPreviousAlerts = true;
         bool saveSettings = true; ///< write settings changes to QSettings
         int closeTimeoutMs = 1000; ///< how long shutdown() waits for workloads to end
         /// Milliseconds since the process started, for the first frame's "Ready" message (-1: unknown).
         std::function<double()> msSinceLaunch;
     };
-    static UiWatchdogConfig defaultWatchdogConfig();
+    static Watchdog::UiWatchdogConfig defaultWatchdogConfig();
 
     struct ShutdownTimes
     {
@@ -65,7 +69,7 @@ public:
         int streamsAtClose = 0; ///< live streams when the window closed
     };
 
-    GuiSession(const AppSettings &settings, const Options &options, QObject *parent = nullptr);
+    GuiSession(const Model::AppSettings &settings, const Options &options, QObject *parent = nullptr);
     ~GuiSession() override;
 
     /// Starts the service (off the UI thread), the watchdog and the frame timer. Loads earlier runs'
@@ -85,14 +89,14 @@ public:
     bool openAtStartup(const QString &traceFile, const QString &scenario, QString *error = nullptr);
     GuiScenarioRun *currentScenario() const { return m_scenario; }
     /// Runs a scenario in two models in a headless child; the result fills the compare view.
-    bool runComparison(const QString &scenario, ExecutionModel a, ExecutionModel b, int repeats = 1);
+    bool runComparison(const QString &scenario, Model::ExecutionModel a, Model::ExecutionModel b, int repeats = 1);
 
     /// File ▸ Export report: tasks with their statistics, this run's alerts with their evidence,
     /// frame times, the window's trace figures, the environment (which keys are set, never a key).
     QJsonObject report() const;
-    void applySettings(const AppSettings &settings);
+    void applySettings(const Model::AppSettings &settings);
 
-    MainWindow &window() const { return *m_window; }
+    Ui::MainWindow &window() const { return *m_window; }
     TraceController &trace() { return m_trace; }
     WorkloadController &workloads() { return *m_workloads; }
     /// Fills the Compare tab with two tasks of this session (the stream panel's Compare button).
@@ -103,10 +107,10 @@ public:
     /// Programs watched through the probe (File › Launch application…, Attach to process…).
     Taskscope::Probe::ProbeSessionController &probes() { return *m_probes; }
     FrameMeter &frames() { return m_frames; }
-    TaskListModel &tasks() { return m_tasks; }
-    TranscriptModel &transcripts() { return m_transcripts; }
-    MetricsSeries &metrics() { return m_metrics; }
-    const AppSettings &settings() const { return m_settings; }
+    Model::TaskListModel &tasks() { return m_tasks; }
+    Model::TranscriptModel &transcripts() { return m_transcripts; }
+    Model::MetricsSeries &metrics() { return m_metrics; }
+    const Model::AppSettings &settings() const { return m_settings; }
     /// Live streams over all running workloads.
     int liveStreams() const;
 
@@ -127,25 +131,27 @@ private:
     void onFrame(quint64 drained);
     void onFirstFrame();
 
-    AppSettings m_settings;
+    Model::AppSettings m_settings;
     Options m_options;
     TraceController m_trace;
-    TaskListModel m_tasks;
-    TranscriptModel m_transcripts;
-    MetricsSeries m_metrics;
+    Model::TaskListModel m_tasks;
+    Model::TranscriptModel m_transcripts;
+    Model::MetricsSeries m_metrics;
     Taskscope::Scenarios::LoopbackHost m_service;
     WatchdogController m_watchdog;
     CompareRunner m_compare;
     FrameMeter m_frames {qint64(TraceController::FrameIntervalMs) * 1'000'000};
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Ui::MainWindow> m_window;
     std::unique_ptr<WorkloadController> m_workloads;
     std::unique_ptr<Taskscope::Probe::ProbeSessionController> m_probes;
     QPointer<GuiScenarioRun> m_scenario;
-    ElidedLabel *m_serviceLabel = nullptr;
-    ElidedLabel *m_watchdogLabel = nullptr;
+    Ui::ElidedLabel *m_serviceLabel = nullptr;
+    Ui::ElidedLabel *m_watchdogLabel = nullptr;
     bool m_started = false;
     bool m_shutDown = false;
     bool m_previousAlertsLoaded = false;
     bool m_firstFrameSeen = false;
     qint64 m_horizonSeenNs = 0;
 };
+
+} // namespace Taskscope::Gui

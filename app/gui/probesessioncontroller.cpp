@@ -13,6 +13,12 @@
 #include <QProcess>
 #include <QSettings>
 
+using Taskscope::Gui::TraceController;
+using Taskscope::Gui::WatchdogController;
+using Taskscope::Ui::AttachDialog;
+using Taskscope::Ui::LaunchDialog;
+using Taskscope::Ui::MainWindow;
+
 namespace Taskscope::Probe {
 namespace {
 

@@ -8,10 +8,14 @@
 #include <memory>
 #include <vector>
 
-class MainWindow;
 class QAction;
+namespace Taskscope::Gui {
 class TraceController;
 class WatchdogController;
+} // namespace Taskscope::Gui
+namespace Taskscope::Ui {
+class MainWindow;
+} // namespace Taskscope::Ui
 
 namespace Taskscope::Probe {
 
@@ -29,8 +33,8 @@ public:
     static constexpr int MaxWatched = 8;
 
     /// `remember`: keep the last launch's values in QSettings (tests pass false).
-    ProbeSessionController(MainWindow *window, TraceController *trace, WatchdogController *watchdog, bool remember,
-                           QObject *parent = nullptr);
+    ProbeSessionController(Ui::MainWindow *window, Gui::TraceController *trace, Gui::WatchdogController *watchdog,
+                           bool remember, QObject *parent = nullptr);
     ~ProbeSessionController() override;
 
     /// Starts watching; nullptr with *error when it cannot start (the window also shows why).
@@ -62,9 +66,9 @@ private:
     void loadLast();
     void saveLast() const;
 
-    QPointer<MainWindow> m_window;
-    TraceController *m_trace;
-    WatchdogController *m_watchdog;
+    QPointer<Ui::MainWindow> m_window;
+    Gui::TraceController *m_trace;
+    Gui::WatchdogController *m_watchdog;
     bool m_remember;
     std::vector<std::unique_ptr<WatchedProcess>> m_processes;
     LaunchRequest m_last;

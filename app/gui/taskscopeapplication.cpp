@@ -2,6 +2,10 @@
 
 #include "workers/watchdog/dispatchprobe.h"
 
+using Taskscope::Watchdog::DispatchProbe;
+
+namespace Taskscope::Gui {
+
 TaskscopeApplication::TaskscopeApplication(int &argc, char **argv)
     : QApplication(argc, argv)
 {
@@ -14,3 +18,5 @@ bool TaskscopeApplication::notify(QObject *receiver, QEvent *event)
     const DispatchProbe::Scope scope(receiver, event);
     return QApplication::notify(receiver, event);
 }
+
+} // namespace Taskscope::Gui

@@ -2,6 +2,8 @@
 
 #include <QApplication>
 
+namespace Taskscope::Gui {
+
 /// Taskscope's QApplication: every event dispatch on the UI thread is bracketed for the watchdog
 /// (DispatchProbe::Scope), so its watcher thread knows what the UI thread runs and since when.
 ///
@@ -19,3 +21,5 @@ public:
 
     bool notify(QObject *receiver, QEvent *event) override;
 };
+
+} // namespace Taskscope::Gui

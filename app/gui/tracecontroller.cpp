@@ -4,6 +4,11 @@
 
 #include <QTimer>
 
+using Taskscope::Model::AppSettings;
+using Taskscope::Trace::TraceRecorder;
+
+namespace Taskscope::Gui {
+
 TraceController::TraceController(QObject *parent)
     : QObject(parent)
 {
@@ -49,3 +54,5 @@ void TraceController::tick()
     }
     Q_EMIT frame(moved);
 }
+
+} // namespace Taskscope::Gui

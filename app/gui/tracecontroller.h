@@ -7,6 +7,8 @@
 
 class QTimer;
 
+namespace Taskscope::Gui {
+
 /// Owns the live trace: the TraceStore the UI thread fills, and the frame-rate timer that drains
 /// every thread's recorder buffer into it and then tells the window to draw.
 class TraceController final : public QObject
@@ -20,8 +22,8 @@ public:
     explicit TraceController(QObject *parent = nullptr);
     ~TraceController() override;
 
-    TraceStore &store() { return m_store; }
-    void applySettings(const AppSettings &settings);
+    Trace::TraceStore &store() { return m_store; }
+    void applySettings(const Model::AppSettings &settings);
     void start();
     void stop();
     /// While paused (a save reads the store from another thread) events wait in the recorder's
@@ -37,8 +39,10 @@ Q_SIGNALS:
 private:
     void tick();
 
-    TraceStore m_store;
+    Trace::TraceStore m_store;
     QTimer *m_timer = nullptr;
     bool m_paused = false;
     quint64 m_drained = 0;
 };
+
+} // namespace Taskscope::Gui

@@ -6,6 +6,15 @@
 #include <chrono>
 #include <optional>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertVerdict;
+using Taskscope::Model::AppSettings;
+using Taskscope::Watchdog::UiWatchdog;
+using Taskscope::Watchdog::UiWatchdogConfig;
+using Taskscope::Watchdog::WatchdogBudget;
+
+namespace Taskscope::Gui {
+
 WatchdogController::WatchdogController(QObject *parent)
     : QObject(parent)
 {
@@ -164,3 +173,5 @@ bool WatchdogController::isHang(const AlertRecord &alert)
 {
     return alert.verdict != AlertVerdict::NestedModalLoop;
 }
+
+} // namespace Taskscope::Gui

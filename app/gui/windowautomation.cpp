@@ -18,6 +18,15 @@
 
 #include <cstdio>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Ui::MainWindow;
+using Taskscope::Ui::TimelineRow;
+
+namespace Taskscope::Gui {
+
 namespace {
 
 /// --zoom, --select, --highlight-alert and --tab, once the trace is there to act on.
@@ -131,3 +140,5 @@ void WindowAutomation::install(GuiSession &session, const GuiCommandLine &option
         });
     }
 }
+
+} // namespace Taskscope::Gui

@@ -2,6 +2,8 @@
 
 #include "app/gui/guicommandline.h"
 
+namespace Taskscope::Gui {
+
 class GuiSession;
 
 /// What scripts/screenshot asks of a running window through hidden options: freeze the UI, select
@@ -13,3 +15,5 @@ public:
     /// Arms every automation the options ask for. `options` must outlive the window.
     static void install(GuiSession &session, const GuiCommandLine &options);
 };
+
+} // namespace Taskscope::Gui

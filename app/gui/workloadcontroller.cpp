@@ -15,11 +15,28 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Execution::WorkerThreadPool;
+using Taskscope::Model::AppSettings;
+using Taskscope::Model::AudioSourceKind;
+using Taskscope::Model::LatencyHistogram;
+using Taskscope::Model::MetricsSeries;
+using Taskscope::Model::StreamStatistics;
+using Taskscope::Model::TaskListModel;
+using Taskscope::Model::TaskRow;
+using Taskscope::Model::TimeFormat;
+using Taskscope::Model::TranscriptModel;
+using Taskscope::Model::WorkloadKind;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Scenarios::ScenarioRunner;
+using Taskscope::Trace::TraceClock;
 using Taskscope::Scenarios::WorkloadSummary;
 using Taskscope::Workloads::ApiKey;
 using Taskscope::Workloads::createWorkload;
 using Taskscope::Workloads::Workload;
 using Taskscope::Workloads::WorkloadStatistics;
+namespace MetricNames = Taskscope::Model::MetricNames;
+
+namespace Taskscope::Gui {
 
 namespace {
 
@@ -618,3 +635,5 @@ QJsonArray WorkloadController::tasksJson() const
     }
     return array;
 }
+
+} // namespace Taskscope::Gui

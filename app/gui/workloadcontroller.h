@@ -22,10 +22,16 @@
 #include <memory>
 #include <optional>
 
-class MetricsSeries;
 class QThreadPool;
-class TranscriptModel;
+namespace Taskscope::Execution {
 class WorkerThreadPool;
+} // namespace Taskscope::Execution
+namespace Taskscope::Model {
+class MetricsSeries;
+class TranscriptModel;
+} // namespace Taskscope::Model
+
+namespace Taskscope::Gui {
 
 /// Runs the workloads the window asks for: the stream panel's Start (and a scenario's entries) make
 /// one Workload each (createWorkload), shown as one task row; Stop / Stop all stop them.
@@ -50,12 +56,12 @@ public:
     static constexpr int MaxFinishedWithStreams = 16; ///< finished tasks that keep per-stream figures
     static constexpr int MaxTranscriptRowsUpFront = 64; ///< rows made at start (more come with their text)
 
-    WorkloadController(TaskListModel *tasks, TranscriptModel *transcripts, MetricsSeries *metrics,
+    WorkloadController(Model::TaskListModel *tasks, Model::TranscriptModel *transcripts, Model::MetricsSeries *metrics,
                        QObject *parent = nullptr);
     ~WorkloadController() override;
 
     /// Keys and the shared pools come from here; the loopback URL from setLoopbackUrl().
-    void applySettings(const AppSettings &settings);
+    void applySettings(const Model::AppSettings &settings);
     /// The built-in service is up: workloads waiting for it start now.
     void setLoopbackUrl(const QUrl &url);
     /// The built-in service did not start: waiting workloads fail with `error`.
@@ -64,7 +70,7 @@ public:
     const Taskscope::Workloads::WorkloadEnvironment &environment() const { return m_env; }
 
     /// Starts a workload; returns its task id (the row exists even when it failed to start).
-    quint64 start(const WorkloadSpec &spec);
+    quint64 start(const Model::WorkloadSpec &spec);
     void stop(quint64 taskId);
     void stopAll();
     /// For closing: stops everything (cancelling from any thread too), then runs the event loop
@@ -83,7 +89,7 @@ public:
     int taskCount() const { return int(m_tasks.size()); }
     /// The live workload of a task (null once it has ended and been released).
     Taskscope::Workloads::Workload *workload(quint64 taskId) const;
-    TaskRow::Status status(quint64 taskId) const;
+    Model::TaskRow::Status status(quint64 taskId) const;
     /// Each task: id, label, spec, status, times, error, summary and statistics (for the report).
     QJsonArray tasksJson() const;
     /// The streams' transcript row id in the TranscriptModel.
@@ -91,7 +97,7 @@ public:
 
 Q_SIGNALS:
     void taskStarted(quint64 taskId);
-    void taskEnded(quint64 taskId, TaskRow::Status status);
+    void taskEnded(quint64 taskId, Model::TaskRow::Status status);
     /// Something the stream panel's status line should say.
     void statusMessage(const QString &text, bool warning);
     void activeCountChanged(int active);
@@ -108,11 +114,11 @@ private:
     struct Task
     {
         quint64 id = 0;
-        WorkloadSpec spec;
+        Model::WorkloadSpec spec;
         QString label;
         QPointer<Taskscope::Workloads::Workload> workload;
         bool waitingForService = false;
-        TaskRow::Status status = TaskRow::Status::Starting;
+        Model::TaskRow::Status status = Model::TaskRow::Status::Starting;
         qint64 startedNs = 0;
         qint64 endedNs = -1;
         QString error;
@@ -138,18 +144,18 @@ private:
     void updateFigures(Task &task, const Taskscope::Scenarios::WorkloadSummary &summary);
     Task *find(quint64 id);
     const Task *find(quint64 id) const;
-    static QString labelFor(const WorkloadSpec &spec);
-    static QString figuresText(const WorkloadSpec &spec, const Taskscope::Scenarios::WorkloadSummary &summary);
-    static TaskRow::Status toStatus(Taskscope::Workloads::Workload::State state);
+    static QString labelFor(const Model::WorkloadSpec &spec);
+    static QString figuresText(const Model::WorkloadSpec &spec, const Taskscope::Scenarios::WorkloadSummary &summary);
+    static Model::TaskRow::Status toStatus(Taskscope::Workloads::Workload::State state);
 
-    TaskListModel *m_taskModel;
-    TranscriptModel *m_transcripts;
-    MetricsSeries *m_metrics;
+    Model::TaskListModel *m_taskModel;
+    Model::TranscriptModel *m_transcripts;
+    Model::MetricsSeries *m_metrics;
     Taskscope::Workloads::WorkloadEnvironment m_env;
     bool m_serviceFailed = false;
     QString m_serviceError;
     std::unique_ptr<QThreadPool> m_cpuPool;
-    std::shared_ptr<WorkerThreadPool> m_threadPool;
+    std::shared_ptr<Execution::WorkerThreadPool> m_threadPool;
 
     std::map<quint64, Task> m_tasks; ///< by id, oldest first
     quint64 m_nextId = 1;
@@ -160,3 +166,5 @@ private:
     qint64 m_lastTokensNs = 0;
     int m_lastActive = 0;
 };
+
+} // namespace Taskscope::Gui

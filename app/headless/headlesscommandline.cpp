@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::WorkloadSpec;
+
 namespace Taskscope::Headless {
 
 QString HeadlessCommandLine::helpText()

@@ -16,7 +16,7 @@ struct HeadlessCommandLine
     QString scenario; ///< a path, or the name of a bundled scenario
     QString reportPath;
     QString tracePath;
-    QList<ExecutionModel> compare; ///< empty: one run with each workload's own model
+    QList<Model::ExecutionModel> compare; ///< empty: one run with each workload's own model
     double durationS = -1; ///< -1: the scenario's own
     QString eventLoop; ///< "epoll" or "qt" (empty: the default); applied by main() before the app exists
     bool quiet = false;

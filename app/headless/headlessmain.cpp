@@ -11,6 +11,11 @@
 #include <csignal>
 #include <memory>
 
+using Taskscope::Model::AlertListModel;
+using Taskscope::Watchdog::UiWatchdog;
+using Taskscope::Watchdog::UiWatchdogConfig;
+using Taskscope::Watchdog::WatchdogBudget;
+
 namespace Taskscope::Headless {
 
 int runHeadless(int argc, char *argv[])

@@ -28,9 +28,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::WorkloadSpec;
 using Taskscope::Scenarios::RunReport;
 using Taskscope::Scenarios::Scenario;
 using Taskscope::Scenarios::ScenarioRunner;
+using Taskscope::Trace::ChromeTraceOptions;
+using Taskscope::Trace::ChromeTraceWriter;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::TraceStore;
 using Taskscope::Workloads::WorkloadEnvironment;
 
 namespace Taskscope::Headless {

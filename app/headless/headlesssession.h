@@ -18,7 +18,9 @@ struct WorkloadEnvironment;
 }
 class QAbstractItemModel;
 class QTextStream;
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
 namespace Taskscope::Headless {
 
@@ -78,9 +80,9 @@ private:
     };
 
     Passes runPasses(const HeadlessCommandLine &options, const Scenarios::Scenario &scenario,
-                     const Workloads::WorkloadEnvironment &env, TraceStore &store, ServiceHost &service);
+                     const Workloads::WorkloadEnvironment &env, Trace::TraceStore &store, ServiceHost &service);
     /// Writes the report and the trace where the command line asked; false if one could not be written.
-    bool writeOutputs(const HeadlessCommandLine &options, const QString &scenarioName, const TraceStore &store);
+    bool writeOutputs(const HeadlessCommandLine &options, const QString &scenarioName, const Trace::TraceStore &store);
     void showProgress(bool final);
     void installSignalHandlers();
     void removeSignalHandlers();

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
+namespace Taskscope::Probe {
+
 bool launchWantsWindow(int argc, char *argv[])
 {
     for (int i = 2; i < argc && std::strcmp(argv[i], "--") != 0; ++i) {
@@ -21,7 +23,6 @@ bool launchWantsWindow(int argc, char *argv[])
 
 int runLaunch(int argc, char *argv[])
 {
-    using namespace Taskscope::Probe;
     std::signal(SIGPIPE, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("taskscope"));
@@ -47,3 +48,5 @@ int runLaunch(int argc, char *argv[])
     QObject::connect(&session, &LaunchSession::finished, &app, [](int code) { QCoreApplication::exit(code); });
     return QCoreApplication::exec();
 }
+
+} // namespace Taskscope::Probe

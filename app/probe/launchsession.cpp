@@ -21,6 +21,13 @@
 
 #include <csignal>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertTier;
+using Taskscope::Model::AlertVerdict;
+using Taskscope::Trace::ChromeTraceOptions;
+using Taskscope::Trace::ChromeTraceWriter;
+using Taskscope::Trace::TraceStore;
+
 namespace Taskscope::Probe {
 namespace {
 

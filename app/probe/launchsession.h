@@ -12,7 +12,9 @@
 
 class QLocalServer;
 class QLocalSocket;
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
 namespace Taskscope::Probe {
 
@@ -39,7 +41,7 @@ public:
     /// After finished(): the exit status described in LaunchCommandLine::helpText().
     int exitCode() const { return m_exitCode; }
     QJsonObject report() const;
-    const TraceStore &store() const { return *m_store; }
+    const Trace::TraceStore &store() const { return *m_store; }
     const ProbeReceiver &receiver() const { return *m_receiver; }
 
     /// Where the probe library is: TASKSCOPE_PROBE_LIBRARY, else the installed one, else the
@@ -62,7 +64,7 @@ private:
     qint64 longestUiBlockNs() const;
 
     LaunchCommandLine m_options;
-    std::unique_ptr<TraceStore> m_store;
+    std::unique_ptr<Trace::TraceStore> m_store;
     std::unique_ptr<ProbeReceiver> m_receiver;
     QLocalServer *m_server = nullptr;
     QLocalSocket *m_socket = nullptr;

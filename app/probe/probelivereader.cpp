@@ -17,6 +17,17 @@
 #include <bit>
 #include <cstring>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Trace::EventKind;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceEvent;
+using Taskscope::Trace::UiThreadLane;
+
 namespace Taskscope::Probe {
 namespace {
 

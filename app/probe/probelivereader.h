@@ -25,11 +25,11 @@ struct LiveProbeItem
     qint64 ns = 0;
     qint64 endNs = 0; ///< Complete and Alert items (Alert: StoredSpan::OpenEnd while open)
     double value = 0; ///< Counter items
-    LaneId lane = NoLane;
-    NameId name = 0;
+    Trace::LaneId lane = Trace::NoLane;
+    Trace::NameId name = 0;
     std::uint32_t arg = 0;
     std::uint32_t aux = 0; ///< Alert items: the alert id
-    EventKind kind = EventKind::Instant;
+    Trace::EventKind kind = Trace::EventKind::Instant;
 };
 
 /// The window's reader of one probe's stream. It lives on its own thread (the socket and the
@@ -57,8 +57,8 @@ public:
     /// Any thread: moves the items decoded since the last call into `out` (cleared first).
     void takeItems(std::vector<LiveProbeItem> *out);
     /// Any thread: this process's lanes for the probe's lanes, the UI thread's first.
-    QList<LaneId> lanes() const;
-    LaneId uiLane() const;
+    QList<Trace::LaneId> lanes() const;
+    Trace::LaneId uiLane() const;
     quint64 droppedItems() const;
     quint64 receivedEvents() const;
     /// The socket's full name once listening (any thread).
@@ -76,7 +76,7 @@ Q_SIGNALS:
     void listening(const QString &serverName, const QString &error);
     void greeted(const QJsonObject &hello);
     /// An alert of the probe, its times in our clock, tagged with the group (culprit and notes).
-    void alertChanged(const AlertRecord &alert);
+    void alertChanged(const Model::AlertRecord &alert);
     void probeSaidBye(const QString &reason);
     void disconnected();
     void streamFailed(const QString &error);
@@ -88,7 +88,8 @@ private:
     void handleEvents(const QByteArray &payload);
     void handleLanes(const QJsonObject &object);
     void handleAlert(const QJsonObject &object);
-    LaneId localLane(LaneId remote, LaneKind kind = LaneKind::Thread, const QString &name = {});
+    Trace::LaneId localLane(Trace::LaneId remote, Trace::LaneKind kind = Trace::LaneKind::Thread,
+                            const QString &name = {});
     void push(const LiveProbeItem &item);
     std::uint32_t localAlertId(std::uint32_t remote) const;
 
@@ -99,12 +100,12 @@ private:
     ProbeFrameReader m_reader;
     bool m_failed = false;
     ProbeNameTable m_names; // names past TraceNames' cap read as unnamed
-    QHash<LaneId, LaneId> m_laneMap; // reader thread only
+    QHash<Trace::LaneId, Trace::LaneId> m_laneMap; // reader thread only
 
     mutable QMutex m_mutex; // guards what other threads read
     std::vector<LiveProbeItem> m_pending;
-    QList<LaneId> m_lanes;
-    LaneId m_uiLane = NoLane;
+    QList<Trace::LaneId> m_lanes;
+    Trace::LaneId m_uiLane = Trace::NoLane;
     quint64 m_dropped = 0;
     quint64 m_received = 0;
     qint64 m_offsetNs = 0;

@@ -3,6 +3,9 @@
 #include "app/probe/probereceiver.h"
 #include "model/trace/tracenames.h"
 
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+
 namespace Taskscope::Probe {
 
 int ProbeNameTable::append(int first, const QJsonArray &names)

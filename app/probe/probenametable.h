@@ -22,14 +22,14 @@ public:
     int append(int first, const QJsonArray &names);
     int size() const { return int(m_names.size()); }
 
-    NameId local(NameId remote);
+    Trace::NameId local(Trace::NameId remote);
     /// "receiver · event type" for a dispatch span.
-    NameId dispatch(NameId remote, quint16 eventType);
+    Trace::NameId dispatch(Trace::NameId remote, quint16 eventType);
 
 private:
     QList<QString> m_names;
-    QHash<NameId, NameId> m_localNames;
-    QHash<quint64, NameId> m_dispatchNames;
+    QHash<Trace::NameId, Trace::NameId> m_localNames;
+    QHash<quint64, Trace::NameId> m_dispatchNames;
 };
 
 } // namespace Taskscope::Probe

@@ -13,6 +13,17 @@
 #include <bit>
 #include <cstring>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Trace::EventKind;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceEvent;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
 namespace Taskscope::Probe {
 
 QString ProbeReceiver::eventTypeName(quint16 type)

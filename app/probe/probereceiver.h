@@ -12,7 +12,9 @@
 #include <QSet>
 #include <QStringList>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
 namespace Taskscope::Probe {
 
@@ -25,10 +27,10 @@ namespace Taskscope::Probe {
 class ProbeReceiver final
 {
 public:
-    static constexpr LaneId MaxLanes = 1 << 16;
+    static constexpr Trace::LaneId MaxLanes = 1 << 16;
     static constexpr int MaxAlerts = 1000;
 
-    explicit ProbeReceiver(TraceStore *store);
+    explicit ProbeReceiver(Trace::TraceStore *store);
 
     /// "MouseButtonPress", "User+3", "Event 1234": how a dispatch span names its event type.
     static QString eventTypeName(quint16 type);
@@ -46,7 +48,7 @@ public:
     quint64 eventsReceived() const { return m_eventsReceived; }
     quint64 rejected() const { return m_rejected; }
     /// Every alert's latest state, by id.
-    QList<AlertRecord> alerts() const { return m_alerts.values(); }
+    QList<Model::AlertRecord> alerts() const { return m_alerts.values(); }
     /// Alerts whose start arrived before their end: evidence that left while the UI was blocked.
     int alertsSeenWhileOngoing() const { return int(m_seenOngoing.size()); }
     /// The thread lanes' names, in lane order (the UI thread first).
@@ -58,16 +60,16 @@ private:
     void handleNames(const QJsonObject &object);
     void handleLanes(const QJsonObject &object);
     void handleAlert(const QJsonObject &object);
-    void ensureLane(LaneId lane);
+    void ensureLane(Trace::LaneId lane);
 
-    TraceStore *m_store;
+    Trace::TraceStore *m_store;
     ProbeFrameReader m_reader;
     QString m_error;
     QJsonObject m_hello;
     QJsonObject m_stats;
     QString m_byeReason;
     ProbeNameTable m_names;
-    QMap<quint32, AlertRecord> m_alerts;
+    QMap<quint32, Model::AlertRecord> m_alerts;
     QSet<quint32> m_seenOngoing;
     quint64 m_eventsReceived = 0;
     quint64 m_rejected = 0;

@@ -25,6 +25,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using Taskscope::Trace::EventKind;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
 namespace Taskscope::Probe {
 namespace {
 

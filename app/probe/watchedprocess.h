@@ -14,7 +14,9 @@
 #include <vector>
 
 class QSocketNotifier;
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
 namespace Taskscope::Probe {
 
@@ -56,7 +58,7 @@ public:
     void detach();
 
     /// UI thread, at frame rate: moves the items read since the last call into `store`.
-    std::size_t drainInto(TraceStore &store);
+    std::size_t drainInto(Trace::TraceStore &store);
 
     State state() const { return m_state; }
     qint64 pid() const { return m_pid; }
@@ -66,8 +68,8 @@ public:
     QString errorString() const { return m_error; }
     bool greeted() const { return !m_hello.isEmpty(); }
     QJsonObject hello() const { return m_hello; }
-    QList<LaneId> lanes() const { return m_reader ? m_reader->lanes() : QList<LaneId> {}; }
-    LaneId uiLane() const { return m_reader ? m_reader->uiLane() : NoLane; }
+    QList<Trace::LaneId> lanes() const { return m_reader ? m_reader->lanes() : QList<Trace::LaneId> {}; }
+    Trace::LaneId uiLane() const { return m_reader ? m_reader->uiLane() : Trace::NoLane; }
     quint64 droppedItems() const { return m_reader ? m_reader->droppedItems() : 0; }
     /// Milliseconds from the start (or the injection) to the first events drained into the store; -1 before.
     qint64 msToFirstSpan() const { return m_msToFirstSpan; }
@@ -79,7 +81,7 @@ public:
 
 Q_SIGNALS:
     void greetedProbe(const QJsonObject &hello);
-    void alertChanged(const AlertRecord &alert);
+    void alertChanged(const Model::AlertRecord &alert);
     /// The program exited or crashed (reason as in describeExit()), or the probe went away.
     void ended(const QString &reason);
     void failed(const QString &error);

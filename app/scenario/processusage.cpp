@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+using Taskscope::Model::ProcStat;
+
 namespace Taskscope::Scenarios {
 
 namespace {

@@ -13,6 +13,8 @@
 #include <cmath>
 
 using Taskscope::Loopback::FaultSpec;
+using Taskscope::Model::WorkloadKind;
+using Taskscope::Model::WorkloadSpec;
 using Taskscope::Protocol::FieldError;
 using Taskscope::Protocol::JsonFieldReader;
 using Taskscope::Protocol::jsonTypeName;

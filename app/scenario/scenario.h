@@ -45,7 +45,7 @@ public:
     };
     struct Entry
     {
-        WorkloadSpec spec;
+        Model::WorkloadSpec spec;
         double startS = 0; ///< start offset from the beginning of the run
         double stopAfterS = 0; ///< 0: run until done; else stop it this long after its start
     };

@@ -17,6 +17,12 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertVerdict;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::TraceStore;
 using Taskscope::Workloads::createWorkload;
 using Taskscope::Workloads::Workload;
 using Taskscope::Workloads::WorkloadEnvironment;

@@ -20,7 +20,9 @@ namespace Taskscope::Workloads {
 class Workload;
 }
 class QAbstractItemModel;
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
 namespace Taskscope::Scenarios {
 
@@ -53,13 +55,13 @@ public:
     };
 
     /// `store` receives the trace (may be null: events are then drained and dropped).
-    ScenarioRunner(Scenario scenario, Workloads::WorkloadEnvironment environment, TraceStore *store,
+    ScenarioRunner(Scenario scenario, Workloads::WorkloadEnvironment environment, Trace::TraceStore *store,
                    QObject *parent = nullptr);
     ~ScenarioRunner() override;
     Q_DISABLE_COPY_MOVE(ScenarioRunner)
 
     /// Runs every workload in this model instead of its own (--compare).
-    void setModelOverride(std::optional<ExecutionModel> model) { m_modelOverride = model; }
+    void setModelOverride(std::optional<Model::ExecutionModel> model) { m_modelOverride = model; }
     /// CPU of an external service (ns so far, -1 unknown), reported beside the client's.
     void setServiceCpuSource(std::function<qint64()> source) { m_serviceCpu = std::move(source); }
     /// The watchdog hook (see the class comment).
@@ -119,8 +121,8 @@ private:
 
     Scenario m_scenario;
     Workloads::WorkloadEnvironment m_env;
-    TraceStore *m_store;
-    std::optional<ExecutionModel> m_modelOverride;
+    Trace::TraceStore *m_store;
+    std::optional<Model::ExecutionModel> m_modelOverride;
     std::function<qint64()> m_serviceCpu;
     QPointer<QAbstractItemModel> m_alertModel;
     int m_alertJsonRole = 0;

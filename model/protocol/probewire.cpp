@@ -4,6 +4,9 @@
 
 #include <cstring>
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::TraceEvent;
+
 namespace Taskscope::Probe {
 
 void ProbeWire::appendFrame(QByteArray &out, MessageType type, const char *payload, qsizetype size)

@@ -41,7 +41,8 @@ public:
 
     static void appendJson(QByteArray &out, MessageType type, const QJsonObject &object);
     /// `events` must already carry nanoseconds (ticks converted by the sender).
-    static void appendEvents(QByteArray &out, LaneId threadLane, const TraceEvent *events, std::size_t count);
+    static void appendEvents(QByteArray &out, Trace::LaneId threadLane, const Trace::TraceEvent *events,
+                             std::size_t count);
     static void appendFrame(QByteArray &out, MessageType type, const char *payload, qsizetype size);
 };
 

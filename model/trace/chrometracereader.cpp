@@ -20,6 +20,8 @@
 #include <optional>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 namespace {
 
 // What the category of an event means to us.
@@ -660,3 +662,5 @@ ChromeTraceReader::Result ChromeTraceReader::read(const QByteArray &json, TraceS
     buffer.open(QIODevice::ReadOnly);
     return read(&buffer, store, limits);
 }
+
+} // namespace Taskscope::Trace

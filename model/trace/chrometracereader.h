@@ -3,6 +3,9 @@
 #include <QString>
 
 class QIODevice;
+
+namespace Taskscope::Trace {
+
 class TraceStore;
 
 struct ChromeTraceLimits
@@ -44,3 +47,5 @@ public:
     static Result read(const QByteArray &json, TraceStore &store, const Limits &limits);
     static Result read(const QByteArray &json, TraceStore &store) { return read(json, store, Limits()); }
 };
+
+} // namespace Taskscope::Trace

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace JsonEscape = Taskscope::Protocol::JsonEscape;
+
+namespace Taskscope::Trace {
+
 namespace {
 
 // A small streaming JSON emitter: one growing std::string flushed to the device every megabyte.
@@ -462,3 +466,5 @@ QByteArray ChromeTraceWriter::toJson(const TraceStore &store, const Options &opt
     write(store, &buffer, options);
     return bytes;
 }
+
+} // namespace Taskscope::Trace

@@ -4,6 +4,9 @@
 #include <QString>
 
 class QIODevice;
+
+namespace Taskscope::Trace {
+
 class TraceStore;
 
 struct ChromeTraceOptions
@@ -35,3 +38,5 @@ public:
     }
     static QByteArray toJson(const TraceStore &store, const Options &options = Options());
 };
+
+} // namespace Taskscope::Trace

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 /// An append-mostly array in fixed blocks: dropping from the front frees whole blocks, and indexing
 /// is two shifts. The first block grows geometrically, so the thousands of lanes that hold a handful
 /// of items stay small; later blocks are allocated whole. Elements keep an absolute index (counting
@@ -135,3 +137,5 @@ private:
     std::size_t m_size = 0;
     std::size_t m_dropped = 0;
 };
+
+} // namespace Taskscope::Trace

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+namespace Taskscope::Trace {
+
 namespace {
 
 constexpr qint64 chunkBytes = 1 << 20;
@@ -306,3 +308,5 @@ JsonEventStream::Item JsonEventStream::next(QJsonObject *event)
         }
     }
 }
+
+} // namespace Taskscope::Trace

@@ -6,6 +6,8 @@
 
 class QIODevice;
 
+namespace Taskscope::Trace {
+
 /// The events of a Chrome Trace Event file, read one at a time: the elements of the top-level array,
 /// or of the "traceEvents" array of a top-level object (its other members are checked and skipped).
 ///
@@ -62,3 +64,5 @@ private:
     qint64 m_index = 0;
     QString m_error;
 };
+
+} // namespace Taskscope::Trace

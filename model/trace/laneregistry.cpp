@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
+namespace Taskscope::Trace {
+
 // GCC 12 reports the atomic generation counter of the immortal registry below as "writing 8 bytes
 // into a region of size 0" (a known false positive of -Wstringop-overflow with atomics).
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
@@ -203,3 +205,5 @@ void LaneRegistry::nameCurrentThread(QStringView name)
 {
     rename(currentThreadLane(), name);
 }
+
+} // namespace Taskscope::Trace

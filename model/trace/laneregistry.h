@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+namespace Taskscope::Trace {
+
 /// What the timeline knows about one lane.
 struct LaneInfo
 {
@@ -49,3 +51,5 @@ public:
     /// Names (or renames) the calling thread's lane.
     static void nameCurrentThread(QStringView name);
 };
+
+} // namespace Taskscope::Trace

@@ -1,5 +1,7 @@
 #include "model/trace/pendingflowtable.h"
 
+namespace Taskscope::Trace {
+
 quint64 PendingFlowTable::put(std::uint64_t id, const Entry &entry)
 {
     if (id == 0)
@@ -97,3 +99,5 @@ void PendingFlowTable::clear()
     m_count = 0;
     m_overflowHits = 0;
 }
+
+} // namespace Taskscope::Trace

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 /// Flow ends waiting for their other end (a chunk's send waiting for its transcript), by flow id.
 ///
 /// The recorder hands out flow ids from one process-wide counter, so the ids alive at any moment are
@@ -62,3 +64,5 @@ private:
     int m_count = 0;
     std::size_t m_overflowHits = 0; // answers found in the overflow since the last growth
 };
+
+} // namespace Taskscope::Trace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Trace {
+
 namespace Retention {
 
 void RunLedger::begin(quint64 id, qint64 startNs)
@@ -72,3 +74,5 @@ const Run *RunLedger::runAt(qint64 ns) const
 }
 
 } // namespace Retention
+
+} // namespace Taskscope::Trace

@@ -5,6 +5,8 @@
 #include <deque>
 #include <limits>
 
+namespace Taskscope::Trace {
+
 /// Retention by runs: the live store keeps whole runs (a task the user started) rather than a
 /// sliding time window, so an earlier run stays comparable with the latest one until it is
 /// deliberately let go.
@@ -58,3 +60,5 @@ private:
 };
 
 } // namespace Retention
+
+} // namespace Taskscope::Trace

@@ -6,6 +6,9 @@
 
 #if TASKSCOPE_HAS_TSC
 #include <cpuid.h>
+
+namespace Taskscope::Trace {
+
 #endif
 
 namespace {
@@ -125,3 +128,5 @@ void TraceClock::recalibrate() noexcept
     cal.nsPerTick.store(baselineNs / baselineTicks, std::memory_order_relaxed);
     cal.lastSteady.store(steady, std::memory_order_relaxed);
 }
+
+} // namespace Taskscope::Trace

@@ -6,6 +6,9 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
+
+namespace Taskscope::Trace {
+
 #define TASKSCOPE_HAS_TSC 1
 #else
 #define TASKSCOPE_HAS_TSC 0
@@ -57,3 +60,5 @@ public:
 private:
     static bool s_useTsc;
 };
+
+} // namespace Taskscope::Trace

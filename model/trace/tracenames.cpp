@@ -7,6 +7,8 @@
 #include <atomic>
 #include <memory>
 
+namespace Taskscope::Trace {
+
 namespace {
 
 constexpr int ChunkBits = 10;
@@ -87,3 +89,5 @@ quint64 TraceNames::overflowCount()
 {
     return table().overflow.load(std::memory_order_relaxed);
 }
+
+} // namespace Taskscope::Trace

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+namespace Taskscope::Trace {
+
 /// Interned strings for trace events: span names, lane names, what a coroutine awaits.
 ///
 /// Recording stores a 32-bit id, never a string, so the hot path copies nothing. Interning takes a
@@ -26,3 +28,5 @@ public:
     /// Strings refused because the table was full.
     static quint64 overflowCount();
 };
+
+} // namespace Taskscope::Trace

@@ -9,6 +9,8 @@
 #include <new>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 // GCC 12 reports atomic loads from the immortal pool below as "writing 8 bytes into a region of
 // size 0" (a known false positive of -Wstringop-overflow with atomics in static storage).
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
@@ -316,3 +318,5 @@ const ThreadActivity *TraceRecorder::currentThreadActivity() noexcept
         buffer = prepare();
     return buffer ? &buffer->activity : nullptr;
 }
+
+} // namespace Taskscope::Trace

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <functional>
 
+namespace Taskscope::Trace {
+
 class TraceStore;
 
 /// A fixed block of a thread's event buffer. Only the owning thread writes events; `published`
@@ -212,3 +214,5 @@ private:
     LaneId m_lane;
     NameId m_name;
 };
+
+} // namespace Taskscope::Trace

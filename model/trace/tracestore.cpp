@@ -7,6 +7,8 @@
 #include <bit>
 #include <cmath>
 
+namespace Taskscope::Trace {
+
 namespace {
 
 constexpr qint64 RetentionCheckIntervalNs = 250'000'000;
@@ -768,3 +770,5 @@ void TraceStore::queryFlows(qint64 t0, qint64 t1, std::vector<StoredFlow> &out, 
         }
     }
 }
+
+} // namespace Taskscope::Trace

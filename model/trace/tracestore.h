@@ -14,6 +14,8 @@
 #include <limits>
 #include <vector>
 
+namespace Taskscope::Trace {
+
 struct TraceEvent;
 
 /// One stored span: 32 bytes. Spans of one lane and depth never overlap and are sorted by start
@@ -338,3 +340,5 @@ void TraceStore::forEachFlow(Visit visit) const
     for (std::size_t i = 0; i < m_flows.size(); ++i)
         visit(m_flows[i]);
 }
+
+} // namespace Taskscope::Trace

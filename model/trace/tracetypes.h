@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+namespace Taskscope::Trace {
+
 /// Plain types shared by the recorder, the store and the exporters.
 
 /// A lane id: a row of the timeline. Dense, starts at 1, fits in 32 bits (Chrome-trace tids are uint32).
@@ -65,3 +67,5 @@ struct alignas(32) TraceEvent
     std::uint32_t aux; ///< kind-specific: alert id
 };
 static_assert(sizeof(TraceEvent) == 32, "a trace event is 32 bytes");
+
+} // namespace Taskscope::Trace

@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+using namespace Taskscope::Model;
+
 namespace {
 
 QList<qint64> latencies(double spreadDecades)

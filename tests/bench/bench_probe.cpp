@@ -28,6 +28,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+using namespace Taskscope::Trace;
+
 using namespace std::chrono_literals;
 using namespace Taskscope::Probe;
 

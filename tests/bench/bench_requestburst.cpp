@@ -13,6 +13,8 @@
 
 #include <memory>
 
+using namespace Taskscope::Model;
+
 using Taskscope::Loopback::LoopbackConfig;
 using Taskscope::Loopback::LoopbackService;
 using Taskscope::Workloads::ChatStreamWorkload;

@@ -15,6 +15,9 @@
 #include <memory>
 #include <random>
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 namespace {
 
 constexpr qint64 Ms = 1'000'000;

@@ -16,6 +16,8 @@
 
 #include <malloc.h>
 
+using namespace Taskscope::Trace;
+
 namespace {
 
 // Recording is measured on the producer side; every 256 Ki spans the timer pauses while the

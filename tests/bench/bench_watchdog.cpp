@@ -30,6 +30,10 @@
 #include <thread>
 #include <vector>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Watchdog;
+
 using namespace std::chrono_literals;
 
 namespace {

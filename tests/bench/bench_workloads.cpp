@@ -41,6 +41,10 @@
 
 #include <sys/resource.h>
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using Taskscope::Audio::AudioSource;
 using Taskscope::Transport::HttpResponseParser;
 using Taskscope::Transport::WebSocketFrameCodec;

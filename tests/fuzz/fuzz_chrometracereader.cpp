@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace Taskscope::Trace;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ChromeTraceLimits limits;

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace Taskscope::Model;
+
 using Taskscope::Protocol::FieldError;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 class TestAlertDetails final : public QObject
 {
     Q_OBJECT

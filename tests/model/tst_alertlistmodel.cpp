@@ -5,6 +5,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 class TestAlertListModel final : public QObject
 {
     Q_OBJECT

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 class TestAlertRecord final : public QObject
 {
     Q_OBJECT

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 class TestAppSettings final : public QObject
 {
     Q_OBJECT

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 class TestDurationHistogram final : public QObject
 {
     Q_OBJECT

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 namespace {
 
 // Stacks are written innermost first, as the watchdog reports them.

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace Taskscope::Model;
+
 class tst_LatencyHistogram final : public QObject
 {
     Q_OBJECT

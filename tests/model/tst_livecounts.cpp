@@ -5,6 +5,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 class TestLiveCounts final : public QObject
 {
     Q_OBJECT

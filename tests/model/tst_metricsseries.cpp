@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+using namespace Taskscope::Model;
+
 class TestMetricsSeries final : public QObject
 {
     Q_OBJECT

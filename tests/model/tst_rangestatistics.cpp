@@ -5,6 +5,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 namespace {
 
 constexpr qint64 Ms = 1'000'000;

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 namespace {
 
 QJsonObject report(const char *json)

@@ -5,6 +5,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 namespace {
 
 TaskRow task(quint64 id, qint64 startedNs = 0, TaskRow::Status status = TaskRow::Status::Running)

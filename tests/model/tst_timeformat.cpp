@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 class TestTimeFormat final : public QObject
 {
     Q_OBJECT

@@ -6,6 +6,9 @@
 #include <QJsonArray>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 class TestTraceFigures final : public QObject
 {
     Q_OBJECT

@@ -5,6 +5,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 class TestTranscriptModel final : public QObject
 {
     Q_OBJECT

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 using Taskscope::Protocol::FieldError;
 
 class tst_WorkloadSpec : public QObject

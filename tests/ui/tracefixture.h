@@ -6,6 +6,14 @@
 
 namespace TraceFixture {
 
+using Taskscope::Trace::CoroutineState;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
 inline constexpr qint64 Ms = 1'000'000;
 
 // Lane ids.

@@ -17,6 +17,10 @@
 #include <QTimer>
 #include <QTreeWidget>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 namespace {
 
 AlertDetails hang(quint32 id, qint64 start, qint64 end)

@@ -7,6 +7,9 @@
 #include <QTest>
 #include <QToolButton>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Ui;
+
 namespace {
 
 // The mean colour of a widget's face, away from its frame.

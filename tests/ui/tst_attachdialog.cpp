@@ -3,6 +3,8 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+using namespace Taskscope::Ui;
+
 class TestAttachDialog final : public QObject
 {
     Q_OBJECT

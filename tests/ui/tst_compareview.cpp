@@ -14,6 +14,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 class TestCompareView final : public QObject
 {
     Q_OBJECT

@@ -5,6 +5,8 @@
 #include <QStatusBar>
 #include <QTest>
 
+using namespace Taskscope::Ui;
+
 class TestElidedLabel final : public QObject
 {
     Q_OBJECT

@@ -6,6 +6,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 namespace {
 
 LaneInfo makeLane(LaneId id, LaneKind kind, const QString &name, const QString &group = {}, LaneId parent = NoLane,

@@ -8,6 +8,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Taskscope::Ui;
+
 class TestLaneFilterBar final : public QObject
 {
     Q_OBJECT

@@ -3,6 +3,8 @@
 #include <QLineEdit>
 #include <QtTest>
 
+using namespace Taskscope::Ui;
+
 class TestLaunchDialog final : public QObject
 {
     Q_OBJECT

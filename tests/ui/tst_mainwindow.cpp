@@ -30,6 +30,10 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 class TestMainWindow final : public QObject
 {
     Q_OBJECT

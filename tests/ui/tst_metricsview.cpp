@@ -4,6 +4,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Ui;
+
 class TestMetricsView final : public QObject
 {
     Q_OBJECT

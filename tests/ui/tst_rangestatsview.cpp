@@ -10,6 +10,10 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace TraceFixture;
 
 class TestRangeStatsView final : public QObject

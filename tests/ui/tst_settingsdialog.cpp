@@ -5,6 +5,9 @@
 #include <QSpinBox>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Ui;
+
 class TestSettingsDialog final : public QObject
 {
     Q_OBJECT

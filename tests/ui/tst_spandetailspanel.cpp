@@ -9,6 +9,9 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace TraceFixture;
 
 class TestSpanDetailsPanel final : public QObject

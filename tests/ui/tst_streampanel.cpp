@@ -13,6 +13,9 @@
 #include <QTableView>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Ui;
+
 using Taskscope::Protocol::FieldError;
 
 class TestStreamPanel final : public QObject

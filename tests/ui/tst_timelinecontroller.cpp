@@ -7,6 +7,9 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace TraceFixture;
 using Timeline::Controller;
 

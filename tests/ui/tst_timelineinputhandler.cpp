@@ -8,6 +8,9 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace TraceFixture;
 using Timeline::Controller;
 using Timeline::InputHandler;

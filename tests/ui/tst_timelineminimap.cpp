@@ -10,6 +10,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 namespace {
 
 constexpr qint64 S = 1'000'000'000;

@@ -5,6 +5,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using Timeline::MinimapDensity;
 
 namespace {

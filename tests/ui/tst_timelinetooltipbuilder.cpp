@@ -13,6 +13,9 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace TraceFixture;
 using Timeline::Controller;
 using Timeline::TooltipBuilder;

@@ -15,6 +15,9 @@
 
 #include "tests/ui/tracefixture.h"
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace TraceFixture;
 
 class TestTimelineView final : public QObject

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+using namespace Taskscope::Ui;
+
 class TestTimelineViewport final : public QObject
 {
     Q_OBJECT

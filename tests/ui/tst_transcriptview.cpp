@@ -5,6 +5,9 @@
 #include <QListView>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Ui;
+
 class TestTranscriptView final : public QObject
 {
     Q_OBJECT

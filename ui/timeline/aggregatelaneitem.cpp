@@ -12,7 +12,13 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+
+namespace Taskscope::Ui::Timeline {
 
 void AggregateLaneItem::paint(PaintContext &ctx, QPainter &p, const TimelineRow &row, int top)
 {
@@ -149,4 +155,4 @@ void AggregateLaneItem::drawColumns(PaintContext &ctx, QPainter &p, const Timeli
     p.drawRects(runningRects.data(), int(runningRects.size()));
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

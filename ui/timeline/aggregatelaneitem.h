@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A collapsed group of lanes (many short-lived coroutines of one function, a thread pool) as one
 /// aggregate lane: per pixel column, how many of its lanes are alive, running and ready, stacked,
@@ -43,14 +43,14 @@ public:
 
     /// Counts each member lane's depth-0 spans per pixel column of the viewport.
     static void computeDensity(const PaintContext &ctx, const TimelineRow &row, Density &density,
-                               std::vector<SpanItem> &scratch);
+                               std::vector<Trace::SpanItem> &scratch);
 
 private:
     void drawColumns(PaintContext &ctx, QPainter &p, const TimelineRow &row, int top, const Density &d);
 
     QHash<QString, Density> m_density;
-    std::vector<SpanItem> m_items;
+    std::vector<Trace::SpanItem> m_items;
     std::array<std::vector<QRectF>, 3> m_rects;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

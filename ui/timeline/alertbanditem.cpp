@@ -15,7 +15,12 @@
 
 #include <algorithm>
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::AlertBand;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceNames;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -96,4 +101,4 @@ void AlertBandItem::paintRulerMarks(const PaintContext &ctx, QPainter &p, int wi
     }
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -4,7 +4,7 @@
 
 class QPainter;
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 struct PaintContext;
 
@@ -26,4 +26,4 @@ private:
     quint32 m_highlight = 0;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -6,7 +6,12 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -285,4 +290,4 @@ QPoint Controller::pointOf(LaneId lane, int depth, qint64 ns) const
     return QPoint(int(std::floor(x)), y);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -7,7 +7,7 @@
 #include <QObject>
 #include <QPoint>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// What the timeline shows, without drawing it: the store, the time window (viewport), the rows
 /// (layout) and the vertical scroll, and the rules that move them: follow the live edge, zoom around
@@ -26,10 +26,10 @@ public:
 
     /// Shows `store`; `live`: it is being filled now. Resets the scroll position and the counts and
     /// rebuilds the layout; resetView() then picks the time window (once the content width is known).
-    void setStore(const TraceStore *store, bool live);
+    void setStore(const Trace::TraceStore *store, bool live);
     /// A live store: the follow window at the live edge, following. A loaded one: everything.
     void resetView();
-    const TraceStore *store() const { return m_store; }
+    const Trace::TraceStore *store() const { return m_store; }
     bool isLive() const { return m_live; }
 
     const TimelineViewport &viewport() const { return m_viewport; }
@@ -75,9 +75,9 @@ public:
     void setScrollY(int y, int maximum);
     int maxScrollY(int visibleHeight) const { return std::max(0, m_layout.totalHeight() - visibleHeight); }
     /// The scroll position that brings `lane`'s row into a view `visibleHeight` tall, or -1 if it is in view.
-    int scrollYForLane(LaneId lane, int visibleHeight) const;
+    int scrollYForLane(Trace::LaneId lane, int visibleHeight) const;
     /// The scroll position that puts a section's heading at the top, or -1 if there is none.
-    int scrollYForSection(LaneKind kind) const;
+    int scrollYForSection(Trace::LaneKind kind) const;
 
     /// Rebuilds the layout if it is stale; returns true when the caller should resync its scroll bar.
     bool ensureLayout();
@@ -87,7 +87,7 @@ public:
 
     /// Screen geometry (the gutter and the ruler included) of a row and of a time on a lane's depth.
     int rowTopOnScreen(const TimelineRow &row) const;
-    QPoint pointOf(LaneId lane, int depth, qint64 ns) const;
+    QPoint pointOf(Trace::LaneId lane, int depth, qint64 ns) const;
 
 Q_SIGNALS:
     void viewportChanged();
@@ -97,7 +97,7 @@ private:
     void setViewport(const TimelineViewport &viewport);
     void clampViewport();
 
-    const TraceStore *m_store = nullptr;
+    const Trace::TraceStore *m_store = nullptr;
     bool m_live = false;
     TimelineViewport m_viewport;
     TimelineLayout m_layout;
@@ -114,4 +114,4 @@ private:
     quint64 m_layoutVersion = 0;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -5,7 +5,12 @@
 
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::TraceNames;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -86,4 +91,4 @@ void CoroutineLaneItem::stackedFold(SpanBatch &batch, const SpanItem &item, cons
     batch.addFoldLabel(rect, item.count);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -2,7 +2,7 @@
 
 #include "ui/timeline/spanlaneitem.h"
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A coroutine's lane: its running (green), suspended (hatched, named by what it awaits) and ready
 /// (amber) segments and any spans it opened. Segments narrower than a few pixels fold into cells
@@ -13,8 +13,8 @@ public:
     void paint(PaintContext &ctx, QPainter &p, const TimelineRow &row, int top) override;
 
 private:
-    static void styleSegment(PaintContext &ctx, const SpanItem &item, const QRectF &rect, int foldHue);
-    static void stackedFold(SpanBatch &batch, const SpanItem &item, const QRectF &rect);
+    static void styleSegment(PaintContext &ctx, const Trace::SpanItem &item, const QRectF &rect, int foldHue);
+    static void stackedFold(SpanBatch &batch, const Trace::SpanItem &item, const QRectF &rect);
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -13,7 +13,12 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Trace::CounterItem;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+
+namespace Taskscope::Ui::Timeline {
 
 void CounterLaneItem::paint(PaintContext &ctx, QPainter &p, const TimelineRow &row, int top)
 {
@@ -128,4 +133,4 @@ void CounterLaneItem::paintStrip(PaintContext &ctx, QPainter &p, double y0, Name
     p.setFont(ctx.fonts.normal);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A lane's counter strips (queue depth, bytes in flight), below its spans: a filled step line with
 /// the per-pixel min/max envelope, its name and maximum on a plate. Dense counters are sampled at
@@ -20,13 +20,13 @@ public:
 
 private:
     /// Fills m_counterItems with what is in view; returns true if it sampled instead of reading all.
-    bool collect(const PaintContext &ctx, LaneId lane, NameId name);
-    void paintStrip(PaintContext &ctx, QPainter &p, double y0, NameId name, bool sampled);
+    bool collect(const PaintContext &ctx, Trace::LaneId lane, Trace::NameId name);
+    void paintStrip(PaintContext &ctx, QPainter &p, double y0, Trace::NameId name, bool sampled);
 
-    std::vector<CounterItem> m_counterItems;
+    std::vector<Trace::CounterItem> m_counterItems;
     std::vector<QRectF> m_fill;
     std::vector<QRectF> m_envelope;
     std::vector<QPointF> m_polyline;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

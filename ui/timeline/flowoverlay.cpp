@@ -13,7 +13,10 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::StoredFlow;
+
+namespace Taskscope::Ui::Timeline {
 
 bool FlowOverlay::collect(const PaintContext &ctx, const SpanSelection &selection)
 {
@@ -91,4 +94,4 @@ void FlowOverlay::paint(const PaintContext &ctx, QPainter &p, int height, const 
     p.setRenderHint(QPainter::Antialiasing, false);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

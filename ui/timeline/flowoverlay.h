@@ -5,9 +5,11 @@
 #include <vector>
 
 class QPainter;
+namespace Taskscope::Ui {
 struct SpanSelection;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 struct PaintContext;
 
@@ -25,7 +27,7 @@ private:
     /// Fills m_flows with what to draw; returns true if only the selection's flows are kept.
     bool collect(const PaintContext &ctx, const SpanSelection &selection);
 
-    std::vector<StoredFlow> m_flows;
+    std::vector<Trace::StoredFlow> m_flows;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -14,7 +14,13 @@
 
 #include <algorithm>
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::UiThreadLane;
+
+namespace Taskscope::Ui::Timeline {
 
 QString Gutter::laneTitle(const LaneInfo &info)
 {
@@ -184,4 +190,4 @@ void Gutter::paintTag(const Scope &s, const QRectF &rect, const QString &tag, bo
     p.setFont(s.fonts.normal);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -4,11 +4,15 @@
 #include <QtGlobal>
 
 class QPainter;
-class TimelinePalette;
+namespace Taskscope::Trace {
 struct LaneInfo;
+} // namespace Taskscope::Trace
+namespace Taskscope::Ui {
+class TimelinePalette;
 struct TimelineRow;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 class Controller;
 struct Fonts;
@@ -25,7 +29,7 @@ public:
     void invalidate() { m_cache = QImage(); }
 
     /// A lane's name, or "lane N" when it has none.
-    static QString laneTitle(const LaneInfo &info);
+    static QString laneTitle(const Trace::LaneInfo &info);
 
 private:
     struct Scope
@@ -46,4 +50,4 @@ private:
     quint64 m_key = 0;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

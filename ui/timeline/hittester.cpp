@@ -6,7 +6,14 @@
 #include <cmath>
 #include <limits>
 
-namespace Timeline {
+using Taskscope::Trace::AlertBand;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui::Timeline {
 
 HitTester::HitTester(const Controller &controller)
     : m_controller(controller)
@@ -115,4 +122,4 @@ int HitTester::gutterRowAt(const QPoint &pos) const
     return m_controller.layout().rowAt(pos.y() - RulerHeight + m_controller.scrollY());
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

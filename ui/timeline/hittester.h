@@ -5,7 +5,7 @@
 
 #include <QPoint>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 class Controller;
 
@@ -13,9 +13,9 @@ class Controller;
 struct SpanHit
 {
     bool found = false;
-    LaneId lane = NoLane;
+    Trace::LaneId lane = Trace::NoLane;
     int depth = 0;
-    SpanItem item;
+    Trace::SpanItem item;
 };
 
 /// What is under a point of the widget: a span, an alert band, a gutter row, a row and its depth or
@@ -35,10 +35,11 @@ public:
     TimelineLayout::Hit rowAt(const QPoint &pos) const;
 
     /// A stored span as a hit (what selecting it programmatically needs).
-    static SpanHit spanHit(const TraceStore &store, LaneId lane, int depth, const StoredSpan &span);
+    static SpanHit spanHit(const Trace::TraceStore &store, Trace::LaneId lane, int depth,
+                           const Trace::StoredSpan &span);
 
 private:
     const Controller &m_controller;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 InputHandler::KeyAction InputHandler::keyAction(int key)
 {
@@ -163,4 +163,4 @@ InputHandler::Release InputHandler::release()
     return Release::Click;
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

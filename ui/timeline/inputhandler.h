@@ -6,7 +6,7 @@
 #include <QPointF>
 #include <QRect>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 class Controller;
 
@@ -91,4 +91,4 @@ private:
     int m_hoverX = -1;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -1,9 +1,11 @@
 #pragma once
 
 class QPainter;
+namespace Taskscope::Ui {
 struct TimelineRow;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 struct PaintContext;
 
@@ -23,4 +25,4 @@ protected:
     Item &operator=(const Item &) = default;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -7,7 +7,11 @@
 #include <QMouseEvent>
 #include <QPainter>
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -224,4 +228,4 @@ void Minimap::mouseDoubleClickEvent(QMouseEvent *)
     Q_EMIT followLiveRequested();
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -8,9 +8,11 @@
 
 #include <algorithm>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A strip over the timeline that shows the whole retained session: per-section activity density
 /// and alert bands, with the range the timeline shows as a rectangle. Click or drag moves the
@@ -30,7 +32,7 @@ public:
 
     explicit Minimap(QWidget *parent = nullptr);
 
-    void setStore(const TraceStore *store);
+    void setStore(const Trace::TraceStore *store);
     /// Where the timeline is: its visible range, the live edge and whether it follows it.
     void setView(qint64 startNs, qint64 endNs, qint64 liveEdgeNs, bool following);
     /// Left margin in pixels (the timeline's gutter), so times line up with the timeline below.
@@ -69,7 +71,7 @@ private:
     void rebuild();
     void moveViewTo(double x);
 
-    const TraceStore *m_store = nullptr;
+    const Trace::TraceStore *m_store = nullptr;
     MinimapDensity m_density;
     QImage m_image;
     QElapsedTimer m_sinceRebuild;
@@ -83,4 +85,4 @@ private:
     double m_dragOffsetPx = 0; // where in the rectangle the drag grabbed it
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

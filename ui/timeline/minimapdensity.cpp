@@ -5,7 +5,16 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Trace::AlertBand;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -87,4 +96,4 @@ void MinimapDensity::compute(const TraceStore &store, qint64 t0, qint64 t1, int 
     }
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

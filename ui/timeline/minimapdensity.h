@@ -6,9 +6,11 @@
 
 #include <vector>
 
+namespace Taskscope::Trace {
 class TraceStore;
+} // namespace Taskscope::Trace
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// What the minimap draws, without drawing it: for each lane section (threads, streams,
 /// coroutines) the share of lane time that was busy in each column of the whole session — a
@@ -23,14 +25,14 @@ public:
 
     struct Band
     {
-        LaneKind kind = LaneKind::Thread;
+        Trace::LaneKind kind = Trace::LaneKind::Thread;
         int lanes = 0; ///< lanes of the section (sampled or not)
         std::vector<float> busy; ///< per column, 0..1: busy share of the sampled lanes' time
         float peak = 0; ///< the largest value of busy
     };
 
     /// Computes `columns` columns over [t0, t1).
-    void compute(const TraceStore &store, qint64 t0, qint64 t1, int columns);
+    void compute(const Trace::TraceStore &store, qint64 t0, qint64 t1, int columns);
 
     const std::vector<Band> &bands() const { return m_bands; }
     /// Per column: whether an alert band overlaps it.
@@ -47,4 +49,4 @@ private:
     int m_columns = 0;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

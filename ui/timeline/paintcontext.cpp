@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 Fonts Fonts::fromWidgetFont(const QFont &font, bool shrink)
 {
@@ -25,4 +25,4 @@ int PaintContext::rowTop(const TimelineRow &row) const
     return row.y - scrollY + RulerHeight;
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

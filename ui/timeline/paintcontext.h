@@ -2,13 +2,17 @@
 
 #include <QFont>
 
+namespace Taskscope::Trace {
+class TraceStore;
+} // namespace Taskscope::Trace
+namespace Taskscope::Ui {
 class TimelinePalette;
 class TimelineViewport;
 class TimelineLayout;
-class TraceStore;
 struct TimelineRow;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 class SpanBatch;
 
@@ -27,7 +31,7 @@ struct Fonts
 /// Built by the renderer for each paint; `batch` collects the span lanes' rectangles and labels.
 struct PaintContext
 {
-    const TraceStore &store;
+    const Trace::TraceStore &store;
     const TimelineViewport &viewport;
     const TimelineLayout &layout;
     const TimelinePalette &palette;
@@ -40,4 +44,4 @@ struct PaintContext
     int rowTop(const TimelineRow &row) const;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -53,4 +53,4 @@ void drawPlateText(QPainter &p, const TimelinePalette &palette, const QPointF &b
     p.drawText(baseline, text);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -5,10 +5,12 @@
 #include <QString>
 
 class QPainter;
+namespace Taskscope::Ui {
 class TimelinePalette;
+} // namespace Taskscope::Ui
 
 /// Small drawing steps the timeline's items share.
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A round step for grid lines and ruler ticks: 1, 2 or 5 times a power of ten, at least 1 ns.
 double niceStep(double rawNs);
@@ -18,4 +20,4 @@ void verticalLine(QPainter &p, double x, double y0, double y1, const QColor &col
 /// Small print over data, on a plate of the background colour so it stays readable.
 void drawPlateText(QPainter &p, const TimelinePalette &palette, const QPointF &baseline, const QString &text);
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -13,7 +13,11 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui::Timeline {
 
 Renderer::Renderer(const QFont &widgetFont)
     : m_fonts(Fonts::fromWidgetFont(widgetFont, true))
@@ -216,4 +220,4 @@ QRect Renderer::paintBadge(QPainter &p, const QSize &size, const Controller &con
     return box.toAlignedRect();
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -15,9 +15,11 @@
 #include <QRect>
 #include <QSize>
 
+namespace Taskscope::Ui {
 struct SpanSelection;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 class Controller;
 
@@ -55,7 +57,7 @@ private:
     /// The item that draws a row, or none (section headings, expanded groups).
     Item *itemFor(const TimelineRow &row);
     void paintBackground(QPainter &p, const QSize &size, const Controller &controller, int contentWidth);
-    PaintContext contextFor(const Controller &controller, const TraceStore &store);
+    PaintContext contextFor(const Controller &controller, const Trace::TraceStore &store);
     void paintRows(PaintContext &ctx, QPainter &p);
     void paintSelection(const PaintContext &ctx, QPainter &p, int width, const SpanSelection &selection);
     void paintRange(const PaintContext &ctx, QPainter &p, int height, const Frame &frame);
@@ -77,4 +79,4 @@ private:
     int m_lastRow = 0;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

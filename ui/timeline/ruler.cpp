@@ -13,7 +13,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -81,4 +83,4 @@ void Ruler::paintCorner(QPainter &p, int width, int hoverX) const
     p.setFont(m_fonts.normal);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -1,10 +1,12 @@
 #pragma once
 
 class QPainter;
+namespace Taskscope::Ui {
 class TimelinePalette;
 class TimelineViewport;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 struct Fonts;
 
@@ -26,4 +28,4 @@ private:
     const Fonts &m_fonts;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

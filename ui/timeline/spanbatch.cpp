@@ -10,7 +10,11 @@
 
 #include <algorithm>
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+
+namespace Taskscope::Ui::Timeline {
 
 SpanBatch::SpanBatch()
 {
@@ -187,4 +191,4 @@ void SpanBatch::flush(QPainter &p, const TimelinePalette &palette)
     }
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -13,7 +13,7 @@
 
 class QPainter;
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// The span lanes' rectangles and labels of one paint, collected by style and drawn together: one
 /// fill call per style ("bucket") however many spans there are, then the labels. Also keeps the
@@ -43,7 +43,7 @@ public:
     void clear();
     void addRect(int bucket, const QRectF &rect);
     /// A span's name, elided to fit `rect` (nothing if it is too narrow).
-    void addLabel(const QRectF &rect, NameId name, const QColor &color);
+    void addLabel(const QRectF &rect, Trace::NameId name, const QColor &color);
     /// A folded block: its rectangle and, if it is wide enough, how many spans it holds.
     void addFold(int bucket, const QRectF &rect, quint64 count);
     /// The count of a folded block drawn by the caller, if the block is wide enough.
@@ -60,7 +60,7 @@ private:
         bool centred;
     };
 
-    QString elidedName(NameId name, double width);
+    QString elidedName(Trace::NameId name, double width);
     void prepareBrushes(const TimelinePalette &palette);
     QBrush foldedBrush(const QColor &fill);
     QBrush hatchBrush(const QColor &fill, const QColor &line);
@@ -76,4 +76,4 @@ private:
     quint64 m_hatchKey = 0;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -2,7 +2,11 @@
 
 #include "ui/timelinepalette.h"
 
-namespace Timeline {
+using Taskscope::Trace::InstantItem;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+
+namespace Taskscope::Ui::Timeline {
 
 void SpanLaneItem::plainSpan(PaintContext &ctx, const SpanItem &item, const QRectF &rect, int foldHue)
 {
@@ -35,4 +39,4 @@ void SpanLaneItem::paintInstants(PaintContext &ctx, const TimelineRow &row, int 
     }
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

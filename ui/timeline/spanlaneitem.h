@@ -12,7 +12,7 @@
 #include <cmath>
 #include <vector>
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// What every span lane shares: the level-of-detail query of the spans in view, their rectangles by
 /// depth, the plain span look, and instants as ticks on the lane's top edge. The lane kinds differ
@@ -27,12 +27,12 @@ protected:
     template<typename Style>
     void paintSpans(PaintContext &ctx, const TimelineRow &row, int top, Style &&style);
     /// A plain span in its name's hue, or a fold of them in the lane's hue.
-    static void plainSpan(PaintContext &ctx, const SpanItem &item, const QRectF &rect, int foldHue);
+    static void plainSpan(PaintContext &ctx, const Trace::SpanItem &item, const QRectF &rect, int foldHue);
     void paintInstants(PaintContext &ctx, const TimelineRow &row, int top);
 
 private:
-    std::vector<SpanItem> m_items;
-    std::vector<InstantItem> m_instants;
+    std::vector<Trace::SpanItem> m_items;
+    std::vector<Trace::InstantItem> m_instants;
 };
 
 template<typename Style>
@@ -50,7 +50,7 @@ void SpanLaneItem::paintSpans(PaintContext &ctx, const TimelineRow &row, int top
     // A fold of sub-pixel spans has no one name; colouring it by whichever span came first
     // painted a rainbow of pixel columns. The lane's own hue keeps a lane one colour.
     const int foldHue = ctx.palette.hueOf(ctx.store.lane(row.lane).name);
-    for (const SpanItem &item : m_items) {
+    for (const Trace::SpanItem &item : m_items) {
         if (item.depth >= row.depths)
             continue;
         double x0 = left + (double(item.startNs) - t0) / nsPerPx;
@@ -64,4 +64,4 @@ void SpanLaneItem::paintSpans(PaintContext &ctx, const TimelineRow &row, int top
     }
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -1,6 +1,8 @@
 #include "ui/timeline/streamlaneitem.h"
 
-namespace Timeline {
+using Taskscope::Trace::SpanItem;
+
+namespace Taskscope::Ui::Timeline {
 
 void StreamLaneItem::paint(PaintContext &ctx, QPainter &, const TimelineRow &row, int top)
 {
@@ -9,4 +11,4 @@ void StreamLaneItem::paint(PaintContext &ctx, QPainter &, const TimelineRow &row
     paintInstants(ctx, row, top);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

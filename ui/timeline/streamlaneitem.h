@@ -2,7 +2,7 @@
 
 #include "ui/timeline/spanlaneitem.h"
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A workload stream's lane: its spans (utterances, requests) and instants (chunks sent,
 /// transcripts); its counters are drawn by the counter strips below it.
@@ -12,4 +12,4 @@ public:
     void paint(PaintContext &ctx, QPainter &p, const TimelineRow &row, int top) override;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -2,7 +2,10 @@
 
 #include "ui/timelinepalette.h"
 
-namespace Timeline {
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+
+namespace Taskscope::Ui::Timeline {
 
 void ThreadLaneItem::paint(PaintContext &ctx, QPainter &, const TimelineRow &row, int top)
 {
@@ -19,4 +22,4 @@ void ThreadLaneItem::paint(PaintContext &ctx, QPainter &, const TimelineRow &row
     paintInstants(ctx, row, top);
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -2,7 +2,7 @@
 
 #include "ui/timeline/spanlaneitem.h"
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 /// A thread's lane (and the process lane): nested spans in their names' hues, the running segments
 /// of coroutines the thread resumed (darker, with a green stripe), and instants.
@@ -12,4 +12,4 @@ public:
     void paint(PaintContext &ctx, QPainter &p, const TimelineRow &row, int top) override;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -8,7 +8,17 @@
 #include "ui/timeline/geometry.h"
 #include "ui/timeline/gutter.h"
 
-namespace Timeline {
+using Taskscope::Model::TimeFormat;
+using Taskscope::Trace::AlertBand;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::SpanItem;
+using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::StoredSpan;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceStore;
+
+namespace Taskscope::Ui::Timeline {
 
 namespace {
 
@@ -150,4 +160,4 @@ QString TooltipBuilder::rowText(const QPoint &pos) const
     return {};
 }
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -5,9 +5,11 @@
 #include <QRect>
 #include <QString>
 
+namespace Taskscope::Ui {
 struct TimelineRow;
+} // namespace Taskscope::Ui
 
-namespace Timeline {
+namespace Taskscope::Ui::Timeline {
 
 class AggregateLaneItem;
 class Controller;
@@ -34,4 +36,4 @@ private:
     HitTester m_hits;
 };
 
-} // namespace Timeline
+} // namespace Taskscope::Ui::Timeline

@@ -16,6 +16,9 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Model::AudioSourceKind;
+using Taskscope::Model::WorkloadSpec;
+
 namespace Taskscope::Audio {
 
 namespace {

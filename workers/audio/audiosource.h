@@ -42,10 +42,10 @@ public:
         QByteArray bytes(qint64 from, qint64 to) const;
     };
 
-    static Loaded load(const WorkloadSpec &spec);
+    static Loaded load(const Model::WorkloadSpec &spec);
     /// The bytes to POST for a prerecorded request: the WAV file itself (sample or file), or a WAV
     /// made from the tone. Blocking (reads the file).
-    static Loaded loadFile(const WorkloadSpec &spec, QByteArray *wavBytes);
+    static Loaded loadFile(const Model::WorkloadSpec &spec, QByteArray *wavBytes);
     /// Names of the bundled samples (":/speech/*.wav" without the extension).
     static QStringList sampleNames();
     /// The exact text of a bundled sample ("" if none).

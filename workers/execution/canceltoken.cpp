@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+namespace Taskscope::Execution {
+
 void CancelToken::cancel()
 {
     m_cancelled.store(true, std::memory_order_release);
@@ -35,3 +37,5 @@ void CancelToken::detach(QObject *anchor)
                                     [anchor](const Attached &a) { return a.anchor == anchor; }),
                      m_attached.end());
 }
+
+} // namespace Taskscope::Execution

@@ -9,6 +9,8 @@
 
 class QObject;
 
+namespace Taskscope::Execution {
+
 /// Cancellation for a stream and every coroutine it runs (QCoro 0.8 has none, upstream #107).
 ///
 /// cancel() may be called from any thread: it sets an atomic flag that every await checks, and
@@ -44,3 +46,5 @@ private:
     };
     std::vector<Attached> m_attached;
 };
+
+} // namespace Taskscope::Execution

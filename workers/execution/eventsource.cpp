@@ -3,6 +3,10 @@
 #include "model/trace/traceclock.h"
 #include "workers/execution/executioncontext.h"
 
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Execution {
+
 EventSource::~EventSource()
 {
     if (m_waiter)
@@ -23,3 +27,5 @@ WaitOutcome EventSource::blockUntil(qint64 deadlineNs, const std::atomic<bool> &
         return WaitOutcome::Deadline;
     return WaitOutcome::Cancelled;
 }
+
+} // namespace Taskscope::Execution

@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+namespace Taskscope::Execution {
+
 /// Something a coroutine can wait on through ExecutionContext::waitEvent(): a transport, a pool job,
 /// a child task. Works like an auto-reset event: notify() wakes the registered waiter, or, when no
 /// coroutine is waiting, latches so the next wait returns at once. Waiters loop on their own
@@ -45,3 +47,5 @@ private:
     PendingWait *m_waiter = nullptr;
     bool m_signalled = false;
 };
+
+} // namespace Taskscope::Execution

@@ -5,6 +5,12 @@
 #include "workers/execution/executioncontext.h"
 #include "workers/execution/threadservices.h"
 
+using Taskscope::Trace::CoroutineState;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::TraceScope;
+
+namespace Taskscope::Execution {
+
 // ---- EventWait ---------------------------------------------------------------------------------
 
 bool EventWait::await_ready() noexcept
@@ -51,3 +57,5 @@ void EventWait::await_suspend(std::coroutine_handle<> handle) noexcept
     if (m_cancellable)
         m_context->link(this);
 }
+
+} // namespace Taskscope::Execution

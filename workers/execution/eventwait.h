@@ -4,6 +4,8 @@
 
 #include <coroutine>
 
+namespace Taskscope::Execution {
+
 class EventSource;
 class ExecutionContext;
 
@@ -12,7 +14,7 @@ class ExecutionContext;
 class [[nodiscard]] EventWait final : public PendingWait
 {
 public:
-    EventWait(ExecutionContext *context, EventSource *source, qint64 deadlineNs, NameId what,
+    EventWait(ExecutionContext *context, EventSource *source, qint64 deadlineNs, Trace::NameId what,
               bool cancellable = true) noexcept
         : PendingWait(context, source, deadlineNs, what, cancellable)
     {
@@ -27,3 +29,5 @@ public:
     void await_suspend(std::coroutine_handle<> handle) noexcept;
     WaitOutcome await_resume() const noexcept { return m_outcome; }
 };
+
+} // namespace Taskscope::Execution

@@ -15,6 +15,18 @@
 #include <cerrno>
 #include <ctime>
 
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Trace::CoroutineState;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+
+namespace Taskscope::Execution {
+
 namespace {
 
 std::atomic<int> s_liveContexts {0};
@@ -268,3 +280,5 @@ QCoro::Task<void> ExecutionContext::joinChildren()
     while (m_liveChildren > 0)
         co_await waitUncancellable(m_childrenSource, what);
 }
+
+} // namespace Taskscope::Execution

@@ -19,9 +19,12 @@
 #include <memory>
 #include <type_traits>
 
-class ExecutionContext;
 class QObject;
 class QThreadPool;
+
+namespace Taskscope::Execution {
+
+class ExecutionContext;
 class ThreadServices;
 class WorkerThread;
 class WorkerThreadPool;
@@ -69,11 +72,11 @@ class ExecutionContext final
 public:
     struct Config
     {
-        ExecutionModel model = ExecutionModel::Coroutine;
+        Model::ExecutionModel model = Model::ExecutionModel::Coroutine;
         std::shared_ptr<CancelToken> cancel; ///< shared with children; created if null
         QThreadPool *cpuPool = nullptr; ///< offload: blocking parts (null: the global pool)
         WorkerThreadPool *threadPool = nullptr; ///< thread model: where spawn() runs children (null: this thread)
-        LaneId streamLane = NoLane; ///< the stream this coroutine serves
+        Trace::LaneId streamLane = Trace::NoLane; ///< the stream this coroutine serves
         QString coroutineName; ///< its lane's name, e.g. "live #3 · coroutine"
         QString group; ///< lane group: the workload kind, e.g. "live-transcription"
     };
@@ -83,16 +86,16 @@ public:
     ~ExecutionContext();
     Q_DISABLE_COPY_MOVE(ExecutionContext)
 
-    ExecutionModel model() const { return m_model; }
+    Model::ExecutionModel model() const { return m_model; }
     /// True when awaits really block the thread (the Blocking model).
-    bool blocksThread() const { return m_model == ExecutionModel::Blocking; }
+    bool blocksThread() const { return m_model == Model::ExecutionModel::Blocking; }
     bool isCancelled() const noexcept { return m_cancel->isCancelled(); }
     /// Thread-safe: wakes every pending await of this stream (and its children) with Cancelled.
     void cancel() { m_cancel->cancel(); }
     const std::shared_ptr<CancelToken> &cancelToken() const { return m_cancel; }
 
-    LaneId streamLane() const { return m_streamLane; }
-    LaneId coroutineLane() const { return m_coroutineLane; }
+    Trace::LaneId streamLane() const { return m_streamLane; }
+    Trace::LaneId coroutineLane() const { return m_coroutineLane; }
     const QString &group() const { return m_group; }
 
     /// CLOCK_MONOTONIC nanoseconds since the trace origin: ExecutionClock::now() as a raw count, for
@@ -105,16 +108,16 @@ public:
     /// Waits until `source` signals, the deadline passes (ExecutionClock::time_point::max(): no
     /// deadline) or the stream is cancelled. `what` names the wait on the timeline ("ws message",
     /// "pacer 20 ms").
-    EventWait waitEvent(EventSource &source, ExecutionClock::time_point deadline, NameId what) noexcept
+    EventWait waitEvent(EventSource &source, ExecutionClock::time_point deadline, Trace::NameId what) noexcept
     {
         return EventWait(this, &source, ExecutionClock::toNs(deadline), what);
     }
     /// Paced sleep: resumes at the deadline (or earlier with Cancelled).
-    EventWait sleepUntil(ExecutionClock::time_point deadline, NameId what = 0) noexcept
+    EventWait sleepUntil(ExecutionClock::time_point deadline, Trace::NameId what = 0) noexcept
     {
         return EventWait(this, nullptr, ExecutionClock::toNs(deadline), what ? what : s_sleepName);
     }
-    EventWait sleepFor(std::chrono::nanoseconds duration, NameId what = 0) noexcept
+    EventWait sleepFor(std::chrono::nanoseconds duration, Trace::NameId what = 0) noexcept
     {
         return sleepUntil(ExecutionClock::now() + duration, what);
     }
@@ -126,7 +129,7 @@ public:
     /// coroutine stops waiting and returns a default value; the job finishes in the background
     /// and its result is dropped. Exceptions from fn propagate to the awaiting coroutine.
     template<typename Fn>
-    QCoro::Task<std::invoke_result_t<Fn &>> blockingPart(NameId what, Fn fn);
+    QCoro::Task<std::invoke_result_t<Fn &>> blockingPart(Trace::NameId what, Fn fn);
 
     /// Runs fn(childContext) as a child coroutine with its own lane (parent: this stream), sharing
     /// this context's cancellation; see the table above for where it runs. fn must own its data.
@@ -143,13 +146,13 @@ public:
 
     /// Live coroutine contexts in the process, and the Process lane carrying workload counters.
     static int liveContexts();
-    static LaneId processLane();
+    static Trace::LaneId processLane();
 
 private:
     friend class PendingWait;
     friend class EventWait;
     /// A wait that stop() does not end (children see the same token and end on their own).
-    EventWait waitUncancellable(EventSource &source, NameId what) noexcept
+    EventWait waitUncancellable(EventSource &source, Trace::NameId what) noexcept
     {
         return EventWait(this, &source, PendingWait::NoDeadline, what, false);
     }
@@ -180,15 +183,15 @@ private:
         QFutureWatcher<R> m_watcher;
     };
 
-    static NameId s_sleepName;
-    static NameId s_poolJobName;
+    static Trace::NameId s_sleepName;
+    static Trace::NameId s_poolJobName;
 
-    ExecutionModel m_model;
+    Model::ExecutionModel m_model;
     std::shared_ptr<CancelToken> m_cancel;
     QThreadPool *m_cpuPool;
     WorkerThreadPool *m_threadPool;
-    LaneId m_streamLane;
-    LaneId m_coroutineLane;
+    Trace::LaneId m_streamLane;
+    Trace::LaneId m_coroutineLane;
     QString m_group;
     ThreadServices *m_services;
     QObject *m_anchor;
@@ -198,12 +201,12 @@ private:
 };
 
 template<typename Fn>
-QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId what, Fn fn)
+QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(Trace::NameId what, Fn fn)
 {
     using R = std::invoke_result_t<Fn &>;
-    if (m_model == ExecutionModel::Offload) {
+    if (m_model == Model::ExecutionModel::Offload) {
         auto job = [fn = std::move(fn), what]() mutable -> R {
-            TraceScope scope(what);
+            Trace::TraceScope scope(what);
             return fn();
         };
         QFuture<R> future = m_cpuPool ? QtConcurrent::run(m_cpuPool, std::move(job))
@@ -224,7 +227,7 @@ QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId wh
             co_return future.result();
         }
     } else {
-        TraceScope scope(what);
+        Trace::TraceScope scope(what);
         if constexpr (std::is_void_v<R>) {
             fn();
             co_return;
@@ -233,3 +236,5 @@ QCoro::Task<std::invoke_result_t<Fn &>> ExecutionContext::blockingPart(NameId wh
         }
     }
 }
+
+} // namespace Taskscope::Execution

@@ -12,6 +12,10 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Execution {
+
 Pacer::Pacer(QObject *parent)
     : QObject(parent)
 {
@@ -188,3 +192,5 @@ void Pacer::fire()
     m_lastFireEndTicks = TraceClock::ticks();
     arm();
 }
+
+} // namespace Taskscope::Execution

@@ -9,6 +9,8 @@
 class QSocketNotifier;
 class QTimer;
 
+namespace Taskscope::Execution {
+
 /// One timer per thread that serves every coroutine sleeping on that thread (a timer per
 /// stream is waste).
 ///
@@ -96,3 +98,5 @@ private:
     std::uint64_t m_lastFireStartTicks = 0;
     std::uint64_t m_lastFireEndTicks = 0;
 };
+
+} // namespace Taskscope::Execution

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <limits>
 
+namespace Taskscope::Execution {
+
 class EventSource;
 class ExecutionContext;
 
@@ -43,7 +45,7 @@ public:
     qint64 deadlineNs() const noexcept { return m_deadlineNs; }
 
 protected:
-    PendingWait(ExecutionContext *context, EventSource *source, qint64 deadlineNs, NameId what,
+    PendingWait(ExecutionContext *context, EventSource *source, qint64 deadlineNs, Trace::NameId what,
                 bool cancellable) noexcept
         : m_context(context)
         , m_source(source)
@@ -71,7 +73,7 @@ protected:
     ExecutionContext *m_context;
     EventSource *m_source;
     qint64 m_deadlineNs;
-    NameId m_what;
+    Trace::NameId m_what;
     bool m_cancellable; ///< false: stop() does not end this wait (joining children)
     std::coroutine_handle<> m_handle;
     WaitOutcome m_outcome = WaitOutcome::Pending;
@@ -85,3 +87,5 @@ private:
     PendingWait *m_next = nullptr;
     bool m_linked = false;
 };
+
+} // namespace Taskscope::Execution

@@ -6,6 +6,8 @@
 #include <QEvent>
 #include <QThread>
 
+namespace Taskscope::Execution {
+
 namespace {
 
 thread_local ThreadServices *t_services = nullptr;
@@ -73,3 +75,5 @@ bool ThreadServices::event(QEvent *event)
     m_draining.clear();
     return true;
 }
+
+} // namespace Taskscope::Execution

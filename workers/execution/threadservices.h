@@ -6,6 +6,8 @@
 
 #include <vector>
 
+namespace Taskscope::Execution {
+
 class PendingWait;
 
 /// What every thread that runs workload coroutines shares: its Pacer, its ready queue (coroutines
@@ -49,3 +51,5 @@ private:
     quint64 m_postedResumes = 0;
     quint64 m_batches = 0;
 };
+
+} // namespace Taskscope::Execution

@@ -2,17 +2,19 @@
 
 #include "model/trace/tracerecorder.h"
 
+namespace Taskscope::Execution {
+
 /// A span on a lane that may stay open across co_await (unlike TraceScope, which the watchdog reads
 /// as "what this thread is doing now" and must open and close on one thread without suspending).
 /// Ends when destroyed or at end().
 class TraceSpan final
 {
 public:
-    TraceSpan(LaneId lane, NameId name, std::uint64_t arg = 0) noexcept
+    TraceSpan(Trace::LaneId lane, Trace::NameId name, std::uint64_t arg = 0) noexcept
         : m_lane(lane)
         , m_name(name)
     {
-        TraceRecorder::begin(lane, name, arg);
+        Trace::TraceRecorder::begin(lane, name, arg);
     }
     ~TraceSpan() { end(); }
     Q_DISABLE_COPY_MOVE(TraceSpan)
@@ -21,12 +23,14 @@ public:
     {
         if (m_open) {
             m_open = false;
-            TraceRecorder::end(m_lane, m_name, arg);
+            Trace::TraceRecorder::end(m_lane, m_name, arg);
         }
     }
 
 private:
-    LaneId m_lane;
-    NameId m_name;
+    Trace::LaneId m_lane;
+    Trace::NameId m_name;
     bool m_open = true;
 };
+
+} // namespace Taskscope::Execution

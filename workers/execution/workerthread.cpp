@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QThread>
 
+namespace Taskscope::Execution {
+
 WorkerThread::WorkerThread(const QString &name)
     : m_thread(new QThread)
     , m_worker(new QObject)
@@ -64,3 +66,5 @@ bool WorkerThread::waitForIdle(int timeoutMs)
     }
     return true;
 }
+
+} // namespace Taskscope::Execution

@@ -9,6 +9,8 @@
 class QObject;
 class QThread;
 
+namespace Taskscope::Execution {
+
 /// One QThread with its own event loop and a worker QObject living in it (the house rule: the
 /// owner quits and waits in its destructor). Work is posted as functions that run on the thread;
 /// workload coroutines started there run on the thread's loop, with the thread's Pacer and
@@ -45,3 +47,5 @@ private:
     QWaitCondition m_idle;
     int m_active = 0;
 };
+
+} // namespace Taskscope::Execution

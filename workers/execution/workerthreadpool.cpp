@@ -2,6 +2,8 @@
 
 #include <QMutexLocker>
 
+namespace Taskscope::Execution {
+
 WorkerThreadPool::WorkerThreadPool(int maxThreads, const QString &name)
     : m_maxThreads(std::max(1, maxThreads))
     , m_name(name)
@@ -59,3 +61,5 @@ void WorkerThreadPool::post(std::function<void()> fn)
         thread.taskFinished();
     });
 }
+
+} // namespace Taskscope::Execution

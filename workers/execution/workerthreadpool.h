@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+namespace Taskscope::Execution {
+
 /// A bounded set of WorkerThreads for the Thread model's fan-out (request bursts, children spawned
 /// with ExecutionContext::spawn): at most maxThreads threads, each with its own event loop, Pacer and
 /// QNetworkAccessManager, started lazily. post() runs a function on the least busy thread (by
@@ -41,3 +43,5 @@ private:
     std::vector<std::unique_ptr<WorkerThread>> m_threads;
     std::size_t m_next = 0;
 };
+
+} // namespace Taskscope::Execution

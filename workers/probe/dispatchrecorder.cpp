@@ -20,6 +20,12 @@
 #include <mutex>
 #include <vector>
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Watchdog::DispatchProbe;
+
 namespace Taskscope::Probe {
 namespace {
 

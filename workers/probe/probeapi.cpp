@@ -9,6 +9,14 @@
 
 #include "taskscope/probe.h"
 
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+
 namespace {
 
 // Names arrive as C strings, mostly literals: intern each pointer once per thread. Direct-mapped;

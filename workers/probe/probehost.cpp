@@ -15,6 +15,12 @@
 
 #include <unistd.h>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Watchdog::UiWatchdog;
+using Taskscope::Watchdog::UiWatchdogConfig;
+
 namespace Taskscope::Probe {
 namespace {
 

@@ -7,7 +7,9 @@
 
 #include <memory>
 
+namespace Taskscope::Watchdog {
 class UiWatchdog;
+} // namespace Taskscope::Watchdog
 
 namespace Taskscope::Probe {
 
@@ -30,7 +32,7 @@ public:
     struct Settings
     {
         QString socketPath;
-        UiWatchdogConfig watchdog;
+        Watchdog::UiWatchdogConfig watchdog;
         /// Reads the environment; bad watchdog JSON leaves the probe's defaults and says why.
         static Settings fromEnvironment(QString *error = nullptr);
     };
@@ -44,7 +46,7 @@ public:
     /// Stops the watchdog (alerts end), sends what is left (at most 1 s) and says why.
     void stop(const QString &reason);
 
-    UiWatchdog *watchdog() const { return m_watchdog.get(); }
+    Watchdog::UiWatchdog *watchdog() const { return m_watchdog.get(); }
 
     /// Empty when a host running Qt `runtimeVersion` can be probed by this build, else why not
     /// (the dispatch hook uses a private entry point that only this major.minor is known to have).
@@ -53,7 +55,7 @@ public:
 private:
     Settings m_settings;
     std::unique_ptr<ProbeTransport> m_transport;
-    std::unique_ptr<UiWatchdog> m_watchdog;
+    std::unique_ptr<Watchdog::UiWatchdog> m_watchdog;
 };
 
 } // namespace Taskscope::Probe

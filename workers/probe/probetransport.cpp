@@ -23,6 +23,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Trace::EventKind;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceEvent;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::UiThreadLane;
+
 namespace Taskscope::Probe {
 namespace {
 

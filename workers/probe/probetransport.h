@@ -14,7 +14,9 @@
 #include <thread>
 #include <unordered_map>
 
+namespace Taskscope::Model {
 struct AlertRecord;
+} // namespace Taskscope::Model
 
 namespace Taskscope::Probe {
 
@@ -57,7 +59,7 @@ public:
     /// Sends what is left (waiting at most `flushTimeout` for the reader), then Bye, and joins.
     void stop(std::chrono::milliseconds flushTimeout, const QString &reason);
     /// Any thread; never waits for the socket. phase: 0 started, 1 updated, 2 ended.
-    void postAlert(const AlertRecord &record, int phase);
+    void postAlert(const Model::AlertRecord &record, int phase);
     Stats stats() const;
 
 private:
@@ -91,10 +93,10 @@ private:
     mutable std::mutex m_mutex; // guards m_alerts and m_stats
     QList<QByteArray> m_alerts;
     Stats m_stats;
-    std::unordered_map<LaneId, quint32> m_dispatches; // transport thread only: dispatches since the last rate
-    NameId m_dispatchRateName = 0;
-    std::unordered_map<LaneId, qsizetype> m_postedMax; // transport thread only: deepest since the last counter
-    NameId m_postedName = 0;
+    std::unordered_map<Trace::LaneId, quint32> m_dispatches; // transport thread only: dispatches since the last rate
+    Trace::NameId m_dispatchRateName = 0;
+    std::unordered_map<Trace::LaneId, qsizetype> m_postedMax; // transport thread only: deepest since the last counter
+    Trace::NameId m_postedName = 0;
     DispatchClock m_clock; // publishes a tick while dispatches flood (rate counted in collect())
     std::chrono::steady_clock::time_point m_lastCollect;
 };

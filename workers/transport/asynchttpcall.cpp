@@ -9,6 +9,9 @@
 #include <QNetworkRequest>
 #include <QPointer>
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::ThreadServices;
+
 namespace Taskscope::Transport {
 
 namespace {

@@ -13,7 +13,7 @@ namespace Taskscope::Transport {
 class AsyncHttpCall final : public HttpCall
 {
 public:
-    explicit AsyncHttpCall(ExecutionContext *context);
+    explicit AsyncHttpCall(Execution::ExecutionContext *context);
     ~AsyncHttpCall() override;
     Q_DISABLE_COPY_MOVE(AsyncHttpCall)
 

@@ -3,6 +3,8 @@
 #include <QRegularExpression>
 #include <QWebSocket>
 
+using Taskscope::Execution::ExecutionContext;
+
 namespace Taskscope::Transport {
 
 AsyncWebSocket::AsyncWebSocket(ExecutionContext *context)

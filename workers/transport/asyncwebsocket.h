@@ -11,7 +11,7 @@ namespace Taskscope::Transport {
 class AsyncWebSocket final : public WebSocketTransport
 {
 public:
-    explicit AsyncWebSocket(ExecutionContext *context);
+    explicit AsyncWebSocket(Execution::ExecutionContext *context);
     ~AsyncWebSocket() override;
     Q_DISABLE_COPY_MOVE(AsyncWebSocket)
 

@@ -2,6 +2,9 @@
 
 #include "workers/execution/executioncontext.h"
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::WaitOutcome;
+
 namespace Taskscope::Transport {
 
 BlockingHttpCall::BlockingHttpCall(ExecutionContext *context)

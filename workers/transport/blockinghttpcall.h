@@ -13,14 +13,14 @@ namespace Taskscope::Transport {
 class BlockingHttpCall final : public HttpCall
 {
 public:
-    explicit BlockingHttpCall(ExecutionContext *context);
+    explicit BlockingHttpCall(Execution::ExecutionContext *context);
     ~BlockingHttpCall() override;
     Q_DISABLE_COPY_MOVE(BlockingHttpCall)
 
     void start(const Request &request) override;
     void abort() override;
     QByteArray readBody() override;
-    WaitOutcome blockUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled) override;
+    Execution::WaitOutcome blockUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled) override;
 
 private:
     bool absorb(const QByteArray &bytes);

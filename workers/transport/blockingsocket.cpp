@@ -6,6 +6,9 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::PendingWait;
+
 namespace Taskscope::Transport {
 
 namespace {

@@ -5,6 +5,10 @@
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::PendingWait;
+using Taskscope::Execution::WaitOutcome;
+
 namespace Taskscope::Transport {
 
 BlockingWebSocket::BlockingWebSocket(ExecutionContext *context)

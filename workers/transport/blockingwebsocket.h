@@ -20,13 +20,13 @@ public:
     static constexpr qint64 MaxMessageBytes = 16 << 20;
     static constexpr std::chrono::seconds WriteTimeout {10};
 
-    explicit BlockingWebSocket(ExecutionContext *context);
+    explicit BlockingWebSocket(Execution::ExecutionContext *context);
     ~BlockingWebSocket() override;
     Q_DISABLE_COPY_MOVE(BlockingWebSocket)
 
     void abort() override;
     qint64 bytesToWrite() const override { return 0; } // writes complete before send returns
-    WaitOutcome blockUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled) override;
+    Execution::WaitOutcome blockUntil(qint64 deadlineNs, const std::atomic<bool> &cancelled) override;
 
     quint64 pingsAnswered() const { return m_pingsAnswered; }
 

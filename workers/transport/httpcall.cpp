@@ -3,6 +3,11 @@
 #include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::WaitOutcome;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+
 namespace Taskscope::Transport {
 
 QByteArray HttpCall::header(QByteArrayView name) const

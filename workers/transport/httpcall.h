@@ -11,7 +11,9 @@
 #include <chrono>
 #include <utility>
 
+namespace Taskscope::Execution {
 class ExecutionContext;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Transport {
 
@@ -32,7 +34,7 @@ namespace Taskscope::Transport {
 /// or `QByteArray body = co_await call->readAll(30s);`. status() is the HTTP status (0 when no
 /// response came); errorString() is set only for transport failures (refused, reset, timeout,
 /// cancelled, malformed response), never for a 4xx/5xx response, which is a response like any other.
-class HttpCall : public EventSource
+class HttpCall : public Execution::EventSource
 {
 public:
     struct Request
@@ -45,7 +47,7 @@ public:
             30); ///< connect + send (blocking) / idle transfer (async)
     };
 
-    explicit HttpCall(ExecutionContext *context)
+    explicit HttpCall(Execution::ExecutionContext *context)
         : m_context(context)
     {
     }
@@ -75,7 +77,7 @@ protected:
     void setHeaders(int status, QList<std::pair<QByteArray, QByteArray>> headers);
     void setFinished(const QString &error);
 
-    ExecutionContext *m_context;
+    Execution::ExecutionContext *m_context;
     qint64 m_bodyBytes = 0;
 
 private:

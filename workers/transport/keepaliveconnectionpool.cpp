@@ -4,6 +4,8 @@
 
 #include <QTcpSocket>
 
+using Taskscope::Execution::ThreadServices;
+
 namespace Taskscope::Transport {
 
 KeepAliveConnectionPool::KeepAliveConnectionPool(QObject *parent)

@@ -5,6 +5,8 @@
 
 #include <QTcpSocket>
 
+using Taskscope::Execution::ExecutionContext;
+
 namespace Taskscope::Transport {
 
 KeepAliveHttpCall::KeepAliveHttpCall(ExecutionContext *context)

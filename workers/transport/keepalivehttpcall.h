@@ -19,7 +19,7 @@ namespace Taskscope::Transport {
 class KeepAliveHttpCall final : public HttpCall
 {
 public:
-    explicit KeepAliveHttpCall(ExecutionContext *context);
+    explicit KeepAliveHttpCall(Execution::ExecutionContext *context);
     ~KeepAliveHttpCall() override;
     Q_DISABLE_COPY_MOVE(KeepAliveHttpCall)
 

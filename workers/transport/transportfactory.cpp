@@ -6,6 +6,8 @@
 #include "workers/transport/blockinghttpcall.h"
 #include "workers/transport/blockingwebsocket.h"
 
+using Taskscope::Execution::ExecutionContext;
+
 namespace Taskscope::Transport {
 
 std::unique_ptr<WebSocketTransport> createWebSocket(ExecutionContext &context)

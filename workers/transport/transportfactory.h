@@ -2,7 +2,9 @@
 
 #include <memory>
 
+namespace Taskscope::Execution {
 class ExecutionContext;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Transport {
 
@@ -14,7 +16,7 @@ class WebSocketTransport;
 /// BlockingWebSocket / BlockingHttpCall (a socket that really blocks) in the blocking model.
 /// The choice lives here, not in the execution layer, so execution never depends on transports.
 /// Destroy the client before the context.
-std::unique_ptr<WebSocketTransport> createWebSocket(ExecutionContext &context);
-std::unique_ptr<HttpCall> createHttpCall(ExecutionContext &context);
+std::unique_ptr<WebSocketTransport> createWebSocket(Execution::ExecutionContext &context);
+std::unique_ptr<HttpCall> createHttpCall(Execution::ExecutionContext &context);
 
 } // namespace Taskscope::Transport

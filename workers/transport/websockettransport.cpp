@@ -4,6 +4,12 @@
 #include "model/trace/tracenames.h"
 #include "workers/execution/executioncontext.h"
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::WaitOutcome;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+
 namespace Taskscope::Transport {
 
 WebSocketTransport::WebSocketTransport(ExecutionContext *context)

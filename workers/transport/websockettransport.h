@@ -11,7 +11,9 @@
 #include <deque>
 #include <optional>
 
+namespace Taskscope::Execution {
 class ExecutionContext;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Transport {
 
@@ -32,7 +34,7 @@ namespace Taskscope::Transport {
 ///     }
 ///
 /// Sends are flushed at once (a chunk leaves when it is sent, not on the next loop iteration).
-class WebSocketTransport : public EventSource
+class WebSocketTransport : public Execution::EventSource
 {
 public:
     enum class State { Idle, Connecting, Open, Closing, Closed };
@@ -50,7 +52,7 @@ public:
     static constexpr int NormalClosure = 1000;
     static constexpr int AbnormalClosure = 1006; ///< no close frame: the connection dropped
 
-    explicit WebSocketTransport(ExecutionContext *context);
+    explicit WebSocketTransport(Execution::ExecutionContext *context);
     ~WebSocketTransport() override;
     Q_DISABLE_COPY_MOVE(WebSocketTransport)
 
@@ -98,7 +100,7 @@ protected:
     void setError(const QString &error, int handshakeStatus = 0);
     void setClosing() { m_state = State::Closing; }
 
-    ExecutionContext *m_context;
+    Execution::ExecutionContext *m_context;
 
 private:
     State m_state = State::Idle;

@@ -19,6 +19,25 @@
 #include <pthread.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertSampledStack;
+using Taskscope::Model::AlertStackFrame;
+using Taskscope::Model::AlertTier;
+using Taskscope::Model::AlertVerdict;
+using Taskscope::Model::AlertWorkerActivity;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneInfo;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+using Taskscope::Trace::UiThreadLane;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 // Frames that are in every sample because of the watchdog itself, or the signal machinery.
@@ -641,3 +660,5 @@ void AlertEvidenceCollector::publish(AlertState &state, AlertEvidenceMessage::Ki
         notifyDesktop(r);
     }
 }
+
+} // namespace Taskscope::Watchdog

@@ -19,14 +19,16 @@
 #include <thread>
 #include <vector>
 
+namespace Taskscope::Watchdog {
+
 /// The UI thread's scoped spans and coroutine at one moment, read lock-free from its ThreadActivity.
 struct ActivityCapture
 {
     static constexpr int MaxScopes = 8;
-    LaneId coroutine = NoLane;
+    Trace::LaneId coroutine = Trace::NoLane;
     int depth = 0;
-    std::array<NameId, MaxScopes> scopeNames {};
-    std::array<LaneId, MaxScopes> scopeLanes {};
+    std::array<Trace::NameId, MaxScopes> scopeNames {};
+    std::array<Trace::LaneId, MaxScopes> scopeLanes {};
 };
 
 /// What the watcher thread hands over about one alert. Raw data only: names, symbols, files and
@@ -38,15 +40,15 @@ struct AlertEvidenceMessage
     Kind kind = Kind::Update;
     quint32 id = 0;
     bool suppressed = false; ///< a debugger is attached: annotate, do not alert
-    AlertVerdict verdict = AlertVerdict::LongDispatch;
-    AlertTier tier = AlertTier::None;
-    AlertEnd end = AlertEnd::Ongoing;
+    Model::AlertVerdict verdict = Model::AlertVerdict::LongDispatch;
+    Model::AlertTier tier = Model::AlertTier::None;
+    Model::AlertEnd end = Model::AlertEnd::Ongoing;
     qint64 onsetNs = 0;
     qint64 detectedNs = 0;
     qint64 elapsedNs = 0;
     qint64 excludedNs = 0;
     qint64 budgetNs = 0;
-    NameId budgetReason = 0;
+    Trace::NameId budgetReason = 0;
     qint64 heartbeatLatencyNs = 0;
     qint64 priorityHeartbeatLatencyNs = 0;
     bool haveDispatch = false;
@@ -71,7 +73,7 @@ struct AlertEvidenceMessage
 class AlertEvidenceCollector final
 {
 public:
-    using Deliver = std::function<void(AlertEvidenceMessage::Kind, const AlertRecord &)>;
+    using Deliver = std::function<void(AlertEvidenceMessage::Kind, const Model::AlertRecord &)>;
 
     AlertEvidenceCollector(const UiWatchdogConfig &config, const QString &session, pid_t uiTid,
                            std::vector<pid_t> ownTids, Deliver deliver);
@@ -93,22 +95,22 @@ public:
     int notificationsSent() const { return m_notificationsSent.load(); }
 
     /// The journal's alerts of earlier sessions (any thread; opens the journal read-side itself).
-    QList<AlertRecord> loadPreviousSessions();
+    QList<Model::AlertRecord> loadPreviousSessions();
 
 private:
     struct AlertState;
     void run();
     void handle(AlertEvidenceMessage &message, bool stopping);
     AlertState &stateFor(const AlertEvidenceMessage &message);
-    static void applyMessage(AlertRecord &r, const AlertEvidenceMessage &message);
+    static void applyMessage(Model::AlertRecord &r, const AlertEvidenceMessage &message);
     void describeUiThread(AlertState &state, const AlertEvidenceMessage &message);
     void publish(AlertState &state, AlertEvidenceMessage::Kind kind, bool stopping, qint64 now);
     void mergeSamples(AlertState &state, const AlertEvidenceMessage &message, bool symbolize);
-    void addSampledStack(AlertState &state, const QList<AlertStackFrame> &frames) const;
+    void addSampledStack(AlertState &state, const QList<Model::AlertStackFrame> &frames) const;
     void resolveCulprit(AlertState &state);
     void collectWorkers(AlertState &state);
-    void drawOnTimeline(const AlertRecord &record, bool ended);
-    void notifyDesktop(const AlertRecord &record);
+    void drawOnTimeline(const Model::AlertRecord &record, bool ended);
+    void notifyDesktop(const Model::AlertRecord &record);
 
     UiWatchdogConfig m_config;
     QString m_session;
@@ -136,3 +138,5 @@ private:
     QString m_journalError;
     QString m_notificationStatus;
 };
+
+} // namespace Taskscope::Watchdog

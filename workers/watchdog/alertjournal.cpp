@@ -17,6 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertEnd;
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::ProcStat;
+
+namespace Taskscope::Watchdog {
+
 struct AlertJournal::Line
 {
     QString session;
@@ -264,3 +270,5 @@ QList<AlertRecord> AlertJournal::loadPreviousSessions()
                      [](const AlertRecord &a, const AlertRecord &b) { return a.startWallMs < b.startWallMs; });
     return records;
 }
+
+} // namespace Taskscope::Watchdog

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+namespace Taskscope::Watchdog {
+
 /// A small append-only file of watchdog alerts (JSON Lines), written when an alert starts, when its
 /// tier rises and when it ends, so a hang that ends in a kill is still on disk at the next launch.
 ///
@@ -30,12 +32,12 @@ public:
     QString path() const { return m_path; }
 
     /// One line per call, written with a single write() (atomic with O_APPEND on local files).
-    bool append(Op op, const AlertRecord &record);
+    bool append(Op op, const Model::AlertRecord &record);
 
     /// Alerts written by other sessions, oldest first, each with its last known state; unfinished
     /// alerts of processes that are gone come back as AlertEnd::KilledWhileHung (and are marked so
     /// in the file, once). Unreadable lines are skipped and counted.
-    QList<AlertRecord> loadPreviousSessions();
+    QList<Model::AlertRecord> loadPreviousSessions();
 
     quint64 skippedLines() const { return m_skippedLines; }
     quint64 failedWrites() const { return m_failedWrites; }
@@ -48,7 +50,7 @@ private:
     struct Line;
     QList<Line> readLines();
     bool compact(qint64 targetBytes);
-    QByteArray encode(Op op, const AlertRecord &record) const;
+    QByteArray encode(Op op, const Model::AlertRecord &record) const;
 
     QString m_path;
     QString m_session;
@@ -60,3 +62,5 @@ private:
     quint64 m_failedWrites = 0;
     quint64 m_compactions = 0;
 };
+
+} // namespace Taskscope::Watchdog

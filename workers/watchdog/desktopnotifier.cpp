@@ -12,6 +12,8 @@
 
 extern char **environ;
 
+namespace Taskscope::Watchdog {
+
 namespace {
 
 // At most this many notifier processes at once; more are dropped (a notification storm helps nobody).
@@ -116,3 +118,5 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body, bool c
     ++m_sent;
     return true;
 }
+
+} // namespace Taskscope::Watchdog

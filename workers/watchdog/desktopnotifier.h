@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+namespace Taskscope::Watchdog {
+
 /// Desktop notifications that work while the UI thread is frozen: it spawns `notify-send`, or else
 /// `gdbus call … org.freedesktop.Notifications.Notify` on the session bus, without waiting for it
 /// (posix_spawn; children are reaped later without blocking). When neither tool nor a session bus
@@ -39,3 +41,5 @@ private:
     std::vector<pid_t> m_children;
     int m_sent = 0;
 };
+
+} // namespace Taskscope::Watchdog

@@ -8,6 +8,8 @@
 
 #include <limits>
 
+namespace Taskscope::Watchdog {
+
 namespace {
 
 std::atomic<bool> g_installed {false};
@@ -125,3 +127,5 @@ void DispatchProbe::snapshot(Snapshot *out)
             return;
     }
 }
+
+} // namespace Taskscope::Watchdog

@@ -8,6 +8,8 @@
 
 class QObject;
 
+namespace Taskscope::Watchdog {
+
 /// Brackets every event dispatch on the UI thread so a watcher thread can tell, without locks, what
 /// the UI thread is running and since when.
 ///
@@ -162,3 +164,5 @@ inline void DispatchProbe::leave() noexcept
     State &state = s_state;
     state.word.store(state.word.load(std::memory_order_relaxed) - 1, std::memory_order_release);
 }
+
+} // namespace Taskscope::Watchdog

@@ -1,5 +1,10 @@
 #include "workers/watchdog/hangclassifier.h"
 
+using Taskscope::Model::AlertTier;
+using Taskscope::Model::AlertVerdict;
+
+namespace Taskscope::Watchdog {
+
 AlertTier WatchdogTiers::tierFor(qint64 elapsedNs) const
 {
     if (elapsedNs >= criticalNs)
@@ -260,3 +265,5 @@ HangClassifier::Step HangClassifier::update(const HangObservation &o)
     }
     return step;
 }
+
+} // namespace Taskscope::Watchdog

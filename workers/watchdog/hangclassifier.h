@@ -5,6 +5,8 @@
 
 #include <array>
 
+namespace Taskscope::Watchdog {
+
 /// Tier thresholds in ns (the shipped defaults).
 struct WatchdogTiers
 {
@@ -13,8 +15,8 @@ struct WatchdogTiers
     qint64 severeNs = 1'000'000'000;
     qint64 criticalNs = 5'000'000'000;
 
-    AlertTier tierFor(qint64 elapsedNs) const;
-    qint64 thresholdOf(AlertTier tier) const;
+    Model::AlertTier tierFor(qint64 elapsedNs) const;
+    qint64 thresholdOf(Model::AlertTier tier) const;
 };
 
 /// What the watcher saw at one poll, all times in TraceClock ns.
@@ -65,8 +67,8 @@ public:
     {
         bool active = false;
         bool alerted = false;
-        AlertVerdict verdict = AlertVerdict::LongDispatch;
-        AlertTier tier = AlertTier::None;
+        Model::AlertVerdict verdict = Model::AlertVerdict::LongDispatch;
+        Model::AlertTier tier = Model::AlertTier::None;
         qint64 onsetNs = 0;
         qint64 elapsedNs = 0; ///< excludes watcher gaps
         qint64 excludedNs = 0;
@@ -79,7 +81,7 @@ public:
         /// A stretch of the episode with one cause.
         struct Phase
         {
-            AlertVerdict verdict = AlertVerdict::LongDispatch;
+            Model::AlertVerdict verdict = Model::AlertVerdict::LongDispatch;
             qint64 startNs = 0;
             int level = -1;
         };
@@ -88,7 +90,7 @@ public:
         int phaseCount = 0; ///< phases kept (later changes merge into the last)
         bool verdictChanged = false; ///< the verdict changed at this step
         /// Time under each verdict so far (indexed by AlertVerdict), up to `atNs`.
-        qint64 verdictNs(AlertVerdict verdict, qint64 atNs) const;
+        qint64 verdictNs(Model::AlertVerdict verdict, qint64 atNs) const;
     };
 
     enum class Change {
@@ -131,7 +133,7 @@ private:
     struct Candidate
     {
         bool valid = false;
-        AlertVerdict verdict = AlertVerdict::LongDispatch;
+        Model::AlertVerdict verdict = Model::AlertVerdict::LongDispatch;
         qint64 anchorNs = 0; ///< what identifies it: the dispatch start or the heartbeat post time
         qint64 onsetNs = 0;
         int level = -1;
@@ -141,13 +143,13 @@ private:
     static constexpr quint64 BacklogEvidence = 4;
     qint64 excludedSince(qint64 onsetNs, qint64 nowNs) const;
     void followPhase(const Candidate &candidate, qint64 nowNs);
-    AlertVerdict dominantVerdict(qint64 nowNs) const;
+    Model::AlertVerdict dominantVerdict(qint64 nowNs) const;
 
     WatchdogTiers m_tiers;
     Episode m_episode;
     Episode m_modal;
     /// A cause other than the current phase's, seen since this time (0: none).
-    AlertVerdict m_nextVerdict = AlertVerdict::LongDispatch;
+    Model::AlertVerdict m_nextVerdict = Model::AlertVerdict::LongDispatch;
     qint64 m_nextSinceNs = 0;
     int m_nextLevel = -1;
     struct Gap
@@ -158,3 +160,5 @@ private:
     std::array<Gap, 16> m_gaps {};
     int m_nextGap = 0;
 };
+
+} // namespace Taskscope::Watchdog

@@ -16,6 +16,10 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 struct SamplerState
@@ -210,3 +214,5 @@ bool StackSampler::sample(RawStack *out, qint64 timeoutNs)
     std::memcpy(out->frames, g_sampler.frames, sizeof(void *) * std::size_t(out->depth));
     return true;
 }
+
+} // namespace Taskscope::Watchdog

@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+namespace Taskscope::Watchdog {
+
 /// One raw native stack of the observed thread: return addresses, innermost first.
 struct RawStack
 {
@@ -46,3 +48,5 @@ public:
     /// Samples answered late (after their sample() gave up); they are discarded.
     static quint64 lateAnswers();
 };
+
+} // namespace Taskscope::Watchdog

@@ -12,6 +12,11 @@
 #include <link.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertStackFrame;
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 char *g_debuginfoPath = nullptr;
@@ -187,3 +192,5 @@ AlertStackFrame Symbolizer::symbolize(std::uint64_t address, bool returnAddress)
     m_cache.insert(lookup, frame);
     return frame;
 }
+
+} // namespace Taskscope::Watchdog

@@ -9,6 +9,8 @@
 
 struct Dwfl;
 
+namespace Taskscope::Watchdog {
+
 /// Turns code addresses of this process into function, module and file:line, with libdw (DWARF)
 /// and C++ demangling. Not thread-safe: one owner thread (the watchdog's evidence thread), off the
 /// hot path. Results are cached per address; modules loaded after the first lookup are picked up by
@@ -30,7 +32,7 @@ public:
 
     /// `returnAddress`: the address is a return address (every frame but the innermost), so the
     /// call instruction is looked up (address - 1).
-    AlertStackFrame symbolize(std::uint64_t address, bool returnAddress);
+    Model::AlertStackFrame symbolize(std::uint64_t address, bool returnAddress);
 
     int cacheSize() const { return int(m_cache.size()); }
 
@@ -38,7 +40,9 @@ private:
     bool report();
 
     Dwfl *m_dwfl = nullptr;
-    QHash<std::uint64_t, AlertStackFrame> m_cache;
+    QHash<std::uint64_t, Model::AlertStackFrame> m_cache;
     std::vector<std::uint64_t> m_modulesToPrewarm; // one code address per loaded module
     qint64 m_lastReportNs = 0;
 };
+
+} // namespace Taskscope::Watchdog

@@ -12,6 +12,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertThreadState;
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 // Reads a small /proc file into `buffer` (NUL-terminated). Returns the length or -1.
@@ -270,3 +275,5 @@ QString ThreadStateReader::syscallName(long number)
         return QStringLiteral("#") + QString::number(number);
     }
 }
+
+} // namespace Taskscope::Watchdog

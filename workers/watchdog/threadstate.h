@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+namespace Taskscope::Watchdog {
+
 /// One read of a thread's kernel state from /proc/self/task/<tid>/{stat,wchan,syscall,schedstat}.
 /// Plain data and fixed buffers: reading allocates nothing, so the watcher thread can do it while
 /// the UI thread is frozen.
@@ -34,8 +36,8 @@ public:
     static ThreadStateSample read(pid_t tid);
     /// A description of `current`; with a `previous` read of the same thread, busy vs starved
     /// comes from the schedstat deltas in between.
-    static AlertThreadState describe(pid_t tid, const ThreadStateSample &current,
-                                     const ThreadStateSample *previous = nullptr);
+    static Model::AlertThreadState describe(pid_t tid, const ThreadStateSample &current,
+                                            const ThreadStateSample *previous = nullptr);
     /// For a futex wait on a glibc pthread mutex (std::mutex), the owner's tid is stored two ints
     /// after the futex word. Read safely (process_vm_readv: a bad address fails, never faults) and
     /// accepted only if that tid is a live thread of this process. 0 if unknown.
@@ -45,3 +47,5 @@ public:
     /// The kernel's name of a syscall the watchdog cares about ("futex", "poll", …) or its number.
     static QString syscallName(long number);
 };
+
+} // namespace Taskscope::Watchdog

@@ -21,6 +21,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Trace::TraceClock;
+using Taskscope::Trace::TraceRecorder;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 enum DeliveryKind { DeliverStart, DeliverUpdate, DeliverEnd, DeliverSuppressed, DeliverSettled };
@@ -341,3 +347,5 @@ void UiWatchdog::postHeartbeat(int kind, quint64 seq)
     QCoreApplication::postEvent(m_heartbeatTarget.get(), new HeartbeatEvent(kind, seq),
                                 kind == 0 ? Qt::NormalEventPriority : Qt::HighEventPriority);
 }
+
+} // namespace Taskscope::Watchdog

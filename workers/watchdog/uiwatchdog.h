@@ -17,9 +17,14 @@
 #include <mutex>
 #include <thread>
 
-class AlertEvidenceCollector;
 class QEvent;
+namespace Taskscope::Trace {
 struct ThreadActivity;
+} // namespace Taskscope::Trace
+
+namespace Taskscope::Watchdog {
+
+class AlertEvidenceCollector;
 
 /// Watches the UI thread for blockage and explains every one.
 ///
@@ -56,15 +61,15 @@ public:
 
     const UiWatchdogConfig &config() const { return m_config; }
     QString session() const { return m_session; }
-    AlertListModel *model() { return &m_model; }
+    Model::AlertListModel *model() { return &m_model; }
 
     /// Alerts of earlier runs from the journal (a hang that ended in a kill comes back as
     /// KilledWhileHung); they are also added to the model. UI thread.
-    QList<AlertRecord> loadPreviousSessionAlerts();
+    QList<Model::AlertRecord> loadPreviousSessionAlerts();
 
     /// Every alert of this session with its evidence (headless reports), oldest first; at most
     /// maxAlertsKept. UI thread.
-    QList<AlertRecord> alerts() const { return m_alerts; }
+    QList<Model::AlertRecord> alerts() const { return m_alerts; }
     QJsonArray alertsJson() const;
 
     /// The watcher's last word, for a run that ends: once the UI thread has run a posted event after
@@ -100,11 +105,11 @@ public:
     Stats stats() const;
 
 signals:
-    void alertStarted(const AlertRecord &alert);
-    void alertUpdated(const AlertRecord &alert);
-    void alertEnded(const AlertRecord &alert);
+    void alertStarted(const Model::AlertRecord &alert);
+    void alertUpdated(const Model::AlertRecord &alert);
+    void alertEnded(const Model::AlertRecord &alert);
     /// An episode that would have been an alert while a debugger was attached (annotated, at its end).
-    void suppressedAlert(const AlertRecord &alert);
+    void suppressedAlert(const Model::AlertRecord &alert);
     /// A settle() request was answered (its number).
     void settled(quint64 request);
 
@@ -117,14 +122,14 @@ private:
     void watch();
     void postHeartbeat(int kind, quint64 seq); ///< watcher thread
     void deliverPending();
-    void enqueueDelivery(int kind, const AlertRecord &record);
+    void enqueueDelivery(int kind, const Model::AlertRecord &record);
 
     UiWatchdogConfig m_config;
     QString m_session;
-    AlertListModel m_model;
-    QList<AlertRecord> m_alerts;
+    Model::AlertListModel m_model;
+    QList<Model::AlertRecord> m_alerts;
     pid_t m_uiTid = 0;
-    const ThreadActivity *m_uiActivity = nullptr;
+    const Trace::ThreadActivity *m_uiActivity = nullptr;
     bool m_probeActive = false;
     bool m_samplingActive = false;
 
@@ -147,7 +152,7 @@ private:
     Heartbeat m_heartbeat[2]; // [0] normal, [1] high priority
     std::atomic<int> m_pauseCount {0};
     std::atomic<qint64> m_budgetNs {0};
-    std::atomic<NameId> m_budgetReason {0};
+    std::atomic<Trace::NameId> m_budgetReason {0};
     std::atomic<pid_t> m_watcherTid {0};
     // settle(): the latest request's number and time (the watcher keeps the last it answered).
     std::atomic<quint64> m_settleRequest {0};
@@ -157,5 +162,7 @@ private:
     Stats m_stats;
 
     std::mutex m_deliveryMutex;
-    QList<QPair<int, AlertRecord>> m_deliveries;
+    QList<QPair<int, Model::AlertRecord>> m_deliveries;
 };
+
+} // namespace Taskscope::Watchdog

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+namespace Taskscope::Watchdog {
+
 class UiWatchdog;
 
 /// Excuses known-long work on the UI thread: while it lives, blockage is measured past `budget`
@@ -22,5 +24,7 @@ public:
 private:
     UiWatchdog &m_watchdog;
     qint64 m_previousNs;
-    NameId m_previousReason;
+    Trace::NameId m_previousReason;
 };
+
+} // namespace Taskscope::Watchdog

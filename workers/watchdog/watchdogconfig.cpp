@@ -2,6 +2,11 @@
 
 #include <QStringList>
 
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertTier;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 struct MsField
@@ -133,3 +138,5 @@ QString UiWatchdogConfig::validate() const
         return QStringLiteral("the poll interval must be shorter than the suspicion tier");
     return {};
 }
+
+} // namespace Taskscope::Watchdog

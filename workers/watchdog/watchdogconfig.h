@@ -8,6 +8,8 @@
 #include <chrono>
 #include <functional>
 
+namespace Taskscope::Watchdog {
+
 /// Settings of the UI watchdog. Defaults are the shipped values; tests lower the tiers.
 struct UiWatchdogConfig
 {
@@ -38,14 +40,14 @@ struct UiWatchdogConfig
     QString journalPath; ///< empty: AlertJournal::defaultPath()
     qint64 journalMaxBytes = 512 * 1024;
     bool desktopNotifications = true;
-    AlertTier notifyMinTier = AlertTier::Hang;
+    Model::AlertTier notifyMinTier = Model::AlertTier::Hang;
     int maxWorkersInEvidence = 32;
     int maxAlertsKept = 1000; ///< alerts() and the model keep at most this many
 
     /// Called on the evidence thread the moment an alert starts, changes or ends (phase 0, 1, 2),
     /// while the signals still wait for the UI thread: a watchdog inside another process streams
     /// its evidence from here while the UI thread is blocked. Must be quick and must not block.
-    std::function<void(const AlertRecord &record, int phase)> alertObserver;
+    std::function<void(const Model::AlertRecord &record, int phase)> alertObserver;
 
     /// Injectable for tests; default: TracerPid in /proc/self/status is non-zero.
     std::function<bool()> debuggerAttached;
@@ -57,3 +59,5 @@ struct UiWatchdogConfig
     /// Empty if usable, else what is wrong (e.g. tiers not increasing).
     QString validate() const;
 };
+
+} // namespace Taskscope::Watchdog

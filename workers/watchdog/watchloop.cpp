@@ -17,6 +17,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+using Taskscope::Model::AlertEnd;
+using Taskscope::Model::AlertRecord;
+using Taskscope::Model::AlertVerdict;
+using Taskscope::Trace::ThreadActivity;
+using Taskscope::Trace::TraceClock;
+
+namespace Taskscope::Watchdog {
+
 namespace {
 
 constexpr qint64 StateReadIntervalNs = 20'000'000;
@@ -467,3 +475,5 @@ qint64 WatchLoop::ownRunQueueNs() const
     std::strtoull(buffer, &end, 10);
     return qint64(std::strtoull(end, nullptr, 10));
 }
+
+} // namespace Taskscope::Watchdog

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <functional>
 
+namespace Taskscope::Watchdog {
+
 class UiWatchdog;
 
 /// The body of UiWatchdog's watcher thread: one poll every pollInterval until the watchdog stops.
@@ -45,7 +47,7 @@ private:
         qint64 lastStateReadNs = 0;
         qint64 lastUpdateNs = 0;
         int samplesTaken = 0;
-        NameId budgetReason = 0;
+        Trace::NameId budgetReason = 0;
         ThreadStateSample firstState;
     };
 
@@ -108,3 +110,5 @@ private:
     int m_schedstatFd = -1;
     qint64 m_lastRunQueueNs = -1;
 };
+
+} // namespace Taskscope::Watchdog

@@ -19,8 +19,17 @@
 #include <algorithm>
 #include <cmath>
 
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::TraceSpan;
+using Taskscope::Execution::WaitOutcome;
+using Taskscope::Model::StreamStatistics;
+using Taskscope::Model::WorkloadSpec;
 using Taskscope::Protocol::ChatCompletionChunk;
 using Taskscope::Protocol::SseParser;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
 using Taskscope::Transport::createHttpCall;
 using Taskscope::Transport::HttpCall;
 using Taskscope::Transport::KeepAliveHttpCall;

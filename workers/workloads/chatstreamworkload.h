@@ -53,9 +53,9 @@ public:
     /// "http://h:1/v1/chat/completions".
     static QUrl endpointUrl(const QUrl &baseUrl);
     /// The request body for a spec (the prompt is spec.text, or a default question).
-    static QByteArray requestBody(const WorkloadSpec &spec, bool loopback);
+    static QByteArray requestBody(const Model::WorkloadSpec &spec, bool loopback);
     /// The prompt the request sends.
-    static QString prompt(const WorkloadSpec &spec);
+    static QString prompt(const Model::WorkloadSpec &spec);
     /// "HTTP 401: Incorrect API key provided." from an OpenAI-style error body (or its first bytes).
     static QString httpError(int status, const QByteArray &body);
     /// Seconds to wait before retry `attempt` (0-based) given a Retry-After header value.

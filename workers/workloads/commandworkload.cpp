@@ -14,6 +14,14 @@
 #include <atomic>
 #include <memory>
 
+using Taskscope::Execution::CancelToken;
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::TraceSpan;
+using Taskscope::Model::CommandKind;
+using Taskscope::Model::StreamStatistics;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
 using Taskscope::Transport::createHttpCall;
 using Taskscope::Transport::HttpCall;
 

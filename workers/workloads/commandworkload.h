@@ -33,7 +33,7 @@ public:
     Q_DISABLE_COPY_MOVE(CommandWorkload)
 
     /// Span names of the blocking parts (for tests and the timeline).
-    static QString spanName(CommandKind kind);
+    static QString spanName(Model::CommandKind kind);
 
 protected:
     StreamFunction makeStream() override;

@@ -17,7 +17,15 @@
 
 using Taskscope::Audio::AudioSource;
 using Taskscope::Audio::MicrophoneCapture;
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::TraceSpan;
+using Taskscope::Execution::WaitOutcome;
+using Taskscope::Model::AudioSourceKind;
+using Taskscope::Model::WorkloadSpec;
 using Taskscope::Protocol::DeepgramMessage;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
 using Taskscope::Transport::createWebSocket;
 using Taskscope::Transport::WebSocketTransport;
 

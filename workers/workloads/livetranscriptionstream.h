@@ -22,7 +22,9 @@ class DeepgramMessage;
 namespace Taskscope::Transport {
 class WebSocketTransport;
 }
+namespace Taskscope::Execution {
 class ExecutionContext;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Workloads {
 
@@ -104,7 +106,7 @@ private:
     ConnectionEnd closedEnd(const Transport::WebSocketTransport &ws, bool closeStreamSent);
     qint64 scheduleNs(qint64 chunkIndex) const;
     bool sendChunk(Transport::WebSocketTransport &ws);
-    void sendControl(Transport::WebSocketTransport &ws, const QString &message, NameId instant);
+    void sendControl(Transport::WebSocketTransport &ws, const QString &message, Trace::NameId instant);
     void handleMessage(const QByteArray &data, qint64 arrivalNs, bool binary);
     void handleResults(const Protocol::DeepgramMessage &message, qint64 arrivalNs);
     void publish(bool force);
@@ -112,9 +114,9 @@ private:
 
     StreamHandle m_s;
     Options m_options;
-    ExecutionContext &m_ctx;
-    LaneId m_lane;
-    StreamStatistics m_stats;
+    Execution::ExecutionContext &m_ctx;
+    Trace::LaneId m_lane;
+    Model::StreamStatistics m_stats;
     QString m_tag;
 
     /// The audio: shared decoded audio, or what the microphone has captured so far.

@@ -1,5 +1,7 @@
 #include "workers/workloads/livetranscriptionworkload.h"
 
+using Taskscope::Model::WorkloadSpec;
+
 namespace Taskscope::Workloads {
 
 LiveTranscriptionWorkload::LiveTranscriptionWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env,

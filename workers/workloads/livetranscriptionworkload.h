@@ -11,8 +11,8 @@ class LiveTranscriptionWorkload final : public Workload
 {
     Q_OBJECT
 public:
-    LiveTranscriptionWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
-                              LiveTranscriptionStream::Options options = {});
+    LiveTranscriptionWorkload(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env,
+                              QObject *parent = nullptr, LiveTranscriptionStream::Options options = {});
 
 protected:
     StreamFunction makeStream() override;

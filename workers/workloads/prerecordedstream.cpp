@@ -13,6 +13,12 @@
 #include <QJsonObject>
 
 using Taskscope::Audio::AudioSource;
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::TraceSpan;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
 using Taskscope::Transport::createHttpCall;
 using Taskscope::Transport::HttpCall;
 

@@ -5,7 +5,9 @@
 
 #include <chrono>
 
+namespace Taskscope::Execution {
 class ExecutionContext;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Workloads {
 
@@ -41,9 +43,9 @@ public:
 private:
     StreamHandle m_s;
     Options m_options;
-    ExecutionContext &m_ctx;
-    LaneId m_lane;
-    StreamStatistics m_stats;
+    Execution::ExecutionContext &m_ctx;
+    Trace::LaneId m_lane;
+    Model::StreamStatistics m_stats;
 };
 
 } // namespace Taskscope::Workloads

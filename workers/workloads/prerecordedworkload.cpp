@@ -1,5 +1,7 @@
 #include "workers/workloads/prerecordedworkload.h"
 
+using Taskscope::Model::WorkloadSpec;
+
 namespace Taskscope::Workloads {
 
 PrerecordedWorkload::PrerecordedWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,

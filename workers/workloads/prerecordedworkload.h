@@ -10,7 +10,7 @@ class PrerecordedWorkload final : public Workload
 {
     Q_OBJECT
 public:
-    PrerecordedWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
+    PrerecordedWorkload(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
                         PrerecordedStream::Options options = {});
 
 protected:

@@ -18,6 +18,15 @@
 #include <memory>
 #include <vector>
 
+using Taskscope::Execution::ChildTask;
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::TraceSpan;
+using Taskscope::Execution::WaitOutcome;
+using Taskscope::Model::StreamStatistics;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
 using Taskscope::Transport::createHttpCall;
 using Taskscope::Transport::HttpCall;
 using Taskscope::Transport::KeepAliveHttpCall;

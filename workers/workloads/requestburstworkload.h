@@ -34,12 +34,12 @@ public:
     static constexpr int MaxPoolThreads = 64;
     static constexpr std::chrono::seconds RequestTimeout {30};
 
-    RequestBurstWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr);
+    RequestBurstWorkload(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr);
     ~RequestBurstWorkload() override = default;
     Q_DISABLE_COPY_MOVE(RequestBurstWorkload)
 
     /// The URL each request fetches for a spec.
-    static QUrl targetUrl(const WorkloadSpec &spec, const WorkloadEnvironment &env);
+    static QUrl targetUrl(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env);
 
 protected:
     StreamFunction makeStream() override;

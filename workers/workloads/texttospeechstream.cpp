@@ -13,7 +13,13 @@
 
 using Taskscope::Audio::AudioPlayback;
 using Taskscope::Audio::AudioSource;
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::TraceSpan;
+using Taskscope::Execution::WaitOutcome;
 using Taskscope::Protocol::DeepgramMessage;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
 using Taskscope::Transport::createWebSocket;
 using Taskscope::Transport::WebSocketTransport;
 

@@ -11,7 +11,9 @@ class AudioPlayback;
 namespace Taskscope::Transport {
 class WebSocketTransport;
 }
+namespace Taskscope::Execution {
 class ExecutionContext;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Workloads {
 
@@ -53,9 +55,9 @@ private:
 
     StreamHandle m_s;
     Options m_options;
-    ExecutionContext &m_ctx;
-    LaneId m_lane;
-    StreamStatistics m_stats;
+    Execution::ExecutionContext &m_ctx;
+    Trace::LaneId m_lane;
+    Model::StreamStatistics m_stats;
     qint64 m_startNs = 0;
     QString m_tag;
 };

@@ -1,5 +1,7 @@
 #include "workers/workloads/texttospeechworkload.h"
 
+using Taskscope::Model::WorkloadSpec;
+
 namespace Taskscope::Workloads {
 
 TextToSpeechWorkload::TextToSpeechWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,

@@ -10,7 +10,7 @@ class TextToSpeechWorkload final : public Workload
 {
     Q_OBJECT
 public:
-    TextToSpeechWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
+    TextToSpeechWorkload(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr,
                          TextToSpeechStream::Options options = {});
 
 protected:

@@ -13,6 +13,21 @@
 #include <QMutex>
 #include <QThread>
 
+using Taskscope::Execution::CancelToken;
+using Taskscope::Execution::ExecutionContext;
+using Taskscope::Execution::WorkerThread;
+using Taskscope::Execution::WorkerThreadPool;
+using Taskscope::Model::ExecutionModel;
+using Taskscope::Model::StreamStatistics;
+using Taskscope::Model::WorkloadSpec;
+using Taskscope::Trace::LaneId;
+using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::LaneRegistry;
+using Taskscope::Trace::NameId;
+using Taskscope::Trace::NoLane;
+using Taskscope::Trace::TraceNames;
+using Taskscope::Trace::TraceRecorder;
+
 namespace Taskscope::Workloads {
 
 /// The bridge from streams (any thread) to their Workload (UI thread). Cut when the Workload goes.

@@ -16,9 +16,11 @@
 #include <memory>
 #include <vector>
 
+namespace Taskscope::Execution {
 class ExecutionContext;
 class WorkerThread;
 class WorkerThreadPool;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Workloads {
 
@@ -32,12 +34,12 @@ class WorkloadStatistics;
 class StreamReporter final
 {
 public:
-    StreamReporter(std::shared_ptr<StreamLink> link, int index, LaneId lane);
+    StreamReporter(std::shared_ptr<StreamLink> link, int index, Trace::LaneId lane);
     ~StreamReporter();
     Q_DISABLE_COPY_MOVE(StreamReporter)
 
     int index() const { return m_index; }
-    LaneId lane() const { return m_lane; }
+    Trace::LaneId lane() const { return m_lane; }
 
     void transcript(const QString &text, bool isFinal, double startS, double endS);
     void token(const QString &text);
@@ -46,7 +48,7 @@ public:
     void progress(double fraction);
     /// The stream's latest statistics and its workload kind's extras (e.g. the transcript so far).
     /// Cheap to call (histograms are shared, copy-on-write); publish every few hundred ms and at the end.
-    void statistics(const StreamStatistics &stats, const StreamExtras &extras = {});
+    void statistics(const Model::StreamStatistics &stats, const StreamExtras &extras = {});
     /// Marks the stream failed with a clear reason (the first reason is kept). The coroutine
     /// should then return; the stream is shown failed on the timeline and the workload goes on.
     void fail(const QString &reason);
@@ -59,7 +61,7 @@ public:
 private:
     std::shared_ptr<StreamLink> m_link;
     int m_index;
-    LaneId m_lane;
+    Trace::LaneId m_lane;
     QString m_error;
 };
 
@@ -67,10 +69,10 @@ private:
 /// environment. The pointers stay valid until the coroutine returns.
 struct StreamHandle
 {
-    ExecutionContext *ctx = nullptr;
+    Execution::ExecutionContext *ctx = nullptr;
     StreamReporter *report = nullptr;
     int index = 0;
-    WorkloadSpec spec;
+    Model::WorkloadSpec spec;
     WorkloadEnvironment env;
 };
 
@@ -118,7 +120,7 @@ public:
     enum class State { Idle, Running, Stopping, Finished, Stopped, Failed };
     Q_ENUM(State)
 
-    Workload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr);
+    Workload(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent = nullptr);
     ~Workload() override;
     Q_DISABLE_COPY_MOVE(Workload)
 
@@ -134,20 +136,20 @@ public:
     double progress() const;
     /// Why the workload failed ("stream 3: ...", keys redacted), else empty.
     QString errorString() const { return m_error; }
-    const WorkloadSpec &spec() const { return m_spec; }
+    const Model::WorkloadSpec &spec() const { return m_spec; }
     const WorkloadEnvironment &environment() const { return m_env; }
     int streamCount() const { return int(m_streams.size()); }
     int liveStreams() const { return m_liveStreams; }
-    LaneId streamLane(int stream) const;
+    Trace::LaneId streamLane(int stream) const;
     QString streamError(int stream) const;
 
     /// A stream's latest figures, extras and state (an empty result for an index out of range).
     StreamResult streamStatistics(int stream) const;
     /// The stream's figures alone (for merging elsewhere).
-    StreamStatistics streamFigures(int stream) const;
+    Model::StreamStatistics streamFigures(int stream) const;
     /// Every stream's figures and extras, their merge and the kind's rates (workloadstatistics.h).
     WorkloadStatistics statistics() const;
-    StreamStatistics aggregateFigures() const;
+    Model::StreamStatistics aggregateFigures() const;
 
     static QString toString(State state);
 
@@ -178,31 +180,32 @@ private:
     friend class StreamLink;
     struct Stream
     {
-        LaneId lane = NoLane;
-        std::shared_ptr<CancelToken> cancel;
-        std::unique_ptr<WorkerThread> thread;
+        Trace::LaneId lane = Trace::NoLane;
+        std::shared_ptr<Execution::CancelToken> cancel;
+        std::unique_ptr<Execution::WorkerThread> thread;
         bool running = false;
         double progress = 0;
         QString error;
-        StreamStatistics figures;
+        Model::StreamStatistics figures;
         StreamExtras extras;
     };
 
     static QCoro::Task<void> runStream(StreamFunction fn, StreamHandle handle, std::shared_ptr<StreamLink> link,
-                                       std::shared_ptr<CancelToken> cancel, LaneId lane, QString coroutineName,
-                                       WorkerThreadPool *pool, WorkerThread *thread);
+                                       std::shared_ptr<Execution::CancelToken> cancel, Trace::LaneId lane,
+                                       QString coroutineName, Execution::WorkerThreadPool *pool,
+                                       Execution::WorkerThread *thread);
     void launch();
     void onTranscript(int stream, const QString &text, bool isFinal, double startS, double endS);
     void onProgress(int stream, double fraction);
-    void onStatistics(int stream, const StreamStatistics &stats, const StreamExtras &extras);
+    void onStatistics(int stream, const Model::StreamStatistics &stats, const StreamExtras &extras);
     void onStreamFailed(int stream, const QString &reason);
     void onStreamFinished(int stream, bool cancelled);
     void setState(State state);
 
-    WorkloadSpec m_spec;
+    Model::WorkloadSpec m_spec;
     WorkloadEnvironment m_env;
     std::shared_ptr<StreamLink> m_link;
-    std::shared_ptr<WorkerThreadPool> m_threadPool;
+    std::shared_ptr<Execution::WorkerThreadPool> m_threadPool;
     std::vector<Stream> m_streams;
     StreamFunction m_function;
     State m_state = State::Idle;

@@ -8,7 +8,9 @@
 #include <memory>
 
 class QThreadPool;
+namespace Taskscope::Execution {
 class WorkerThreadPool;
+} // namespace Taskscope::Execution
 
 namespace Taskscope::Workloads {
 
@@ -25,7 +27,7 @@ struct WorkloadEnvironment
     ApiKey deepgramKey;
     ApiKey openAiKey;
     QThreadPool *cpuPool = nullptr; ///< offload jobs (null: the global pool)
-    std::shared_ptr<WorkerThreadPool> threadPool; ///< thread model fan-out (null: one per workload)
+    std::shared_ptr<Execution::WorkerThreadPool> threadPool; ///< thread model fan-out (null: one per workload)
     int threadPoolSize = 8; ///< size of that pool when the workload makes its own
 
     /// Keys from DEEPGRAM_API_KEY / OPENAI_API_KEY.
@@ -38,14 +40,17 @@ struct WorkloadEnvironment
     }
 
     /// The base URL a spec talks to: its own, else the built-in service.
-    QUrl baseUrlFor(const WorkloadSpec &spec) const { return spec.baseUrl.isEmpty() ? loopbackBaseUrl : spec.baseUrl; }
-    bool usesLoopback(const WorkloadSpec &spec) const
+    QUrl baseUrlFor(const Model::WorkloadSpec &spec) const
+    {
+        return spec.baseUrl.isEmpty() ? loopbackBaseUrl : spec.baseUrl;
+    }
+    bool usesLoopback(const Model::WorkloadSpec &spec) const
     {
         return spec.baseUrl.isEmpty() || spec.baseUrl == loopbackBaseUrl;
     }
     /// The key for a service: the real key for a real endpoint, a placeholder for the built-in one
     /// (it accepts any key unless a 401 fault is injected; real keys never go to it).
-    ApiKey keyFor(const WorkloadSpec &spec, Service service) const
+    ApiKey keyFor(const Model::WorkloadSpec &spec, Service service) const
     {
         if (usesLoopback(spec))
             return ApiKey(QStringLiteral("taskscope-loopback"));

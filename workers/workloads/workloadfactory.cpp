@@ -8,6 +8,9 @@
 #include "workers/workloads/texttospeechworkload.h"
 #include "workers/workloads/workload.h"
 
+using Taskscope::Model::WorkloadKind;
+using Taskscope::Model::WorkloadSpec;
+
 namespace Taskscope::Workloads {
 
 Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent, QString *error)

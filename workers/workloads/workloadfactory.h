@@ -14,7 +14,7 @@ class Workload;
 /// Makes the Workload for a spec (the app's stream panel and the headless runner call this).
 /// Returns null with *error set when the spec cannot run (e.g. a workload kind not built yet, or an
 /// invalid combination); the caller shows the error and the app keeps running.
-Workload *createWorkload(const WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,
+Workload *createWorkload(const Model::WorkloadSpec &spec, const WorkloadEnvironment &env, QObject *parent,
                          QString *error = nullptr);
 
 } // namespace Taskscope::Workloads

@@ -13,6 +13,11 @@
 #include <QTest>
 #include <QTreeWidget>
 
+using namespace Taskscope::Gui;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 namespace {
 
 AlertStackFrame frame(const char *function, int count)

@@ -9,6 +9,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Taskscope::Gui;
+using namespace Taskscope::Model;
+
 class TestCompareRunner final : public QObject
 {
     Q_OBJECT

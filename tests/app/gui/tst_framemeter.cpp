@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace Taskscope::Gui;
+
 class TestFrameMeter final : public QObject
 {
     Q_OBJECT

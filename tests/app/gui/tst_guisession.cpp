@@ -42,6 +42,10 @@
 #include <algorithm>
 #include <memory>
 
+using namespace Taskscope::Gui;
+using namespace Taskscope::Model;
+using namespace Taskscope::Ui;
+
 namespace {
 
 constexpr int StartTimeoutMs = 10'000;

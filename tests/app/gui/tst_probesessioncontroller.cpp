@@ -25,6 +25,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using namespace Taskscope::Gui;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Ui;
+
 using namespace Taskscope::Probe;
 
 namespace {

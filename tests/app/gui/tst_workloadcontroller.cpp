@@ -12,6 +12,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace Taskscope::Gui;
+using namespace Taskscope::Model;
+
 using Taskscope::Scenarios::LoopbackHost;
 
 namespace {

@@ -14,6 +14,8 @@
 #include <QTimer>
 #include <QtTest>
 
+using namespace Taskscope::Trace;
+
 using Taskscope::Headless::HeadlessSession;
 
 namespace {

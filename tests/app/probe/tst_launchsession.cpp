@@ -11,6 +11,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using namespace Taskscope::Probe;
 
 class TestLaunchSession final : public QObject

@@ -4,6 +4,8 @@
 #include <QEvent>
 #include <QtTest>
 
+using namespace Taskscope::Trace;
+
 using namespace Taskscope::Probe;
 
 class TestProbeNameTable final : public QObject

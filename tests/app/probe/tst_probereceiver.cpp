@@ -8,6 +8,9 @@
 #include <QJsonArray>
 #include <QtTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using namespace Taskscope::Probe;
 
 class TestProbeReceiver final : public QObject

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using namespace Taskscope::Model;
+
 using Taskscope::Protocol::FieldError;
 using Taskscope::Scenarios::Scenario;
 

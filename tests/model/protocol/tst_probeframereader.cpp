@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+using namespace Taskscope::Trace;
+
 using namespace Taskscope::Probe;
 
 class TestProbeFrameReader final : public QObject

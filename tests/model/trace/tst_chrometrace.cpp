@@ -11,6 +11,8 @@
 
 #include <limits>
 
+using namespace Taskscope::Trace;
+
 namespace {
 
 constexpr qint64 Min = std::numeric_limits<qint64>::min() / 4;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <vector>
 
+using namespace Taskscope::Trace;
+
 class TestChunkedColumn final : public QObject
 {
     Q_OBJECT

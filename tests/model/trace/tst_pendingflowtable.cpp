@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+using namespace Taskscope::Trace;
+
 class TestPendingFlowTable : public QObject
 {
     Q_OBJECT

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace Taskscope::Trace;
+
 using Retention::Run;
 using Retention::RunLedger;
 

@@ -3,6 +3,8 @@
 #include <QTest>
 #include <QThread>
 
+using namespace Taskscope::Trace;
+
 class TestTraceClock : public QObject
 {
     Q_OBJECT

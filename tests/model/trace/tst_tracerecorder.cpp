@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+using namespace Taskscope::Trace;
+
 namespace {
 
 // Checks the store's central invariant: on every depth of a lane, spans are sorted and disjoint.

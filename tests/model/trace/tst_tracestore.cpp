@@ -6,6 +6,8 @@
 #include <limits>
 #include <random>
 
+using namespace Taskscope::Trace;
+
 namespace {
 
 constexpr qint64 Min = std::numeric_limits<qint64>::min() / 4;

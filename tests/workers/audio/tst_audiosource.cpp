@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Taskscope::Model;
+
 using Taskscope::Audio::AudioSource;
 using Taskscope::Audio::ToneGenerator;
 

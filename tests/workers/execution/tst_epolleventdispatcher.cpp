@@ -30,6 +30,8 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+using namespace Taskscope::Execution;
+
 using Taskscope::Execution::EpollEventDispatcher;
 using Taskscope::Execution::EventLoopChoice;
 using Taskscope::Execution::SocketNotifierSet;

@@ -13,6 +13,9 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
 
 namespace {
 

@@ -15,6 +15,9 @@
 
 #include <limits>
 
+using namespace Taskscope::Trace;
+using namespace Taskscope::Watchdog;
+
 using namespace Taskscope::Probe;
 
 // Sends a second event to `inner` from inside its own dispatch, and notes what the watchdog's

@@ -9,6 +9,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using namespace Taskscope::Probe;
 
 class TestProbeTransport final : public QObject

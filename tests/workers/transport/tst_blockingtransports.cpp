@@ -17,6 +17,10 @@
 #include <functional>
 #include <memory>
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using Taskscope::Transport::BlockingHttpCall;
 using Taskscope::Transport::BlockingWebSocket;
 using Taskscope::Transport::HttpCall;

@@ -8,6 +8,9 @@
 
 #include <unistd.h>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Watchdog;
+
 class TestAlertJournal final : public QObject
 {
     Q_OBJECT

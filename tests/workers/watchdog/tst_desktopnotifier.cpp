@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Taskscope::Watchdog;
+
 class TestDesktopNotifier final : public QObject
 {
     Q_OBJECT

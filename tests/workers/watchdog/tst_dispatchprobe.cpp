@@ -12,6 +12,8 @@
 
 #include <dlfcn.h>
 
+using namespace Taskscope::Watchdog;
+
 namespace {
 
 QEvent::Type probeEventType()

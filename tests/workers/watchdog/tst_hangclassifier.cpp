@@ -3,6 +3,9 @@
 
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Watchdog;
+
 namespace {
 
 constexpr qint64 Ms = 1'000'000;

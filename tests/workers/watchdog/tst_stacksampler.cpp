@@ -11,6 +11,9 @@
 
 #include <pthread.h>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Watchdog;
+
 using namespace std::chrono_literals;
 
 extern "C++" {

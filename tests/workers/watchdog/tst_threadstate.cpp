@@ -14,6 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Watchdog;
+
 using namespace std::chrono_literals;
 
 class TestThreadState final : public QObject

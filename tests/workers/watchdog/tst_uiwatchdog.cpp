@@ -31,6 +31,10 @@
 
 #include <unistd.h>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+using namespace Taskscope::Watchdog;
+
 using namespace std::chrono_literals;
 
 // The blocking code lives in uniquely named functions so the stacks can be checked by name.

@@ -3,6 +3,9 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Taskscope::Model;
+using namespace Taskscope::Watchdog;
+
 using namespace std::chrono_literals;
 
 class TestWatchdogConfig final : public QObject

@@ -17,6 +17,10 @@
 
 #include "workloadtestsupport.h"
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using Taskscope::Loopback::LoopbackConfig;
 using Taskscope::Loopback::LoopbackService;
 using Taskscope::Workloads::CommandWorkload;

@@ -21,6 +21,10 @@
 
 #include "workloadtestsupport.h"
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using Taskscope::Audio::AudioSource;
 using Taskscope::Loopback::FaultSpec;
 using Taskscope::Loopback::LoopbackConfig;

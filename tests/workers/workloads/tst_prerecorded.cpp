@@ -14,6 +14,9 @@
 
 #include "workloadtestsupport.h"
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+
 using Taskscope::Audio::AudioSource;
 using Taskscope::Loopback::FaultSpec;
 using Taskscope::Loopback::LoopbackConfig;

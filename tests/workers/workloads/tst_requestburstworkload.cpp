@@ -13,6 +13,9 @@
 
 #include "workloadtestsupport.h"
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+
 using Taskscope::Loopback::LoopbackConfig;
 using Taskscope::Loopback::LoopbackService;
 using Taskscope::Workloads::RequestBurstWorkload;

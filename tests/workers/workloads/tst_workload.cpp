@@ -13,6 +13,10 @@
 
 #include "workloadtestsupport.h"
 
+using namespace Taskscope::Execution;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
+
 using Taskscope::Workloads::ApiKey;
 using Taskscope::Workloads::StreamHandle;
 using Taskscope::Workloads::StreamResult;

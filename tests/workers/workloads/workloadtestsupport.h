@@ -16,11 +16,11 @@ namespace workloadtest {
 /// One data row per execution model, in the column "model".
 inline void addExecutionModels()
 {
-    QTest::addColumn<ExecutionModel>("model");
-    QTest::newRow("thread") << ExecutionModel::Thread;
-    QTest::newRow("coroutine") << ExecutionModel::Coroutine;
-    QTest::newRow("offload") << ExecutionModel::Offload;
-    QTest::newRow("blocking") << ExecutionModel::Blocking;
+    QTest::addColumn<Taskscope::Model::ExecutionModel>("model");
+    QTest::newRow("thread") << Taskscope::Model::ExecutionModel::Thread;
+    QTest::newRow("coroutine") << Taskscope::Model::ExecutionModel::Coroutine;
+    QTest::newRow("offload") << Taskscope::Model::ExecutionModel::Offload;
+    QTest::newRow("blocking") << Taskscope::Model::ExecutionModel::Blocking;
 }
 
 /// Starts the workload and waits for finished(). False if it did not finish in time.

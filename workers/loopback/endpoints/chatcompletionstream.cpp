@@ -12,6 +12,8 @@
 
 #include <cmath>
 
+namespace JsonEscape = Taskscope::Protocol::JsonEscape;
+
 namespace Taskscope::Loopback {
 
 namespace {
