@@ -1,21 +1,15 @@
 #include "app/probe/probelivereader.h"
 
-#include "app/probe/probereceiver.h"
-#include "model/protocol/probewire.h"
 #include "model/trace/laneregistry.h"
 #include "model/trace/traceclock.h"
 #include "model/trace/tracenames.h"
 #include "model/trace/tracestore.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QMutexLocker>
 
 #include <atomic>
-#include <bit>
-#include <cstring>
 
 using Taskscope::Model::AlertRecord;
 using Taskscope::Trace::EventKind;
@@ -158,64 +152,29 @@ void ProbeLiveReader::onReadyRead()
 {
     if (!m_socket || m_failed)
         return;
-    m_reader.feed(m_socket->readAll());
-    ProbeFrameReader::Frame frame;
-    while (!m_failed && m_reader.next(&frame))
-        handle(frame);
-    if (m_reader.failed() && !m_failed) {
+    m_decoder.feed(m_socket->readAll());
+    if (m_decoder.failed()) {
         m_failed = true;
-        Q_EMIT streamFailed(m_reader.error());
-    }
-    if (m_failed)
+        Q_EMIT streamFailed(m_decoder.error());
         m_socket->abort(); // a malformed stream cannot be resynchronized
+    }
 }
 
-void ProbeLiveReader::handle(const ProbeFrameReader::Frame &frame)
+void ProbeLiveReader::probeHello(const QJsonObject &hello)
 {
-    if (frame.type == MessageType::Events) {
-        handleEvents(frame.payload);
-        return;
+    const qint64 origin = hello.value(u"originSteadyNs").toInteger(0);
+    {
+        QMutexLocker lock(&m_mutex);
+        // Both origins are CLOCK_MONOTONIC readings, so the difference maps one clock onto the other.
+        m_offsetNs = origin > 0 ? origin - qint64(TraceClock::originSteadyNs()) : 0;
     }
-    const QJsonDocument document = QJsonDocument::fromJson(frame.payload);
-    if (!document.isObject()) {
-        m_failed = true;
-        Q_EMIT streamFailed(QStringLiteral("message of type %1 is not a JSON object").arg(int(frame.type)));
-        return;
-    }
-    const QJsonObject object = document.object();
-    switch (frame.type) {
-    case MessageType::Hello: {
-        const qint64 origin = object.value(u"originSteadyNs").toInteger(0);
-        {
-            QMutexLocker lock(&m_mutex);
-            // Both origins are CLOCK_MONOTONIC readings, so the difference maps one clock onto the other.
-            m_offsetNs = origin > 0 ? origin - qint64(TraceClock::originSteadyNs()) : 0;
-        }
-        localLane(UiThreadLane);
-        Q_EMIT greeted(object);
-        break;
-    }
-    case MessageType::Names:
-        if (m_names.append(object.value(u"first").toInt(-1), object.value(u"names").toArray())
-            == ProbeNameTable::OutOfOrder) {
-            m_failed = true;
-            Q_EMIT streamFailed(QStringLiteral("names out of order"));
-            return;
-        }
-        break;
-    case MessageType::Lanes:
-        handleLanes(object);
-        break;
-    case MessageType::Alert:
-        handleAlert(object);
-        break;
-    case MessageType::Bye:
-        Q_EMIT probeSaidBye(object.value(u"reason").toString(QStringLiteral("unknown")));
-        break;
-    case MessageType::Stats:
-    case MessageType::Events:
-        break;
-    }
+    localLane(UiThreadLane);
+    Q_EMIT greeted(hello);
+}
+
+void ProbeLiveReader::probeBye(const QString &reason)
+{
+    Q_EMIT probeSaidBye(reason);
 }
 
 LaneId ProbeLiveReader::localLane(LaneId remote, LaneKind kind, const QString &name)
@@ -240,31 +199,22 @@ LaneId ProbeLiveReader::localLane(LaneId remote, LaneKind kind, const QString &n
     return lane;
 }
 
-void ProbeLiveReader::handleLanes(const QJsonObject &object)
+void ProbeLiveReader::probeLane(const DecodedProbeLane &info)
 {
-    for (const QJsonValue &value : object.value(u"lanes").toArray()) {
-        const QJsonObject info = value.toObject();
-        const qint64 id = info.value(u"id").toInteger();
-        const int kind = info.value(u"kind").toInt();
-        if (id <= 0 || id >= ProbeReceiver::MaxLanes || kind < 0 || kind > int(LaneKind::Process))
-            continue;
-        const QString name = info.value(u"name").toString();
-        const bool known = m_laneMap.contains(LaneId(id));
-        const LaneId lane = localLane(LaneId(id), LaneKind(kind), name);
-        if (lane == NoLane)
-            continue;
-        if (known && !name.isEmpty())
-            LaneRegistry::rename(lane, name);
-        if (info.value(u"endedNs").toInteger(-1) >= 0)
-            LaneRegistry::end(lane);
-    }
+    const bool known = m_laneMap.contains(info.id);
+    const LaneId lane = localLane(info.id, info.kind, info.name);
+    if (lane == NoLane)
+        return;
+    if (known && !info.name.isEmpty())
+        LaneRegistry::rename(lane, info.name);
+    if (info.endedNs >= 0)
+        LaneRegistry::end(lane);
 }
 
-void ProbeLiveReader::handleAlert(const QJsonObject &object)
+void ProbeLiveReader::probeAlert(const AlertRecord &alert, int phase)
 {
-    AlertRecord record;
-    if (!AlertRecord::fromJson(object.value(u"alert").toObject(), &record))
-        return;
+    Q_UNUSED(phase)
+    AlertRecord record = alert;
     const qint64 offset = toLocalNs(0);
     record.id = localAlertId(record.id);
     record.startNs += offset;
@@ -288,64 +238,25 @@ void ProbeLiveReader::push(const LiveProbeItem &item)
     ++m_received;
 }
 
-void ProbeLiveReader::handleEvents(const QByteArray &payload)
+void ProbeLiveReader::probeEvent(const DecodedProbeEvent &event)
 {
-    if (payload.size() < qsizetype(sizeof(LaneId))
-        || (payload.size() - qsizetype(sizeof(LaneId))) % qsizetype(sizeof(TraceEvent)) != 0) {
-        m_failed = true;
-        Q_EMIT streamFailed(
-            QStringLiteral("event batch of %1 bytes is not a whole number of events").arg(payload.size()));
+    LiveProbeItem item;
+    item.lane = localLane(event.lane);
+    if (item.lane == NoLane)
         return;
-    }
     const qint64 offset = toLocalNs(0);
-    const auto count = std::size_t(payload.size() - qsizetype(sizeof(LaneId))) / sizeof(TraceEvent);
-    const char *data = payload.constData() + sizeof(LaneId);
-    for (std::size_t i = 0; i < count; ++i) {
-        TraceEvent event;
-        std::memcpy(&event, data + i * sizeof(TraceEvent), sizeof event);
-        if (event.lane == NoLane || event.lane >= ProbeReceiver::MaxLanes)
-            continue;
-        LiveProbeItem item;
-        item.lane = localLane(event.lane);
-        if (item.lane == NoLane)
-            continue;
-        item.kind = event.kind;
-        item.ns = qint64(event.ticks) + offset;
-        switch (event.kind) {
-        case EventKind::Begin:
-            if (event.arg & ProbeWire::DispatchArgFlag) {
-                item.name = m_names.dispatch(event.name, quint16(event.arg));
-                item.arg = quint16(event.arg);
-            } else {
-                item.name = m_names.local(event.name);
-                item.arg = std::uint32_t(event.arg);
-            }
-            break;
-        case EventKind::End:
-            item.name = m_names.local(event.name);
-            break;
-        case EventKind::Complete:
-            item.name = m_names.local(event.name);
-            item.endNs = qint64(event.arg) + offset;
-            break;
-        case EventKind::Instant:
-            item.name = m_names.local(event.name);
-            item.arg = std::uint32_t(event.arg);
-            break;
-        case EventKind::Counter:
-            item.name = m_names.local(event.name);
-            item.value = std::bit_cast<double>(event.arg);
-            break;
-        case EventKind::Alert:
-            item.name = m_names.local(event.name);
-            item.aux = localAlertId(event.aux);
-            item.endNs = event.arg == 0 ? StoredSpan::OpenEnd : qint64(event.arg) + offset;
-            break;
-        default: // flows and coroutine states: the probe records none
-            continue;
-        }
-        push(item);
+    item.kind = event.kind;
+    item.ns = event.ns + offset;
+    item.name = event.name;
+    item.arg = event.arg;
+    item.value = event.value;
+    if (event.kind == EventKind::Complete)
+        item.endNs = event.endNs + offset;
+    if (event.kind == EventKind::Alert) {
+        item.aux = localAlertId(event.aux);
+        item.endNs = event.endNs == StoredSpan::OpenEnd ? StoredSpan::OpenEnd : event.endNs + offset;
     }
+    push(item);
 }
 
 } // namespace Taskscope::Probe

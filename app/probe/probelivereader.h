@@ -1,8 +1,7 @@
 #pragma once
 
-#include "app/probe/probenametable.h"
+#include "app/probe/probestreamdecoder.h"
 #include "model/alertrecord.h"
-#include "model/protocol/probeframereader.h"
 #include "model/trace/tracetypes.h"
 
 #include <QHash>
@@ -39,7 +38,9 @@ struct LiveProbeItem
 /// process's name, so they sit beside the window's own lanes; the probe's clock (nanoseconds since
 /// its own origin) becomes ours through the steady-clock origins in its greeting. Bounded: past
 /// MaxPendingItems, items wait for no one and are counted as dropped.
-class ProbeLiveReader final : public QObject
+class ProbeLiveReader final
+    : public QObject
+    , private ProbeStreamSink
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProbeLiveReader)
@@ -84,12 +85,12 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onReadyRead();
-    void handle(const ProbeFrameReader::Frame &frame);
-    void handleEvents(const QByteArray &payload);
-    void handleLanes(const QJsonObject &object);
-    void handleAlert(const QJsonObject &object);
-    Trace::LaneId localLane(Trace::LaneId remote, Trace::LaneKind kind = Trace::LaneKind::Thread,
-                            const QString &name = {});
+    void probeHello(const QJsonObject &hello) override;
+    void probeLane(const DecodedProbeLane &lane) override;
+    void probeEvent(const DecodedProbeEvent &event) override;
+    void probeAlert(const AlertRecord &alert, int phase) override;
+    void probeBye(const QString &reason) override;
+    Trace::LaneId localLane(Trace::LaneId remote, Trace::LaneKind kind = Trace::LaneKind::Thread, const QString &name = {});
     void push(const LiveProbeItem &item);
     std::uint32_t localAlertId(std::uint32_t remote) const;
 
@@ -97,9 +98,8 @@ private:
 
     QLocalServer *m_server = nullptr;
     QLocalSocket *m_socket = nullptr;
-    ProbeFrameReader m_reader;
+    ProbeStreamDecoder m_decoder {this}; // names past TraceNames' cap read as unnamed
     bool m_failed = false;
-    ProbeNameTable m_names; // names past TraceNames' cap read as unnamed
     QHash<Trace::LaneId, Trace::LaneId> m_laneMap; // reader thread only
 
     mutable QMutex m_mutex; // guards what other threads read

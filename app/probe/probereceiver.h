@@ -1,8 +1,7 @@
 #pragma once
 
-#include "app/probe/probenametable.h"
+#include "app/probe/probestreamdecoder.h"
 #include "model/alertrecord.h"
-#include "model/protocol/probeframereader.h"
 #include "model/trace/tracetypes.h"
 
 #include <QHash>
@@ -24,10 +23,10 @@ namespace Taskscope::Probe {
 /// its names are interned here. A dispatch span is named "Receiver "objectName" · EventType".
 /// Bounded: names past TraceNames' cap and lanes past MaxLanes are refused and counted; the store
 /// applies its own item cap. A malformed stream stops the receiver (error() says why).
-class ProbeReceiver final
+class ProbeReceiver final : private ProbeStreamSink
 {
 public:
-    static constexpr Trace::LaneId MaxLanes = 1 << 16;
+    static constexpr Trace::LaneId MaxLanes = ProbeStreamDecoder::MaxLanes;
     static constexpr int MaxAlerts = 1000;
 
     explicit ProbeReceiver(Trace::TraceStore *store);
@@ -35,9 +34,9 @@ public:
     /// "MouseButtonPress", "User+3", "Event 1234": how a dispatch span names its event type.
     static QString eventTypeName(quint16 type);
 
-    void feed(QByteArrayView bytes);
-    bool failed() const { return !m_error.isEmpty(); }
-    QString error() const { return m_error; }
+    void feed(QByteArrayView bytes) { m_decoder.feed(bytes); }
+    bool failed() const { return m_decoder.failed(); }
+    QString error() const { return m_decoder.error(); }
 
     bool greeted() const { return !m_hello.isEmpty(); }
     QJsonObject hello() const { return m_hello; }
@@ -46,7 +45,7 @@ public:
     QString byeReason() const { return m_byeReason; }
 
     quint64 eventsReceived() const { return m_eventsReceived; }
-    quint64 rejected() const { return m_rejected; }
+    quint64 rejected() const { return m_rejected + m_decoder.rejected(); }
     /// Every alert's latest state, by id.
     QList<Model::AlertRecord> alerts() const { return m_alerts.values(); }
     /// Alerts whose start arrived before their end: evidence that left while the UI was blocked.
@@ -55,20 +54,20 @@ public:
     QStringList threadNames() const;
 
 private:
-    void handle(const ProbeFrameReader::Frame &frame);
-    void handleEvents(const QByteArray &payload);
-    void handleNames(const QJsonObject &object);
-    void handleLanes(const QJsonObject &object);
-    void handleAlert(const QJsonObject &object);
+    void probeHello(const QJsonObject &hello) override { m_hello = hello; }
+    void probeLane(const DecodedProbeLane &lane) override;
+    void probeEvent(const DecodedProbeEvent &event) override;
+    void probeEventsDone() override;
+    void probeAlert(const Model::AlertRecord &alert, int phase) override;
+    void probeStats(const QJsonObject &stats) override { m_stats = stats; }
+    void probeBye(const QString &reason) override { m_byeReason = reason; }
     void ensureLane(Trace::LaneId lane);
 
     Trace::TraceStore *m_store;
-    ProbeFrameReader m_reader;
-    QString m_error;
+    ProbeStreamDecoder m_decoder {this};
     QJsonObject m_hello;
     QJsonObject m_stats;
     QString m_byeReason;
-    ProbeNameTable m_names;
     QMap<quint32, Model::AlertRecord> m_alerts;
     QSet<quint32> m_seenOngoing;
     quint64 m_eventsReceived = 0;

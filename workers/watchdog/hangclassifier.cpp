@@ -80,7 +80,11 @@ HangClassifier::Candidate HangClassifier::hangCandidate(const HangObservation &o
     // high-priority heartbeat getting through is.)
     const bool priorityFlows = o.priorityPendingSinceNs == 0
         || o.nowNs - o.priorityPendingSinceNs < m_tiers.suspicionNs;
-    const bool flowing = o.probeActive ? o.enteredSinceNormalPost >= BacklogEvidence : priorityFlows;
+    // With the probe, dispatches that began since the post are the evidence, and only while they
+    // still begin or end: a few that ran before the thread stopped do not make a stall a backlog.
+    const bool probeFlows = o.enteredSinceNormalPost >= BacklogEvidence
+        && o.nowNs - o.lastProgressNs < m_tiers.suspicionNs;
+    const bool flowing = o.probeActive ? probeFlows : priorityFlows;
     if (o.normalPendingSinceNs > 0 && flowing)
         return Candidate {true, AlertVerdict::BacklogSaturation, o.normalPendingSinceNs, o.normalPendingSinceNs, -1};
     if (dispatch.valid)

@@ -54,6 +54,7 @@ private slots:
     void shortDispatchIsDiscardedAfterSuspicion();
     void backlogWhenDispatchesKeepCompleting();
     void backlogStaysOneAlertThroughALongQueuedEvent();
+    void fewDispatchesThenAStallIsNotABacklog();
     void oneFreezeIsOneAlertThroughTheQueueDraining_data();
     void oneFreezeIsOneAlertThroughTheQueueDraining();
     void followOnDispatchContinuesTheEpisode();
@@ -137,6 +138,29 @@ void TestHangClassifier::backlogWhenDispatchesKeepCompleting()
     QCOMPARE(classifier.episode().verdict, AlertVerdict::BacklogSaturation);
     QCOMPARE(classifier.episode().onsetNs, 1000 * Ms);
     QCOMPARE(classifier.episode().tier, AlertTier::Hang);
+}
+
+void TestHangClassifier::fewDispatchesThenAStallIsNotABacklog()
+{
+    HangClassifier classifier(tiers());
+    // An outer dispatch since 1000 whose start the probe did not see after an answer (a nested
+    // loop answered at 1005); five short dispatches ran by 1010, then nothing moves until 1800.
+    for (qint64 now = 1015; now <= 1800; now += 5) {
+        HangObservation o;
+        o.nowNs = now * Ms;
+        o.depth = 1;
+        o.levels = 1;
+        o.levelStartNs[0] = 1000 * Ms;
+        o.lastAnswerNs = 1005 * Ms;
+        o.lastNormalAnswerNs = 1005 * Ms;
+        o.lastProgressNs = 1010 * Ms;
+        o.normalPendingSinceNs = 1006 * Ms;
+        o.enteredSinceNormalPost = 5;
+        classifier.update(o);
+    }
+    QVERIFY(classifier.episode().alerted);
+    QVERIFY(classifier.episode().verdict != AlertVerdict::BacklogSaturation);
+    QCOMPARE(classifier.episode().verdict, AlertVerdict::BlockedOutsideDispatch);
 }
 
 void TestHangClassifier::backlogStaysOneAlertThroughALongQueuedEvent()
