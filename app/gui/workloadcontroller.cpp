@@ -485,10 +485,10 @@ void WorkloadController::flushFrame()
     }
 }
 
-QString WorkloadController::figuresText(const WorkloadSpec &spec, const WorkloadSummary &summary)
+QString WorkloadController::figuresText(const Model::WorkloadSpec &spec, const WorkloadSummary &summary)
 {
     const auto msOf = [](const std::optional<double> &ms) {
-        return ms ? TimeFormat::duration(qint64(*ms * 1e6), 1) : QStringLiteral("–");
+        return ms ? Model::TimeFormat::duration(qint64(*ms * 1e6), 1) : QStringLiteral("–");
     };
     QStringList parts;
     switch (spec.kind) {
@@ -626,7 +626,7 @@ QJsonArray WorkloadController::tasksJson() const
             const WorkloadStatistics statistics = task.workload->statistics();
             o.insert(QStringLiteral("statistics"), statistics.toJson());
             o.insert(QStringLiteral("summary"),
-                     WorkloadSummary::of(statistics, double(TraceClock::nowNs() - task.startedNs) / 1e9).toJson());
+                     WorkloadSummary::of(statistics, double(Trace::TraceClock::nowNs() - task.startedNs) / 1e9).toJson());
         } else if (task.finalStatistics) {
             o.insert(QStringLiteral("statistics"), task.finalStatistics->toJson());
             o.insert(QStringLiteral("summary"), task.summary.toJson());

@@ -166,7 +166,7 @@ void ProbeLiveReader::probeHello(const QJsonObject &hello)
     {
         QMutexLocker lock(&m_mutex);
         // Both origins are CLOCK_MONOTONIC readings, so the difference maps one clock onto the other.
-        m_offsetNs = origin > 0 ? origin - qint64(TraceClock::originSteadyNs()) : 0;
+        m_offsetNs = origin > 0 ? origin - qint64(Trace::TraceClock::originSteadyNs()) : 0;
     }
     localLane(UiThreadLane);
     Q_EMIT greeted(hello);
@@ -202,19 +202,19 @@ LaneId ProbeLiveReader::localLane(LaneId remote, LaneKind kind, const QString &n
 void ProbeLiveReader::probeLane(const DecodedProbeLane &info)
 {
     const bool known = m_laneMap.contains(info.id);
-    const LaneId lane = localLane(info.id, info.kind, info.name);
+    const Trace::LaneId lane = localLane(info.id, info.kind, info.name);
     if (lane == NoLane)
         return;
     if (known && !info.name.isEmpty())
-        LaneRegistry::rename(lane, info.name);
+        Trace::LaneRegistry::rename(lane, info.name);
     if (info.endedNs >= 0)
-        LaneRegistry::end(lane);
+        Trace::LaneRegistry::end(lane);
 }
 
-void ProbeLiveReader::probeAlert(const AlertRecord &alert, int phase)
+void ProbeLiveReader::probeAlert(const Model::AlertRecord &alert, int phase)
 {
     Q_UNUSED(phase)
-    AlertRecord record = alert;
+    Model::AlertRecord record = alert;
     const qint64 offset = toLocalNs(0);
     record.id = localAlertId(record.id);
     record.startNs += offset;
@@ -250,11 +250,11 @@ void ProbeLiveReader::probeEvent(const DecodedProbeEvent &event)
     item.name = event.name;
     item.arg = event.arg;
     item.value = event.value;
-    if (event.kind == EventKind::Complete)
+    if (event.kind == Trace::EventKind::Complete)
         item.endNs = event.endNs + offset;
-    if (event.kind == EventKind::Alert) {
+    if (event.kind == Trace::EventKind::Alert) {
         item.aux = localAlertId(event.aux);
-        item.endNs = event.endNs == StoredSpan::OpenEnd ? StoredSpan::OpenEnd : event.endNs + offset;
+        item.endNs = event.endNs == Trace::StoredSpan::OpenEnd ? Trace::StoredSpan::OpenEnd : event.endNs + offset;
     }
     push(item);
 }

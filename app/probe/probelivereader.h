@@ -88,7 +88,7 @@ private:
     void probeHello(const QJsonObject &hello) override;
     void probeLane(const DecodedProbeLane &lane) override;
     void probeEvent(const DecodedProbeEvent &event) override;
-    void probeAlert(const AlertRecord &alert, int phase) override;
+    void probeAlert(const Model::AlertRecord &alert, int phase) override;
     void probeBye(const QString &reason) override;
     Trace::LaneId localLane(Trace::LaneId remote, Trace::LaneKind kind = Trace::LaneKind::Thread, const QString &name = {});
     void push(const LiveProbeItem &item);

@@ -37,17 +37,17 @@ ProbeReceiver::ProbeReceiver(TraceStore *store)
 
 void ProbeReceiver::probeLane(const DecodedProbeLane &lane)
 {
-    LaneInfo info;
+    Trace::LaneInfo info;
     info.id = lane.id;
     info.kind = lane.kind;
-    info.name = TraceNames::intern(lane.name);
+    info.name = Trace::TraceNames::intern(lane.name);
     info.osThreadId = lane.osThreadId;
     info.createdNs = lane.createdNs;
     info.endedNs = lane.endedNs;
     m_store->setLane(info);
 }
 
-void ProbeReceiver::probeAlert(const AlertRecord &alert, int phase)
+void ProbeReceiver::probeAlert(const Model::AlertRecord &alert, int phase)
 {
     if (!m_alerts.contains(alert.id) && m_alerts.size() >= MaxAlerts) {
         ++m_rejected;
@@ -62,7 +62,7 @@ void ProbeReceiver::ensureLane(LaneId lane)
 {
     if (m_store->hasLane(lane))
         return;
-    LaneInfo info;
+    Trace::LaneInfo info;
     info.id = lane;
     info.name = TraceNames::intern(QStringLiteral("lane %1").arg(lane));
     m_store->setLane(info);
@@ -72,22 +72,22 @@ void ProbeReceiver::probeEvent(const DecodedProbeEvent &event)
 {
     ensureLane(event.lane);
     switch (event.kind) {
-    case EventKind::Begin:
+    case Trace::EventKind::Begin:
         m_store->beginSpan(event.lane, event.ns, event.name, event.arg);
         break;
-    case EventKind::End:
+    case Trace::EventKind::End:
         m_store->endSpan(event.lane, event.ns, event.name);
         break;
-    case EventKind::Complete:
+    case Trace::EventKind::Complete:
         m_store->addSpan(event.lane, event.ns, event.endNs, event.name);
         break;
-    case EventKind::Instant:
+    case Trace::EventKind::Instant:
         m_store->addInstant(event.lane, event.ns, event.name, event.arg);
         break;
-    case EventKind::Counter:
+    case Trace::EventKind::Counter:
         m_store->addCounter(event.lane, event.name, event.ns, event.value);
         break;
-    case EventKind::Alert:
+    case Trace::EventKind::Alert:
         m_store->setAlert(event.lane, event.aux, event.name, event.ns, event.endNs);
         break;
     default: // the decoder passes no other kind

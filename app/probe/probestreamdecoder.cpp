@@ -84,13 +84,13 @@ void ProbeStreamDecoder::handleLanes(const QJsonObject &object)
         const QJsonObject lane = value.toObject();
         const qint64 id = lane.value(u"id").toInteger();
         const int kind = lane.value(u"kind").toInt();
-        if (id <= 0 || id >= MaxLanes || kind < 0 || kind > int(LaneKind::Process)) {
+        if (id <= 0 || id >= MaxLanes || kind < 0 || kind > int(Trace::LaneKind::Process)) {
             ++m_rejected;
             continue;
         }
         DecodedProbeLane decoded;
-        decoded.id = LaneId(id);
-        decoded.kind = LaneKind(kind);
+        decoded.id = Trace::LaneId(id);
+        decoded.kind = Trace::LaneKind(kind);
         decoded.name = lane.value(u"name").toString();
         decoded.osThreadId = quint64(lane.value(u"tid").toInteger());
         decoded.createdNs = lane.value(u"createdNs").toInteger();
@@ -101,8 +101,8 @@ void ProbeStreamDecoder::handleLanes(const QJsonObject &object)
 
 void ProbeStreamDecoder::handleAlert(const QJsonObject &object)
 {
-    AlertRecord record;
-    if (!AlertRecord::fromJson(object.value(u"alert").toObject(), &record)) {
+    Model::AlertRecord record;
+    if (!Model::AlertRecord::fromJson(object.value(u"alert").toObject(), &record)) {
         ++m_rejected;
         return;
     }
@@ -111,17 +111,17 @@ void ProbeStreamDecoder::handleAlert(const QJsonObject &object)
 
 void ProbeStreamDecoder::handleEvents(const QByteArray &payload)
 {
-    if (payload.size() < qsizetype(sizeof(LaneId))
-        || (payload.size() - qsizetype(sizeof(LaneId))) % qsizetype(sizeof(TraceEvent)) != 0) {
+    if (payload.size() < qsizetype(sizeof(Trace::LaneId))
+        || (payload.size() - qsizetype(sizeof(Trace::LaneId))) % qsizetype(sizeof(Trace::TraceEvent)) != 0) {
         m_error = QStringLiteral("event batch of %1 bytes is not a whole number of events").arg(payload.size());
         return;
     }
-    const auto count = std::size_t(payload.size() - qsizetype(sizeof(LaneId))) / sizeof(TraceEvent);
-    const char *data = payload.constData() + sizeof(LaneId);
+    const auto count = std::size_t(payload.size() - qsizetype(sizeof(Trace::LaneId))) / sizeof(Trace::TraceEvent);
+    const char *data = payload.constData() + sizeof(Trace::LaneId);
     for (std::size_t i = 0; i < count; ++i) {
-        TraceEvent event;
-        std::memcpy(&event, data + i * sizeof(TraceEvent), sizeof event);
-        if (event.lane == NoLane || event.lane >= MaxLanes) {
+        Trace::TraceEvent event;
+        std::memcpy(&event, data + i * sizeof(Trace::TraceEvent), sizeof event);
+        if (event.lane == Trace::NoLane || event.lane >= MaxLanes) {
             ++m_rejected;
             continue;
         }
@@ -130,7 +130,7 @@ void ProbeStreamDecoder::handleEvents(const QByteArray &payload)
         decoded.kind = event.kind;
         decoded.ns = qint64(event.ticks);
         switch (event.kind) {
-        case EventKind::Begin:
+        case Trace::EventKind::Begin:
             if (event.arg & ProbeWire::DispatchArgFlag) {
                 decoded.name = m_names.dispatch(event.name, quint16(event.arg));
                 decoded.arg = quint16(event.arg);
@@ -139,25 +139,25 @@ void ProbeStreamDecoder::handleEvents(const QByteArray &payload)
                 decoded.arg = std::uint32_t(event.arg);
             }
             break;
-        case EventKind::End:
+        case Trace::EventKind::End:
             decoded.name = m_names.local(event.name);
             break;
-        case EventKind::Complete:
+        case Trace::EventKind::Complete:
             decoded.name = m_names.local(event.name);
             decoded.endNs = qint64(event.arg);
             break;
-        case EventKind::Instant:
+        case Trace::EventKind::Instant:
             decoded.name = m_names.local(event.name);
             decoded.arg = std::uint32_t(event.arg);
             break;
-        case EventKind::Counter:
+        case Trace::EventKind::Counter:
             decoded.name = m_names.local(event.name);
             decoded.value = std::bit_cast<double>(event.arg);
             break;
-        case EventKind::Alert:
+        case Trace::EventKind::Alert:
             decoded.name = m_names.local(event.name);
             decoded.aux = event.aux;
-            decoded.endNs = event.arg == 0 ? StoredSpan::OpenEnd : qint64(event.arg);
+            decoded.endNs = event.arg == 0 ? Trace::StoredSpan::OpenEnd : qint64(event.arg);
             break;
         default: // flows and coroutine states: the probe records none
             ++m_rejected;

@@ -18,18 +18,18 @@ struct DecodedProbeEvent
     qint64 ns = 0;
     qint64 endNs = 0; ///< Complete and Alert (Alert: StoredSpan::OpenEnd while open)
     double value = 0; ///< Counter
-    LaneId lane = NoLane; ///< the probe's lane id
-    NameId name = 0;
+    Trace::LaneId lane = Trace::NoLane; ///< the probe's lane id
+    Trace::NameId name = 0;
     std::uint32_t arg = 0; ///< dispatch spans: the event type
     std::uint32_t aux = 0; ///< Alert: the probe's alert id
-    EventKind kind = EventKind::Instant;
+    Trace::EventKind kind = Trace::EventKind::Instant;
 };
 
 /// A lane the probe announced, checked.
 struct DecodedProbeLane
 {
-    LaneId id = NoLane;
-    LaneKind kind = LaneKind::Thread;
+    Trace::LaneId id = Trace::NoLane;
+    Trace::LaneKind kind = Trace::LaneKind::Thread;
     QString name;
     quint64 osThreadId = 0;
     qint64 createdNs = 0;
@@ -47,7 +47,7 @@ public:
     /// After each batch of events.
     virtual void probeEventsDone() { }
     /// phase: 0 started, 1 updated, 2 ended.
-    virtual void probeAlert(const AlertRecord &alert, int phase) = 0;
+    virtual void probeAlert(const Model::AlertRecord &alert, int phase) = 0;
     virtual void probeStats(const QJsonObject &stats) { Q_UNUSED(stats) }
     virtual void probeBye(const QString &reason) = 0;
 };
@@ -58,7 +58,7 @@ public:
 class ProbeStreamDecoder final
 {
 public:
-    static constexpr LaneId MaxLanes = 1 << 16;
+    static constexpr Trace::LaneId MaxLanes = 1 << 16;
 
     explicit ProbeStreamDecoder(ProbeStreamSink *sink);
 

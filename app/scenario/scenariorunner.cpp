@@ -247,9 +247,9 @@ void ScenarioRunner::drain()
     // A drain of 512 streams' events takes milliseconds on the thread that runs coroutine streams:
     // chunks that fall due meanwhile are sent between the recorder's blocks (≤ 1,024 events each),
     // not after the drain.
-    TraceRecorder::drain([this](LaneId threadLane, const TraceEvent *events, std::size_t count) {
+    Trace::TraceRecorder::drain([this](Trace::LaneId threadLane, const Trace::TraceEvent *events, std::size_t count) {
         m_store->ingest(threadLane, events, count);
-        Pacer::fireIfDueOnThisThread();
+        Execution::Pacer::fireIfDueOnThisThread();
     });
     m_store->afterIngest();
     m_drainNs += nowNs() - t0;

@@ -29,7 +29,7 @@ struct HistogramMs
 {
     std::optional<double> p50, p95, p99, max;
 
-    explicit HistogramMs(const LatencyHistogram &h)
+    explicit HistogramMs(const Model::LatencyHistogram &h)
     {
         if (h.isEmpty())
             return;
@@ -67,14 +67,14 @@ WorkloadSummary WorkloadSummary::of(const WorkloadStatistics &statistics, double
     if (o.streamSeconds <= 0)
         o.streamSeconds = wallS * double(o.streams);
 
-    const StreamStatistics &all = statistics.aggregate;
+    const Model::StreamStatistics &all = statistics.aggregate;
     const HistogramMs lateness(all.sendLateness);
     o.latenessP50Ms = lateness.p50;
     o.latenessP95Ms = lateness.p95;
     o.latenessP99Ms = lateness.p99;
     o.latenessMaxMs = lateness.max;
     const bool requestLatency = !all.requestLatency.isEmpty();
-    const LatencyHistogram &latencyHistogram = requestLatency ? all.requestLatency : all.transcriptLatency;
+    const Model::LatencyHistogram &latencyHistogram = requestLatency ? all.requestLatency : all.transcriptLatency;
     if (!latencyHistogram.isEmpty())
         o.latencyKind = requestLatency ? LatencyKind::Request : LatencyKind::Transcript;
     const HistogramMs latency(latencyHistogram);

@@ -85,7 +85,7 @@ bool Pacer::fireIfDue()
 {
     if (m_firing || m_heap.empty() || m_heap.front().deadlineNs > ExecutionContext::nowNs())
         return false;
-    if (TraceClock::ticks() - m_lastFireEndTicks < m_lastFireEndTicks - m_lastFireStartTicks)
+    if (Trace::TraceClock::ticks() - m_lastFireEndTicks < m_lastFireEndTicks - m_lastFireStartTicks)
         return false; // the rest of the pass gets as long as the last batch took
     // The timer stays armed for the deadline handled here; its expiry finds nothing due and re-arms.
     ++m_earlyFires;
@@ -189,7 +189,7 @@ void Pacer::fire()
         }
     }
     m_firing = false;
-    m_lastFireEndTicks = TraceClock::ticks();
+    m_lastFireEndTicks = Trace::TraceClock::ticks();
     arm();
 }
 

@@ -54,7 +54,7 @@ void DispatchClock::run()
             clock_gettime(CLOCK_MONOTONIC, &next);
             continue;
         }
-        s_published.store(TraceClock::ticks(), std::memory_order_relaxed);
+        s_published.store(Trace::TraceClock::ticks(), std::memory_order_relaxed);
         next.tv_nsec += long(std::chrono::nanoseconds(TickPeriod).count());
         if (next.tv_nsec >= 1'000'000'000) {
             next.tv_nsec -= 1'000'000'000;

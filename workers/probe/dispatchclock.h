@@ -37,7 +37,7 @@ public:
     {
         std::uint64_t ticks = s_published.load(std::memory_order_relaxed);
         if (ticks == 0) [[unlikely]]
-            ticks = TraceClock::ticks();
+            ticks = Trace::TraceClock::ticks();
         return ticks > notBefore ? ticks : notBefore;
     }
 

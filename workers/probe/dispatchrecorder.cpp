@@ -63,14 +63,14 @@ ThreadState g_deadThread {nullptr, true, false, false, false, 0, {}}; // after t
 struct PostedQueue
 {
     const ThreadState *state;
-    LaneId lane;
+    Trace::LaneId lane;
     QThreadData *data;
 };
 std::mutex g_queuesMutex;
 std::vector<PostedQueue> g_queues;
 
 // Once per thread, at its first dispatch.
-void registerThread(ThreadState *state, LaneId lane)
+void registerThread(ThreadState *state, Trace::LaneId lane)
 {
     state->registered = true;
     if (!g_directNotify)
@@ -138,13 +138,13 @@ NameId describe(ThreadState *state, const QObject *receiver) noexcept
 struct DispatchEnd
 {
     ThreadState *state;
-    LaneId lane;
+    Trace::LaneId lane;
     ~DispatchEnd()
     {
         if (state->ui)
             DispatchProbe::leave();
         state->lastTicks = DispatchClock::now(state->lastTicks);
-        TraceRecorder::endAt(state->lastTicks, lane);
+        Trace::TraceRecorder::endAt(state->lastTicks, lane);
     }
 };
 
@@ -199,7 +199,7 @@ bool notifyCallback(void **data)
     if (!state->registered) [[unlikely]]
         registerThread(state, lane);
     state->lastTicks = DispatchClock::now(state->lastTicks);
-    TraceRecorder::beginAt(state->lastTicks, lane, describe(state, receiver),
+    Trace::TraceRecorder::beginAt(state->lastTicks, lane, describe(state, receiver),
                            ProbeWire::DispatchArgFlag | quint16(event->type()));
     if (state->ui)
         DispatchProbe::enter(receiver, event);
@@ -233,7 +233,7 @@ bool DispatchRecorder::isInstalled()
     return g_installed.load(std::memory_order_relaxed);
 }
 
-void DispatchRecorder::postedEventDepths(const std::function<void(LaneId, qsizetype)> &sink)
+void DispatchRecorder::postedEventDepths(const std::function<void(Trace::LaneId, qsizetype)> &sink)
 {
     // Counting stops here; past it the list's remaining length stands in (a queue that deep is the
     // news, not its exact size), so a flood never holds the target's posting threads for long.

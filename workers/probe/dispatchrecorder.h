@@ -36,7 +36,7 @@ public:
     /// Any thread: the number of events posted to each thread that has dispatched and not yet
     /// delivered (Qt's private posted-event list, read under its lock). Nothing when the Qt at run
     /// time is not the exact version built against.
-    static void postedEventDepths(const std::function<void(LaneId lane, qsizetype depth)> &sink);
+    static void postedEventDepths(const std::function<void(Trace::LaneId lane, qsizetype depth)> &sink);
 
     /// The calling thread's dispatches also feed DispatchProbe (call on the UI thread).
     static void setUiThread(bool ui = true);

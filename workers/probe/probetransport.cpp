@@ -72,7 +72,7 @@ void ProbeTransport::start(const QJsonObject &hello)
         return;
     m_hello = hello;
     m_dispatchRateName = TraceNames::intern(u"dispatches/s"); // before the first Names frame
-    m_postedName = TraceNames::intern(u"posted events");
+    m_postedName = Trace::TraceNames::intern(u"posted events");
     m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     m_lastCollect = {};
     m_stop.store(false);
@@ -168,7 +168,7 @@ void ProbeTransport::collect()
     quint64 dispatches = 0;
     TraceRecorder::drain([&](LaneId threadLane, const TraceEvent *source, std::size_t count) {
         for (std::size_t i = 0; i < count; ++i) { // dispatch rates count what was dropped too
-            if (source[i].kind == EventKind::Begin && (source[i].arg & ProbeWire::DispatchArgFlag)) {
+            if (source[i].kind == Trace::EventKind::Begin && (source[i].arg & ProbeWire::DispatchArgFlag)) {
                 ++m_dispatches[source[i].lane];
                 ++dispatches;
             }
@@ -235,7 +235,7 @@ void ProbeTransport::collectAlerts()
 
 void ProbeTransport::samplePostedEvents()
 {
-    DispatchRecorder::postedEventDepths([this](LaneId lane, qsizetype depth) {
+    DispatchRecorder::postedEventDepths([this](Trace::LaneId lane, qsizetype depth) {
         qsizetype &deepest = m_postedMax[lane]; // a new lane starts at 0
         deepest = std::max(deepest, depth);
     });
@@ -251,22 +251,22 @@ void ProbeTransport::appendDispatchRates(double seconds)
     std::vector<TraceEvent> counters;
     const auto ns = std::uint64_t(TraceClock::nowNs());
     for (const auto &[lane, deepest] : m_postedMax) {
-        TraceEvent event {};
+        Trace::TraceEvent event {};
         event.ticks = ns;
         event.arg = std::bit_cast<std::uint64_t>(double(deepest));
         event.lane = lane;
         event.name = m_postedName;
-        event.kind = EventKind::Counter;
+        event.kind = Trace::EventKind::Counter;
         counters.push_back(event);
     }
     m_postedMax.clear(); // the next sample re-adds the threads still registered
     for (auto it = m_dispatches.begin(); it != m_dispatches.end();) {
-        TraceEvent event {};
+        Trace::TraceEvent event {};
         event.ticks = ns;
         event.arg = std::bit_cast<std::uint64_t>(double(it->second) / seconds);
         event.lane = it->first;
         event.name = m_dispatchRateName;
-        event.kind = EventKind::Counter;
+        event.kind = Trace::EventKind::Counter;
         counters.push_back(event);
         // A thread that went quiet gets one zero, then leaves the table until it dispatches again.
         if (it->second == 0) {

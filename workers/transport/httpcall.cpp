@@ -38,7 +38,7 @@ void HttpCall::setFinished(const QString &error)
 QCoro::Task<QByteArray> HttpCall::readAll(std::chrono::nanoseconds timeout)
 {
     static const NameId what = TraceNames::intern("reply finished");
-    const ExecutionClock::time_point deadline = ExecutionClock::now() + timeout;
+    const Execution::ExecutionClock::time_point deadline = Execution::ExecutionClock::now() + timeout;
     QByteArray body;
     while (!isFinished()) {
         body += readBody();

@@ -26,8 +26,8 @@ QCoro::Task<bool> WebSocketTransport::open(QNetworkRequest request, std::chrono:
     m_opened = false;
     m_error.clear();
     m_handshakeStatus = 0;
-    const ExecutionClock::time_point deadline = ExecutionClock::now() + timeout;
-    startOpen(request, ExecutionClock::toNs(deadline));
+    const Execution::ExecutionClock::time_point deadline = Execution::ExecutionClock::now() + timeout;
+    startOpen(request, Execution::ExecutionClock::toNs(deadline));
     while (m_state == State::Connecting) {
         const WaitOutcome outcome = co_await m_context->waitEvent(*this, deadline, what);
         if (m_state != State::Connecting)
@@ -86,7 +86,7 @@ QCoro::Task<void> WebSocketTransport::close(int code, QString reason, std::chron
         setClosing();
         startClose(code, reason);
     }
-    const ExecutionClock::time_point deadline = ExecutionClock::now() + timeout;
+    const Execution::ExecutionClock::time_point deadline = Execution::ExecutionClock::now() + timeout;
     while (m_state != State::Closed && m_state != State::Idle) {
         const WaitOutcome outcome = co_await m_context->waitEvent(*this, deadline, what);
         if (outcome == WaitOutcome::Deadline || outcome == WaitOutcome::Cancelled) {

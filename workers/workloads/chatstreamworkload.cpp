@@ -189,7 +189,7 @@ QCoro::Task<bool> ChatStreamRun::connect()
         m_progress.stats.bytesSent += m_request.body.size();
         TraceSpan requestSpan(m_lane, n.request, std::uint64_t(attempt));
         m_call->start(m_request);
-        const ExecutionClock::time_point headerDeadline = ExecutionClock::now() + HeaderTimeout;
+        const Execution::ExecutionClock::time_point headerDeadline = Execution::ExecutionClock::now() + HeaderTimeout;
         while (!m_call->headersReceived() && !m_call->isFinished()) {
             const WaitOutcome outcome = co_await m_ctx.waitEvent(*m_call, headerDeadline, n.awaitHeaders);
             if (outcome == WaitOutcome::Cancelled || m_ctx.isCancelled()) {
@@ -248,7 +248,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
     const ChatNames &n = names();
     TraceSpan streamSpan(m_lane, n.streaming);
     QList<SseParser::Event> events;
-    ExecutionClock::time_point idleDeadline = ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
+    Execution::ExecutionClock::time_point idleDeadline = Execution::ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
     qint64 nextPublishNs = ExecutionContext::nowNs() + PublishIntervalNs;
     for (;;) {
         // Finished before this read: the read takes everything left.
@@ -257,7 +257,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
         if (!bytes.isEmpty()) {
             m_progress.stats.bytesReceived += bytes.size();
             m_parser.feed(bytes, events);
-            idleDeadline = ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
+            idleDeadline = Execution::ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
         }
         for (const SseParser::Event &event : std::as_const(events)) {
             if (m_done || !m_serverError.isEmpty())
@@ -278,7 +278,7 @@ QCoro::Task<void> ChatStreamRun::readStream()
             m_cancelled = true;
             break;
         }
-        if (outcome == WaitOutcome::Deadline && ExecutionClock::now() >= idleDeadline) {
+        if (outcome == WaitOutcome::Deadline && Execution::ExecutionClock::now() >= idleDeadline) {
             m_idleTimedOut = true;
             break;
         }

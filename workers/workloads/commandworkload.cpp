@@ -100,7 +100,7 @@ QCoro::Task<void> runCommand(StreamHandle s)
     const qint64 durationNs = qint64(s.spec.commandMs) * 1'000'000;
     StreamStatistics stats;
     StreamExtras::Command extra;
-    extra.command = WorkloadSpec::toString(s.spec.command);
+    extra.command = Model::WorkloadSpec::toString(s.spec.command);
     extra.commandMs = s.spec.commandMs;
     report.progress(-1);
     bool completed = false;

@@ -303,7 +303,7 @@ QCoro::Task<LiveTranscriptionStream::ConnectionEnd> LiveTranscriptionStream::str
         }
         if (now - m_lastPublishNs >= m_options.publishEvery.count())
             publish(false);
-        const WaitOutcome outcome = co_await m_ctx.waitEvent(*ws, ExecutionClock::fromNs(wakeAt),
+        const WaitOutcome outcome = co_await m_ctx.waitEvent(*ws, Execution::ExecutionClock::fromNs(wakeAt),
                                                              closeStreamSent ? n.waitFinal : waitChunk);
         if (outcome == WaitOutcome::Cancelled) {
             ws->abort();

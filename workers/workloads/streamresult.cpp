@@ -7,7 +7,7 @@ QJsonObject StreamResult::toJson() const
     QJsonObject o = figures.toJson();
     extras.insertInto(o);
     o.insert(QStringLiteral("stream"), index);
-    o.insert(QStringLiteral("model"), WorkloadSpec::toString(model));
+    o.insert(QStringLiteral("model"), Model::WorkloadSpec::toString(model));
     o.insert(QStringLiteral("state"), toString(state));
     if (!error.isEmpty())
         o.insert(QStringLiteral("error"), error);

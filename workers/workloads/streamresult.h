@@ -17,10 +17,10 @@ public:
     enum class State { Running, Finished, Failed };
 
     int index = 0;
-    ExecutionModel model = ExecutionModel::Coroutine;
+    Model::ExecutionModel model = Model::ExecutionModel::Coroutine;
     State state = State::Running;
     QString error; ///< why it failed (keys redacted)
-    StreamStatistics figures;
+    Model::StreamStatistics figures;
     StreamExtras extras;
 
     /// StreamStatistics::toJson() (see model/streamstatistics.h for the keys) plus the extras,

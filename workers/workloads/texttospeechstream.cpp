@@ -149,7 +149,7 @@ QCoro::Task<void> TextToSpeechStream::run()
     ws->sendText(DeepgramMessage::flushMessage());
     ++m_stats.requests;
     TraceRecorder::begin(m_lane, n.synthesize);
-    const ExecutionClock::time_point deadline = ExecutionClock::fromNs(speakNs) + m_options.synthesisTimeout;
+    const Execution::ExecutionClock::time_point deadline = Execution::ExecutionClock::fromNs(speakNs) + m_options.synthesisTimeout;
     bool flushed = false;
     bool playing = false;
     QString failure;
@@ -195,7 +195,7 @@ QCoro::Task<void> TextToSpeechStream::run()
     ws.reset();
     // Let the audio play out (the Blocking model really sleeps here: the UI is frozen for it).
     if (!m_ctx.isCancelled() && playback.playbackEndNs() > ExecutionContext::nowNs())
-        co_await m_ctx.sleepUntil(ExecutionClock::fromNs(playback.playbackEndNs()), n.waitPlayback);
+        co_await m_ctx.sleepUntil(Execution::ExecutionClock::fromNs(playback.playbackEndNs()), n.waitPlayback);
     if (playing)
         TraceRecorder::end(m_lane, n.play);
     const double audioS = double(playback.bytesPlayed()) / AudioSource::BytesPerSecond;

@@ -107,7 +107,7 @@ void StreamReporter::progress(double fraction)
     m_link->post([=](Workload *w) { w->onProgress(index, fraction); });
 }
 
-void StreamReporter::statistics(const StreamStatistics &stats, const StreamExtras &extras)
+void StreamReporter::statistics(const Model::StreamStatistics &stats, const StreamExtras &extras)
 {
     const int index = m_index;
     m_link->post([=](Workload *w) { w->onStatistics(index, stats, extras); });
@@ -409,7 +409,7 @@ void Workload::onProgress(int stream, double fraction)
     emit progressChanged(progress());
 }
 
-void Workload::onStatistics(int stream, const StreamStatistics &stats, const StreamExtras &extras)
+void Workload::onStatistics(int stream, const Model::StreamStatistics &stats, const StreamExtras &extras)
 {
     if (stream < 0 || stream >= streamCount())
         return;

@@ -16,8 +16,8 @@ void WorkloadStatistics::dropStreams()
 QJsonObject WorkloadStatistics::toJson() const
 {
     QJsonObject o;
-    o.insert(QStringLiteral("workload"), WorkloadSpec::toString(kind));
-    o.insert(QStringLiteral("model"), WorkloadSpec::toString(model));
+    o.insert(QStringLiteral("workload"), Model::WorkloadSpec::toString(kind));
+    o.insert(QStringLiteral("model"), Model::WorkloadSpec::toString(model));
     o.insert(QStringLiteral("state"), Workload::toString(state));
     if (!error.isEmpty())
         o.insert(QStringLiteral("error"), error);

@@ -22,13 +22,13 @@ namespace Taskscope::Workloads {
 class WorkloadStatistics
 {
 public:
-    WorkloadKind kind = WorkloadKind::LiveTranscription;
-    ExecutionModel model = ExecutionModel::Coroutine;
+    Model::WorkloadKind kind = Model::WorkloadKind::LiveTranscription;
+    Model::ExecutionModel model = Model::ExecutionModel::Coroutine;
     Workload::State state = Workload::State::Idle;
     QString error;
     std::vector<StreamResult> streams;
     std::optional<int> streamsDropped; ///< set by dropStreams()
-    StreamStatistics aggregate; ///< every stream's figures merged (exact percentiles over all)
+    Model::StreamStatistics aggregate; ///< every stream's figures merged (exact percentiles over all)
     std::optional<double> tokensPerSecond; ///< chat: the mean of the streams' rates
     std::optional<double> requestsPerSecond; ///< request burst: the streams' rates added
 
