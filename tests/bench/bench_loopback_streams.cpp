@@ -33,8 +33,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-using namespace Taskscope::Execution;
-
 using Taskscope::Loopback::LoopbackConfig;
 using Taskscope::Loopback::LoopbackService;
 using Taskscope::Loopback::ServiceStats;

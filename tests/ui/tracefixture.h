@@ -10,7 +10,9 @@ using Taskscope::Trace::CoroutineState;
 using Taskscope::Trace::LaneId;
 using Taskscope::Trace::LaneInfo;
 using Taskscope::Trace::LaneKind;
+using Taskscope::Trace::NoLane;
 using Taskscope::Trace::SpanKind;
+using Taskscope::Trace::StoredFlow;
 using Taskscope::Trace::TraceNames;
 using Taskscope::Trace::TraceStore;
 

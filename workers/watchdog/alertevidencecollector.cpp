@@ -44,7 +44,7 @@ namespace {
 bool isInstrumentationFrame(const QString &function)
 {
     return function.contains(u"notifyCallback") || function.startsWith(u"QInternal::activateCallbacks")
-        || function.startsWith(u"DispatchProbe::");
+        || function.startsWith(u"Taskscope::Watchdog::DispatchProbe::");
 }
 
 QString eventName(int type)
