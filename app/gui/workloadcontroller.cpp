@@ -27,7 +27,6 @@ using Taskscope::Model::TimeFormat;
 using Taskscope::Model::TranscriptModel;
 using Taskscope::Model::WorkloadKind;
 using Taskscope::Model::WorkloadSpec;
-using Taskscope::Scenarios::ScenarioRunner;
 using Taskscope::Trace::TraceClock;
 using Taskscope::Scenarios::WorkloadSummary;
 using Taskscope::Workloads::ApiKey;

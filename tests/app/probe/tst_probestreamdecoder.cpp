@@ -8,6 +8,8 @@
 #include <QtTest>
 
 using namespace Taskscope::Probe;
+using namespace Taskscope::Model;
+using namespace Taskscope::Trace;
 
 // Writes down what the decoder hands over, in order.
 class RecordingSink final : public ProbeStreamSink

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 using namespace Taskscope::Probe;
+using Taskscope::Trace::TraceClock;
 
 class TestDispatchClock final : public QObject
 {

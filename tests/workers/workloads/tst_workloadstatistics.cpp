@@ -10,6 +10,7 @@ using Taskscope::Workloads::StreamExtras;
 using Taskscope::Workloads::StreamResult;
 using Taskscope::Workloads::Workload;
 using Taskscope::Workloads::WorkloadStatistics;
+using namespace Taskscope::Model;
 
 Q_DECLARE_METATYPE(Taskscope::Workloads::StreamExtras)
 
