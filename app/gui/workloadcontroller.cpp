@@ -27,8 +27,8 @@ using Taskscope::Model::TimeFormat;
 using Taskscope::Model::TranscriptModel;
 using Taskscope::Model::WorkloadKind;
 using Taskscope::Model::WorkloadSpec;
-using Taskscope::Trace::TraceClock;
 using Taskscope::Scenarios::WorkloadSummary;
+using Taskscope::Trace::TraceClock;
 using Taskscope::Workloads::ApiKey;
 using Taskscope::Workloads::createWorkload;
 using Taskscope::Workloads::Workload;
@@ -624,8 +624,9 @@ QJsonArray WorkloadController::tasksJson() const
         if (task.workload) {
             const WorkloadStatistics statistics = task.workload->statistics();
             o.insert(QStringLiteral("statistics"), statistics.toJson());
-            o.insert(QStringLiteral("summary"),
-                     WorkloadSummary::of(statistics, double(Trace::TraceClock::nowNs() - task.startedNs) / 1e9).toJson());
+            o.insert(
+                QStringLiteral("summary"),
+                WorkloadSummary::of(statistics, double(Trace::TraceClock::nowNs() - task.startedNs) / 1e9).toJson());
         } else if (task.finalStatistics) {
             o.insert(QStringLiteral("statistics"), task.finalStatistics->toJson());
             o.insert(QStringLiteral("summary"), task.summary.toJson());

@@ -90,7 +90,8 @@ private:
     void probeEvent(const DecodedProbeEvent &event) override;
     void probeAlert(const Model::AlertRecord &alert, int phase) override;
     void probeBye(const QString &reason) override;
-    Trace::LaneId localLane(Trace::LaneId remote, Trace::LaneKind kind = Trace::LaneKind::Thread, const QString &name = {});
+    Trace::LaneId localLane(Trace::LaneId remote, Trace::LaneKind kind = Trace::LaneKind::Thread,
+                            const QString &name = {});
     void push(const LiveProbeItem &item);
     std::uint32_t localAlertId(std::uint32_t remote) const;
 

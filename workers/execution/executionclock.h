@@ -23,7 +23,10 @@ public:
 
     ExecutionClock() = delete;
 
-    static time_point now() noexcept { return fromNs(qint64(Trace::TraceClock::steadyNs() - Trace::TraceClock::originSteadyNs())); }
+    static time_point now() noexcept
+    {
+        return fromNs(qint64(Trace::TraceClock::steadyNs() - Trace::TraceClock::originSteadyNs()));
+    }
     static constexpr time_point fromNs(qint64 ns) noexcept { return time_point(duration(ns)); }
     static constexpr qint64 toNs(time_point t) noexcept { return t.time_since_epoch().count(); }
 };

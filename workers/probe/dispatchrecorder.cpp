@@ -200,7 +200,7 @@ bool notifyCallback(void **data)
         registerThread(state, lane);
     state->lastTicks = DispatchClock::now(state->lastTicks);
     Trace::TraceRecorder::beginAt(state->lastTicks, lane, describe(state, receiver),
-                           ProbeWire::DispatchArgFlag | quint16(event->type()));
+                                  ProbeWire::DispatchArgFlag | quint16(event->type()));
     if (state->ui)
         DispatchProbe::enter(receiver, event);
     DispatchEnd end {state, lane};

@@ -248,7 +248,8 @@ QCoro::Task<void> ChatStreamRun::readStream()
     const ChatNames &n = names();
     TraceSpan streamSpan(m_lane, n.streaming);
     QList<SseParser::Event> events;
-    Execution::ExecutionClock::time_point idleDeadline = Execution::ExecutionClock::now() + ChatStreamWorkload::IdleTimeout;
+    Execution::ExecutionClock::time_point idleDeadline = Execution::ExecutionClock::now()
+        + ChatStreamWorkload::IdleTimeout;
     qint64 nextPublishNs = ExecutionContext::nowNs() + PublishIntervalNs;
     for (;;) {
         // Finished before this read: the read takes everything left.

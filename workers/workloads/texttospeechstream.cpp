@@ -149,7 +149,8 @@ QCoro::Task<void> TextToSpeechStream::run()
     ws->sendText(DeepgramMessage::flushMessage());
     ++m_stats.requests;
     TraceRecorder::begin(m_lane, n.synthesize);
-    const Execution::ExecutionClock::time_point deadline = Execution::ExecutionClock::fromNs(speakNs) + m_options.synthesisTimeout;
+    const Execution::ExecutionClock::time_point deadline = Execution::ExecutionClock::fromNs(speakNs)
+        + m_options.synthesisTimeout;
     bool flushed = false;
     bool playing = false;
     QString failure;

@@ -190,7 +190,9 @@ private slots:
         thread.start();
         QSignalSpy handled(&worker, &NestingObject::handled);
         QCoreApplication::postEvent(&worker, new QEvent(QEvent::User));
-        QVERIFY(handled.wait(5000));
+        // The worker may emit before wait() starts, and wait() only counts emissions after it
+        // started: poll the count instead.
+        QTRY_VERIFY_WITH_TIMEOUT(!handled.isEmpty(), 5000);
         thread.quit();
         QVERIFY(thread.wait(5000));
         TraceStore store;
